@@ -1,0 +1,31 @@
+"""The `kinerja` console script: Django's manage.py with our settings set, plus our own commands.
+
+`kinerja score` and `kinerja nkp` need no database and no Django set-up: they go
+straight to the scoring core through `kinerja.interchange.commands`, so they run
+right after `make install` and start fast. Every other command is a Django
+management command (`kinerja migrate`, `kinerja demo`, `kinerja runserver`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+STANDALONE = {"score", "nkp"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] in STANDALONE:
+        from kinerja.interchange.commands import run_standalone
+
+        return run_standalone(args[1], args[2:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinerja.config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

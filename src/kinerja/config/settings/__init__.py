@@ -1,0 +1,1 @@
+"""Settings are split: base (shared), local (development, the default), production, test."""

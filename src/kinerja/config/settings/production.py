@@ -1,0 +1,26 @@
+"""Production settings: refuse to start with a known secret or with DEBUG on."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY
+from .env import env_bool, env_int
+
+DEBUG = env_bool("DEBUG", False)
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set DEBUG=0).")
+if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a random value of at least 50 characters; the development key is public."
+    )
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,24 @@
+"""Reads for the home page: what the signed-in user reaches, in numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.accounts.scope import role_paths, unit_filter
+from kinerja.organisations.models import Employee, Unit
+
+
+def home_summary(*, user: Any) -> dict[str, Any]:
+    units = Unit.objects.filter(unit_filter(user))
+    roots = units.order_by("depth", "path")
+    top_depth = roots.first().depth if roots.exists() else None
+    top_units = list(roots.filter(depth=top_depth)[:12]) if top_depth is not None else []
+    roles = user.roles.select_related("unit").order_by("unit__path") if user.is_authenticated else []
+    return {
+        "unit_count": units.count(),
+        "map_owner_count": units.filter(owns_map=True).count(),
+        "employee_count": Employee.objects.filter(unit_filter(user, "unit__path"), is_active=True).count(),
+        "top_units": top_units,
+        "roles": list(roles),
+        "has_roles": bool(role_paths(user)) or user.is_superuser,
+    }

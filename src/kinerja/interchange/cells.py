@@ -1,0 +1,279 @@
+"""Cell values of the interchange tables: numbers, keywords, periods, yes/no.
+
+A parser takes the text of one cell and returns its value, or raises `CellError`
+with a message key (see `messages.CATALOGUE`) that the reader turns into a
+`Problem` naming the file, row and column. Empty cells are blanks (`None`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from kinerja.interchange.messages import Lang, choices
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; `key` and `params` name the message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+_SPACES = re.compile(r"[\s_\-]+")
+
+
+def name_key(header: str) -> str:
+    """A column name as matched: case-insensitive, spaces around ignored, `Kode IKU` = `kode_iku`."""
+    return _SPACES.sub("_", header.strip().lower()).strip("_")
+
+
+def keyword_key(value: str) -> str:
+    """A keyword as matched: case-insensitive, `_`, `-` and runs of spaces the same."""
+    return _SPACES.sub(" ", value.strip().lower()).strip()
+
+
+# ---------------------------------------------------------------- numbers
+
+_ZERO: Final = Decimal(0)
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """`85`, ` 85.5 `, `85%`, `-3`, `1e3` → Decimal; blank → None; anything else → CellError."""
+    try:
+        value = Decimal(raw)
+    except (InvalidOperation, TypeError):
+        return _parse_number_slow(raw)
+    if value.is_finite():
+        return value
+    raise CellError("not_a_number", value=raw.strip())
+
+
+def _parse_number_slow(raw: str) -> Decimal | None:
+    text = raw.strip()
+    if not text:
+        return None
+    body = text[:-1].rstrip() if text.endswith("%") else text
+    if body and "_" not in body:
+        try:
+            value = Decimal(body)
+        except InvalidOperation:
+            pass
+        else:
+            if value.is_finite():
+                return value
+    if "," in body:
+        raise CellError("decimal_comma", value=text)
+    raise CellError("not_a_number", value=text)
+
+
+def parse_nonnegative(raw: str) -> Decimal | None:
+    value = parse_number(raw)
+    if value is not None and value < _ZERO:
+        raise CellError("negative", value=raw.strip())
+    return value
+
+
+# ---------------------------------------------------------------- keywords
+
+
+class Keywords:
+    """A closed set of keyword values with their aliases (case and spacing ignored).
+
+    `Keywords({"max": ["maximize"], ...})` maps `MAX`, ` Maximize `, ... to `max`.
+    """
+
+    def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
+        self.values: tuple[str, ...] = tuple(table)
+        self._lookup: dict[str, str] = {}
+        for canonical, aliases in table.items():
+            for alias in (canonical, *aliases):
+                key = keyword_key(alias)
+                self._lookup[key] = canonical
+                # the raw spellings a spreadsheet most often holds, for a lookup without normalising
+                for spelling in {alias, alias.lower(), alias.upper(), alias.title(), alias.capitalize()}:
+                    self._lookup.setdefault(spelling, canonical)
+
+    def parse(self, raw: str) -> str | None:
+        """The canonical value; blank → None; an unknown word → CellError."""
+        found = self._lookup.get(raw)
+        if found is not None:
+            return found
+        key = keyword_key(raw)
+        if not key:
+            return None
+        found = self._lookup.get(key)
+        if found is None:
+            raise CellError("not_a_keyword", value=raw.strip(), choices=self.describe)
+        return found
+
+    def describe(self, lang: Lang = "en") -> str:
+        return choices(self.values, lang)
+
+
+PERSPECTIVE = Keywords(
+    {
+        "stakeholder": ["pemangku kepentingan", "stakeholders"],
+        "customer": ["pelanggan", "customers"],
+        "internal_process": ["proses bisnis internal", "internal business process", "proses internal"],
+        "learning_growth": [
+            "learning and growth",
+            "learning & growth",
+            "pembelajaran dan pertumbuhan",
+            "pembelajaran & pertumbuhan",
+        ],
+    }
+)
+POLARITY = Keywords(
+    {
+        "max": ["maximize", "maximise", "maksimal", "maksimalisasi", "higher is better"],
+        "min": ["minimize", "minimise", "minimal", "minimalisasi", "lower is better"],
+        "stabilize": ["stabilise", "stabilisasi", "stabil", "stable"],
+    }
+)
+CONSOLIDATION = Keywords(
+    {
+        "sum": ["jumlah", "total", "sum of"],
+        "average": ["avg", "mean", "rata rata", "rerata"],
+        "last": ["take last known value", "last known value", "latest", "terakhir", "nilai terakhir"],
+    }
+)
+VALIDITY = Keywords(
+    {
+        "exact": ["eksak", "exact kpi"],
+        "proxy": ["proksi"],
+        "activity": ["aktivitas", "kegiatan"],
+        "project": ["proyek"],
+    }
+)
+CONTROLLABILITY = Keywords(
+    {
+        "high": ["tinggi"],
+        "moderate": ["sedang", "medium"],
+        "low": ["rendah"],
+    }
+)
+KPI_KIND = Keywords(
+    {
+        "existing": ["lama", "existing kpi"],
+        "new": ["baru", "new kpi", "new without history", "baru tanpa riwayat"],
+        "new_with_history": ["new with history", "baru dengan riwayat"],
+        "mandatory": ["wajib", "iku mandatory"],
+    }
+)
+RATER_GROUP = Keywords(
+    {
+        "superior": ["atasan"],
+        "peer": ["peers", "rekan", "rekan kerja", "sejawat"],
+        "subordinate": ["subordinates", "bawahan"],
+        "self": ["diri sendiri", "sendiri"],
+    }
+)
+DISCIPLINE = Keywords(
+    {
+        "light": ["ringan"],
+        "medium": ["moderate", "sedang"],
+        "severe": ["heavy", "berat"],
+    }
+)
+YES_NO = Keywords({"yes": ["y", "ya", "true", "1", "x"], "no": ["n", "tidak", "t", "false", "0"]})
+
+
+def parse_yes_no(raw: str, default: bool) -> bool:
+    value = YES_NO.parse(raw)
+    return default if value is None else value == "yes"
+
+
+# ---------------------------------------------------------------- periods
+
+_KIND_ORDER: Final = {"M": 0, "Q": 1, "S": 2, "Y": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period: a year (`2026`), semester (`2026-S1`), quarter (`2026-Q2`) or month (`2026-06`).
+
+    Periods sort by the month they end, shorter ones first; the score *as of*
+    a period takes the periods of the same year that end no later than it.
+    """
+
+    year: int
+    kind: str  # "Y", "S", "Q" or "M"
+    number: int  # 1 for a year; the semester, quarter or month number otherwise
+
+    @property
+    def first_month(self) -> int:
+        return self.last_month - {"Y": 12, "S": 6, "Q": 3, "M": 1}[self.kind] + 1
+
+    @property
+    def last_month(self) -> int:
+        return {"Y": 12, "S": 6 * self.number, "Q": 3 * self.number, "M": self.number}[self.kind]
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.last_month, _KIND_ORDER[self.kind])
+
+    def __lt__(self, other: Period) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def includes(self, other: Period) -> bool:
+        """Whether `other` counts towards the score as of this period (same year, ended by then)."""
+        return other.year == self.year and other.last_month <= self.last_month
+
+    def __str__(self) -> str:
+        if self.kind == "Y":
+            return f"{self.year:04d}"
+        if self.kind == "M":
+            return f"{self.year:04d}-{self.number:02d}"
+        return f"{self.year:04d}-{self.kind}{self.number}"
+
+
+_PERIOD = re.compile(
+    r"""^\s*(?P<year>\d{4})
+        (?:\s*[-/_.\s]\s*
+           (?:(?P<kind>[QqSs])\s*(?P<n>\d{1,2})
+             |(?P<month>\d{1,2})(?:[-/]01)?))?\s*$""",
+    re.VERBOSE,
+)
+_PERIOD_CACHE: dict[str, Period] = {}
+
+
+def parse_period(raw: str) -> Period | None:
+    """`2026`, `2026-Q2`, `2026-S1`, `2026-06` (and `2026-06-01`, as Excel turns a typed month into a date)."""
+    found = _PERIOD_CACHE.get(raw)
+    if found is not None:
+        return found
+    if not raw.strip():
+        return None
+    match = _PERIOD.match(raw)
+    if match is None:
+        raise CellError("not_a_period", value=raw.strip())
+    year = int(match["year"])
+    if match["kind"]:
+        kind, number = match["kind"].upper(), int(match["n"])
+        if not 1 <= number <= (4 if kind == "Q" else 2):
+            raise CellError("not_a_period", value=raw.strip())
+    elif match["month"]:
+        kind, number = "M", int(match["month"])
+        if not 1 <= number <= 12:
+            raise CellError("not_a_period", value=raw.strip())
+    else:
+        kind, number = "Y", 1
+    period = Period(year, kind, number)
+    if len(_PERIOD_CACHE) < 4096:
+        _PERIOD_CACHE[raw] = period
+    return period
+
+
+def format_number(value: Decimal | None) -> str:
+    """A number as written back to a table: plain notation, no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

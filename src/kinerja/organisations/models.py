@@ -1,0 +1,169 @@
+"""The Ministry's organisation: units in a tree, positions, employees and their assignments."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from .validators import validate_nip
+
+
+class UnitLevel(models.TextChoices):
+    WIDE = "wide", _("Kemenkeu-Wide")
+    ONE = "one", _("Kemenkeu-One")
+    TWO = "two", _("Kemenkeu-Two")
+    THREE = "three", _("Kemenkeu-Three")
+    FOUR = "four", _("Kemenkeu-Four")
+    FIVE = "five", _("Kemenkeu-Five")
+
+
+LEVEL_ORDER = [choice.value for choice in UnitLevel]
+
+
+class UnitKind(models.TextChoices):
+    MINISTRY = "ministry", _("Kementerian")
+    ECHELON_1 = "echelon_1", _("Unit Eselon I")
+    DIRECTORATE = "directorate", _("Direktorat")
+    REGIONAL_OFFICE = "regional_office", _("Kantor Wilayah")
+    KPP = "kpp", _("KPP (Kantor Pelayanan Pajak)")
+    KPPBC = "kppbc", _("KPPBC (Kantor Pengawasan dan Pelayanan Bea dan Cukai)")
+    KPPN = "kppn", _("KPPN (Kantor Pelayanan Perbendaharaan Negara)")
+    KPKNL = "kpknl", _("KPKNL (Kantor Pelayanan Kekayaan Negara dan Lelang)")
+    UPT = "upt", _("Unit Pelaksana Teknis")
+    SUBDIRECTORATE = "subdirectorate", _("Subdirektorat / Bagian / Bidang")
+    SECTION = "section", _("Seksi / Subbagian")
+    OTHER = "other", _("Lainnya")
+
+
+class Unit(MP_Node):
+    """An organisation unit. Materialised-path tree: a whole subtree is one `path LIKE 'x%'` query."""
+
+    code = models.CharField(_("kode"), max_length=64, unique=True)
+    name_id = models.CharField(_("nama (Indonesia)"), max_length=255)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=255, blank=True)
+    level = models.CharField(_("level"), max_length=8, choices=UnitLevel.choices)
+    kind = models.CharField(_("jenis"), max_length=24, choices=UnitKind.choices)
+    owns_map = models.BooleanField(_("pemilik peta strategi"), default=False)
+    valid_from = models.DateField(_("berlaku mulai"), null=True, blank=True)
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (English falls back to Indonesian)."""
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_id
+
+
+class PositionType(models.TextChoices):
+    STRUCTURAL = "structural", _("Struktural")
+    FUNCTIONAL = "functional", _("Fungsional")
+    EXECUTOR = "executor", _("Pelaksana")
+    EXPERT = "expert", _("Staf Ahli")
+
+
+class Position(models.Model):
+    """A position (jabatan) in a unit; its superior position gives the line of command."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit"))
+    code = models.CharField(_("kode"), max_length=64, unique=True)
+    title_id = models.CharField(_("nama jabatan (Indonesia)"), max_length=255)
+    title_en = models.CharField(_("nama jabatan (Inggris)"), max_length=255, blank=True)
+    type = models.CharField(_("jenis jabatan"), max_length=16, choices=PositionType.choices)
+    echelon = models.PositiveSmallIntegerField(
+        _("eselon"), null=True, blank=True, help_text=_("1–5 untuk jabatan struktural")
+    )
+    job_grade = models.PositiveSmallIntegerField(_("kelas jabatan"), null=True, blank=True)
+    superior = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subordinates",
+        verbose_name=_("jabatan atasan"),
+    )
+    is_head = models.BooleanField(_("kepala unit"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        ordering = ["unit__path", "-is_head", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if translation.get_language() == "en" and self.title_en:
+            return self.title_en
+        return self.title_id
+
+
+class Employee(models.Model):
+    """A civil servant. `unit`, `position` and `superior` are the current assignment; moves are Assignments."""
+
+    nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip])
+    name = models.CharField(_("nama"), max_length=255)
+    email = models.EmailField(_("surel"), blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit"))
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.SET_NULL, related_name="holders",
+        verbose_name=_("jabatan"),
+    )
+    superior = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subordinates",
+        verbose_name=_("atasan langsung"),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pegawai")
+        verbose_name_plural = _("pegawai")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nip})"
+
+
+class AssignmentKind(models.TextChoices):
+    DEFINITIVE = "definitive", _("Definitif")
+    ACTING = "acting", _("Plt./Plh.")
+
+
+class Assignment(models.Model):
+    """An employee in a position (and unit) for a date range: the history of moves."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=16, choices=AssignmentKind.choices, default=AssignmentKind.DEFINITIVE)
+    start = models.DateField(_("mulai"))
+    end = models.DateField(_("selesai"), null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        ordering = ["employee", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="assignment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} @ {self.unit.code} {self.start}–{self.end or ''}"
