@@ -11,3 +11,4 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LANGUAGE_CODE = "id"
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests

@@ -1,0 +1,210 @@
+"""Raw tables out of CSV files and .xlsx sheets, and back.
+
+A `Sheet` is a header and data rows of text cells, each row with the number a
+spreadsheet gives it (header = row 1). The CSV reader is the standard library's;
+the .xlsx reader is openpyxl in read-only mode. Excel cells are turned into the
+text a person sees: `200.0` → `200`, a percent-formatted `0.85` → `85`, a date
+typed as `2026-06` → `2026-06-01`, TRUE → `yes`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from kinerja.interchange.messages import InvalidFileError, Problem
+
+Source = str | Path | IO[bytes]
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A table: `source` (the file name) and `sheet` (the sheet's name in a workbook) name it in errors."""
+
+    source: str
+    sheet: str | None
+    header: list[str]
+    rows: Iterable[tuple[int, list[str]]]
+
+    def problem(
+        self, key: str, row: int | None = None, column: str | None = None, **params: object
+    ) -> Problem:
+        return Problem(self.source, key, params, row=row, column=column, sheet=self.sheet)
+
+
+def source_name(source: Source, name: str | None = None) -> str:
+    if name:
+        return Path(name).name
+    if isinstance(source, str | Path):
+        return Path(source).name
+    return Path(str(getattr(source, "name", "") or "")).name or "upload"
+
+
+def detect_format(source: Source, name: str | None = None, fmt: str | None = None) -> str:
+    """`csv` or `xlsx`, from `fmt`, else the file name's suffix, else the content (a zip is .xlsx)."""
+    if fmt:
+        return fmt.lower().lstrip(".")
+    label = name or (str(source) if isinstance(source, str | Path) else str(getattr(source, "name", "")))
+    suffix = Path(label).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix in {".csv", ".txt"}:
+        return "csv"
+    if isinstance(source, str | Path):
+        with open(source, "rb") as f:
+            start = f.read(4)
+    else:
+        position = source.tell()
+        start = source.read(4)
+        source.seek(position)
+    return "xlsx" if start.startswith(b"PK\x03\x04") else "csv"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    number = 1
+    for cells in reader:
+        number += 1
+        if cells and any(cells):
+            yield number, cells
+
+
+def open_csv(source: Source, name: str | None = None) -> tuple[Sheet, IO[str]]:
+    """The sheet of a UTF-8 CSV file (a byte-order mark is ignored) and the text stream to close after."""
+    label = source_name(source, name)
+    stream: IO[str]
+    if isinstance(source, str | Path):
+        stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the caller
+    else:
+        stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream)
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        stream.close()
+        raise InvalidFileError([Problem(label, "unreadable", {"detail": str(exc)})]) from exc
+    if header is None or not any(h.strip() for h in header):
+        stream.close()
+        raise InvalidFileError([Problem(label, "empty_file")])
+    return Sheet(label, None, [h.strip() for h in header], _guarded(_csv_rows(reader), label)), stream
+
+
+def _guarded(rows: Iterator[tuple[int, list[str]]], label: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        yield from rows
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidFileError([Problem(label, "unreadable", {"detail": str(exc)})]) from exc
+
+
+def write_csv(path_or_stream: str | Path | IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A UTF-8 CSV with a header row (no byte-order mark; `\\r\\n` line ends as the csv module writes)."""
+    if isinstance(path_or_stream, str | Path):
+        with open(path_or_stream, "w", encoding="utf-8", newline="") as f:
+            write_csv(f, header, rows)
+        return
+    writer = csv.writer(path_or_stream)
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _excel_text(value: Any, number_format: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        if number_format and "%" in number_format:
+            number *= 100
+        if number == number.to_integral_value() and abs(number) < Decimal("1e15"):
+            return str(int(number))
+        text = format(number.normalize(), "f")
+        return text
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
+    for number, cells in enumerate(worksheet.iter_rows(min_row=2), start=2):
+        texts = [
+            "" if cell.value is None else _excel_text(cell.value, getattr(cell, "number_format", None))
+            for cell in cells
+        ]
+        if any(texts):
+            yield number, texts
+
+
+def _xlsx_header(worksheet: Any) -> list[str]:
+    for cells in worksheet.iter_rows(min_row=1, max_row=1, values_only=True):
+        return [_excel_text(v, None).strip() for v in cells]
+    return []
+
+
+def open_workbook(source: Source, name: str | None = None) -> Any:
+    """An openpyxl workbook in read-only mode (values, not formulas), or InvalidFileError."""
+    from openpyxl import load_workbook
+
+    label = source_name(source, name)
+    try:
+        return load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on a bad file
+        raise InvalidFileError([Problem(label, "unreadable", {"detail": f"not an .xlsx workbook ({exc})"})]) from exc
+
+
+def xlsx_sheet(worksheet: Any, label: str, sheet_name: str | None) -> Sheet:
+    # the stored dimension is sometimes wrong (some writers leave "A1"): read what is there
+    worksheet.reset_dimensions()
+    header = _xlsx_header(worksheet)
+    if not any(header):
+        raise InvalidFileError([Problem(label, "empty_file", sheet=sheet_name)])
+    return Sheet(label, sheet_name, header, _xlsx_rows(worksheet))
+
+
+def write_xlsx_sheets(
+    path_or_stream: str | Path | IO[bytes],
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+) -> None:
+    """An .xlsx workbook with one sheet per `(title, header, rows)`, written in openpyxl's streaming mode.
+
+    Cells hold numbers as numbers (`Decimal` → float when exact enough, else text) and
+    everything else as text, so a spreadsheet shows what the CSV would hold.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        worksheet = workbook.create_sheet(title)
+        worksheet.append(list(header))
+        for row in rows:
+            worksheet.append([_excel_value(v) for v in row])
+    workbook.save(path_or_stream)
+
+
+def _excel_value(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        as_float = float(value)
+        # keep the number a number when the float shows the same digits; else keep the exact text
+        if Decimal(repr(as_float)) == value:
+            return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else as_float
+        return format(value, "f")
+    if value == "":
+        return None
+    return value

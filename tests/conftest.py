@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite: a small organisation tree and users with roles on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from kinerja.accounts.models import Role
+from kinerja.organisations.models import Unit, UnitKind, UnitLevel
+from tests.factories import EmployeeFactory, UserFactory, grant, make_unit
+
+
+@dataclass
+class OrgTree:
+    ministry: Unit
+    djp: Unit
+    kanwil: Unit
+    kpp_a: Unit
+    kpp_b: Unit
+    section_a: Unit
+    djbc: Unit
+
+
+@pytest.fixture
+def org(db) -> OrgTree:
+    """KEMENKEU → DJP → KANWIL → (KPP-A → SEKSI-A, KPP-B); KEMENKEU → DJBC."""
+    ministry = make_unit("KEMENKEU", level=UnitLevel.WIDE, kind=UnitKind.MINISTRY, name_id="Kementerian Keuangan",
+                         name_en="Ministry of Finance")
+    djp = make_unit("DJP", parent=ministry, level=UnitLevel.ONE, kind=UnitKind.ECHELON_1,
+                    name_id="Direktorat Jenderal Pajak", name_en="Directorate General of Taxes")
+    djbc = make_unit("DJBC", parent=ministry, level=UnitLevel.ONE, kind=UnitKind.ECHELON_1)
+    kanwil = make_unit("KANWIL", parent=djp, level=UnitLevel.TWO, kind=UnitKind.REGIONAL_OFFICE)
+    kpp_a = make_unit("KPP-A", parent=kanwil, name_id="KPP Pratama A", name_en="Tax Office A")
+    kpp_b = make_unit("KPP-B", parent=kanwil, name_id="KPP Pratama B", name_en="Tax Office B")
+    section_a = make_unit("SEKSI-A", parent=kpp_a, level=UnitLevel.FOUR, kind=UnitKind.SECTION, owns_map=False)
+    return OrgTree(*(Unit.objects.get(pk=u.pk) for u in (ministry, djp, kanwil, kpp_a, kpp_b, section_a, djbc)))
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(unit, role) -> a user holding `role` on `unit` (password 'rahasia-123')."""
+
+    def _make(unit: Unit | None = None, role: str = Role.EMPLOYEE, **kwargs):
+        user = UserFactory(**kwargs)
+        if unit is not None:
+            grant(user, unit, role)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def employee_in(db):
+    def _make(unit: Unit, **kwargs):
+        return EmployeeFactory(unit=unit, **kwargs)
+
+    return _make
