@@ -59,6 +59,7 @@ bench: install  ## benchmarks, each beside a baseline measured in the same run (
 
 messages: install  ## update and compile the Indonesian and English catalogues (needs gettext)
 	cd src/kinerja && ../../$(KINERJA) makemessages -l id -l en --no-obsolete --ignore "static/vendor/*"
+	$(BIN)/python scripts/fill_source_catalogue.py
 	cd src/kinerja && ../../$(KINERJA) compilemessages
 
 schema: install  ## regenerate the committed OpenAPI schema (schema.yml)

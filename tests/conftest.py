@@ -25,16 +25,31 @@ class OrgTree:
 @pytest.fixture
 def org(db) -> OrgTree:
     """KEMENKEU → DJP → KANWIL → (KPP-A → SEKSI-A, KPP-B); KEMENKEU → DJBC."""
-    ministry = make_unit("KEMENKEU", level=UnitLevel.WIDE, kind=UnitKind.MINISTRY, name_id="Kementerian Keuangan",
-                         name_en="Ministry of Finance")
-    djp = make_unit("DJP", parent=ministry, level=UnitLevel.ONE, kind=UnitKind.ECHELON_1,
-                    name_id="Direktorat Jenderal Pajak", name_en="Directorate General of Taxes")
+    ministry = make_unit(
+        "KEMENKEU",
+        level=UnitLevel.WIDE,
+        kind=UnitKind.MINISTRY,
+        name_id="Kementerian Keuangan",
+        name_en="Ministry of Finance",
+    )
+    djp = make_unit(
+        "DJP",
+        parent=ministry,
+        level=UnitLevel.ONE,
+        kind=UnitKind.ECHELON_1,
+        name_id="Direktorat Jenderal Pajak",
+        name_en="Directorate General of Taxes",
+    )
     djbc = make_unit("DJBC", parent=ministry, level=UnitLevel.ONE, kind=UnitKind.ECHELON_1)
     kanwil = make_unit("KANWIL", parent=djp, level=UnitLevel.TWO, kind=UnitKind.REGIONAL_OFFICE)
     kpp_a = make_unit("KPP-A", parent=kanwil, name_id="KPP Pratama A", name_en="Tax Office A")
     kpp_b = make_unit("KPP-B", parent=kanwil, name_id="KPP Pratama B", name_en="Tax Office B")
-    section_a = make_unit("SEKSI-A", parent=kpp_a, level=UnitLevel.FOUR, kind=UnitKind.SECTION, owns_map=False)
-    return OrgTree(*(Unit.objects.get(pk=u.pk) for u in (ministry, djp, kanwil, kpp_a, kpp_b, section_a, djbc)))
+    section_a = make_unit(
+        "SEKSI-A", parent=kpp_a, level=UnitLevel.FOUR, kind=UnitKind.SECTION, owns_map=False
+    )
+    return OrgTree(
+        *(Unit.objects.get(pk=u.pk) for u in (ministry, djp, kanwil, kpp_a, kpp_b, section_a, djbc))
+    )
 
 
 @pytest.fixture

@@ -20,13 +20,24 @@ def make_nip(seq: int | None = None, *, gender: str = "1") -> str:
     return f"{born:%Y%m%d}{born.year + 23}01{gender}{n % 999 + 1:03d}"
 
 
-def make_unit(code: str, *, parent: Unit | None = None, level: str = UnitLevel.THREE,
-              kind: str = UnitKind.KPP, owns_map: bool = True, name_id: str | None = None,
-              name_en: str | None = None) -> Unit:
+def make_unit(
+    code: str,
+    *,
+    parent: Unit | None = None,
+    level: str = UnitLevel.THREE,
+    kind: str = UnitKind.KPP,
+    owns_map: bool = True,
+    name_id: str | None = None,
+    name_en: str | None = None,
+) -> Unit:
     """Create a unit in the tree (treebeard needs add_root/add_child, not a plain create)."""
     fields = {
-        "code": code, "name_id": name_id or f"Unit {code}", "name_en": name_en or f"Unit {code} (en)",
-        "level": level, "kind": kind, "owns_map": owns_map,
+        "code": code,
+        "name_id": name_id or f"Unit {code}",
+        "name_en": name_en or f"Unit {code} (en)",
+        "level": level,
+        "kind": kind,
+        "owns_map": owns_map,
     }
     if parent is None:
         return Unit.add_root(**fields)
@@ -62,7 +73,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "rahasia-123")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)
+    if len(args) == 1 or args[1:] in (["help"], ["--help"], ["-h"]):
+        print("\n[kinerja: no database needed]\n    nkp\n    score")
     return 0
 
 

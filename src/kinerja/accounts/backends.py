@@ -9,8 +9,9 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class UsernameOrNipBackend(ModelBackend):
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username is None or password is None:
             return None
         username = username.strip()

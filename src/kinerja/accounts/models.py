@@ -12,7 +12,11 @@ from kinerja.organisations.models import Employee, Unit
 
 class User(AbstractUser):
     employee = models.OneToOneField(
-        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="user",
+        Employee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
         verbose_name=_("pegawai"),
     )
 

@@ -12,8 +12,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     namespace = match.namespace if match else ""
     current = {"organisations": "organisations", "core": "home"}.get(namespace, namespace)
     items = [
-        {"key": item.key, "label": item.label, "url": item.url(), "icon": item.icon,
-         "active": item.key == current}
+        {
+            "key": item.key,
+            "label": item.label,
+            "url": item.url(),
+            "icon": item.icon,
+            "active": item.key == current,
+        }
         for item in NAVIGATION
     ]
     return {"nav_items": items}

@@ -89,7 +89,11 @@ class Position(models.Model):
     )
     job_grade = models.PositiveSmallIntegerField(_("kelas jabatan"), null=True, blank=True)
     superior = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subordinates",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
         verbose_name=_("jabatan atasan"),
     )
     is_head = models.BooleanField(_("kepala unit"), default=False)
@@ -118,11 +122,19 @@ class Employee(models.Model):
     email = models.EmailField(_("surel"), blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit"))
     position = models.ForeignKey(
-        Position, null=True, blank=True, on_delete=models.SET_NULL, related_name="holders",
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holders",
         verbose_name=_("jabatan"),
     )
     superior = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subordinates",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
         verbose_name=_("atasan langsung"),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
