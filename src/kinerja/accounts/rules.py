@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from .models import Role
-from .scope import READ_ROLES, has_any_role, reaches
+from .scope import READ_ROLES, has_any_role, paths_for, reaches
 
 EDIT_ORG_ROLES = (Role.ADMIN,)
 EDIT_PEOPLE_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -68,3 +68,102 @@ rules.add_perm("organisations.change_employee", edits_people)
 rules.add_perm("organisations.delete_employee", administers)
 rules.add_perm("organisations.move_employee", edits_people)
 rules.add_perm("accounts.manage_roles", administers)
+
+
+# --------------------------------------------------------------------------- strategy planning (strategy, kpis)
+# A strategy map, its objectives, links and KPIs all answer to the map's unit.
+# Reading: any role reaching the unit, or — for an approved map — any role on a
+# unit below it (offices read the maps they cascade from). Planning (editing,
+# submitting, revising): the unit's performance manager or administrator, and
+# only while the map is a draft (or under revision). Approving or returning:
+# the unit's leader, once submitted.
+
+PLAN_ROLES = (Role.MANAGER, Role.ADMIN)
+LEAD_ROLES = (Role.LEADER,)
+MAP_EDITABLE_STATES = frozenset({"draft", "revised"})
+
+
+def _strategy_map(obj: Any) -> Any:
+    """The strategy map an object belongs to: the map itself, or the map of an objective, link, KPI or target."""
+    if obj is None:
+        return None
+    if hasattr(obj, "plan_year_id") and hasattr(obj, "state"):
+        return obj
+    if hasattr(obj, "kpi_id"):
+        obj = obj.kpi
+    if hasattr(obj, "objective_id"):
+        obj = obj.objective
+    return getattr(obj, "map", None)
+
+
+def _planning_path(obj: Any) -> str | None:
+    """The unit path a planning permission is checked on: a Unit (to create its map) or the object's map."""
+    if obj is not None and isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj.path
+    strategy_map = _strategy_map(obj)
+    return None if strategy_map is None else strategy_map.unit.path
+
+
+def _map_role_predicate(name: str, roles: tuple[str, ...]) -> Any:
+    @rules.predicate(name=name)
+    def check(user: Any, obj: Any = None) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if obj is None:
+            return has_any_role(user, roles)
+        path = _planning_path(obj)
+        return path is not None and reaches(user, path, roles)
+
+    return check
+
+
+@rules.predicate
+def reads_map(user: Any, obj: Any = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return has_any_role(user, READ_ROLES)
+    strategy_map = _strategy_map(obj)
+    if strategy_map is None:
+        return False
+    path = strategy_map.unit.path
+    if reaches(user, path, READ_ROLES):
+        return True
+    return strategy_map.state == "approved" and any(p.startswith(path) for p in paths_for(user))
+
+
+plans_map = _map_role_predicate("plans_map", PLAN_ROLES)
+leads_map = _map_role_predicate("leads_map", LEAD_ROLES)
+
+
+@rules.predicate
+def map_editable(user: Any, obj: Any = None) -> bool:
+    strategy_map = _strategy_map(obj)
+    return strategy_map is None or strategy_map.state in MAP_EDITABLE_STATES
+
+
+@rules.predicate
+def map_submitted(user: Any, obj: Any = None) -> bool:
+    strategy_map = _strategy_map(obj)
+    return strategy_map is not None and strategy_map.state == "submitted"
+
+
+@rules.predicate
+def map_approved(user: Any, obj: Any = None) -> bool:
+    strategy_map = _strategy_map(obj)
+    return strategy_map is not None and strategy_map.state == "approved"
+
+
+rules.add_perm("strategy.view_strategymap", reads_map)
+rules.add_perm("strategy.add_strategymap", plans_map)
+rules.add_perm("strategy.change_strategymap", plans_map & map_editable)
+rules.add_perm("strategy.submit_strategymap", plans_map & map_editable)
+rules.add_perm("strategy.approve_strategymap", leads_map & map_submitted)
+rules.add_perm("strategy.return_strategymap", leads_map & map_submitted)
+rules.add_perm("strategy.revise_strategymap", (plans_map | leads_map) & map_approved)
+rules.add_perm("strategy.copy_strategymap", plans_map)
+rules.add_perm("strategy.view_objective", reads_map)
+rules.add_perm("strategy.change_objective", plans_map & map_editable)
+rules.add_perm("strategy.manage_planyear", administers)
+rules.add_perm("kpis.view_kpi", reads_map)
+rules.add_perm("kpis.change_kpi", plans_map & map_editable)

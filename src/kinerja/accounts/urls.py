@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -15,6 +16,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profil/", views.profile, name="profile"),
+    path("peran/", views.role_list, name="role-list"),
+    path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,7 +1,25 @@
+"""/api/: the REST API, its OpenAPI schema and its documentation pages (served from vendored files only)."""
+
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("units", views.UnitViewSet, basename="api-unit")
+router.register("positions", views.PositionViewSet, basename="api-position")
+router.register("employees", views.EmployeeViewSet, basename="api-employee")
 
 urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
+    *router.urls,
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kinerja.accounts.urls")),
     path("organisasi/", include("kinerja.organisations.urls")),
+    path("strategi/", include("kinerja.strategy.urls")),
+    path("iku/", include("kinerja.kpis.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.core.urls")),
 ]

@@ -8,12 +8,23 @@ with a message key (see `messages.CATALOGUE`) that the reader turns into a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Final
 
 from kinerja.interchange.messages import Lang, choices
+from kinerja.scoring.enums import (
+    Consolidation,
+    Controllability,
+    DisciplineCategory,
+    KpiKind,
+    Perspective,
+    Polarity,
+    RaterGroup,
+    Validity,
+)
 
 
 class CellError(ValueError):
@@ -45,6 +56,8 @@ _ZERO: Final = Decimal(0)
 
 def parse_number(raw: str) -> Decimal | None:
     """`85`, ` 85.5 `, `85%`, `-3`, `1e3` → Decimal; blank → None; anything else → CellError."""
+    if not raw:
+        return None
     try:
         value = Decimal(raw)
     except (InvalidOperation, TypeError):
@@ -85,14 +98,16 @@ def parse_nonnegative(raw: str) -> Decimal | None:
 class Keywords:
     """A closed set of keyword values with their aliases (case and spacing ignored).
 
-    `Keywords({"max": ["maximize"], ...})` maps `MAX`, ` Maximize `, ... to `max`.
+    `Keywords({"max": ["maximize"], ...})` maps `MAX`, ` Maximize `, ... to `max`;
+    with `enum`, to the scoring core's enum member (`Polarity.MAX`, which is also `"max"`).
     """
 
-    def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, table: Mapping[str, Iterable[str]], enum: type[StrEnum] | None = None) -> None:
         self.values: tuple[str, ...] = tuple(table)
-        self._lookup: dict[str, str] = {}
-        for canonical, aliases in table.items():
-            for alias in (canonical, *aliases):
+        self._lookup: dict[str, str | None] = {"": None}
+        for name, aliases in table.items():
+            canonical = enum(name) if enum is not None else name
+            for alias in (name, *aliases):
                 key = keyword_key(alias)
                 self._lookup[key] = canonical
                 # the raw spellings a spreadsheet most often holds, for a lookup without normalising
@@ -101,9 +116,10 @@ class Keywords:
 
     def parse(self, raw: str) -> str | None:
         """The canonical value; blank → None; an unknown word → CellError."""
-        found = self._lookup.get(raw)
-        if found is not None:
-            return found
+        try:
+            return self._lookup[raw]
+        except KeyError:
+            pass
         key = keyword_key(raw)
         if not key:
             return None
@@ -127,21 +143,24 @@ PERSPECTIVE = Keywords(
             "pembelajaran dan pertumbuhan",
             "pembelajaran & pertumbuhan",
         ],
-    }
+    },
+    Perspective,
 )
 POLARITY = Keywords(
     {
         "max": ["maximize", "maximise", "maksimal", "maksimalisasi", "higher is better"],
         "min": ["minimize", "minimise", "minimal", "minimalisasi", "lower is better"],
         "stabilize": ["stabilise", "stabilisasi", "stabil", "stable"],
-    }
+    },
+    Polarity,
 )
 CONSOLIDATION = Keywords(
     {
         "sum": ["jumlah", "total", "sum of"],
         "average": ["avg", "mean", "rata rata", "rerata"],
         "last": ["take last known value", "last known value", "latest", "terakhir", "nilai terakhir"],
-    }
+    },
+    Consolidation,
 )
 VALIDITY = Keywords(
     {
@@ -149,14 +168,16 @@ VALIDITY = Keywords(
         "proxy": ["proksi"],
         "activity": ["aktivitas", "kegiatan"],
         "project": ["proyek"],
-    }
+    },
+    Validity,
 )
 CONTROLLABILITY = Keywords(
     {
         "high": ["tinggi"],
         "moderate": ["sedang", "medium"],
         "low": ["rendah"],
-    }
+    },
+    Controllability,
 )
 KPI_KIND = Keywords(
     {
@@ -164,7 +185,8 @@ KPI_KIND = Keywords(
         "new": ["baru", "new kpi", "new without history", "baru tanpa riwayat"],
         "new_with_history": ["new with history", "baru dengan riwayat"],
         "mandatory": ["wajib", "iku mandatory"],
-    }
+    },
+    KpiKind,
 )
 RATER_GROUP = Keywords(
     {
@@ -172,14 +194,16 @@ RATER_GROUP = Keywords(
         "peer": ["peers", "rekan", "rekan kerja", "sejawat"],
         "subordinate": ["subordinates", "bawahan"],
         "self": ["diri sendiri", "sendiri"],
-    }
+    },
+    RaterGroup,
 )
 DISCIPLINE = Keywords(
     {
         "light": ["ringan"],
         "medium": ["moderate", "sedang"],
         "severe": ["heavy", "berat"],
-    }
+    },
+    DisciplineCategory,
 )
 YES_NO = Keywords({"yes": ["y", "ya", "true", "1", "x"], "no": ["n", "tidak", "t", "false", "0"]})
 
@@ -277,3 +301,68 @@ def format_number(value: Decimal | None) -> str:
         return str(value.quantize(Decimal(1)))
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ---------------------------------------------------------------- whole columns at once
+#
+# Each takes the cells of one column and returns their values, or raises (anything)
+# when some cell needs the cell-by-cell parser, which then names each bad cell.
+
+_is_finite = Decimal.is_finite
+
+
+def text_column(cells: Sequence[str]) -> list[str]:
+    return list(map(str.strip, cells))
+
+
+def optional_text_column(cells: Sequence[str]) -> list[str | None]:
+    return [value or None for value in map(str.strip, cells)]
+
+
+def number_column(cells: Sequence[str]) -> list[Decimal | None]:
+    try:
+        values: list[Decimal | None] = list(map(Decimal, cells))  # every cell a plain number: all in C
+    except (InvalidOperation, TypeError):
+        return list(map(parse_number, cells))  # blanks or `%`
+    if not all(map(_is_finite, values)):  # type: ignore[arg-type]
+        raise ValueError("not a finite number")
+    return values
+
+
+def nonnegative_column(cells: Sequence[str]) -> list[Decimal | None]:
+    values = number_column(cells)
+    if any(v is not None and v < _ZERO for v in values):
+        raise ValueError("negative")
+    return values
+
+
+def keyword_column(keywords: Keywords, default: object = None) -> Callable[[Sequence[str]], list[object]]:
+    lookup = keywords._lookup.__getitem__
+
+    def parse(cells: Sequence[str]) -> list[object]:
+        try:
+            values: list[object] = list(map(lookup, cells))  # the usual spellings: all in C
+        except KeyError:
+            values = list(map(keywords.parse, cells))
+        if default is not None and None in values:
+            values = [default if v is None else v for v in values]
+        return values
+
+    return parse
+
+
+def period_column(cells: Sequence[str]) -> list[Period | None]:
+    return list(map(parse_period, cells))
+
+
+def yes_no_column(default: bool) -> Callable[[Sequence[str]], list[bool]]:
+    lookup = YES_NO._lookup.__getitem__
+
+    def parse(cells: Sequence[str]) -> list[bool]:
+        try:
+            found: list[str | None] = list(map(lookup, cells))
+        except KeyError:
+            found = list(map(YES_NO.parse, cells))
+        return [default if v is None else v == "yes" for v in found]
+
+    return parse

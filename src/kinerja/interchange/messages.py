@@ -52,12 +52,12 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     # columns and sheets
     "missing_column": {
-        "en": "missing required column {column}",
-        "id": "kolom wajib {column} tidak ada",
+        "en": "missing required column {name}",
+        "id": "kolom wajib {name} tidak ada",
     },
     "duplicate_column": {
-        "en": "column {column} appears twice (columns {first} and {second})",
-        "id": "kolom {column} muncul dua kali (kolom {first} dan {second})",
+        "en": "columns {first} and {second} both give {name}",
+        "id": "kolom {first} dan {second} sama-sama berisi {name}",
     },
     "empty_file": {
         "en": "no header row: the file is empty",
@@ -100,13 +100,17 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "KPI {kpi}: {detail}",
         "id": "IKU {kpi}: {detail}",
     },
+    "scoring": {
+        "en": "{detail}",
+        "id": "{detail}",
+    },
     "duplicate_kpi": {
         "en": "KPI {kpi} appears twice in {scope} (also row {other})",
         "id": "IKU {kpi} muncul dua kali pada {scope} (juga baris {other})",
     },
     "kpi_changes": {
-        "en": "KPI {kpi}: {column} is {value} here but {other} on row {other_row}",
-        "id": "IKU {kpi}: {column} bernilai {value} di sini tetapi {other} pada baris {other_row}",
+        "en": "KPI {kpi} has {value} here but {other} on row {other_row}",
+        "id": "IKU {kpi} bernilai {value} di sini tetapi {other} pada baris {other_row}",
     },
     "objective_two_perspectives": {
         "en": "objective {objective} is in perspective {value} here but {other} on row {other_row}",

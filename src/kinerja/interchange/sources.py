@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,17 +25,38 @@ Source = str | Path | IO[bytes]
 
 @dataclass(slots=True)
 class Sheet:
-    """A table: `source` (the file name) and `sheet` (the sheet's name in a workbook) name it in errors."""
+    """A table: `source` (the file name) and `sheet` (the sheet's name in a workbook) name it in errors.
+
+    `records` are the rows after the header as read, blank ones included, so the
+    row a spreadsheet shows is the position + 2.
+    """
 
     source: str
     sheet: str | None
     header: list[str]
-    rows: Iterable[tuple[int, list[str]]]
+    records: list[list[str]]
 
     def problem(
         self, key: str, row: int | None = None, column: str | None = None, **params: object
     ) -> Problem:
         return Problem(self.source, key, params, row=row, column=column, sheet=self.sheet)
+
+    def table(self, width: int) -> tuple[list[int], list[list[str]]]:
+        """The rows with a value in some cell, each cut or padded to `width` cells, and their row numbers."""
+        raw = self.records
+        if set(map(len, raw)) <= {width} and all(map(any, raw)):
+            return list(range(2, len(raw) + 2)), raw  # the usual file: nothing to mend
+        numbers: list[int] = []
+        rows: list[list[str]] = []
+        for number, cells in enumerate(raw, start=2):
+            if not any(cells):
+                continue
+            n = len(cells)
+            if n != width:
+                cells = cells[:width] if n > width else cells + [""] * (width - n)
+            numbers.append(number)
+            rows.append(cells)
+        return numbers, rows
 
 
 def source_name(source: Source, name: str | None = None) -> str:
@@ -69,42 +90,31 @@ def detect_format(source: Source, name: str | None = None, fmt: str | None = Non
 # ---------------------------------------------------------------- CSV
 
 
-def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    number = 1
-    for cells in reader:
-        number += 1
-        if cells and any(cells):
-            yield number, cells
-
-
-def open_csv(source: Source, name: str | None = None) -> tuple[Sheet, IO[str]]:
-    """The sheet of a UTF-8 CSV file (a byte-order mark is ignored) and the text stream to close after."""
+def read_csv(source: Source, name: str | None = None) -> Sheet:
+    """The sheet of a UTF-8 CSV file (a byte-order mark is ignored), or InvalidFileError."""
     label = source_name(source, name)
-    stream: IO[str]
-    if isinstance(source, str | Path):
-        stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the caller
-    else:
-        stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    reader = csv.reader(stream)
     try:
-        header = next(reader, None)
+        if isinstance(source, str | Path):
+            with open(source, encoding="utf-8-sig", newline="") as stream:
+                records = list(csv.reader(stream))
+        else:
+            wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+            try:
+                records = list(csv.reader(wrapper))
+            finally:
+                wrapper.detach()
     except (UnicodeDecodeError, csv.Error) as exc:
-        stream.close()
-        raise InvalidFileError([Problem(label, "unreadable", {"detail": str(exc)})]) from exc
-    if header is None or not any(h.strip() for h in header):
-        stream.close()
+        raise InvalidFileError(
+            [Problem(label, "unreadable", {"detail": f"not a UTF-8 CSV file ({exc})"})]
+        ) from exc
+    if not records or not any(h.strip() for h in records[0]):
         raise InvalidFileError([Problem(label, "empty_file")])
-    return Sheet(label, None, [h.strip() for h in header], _guarded(_csv_rows(reader), label)), stream
+    return Sheet(label, None, [h.strip() for h in records[0]], records[1:])
 
 
-def _guarded(rows: Iterator[tuple[int, list[str]]], label: str) -> Iterator[tuple[int, list[str]]]:
-    try:
-        yield from rows
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidFileError([Problem(label, "unreadable", {"detail": str(exc)})]) from exc
-
-
-def write_csv(path_or_stream: str | Path | IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+def write_csv(
+    path_or_stream: str | Path | IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> None:
     """A UTF-8 CSV with a header row (no byte-order mark; `\\r\\n` line ends as the csv module writes)."""
     if isinstance(path_or_stream, str | Path):
         with open(path_or_stream, "w", encoding="utf-8", newline="") as f:
@@ -140,14 +150,14 @@ def _excel_text(value: Any, number_format: str | None) -> str:
     return str(value)
 
 
-def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
-    for number, cells in enumerate(worksheet.iter_rows(min_row=2), start=2):
-        texts = [
+def _xlsx_records(worksheet: Any) -> list[list[str]]:
+    return [
+        [
             "" if cell.value is None else _excel_text(cell.value, getattr(cell, "number_format", None))
             for cell in cells
         ]
-        if any(texts):
-            yield number, texts
+        for cells in worksheet.iter_rows(min_row=2)
+    ]
 
 
 def _xlsx_header(worksheet: Any) -> list[str]:
@@ -164,7 +174,9 @@ def open_workbook(source: Source, name: str | None = None) -> Any:
     try:
         return load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on a bad file
-        raise InvalidFileError([Problem(label, "unreadable", {"detail": f"not an .xlsx workbook ({exc})"})]) from exc
+        raise InvalidFileError(
+            [Problem(label, "unreadable", {"detail": f"not an .xlsx workbook ({exc})"})]
+        ) from exc
 
 
 def xlsx_sheet(worksheet: Any, label: str, sheet_name: str | None) -> Sheet:
@@ -173,7 +185,7 @@ def xlsx_sheet(worksheet: Any, label: str, sheet_name: str | None) -> Sheet:
     header = _xlsx_header(worksheet)
     if not any(header):
         raise InvalidFileError([Problem(label, "empty_file", sheet=sheet_name)])
-    return Sheet(label, sheet_name, header, _xlsx_rows(worksheet))
+    return Sheet(label, sheet_name, header, _xlsx_records(worksheet))
 
 
 def write_xlsx_sheets(

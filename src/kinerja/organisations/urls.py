@@ -6,4 +6,15 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.unit_list, name="unit-list"),
     path("unit/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("unit/<str:code>/cabang/", views.unit_children, name="unit-children"),
+    path("unit/<str:code>/tambah-unit/", views.unit_create, name="unit-create"),
+    path("unit/<str:code>/ubah/", views.unit_update, name="unit-update"),
+    path("unit/<str:code>/pindah/", views.unit_move, name="unit-move"),
+    path("unit/<str:code>/tambah-jabatan/", views.position_create, name="position-create"),
+    path("jabatan/opsi/", views.position_options, name="position-options"),
+    path("jabatan/<str:code>/ubah/", views.position_update, name="position-update"),
+    path("pegawai/", views.employee_list, name="employee-list"),
+    path("pegawai/tambah/", views.employee_create, name="employee-create"),
+    path("pegawai/<str:nip>/", views.employee_detail, name="employee-detail"),
+    path("pegawai/<str:nip>/ubah/", views.employee_update, name="employee-update"),
 ]

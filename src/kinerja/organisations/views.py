@@ -1,21 +1,356 @@
+"""Pages for the organisation: the unit tree, unit pages, positions and employees.
+
+Views stay thin: fetch within reach (selectors), ask the rules layer, call a
+service, render. An object outside the user's subtree is not found (404); one
+inside it that the user may not change is forbidden (403).
+"""
+
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from kinerja.accounts.scope import unit_filter
+from . import selectors, services
+from .filters import EmployeeFilter, UnitFilter
+from .forms import EmployeeForm, PositionForm, UnitForm, UnitMoveForm, add_errors
+from .models import Employee, Unit
 
-from .models import Unit
+LIST_PAGE_SIZE = 50
+UNIT_EMPLOYEES_PAGE_SIZE = 25
+
+
+def get_allowed_or_404(request: HttpRequest, queryset: QuerySet[Any], perm: str | None, **lookup: Any) -> Any:
+    """The object from a queryset already limited to the user's reach (else 404), if `perm` allows (else 403)."""
+    obj = get_object_or_404(queryset, **lookup)
+    if perm and not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _is_htmx(request: HttpRequest, target: str | None = None) -> bool:
+    if request.headers.get("HX-Request") != "true":
+        return False
+    return target is None or request.headers.get("HX-Target") == target
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any], size: int, param: str = "page") -> Page:
+    return Paginator(queryset, size).get_page(request.GET.get(param))
+
+
+def _querystring_without(request: HttpRequest, param: str) -> str:
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------- units
 
 
 @login_required
+@require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = Unit.objects.filter(unit_filter(request.user)).order_by("path")
-    return render(request, "organisations/unit_list.html", {"units": units})
+    """The tree of units the user reaches (top two levels; deeper levels load on demand) or search results."""
+    user = request.user
+    filterset = UnitFilter(request.GET, queryset=selectors.units_for(user))
+    context: dict[str, Any] = {"filter": filterset, "searching": filterset.is_searching}
+    if filterset.is_searching:
+        page = _page(request, filterset.qs, LIST_PAGE_SIZE)
+        page.object_list = units = list(page.object_list)
+        parents = selectors.parents_of_many(units)
+        for unit in units:
+            unit.parent_unit = parents.get(unit.path[: -Unit.steplen])
+        context.update(page=page, query=_querystring_without(request, "page"))
+    else:
+        roots = list(selectors.unit_roots(user))
+        children = selectors.children_of_many(roots)
+        context["tree"] = [(root, children[root.pk]) for root in roots]
+    if _is_htmx(request, "unit-results"):
+        return render(request, "organisations/_unit_results.html", {**context, "oob": True})
+    return render(request, "organisations/unit_list.html", context)
 
 
 @login_required
+@require_GET
+def unit_children(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of a unit as tree items (htmx, when a branch is opened)."""
+    unit = get_allowed_or_404(
+        request, selectors.units_for(request.user), "organisations.view_unit", code=code
+    )
+    return render(request, "organisations/_unit_branch.html", {"units": selectors.unit_children(unit)})
+
+
+@login_required
+@require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.filter(unit_filter(request.user)), code=code)
-    return render(request, "organisations/unit_detail.html", {"unit": unit})
+    user = request.user
+    unit = get_allowed_or_404(request, selectors.units_for(user), "organisations.view_unit", code=code)
+    employees = _page(request, selectors.employees_in(unit), UNIT_EMPLOYEES_PAGE_SIZE, "hal")
+    context = {
+        "unit": unit,
+        "crumbs": selectors.unit_ancestors(unit, user=user),
+        "children": selectors.unit_children(unit),
+        "positions": selectors.positions_in(unit),
+        "employees": employees,
+        "history": selectors.history_of(unit),
+    }
+    if _is_htmx(request, "unit-employees"):
+        return render(request, "organisations/_unit_employees.html", context)
+    return render(request, "organisations/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, code: str) -> HttpResponse:
+    """A new unit under the unit `code`."""
+    parent = get_allowed_or_404(
+        request, selectors.units_for(request.user), "organisations.add_unit", code=code
+    )
+    form = UnitForm(request.POST or None, parent=parent, initial={"kind": parent.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(parent=parent, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Unit %(code)s ditambahkan.") % {"code": unit.code})
+            return redirect("organisations:unit-detail", unit.code)
+    return render(
+        request,
+        "organisations/unit_form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "title": _("Tambah unit di bawah %(name)s") % {"name": parent.name},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_update(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_allowed_or_404(
+        request, selectors.units_for(request.user), "organisations.change_unit", code=code
+    )
+    parent = selectors.parent_of(unit)
+    # the form works on its own copy, so a rejected edit never shows in the page's headings
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk), parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(unit=unit, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan unit %(code)s disimpan.") % {"code": unit.code})
+            return redirect("organisations:unit-detail", unit.code)
+    return render(
+        request,
+        "organisations/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "parent": parent,
+            "title": _("Ubah unit %(code)s") % {"code": unit.code},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_allowed_or_404(
+        request, selectors.units_for(request.user), "organisations.change_unit", code=code
+    )
+    form = UnitMoveForm(request.POST or None, unit=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        new_parent = form.cleaned_data["new_parent"]
+        require_perm(request, "organisations.add_unit", new_parent)
+        try:
+            services.move_unit(unit=unit, new_parent=new_parent, by=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Unit %(code)s dipindahkan ke bawah %(parent)s.")
+                % {"code": unit.code, "parent": new_parent.code},
+            )
+            return redirect("organisations:unit-detail", unit.code)
+    return render(
+        request,
+        "organisations/unit_move.html",
+        {
+            "form": form,
+            "unit": unit,
+            "parent": selectors.parent_of(unit),
+        },
+    )
+
+
+# ---------------------------------------------------------------- positions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_allowed_or_404(
+        request, selectors.units_for(request.user), "organisations.add_position", code=code
+    )
+    form = PositionForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_position(unit=unit, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Jabatan ditambahkan."))
+            return redirect("organisations:unit-detail", unit.code)
+    return render(
+        request,
+        "organisations/position_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("Tambah jabatan di %(name)s") % {"name": unit.name},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_update(request: HttpRequest, code: str) -> HttpResponse:
+    position = get_allowed_or_404(
+        request, selectors.positions_for(request.user), "organisations.change_position", code=code
+    )
+    unit = position.unit
+    form = PositionForm(request.POST or None, instance=type(position).objects.get(pk=position.pk), unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_position(position=position, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan jabatan disimpan."))
+            return redirect("organisations:unit-detail", unit.code)
+    return render(
+        request,
+        "organisations/position_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "position": position,
+            "title": _("Ubah jabatan %(title)s") % {"title": position.title},
+        },
+    )
+
+
+@login_required
+@require_GET
+def position_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for the positions of the unit chosen in the employee form (htmx)."""
+    code = request.GET.get("unit", "")
+    unit = selectors.units_for(request.user).filter(code=code).first() if code else None
+    positions = selectors.positions_in(unit) if unit is not None else []
+    return render(request, "organisations/_position_options.html", {"positions": positions})
+
+
+# ---------------------------------------------------------------- employees
+
+
+@login_required
+@require_GET
+def employee_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    filterset = EmployeeFilter(request.GET, queryset=selectors.scoped_employees(user), user=user)
+    page = _page(request, filterset.qs, LIST_PAGE_SIZE)
+    context = {"filter": filterset, "page": page, "query": _querystring_without(request, "page")}
+    if _is_htmx(request, "employee-results"):
+        return render(request, "organisations/_employee_results.html", {**context, "oob": True})
+    return render(request, "organisations/employee_list.html", context)
+
+
+def _employee_queryset(user: Any) -> QuerySet[Employee]:
+    return selectors.scoped_employees(user).select_related("unit", "position", "superior", "superior__unit")
+
+
+@login_required
+@require_GET
+def employee_detail(request: HttpRequest, nip: str) -> HttpResponse:
+    employee = get_allowed_or_404(
+        request, _employee_queryset(request.user), "organisations.view_employee", nip=nip
+    )
+    return render(
+        request,
+        "organisations/employee_detail.html",
+        {
+            "employee": employee,
+            "subordinates": selectors.subordinates_of(employee),
+            "assignments": selectors.assignments_of(employee),
+            "history": selectors.history_of(employee),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "organisations.add_employee")
+    initial: dict[str, Any] = {"start": dt.date.today()}
+    if code := request.GET.get("unit"):
+        initial["unit"] = selectors.units_for(request.user).filter(code=code).first()
+    form = EmployeeForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        require_perm(request, "organisations.add_employee", form.cleaned_data["unit"])
+        try:
+            employee = services.create_employee(by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Pegawai %(name)s ditambahkan.") % {"name": employee.name})
+            return redirect("organisations:employee-detail", employee.nip)
+    return render(request, "organisations/employee_form.html", {"form": form, "title": _("Tambah pegawai")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_update(request: HttpRequest, nip: str) -> HttpResponse:
+    employee = get_allowed_or_404(
+        request, _employee_queryset(request.user), "organisations.change_employee", nip=nip
+    )
+    form = EmployeeForm(
+        request.POST or None, instance=_employee_queryset(request.user).get(pk=employee.pk), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.moves:
+            require_perm(request, "organisations.move_employee", employee)
+            require_perm(request, "organisations.add_employee", form.cleaned_data["unit"])
+        try:
+            employee = services.update_employee(employee=employee, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": employee.name})
+            return redirect("organisations:employee-detail", employee.nip)
+    return render(
+        request,
+        "organisations/employee_form.html",
+        {
+            "form": form,
+            "employee": employee,
+            "title": _("Ubah data pegawai"),
+        },
+    )

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "kinerja.core",
     "kinerja.organisations",
     "kinerja.accounts",
+    "kinerja.strategy",
+    "kinerja.kpis",
     "kinerja.api",
 ]
 
@@ -154,6 +157,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN, works on an intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "UnitLevelEnum": "kinerja.organisations.models.UnitLevel",
+        "UnitKindEnum": "kinerja.organisations.models.UnitKind",
+        "PositionTypeEnum": "kinerja.organisations.models.PositionType",
+        "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
+        "RoleEnum": "kinerja.accounts.models.Role",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

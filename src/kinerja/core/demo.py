@@ -1,0 +1,777 @@
+"""The demo ministry: real Kemenkeu units, their sections, positions, about 200 employees and demo logins.
+
+`kinerja demo` runs the steps in `STEPS` in order inside one transaction. A step
+builds its part idempotently (keyed by unit code, position code, NIP, username:
+running it again creates nothing new and saves only what differs) and knows how
+to clear it for `kinerja demo --reset`, which clears the steps in reverse order
+and builds again. Later modules (strategy maps, KPIs, realizations) add their
+own steps with `register(DemoStep(...))` in their app's `demo.py`; the command
+imports every installed app's `demo` module first, so steps run in the order of
+INSTALLED_APPS, after the organisation built here.
+
+Everything is deterministic: people come from fixed lists of names and a
+random generator seeded per position slot, never from Faker (a dev dependency).
+The units are the real ones listed in `data/kemenkeu-units.csv` (copied from the
+project's shared data) plus realistic directorates, divisions and sections in
+`data/demo-units.csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.organisations.models import (
+    Assignment,
+    AssignmentKind,
+    Employee,
+    Position,
+    PositionType,
+    Unit,
+    UnitKind,
+    UnitLevel,
+)
+from kinerja.organisations.validators import nip_problem
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+UNIT_FILES = ("kemenkeu-units.csv", "demo-units.csv")
+DEMO_PASSWORD = "kinerja-demo"  # printed for everyone to read: a demo password, never a secret
+EMAIL_DOMAIN = "kemenkeu.example"  # a reserved domain (RFC 2606): demo mail can never reach a real inbox
+SEED = "kinerja-demo"
+ASSIGNMENT_SINCE = dt.date(2024, 1, 2)
+
+
+# ---------------------------------------------------------------- the step machinery
+
+
+@dataclass
+class Counts:
+    """What a step did, for the progress line."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    key: str
+    label: str | Promise
+    build: Callable[[DemoRun], Counts]
+    clear: Callable[[DemoRun], int]
+
+
+@dataclass
+class DemoRun:
+    """State shared by the steps of one run, and where they report progress."""
+
+    report: Callable[[str], None] = print
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+STEPS: list[DemoStep] = []
+
+
+def register(step: DemoStep) -> DemoStep:
+    """Add a step after those registered so far (a step registered twice under one key is replaced)."""
+    for index, existing in enumerate(STEPS):
+        if existing.key == step.key:
+            STEPS[index] = step
+            return step
+    STEPS.append(step)
+    return step
+
+
+def build_demo(
+    *, reset: bool = False, report: Callable[[str], None] = print, steps: Iterable[DemoStep] | None = None
+) -> DemoRun:
+    """Build the demo data (after clearing it when `reset`), all in one transaction."""
+    chosen = list(STEPS if steps is None else steps)
+    run = DemoRun(report=report)
+    with transaction.atomic():
+        if reset:
+            for step in reversed(chosen):
+                removed = step.clear(run)
+                report(_("Dihapus — %(step)s: %(count)d") % {"step": step.label, "count": removed})
+        for number, step in enumerate(chosen, start=1):
+            started = time.perf_counter()
+            counts = step.build(run)
+            report(
+                _(
+                    "[%(number)d/%(steps)d] %(step)s: %(total)d (baru %(created)d, diperbarui %(updated)d) "
+                    "— %(seconds).1f dtk"
+                )
+                % {
+                    "number": number,
+                    "steps": len(chosen),
+                    "step": step.label,
+                    "total": counts.total,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+    return run
+
+
+def _differs(obj: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+# ---------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    parent_code: str
+    level: str
+    kind: str
+    owns_map: bool
+    name_id: str
+    name_en: str
+
+
+@functools.cache
+def unit_rows() -> tuple[UnitRow, ...]:
+    """The demo units, parents before children, from the data files."""
+    rows: list[UnitRow] = []
+    for name in UNIT_FILES:
+        with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+            for raw in csv.DictReader(handle):
+                rows.append(
+                    UnitRow(
+                        code=raw["code"].strip(),
+                        parent_code=raw["parent_code"].strip(),
+                        level=raw["level"].strip(),
+                        kind=raw["kind"].strip(),
+                        owns_map=raw["owns_map"].strip().lower() in {"yes", "ya", "true", "1"},
+                        name_id=raw["name_id"].strip(),
+                        name_en=raw["name_en"].strip(),
+                    )
+                )
+    return tuple(rows)
+
+
+def build_units(run: DemoRun) -> Counts:
+    rows = unit_rows()
+    counts = Counts(total=len(rows))
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
+    for row in rows:
+        values = {
+            "name_id": row.name_id,
+            "name_en": row.name_en,
+            "level": row.level,
+            "kind": row.kind,
+            "owns_map": row.owns_map,
+        }
+        parent = existing.get(row.parent_code) if row.parent_code else None
+        unit = existing.get(row.code)
+        if unit is None:
+            fields = {"code": row.code, **values}
+            if parent is None:
+                unit = Unit.objects.add_root(create_kwargs=fields)
+            else:
+                unit = Unit.objects.add_child(parent, create_kwargs=fields)
+            existing[row.code] = unit
+            counts.created += 1
+            continue
+        changed = False
+        if parent is not None:
+            unit.refresh_from_db()  # inserts among its siblings may have shifted its path
+            current_parent = Unit.objects.get_parent(unit, update=True)
+            if current_parent is None or current_parent.pk != parent.pk:
+                Unit.objects.move(unit, parent, "sorted-child")
+                unit.refresh_from_db()
+                changed = True
+        if _differs(unit, values):
+            for name, value in values.items():
+                setattr(unit, name, value)
+            unit.save()
+            changed = True
+        counts.updated += changed
+    run.cache["units"] = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
+    return counts
+
+
+def clear_units(run: DemoRun) -> int:
+    codes = [r.code for r in unit_rows()]
+    _total, by_model = Unit.objects.filter(code__in=codes).delete()  # with their subtrees
+    Unit.history.filter(code__in=codes).delete()
+    return by_model.get(Unit._meta.label, 0)
+
+
+# ---------------------------------------------------------------- positions
+
+
+@dataclass(frozen=True)
+class PositionSpec:
+    code: str
+    unit_code: str
+    title_id: str
+    title_en: str
+    type: str
+    echelon: int | None
+    job_grade: int | None
+    is_head: bool
+    superior_code: str | None
+    holders: int
+    band: str  # the age band of its holders: "1".."4", "functional", "executor"
+
+
+ECHELON_BY_LEVEL: dict[str, int] = {UnitLevel.ONE: 1, UnitLevel.TWO: 2, UnitLevel.THREE: 3, UnitLevel.FOUR: 4}
+HEAD_GRADE_BY_LEVEL: dict[str, int] = {
+    UnitLevel.ONE: 27,
+    UnitLevel.TWO: 24,
+    UnitLevel.THREE: 20,
+    UnitLevel.FOUR: 16,
+}
+
+# (title id, title en, job grade, holders) of the functional positions in a kind of unit.
+FUNCTIONAL: dict[str, list[tuple[str, str, int, int]]] = {
+    UnitKind.KPP: [
+        ("Pemeriksa Pajak Ahli Muda", "Tax Auditor (Associate Expert)", 11, 2),
+        ("Penyuluh Pajak Ahli Pertama", "Tax Counsellor (First Expert)", 8, 2),
+    ],
+    UnitKind.KPPBC: [
+        ("Pemeriksa Bea dan Cukai Ahli Pertama", "Customs and Excise Inspector (First Expert)", 8, 3),
+    ],
+    UnitKind.KPPN: [
+        ("Pranata Keuangan APBN Penyelia", "State Budget Finance Officer (Supervisor)", 9, 2),
+    ],
+    UnitKind.KPKNL: [
+        ("Pelelang Ahli Pertama", "Auctioneer (First Expert)", 8, 2),
+        ("Penilai Pemerintah Ahli Muda", "Government Appraiser (Associate Expert)", 11, 2),
+    ],
+    UnitKind.DIRECTORATE: [
+        ("Analis Kebijakan Ahli Muda", "Policy Analyst (Associate Expert)", 11, 2),
+    ],
+}
+# Echelon-I units whose directorates employ their own functional officials.
+FUNCTIONAL_BY_ECHELON_1 = {
+    "ITJEN": ("Auditor Ahli Muda", "Auditor (Associate Expert)", 11, 2),
+    "BPPK": ("Widyaiswara Ahli Muda", "Instructor (Associate Expert)", 11, 2),
+}
+# Holders of the executor position (pelaksana) in each kind of unit; in a KPP's supervision sections
+# the executors are account representatives.
+EXECUTORS: dict[str, int] = {UnitKind.SUBDIRECTORATE: 1, UnitKind.SECTION: 2}
+
+
+OFFICE_KINDS = frozenset(
+    {UnitKind.REGIONAL_OFFICE, UnitKind.KPP, UnitKind.KPPBC, UnitKind.KPPN, UnitKind.KPKNL}
+)
+
+
+def head_titles(row: UnitRow, parent: UnitRow | None) -> tuple[str, str]:
+    """The title of a unit's head, in Indonesian and English, from the unit's name.
+
+    Heads of an office's sections and divisions carry the office's name, as their
+    decrees do ("Kepala Seksi Pelayanan KPP Madya Malang"): every office has a
+    "Subbagian Umum".
+    """
+    if row.kind == UnitKind.MINISTRY:
+        return "Menteri Keuangan", "Minister of Finance"
+    name_id, name_en = row.name_id, row.name_en
+    rules_id = [
+        ("Direktorat Jenderal ", "Direktur Jenderal "),
+        ("Sekretariat Jenderal", "Sekretaris Jenderal"),
+        ("Inspektorat Jenderal", "Inspektur Jenderal"),
+        ("Inspektorat ", "Inspektur "),
+        ("Direktorat ", "Direktur "),
+    ]
+    rules_en = [
+        ("Directorate General of ", "Director General of "),
+        ("Secretariat General", "Secretary General"),
+        ("Inspectorate General", "Inspector General"),
+        ("Inspectorate ", "Inspector "),
+        ("Directorate of ", "Director of "),
+    ]
+    title_id = next(
+        (new + name_id[len(old) :] for old, new in rules_id if name_id.startswith(old)), f"Kepala {name_id}"
+    )
+    title_en = next(
+        (new + name_en[len(old) :] for old, new in rules_en if name_en.startswith(old)), f"Head of {name_en}"
+    )
+    return _of_office(title_id, title_en, row, parent)
+
+
+def _of_office(title_id: str, title_en: str, row: UnitRow, parent: UnitRow | None) -> tuple[str, str]:
+    """Add the office's name to a title in one of its sections or divisions."""
+    if (
+        parent is not None
+        and parent.kind in OFFICE_KINDS
+        and row.kind in (UnitKind.SECTION, UnitKind.SUBDIRECTORATE)
+    ):
+        return f"{title_id} {parent.name_id}", f"{title_en}, {parent.name_en}"
+    return title_id, title_en
+
+
+@functools.cache
+def position_specs() -> tuple[PositionSpec, ...]:
+    """Every demo position: a head per unit, functional officials in offices and directorates, executors."""
+    rows = unit_rows()
+    by_code = {r.code: r for r in rows}
+    specs: list[PositionSpec] = []
+    for row in rows:
+        head_code = f"{row.code}-KEPALA"
+        parent_head = f"{row.parent_code}-KEPALA" if row.parent_code in by_code else None
+        title_id, title_en = head_titles(row, by_code.get(row.parent_code))
+        echelon = ECHELON_BY_LEVEL.get(row.level)
+        specs.append(
+            PositionSpec(
+                code=head_code,
+                unit_code=row.code,
+                title_id=title_id,
+                title_en=title_en,
+                type=PositionType.STRUCTURAL,
+                echelon=echelon,
+                job_grade=HEAD_GRADE_BY_LEVEL.get(row.level),
+                is_head=True,
+                superior_code=parent_head,
+                holders=1,
+                band=str(echelon or 1),
+            )
+        )
+        functional = list(FUNCTIONAL.get(row.kind, []))
+        echelon_1 = row.code.split("-", 1)[0]
+        if row.kind == UnitKind.DIRECTORATE and echelon_1 in FUNCTIONAL_BY_ECHELON_1:
+            functional = [FUNCTIONAL_BY_ECHELON_1[echelon_1]]
+        for number, (f_id, f_en, grade, holders) in enumerate(functional, start=1):
+            specs.append(
+                PositionSpec(
+                    code=f"{row.code}-FUNGSIONAL-{number}",
+                    unit_code=row.code,
+                    title_id=f_id,
+                    title_en=f_en,
+                    type=PositionType.FUNCTIONAL,
+                    echelon=None,
+                    job_grade=grade,
+                    is_head=False,
+                    superior_code=head_code,
+                    holders=holders,
+                    band="functional",
+                )
+            )
+        executors = EXECUTORS.get(row.kind, 0)
+        if executors:
+            if "Pengawasan" in row.name_id and row.kind == UnitKind.SECTION:
+                x_id, x_en, grade = (
+                    f"Account Representative {row.name_id}",
+                    f"Account Representative, {row.name_en}",
+                    8,
+                )
+            else:
+                x_id, x_en, grade = f"Pelaksana {row.name_id}", f"Officer, {row.name_en}", 7
+            x_id, x_en = _of_office(x_id, x_en, row, by_code.get(row.parent_code))
+            specs.append(
+                PositionSpec(
+                    code=f"{row.code}-PELAKSANA",
+                    unit_code=row.code,
+                    title_id=x_id,
+                    title_en=x_en,
+                    type=PositionType.EXECUTOR,
+                    echelon=None,
+                    job_grade=grade,
+                    is_head=False,
+                    superior_code=head_code,
+                    holders=executors,
+                    band="executor",
+                )
+            )
+    return tuple(specs)
+
+
+def build_positions(run: DemoRun) -> Counts:
+    specs = position_specs()
+    units = run.cache.get("units") or {
+        u.code: u for u in Unit.objects.filter(code__in={s.unit_code for s in specs})
+    }
+    counts = Counts(total=len(specs))
+    existing = {p.code: p for p in Position.objects.filter(code__in=[s.code for s in specs])}
+    new, changed = [], []
+    fields = ["unit", "title_id", "title_en", "type", "echelon", "job_grade", "is_head"]
+    for spec in specs:
+        values = {
+            "unit": units[spec.unit_code],
+            "title_id": spec.title_id,
+            "title_en": spec.title_en,
+            "type": spec.type,
+            "echelon": spec.echelon,
+            "job_grade": spec.job_grade,
+            "is_head": spec.is_head,
+        }
+        position = existing.get(spec.code)
+        if position is None:
+            position = Position(code=spec.code, **values)
+            new.append(position)
+        elif _differs(position, values):
+            for name, value in values.items():
+                setattr(position, name, value)
+            changed.append(position)
+    if new:
+        bulk_create_with_history(new, Position)
+    if changed:
+        bulk_update_with_history(changed, Position, fields)
+    counts.created, counts.updated = len(new), len(changed)
+    # Superiors once every position exists.
+    positions = {p.code: p for p in Position.objects.filter(code__in=[s.code for s in specs])}
+    linked = []
+    for spec in specs:
+        position = positions[spec.code]
+        superior = positions.get(spec.superior_code) if spec.superior_code else None
+        if position.superior_id != (superior.pk if superior else None):
+            position.superior = superior
+            linked.append(position)
+    if linked:
+        bulk_update_with_history(linked, Position, ["superior"])
+        already = {p.code for p in new} | {p.code for p in changed}
+        counts.updated += len([p for p in linked if p.code not in already])
+    run.cache["positions"] = positions
+    return counts
+
+
+def clear_positions(run: DemoRun) -> int:
+    codes = [s.code for s in position_specs()]
+    Position.objects.filter(code__in=codes).update(superior=None)
+    _total, by_model = Position.objects.filter(code__in=codes).delete()
+    Position.history.filter(code__in=codes).delete()
+    return by_model.get(Position._meta.label, 0)
+
+
+# ---------------------------------------------------------------- employees
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+MALE_NAMES = _words(
+    "Agus Ahmad Andi Arief Bambang Budi Dedi Dimas Eko Fajar Gilang Hadi Hendra Ilham Irfan Joko "
+    "Rizky Rudi Slamet Surya Taufik Teguh Wahyu Yudi Aditya Bayu Fikri Galih Hasan Reza"
+)
+FEMALE_NAMES = _words(
+    "Anisa Ayu Dewi Diah Endah Fitri Indah Kartika Lestari Maya Novita Nur Putri Ratih Ratna Rina "
+    "Siti Sri Wulan Yuni Citra Dian Intan Mega Nadia Rahmi"
+)
+FAMILY_NAMES = _words(
+    "Santoso Wibowo Hidayat Nugroho Kurniawan Setiawan Wijaya Susanto Hakim Siregar Nasution Harahap "
+    "Simanjuntak Sitompul Lubis Manurung Tanjung Hutapea Purba Rahman Gunawan Sembiring Ginting "
+    "Pangaribuan Pardede Situmorang Sinaga Syahputra Firmansyah Prasetyo Hartono Sulistyo Utomo "
+    "Wahyudi Suryadi Munthe"
+)
+MALE_FAMILY_NAMES = ("Saputra", "Pratama", "Ramadhan", "Nugraha")
+FEMALE_FAMILY_NAMES = ("Handayani", "Rahayu", "Wulandari", "Permatasari", "Kusumawati", "Puspitasari")
+# Birth years of each band of holders.
+BIRTH_YEARS = {
+    "1": (1966, 1972),
+    "2": (1969, 1977),
+    "3": (1974, 1983),
+    "4": (1980, 1989),
+    "functional": (1980, 1995),
+    "executor": (1988, 2000),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    slot: str  # "<position code>#<n>": who this is, stable across versions of the demo
+    position_code: str
+    unit_code: str
+    nip: str
+    name: str
+    email: str
+
+
+def _person(slot: str, band: str, taken_nips: set[str]) -> tuple[str, str, str]:
+    """(NIP, name, e-mail local part) for a slot, from a generator seeded by the slot alone."""
+    rng = random.Random(f"{SEED}:{slot}")
+    female = rng.random() < 0.45
+    given = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+    family = rng.choice(FAMILY_NAMES + (FEMALE_FAMILY_NAMES if female else MALE_FAMILY_NAMES))
+    first, last = BIRTH_YEARS[band]
+    born = dt.date(rng.randint(first, last), 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+    appointed = min(born.year + rng.randint(22, 27), 2023)
+    month = rng.choice((1, 3, 3, 12, 2, 4))
+    gender = "2" if female else "1"
+    sequence = rng.randint(1, 999)
+    nip = f"{born:%Y%m%d}{appointed}{month:02d}{gender}{sequence:03d}"
+    while nip in taken_nips:  # rare; deterministic because slots are visited in a fixed order
+        sequence = sequence % 999 + 1
+        nip = f"{born:%Y%m%d}{appointed}{month:02d}{gender}{sequence:03d}"
+    problem = nip_problem(nip)
+    if problem:  # the generator's own guarantee; fail loudly rather than load a bad NIP
+        raise ValueError(f"demo NIP {nip}: {problem}")
+    taken_nips.add(nip)
+    return nip, f"{given} {family}", f"{given}.{family}".lower()
+
+
+@functools.cache
+def people() -> tuple[Person, ...]:
+    """Everyone in the demo, one per holder slot of each position, in a fixed order."""
+    found: list[Person] = []
+    nips: set[str] = set()
+    emails: dict[str, int] = {}
+    for spec in position_specs():
+        for number in range(1, spec.holders + 1):
+            slot = f"{spec.code}#{number}"
+            nip, name, local = _person(slot, spec.band, nips)
+            emails[local] = emails.get(local, 0) + 1
+            suffix = "" if emails[local] == 1 else str(emails[local])
+            found.append(
+                Person(
+                    slot=slot,
+                    position_code=spec.code,
+                    unit_code=spec.unit_code,
+                    nip=nip,
+                    name=name,
+                    email=f"{local}{suffix}@{EMAIL_DOMAIN}",
+                )
+            )
+    return tuple(found)
+
+
+def build_employees(run: DemoRun) -> Counts:
+    persons = people()
+    specs = {s.code: s for s in position_specs()}
+    positions = run.cache.get("positions") or {p.code: p for p in Position.objects.filter(code__in=specs)}
+    units = run.cache.get("units") or {
+        u.code: u for u in Unit.objects.filter(code__in={p.unit_code for p in persons})
+    }
+    counts = Counts(total=len(persons))
+    existing = {e.nip: e for e in Employee.objects.filter(nip__in=[p.nip for p in persons])}
+    new, changed = [], []
+    fields = ["name", "email", "unit", "position", "is_active"]
+    for person in persons:
+        values = {
+            "name": person.name,
+            "email": person.email,
+            "unit": units[person.unit_code],
+            "position": positions[person.position_code],
+            "is_active": True,
+        }
+        employee = existing.get(person.nip)
+        if employee is None:
+            new.append(Employee(nip=person.nip, **values))
+        elif _differs(employee, values):
+            for name, value in values.items():
+                setattr(employee, name, value)
+            changed.append(employee)
+    if new:
+        bulk_create_with_history(new, Employee)
+    if changed:
+        bulk_update_with_history(changed, Employee, fields)
+    counts.created, counts.updated = len(new), len(changed)
+
+    # The direct superior is the (first) holder of the superior position.
+    employees = {e.nip: e for e in Employee.objects.filter(nip__in=[p.nip for p in persons])}
+    first_holder: dict[str, Employee] = {}
+    for person in persons:
+        first_holder.setdefault(person.position_code, employees[person.nip])
+    linked = []
+    for person in persons:
+        employee = employees[person.nip]
+        superior_code = specs[person.position_code].superior_code
+        superior = first_holder.get(superior_code) if superior_code else None
+        if employee.superior_id != (superior.pk if superior else None):
+            employee.superior = superior
+            linked.append(employee)
+    if linked:
+        bulk_update_with_history(linked, Employee, ["superior"])
+        already = {e.nip for e in new} | {e.nip for e in changed}
+        counts.updated += len([e for e in linked if e.nip not in already])
+
+    # One definitive assignment each, for those that have none yet.
+    assigned = set(
+        Assignment.objects.filter(employee__in=employees.values()).values_list("employee_id", flat=True)
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                employee=e,
+                unit_id=e.unit_id,
+                position_id=e.position_id,
+                kind=AssignmentKind.DEFINITIVE,
+                start=ASSIGNMENT_SINCE,
+                note=_("Data demo"),
+            )
+            for e in employees.values()
+            if e.pk not in assigned
+        ]
+    )
+    run.cache["employees"] = employees
+    run.cache["people"] = persons
+    return counts
+
+
+def clear_employees(run: DemoRun) -> int:
+    nips = [p.nip for p in people()]
+    Employee.objects.filter(nip__in=nips).update(superior=None)
+    _total, by_model = Employee.objects.filter(nip__in=nips).delete()  # assignments go with them
+    Employee.history.filter(nip__in=nips).delete()
+    return by_model.get(Employee._meta.label, 0)
+
+
+# ---------------------------------------------------------------- demo logins
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    unit_code: str
+    sees: str | Promise
+    superuser: bool = False
+    employee_slot: str | None = None  # link the account to the employee in this slot (NIP login)
+    first_name: str = ""
+    last_name: str = ""
+
+
+LOGINS = (
+    Login(
+        "admin",
+        Role.ADMIN,
+        "KEMENKEU",
+        gettext_lazy("Seluruh kementerian; mengubah organisasi dan pengguna"),
+        superuser=True,
+        first_name="Administrator",
+        last_name="Kinerja",
+    ),
+    Login(
+        "pengelola.djp",
+        Role.MANAGER,
+        "DJP",
+        gettext_lazy("Seluruh DJP: direktorat, kanwil, KPP; mengelola pegawai"),
+        first_name="Pengelola Kinerja",
+        last_name="DJP",
+    ),
+    Login(
+        "pimpinan.kpp.malang",
+        Role.LEADER,
+        "DJP-KPP-MADYA-MALANG",
+        gettext_lazy("KPP Madya Malang dan seksi-seksinya; pemilik peta strategi"),
+        employee_slot="DJP-KPP-MADYA-MALANG-KEPALA#1",
+    ),
+    Login(
+        "pegawai.kpp.malang",
+        Role.EMPLOYEE,
+        "DJP-KPP-MADYA-MALANG",
+        gettext_lazy("KPP Madya Malang dan seksi-seksinya, hanya baca"),
+        employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA#1",
+    ),
+    Login(
+        "auditor.itjen",
+        Role.AUDITOR,
+        "KEMENKEU",
+        gettext_lazy("Seluruh kementerian, hanya baca"),
+        first_name="Auditor",
+        last_name="Itjen",
+    ),
+    Login(
+        "pengelola.kppbc.perak",
+        Role.MANAGER,
+        "DJBC-KPPBC-TANJUNG-PERAK",
+        gettext_lazy("KPPBC TMP Tanjung Perak dan seksi-seksinya; mengelola pegawai"),
+        first_name="Pengelola Kinerja",
+        last_name="KPPBC Tanjung Perak",
+    ),
+)
+
+
+def _login_employee(login: Login) -> Employee | None:
+    if login.employee_slot is None:
+        return None
+    person = next(p for p in people() if p.slot == login.employee_slot)
+    return Employee.objects.get(nip=person.nip)
+
+
+def build_logins(run: DemoRun) -> Counts:
+    user_model = get_user_model()
+    counts = Counts(total=len(LOGINS))
+    existing = {u.username: u for u in user_model.objects.filter(username__in=[x.username for x in LOGINS])}
+    # Hash the demo password once and check each distinct stored hash once: hashing is slow on purpose.
+    valid_hashes = {h for h in {u.password for u in existing.values()} if check_password(DEMO_PASSWORD, h)}
+    fresh_hash: str | None = None
+    units = {u.code: u for u in Unit.objects.filter(code__in={x.unit_code for x in LOGINS})}
+    for login in LOGINS:
+        employee = _login_employee(login)
+        first_name, last_name = login.first_name, login.last_name
+        if employee is not None:
+            first_name, _sep, last_name = employee.name.partition(" ")
+        values = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{login.username}@{EMAIL_DOMAIN}",
+            "is_superuser": login.superuser,
+            "is_staff": login.superuser,
+            "is_active": True,
+            "employee_id": employee.pk if employee else None,
+        }
+        user = existing.get(login.username)
+        if user is None:
+            fresh_hash = fresh_hash or make_password(DEMO_PASSWORD)
+            user = user_model.objects.create(username=login.username, password=fresh_hash, **values)
+            counts.created += 1
+        else:
+            dirty = _differs(user, values) or user.password not in valid_hashes
+            if dirty:
+                for name, value in values.items():
+                    setattr(user, name, value)
+                if user.password not in valid_hashes:
+                    fresh_hash = fresh_hash or make_password(DEMO_PASSWORD)
+                    user.password = fresh_hash
+                user.save()
+                counts.updated += 1
+        _created_role, role_created = RoleAssignment.objects.get_or_create(
+            user=user, unit=units[login.unit_code], role=login.role
+        )
+        if role_created and login.username in existing:
+            counts.updated += 1
+    return counts
+
+
+def clear_logins(run: DemoRun) -> int:
+    user_model = get_user_model()
+    _total, by_model = user_model.objects.filter(username__in=[x.username for x in LOGINS]).delete()
+    return by_model.get(user_model._meta.label, 0)
+
+
+def login_table() -> list[dict[str, str]]:
+    """The demo logins with what each sees, for the end of `kinerja demo`."""
+    rows = []
+    for login in LOGINS:
+        sees = str(login.sees)
+        employee = _login_employee(login)
+        if employee is not None:
+            sees = _("%(sees)s; masuk juga dengan NIP %(nip)s") % {"sees": sees, "nip": employee.nip}
+        rows.append(
+            {
+                "username": login.username,
+                "password": DEMO_PASSWORD,
+                "role": str(Role(login.role).label),
+                "unit": login.unit_code,
+                "sees": sees,
+            }
+        )
+    return rows
+
+
+register(DemoStep("units", gettext_lazy("Unit organisasi"), build_units, clear_units))
+register(DemoStep("positions", gettext_lazy("Jabatan"), build_positions, clear_positions))
+register(DemoStep("employees", gettext_lazy("Pegawai"), build_employees, clear_employees))
+register(DemoStep("logins", gettext_lazy("Akun demo"), build_logins, clear_logins))

@@ -1,0 +1,354 @@
+"""Scoring a scorecard table with the scoring core: rows in, `ScorecardResult`s out.
+
+Nothing here computes a figure: the rows are turned into the core's
+`ScorecardKpi`s and scored by `score_scorecard`; the core's errors are turned
+into `Problem`s naming the file, row and column of the KPI concerned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kinerja.interchange.cells import Period, parse_period
+from kinerja.interchange.messages import InterchangeError, InvalidFileError, Lang, Problem
+from kinerja.interchange.scorecard import ScorecardRow, ScorecardTable
+from kinerja.scoring.errors import ScoringError
+from kinerja.scoring.kpi import PeriodValue, kpi_index
+from kinerja.scoring.rules import RuleSet, get_rule_set
+from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
+
+# the Indonesian text of the core's errors (the core's own English message is used for English)
+SCORING_ID: dict[str, str] = {
+    "target_missing": "IKU {kpi}: target tidak ada",
+    "max_zero_target": "IKU {kpi}: polaritas max dengan target 0 tidak dapat dihitung (R / 0)",
+    "min_zero_target_no_worst": "IKU {kpi}: polaritas min dengan target 0 memerlukan batas toleransi (worst)",
+    "worst_not_positive": "IKU {kpi}: batas toleransi harus positif",
+    "band_inverted": "IKU {kpi}: target_low lebih besar dari target_high",
+    "band_not_positive": "IKU {kpi}: batas rentang harus positif",
+    "stabilize_target_not_positive": "IKU {kpi}: target stabilisasi harus positif (tidak boleh dibagi nol)",
+    "period_target_missing": "IKU {kpi}: ada realisasi tanpa target",
+    "duplicate_code": "IKU {kpi}: kode dipakai dua kali dalam satu unit",
+    "weights_partial": "bobot diisi sebagian (isi semua atau kosongkan semua)",
+    "weights_total": "jumlah bobot bukan 100",
+    "weights_inconsistent": "bobot berbeda antarbaris",
+    "weight_invalid": "bobot tidak valid",
+    "objective_perspective": "IKU {kpi}: sasaran strategis berada pada dua perspektif",
+    "quality_not_allowed": "IKI {kpi}: pasangan jenis dan tingkat kendali tidak diperbolehkan",
+    "quality_missing": "IKI {kpi}: jenis dan tingkat kendali wajib diisi",
+    "history_missing": "IKI {kpi}: target dan realisasi tahun lalu wajib diisi",
+}
+
+
+class SelectionError(InterchangeError):
+    """`--unit` or `--period` names something the file does not have."""
+
+
+def rule_set(rules: str | RuleSet | None) -> RuleSet:
+    """The core's rule set named `rules` (the default when None)."""
+    return rules if isinstance(rules, RuleSet) else get_rule_set(rules)
+
+
+def _core_message(error: ScoringError) -> Any:
+    def render(lang: Lang) -> str:
+        if lang == "id" and error.code in SCORING_ID:
+            return SCORING_ID[error.code].format(kpi=error.kpi or "?")
+        return error.message
+
+    return render
+
+
+# ---------------------------------------------------------------- target checks
+
+
+def check_targets(table: ScorecardTable, rules: str | RuleSet | None = None) -> None:
+    """Every row's target fits its polarity under `rules` (`scoring.md` §1; §7.1): max with target 0,
+    min with target 0 and no worst value, a band with low above high or a non-positive bound ...
+
+    The rule is the core's: each row's target is put through `kpi_index` with a
+    realization equal to the target. Raises `InvalidFileError` naming each row.
+    """
+    problems = target_problems(table, table.rows, rule_set(rules))
+    if problems:
+        raise InvalidFileError(problems)
+
+
+def target_problems(table: ScorecardTable, rows: Iterable[ScorecardRow], rules: RuleSet) -> list[Problem]:
+    """The problems of `rows` whose target does not fit the polarity (see `check_targets`)."""
+    problems: list[Problem] = []
+    for row in rows:
+        probe = row.target if row.target is not None else row.target_low
+        if probe is None:
+            continue
+        try:
+            kpi_index(
+                row.polarity,
+                probe,
+                target=row.target,
+                target_low=row.target_low,
+                target_high=row.target_high,
+                worst=row.worst,
+                cap_on_target=row.cap_on_target,
+                rules=rules,
+                kpi=row.kpi_code,
+            )
+        except ScoringError as error:
+            problems.append(_row_problem(table, row, error))
+    return problems
+
+
+def _row_problem(table: ScorecardTable, row: ScorecardRow | None, error: ScoringError) -> Problem:
+    column = error.field if error.field in table.labels else None
+    if column is None and error.field in {"target", "target_low", "target_high", "worst"}:
+        column = error.field
+    return table.problem(
+        "scoring",
+        row.row if row is not None else None,
+        column,
+        detail=_core_message(error),
+    )
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredScorecard:
+    """One unit's scorecard as of one period: the core's result and the rows it came from."""
+
+    unit: str | None
+    period: Period | None
+    result: ScorecardResult
+    rows: dict[str, ScorecardRow]  # KPI code → its first row of the year (names, measure unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of `kinerja score --format json` (interchange.md)."""
+        return {
+            "unit": self.unit,
+            "period": None if self.period is None else str(self.period),
+            **self.result.to_dict(),
+        }
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A unit's KPIs of one year, ready for the core: built once, scored as of each period."""
+
+    kpis: list[ScorecardKpi]
+    rows: dict[str, ScorecardRow]
+    by_period: dict[str, dict[str, ScorecardRow]]  # KPI code → period label → row
+
+
+def _kpi(row: ScorecardRow, periods: tuple[PeriodValue, ...] = ()) -> ScorecardKpi:
+    if periods:
+        return ScorecardKpi(
+            code=row.kpi_code,
+            polarity=row.polarity,
+            worst=row.worst,
+            consolidation=row.consolidation,
+            periods=periods,
+            cap_on_target=row.cap_on_target,
+            name=row.kpi_name,
+            perspective=row.perspective,
+            objective=row.objective_code,
+            weight=row.kpi_weight,
+            perspective_weight=row.perspective_weight,
+            objective_name=row.objective_name,
+        )
+    return ScorecardKpi(
+        code=row.kpi_code,
+        polarity=row.polarity,
+        target=row.target,
+        realization=row.realization,
+        target_low=row.target_low,
+        target_high=row.target_high,
+        worst=row.worst,
+        consolidation=row.consolidation,
+        cap_on_target=row.cap_on_target,
+        name=row.kpi_name,
+        perspective=row.perspective,
+        objective=row.objective_code,
+        weight=row.kpi_weight,
+        perspective_weight=row.perspective_weight,
+        objective_name=row.objective_name,
+    )
+
+
+def _group(rows: Iterable[ScorecardRow]) -> dict[tuple[str | None, int | None], _Unit]:
+    """Rows by unit and year, each KPI with its periods in time order."""
+    series: dict[tuple[str | None, int | None], dict[str, list[ScorecardRow]]] = {}
+    for row in rows:
+        key = (row.unit, row.period.year if row.period is not None else None)
+        kpis = series.get(key)
+        if kpis is None:
+            kpis = series[key] = {}
+        found = kpis.get(row.kpi_code)
+        if found is None:
+            kpis[row.kpi_code] = [row]
+        else:
+            found.append(row)
+    grouped: dict[tuple[str | None, int | None], _Unit] = {}
+    for key, kpis in series.items():
+        if key[1] is None:
+            firsts = {code: found[0] for code, found in kpis.items()}
+            grouped[key] = _Unit([_kpi(r) for r in firsts.values()], firsts, {})
+            continue
+        unit = _Unit([], {}, {})
+        for code, found in kpis.items():
+            found.sort(key=_period_of)
+            periods = tuple(
+                PeriodValue(str(r.period), r.target, r.realization, r.target_low, r.target_high)
+                for r in found
+            )
+            unit.kpis.append(_kpi(found[0], periods))
+            unit.rows[code] = found[0]
+            unit.by_period[code] = {str(r.period): r for r in found}
+        grouped[key] = unit
+    return grouped
+
+
+def _period_of(row: ScorecardRow) -> tuple[int, int, int]:
+    assert row.period is not None
+    return row.period.sort_key()
+
+
+def selection(
+    table: ScorecardTable, unit: str | None = None, period: str | None = None
+) -> list[tuple[str | None, Period | None]]:
+    """The (unit, as-of period) pairs to score: the ones asked for, else every unit and period of the file.
+
+    Raises `SelectionError` when the file has no such unit or no rows in the period's year.
+    """
+    by_unit = table.periods_by_unit()
+    units = list(by_unit)
+    if unit is not None:
+        wanted = unit.strip().lower()
+        chosen = [u for u in units if u is not None and u.lower() == wanted]
+        if not chosen:
+            known = ", ".join(u for u in units if u is not None) or "none (the file has no unit column)"
+            raise SelectionError(f"{table.source}: no unit {unit!r}; units in the file: {known}")
+        units = chosen
+    pairs: list[tuple[str | None, Period | None]] = []
+    as_of: Period | None = None
+    if period is not None:
+        try:
+            as_of = parse_period(period)
+        except ValueError:
+            raise SelectionError(
+                f"--period {period!r} is not a period (2026, 2026-Q2, 2026-S1 or 2026-06)"
+            ) from None
+        if all(None in found for found in by_unit.values()):
+            raise SelectionError(f"{table.source}: --period {period} given but the file has no period column")
+    for u in units:
+        found = by_unit.get(u, set())
+        periods: list[Period | None] = [None] if None in found else sorted(p for p in found if p is not None)
+        if as_of is None:
+            pairs.extend((u, p) for p in periods)
+            continue
+        if not any(p is not None and p.year == as_of.year and as_of.includes(p) for p in periods):
+            where = f" of unit {u}" if u is not None else ""
+            shown = ", ".join(str(p) for p in periods)
+            raise SelectionError(
+                f"{table.source}: no rows{where} up to period {as_of}; periods in the file: {shown}"
+            )
+        pairs.append((u, as_of))
+    return pairs
+
+
+def score_table(
+    table: ScorecardTable,
+    *,
+    rules: str | RuleSet | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+) -> list[ScoredScorecard]:
+    """Check the targets and score the table's scorecards: one per unit and period (or those asked for).
+
+    With periods, each period's score is *as of* it: the core consolidates the
+    periods of the same year up to it (`scoring.md` §2). Raises
+    `SelectionError` for an unknown unit or period and `InvalidFileError`
+    naming the rows of everything the core cannot score (every row's target
+    is checked against its polarity, `check_targets`), all together.
+    """
+    rs = rule_set(rules)
+    pairs = selection(table, unit, period)
+    chosen = {u for u, _ in pairs}
+    rows = (
+        table.rows
+        if len(chosen) == len(table.periods_by_unit())
+        else [r for r in table.rows if r.unit in chosen]
+    )
+    dated = any(p is not None for _, p in pairs)
+    # Without periods the core computes the index of every reported row and raises what
+    # `check_targets` would: only the unreported rows need the check beforehand.
+    problems = target_problems(table, rows if dated else (r for r in rows if r.realization is None), rs)
+    grouped = _group(rows)
+    scored: list[ScoredScorecard] = []
+    reported: set[tuple[str, str | None, int | None]] = set()
+    for u, p in pairs:
+        year = p.year if p is not None else None
+        group = grouped[(u, year)]
+        try:
+            result = score_scorecard(group.kpis, rules=rs, as_of_period=None if p is None else str(p))
+        except ScoringError as failure:
+            for error in failure.errors:
+                key = (error.message, u, year)
+                if key in reported:  # the same error as of an earlier period of the year
+                    continue
+                reported.add(key)
+                problems.append(_row_problem(table, _row_of(group, error, p), error))
+            continue
+        scored.append(ScoredScorecard(u, p, result, group.rows))
+    if problems:
+        raise InvalidFileError(_unique(problems))
+    return scored
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats (a row's target error found by the check and again by scoring)."""
+    seen: set[tuple[str, int | None, str | None, str]] = set()
+    out = []
+    for p in problems:
+        key = (p.source, p.row, p.column, p.message())
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _row_of(group: _Unit, error: ScoringError, as_of: Period | None) -> ScorecardRow | None:
+    """The row an error is about: the KPI's latest row up to the period (its first row without periods)."""
+    code = error.kpi
+    if code is None:
+        return None
+    if code not in group.rows:
+        # errors about an objective or perspective name it, not a KPI: point at its first KPI
+        for row in group.rows.values():
+            if code in (f"objective {row.objective_code}", f"perspective {row.perspective}"):
+                return row
+        return None
+    rows = group.by_period.get(code)
+    if not rows or as_of is None:
+        return group.rows[code]
+    latest = [r for r in rows.values() if r.period is not None and as_of.includes(r.period)]
+    return max(latest, key=_period_of) if latest else group.rows[code]
+
+
+def score_indices(
+    rows: Sequence[ScorecardRow], scored: Sequence[ScoredScorecard]
+) -> dict[int, tuple[Decimal | None, str | None]]:
+    """Row position → (index, status) as of the row's own period, for `write_scorecard(indices=...)`."""
+    by_key = {(s.unit, s.period): s.result for s in scored}
+    out: dict[int, tuple[Decimal | None, str | None]] = {}
+    for position, row in enumerate(rows):
+        result = by_key.get((row.unit, row.period))
+        if result is None:
+            continue
+        try:
+            kpi = result.kpi(row.kpi_code)
+        except KeyError:
+            continue
+        out[position] = (kpi.index, None if kpi.status is None else kpi.status.value)
+    return out

@@ -1,0 +1,110 @@
+"""Search and filter forms for the unit and employee lists (django-filter).
+
+The filtering itself is `selectors.filter_units` / `selectors.filter_employees`,
+so a page, the API and a test all filter the same way; a FilterSet only parses
+and validates the query string. Build one on a queryset that is already limited
+to the user's reach (`selectors.units_for(user)`, `selectors.scoped_employees(user)`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .forms import UnitChoiceField
+from .models import Employee, PositionType, Unit, UnitKind, UnitLevel
+
+YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
+ACTIVE = [("1", _("Aktif")), ("0", _("Tidak aktif"))]
+
+
+def _bool(value: str | None) -> bool | None:
+    return {"1": True, "0": False}.get(value or "")
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Filters are parsed by django-filter; the queryset is narrowed by one selector call."""
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    @property
+    def is_searching(self) -> bool:
+        """True when the user asked for anything (the unit page then lists results instead of the tree)."""
+        return self.is_bound and any(self.data.get(name) for name in self.filters)
+
+
+class UnitFilter(SearchFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Cari kode atau nama unit"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=UnitLevel.choices, empty_label=_("Semua level")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Jenis unit"), choices=UnitKind.choices, empty_label=_("Semua jenis")
+    )
+    owns_map = django_filters.ChoiceFilter(
+        label=_("Pemilik peta strategi"), choices=YES_NO, empty_label=_("Semua")
+    )
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+        data = self.form.cleaned_data
+        return selectors.filter_units(
+            queryset,
+            q=data.get("q") or "",
+            level=data.get("level") or "",
+            kind=data.get("kind") or "",
+            owns_map=_bool(data.get("owns_map")),
+        )
+
+
+class EmployeeFilter(SearchFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Cari NIP atau nama"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (termasuk unit di bawahnya)"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+    )
+    position_type = django_filters.ChoiceFilter(
+        label=_("Jenis jabatan"), choices=PositionType.choices, empty_label=_("Semua jenis")
+    )
+    is_active = django_filters.ChoiceFilter(label=_("Status"), choices=ACTIVE, empty_label=_("Semua"))
+
+    class Meta:
+        model = Employee
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the unit list follows the user's reach; a long list becomes a code box (see UnitChoiceField)
+        field = UnitChoiceField(
+            selectors.units_for(user), label=_("Unit (termasuk unit di bawahnya)"), required=False
+        )
+        field.empty_label = _("Semua unit")
+        if isinstance(field.widget, forms.Select):
+            field.widget.choices = field.choices
+        self.form.fields["unit"] = field
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        data = self.form.cleaned_data
+        return selectors.filter_employees(
+            queryset,
+            q=data.get("q") or "",
+            unit=data.get("unit"),
+            position_type=data.get("position_type") or "",
+            is_active=_bool(data.get("is_active")),
+        )

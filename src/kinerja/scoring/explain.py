@@ -1,0 +1,112 @@
+"""Score explanations and display rounding.
+
+Every computed figure can say why it is what it is: an `Explanation` is a tree
+node with the formula in words, its named inputs, its result and the
+explanations it was built from (KPI → objective → perspective → NKO; and every
+step of an employee score). Results build their explanation on demand
+(`ScorecardResult.explain`, `Nkp2014Result.explain`, `Nkp2026Result.explain`),
+so scoring 100 000 KPIs builds none.
+
+Figures are never rounded while computing; `display` rounds half-up to two
+decimals for showing only (`scoring.md`, preamble).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+__all__ = ["Explanation", "display", "display_float"]
+
+_CENT = Decimal("0.01")
+
+InputValue = Decimal | str | None
+
+
+def display(value: Decimal) -> Decimal:
+    """`value` rounded half-up to 2 decimals, as every figure is shown (preamble of `scoring.md`)."""
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def display_float(value: Decimal | None) -> float | None:
+    """`display(value)` as a float for JSON output (``None`` stays ``None``)."""
+    return None if value is None else float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def _show(value: InputValue, exact: bool) -> str:
+    if value is None:
+        return "N/A"
+    if isinstance(value, Decimal):
+        return str(value) if exact else str(display(value))
+    return value
+
+
+def _json(value: InputValue, exact: bool) -> float | str | None:
+    if isinstance(value, Decimal):
+        return str(value) if exact else display_float(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One step of a computation: ``subject = formula`` applied to ``inputs`` gives ``result``.
+
+    `subject` names the figure ("KPI S1.a index", "NKO"), `code` the thing it
+    belongs to (a KPI, objective or perspective code, an NIP) for `find`,
+    `formula` says how it is computed in the notation of `scoring.md`,
+    `inputs` are the named values that went in, `notes` remarks such as
+    "130.00 clamped to 120.00", and `children` the explanations of inputs that
+    are themselves computed.
+    """
+
+    subject: str
+    formula: str
+    result: InputValue
+    inputs: Mapping[str, InputValue] = field(default_factory=dict)
+    children: tuple[Explanation, ...] = ()
+    notes: tuple[str, ...] = ()
+    code: str = ""
+
+    def walk(self) -> Iterator[Explanation]:
+        """This node and every descendant, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def find(self, code: str) -> Explanation | None:
+        """The first node (depth first) whose `code` is `code`, or ``None``."""
+        for node in self.walk():
+            if node.code == code:
+                return node
+        return None
+
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """A plain, JSON-serialisable dict; numbers rounded for display (``exact``: full strings)."""
+        return {
+            "subject": self.subject,
+            "code": self.code,
+            "formula": self.formula,
+            "inputs": {name: _json(value, exact) for name, value in self.inputs.items()},
+            "result": _json(self.result, exact),
+            "notes": list(self.notes),
+            "children": [child.to_dict(exact=exact) for child in self.children],
+        }
+
+    def to_text(self, *, exact: bool = False, indent: str = "  ") -> str:
+        """Indented plain text, one node per block, for the CLI's ``--explain``."""
+        lines: list[str] = []
+        self._text(lines, 0, exact, indent)
+        return "\n".join(lines)
+
+    def _text(self, lines: list[str], depth: int, exact: bool, indent: str) -> None:
+        pad = indent * depth
+        lines.append(f"{pad}{self.subject} = {_show(self.result, exact)}    [{self.formula}]")
+        if self.inputs:
+            shown = ", ".join(f"{name} = {_show(value, exact)}" for name, value in self.inputs.items())
+            lines.append(f"{pad}{indent}where {shown}")
+        for note in self.notes:
+            lines.append(f"{pad}{indent}note: {note}")
+        for child in self.children:
+            child._text(lines, depth + 1, exact, indent)

@@ -1,0 +1,680 @@
+"""The strategy map picture: a plain, server-side SVG in the Ministry's style.
+
+Perspectives are horizontal bands, top to bottom (stakeholder, customer,
+internal process, learning & growth); objectives are rounded boxes with their
+code and wrapped name, each a link to the objective's page; cause-effect links
+are orthogonal arrows that never cross a box.
+
+How the picture is built (`layout`, then `render_svg`):
+
+1. **Order within a band** — a barycentre sweep: each SS moves towards the mean
+   position of the SS it is linked to; the order with the fewest crossings
+   (straight-line estimate) wins. A band with more SS than fit in a row is
+   split into rows, interleaved so both rows keep the left-to-right order.
+2. **Boxes** — every row spreads its boxes evenly over the width. Text is
+   wrapped by measuring each character with the widths of DejaVu Sans Bold
+   (wider than the regular face and than Arial, the usual fallbacks), so a
+   line never overflows; a long name shrinks the font and then grows the box.
+3. **Arrows** — routed through the horizontal gaps between rows and the
+   vertical gaps between boxes: an upward arrow leaves the top of the cause,
+   runs along its own track in the gap above the cause's row, climbs through a
+   column that is free in every row it passes (there is always one at the
+   edges), runs along a track in the gap below the effect's row and enters the
+   effect from below. Gaps grow with the number of tracks they carry; the
+   ports on a box edge are spread and ordered by where their arrows go.
+
+The module is pure Python over small input records (`Band`, `Node`, `Edge`),
+so the geometry is tested without a database; `draw_map` adapts a `MapData`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from .selectors import MapData
+
+FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, Arial, Helvetica, sans-serif"
+
+# Advance widths of DejaVu Sans Bold in em (from the font's hmtx table). Using the
+# bold face for regular text too, and 1 em for any character not listed, keeps the
+# estimate at or above what a browser draws with DejaVu Sans, Arial or Helvetica.
+_EM: dict[str, float] = {
+    **dict.fromkeys("abdghnpqu", 0.716),
+    "c": 0.593, "e": 0.678, "f": 0.435, "i": 0.343, "j": 0.343, "k": 0.665, "l": 0.343, "m": 1.042,
+    "o": 0.687, "r": 0.493, "s": 0.595, "t": 0.478, "v": 0.652, "w": 0.924, "x": 0.645, "y": 0.652,
+    "z": 0.582, "A": 0.774, "B": 0.762, "C": 0.734, "D": 0.83, "E": 0.683, "F": 0.683, "G": 0.821,
+    "H": 0.837, "I": 0.372, "J": 0.372, "K": 0.775, "L": 0.637, "M": 0.995, "N": 0.837, "O": 0.85,
+    "P": 0.733, "Q": 0.85, "R": 0.77, "S": 0.72, "T": 0.682, "U": 0.812, "V": 0.774, "W": 1.103,
+    "X": 0.771, "Y": 0.724, "Z": 0.725, **dict.fromkeys("0123456789", 0.696), " ": 0.348, ".": 0.38,
+    ",": 0.38, ";": 0.4, ":": 0.4, "!": 0.456, "?": 0.58, "'": 0.306, '"': 0.521, "(": 0.457,
+    ")": 0.457, "[": 0.457, "]": 0.457, "/": 0.365, "-": 0.415, "–": 0.5, "—": 1.0, "&": 0.872,
+    "%": 1.002, "+": 0.838, "×": 0.838, "=": 0.838, "<": 0.838, ">": 0.838, "_": 0.5, "#": 0.838,
+}  # fmt: skip
+_EM_DEFAULT = 1.0
+
+# Geometry (px).
+WIDTH_MIN = 1100
+LABEL_W = 150  # the band label column on the left
+SIDE = 20  # free margin right of the label column and at the right edge: always a vertical corridor
+BOX_W = 168
+BOX_GAP_MIN = 40
+MAX_PER_ROW = 6
+PAD = 8
+CODE_FONT = 12.0
+NAME_FONTS = (12.0, 11.0, 10.0)
+MAX_LINES = 4
+LINE_GAP = 1.25  # line height as a multiple of the font size
+GAP_MIN = 44  # vertical space between rows
+BAND_GAP_MIN = 56  # between rows of different bands
+TRACK_STEP = 7
+CLEAR = 8  # an arrow keeps this far from a box it passes
+TITLE_H = 44
+MARGIN = 16
+PORT_INSET = 10
+
+BAND_FILL = ("#eaf1fb", "#f1edf9", "#e9f6ee", "#fcf3e6")
+BAND_STROKE = ("#2f5e9e", "#6a4ca3", "#2e7d4f", "#a8661a")
+STATUS_FILL = {"green": "#d6f0de", "yellow": "#fff1c2", "red": "#f9d4d4"}
+STATUS_LABEL = {"green": "hijau", "yellow": "kuning", "red": "merah"}
+
+
+# --------------------------------------------------------------------------- text
+
+
+def text_width(text: str, size: float) -> float:
+    """A conservative width of `text` at font `size` (px): per-character DejaVu Sans Bold advances."""
+    return sum(_EM.get(ch, _EM_DEFAULT) for ch in text) * size
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Greedy word wrap to `width` px; a word longer than a line is broken with a hyphen."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        while text_width(word, size) > width:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut] + "-", size) > width:
+                cut -= 1
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def fit_text(text: str, width: float) -> tuple[float, list[str]]:
+    """The largest name font whose wrap fits in MAX_LINES lines (else the smallest), and its lines."""
+    for size in NAME_FONTS:
+        lines = wrap(text, width, size)
+        if len(lines) <= MAX_LINES:
+            return size, lines
+    return NAME_FONTS[-1], wrap(text, width, NAME_FONTS[-1])
+
+
+# --------------------------------------------------------------------------- inputs and outputs
+
+
+@dataclass(frozen=True)
+class Band:
+    key: int
+    label: str
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    key: int
+    code: str
+    name: str
+    band: int  # Band.key
+    href: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    key: int
+    cause: int  # Node.key
+    effect: int
+
+
+@dataclass
+class Box:
+    node: Node
+    row: int
+    x: float
+    y: float = 0.0
+    w: float = BOX_W
+    h: float = 0.0
+    font: float = NAME_FONTS[0]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def top(self) -> float:
+        return self.y
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass
+class Arrow:
+    edge: Edge
+    points: list[tuple[float, float]]
+
+
+@dataclass
+class BandArea:
+    band: Band
+    y: float
+    h: float
+    index: int
+
+
+@dataclass
+class Layout:
+    width: float
+    height: float
+    bands: list[BandArea]
+    boxes: dict[int, Box]
+    arrows: list[Arrow]
+    title: str = ""
+
+
+# --------------------------------------------------------------------------- ordering
+
+
+def _natural(code: str) -> list[object]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
+
+
+def _positions(order: Mapping[int, list[int]]) -> dict[int, float]:
+    pos: dict[int, float] = {}
+    for keys in order.values():
+        n = len(keys)
+        for i, key in enumerate(keys):
+            pos[key] = (i + 0.5) / n
+    return pos
+
+
+def _crossings(
+    order: Mapping[int, list[int]], band_index: Mapping[int, int], edges: Sequence[tuple[int, int]]
+) -> int:
+    """Straight-line crossings of the links, nodes placed at their relative position in their band."""
+    pos = _positions(order)
+    segments = []
+    for a, b in edges:
+        ya, yb = band_index[a], band_index[b]
+        if ya == yb:
+            continue
+        if ya > yb:
+            a, b, ya, yb = b, a, yb, ya
+        segments.append((ya, pos[a], yb, pos[b]))
+    count = 0
+    for i, (a0, ax0, a1, ax1) in enumerate(segments):
+        for b0, bx0, b1, bx1 in segments[i + 1 :]:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if lo >= hi:
+                continue
+
+            def at(y: float, y0: float, x0: float, y1: float, x1: float) -> float:
+                return x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+
+            d_lo = at(lo, a0, ax0, a1, ax1) - at(lo, b0, bx0, b1, bx1)
+            d_hi = at(hi, a0, ax0, a1, ax1) - at(hi, b0, bx0, b1, bx1)
+            if d_lo * d_hi < 0:
+                count += 1
+    return count
+
+
+def order_bands(
+    bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], sweeps: int = 6
+) -> dict[int, list[int]]:
+    """Node keys per band, left to right, ordered by a barycentre sweep to reduce crossings."""
+    order: dict[int, list[int]] = {band.key: [] for band in bands}
+    for node in sorted(nodes, key=lambda n: _natural(n.code)):
+        order[node.band].append(node.key)
+    band_index = {node.key: [b.key for b in bands].index(node.band) for node in nodes}
+    pairs = [(e.cause, e.effect) for e in edges if e.cause in band_index and e.effect in band_index]
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for a, b in pairs:
+        if band_index[a] != band_index[b]:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+    best = {k: list(v) for k, v in order.items()}
+    best_count = _crossings(best, band_index, pairs)
+    keys = [b.key for b in bands]
+    for sweep in range(sweeps):
+        sequence = keys[1:] if sweep % 2 == 0 else list(reversed(keys[:-1]))
+        for band_key in sequence:
+            pos = _positions(order)
+            current = order[band_key]
+
+            def centre(key: int, pos: dict[int, float] = pos) -> float:
+                linked = neighbours.get(key)
+                return sum(pos[k] for k in linked) / len(linked) if linked else pos[key]
+
+            order[band_key] = sorted(current, key=lambda k: (centre(k), pos[k]))
+        count = _crossings(order, band_index, pairs)
+        if count < best_count:
+            best, best_count = {k: list(v) for k, v in order.items()}, count
+    return best
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Route:
+    edge: Edge
+    cause: Box
+    effect: Box
+    start_side: str  # "top" | "bottom"
+    end_side: str
+    gap_a: int
+    gap_b: int
+    corridor: float | None = None
+    corridor_interval: tuple[float, float] | None = None
+    track_a: float = 0.0
+    track_b: float = 0.0
+    x1: float = 0.0
+    x2: float = 0.0
+
+
+def _free_intervals(row: Sequence[Box], left: float, right: float) -> list[tuple[float, float]]:
+    free, x = [], left
+    for box in sorted(row, key=lambda b: b.x):
+        if box.x - CLEAR > x:
+            free.append((x, box.x - CLEAR))
+        x = box.x + box.w + CLEAR
+    if right > x:
+        free.append((x, right))
+    return free
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo > 2:
+                out.append((lo, hi))
+    return out
+
+
+def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], *, title: str = "") -> Layout:
+    """Place bands, boxes and arrows; see the module docstring for the method."""
+    order = order_bands(bands, nodes, edges)
+    by_key = {n.key: n for n in nodes}
+    # Rows: each band gets ceil(n / MAX_PER_ROW) rows, its ordered SS interleaved over them.
+    rows: list[list[int]] = []
+    row_band: list[int] = []
+    for index, band in enumerate(bands):
+        keys = order[band.key]
+        count = max(1, math.ceil(len(keys) / MAX_PER_ROW))
+        for r in range(count):
+            rows.append(keys[r::count])
+            row_band.append(index)
+    per_row = max((len(r) for r in rows), default=1)
+    width = max(WIDTH_MIN, LABEL_W + 2 * SIDE + 2 * MARGIN + per_row * (BOX_W + BOX_GAP_MIN))
+    area_left = MARGIN + LABEL_W + SIDE // 2
+    area_right = width - MARGIN - SIDE // 2
+    inner_left, inner_right = area_left + SIDE, area_right - SIDE
+
+    # Boxes: x, text and a common height.
+    text_w = BOX_W - 2 * PAD
+    boxes: dict[int, Box] = {}
+    for r, keys in enumerate(rows):
+        slot = (inner_right - inner_left) / max(1, len(keys))
+        for i, key in enumerate(keys):
+            node = by_key[key]
+            font, lines = fit_text(node.name, text_w)
+            boxes[key] = Box(node, r, inner_left + slot * i + (slot - BOX_W) / 2, font=font, lines=lines)
+    box_h = max(
+        (PAD * 2 + CODE_FONT * LINE_GAP + len(b.lines) * b.font * LINE_GAP for b in boxes.values()),
+        default=60.0,
+    )
+    box_h = max(60.0, math.ceil(box_h))
+    for box in boxes.values():
+        box.h = box_h
+        code_w = text_width(box.node.code, CODE_FONT)
+        if code_w > text_w:  # an unusually long code widens its box rather than overflow
+            box.w = code_w + 2 * PAD
+
+    # Routes: sides, gaps and corridors (x only; y comes after the gaps are sized).
+    row_boxes: list[list[Box]] = [[boxes[k] for k in keys] for keys in rows]
+    routes: list[_Route] = []
+    for edge in edges:
+        if edge.cause not in boxes or edge.effect not in boxes or edge.cause == edge.effect:
+            continue
+        cause, effect = boxes[edge.cause], boxes[edge.effect]
+        rc, re_ = cause.row, effect.row
+        if re_ < rc:
+            route = _Route(edge, cause, effect, "top", "bottom", rc, re_ + 1)
+            between = range(re_ + 1, rc)
+        elif re_ > rc:
+            route = _Route(edge, cause, effect, "bottom", "top", rc + 1, re_)
+            between = range(rc + 1, re_)
+        else:
+            route = _Route(edge, cause, effect, "top", "top", rc, rc)
+            between = range(0)
+        if route.gap_a != route.gap_b:
+            free = [(area_left, area_right)]
+            for r in between:
+                free = _intersect(free, _free_intervals(row_boxes[r], area_left, area_right))
+            want = (cause.cx + effect.cx) / 2
+            route.corridor_interval = min(
+                free or [(area_left, area_left + SIDE)],
+                key=lambda iv: (abs(min(max(want, iv[0]), iv[1]) - want), -(iv[1] - iv[0])),
+            )
+        routes.append(route)
+    # Spread the arrows sharing a corridor across it, in the order of where they head.
+    by_corridor: dict[tuple[float, float], list[_Route]] = defaultdict(list)
+    for route in routes:
+        if route.corridor_interval is not None:
+            by_corridor[route.corridor_interval].append(route)
+    for (lo, hi), group in by_corridor.items():
+        group.sort(key=lambda r: (r.cause.cx + r.effect.cx) / 2)
+        step = (hi - lo) / (len(group) + 1)
+        for i, route in enumerate(group):
+            route.corridor = lo + step * (i + 1)
+
+    # Ports: spread along each box edge, ordered by where the arrow goes next.
+    ports: dict[tuple[int, str], list[tuple[float, _Route, str]]] = defaultdict(list)
+    for route in routes:
+        toward_a = route.corridor if route.corridor is not None else route.effect.cx
+        toward_b = route.corridor if route.corridor is not None else route.cause.cx
+        ports[(route.edge.cause, route.start_side)].append((toward_a, route, "start"))
+        ports[(route.edge.effect, route.end_side)].append((toward_b, route, "end"))
+    for (key, _side), entries in ports.items():
+        box = boxes[key]
+        entries.sort(key=lambda e: (e[0], e[1].edge.key))
+        usable = box.w - 2 * PORT_INSET
+        for i, (_toward, route, end) in enumerate(entries):
+            x = box.x + PORT_INSET + usable * (i + 1) / (len(entries) + 1)
+            if end == "start":
+                route.x1 = x
+            else:
+                route.x2 = x
+
+    # Tracks: each horizontal run gets its own track in its gap; gaps grow to carry them.
+    gap_count = len(rows) + 1
+    runs: dict[int, list[_Run]] = defaultdict(list)
+    for route in routes:
+        up = route.start_side == "top"
+        if route.corridor is None:
+            # Same row (top to top): both ends hang below the gap; otherwise one end on each side.
+            far = "below" if route.start_side == route.end_side else ("above" if up else "below")
+            runs[route.gap_a].append(
+                _Run(route, "a", ((route.x1, "below" if up else "above"), (route.x2, far)))
+            )
+        else:
+            near, far = ("below", "above") if up else ("above", "below")
+            runs[route.gap_a].append(_Run(route, "a", ((route.x1, near), (route.corridor, far))))
+            runs[route.gap_b].append(_Run(route, "b", ((route.corridor, near), (route.x2, far))))
+    gap_h: list[float] = []
+    for g in range(gap_count):
+        base = GAP_MIN if 0 < g < len(rows) and row_band[g - 1] == row_band[g] else BAND_GAP_MIN
+        if g in (0, len(rows)):
+            base = GAP_MIN
+        gap_h.append(max(base, (len(runs[g]) + 1) * TRACK_STEP))
+    y = TITLE_H if title else MARGIN
+    row_y: list[float] = []
+    gap_y: list[float] = []
+    for r in range(len(rows)):
+        gap_y.append(y)
+        y += gap_h[r]
+        row_y.append(y)
+        y += box_h
+    gap_y.append(y)
+    y += gap_h[-1]
+    height = y + MARGIN
+    for box in boxes.values():
+        box.y = row_y[box.row]
+    for g, entries in runs.items():
+        ordered = _track_order(entries)
+        step = gap_h[g] / (len(ordered) + 1)
+        for i, run in enumerate(ordered):
+            track = gap_y[g] + step * (i + 1)
+            if run.which == "a":
+                run.route.track_a = track
+            else:
+                run.route.track_b = track
+
+    arrows = []
+    for route in routes:
+        y1 = route.cause.top if route.start_side == "top" else route.cause.bottom
+        y2 = route.effect.bottom if route.end_side == "bottom" else route.effect.top
+        points = [(route.x1, y1), (route.x1, route.track_a)]
+        if route.corridor is None:
+            points += [(route.x2, route.track_a)]
+        else:
+            points += [
+                (route.corridor, route.track_a),
+                (route.corridor, route.track_b),
+                (route.x2, route.track_b),
+            ]
+        points.append((route.x2, y2))
+        arrows.append(Arrow(route.edge, _simplify(points)))
+
+    areas = []
+    for index, band in enumerate(bands):
+        band_rows = [r for r, b in enumerate(row_band) if b == index]
+        top = gap_y[band_rows[0]] + (0 if band_rows[0] == 0 else gap_h[band_rows[0]] / 2)
+        last = band_rows[-1]
+        bottom = gap_y[last + 1] + (gap_h[last + 1] if last + 1 == len(rows) else gap_h[last + 1] / 2)
+        areas.append(BandArea(band, top, bottom - top, index))
+    return Layout(width, height, areas, boxes, arrows, title)
+
+
+@dataclass
+class _Run:
+    """A horizontal run of an arrow in one gap; `ends` are its two verticals: (x, side of the gap they go to)."""
+
+    route: _Route
+    which: str  # "a" (the gap by the cause) or "b" (the gap by the effect)
+    ends: tuple[tuple[float, str], tuple[float, str]]
+
+    @property
+    def span(self) -> tuple[float, float]:
+        (x0, _s0), (x1, _s1) = self.ends
+        return min(x0, x1), max(x0, x1)
+
+
+def _track_order(runs: Sequence[_Run]) -> list[_Run]:
+    """Runs of one gap from the top track down, avoiding crossings where the constraints allow.
+
+    A run whose vertical drops *below* the gap at an x inside another run's span
+    must sit lower than that run (or its vertical would cut the other's
+    horizontal), and one rising *above* must sit higher: the channel-routing
+    vertical constraints. They are sorted topologically; a cycle is broken at
+    the run with the fewest runs required above it.
+    """
+    above: dict[int, set[int]] = {i: set() for i in range(len(runs))}  # i -> runs that must be above i
+    for i, a in enumerate(runs):
+        for j, b in enumerate(runs):
+            if i == j:
+                continue
+            lo, hi = b.span
+            for x, side in a.ends:
+                if lo + 0.5 < x < hi - 0.5:
+                    if side == "below":
+                        above[i].add(j)  # a lower than b
+                    else:
+                        above[j].add(i)  # a higher than b
+    placed: list[int] = []
+    left = set(range(len(runs)))
+    while left:
+        free = [i for i in left if not (above[i] & left)]
+        pick = (
+            min(free, key=lambda i: (runs[i].span[1] - runs[i].span[0], runs[i].span[0]))
+            if free
+            else min(left, key=lambda i: (len(above[i] & left), runs[i].span[0]))
+        )
+        placed.append(pick)
+        left.discard(pick)
+    return [runs[i] for i in placed]
+
+
+def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Drop repeated points and the middle of three collinear ones."""
+    out: list[tuple[float, float]] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 0.01 and abs(out[-1][1] - p[1]) < 0.01:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if (abs(ax - bx) < 0.01 and abs(bx - p[0]) < 0.01) or (
+                abs(ay - by) < 0.01 and abs(by - p[1]) < 0.01
+            ):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- SVG
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def render_svg(lay: Layout, *, description: str = "") -> str:
+    """The SVG document of a layout, as a string (UTF-8, no external resources)."""
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(lay.width)}" height="{_n(lay.height)}" '
+        f'viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" role="img" aria-labelledby="map-title map-desc" '
+        f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map">',
+        f'<title id="map-title">{escape(lay.title or "Peta strategi")}</title>',
+        f'<desc id="map-desc">{escape(description)}</desc>',
+        "<defs>"
+        '<marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+        'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#44546a"/></marker>'
+        "</defs>",
+        f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(lay.height)}" fill="#ffffff"/>',
+    ]
+    if lay.title:
+        out.append(
+            f'<text x="{_n(lay.width / 2)}" y="28" text-anchor="middle" font-size="17" font-weight="bold" '
+            f'fill="#1f2d3d">{escape(lay.title)}</text>'
+        )
+    for area in lay.bands:
+        i = area.index % len(BAND_FILL)
+        out.append(
+            f'<g class="band" data-band="{area.band.key}">'
+            f'<rect x="{MARGIN}" y="{_n(area.y)}" width="{_n(lay.width - 2 * MARGIN)}" height="{_n(area.h)}" '
+            f'rx="6" fill="{BAND_FILL[i]}" stroke="{BAND_STROKE[i]}" stroke-opacity="0.35"/>'
+            f'<rect x="{MARGIN}" y="{_n(area.y)}" width="6" height="{_n(area.h)}" fill="{BAND_STROKE[i]}"/>'
+        )
+        label_lines = wrap(area.band.label, LABEL_W - 24, 13)
+        if area.band.weight is not None:
+            label_lines.append(f"{_fmt_weight(area.band.weight)}%")
+        first = area.y + area.h / 2 - (len(label_lines) - 1) * 8
+        for j, line in enumerate(label_lines):
+            weight = "bold" if j < len(label_lines) - (area.band.weight is not None) else "normal"
+            out.append(
+                f'<text x="{MARGIN + 16}" y="{_n(first + j * 16 + 4)}" font-size="13" font-weight="{weight}" '
+                f'fill="{BAND_STROKE[i]}">{escape(line)}</text>'
+            )
+        out.append("</g>")
+    for arrow in lay.arrows:
+        d = " ".join(f"{'M' if k == 0 else 'L'}{_n(x)},{_n(y)}" for k, (x, y) in enumerate(arrow.points))
+        out.append(
+            f'<path class="link" data-cause="{arrow.edge.cause}" data-effect="{arrow.edge.effect}" d="{d}" '
+            'fill="none" stroke="#44546a" stroke-width="1.6" stroke-linejoin="round" marker-end="url(#arrowhead)"/>'
+        )
+    for box in lay.boxes.values():
+        out.append(_box_svg(box, lay))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _fmt_weight(weight: Decimal) -> str:
+    text = f"{weight:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _box_svg(box: Box, lay: Layout) -> str:
+    node = box.node
+    band_index = next((a.index for a in lay.bands if a.band.key == node.band), 0) % len(BAND_STROKE)
+    fill = STATUS_FILL.get(node.status or "", "#ffffff")
+    stroke = BAND_STROKE[band_index]
+    label = f"{node.code} {node.name}"
+    if node.status in STATUS_LABEL:
+        label += f" (status {STATUS_LABEL[node.status]})"
+    parts = [
+        f'<g class="objective" data-key="{node.key}" data-code="{_attr(node.code)}">',
+        f"<title>{escape(label)}</title>",
+        f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="10" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="1.8"/>',
+        f'<text x="{_n(box.x + PAD)}" y="{_n(box.y + PAD + CODE_FONT)}" font-size="{_n(CODE_FONT)}" '
+        f'font-weight="bold" fill="{stroke}">{escape(node.code)}</text>',
+    ]
+    first = box.y + PAD + CODE_FONT * LINE_GAP + box.font
+    for j, line in enumerate(box.lines):
+        parts.append(
+            f'<text class="name" x="{_n(box.x + PAD)}" y="{_n(first + j * box.font * LINE_GAP)}" '
+            f'font-size="{_n(box.font)}" fill="#1f2d3d">{escape(line)}</text>'
+        )
+    parts.append("</g>")
+    inner = "".join(parts)
+    if node.href:
+        return f'<a href="{_attr(node.href)}" aria-label="{_attr(label)}">{inner}</a>'
+    return inner
+
+
+# --------------------------------------------------------------------------- from a map
+
+
+def draw_map(
+    data: MapData,
+    *,
+    href: Callable[[int], str] | None = None,
+    status: Mapping[int, str] | None = None,
+    title: str | None = None,
+) -> str:
+    """The SVG of a loaded strategy map; `href(objective_id)` links each box, `status` colours it."""
+    bands = [Band(p.pk, p.name, p.weight) for p in data.perspectives]
+    nodes = [
+        Node(
+            o.pk,
+            o.code,
+            o.name,
+            o.perspective_id,
+            href(o.pk) if href else None,
+            (status or {}).get(o.pk),
+        )
+        for o in data.objectives
+    ]
+    edges = [Edge(link.pk, link.cause_id, link.effect_id) for link in data.links]
+    strategy_map = data.map
+    heading = title if title is not None else f"{strategy_map.unit.name} — {strategy_map.plan_year.year}"
+    lay = layout(bands, nodes, edges, title=heading)
+    description = f"{len(nodes)} SS, {len(edges)} →"
+    return render_svg(lay, description=description)

@@ -1,0 +1,120 @@
+"""Forms of the strategy pages. They collect input; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.organisations.models import Position
+
+from .models import Objective, Perspective, PlanYear, StrategyMap, Theme
+
+
+class MapCreateForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Unit pemilik peta"))
+    plan_year = forms.ModelChoiceField(queryset=PlanYear.objects.order_by("-year"), label=_("Tahun rencana"))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MapForm(forms.ModelForm):
+    class Meta:
+        model = StrategyMap
+        fields = ["vision", "mission"]
+        widgets = {"vision": forms.Textarea(attrs={"rows": 3}), "mission": forms.Textarea(attrs={"rows": 5})}
+
+
+class PerspectivesForm(forms.Form):
+    """Names and weights of a map's four perspectives, in one form (weights total 100 % or stay blank)."""
+
+    def __init__(self, *args: Any, perspectives: list[Perspective], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.perspectives = perspectives
+        for p in perspectives:
+            self.fields[f"name_id_{p.pk}"] = forms.CharField(
+                label=_("Nama (Indonesia)"), max_length=255, initial=p.name_id
+            )
+            self.fields[f"name_en_{p.pk}"] = forms.CharField(
+                label=_("Nama (Inggris)"), max_length=255, required=False, initial=p.name_en
+            )
+            self.fields[f"weight_{p.pk}"] = forms.DecimalField(
+                label=_("Bobot (%)"),
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                decimal_places=2,
+                initial=p.weight,
+            )
+
+    def rows(self) -> list[tuple[Perspective, Any, Any, Any]]:
+        return [
+            (p, self[f"name_id_{p.pk}"], self[f"name_en_{p.pk}"], self[f"weight_{p.pk}"])
+            for p in self.perspectives
+        ]
+
+    def values(self) -> dict[int, dict[str, Any]]:
+        return {
+            p.pk: {
+                "name_id": self.cleaned_data[f"name_id_{p.pk}"],
+                "name_en": self.cleaned_data[f"name_en_{p.pk}"],
+                "weight": self.cleaned_data[f"weight_{p.pk}"],
+            }
+            for p in self.perspectives
+        }
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = [
+            "perspective",
+            "code",
+            "name_id",
+            "name_en",
+            "description",
+            "theme",
+            "owner_position",
+            "weight",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].queryset = strategy_map.perspectives.order_by("order")
+        self.fields["theme"].queryset = Theme.objects.filter(map=strategy_map)
+        self.fields["owner_position"].queryset = Position.objects.filter(unit=strategy_map.unit_id)
+
+
+class LinkForm(forms.Form):
+    cause = forms.ModelChoiceField(queryset=None, label=_("Sebab (SS pendorong)"))
+    effect = forms.ModelChoiceField(queryset=None, label=_("Akibat (SS yang didorong)"))
+
+    def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        objectives = Objective.objects.filter(map=strategy_map).order_by("perspective__order", "code")
+        self.fields["cause"].queryset = objectives
+        self.fields["effect"].queryset = objectives
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("cause") is not None and data.get("cause") == data.get("effect"):
+            raise forms.ValidationError(_("Sebab dan akibat harus SS yang berbeda."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), required=True)
+
+
+class CopyForm(forms.Form):
+    to_year = forms.ModelChoiceField(queryset=None, label=_("Tahun tujuan"))
+
+    def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = StrategyMap.objects.filter(unit=strategy_map.unit_id).values("plan_year")
+        self.fields["to_year"].queryset = PlanYear.objects.exclude(pk__in=taken).order_by("-year")

@@ -1,0 +1,419 @@
+"""Writes of strategy planning: plan years, maps, perspectives, objectives, links and the map workflow.
+
+Every function takes keyword-only, typed arguments and runs in one
+transaction. Permissions are asked of the one permission layer
+(`accounts/rules.py` through `user.has_perm`); validation rules come from
+`validation.py` and a *block* finding raises `FindingsError` (a
+`ValidationError`) carrying the findings. The workflow: draft → submitted →
+approved, or back with a reason; an approved map changes only through
+`revise_map`, which records a new revision with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from kinerja.organisations.models import Position, Unit
+
+from . import validation
+from .models import (
+    PERSPECTIVE_DEFAULTS,
+    MapState,
+    Objective,
+    ObjectiveLink,
+    Perspective,
+    PlanPeriod,
+    PlanYear,
+    StateChange,
+    StrategyMap,
+    Theme,
+    UnitPlan,
+)
+from .selectors import load_map_data
+
+
+def ensure(user: Any, perm: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless the permission layer grants `perm` on `obj`."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def recorded(obj: Any, by: Any) -> Any:
+    """Tell django-simple-history who made the change (outside a request there is no middleware)."""
+    obj._history_user = by
+    return obj
+
+
+# --------------------------------------------------------------------------- plan periods and years
+
+
+def create_plan_period(*, name: str, start_year: int, end_year: int, by: Any) -> PlanPeriod:
+    ensure(by, "strategy.manage_planyear")
+    period = recorded(PlanPeriod(name=name, start_year=start_year, end_year=end_year), by)
+    period.full_clean()
+    with transaction.atomic():
+        period.save()
+    return period
+
+
+def create_plan_year(*, plan_period: PlanPeriod, year: int, rule_set: str, by: Any) -> PlanYear:
+    """A plan year of a Renstra period, naming the rule set its scores use (validated against the scoring core)."""
+    ensure(by, "strategy.manage_planyear")
+    plan_year = recorded(PlanYear(plan_period=plan_period, year=year, rule_set=rule_set), by)
+    plan_year.full_clean()
+    with transaction.atomic():
+        plan_year.save()
+    return plan_year
+
+
+def set_unit_plan(
+    *, plan_period: PlanPeriod, unit: Unit, vision: str, mission: str, goals: str, by: Any
+) -> UnitPlan:
+    """A map owner's vision, mission and goals for the Renstra period."""
+    ensure(by, "strategy.add_strategymap", unit)
+    with transaction.atomic():
+        plan, _created = UnitPlan.objects.get_or_create(plan_period=plan_period, unit=unit)
+        plan.vision, plan.mission, plan.goals = vision, mission, goals
+        recorded(plan, by).save()
+    return plan
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def create_map(
+    *, unit: Unit, plan_year: PlanYear, by: Any, vision: str = "", mission: str = ""
+) -> StrategyMap:
+    """A new draft map with the four perspectives; vision and mission default to the unit's Renstra plan."""
+    ensure(by, "strategy.add_strategymap", unit)
+    strategy_map = StrategyMap(unit=unit, plan_year=plan_year, vision=vision, mission=mission)
+    validation.raise_blocking(validation.check_map_owner(strategy_map))
+    if StrategyMap.objects.filter(unit=unit, plan_year=plan_year).exists():
+        raise ValidationError(
+            _("Unit %(unit)s sudah memiliki peta strategi tahun %(year)s.")
+            % {"unit": unit.code, "year": plan_year.year},
+            code="map_exists",
+        )
+    if not (vision or mission):
+        plan = UnitPlan.objects.filter(plan_period=plan_year.plan_period_id, unit=unit).first()
+        if plan is not None:
+            strategy_map.vision, strategy_map.mission = plan.vision, plan.mission
+    with transaction.atomic():
+        recorded(strategy_map, by).save()
+        for code, order, name_id, name_en in PERSPECTIVE_DEFAULTS:
+            recorded(
+                Perspective(map=strategy_map, code=code, order=order, name_id=name_id, name_en=name_en), by
+            ).save()
+        StateChange.objects.create(
+            map=strategy_map, revision=0, from_state="", to_state=MapState.DRAFT, by=by
+        )
+    return strategy_map
+
+
+def ensure_editable(strategy_map: StrategyMap, by: Any, perm: str = "strategy.change_strategymap") -> None:
+    if not strategy_map.is_editable:
+        raise ValidationError(
+            _("Peta %(map)s berstatus %(state)s dan hanya dapat diubah melalui revisi.")
+            % {"map": str(strategy_map), "state": strategy_map.get_state_display()},
+            code="map_read_only",
+        )
+    ensure(by, perm, strategy_map)
+
+
+def update_map(*, strategy_map: StrategyMap, vision: str, mission: str, by: Any) -> StrategyMap:
+    ensure_editable(strategy_map, by)
+    strategy_map.vision, strategy_map.mission = vision, mission
+    with transaction.atomic():
+        recorded(strategy_map, by).save(update_fields=["vision", "mission", "updated_at"])
+    return strategy_map
+
+
+def update_perspectives(
+    *,
+    strategy_map: StrategyMap,
+    values: Mapping[int, Mapping[str, Any]],
+    by: Any,
+) -> list[Perspective]:
+    """Rename perspectives and set their weights at once; weights, when set, total 100 % (rule 2, block).
+
+    `values` maps a perspective's id to the fields to change (`name_id`, `name_en`, `weight`).
+    """
+    ensure_editable(strategy_map, by)
+    perspectives = list(strategy_map.perspectives.order_by("order"))
+    for perspective in perspectives:
+        changes = values.get(perspective.pk, {})
+        for name in ("name_id", "name_en", "weight"):
+            if name in changes:
+                setattr(perspective, name, changes[name])
+    validation.raise_blocking(validation.check_perspective_weights(perspectives))
+    with transaction.atomic():
+        for perspective in perspectives:
+            recorded(perspective, by).save()
+    return perspectives
+
+
+# --------------------------------------------------------------------------- objectives, themes, links
+
+
+def save_objective(
+    *,
+    strategy_map: StrategyMap,
+    perspective: Perspective,
+    code: str,
+    name_id: str,
+    by: Any,
+    objective: Objective | None = None,
+    name_en: str = "",
+    description: str = "",
+    theme: Theme | None = None,
+    owner_position: Position | None = None,
+    weight: Decimal | None = None,
+) -> Objective:
+    """Create (or, given `objective`, update) an SS in one perspective of the map (rules 1 and 2, block)."""
+    ensure_editable(strategy_map, by)
+    validation.raise_blocking(validation.check_map_owner(strategy_map))
+    target = objective or Objective(map=strategy_map)
+    if target.map_id != strategy_map.pk:
+        raise ValidationError(_("SS tidak berada pada peta ini."), code="objective_other_map")
+    target.perspective = perspective
+    target.code, target.name_id, target.name_en = code.strip(), name_id.strip(), name_en.strip()
+    target.description, target.theme, target.owner_position, target.weight = (
+        description,
+        theme,
+        owner_position,
+        weight,
+    )
+    validation.raise_blocking(validation.check_objective_perspective(target))
+    if theme is not None and theme.map_id != strategy_map.pk:
+        raise ValidationError(_("Tema tidak berada pada peta ini."), code="theme_other_map")
+    duplicate = Objective.objects.filter(map=strategy_map, code=target.code).exclude(pk=target.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            _("Kode SS %(code)s sudah dipakai pada peta ini.") % {"code": target.code}, code="duplicate_code"
+        )
+    with transaction.atomic():
+        recorded(target, by).save()
+    return target
+
+
+def delete_objective(*, objective: Objective, by: Any) -> None:
+    ensure_editable(objective.map, by)
+    with transaction.atomic():
+        recorded(objective, by).delete()
+
+
+def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: str = "", by: Any) -> Theme:
+    ensure_editable(strategy_map, by)
+    with transaction.atomic():
+        theme, _created = Theme.objects.get_or_create(
+            map=strategy_map, code=code, defaults={"name_id": name_id}
+        )
+        theme.name_id, theme.name_en = name_id, name_en
+        recorded(theme, by).save()
+    return theme
+
+
+def add_link(*, cause: Objective, effect: Objective, by: Any) -> ObjectiveLink:
+    """A cause-effect link between two SS of one map (rule 4, block); downward links and cycles only warn."""
+    strategy_map = cause.map
+    ensure_editable(strategy_map, by)
+    link = ObjectiveLink(map=strategy_map, cause=cause, effect=effect)
+    validation.raise_blocking(validation.check_link(link))
+    if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
+        raise ValidationError(
+            _("Hubungan %(cause)s → %(effect)s sudah ada.") % {"cause": cause.code, "effect": effect.code},
+            code="link_exists",
+        )
+    with transaction.atomic():
+        recorded(link, by).save()
+    return link
+
+
+def delete_link(*, link: ObjectiveLink, by: Any) -> None:
+    ensure_editable(link.map, by)
+    with transaction.atomic():
+        recorded(link, by).delete()
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+def _transition(
+    strategy_map: StrategyMap, *, to: str, by: Any, reason: str = "", caller: StrategyMap | None = None
+) -> StrategyMap:
+    """Move the (locked) map to `to`, record the event, and keep the caller's instance in step."""
+    change = StateChange(
+        map=strategy_map,
+        revision=strategy_map.revision,
+        from_state=strategy_map.state,
+        to_state=to,
+        by=by,
+        reason=reason,
+    )
+    strategy_map.state = to
+    recorded(strategy_map, by).save(update_fields=["state", "revision", "updated_at"])
+    change.save()
+    if caller is not None:
+        caller.state, caller.revision, caller.updated_at = (
+            strategy_map.state,
+            strategy_map.revision,
+            strategy_map.updated_at,
+        )
+    return strategy_map
+
+
+def _locked(strategy_map: StrategyMap) -> StrategyMap:
+    """The map row locked for the transition (two approvers never race)."""
+    return StrategyMap.objects.select_for_update().select_related("unit", "plan_year").get(pk=strategy_map.pk)
+
+
+def submit_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
+    """draft (or under revision) → submitted; refused while any block finding remains on the map."""
+    ensure(by, "strategy.submit_strategymap", strategy_map)
+    with transaction.atomic():
+        current = _locked(strategy_map)
+        ensure(by, "strategy.submit_strategymap", current)
+        validation.raise_blocking(validation.validate_map(load_map_data(current)))
+        return _transition(current, to=MapState.SUBMITTED, by=by, caller=strategy_map)
+
+
+def approve_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
+    """submitted → approved, by the unit's leader; the map is read-only from then on."""
+    ensure(by, "strategy.approve_strategymap", strategy_map)
+    with transaction.atomic():
+        current = _locked(strategy_map)
+        ensure(by, "strategy.approve_strategymap", current)
+        validation.raise_blocking(validation.validate_map(load_map_data(current)))
+        return _transition(current, to=MapState.APPROVED, by=by, caller=strategy_map)
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Alasan wajib diisi."), code="reason_required")
+    return reason
+
+
+def return_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
+    """submitted → back to editing (draft, or under revision for a revised map), with the leader's reason."""
+    reason = _required_reason(reason)
+    ensure(by, "strategy.return_strategymap", strategy_map)
+    with transaction.atomic():
+        current = _locked(strategy_map)
+        ensure(by, "strategy.return_strategymap", current)
+        back = MapState.REVISED if current.revision > 0 else MapState.DRAFT
+        return _transition(current, to=back, by=by, reason=reason, caller=strategy_map)
+
+
+def revise_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
+    """Open an approved map for a recorded revision: revision + 1, state 'under revision' (editable), with reason."""
+    reason = _required_reason(reason)
+    ensure(by, "strategy.revise_strategymap", strategy_map)
+    with transaction.atomic():
+        current = _locked(strategy_map)
+        ensure(by, "strategy.revise_strategymap", current)
+        current.revision += 1
+        return _transition(current, to=MapState.REVISED, by=by, reason=reason, caller=strategy_map)
+
+
+# --------------------------------------------------------------------------- copy to a new year
+
+
+def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyMap:
+    """Copy a map — perspectives, themes, objectives, links, KPIs with manuals, targets and trajectories — to a year.
+
+    The copy is a new draft (revision 0) of the same unit; one transaction.
+    """
+    from kinerja.kpis.models import Kpi, PeriodTarget
+
+    ensure(by, "strategy.view_strategymap", from_map)
+    ensure(by, "strategy.copy_strategymap", from_map)
+    if to_year.pk == from_map.plan_year_id:
+        raise ValidationError(_("Tahun tujuan sama dengan tahun peta asal."), code="same_year")
+    if StrategyMap.objects.filter(unit=from_map.unit_id, plan_year=to_year).exists():
+        raise ValidationError(
+            _("Unit %(unit)s sudah memiliki peta strategi tahun %(year)s.")
+            % {"unit": from_map.unit.code, "year": to_year.year},
+            code="map_exists",
+        )
+    source = load_map_data(from_map)
+    themes = list(from_map.themes.all())
+    with transaction.atomic():
+        new_map = recorded(
+            StrategyMap(
+                unit=from_map.unit, plan_year=to_year, vision=from_map.vision, mission=from_map.mission
+            ),
+            by,
+        )
+        new_map.save()
+        perspectives = {}
+        for p in source.perspectives:
+            perspectives[p.pk] = recorded(
+                Perspective(
+                    map=new_map,
+                    code=p.code,
+                    order=p.order,
+                    name_id=p.name_id,
+                    name_en=p.name_en,
+                    weight=p.weight,
+                ),
+                by,
+            )
+            perspectives[p.pk].save()
+        new_themes = {}
+        for t in themes:
+            new_themes[t.pk] = recorded(
+                Theme(map=new_map, code=t.code, name_id=t.name_id, name_en=t.name_en), by
+            )
+            new_themes[t.pk].save()
+        objectives = {}
+        for o in source.objectives:
+            objectives[o.pk] = recorded(
+                Objective(
+                    map=new_map,
+                    perspective=perspectives[o.perspective_id],
+                    code=o.code,
+                    name_id=o.name_id,
+                    name_en=o.name_en,
+                    description=o.description,
+                    theme=new_themes.get(o.theme_id) if o.theme_id else None,
+                    owner_position_id=o.owner_position_id,
+                    weight=o.weight,
+                ),
+                by,
+            )
+            objectives[o.pk].save()
+        for link in source.links:
+            recorded(
+                ObjectiveLink(
+                    map=new_map, cause=objectives[link.cause_id], effect=objectives[link.effect_id]
+                ),
+                by,
+            ).save()
+        copied = [f.attname for f in Kpi._meta.concrete_fields if f.attname not in {"id", "objective_id"}]
+        for kpi in source.kpis:
+            clone = Kpi(
+                objective=objectives[kpi.objective_id], **{name: getattr(kpi, name) for name in copied}
+            )
+            recorded(clone, by).save()
+            bulk_create_with_history(
+                [PeriodTarget(kpi=clone, period=t.period, target=t.target) for t in source.trajectory(kpi)],
+                PeriodTarget,
+                default_user=by,
+            )
+        StateChange.objects.create(
+            map=new_map,
+            revision=0,
+            from_state="",
+            to_state=MapState.DRAFT,
+            by=by,
+            reason=_("Disalin dari peta %(map)s.") % {"map": str(from_map)},
+        )
+    return new_map
