@@ -320,6 +320,11 @@ def optional_text_column(cells: Sequence[str]) -> list[str | None]:
 
 
 def number_column(cells: Sequence[str]) -> list[Decimal | None]:
+    distinct = set(cells)
+    if len(distinct) * 3 < len(cells):
+        # few distinct values (blanks, round targets): parse each once, share the Decimal (immutable)
+        parsed = {raw: parse_number(raw) for raw in distinct}
+        return list(map(parsed.__getitem__, cells))
     try:
         values: list[Decimal | None] = list(map(Decimal, cells))  # every cell a plain number: all in C
     except (InvalidOperation, TypeError):

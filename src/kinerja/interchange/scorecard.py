@@ -389,15 +389,17 @@ def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool
             given = [w for w in found if w is not None]
             if given and (len(given) < len(found) or sum(given) != HUNDRED):
                 doubtful.add(u)
-        sums: dict[tuple[str | None, str], Decimal] = {}
-        blank: set[tuple[str | None, str]] = set()
-        for row in rows:
-            key = (row.unit, row.objective_code)
-            if row.kpi_weight is None:
-                blank.add(key)
-            else:
-                sums[key] = sums.get(key, Decimal(0)) + row.kpi_weight
-        doubtful.update(u for (u, o), total in sums.items() if total != HUNDRED or (u, o) in blank)
+        kpi_weights = list(map(attrgetter("kpi_weight"), rows))
+        if kpi_weights.count(None) != len(kpi_weights):
+            sums: dict[tuple[str | None, str], Decimal] = {}
+            blank: set[tuple[str | None, str]] = set()
+            for row in rows:
+                key = (row.unit, row.objective_code)
+                if row.kpi_weight is None:
+                    blank.add(key)
+                else:
+                    sums[key] = sums.get(key, Decimal(0)) + row.kpi_weight
+            doubtful.update(u for (u, o), total in sums.items() if total != HUNDRED or (u, o) in blank)
     if doubtful:
         for u in table.units:
             if u in doubtful:

@@ -343,6 +343,11 @@ def _same(
 def _check_partial(
     weights: Sequence[tuple[str, Decimal | None]], what: str, owner: str, fld: str, errors: list[ScoringError]
 ) -> None:
+    for name, w in weights:
+        if w is not None and w < _ZERO:
+            errors.append(
+                ScoringError(ErrorCode.WEIGHT_INVALID, f"{name}: weight {w} is negative", kpi=name, field=fld)
+            )
     blank = [name for name, w in weights if w is None]
     if blank and len(blank) < len(weights):
         errors.append(
