@@ -16,9 +16,19 @@ NIP_LENGTH_ERROR = "NIP harus terdiri dari 18 angka."
 FORM_ERROR = "Data belum dapat disimpan. Periksa isian yang ditandai."
 
 
-def summary_of(page, unit_name: str):
-    """The <summary> of a branch of the unit tree: clicking it opens (or closes) the branch."""
-    return page.locator("ul.tree summary").filter(has=page.get_by_role("link", name=unit_name, exact=True))
+def tree_node(page, unit_name: str):
+    """The <li> of a unit in the tree: the innermost item holding the unit's link."""
+    return page.locator("ul.tree li").filter(has=page.get_by_role("link", name=unit_name, exact=True)).last
+
+
+def expand(page, unit_name: str) -> None:
+    """Open a branch of the unit tree with its toggle, as a person would (its children load with htmx)."""
+    toggle = tree_node(page, unit_name).locator("button, summary").first
+    toggle.click()
+    if toggle.get_attribute("aria-expanded") is not None:
+        assert toggle.get_attribute("aria-expanded") == "true", (
+            f"the toggle of {unit_name} does not say it is open"
+        )
 
 
 def test_browse_the_unit_tree_down_to_a_unit_and_its_employees(
@@ -43,7 +53,7 @@ def test_browse_the_unit_tree_down_to_a_unit_and_its_employees(
 
     # Opening KANWIL fetches its children with htmx.
     with page.expect_response(re.compile(r"/organisasi/unit/KANWIL/cabang/$")) as branch:
-        summary_of(page, "Unit KANWIL").click()
+        expand(page, "Unit KANWIL")
     assert branch.value.status == 200
     kpp_a = tree.get_by_role("link", name="KPP Pratama A")
     kpp_a.wait_for()
@@ -51,7 +61,7 @@ def test_browse_the_unit_tree_down_to_a_unit_and_its_employees(
 
     # ...and one level further: KPP-A's section.
     with page.expect_response(re.compile(r"/organisasi/unit/KPP-A/cabang/$")):
-        summary_of(page, "KPP Pratama A").click()
+        expand(page, "KPP Pratama A")
     tree.get_by_role("link", name="Unit SEKSI-A").wait_for()
 
     # The unit's page: breadcrumbs from the top, the employees of the unit itself.

@@ -86,7 +86,9 @@ def test_a_quarterly_kpi_needs_a_trajectory_that_reaches_the_target(setting):
 @pytest.mark.parametrize("frequency", list(PERIODS_PER_YEAR))
 def test_the_suggested_trajectory_always_reaches_the_target(setting, consolidation, frequency):
     objective, manager = setting
-    trajectory = services.suggested_trajectory(frequency=frequency, consolidation=consolidation, target=D(100))
+    trajectory = services.suggested_trajectory(
+        frequency=frequency, consolidation=consolidation, target=D(100)
+    )
     assert len(trajectory) == PERIODS_PER_YEAR[frequency]
     kpi = b.kpi_via_service(
         objective, "C1.1", manager, frequency=frequency, consolidation=consolidation, trajectory=trajectory

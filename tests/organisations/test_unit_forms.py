@@ -189,3 +189,30 @@ def test_create_form_renders_with_labels(client, org, make_user):
     assert response.status_code == 200
     assert '<label for="id_code">' in response.text
     assert "Tambah unit di bawah KPP Pratama B" in response.text
+
+
+def test_new_unit_defaults_to_the_level_below_the_parent(client, org, make_user):
+    client.force_login(make_user(org.kanwil, Role.ADMIN))
+    response = client.get(reverse("organisations:unit-create", args=["KPP-B"]))
+    assert response.context["form"]["level"].value() == "four"
+
+
+def test_a_long_unit_list_becomes_a_code_box(client, org, make_user, employee_in, monkeypatch):
+    from kinerja.organisations import forms
+
+    monkeypatch.setattr(forms, "UNIT_SELECT_LIMIT", 2)
+    person = employee_in(org.kpp_a)
+    client.force_login(make_user(org.kanwil, Role.MANAGER))
+    response = client.get(reverse("organisations:employee-update", args=[person.nip]))
+    assert '<input type="text" name="unit" value="KPP-A"' in response.text
+    response = client.post(
+        reverse("organisations:employee-update", args=[person.nip]),
+        {
+            "nip": person.nip,
+            "name": person.name,
+            "unit": "TIDAK-ADA",
+            "kind": "definitive",
+            "is_active": "on",
+        },
+    )
+    assert "Unit dengan kode ini tidak ditemukan atau di luar wewenang Anda." in response.text

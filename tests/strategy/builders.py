@@ -28,6 +28,7 @@ from kinerja.strategy.selectors import load_map_data
 from kinerja.strategy.validation import validate_map
 
 D = Decimal
+HUNDRED = Decimal(100)
 PREFIX = {"stakeholder": "S", "customer": "C", "internal_process": "P", "learning_growth": "L"}
 
 
@@ -35,7 +36,9 @@ def plan_year(year: int = 2026, rule_set: str = "kmk-127-2026") -> PlanYear:
     period, _ = PlanPeriod.objects.get_or_create(
         start_year=2025, end_year=2029, defaults={"name": "Renstra 2025–2029"}
     )
-    found, _ = PlanYear.objects.get_or_create(year=year, defaults={"plan_period": period, "rule_set": rule_set})
+    found, _ = PlanYear.objects.get_or_create(
+        year=year, defaults={"plan_period": period, "rule_set": rule_set}
+    )
     return found
 
 
@@ -78,7 +81,7 @@ def kpi(
     obj: Objective,
     code: str,
     *,
-    target: Decimal | None = D(100),
+    target: Decimal | None = HUNDRED,
     polarity: str = "max",
     validity: str = "proxy",
     controllability: str = "moderate",
@@ -108,7 +111,9 @@ def kpi(
     return created
 
 
-def kpi_via_service(obj: Objective, code: str, by: Any, trajectory: list[Decimal] | None = None, **fields: Any) -> Kpi:
+def kpi_via_service(
+    obj: Objective, code: str, by: Any, trajectory: list[Decimal] | None = None, **fields: Any
+) -> Kpi:
     base = {
         "name_id": f"Indikator {code}",
         "polarity": "max",
@@ -128,9 +133,7 @@ def sound_map(unit: Unit, year: int = 2026, per_band: int = 2, state: str = MapS
     strategy_map = bare_map(unit, year, state)
     bands: list[list[Objective]] = []
     for code, *_rest in PERSPECTIVE_DEFAULTS:
-        bands.append(
-            [objective(strategy_map, code, f"{PREFIX[code]}{i + 1}") for i in range(per_band)]
-        )
+        bands.append([objective(strategy_map, code, f"{PREFIX[code]}{i + 1}") for i in range(per_band)])
     for lower, upper in zip(bands[1:], bands[:-1], strict=True):
         for i, cause in enumerate(lower):
             link(cause, upper[i % len(upper)])

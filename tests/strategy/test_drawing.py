@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -66,7 +67,9 @@ def parse(svg: str):
     links = []
     for path in root.iter(f"{SVG}path"):
         if path.get("class") == "link":
-            pts = [tuple(map(float, p.split(","))) for p in re.findall(r"[ML]([-\d.]+,[-\d.]+)", path.get("d"))]
+            pts = [
+                tuple(map(float, p.split(","))) for p in re.findall(r"[ML]([-\d.]+,[-\d.]+)", path.get("d"))
+            ]
             links.append((int(path.get("data-cause")), int(path.get("data-effect")), pts))
     anchors = {a.get("href"): a for a in root.iter(f"{SVG}a")}
     return root, boxes, links, anchors
@@ -91,7 +94,7 @@ def assert_drawing_is_clean(svg: str, nodes: list[d.Node], edges: list[d.Edge]) 
     assert len(links) == len(edges)
     for cause, effect, points in links:
         assert len(points) >= 2
-        for p, q in zip(points, points[1:], strict=False):
+        for p, q in itertools.pairwise(points):
             assert p[0] == q[0] or p[1] == q[1], "orthogonal segments only"
             for key, box in boxes.items():
                 if key in (cause, effect):
@@ -103,6 +106,19 @@ def assert_drawing_is_clean(svg: str, nodes: list[d.Node], edges: list[d.Edge]) 
         ex, ey, ew, eh = boxes[effect]["rect"]
         assert cx < start[0] < cx + cw and start[1] in (cy, cy + ch)
         assert ex < end[0] < ex + ew and end[1] in (ey, ey + eh)
+    segments = [
+        (index, p, q) for index, (_c, _e, points) in enumerate(links) for p, q in itertools.pairwise(points)
+    ]
+    for i, (a, p1, q1) in enumerate(segments):
+        for b_, p2, q2 in segments[i + 1 :]:
+            if a == b_:
+                continue
+            for axis in (0, 1):  # two arrows never run along the same line (they would read as one)
+                other = 1 - axis
+                if p1[axis] == q1[axis] and p2[axis] == q2[axis] and abs(p1[axis] - p2[axis]) < 1:
+                    lo1, hi1 = sorted((p1[other], q1[other]))
+                    lo2, hi2 = sorted((p2[other], q2[other]))
+                    assert min(hi1, hi2) - max(lo1, lo2) <= 0, (links[a][:2], links[b_][:2], p1, q1, p2, q2)
     for box in boxes.values():
         x, y, w, h = box["rect"]
         for text, tx, ty, size in box["texts"]:
@@ -138,7 +154,12 @@ def test_long_words_are_broken_and_long_names_shrink_the_font_then_grow_the_box(
 
 
 def test_barycentre_order_removes_an_avoidable_crossing():
-    nodes = [d.Node(0, "S1", "a", 0), d.Node(1, "S2", "b", 0), d.Node(2, "C1", "c", 1), d.Node(3, "C2", "d", 1)]
+    nodes = [
+        d.Node(0, "S1", "a", 0),
+        d.Node(1, "S2", "b", 0),
+        d.Node(2, "C1", "c", 1),
+        d.Node(3, "C2", "d", 1),
+    ]
     edges = [d.Edge(0, 2, 1), d.Edge(1, 3, 0)]
     order = d.order_bands(BANDS[:2], nodes, edges)
     index = {0: 0, 1: 0, 2: 1, 3: 1}

@@ -100,7 +100,9 @@ def test_perspective_weights_must_total_100(org, manager):
     weights = [D(30), D(20), D(30), D(20)]
     services.update_perspectives(
         strategy_map=strategy_map,
-        values={pk: {"weight": w, "name_id": f"P{i}"} for i, (pk, w) in enumerate(zip(ids, weights, strict=True))},
+        values={
+            pk: {"weight": w, "name_id": f"P{i}"} for i, (pk, w) in enumerate(zip(ids, weights, strict=True))
+        },
         by=manager,
     )
     assert list(strategy_map.perspectives.order_by("order").values_list("weight", "name_id")) == [
@@ -216,7 +218,11 @@ def test_revision_records_reason_and_who(org, manager, leader):
         services.revise_map(strategy_map=strategy_map, reason="", by=manager)
     services.revise_map(strategy_map=strategy_map, reason="Perubahan organisasi", by=manager)
     strategy_map.refresh_from_db()
-    assert (strategy_map.state, strategy_map.revision, strategy_map.is_editable) == (MapState.REVISED, 1, True)
+    assert (strategy_map.state, strategy_map.revision, strategy_map.is_editable) == (
+        MapState.REVISED,
+        1,
+        True,
+    )
     change = StateChange.objects.filter(map=strategy_map).last()
     assert (change.from_state, change.to_state, change.revision, change.reason, change.by) == (
         MapState.APPROVED,
@@ -233,13 +239,31 @@ def test_revision_records_reason_and_who(org, manager, leader):
     services.submit_map(strategy_map=strategy_map, by=manager)
     services.approve_map(strategy_map=strategy_map, by=leader)
     strategy_map.refresh_from_db()
-    assert (strategy_map.state, strategy_map.revision, strategy_map.vision) == (MapState.APPROVED, 1, "Visi baru")
+    assert (strategy_map.state, strategy_map.revision, strategy_map.vision) == (
+        MapState.APPROVED,
+        1,
+        "Visi baru",
+    )
 
 
 def test_only_an_approved_map_is_revised(org, manager):
     strategy_map = b.sound_map(org.kpp_a)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError):
         services.revise_map(strategy_map=strategy_map, reason="x", by=manager)
+
+
+def test_state_rules_hold_for_a_superuser_too(org, make_user):
+    root = make_user(is_superuser=True)
+    strategy_map = b.sound_map(org.kpp_a, state=MapState.APPROVED)
+    assert not services.can(root, "change", strategy_map) and not services.can(root, "submit", strategy_map)
+    for action in (services.submit_map, services.approve_map):
+        with pytest.raises(ValidationError):
+            action(strategy_map=strategy_map, by=root)
+    with pytest.raises(ValidationError):
+        services.update_map(strategy_map=strategy_map, vision="x", mission="", by=root)
+    assert services.can(root, "revise", strategy_map)
+    strategy_map.refresh_from_db()
+    assert strategy_map.state == MapState.APPROVED
 
 
 def test_copy_year_copies_everything_in_one_go(org, manager):
@@ -259,7 +283,9 @@ def test_copy_year_copies_everything_in_one_go(org, manager):
     next_year = b.plan_year(2027)
     copy = services.copy_year(from_map=source, to_year=next_year, by=manager)
     assert (copy.unit, copy.plan_year, copy.state, copy.revision) == (org.kpp_a, next_year, MapState.DRAFT, 0)
-    assert set(copy.perspectives.values_list("code", "weight")) == set(source.perspectives.values_list("code", "weight"))
+    assert set(copy.perspectives.values_list("code", "weight")) == set(
+        source.perspectives.values_list("code", "weight")
+    )
     assert sorted(copy.objectives.values_list("code", "perspective__code")) == sorted(
         source.objectives.values_list("code", "perspective__code")
     )
@@ -269,12 +295,23 @@ def test_copy_year_copies_everything_in_one_go(org, manager):
     assert all(link.cause.map_id == copy.pk and link.effect.map_id == copy.pk for link in copy.links.all())
     cloned = Kpi.objects.get(objective__map=copy, code="P1.2")
     assert cloned.pk != monthly.pk
-    for name in ("formula", "description", "frequency", "consolidation", "target", "baseline", "worst", "mandatory"):
+    for name in (
+        "formula",
+        "description",
+        "frequency",
+        "consolidation",
+        "target",
+        "baseline",
+        "worst",
+        "mandatory",
+    ):
         assert getattr(cloned, name) == getattr(monthly, name)
     assert list(PeriodTarget.objects.filter(kpi=cloned).values_list("period", "target")) == [
         (i, D(10)) for i in range(1, 13)
     ]
-    assert Kpi.objects.filter(objective__map=copy).count() == Kpi.objects.filter(objective__map=source).count()
+    assert (
+        Kpi.objects.filter(objective__map=copy).count() == Kpi.objects.filter(objective__map=source).count()
+    )
     assert b.findings(copy) == []
     assert Objective.objects.filter(map=source).count() == 8  # the source is untouched
     with pytest.raises(ValidationError):

@@ -35,7 +35,9 @@ def test_rule_1_only_map_owners_have_a_map(org):
 
 def test_rule_2_perspective_weights_total_100(org):
     strategy_map = b.sound_map(org.kpp_a)
-    weights = dict(zip(["stakeholder", "customer", "internal_process", "learning_growth"], [30, 20, 30, 10], strict=True))
+    weights = dict(
+        zip(["stakeholder", "customer", "internal_process", "learning_growth"], [30, 20, 30, 10], strict=True)
+    )
     for code, weight in weights.items():
         Perspective.objects.filter(map=strategy_map, code=code).update(weight=weight)
     f = finding(strategy_map, "weights_total")
@@ -183,7 +185,10 @@ def test_rule_10_more_than_thirty_kpis_on_a_map_warns(org):
     [
         ({"polarity": "max", "target": D(0)}, "target_max_zero_target"),
         ({"polarity": "min", "target": D(0)}, "target_min_zero_target_no_worst"),
-        ({"polarity": "stabilize", "target": None, "target_low": D(60), "target_high": D(40)}, "target_band_inverted"),
+        (
+            {"polarity": "stabilize", "target": None, "target_low": D(60), "target_high": D(40)},
+            "target_band_inverted",
+        ),
         ({"polarity": "max", "target": None}, "target_target_missing"),
     ],
 )
@@ -211,7 +216,9 @@ def test_rule_11_min_with_target_zero_and_a_worst_value_is_fine(org):
 def test_rule_12_a_value_for_every_reporting_period(org):
     strategy_map = b.sound_map(org.kpp_a)
     obj = strategy_map.objectives.get(code="P2")
-    kpi = b.kpi(obj, "P2.2", frequency="quarterly", consolidation="average", target=D(80), trajectory=[D(80)] * 3)
+    kpi = b.kpi(
+        obj, "P2.2", frequency="quarterly", consolidation="average", target=D(80), trajectory=[D(80)] * 3
+    )
     f = finding(strategy_map, "trajectory_incomplete")
     assert f.severity == BLOCK and "4 periode" in f.message and f.object == kpi
     PeriodTarget.objects.create(kpi=kpi, period=4, target=D(80))
@@ -229,7 +236,9 @@ def test_rule_12_a_value_for_every_reporting_period(org):
 def test_rule_12_the_trajectory_reaches_the_yearly_target_per_consolidation(org, consolidation, wrong, right):
     strategy_map = b.sound_map(org.kpp_a)
     obj = strategy_map.objectives.get(code="P2")
-    kpi = b.kpi(obj, "P2.2", frequency="quarterly", consolidation=consolidation, target=D(100), trajectory=wrong)
+    kpi = b.kpi(
+        obj, "P2.2", frequency="quarterly", consolidation=consolidation, target=D(100), trajectory=wrong
+    )
     f = finding(strategy_map, "trajectory_target")
     assert f.severity == BLOCK and f.object == kpi
     for i, value in enumerate(right):
@@ -261,4 +270,8 @@ def test_blocks_are_listed_before_warnings(org):
     b.link(strategy_map.objectives.get(code="S1"), strategy_map.objectives.get(code="L1"))
     strategy_map.objectives.get(code="C1").kpis.all().delete()
     severities = [f.severity for f in b.findings(strategy_map)]
-    assert severities == sorted(severities, key=lambda s: s != BLOCK) and BLOCK in severities and WARN in severities
+    assert (
+        severities == sorted(severities, key=lambda s: s != BLOCK)
+        and BLOCK in severities
+        and WARN in severities
+    )

@@ -69,7 +69,9 @@ def test_employee_cannot_edit(client, org, make_user):
         reverse("kpis:kpi-edit", args=[objective.kpis.get().pk]),
     ):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("strategy:map-transition", args=[strategy_map.pk, "ajukan"])).status_code == 403
+    assert (
+        client.post(reverse("strategy:map-transition", args=[strategy_map.pk, "ajukan"])).status_code == 403
+    )
 
 
 def test_approved_map_is_read_only_even_for_its_manager(client, org, make_user):
@@ -102,7 +104,9 @@ def test_workflow_through_the_pages(client, org, make_user):
     login(client, manager).post(reverse("strategy:map-transition", args=[strategy_map.pk, "ajukan"]))
     assert StrategyMap.objects.get(pk=strategy_map.pk).state == MapState.SUBMITTED
     login(client, leader)
-    response = client.post(reverse("strategy:map-transition", args=[strategy_map.pk, "kembalikan"]), {"reason": ""})
+    response = client.post(
+        reverse("strategy:map-transition", args=[strategy_map.pk, "kembalikan"]), {"reason": ""}
+    )
     assert response.status_code == 400
     assert StrategyMap.objects.get(pk=strategy_map.pk).state == MapState.SUBMITTED
     client.post(reverse("strategy:map-transition", args=[strategy_map.pk, "setujui"]))
@@ -137,7 +141,9 @@ def test_create_map_objective_link_and_weights_through_forms(client, org, make_u
     stakeholder = b.perspective(strategy_map, "stakeholder")
     customer = b.perspective(strategy_map, "customer")
     add = reverse("strategy:objective-add", args=[strategy_map.pk])
-    client.post(add, {"perspective": stakeholder.pk, "code": "S1", "name_id": "Penerimaan negara yang optimal"})
+    client.post(
+        add, {"perspective": stakeholder.pk, "code": "S1", "name_id": "Penerimaan negara yang optimal"}
+    )
     client.post(add, {"perspective": customer.pk, "code": "C1", "name_id": "Kepuasan layanan yang tinggi"})
     duplicate = client.post(add, {"perspective": customer.pk, "code": "C1", "name_id": "Lagi"})
     assert duplicate.status_code == 200 and "sudah dipakai" in duplicate.content.decode()
@@ -166,7 +172,11 @@ def test_copy_page(client, org, make_user):
 
 @pytest.mark.parametrize(
     ("fmt", "content_type", "magic"),
-    [("svg", "image/svg+xml", b"<svg"), ("png", "image/png", b"\x89PNG"), ("pdf", "application/pdf", b"%PDF")],
+    [
+        ("svg", "image/svg+xml", b"<svg"),
+        ("png", "image/png", b"\x89PNG"),
+        ("pdf", "application/pdf", b"%PDF"),
+    ],
 )
 def test_downloads(client, org, make_user, fmt, content_type, magic):
     strategy_map = b.sound_map(org.kpp_a)

@@ -167,3 +167,98 @@ rules.add_perm("strategy.change_objective", plans_map & map_editable)
 rules.add_perm("strategy.manage_planyear", administers)
 rules.add_perm("kpis.view_kpi", reads_map)
 rules.add_perm("kpis.change_kpi", plans_map & map_editable)
+
+
+# --------------------------------------------------------------------------- reporting cycle (reporting)
+# Realizations, their evidence and the map's score snapshots answer to the unit
+# of the KPI's strategy map, and only a role reaching that unit (its subtree)
+# sees them. Entering and submitting: the unit's employees and performance
+# managers. Verifying: the performance manager. Approving: the leader.
+# Returning to draft: manager or leader. Reading: every role, auditors
+# included. The rules say *who*; the services add *when* (state, period open,
+# verifier ≠ submitter) with a message naming what is wrong.
+# Reporting periods belong to a plan year, ministry-wide: closing and reopening
+# them is for a performance manager or administrator on a root unit (the
+# ministry's MKO), or a superuser.
+
+REPORT_ENTRY_ROLES = (Role.EMPLOYEE, Role.MANAGER)
+REPORT_VERIFY_ROLES = (Role.MANAGER,)
+REPORT_APPROVE_ROLES = (Role.LEADER,)
+REPORT_RETURN_ROLES = (Role.MANAGER, Role.LEADER)
+REPORT_RECOMPUTE_ROLES = (Role.MANAGER, Role.LEADER, Role.ADMIN)
+PERIOD_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _reporting_path(obj: Any) -> str | None:
+    """The unit path of a realization, evidence file, KPI, snapshot, strategy map or unit."""
+    if obj is None:
+        return None
+    if isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj.path
+    if hasattr(obj, "realization_id"):
+        obj = obj.realization
+    if hasattr(obj, "strategy_map_id"):
+        obj = obj.strategy_map
+    if hasattr(obj, "kpi_id"):
+        obj = obj.kpi
+    if hasattr(obj, "objective_id"):
+        obj = obj.objective
+    if hasattr(obj, "map_id"):
+        obj = obj.map
+    unit = getattr(obj, "unit", None)
+    return getattr(unit, "path", None)
+
+
+def _reporting_predicate(name: str, roles: tuple[str, ...] | frozenset[str]) -> Any:
+    @rules.predicate(name=name)
+    def check(user: Any, obj: Any = None) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if obj is None:
+            return has_any_role(user, roles)
+        path = _reporting_path(obj)
+        return path is not None and reaches(user, path, roles)
+
+    return check
+
+
+@rules.predicate
+def manages_ministry(user: Any, obj: Any = None) -> bool:
+    """A superuser, or a manager/administrator on a root unit (ministry-wide reach)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    from kinerja.organisations.models import Unit
+
+    return any(len(path) == Unit.steplen for path in paths_for(user, PERIOD_ROLES))
+
+
+@rules.predicate
+def has_some_role(user: Any, obj: Any = None) -> bool:
+    return getattr(user, "is_authenticated", False) and has_any_role(user, READ_ROLES)
+
+
+reads_report = _reporting_predicate("reads_report", READ_ROLES)
+enters_report = _reporting_predicate("enters_report", REPORT_ENTRY_ROLES)
+verifies_report = _reporting_predicate("verifies_report", REPORT_VERIFY_ROLES)
+approves_report = _reporting_predicate("approves_report", REPORT_APPROVE_ROLES)
+returns_report = _reporting_predicate("returns_report", REPORT_RETURN_ROLES)
+recomputes_report = _reporting_predicate("recomputes_report", REPORT_RECOMPUTE_ROLES)
+
+rules.add_perm("reporting.view_realization", reads_report)
+rules.add_perm("reporting.add_realization", enters_report)
+rules.add_perm("reporting.change_realization", enters_report)
+rules.add_perm("reporting.submit_realization", enters_report)
+rules.add_perm("reporting.verify_realization", verifies_report)
+rules.add_perm("reporting.approve_realization", approves_report)
+rules.add_perm("reporting.return_realization", returns_report)
+rules.add_perm("reporting.import_realizations", enters_report)
+rules.add_perm("reporting.view_evidence", reads_report)
+rules.add_perm("reporting.add_evidence", enters_report)
+rules.add_perm("reporting.view_scoresnapshot", reads_report)
+rules.add_perm("reporting.compute_scoresnapshot", recomputes_report)
+rules.add_perm("reporting.view_reportingperiod", has_some_role)
+rules.add_perm("reporting.add_reportingperiod", manages_ministry)
+rules.add_perm("reporting.close_reportingperiod", manages_ministry)
+rules.add_perm("reporting.reopen_reportingperiod", manages_ministry)

@@ -4,12 +4,17 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kinerja.reporting import api as reporting_api
+
 from . import views
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")
 router.register("positions", views.PositionViewSet, basename="api-position")
 router.register("employees", views.EmployeeViewSet, basename="api-employee")
+router.register("reporting-periods", reporting_api.ReportingPeriodViewSet, basename="api-reporting-period")
+router.register("realizations", reporting_api.RealizationViewSet, basename="api-realization")
+router.register("scorecards", reporting_api.ScoreSnapshotViewSet, basename="api-scorecard")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisasi/", include("kinerja.organisations.urls")),
     path("strategi/", include("kinerja.strategy.urls")),
     path("iku/", include("kinerja.kpis.urls")),
+    path("capaian/", include("kinerja.reporting.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.core.urls")),
 ]

@@ -31,7 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("strategy", _("Strategi"), "strategy:index", "◇"),
     NavItem("kpis", _("IKU"), "kpis:index", "◎"),
     NavItem("contracts", _("Kontrak"), "contracts:index", "✎"),
-    NavItem("realizations", _("Capaian"), "kpis:realizations", "▲"),
+    NavItem("realizations", _("Capaian"), "reporting:index", "▲"),
     NavItem("appraisals", _("Penilaian Pegawai"), "appraisals:index", "☺"),
     NavItem("meetings", _("Rapat Kinerja"), "meetings:index", "☷"),
     NavItem("reports", _("Laporan"), "reports:index", "▤"),

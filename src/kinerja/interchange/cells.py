@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from kinerja.interchange.messages import Lang, choices
-from kinerja.scoring.enums import (
+from kinerja.scoring import (
     Consolidation,
     Controllability,
     DisciplineCategory,
@@ -312,7 +312,10 @@ _is_finite = Decimal.is_finite
 
 
 def text_column(cells: Sequence[str]) -> list[str]:
-    return list(map(str.strip, cells))
+    # codes and NIPs repeat down a column: keep one string of each
+    shared: dict[str, str] = {}
+    stripped = list(map(str.strip, cells))
+    return list(map(shared.setdefault, stripped, stripped))
 
 
 def optional_text_column(cells: Sequence[str]) -> list[str | None]:

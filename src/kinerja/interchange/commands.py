@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from kinerja.interchange.messages import InterchangeError, InvalidFileError
-from kinerja.scoring.errors import ScoringError
-from kinerja.scoring.rules import DEFAULT_RULE_SET, RULE_SETS
+from kinerja.interchange.messages import InterchangeError, InvalidFileError, text
+from kinerja.scoring import DEFAULT_RULE_SET, RULE_SETS, ScoringError
 
 OK, FAILED, BAD_FILE = 0, 1, 2
+JSON_SLICE = 1000  # objects serialised at a time in a JSON array
 
 
 class UsageError(Exception):
@@ -116,7 +116,9 @@ def run_standalone(name: str, argv: list[str]) -> int:
         for line in exc.lines(args.lang):
             print(line, file=stderr)
         count = len(exc.problems)
-        print(f"{prog}: {count} error{'s' if count != 1 else ''}; nothing scored", file=stderr)
+        print(
+            f"{prog}: {text('summary_one' if count == 1 else 'summary', args.lang, count=count)}", file=stderr
+        )
         return BAD_FILE
     except BrokenPipeError:
         # the reader of our output went away (`| head`): stop quietly
@@ -155,6 +157,19 @@ def _dump_json(data: Any, stdout: IO[str]) -> None:
     stdout.write("\n")
 
 
+def _dump_json_array(items: Sequence[Any], to_dict: Callable[[Any], Any], stdout: IO[str]) -> None:
+    """A JSON array of `to_dict(item)`, made and written a slice at a time (a big one is never held whole)."""
+    isatty = getattr(stdout, "isatty", None)
+    if isatty is not None and isatty():
+        _dump_json([to_dict(item) for item in items], stdout)
+        return
+    stdout.write("[")
+    for start in range(0, len(items), JSON_SLICE):
+        part = json.dumps([to_dict(item) for item in items[start : start + JSON_SLICE]], ensure_ascii=False)
+        stdout.write(part[1:-1] if start == 0 else ", " + part[1:-1])
+    stdout.write("]\n")
+
+
 def _note_ignored(source: str, columns: Sequence[str], stderr: IO[str], sheet: str | None = None) -> None:
     if columns:
         where = f"{source}, sheet {sheet}" if sheet else source
@@ -175,7 +190,7 @@ def _score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         raise InterchangeError(f"{args.file} is a folder, not a scorecard file")
     if not path.exists():
         raise FileNotFoundError(2, "No such file", args.file)
-    table = read_scorecard(path, check=False)
+    table = read_scorecard(path, rules=rules, check=False)
     _note_ignored(table.source, table.ignored_columns, stderr)
     scored = score_table(table, rules=rules, unit=args.unit, period=args.period)
 
@@ -201,8 +216,10 @@ def _score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         return OK
 
     if args.format == "json":
-        objects = [s.to_dict() for s in scored]
-        _dump_json(objects[0] if len(objects) == 1 else objects, stdout)
+        if len(scored) == 1:
+            _dump_json(scored[0].to_dict(), stdout)
+        else:
+            _dump_json_array(scored, lambda s: s.to_dict(), stdout)
     else:
         colour = use_colour(stdout)
         stdout.write("\n\n".join(scorecard_text(s, colour) for s in scored) + "\n")
@@ -226,9 +243,8 @@ def _where(unit: str | None, period: object) -> str:
 
 
 def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from kinerja.interchange.nkp import nkp_text, score_workbook
-
     from kinerja.interchange.employees import read_workbook
+    from kinerja.interchange.nkp import nkp_text, score_workbook
     from kinerja.interchange.report import use_colour
     from kinerja.interchange.scoring import rule_set
 
@@ -236,8 +252,7 @@ def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     path = Path(args.path)
     if not path.exists():
         raise FileNotFoundError(2, "No such file", args.path)
-    shape = "ratings" if rules.nkp2014 is not None else "core_values"
-    book = read_workbook(path, shape=shape)
+    book = read_workbook(path, rules=rules, check=False)
     for sheet, columns in book.ignored_columns.items():
         _note_ignored(
             book.source or book.sheets.get(sheet, sheet), columns, stderr, sheet if book.source else None
@@ -256,7 +271,7 @@ def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(tree.to_text() + "\n")
         return OK
     if args.format == "json":
-        _dump_json([s.to_dict() for s in scored], stdout)
+        _dump_json_array(scored, lambda s: s.to_dict(), stdout)
     else:
         stdout.write(nkp_text(scored, rules, use_colour(stdout)) + "\n")
     return OK

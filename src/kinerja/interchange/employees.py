@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -31,30 +32,39 @@ from kinerja.interchange.cells import (
     CellError,
     Period,
     format_number,
+    keyword_column,
+    nonnegative_column,
+    number_column,
+    optional_text_column,
     parse_number,
     parse_period,
     parse_yes_no,
+    period_column,
+    text_column,
+    yes_no_column,
 )
+from kinerja.interchange.core import core_message, rule_set, target_errors
 from kinerja.interchange.messages import InvalidFileError, Problem, text
-from kinerja.interchange.schema import Column, Field, Header, RowParser, Schema
+from kinerja.interchange.schema import Column, Field, Header, Schema, build, parse_columns
 from kinerja.interchange.sources import (
     Sheet,
     Source,
     detect_format,
-    open_csv,
     open_workbook,
+    read_csv,
     source_name,
     write_csv,
     write_xlsx_sheets,
     xlsx_sheet,
 )
-from kinerja.scoring.enums import (
+from kinerja.scoring import (
     Consolidation,
     Controllability,
     DisciplineCategory,
     KpiKind,
     Polarity,
     RaterGroup,
+    RuleSet,
     Validity,
 )
 
@@ -243,14 +253,16 @@ def _semester(raw: str) -> Period | None:
     return period
 
 
-def _keyword(keywords: Any, default: object = None) -> Callable[[str], object]:
-    parse = keywords.parse
+def _ranged_column(low: int, high: int) -> Callable[[Sequence[str]], list[Decimal | None]]:
+    low_d, high_d = Decimal(low), Decimal(high)
 
-    def parse_or_default(raw: str) -> object:
-        value = parse(raw)
-        return default if value is None else value
+    def parse(cells: Sequence[str]) -> list[Decimal | None]:
+        values = number_column(cells)
+        if any(v is not None and not low_d <= v <= high_d for v in values):
+            raise ValueError("out of range")
+        return values
 
-    return parse_or_default if default is not None else parse
+    return parse
 
 
 PEGAWAI = Schema(
@@ -269,17 +281,17 @@ PEGAWAI = Schema(
     ]
 )
 PEGAWAI_FIELDS = [
-    Field("nip", _text, "", required=True),
-    Field("name", _text, ""),
-    Field("superior_nip", _optional_text),
-    Field("unit", _optional_text),
-    Field("job_category", _optional_text),
+    Field("nip", _text, "", required=True, fast=text_column),
+    Field("name", _text, "", fast=text_column),
+    Field("superior_nip", _optional_text, fast=optional_text_column),
+    Field("unit", _optional_text, fast=optional_text_column),
+    Field("job_category", _optional_text, fast=optional_text_column),
     Field("tier", _tier),
-    Field("nko", parse_number),
-    Field("discipline_category", DISCIPLINE.parse),
-    Field("discipline_score", _nonnegative),
-    Field("correction", _ranged(-5, 5)),
-    Field("calibrate", _yes, True),
+    Field("nko", parse_number, fast=number_column),
+    Field("discipline_category", DISCIPLINE.parse, fast=keyword_column(DISCIPLINE)),
+    Field("discipline_score", _nonnegative, fast=nonnegative_column),
+    Field("correction", _ranged(-5, 5), fast=_ranged_column(-5, 5)),
+    Field("calibrate", _yes, True, fast=yes_no_column(True)),
 ]
 
 IKI = Schema(
@@ -310,28 +322,28 @@ IKI = Schema(
     tolerated=("status", "value", "nilai"),
 )
 IKI_FIELDS = [
-    Field("nip", _text, "", required=True),
-    Field("kpi_code", _text, "", required=True),
-    Field("period", parse_period),
-    Field("kpi_name", _text, ""),
-    Field("polarity", POLARITY.parse),
-    Field("target", parse_number),
-    Field("target_low", parse_number),
-    Field("target_high", parse_number),
-    Field("worst", parse_number),
-    Field("realization", parse_number),
-    Field("consolidation", _keyword(CONSOLIDATION, Consolidation.LAST), Consolidation.LAST),
-    Field("cap_on_target", _no, False),
-    Field("index", _nonnegative),
-    Field("weight", _nonnegative),
-    Field("validity", VALIDITY.parse),
-    Field("controllability", CONTROLLABILITY.parse),
-    Field("kpi_kind", _keyword(KPI_KIND, KpiKind.EXISTING), KpiKind.EXISTING),
-    Field("target_prev", parse_number),
-    Field("realization_prev", parse_number),
-    Field("fixed_target", _no, False),
-    Field("k3", _nonnegative),
-    Field("days", _nonnegative),
+    Field("nip", _text, "", required=True, fast=text_column),
+    Field("kpi_code", _text, "", required=True, fast=text_column),
+    Field("period", parse_period, fast=period_column),
+    Field("kpi_name", _text, "", fast=text_column),
+    Field("polarity", POLARITY.parse, fast=keyword_column(POLARITY)),
+    Field("target", parse_number, fast=number_column),
+    Field("target_low", parse_number, fast=number_column),
+    Field("target_high", parse_number, fast=number_column),
+    Field("worst", parse_number, fast=number_column),
+    Field("realization", parse_number, fast=number_column),
+    Field("consolidation", CONSOLIDATION.parse, Consolidation.LAST, fast=keyword_column(CONSOLIDATION)),
+    Field("cap_on_target", _no, False, fast=yes_no_column(False)),
+    Field("index", _nonnegative, fast=nonnegative_column),
+    Field("weight", _nonnegative, fast=nonnegative_column),
+    Field("validity", VALIDITY.parse, fast=keyword_column(VALIDITY)),
+    Field("controllability", CONTROLLABILITY.parse, fast=keyword_column(CONTROLLABILITY)),
+    Field("kpi_kind", KPI_KIND.parse, KpiKind.EXISTING, fast=keyword_column(KPI_KIND)),
+    Field("target_prev", parse_number, fast=number_column),
+    Field("realization_prev", parse_number, fast=number_column),
+    Field("fixed_target", _no, False, fast=yes_no_column(False)),
+    Field("k3", _nonnegative, fast=nonnegative_column),
+    Field("days", _nonnegative, fast=nonnegative_column),
 ]
 # the attributes of an employee's KPI that are its contract for the year: the same on all its rows
 IKI_DEFINITION = (
@@ -364,9 +376,9 @@ CORE_VALUE_COLUMNS = Schema(
     ]
 )
 CORE_VALUE_FIELDS = [
-    Field("nip", _text, "", required=True),
-    Field("period", parse_period),
-    *(Field(name, _ranged(0, 120), required=True) for name in CORE_VALUES),
+    Field("nip", _text, "", required=True, fast=text_column),
+    Field("period", parse_period, fast=period_column),
+    *(Field(name, _ranged(0, 120), required=True, fast=_ranged_column(0, 120)) for name in CORE_VALUES),
 ]
 
 RATING_COLUMNS = Schema(
@@ -384,11 +396,14 @@ RATING_COLUMNS = Schema(
     ]
 )
 RATING_FIELDS = [
-    Field("nip", _text, "", required=True),
+    Field("nip", _text, "", required=True, fast=text_column),
     Field("semester", _semester, required=True),
-    Field("rater_nip", _optional_text),
-    Field("rater_group", RATER_GROUP.parse, required=True),
-    *(Field(name, _ranged(0, 100), required=name != "leadership") for name in ASPECTS),
+    Field("rater_nip", _optional_text, fast=optional_text_column),
+    Field("rater_group", RATER_GROUP.parse, required=True, fast=keyword_column(RATER_GROUP)),
+    *(
+        Field(name, _ranged(0, 100), required=name != "leadership", fast=_ranged_column(0, 100))
+        for name in ASPECTS
+    ),
 ]
 
 SHEET_NAMES = {
@@ -404,18 +419,27 @@ SHEET_NAMES = {
 def read_workbook(
     source: Source,
     *,
+    rules: str | RuleSet | None = None,
     shape: BehaviourShape | None = None,
     name: str | None = None,
     fmt: str | None = None,
+    check: bool = True,
 ) -> EmployeeWorkbook:
     """Read and validate an employee workbook: an .xlsx path or stream, or a folder of three CSV files.
 
-    `shape` is the shape the perilaku sheet must have (`core_values` under
-    `kmk-127-2026`, `ratings` under `kmk-467-2014`); without it the sheet's
-    columns decide. Raises `InvalidFileError` listing every problem of every sheet.
+    With `rules` (a rule set or its code) the perilaku sheet must have that rule
+    set's shape and, with `check`, every KPI's target is checked against its
+    polarity under it (also without `check` when the file has other problems, so
+    that all are reported at once; `score_workbook` checks a good file itself);
+    `shape` (`core_values` for `kmk-127-2026`, `ratings` for `kmk-467-2014`) asks
+    for a shape without the target check; with neither, the sheet's columns
+    decide. Raises `InvalidFileError` listing every problem of every sheet.
     """
+    rs = None if rules is None else rule_set(rules)
+    if rs is not None and shape is None:
+        shape = "ratings" if rs.nkp2014 is not None else "core_values"
     if isinstance(source, str | Path) and Path(source).is_dir():
-        return _read_folder(Path(source), shape)
+        return _read_folder(Path(source), shape, rs, check)
     label = source_name(source, name)
     if detect_format(source, name, fmt) != "xlsx":
         raise InvalidFileError(
@@ -437,35 +461,29 @@ def read_workbook(
                 problems.extend(exc.problems)
         if problems:
             raise InvalidFileError(problems)
-        return _parse_workbook(sheets, label, shape)
     finally:
         workbook.close()
+    return _parse_workbook(sheets, label, shape, rs, check)
 
 
-def _read_folder(folder: Path, shape: BehaviourShape | None) -> EmployeeWorkbook:
+def _read_folder(
+    folder: Path, shape: BehaviourShape | None, rules: RuleSet | None, check: bool
+) -> EmployeeWorkbook:
     files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
     problems: list[Problem] = []
     sheets: dict[str, Sheet] = {}
-    streams: list[IO[str]] = []
-    try:
-        for key, names in SHEET_NAMES.items():
-            path = next((files[f"{n}.csv"] for n in names if f"{n}.csv" in files), None)
-            if path is None:
-                problems.append(Problem(folder.name, "missing_file", {"file": f"{key}.csv"}))
-                continue
-            try:
-                sheet, stream = open_csv(path)
-            except InvalidFileError as exc:
-                problems.extend(exc.problems)
-                continue
-            streams.append(stream)
-            sheets[key] = sheet
-        if problems:
-            raise InvalidFileError(problems)
-        return _parse_workbook(sheets, "", shape)
-    finally:
-        for stream in streams:
-            stream.close()
+    for key, names in SHEET_NAMES.items():
+        path = next((files[f"{n}.csv"] for n in names if f"{n}.csv" in files), None)
+        if path is None:
+            problems.append(Problem(folder.name, "missing_file", {"file": f"{key}.csv"}))
+            continue
+        try:
+            sheets[key] = read_csv(path)
+        except InvalidFileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidFileError(problems)
+    return _parse_workbook(sheets, "", shape, rules, check)
 
 
 def _shape_of(sheet: Sheet) -> BehaviourShape:
@@ -484,7 +502,9 @@ def _shape_of(sheet: Sheet) -> BehaviourShape:
     return "ratings" if names & ratings else "core_values"
 
 
-def _parse_workbook(sheets: dict[str, Sheet], label: str, shape: BehaviourShape | None) -> EmployeeWorkbook:
+def _parse_workbook(
+    sheets: dict[str, Sheet], label: str, shape: BehaviourShape | None, rules: RuleSet | None, check: bool
+) -> EmployeeWorkbook:
     problems: list[Problem] = []
     found_shape = _shape_of(sheets["perilaku"])
     wanted = shape or found_shape
@@ -529,7 +549,12 @@ def _parse_workbook(sheets: dict[str, Sheet], label: str, shape: BehaviourShape 
     )
     if not employees and not problems:
         problems.append(book.problem("pegawai", "no_rows"))
-    _check_workbook(book, headers, problems)
+    # the rules across rows too, on the rows that could be read; totals only when every row could
+    _check_workbook(book, headers, problems, totals=not problems)
+    if rules is not None and (check or problems):
+        problems.extend(target_problems(book, (k for k in kpis if k.index is None), rules))
+        order = {name: position for position, name in enumerate(book.sheets.values())}
+        problems.sort(key=lambda p: (order.get(p.sheet or p.source, -1), p.row or 0))
     if problems:
         raise InvalidFileError(problems)
     return book
@@ -538,18 +563,13 @@ def _parse_workbook(sheets: dict[str, Sheet], label: str, shape: BehaviourShape 
 def _records(
     sheet: Sheet, header: Header, specs: list[Field], cls: Any, problems: list[Problem]
 ) -> list[Any]:
-    parser = RowParser(sheet, header, specs)
-    values = parser.values
-    records = []
-    append = records.append
-    for row, cells in parser.rows():
-        found = values(cells, row, problems)
-        if found is not None:
-            append(cls(*found, row=row))
-    return records
+    numbers, values, bad = parse_columns(sheet, header, specs, problems)
+    return build(cls, specs, numbers, values, bad)
 
 
-def _check_workbook(book: EmployeeWorkbook, headers: dict[str, Header], problems: list[Problem]) -> None:
+def _check_workbook(
+    book: EmployeeWorkbook, headers: dict[str, Header], problems: list[Problem], *, totals: bool = True
+) -> None:
     problem = book.problem
     # pegawai: NIPs unique
     nips: dict[str, int] = {}
@@ -561,55 +581,44 @@ def _check_workbook(book: EmployeeWorkbook, headers: dict[str, Header], problems
             )
         else:
             nips[employee.nip] = employee.row
-
-    # iki: known NIPs, one row per KPI and period, one definition per KPI and year, an input to score
-    has_band = "target_low" in headers["iki"].index or "target_high" in headers["iki"].index
-    seen: dict[tuple[str, str, Period | None], int] = {}
-    first_of_year: dict[tuple[str, int | None], dict[str, EmployeeKpiRow]] = {}
-    dated = any(k.period is not None for k in book.kpis)
-    for kpi in book.kpis:
-        if kpi.nip not in nips:
-            problems.append(problem("iki", "unknown_nip", kpi.row, "nip", nip=kpi.nip))
-            continue
-        if dated and kpi.period is None:
-            problems.append(problem("iki", "required", kpi.row, "period"))
-            continue
-        key = (kpi.nip, kpi.kpi_code, kpi.period)
-        other = seen.get(key)
-        if other is not None:
-            problems.append(
-                problem(
-                    "iki",
-                    "duplicate_iki",
-                    kpi.row,
-                    "kpi_code",
-                    kpi=kpi.kpi_code,
-                    nip=kpi.nip,
-                    scope=_period_scope(kpi.period),
-                    other=other,
+        category, score = employee.discipline_category, employee.discipline_score
+        if (category is None) != (score is None):
+            missing, given = (
+                ("discipline_score", "discipline_category")
+                if score is None
+                else (
+                    "discipline_category",
+                    "discipline_score",
                 )
             )
-            continue
-        seen[key] = kpi.row
-        _check_iki_input(book, kpi, has_band, problems)
-        year_kpis = first_of_year.setdefault((kpi.nip, kpi.period.year if kpi.period else None), {})
-        first = year_kpis.setdefault(kpi.kpi_code, kpi)
-        if first is not kpi:
-            for attribute in IKI_DEFINITION:
-                mine, theirs = getattr(kpi, attribute), getattr(first, attribute)
-                if mine != theirs:
-                    problems.append(
-                        problem(
-                            "iki",
-                            "kpi_changes",
-                            kpi.row,
-                            attribute,
-                            kpi=kpi.kpi_code,
-                            value=_shown(mine),
-                            other=_shown(theirs),
-                            other_row=first.row,
-                        )
-                    )
+            label = book.labels.get("pegawai", {}).get(given, given)
+            problems.append(problem("pegawai", "required_with", employee.row, missing, other=label))
+
+    # iki: known NIPs, one row per KPI and period, one definition per KPI and year, an input to score
+    kpis = book.kpis
+    n = len(kpis)
+    has_band = "target_low" in headers["iki"].index or "target_high" in headers["iki"].index
+    first_of_year: dict[tuple[str, int | None], dict[str, EmployeeKpiRow]] = {}
+    periods = list(map(attrgetter("period"), kpis))
+    dated = periods.count(None) != n
+    if (
+        not dated
+        and set(map(attrgetter("nip"), kpis)) <= nips.keys()
+        and len(set(map(attrgetter("nip", "kpi_code"), kpis))) == n
+    ):
+        # the usual contract file, tested in C: what is left is each row's input
+        targets, indices = list(map(attrgetter("target"), kpis)), list(map(attrgetter("index"), kpis))
+        lacking = None in targets and any(
+            t is None and i is None for t, i in zip(targets, indices, strict=True)
+        )
+        if has_band or lacking or None in list(map(attrgetter("polarity"), kpis)):
+            for kpi in kpis:
+                _check_iki_input(book, kpi, has_band, problems)
+        if list(map(attrgetter("weight"), kpis)).count(None) != n:
+            for kpi in kpis:
+                first_of_year.setdefault((kpi.nip, None), {})[kpi.kpi_code] = kpi
+    else:
+        _check_iki_rows(book, kpis, nips, dated, has_band, first_of_year, problems)
     for (nip, year), contract in first_of_year.items():
         weighted = [k for k in contract.values() if k.weight is not None]
         if weighted and len(weighted) < len(contract):
@@ -618,7 +627,7 @@ def _check_workbook(book: EmployeeWorkbook, headers: dict[str, Header], problems
                     problems.append(
                         problem("iki", "iki_weight_partial", kpi.row, "weight", kpi=kpi.kpi_code, nip=nip)
                     )
-        elif weighted:
+        elif weighted and totals:
             total = sum((k.weight for k in weighted if k.weight is not None), Decimal(0))
             if total != HUNDRED:
                 problems.append(
@@ -692,6 +701,72 @@ def _check_workbook(book: EmployeeWorkbook, headers: dict[str, Header], problems
                             "perilaku", "leadership_not_structural", rating.row, "leadership", nip=rating.nip
                         )
                     )
+
+
+def _check_iki_rows(
+    book: EmployeeWorkbook,
+    kpis: list[EmployeeKpiRow],
+    nips: dict[str, int],
+    dated: bool,
+    has_band: bool,
+    first_of_year: dict[tuple[str, int | None], dict[str, EmployeeKpiRow]],
+    problems: list[Problem],
+) -> None:
+    """Sheet iki row by row: known NIPs, one row per KPI and period, one definition per KPI and year."""
+    problem = book.problem
+    seen: dict[tuple[str, str, Period | None], int] = {}
+    for kpi in kpis:
+        if kpi.nip not in nips:
+            problems.append(problem("iki", "unknown_nip", kpi.row, "nip", nip=kpi.nip))
+            continue
+        if dated and kpi.period is None:
+            problems.append(problem("iki", "required", kpi.row, "period"))
+            continue
+        key = (kpi.nip, kpi.kpi_code, kpi.period)
+        other = seen.get(key)
+        if other is not None:
+            problems.append(
+                problem(
+                    "iki",
+                    "duplicate_iki",
+                    kpi.row,
+                    "kpi_code",
+                    kpi=kpi.kpi_code,
+                    nip=kpi.nip,
+                    scope=_period_scope(kpi.period),
+                    other=other,
+                )
+            )
+            continue
+        seen[key] = kpi.row
+        _check_iki_input(book, kpi, has_band, problems)
+        year_kpis = first_of_year.setdefault((kpi.nip, kpi.period.year if kpi.period else None), {})
+        first = year_kpis.setdefault(kpi.kpi_code, kpi)
+        if first is not kpi:
+            for attribute in IKI_DEFINITION:
+                mine, theirs = getattr(kpi, attribute), getattr(first, attribute)
+                if mine != theirs:
+                    problems.append(
+                        problem(
+                            "iki",
+                            "kpi_changes",
+                            kpi.row,
+                            attribute,
+                            kpi=kpi.kpi_code,
+                            value=_shown(mine),
+                            other=_shown(theirs),
+                            other_row=first.row,
+                        )
+                    )
+
+
+def target_problems(book: EmployeeWorkbook, kpis: Iterable[EmployeeKpiRow], rules: RuleSet) -> list[Problem]:
+    """The problems of the iki rows whose target does not fit the polarity under `rules`."""
+    found = []
+    for kpi, error in target_errors(kpis, rules):
+        column = error.field if error.field in IKI.names else None
+        found.append(book.problem("iki", "scoring", kpi.row, column, detail=core_message(error)))
+    return found
 
 
 def _check_iki_input(

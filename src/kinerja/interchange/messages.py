@@ -166,6 +166,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "id": "berkas ini",
     },
     # employee workbook rules
+    "required_with": {
+        "en": "is required (with {other})",
+        "id": "wajib diisi (bersama {other})",
+    },
     "duplicate_nip": {
         "en": "NIP {nip} appears twice (also row {other})",
         "id": "NIP {nip} muncul dua kali (juga baris {other})",
@@ -221,6 +225,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "employee_rule": {
         "en": "NIP {nip}: {detail}",
         "id": "NIP {nip}: {detail}",
+    },
+    "summary": {
+        "en": "{count} errors; nothing scored",
+        "id": "{count} kesalahan; tidak ada yang dinilai",
+    },
+    "summary_one": {
+        "en": "1 error; nothing scored",
+        "id": "1 kesalahan; tidak ada yang dinilai",
     },
     # places
     "where_row": {

@@ -12,9 +12,7 @@ from decimal import Decimal
 from typing import IO
 
 from kinerja.interchange.scoring import ScoredScorecard
-from kinerja.scoring.explain import display
-from kinerja.scoring.kpi import status_of
-from kinerja.scoring.rules import RuleSet
+from kinerja.scoring import RuleSet, display, status_of
 
 COLOURS = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
 BOLD, RESET = "\033[1m", "\033[0m"

@@ -112,61 +112,80 @@ class Field:
 
 def parse_columns(
     sheet: Sheet, header: Header, fields: Sequence[Field], problems: list[Problem]
-) -> tuple[list[int], dict[str, Sequence[Any]], set[int]]:
+) -> tuple[list[int], dict[str, list[Any]], set[int]]:
     """Read the sheet column by column: row numbers, the values of each field, the positions of bad rows.
 
-    A column is parsed in one pass (`Field.fast`, or `Field.parser` mapped over
-    it) and, only when that fails, cell by cell to name every bad cell. Problems
-    are added in row order, and in the file's column order within a row.
+    The rows are read a chunk at a time (so the text of the whole file is never
+    held at once); a column of a chunk is parsed in one pass (`Field.fast`, or
+    `Field.parser` mapped over it) and, only when that fails, cell by cell to
+    name every bad cell. Problems are added in row order, and in the file's
+    column order within a row.
     """
-    numbers, rows = sheet.table(header.width)
-    n = len(rows)
-    columns: list[tuple[str, ...]] = list(zip(*rows, strict=True)) if n else []
+    numbers: list[int] = []
+    values: dict[str, list[Any]] = {f.column: [] for f in fields}
     found: list[tuple[int, int, Problem]] = []
     bad: set[int] = set()
-    values: dict[str, Sequence[Any]] = {}
-    for f in fields:
-        index = header.index.get(f.column)
-        if index is None:
-            values[f.column] = [f.default] * n
-            continue
-        column = columns[index] if n else ()
-        label = header.name(f.column)
-        parsed: list[Any] | None
-        try:
-            parsed = f.fast(column) if f.fast is not None else list(map(f.parser, column))
-        except Exception:
-            parsed = None
-        if parsed is None:
-            parsed = []
-            for position, raw in enumerate(column):
-                try:
-                    parsed.append(f.parser(raw))
-                except CellError as exc:
-                    parsed.append(None)
-                    bad.add(position)
-                    problem = sheet.problem(exc.key, row=numbers[position], column=label, **exc.params)
-                    found.append((numbers[position], index, problem))
-        if f.required and (None in parsed or "" in parsed):
-            for position, value in enumerate(parsed):
-                if (value is None or value == "") and position not in bad:
-                    bad.add(position)
-                    problem = sheet.problem("required", row=numbers[position], column=label)
-                    found.append((numbers[position], index, problem))
-        elif f.default is not None and None in parsed:
-            default = f.default
-            parsed = [default if v is None else v for v in parsed]
-        values[f.column] = parsed
+    for chunk_numbers, rows in sheet.chunks(header.width):
+        offset = len(numbers)
+        numbers.extend(chunk_numbers)
+        columns: list[tuple[str, ...]] = list(zip(*rows, strict=True))
+        del rows
+        for f in fields:
+            index = header.index.get(f.column)
+            if index is None:
+                values[f.column].extend([f.default] * len(chunk_numbers))
+                continue
+            parsed = _parse_column(sheet, header, f, index, columns[index], chunk_numbers, offset, bad, found)
+            values[f.column].extend(parsed)
     found.sort(key=lambda item: (item[0], item[1]))
     problems.extend(problem for _, _, problem in found)
     return numbers, values, bad
+
+
+def _parse_column(
+    sheet: Sheet,
+    header: Header,
+    f: Field,
+    index: int,
+    column: tuple[str, ...],
+    numbers: list[int],
+    offset: int,
+    bad: set[int],
+    found: list[tuple[int, int, Problem]],
+) -> list[Any]:
+    label = header.name(f.column)
+    parsed: list[Any] | None
+    try:
+        parsed = f.fast(column) if f.fast is not None else list(map(f.parser, column))
+    except Exception:
+        parsed = None
+    if parsed is None:
+        parsed = []
+        for position, raw in enumerate(column):
+            try:
+                parsed.append(f.parser(raw))
+            except CellError as exc:
+                parsed.append(None)
+                bad.add(offset + position)
+                problem = sheet.problem(exc.key, row=numbers[position], column=label, **exc.params)
+                found.append((numbers[position], index, problem))
+    if f.required and (None in parsed or "" in parsed):
+        for position, value in enumerate(parsed):
+            if (value is None or value == "") and offset + position not in bad:
+                bad.add(offset + position)
+                problem = sheet.problem("required", row=numbers[position], column=label)
+                found.append((numbers[position], index, problem))
+    elif f.default is not None and None in parsed:
+        default = f.default
+        parsed = [default if v is None else v for v in parsed]
+    return parsed
 
 
 def build(
     cls: Callable[..., Any],
     fields: Sequence[Field],
     numbers: list[int],
-    values: dict[str, Sequence[Any]],
+    values: dict[str, list[Any]],
     bad: set[int],
 ) -> list[Any]:
     """The records `cls(*field values, row number)` of the good rows."""

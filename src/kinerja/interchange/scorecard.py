@@ -37,6 +37,7 @@ from kinerja.interchange.cells import (
     text_column,
     yes_no_column,
 )
+from kinerja.interchange.core import rule_set, target_problems
 from kinerja.interchange.messages import InvalidFileError, Lang, Problem, text
 from kinerja.interchange.schema import Column, Field, Header, Schema, build, parse_columns
 from kinerja.interchange.sources import (
@@ -45,11 +46,12 @@ from kinerja.interchange.sources import (
     detect_format,
     open_workbook,
     read_csv,
+    source_name,
     write_csv,
     write_xlsx_sheets,
     xlsx_sheet,
 )
-from kinerja.scoring.enums import Consolidation, Controllability, Perspective, Polarity, Validity
+from kinerja.scoring import Consolidation, Controllability, Perspective, Polarity, RuleSet, Validity
 
 SCORECARD_COLUMNS = Schema(
     [
@@ -180,35 +182,29 @@ def read_scorecard(
     *,
     name: str | None = None,
     fmt: str | None = None,
-    lang: Lang = "en",
+    rules: str | RuleSet | None = None,
     check: bool = True,
 ) -> ScorecardTable:
     """Read and validate a scorecard table from a path or a binary stream (CSV or .xlsx).
 
     `name` is the file name used in messages (and to tell the format when `fmt`
-    is not given). With `check`, the KPI targets are checked against their
-    polarity by the scoring core's default rule set; `check_targets` checks
-    them against another. Raises `InvalidFileError` listing every problem.
-    `lang` is accepted for symmetry with the web application, which renders the
-    problems itself with `InvalidFileError.text(lang)`.
+    is not given). With `check` (the default) every row's target is also checked
+    against its polarity under `rules` (the core's default rule set when None);
+    `score_table` does that check itself, so a caller scoring the table right
+    away may pass `check=False`.
+    Raises `InvalidFileError` listing every problem of the file; show them with
+    `InvalidFileError.lines(lang)` in English (`en`) or Indonesian (`id`).
     """
-    del lang  # problems carry keys; the caller chooses the language when showing them
     kind = detect_format(source, name, fmt)
     if kind == "xlsx":
         workbook = open_workbook(source, name)
         try:
-            worksheet = workbook.worksheets[0]
-            sheet = xlsx_sheet(worksheet, Path(name or str(getattr(source, "name", source))).name, None)
-            table = parse_scorecard(sheet)
+            sheet = xlsx_sheet(workbook.worksheets[0], source_name(source, name), None)
         finally:
             workbook.close()
     else:
-        table = parse_scorecard(read_csv(source, name))
-    if check:
-        from kinerja.interchange.scoring import check_targets
-
-        check_targets(table)
-    return table
+        sheet = read_csv(source, name)
+    return parse_scorecard(sheet, rule_set(rules), check=check)
 
 
 def _nonnegative(raw: str) -> Decimal | None:
@@ -247,8 +243,13 @@ SCORECARD_FIELDS = [
 ]
 
 
-def parse_scorecard(sheet: Sheet) -> ScorecardTable:
-    """The rows of a sheet, with every cell and table rule checked (all problems at once)."""
+def parse_scorecard(sheet: Sheet, rules: RuleSet | None = None, *, check: bool = True) -> ScorecardTable:
+    """The rows of a sheet, with every cell and table rule checked (all problems at once).
+
+    Every row's target is checked against its polarity under `rules` (`target_problems`)
+    with `check`, and also without it when the file has other problems, so that they
+    are all reported at once (`score_table` checks a good file's targets itself).
+    """
     problems: list[Problem] = []
     header = SCORECARD_COLUMNS.match(sheet, problems)
     if not header.has("target") and not (header.has("target_low") and header.has("target_high")):
@@ -263,6 +264,8 @@ def parse_scorecard(sheet: Sheet) -> ScorecardTable:
         problems.append(sheet.problem("no_rows"))
     # the rules across rows too, on the rows that could be read; totals only when every row could
     _check_table(table, problems, totals=not problems)
+    if check or problems:
+        problems.extend(target_problems(table, rows, rules or rule_set(None)))
     if problems:
         raise InvalidFileError(problems)
     return table

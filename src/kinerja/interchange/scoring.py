@@ -13,102 +13,21 @@ from decimal import Decimal
 from typing import Any
 
 from kinerja.interchange.cells import Period, parse_period
-from kinerja.interchange.messages import InterchangeError, InvalidFileError, Lang, Problem
+from kinerja.interchange.core import row_problem, rule_set, target_problems, unique
+from kinerja.interchange.messages import InterchangeError, InvalidFileError
 from kinerja.interchange.scorecard import ScorecardRow, ScorecardTable
-from kinerja.scoring.errors import ScoringError
-from kinerja.scoring.kpi import PeriodValue, kpi_index
-from kinerja.scoring.rules import RuleSet, get_rule_set
-from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
-
-# the Indonesian text of the core's errors (the core's own English message is used for English)
-SCORING_ID: dict[str, str] = {
-    "target_missing": "IKU {kpi}: target tidak ada",
-    "max_zero_target": "IKU {kpi}: polaritas max dengan target 0 tidak dapat dihitung (R / 0)",
-    "min_zero_target_no_worst": "IKU {kpi}: polaritas min dengan target 0 memerlukan batas toleransi (worst)",
-    "worst_not_positive": "IKU {kpi}: batas toleransi harus positif",
-    "band_inverted": "IKU {kpi}: target_low lebih besar dari target_high",
-    "band_not_positive": "IKU {kpi}: batas rentang harus positif",
-    "stabilize_target_not_positive": "IKU {kpi}: target stabilisasi harus positif (tidak boleh dibagi nol)",
-    "period_target_missing": "IKU {kpi}: ada realisasi tanpa target",
-    "duplicate_code": "IKU {kpi}: kode dipakai dua kali dalam satu unit",
-    "weights_partial": "bobot diisi sebagian (isi semua atau kosongkan semua)",
-    "weights_total": "jumlah bobot bukan 100",
-    "weights_inconsistent": "bobot berbeda antarbaris",
-    "weight_invalid": "bobot tidak valid",
-    "objective_perspective": "IKU {kpi}: sasaran strategis berada pada dua perspektif",
-    "quality_not_allowed": "IKI {kpi}: pasangan jenis dan tingkat kendali tidak diperbolehkan",
-    "quality_missing": "IKI {kpi}: jenis dan tingkat kendali wajib diisi",
-    "history_missing": "IKI {kpi}: target dan realisasi tahun lalu wajib diisi",
-}
+from kinerja.scoring import (
+    PeriodValue,
+    RuleSet,
+    ScorecardKpi,
+    ScorecardResult,
+    ScoringError,
+    score_scorecard,
+)
 
 
 class SelectionError(InterchangeError):
     """`--unit` or `--period` names something the file does not have."""
-
-
-def rule_set(rules: str | RuleSet | None) -> RuleSet:
-    """The core's rule set named `rules` (the default when None)."""
-    return rules if isinstance(rules, RuleSet) else get_rule_set(rules)
-
-
-def _core_message(error: ScoringError) -> Any:
-    def render(lang: Lang) -> str:
-        if lang == "id" and error.code in SCORING_ID:
-            return SCORING_ID[error.code].format(kpi=error.kpi or "?")
-        return error.message
-
-    return render
-
-
-# ---------------------------------------------------------------- target checks
-
-
-def check_targets(table: ScorecardTable, rules: str | RuleSet | None = None) -> None:
-    """Every row's target fits its polarity under `rules` (`scoring.md` §1; §7.1): max with target 0,
-    min with target 0 and no worst value, a band with low above high or a non-positive bound ...
-
-    The rule is the core's: each row's target is put through `kpi_index` with a
-    realization equal to the target. Raises `InvalidFileError` naming each row.
-    """
-    problems = target_problems(table, table.rows, rule_set(rules))
-    if problems:
-        raise InvalidFileError(problems)
-
-
-def target_problems(table: ScorecardTable, rows: Iterable[ScorecardRow], rules: RuleSet) -> list[Problem]:
-    """The problems of `rows` whose target does not fit the polarity (see `check_targets`)."""
-    problems: list[Problem] = []
-    for row in rows:
-        probe = row.target if row.target is not None else row.target_low
-        if probe is None:
-            continue
-        try:
-            kpi_index(
-                row.polarity,
-                probe,
-                target=row.target,
-                target_low=row.target_low,
-                target_high=row.target_high,
-                worst=row.worst,
-                cap_on_target=row.cap_on_target,
-                rules=rules,
-                kpi=row.kpi_code,
-            )
-        except ScoringError as error:
-            problems.append(_row_problem(table, row, error))
-    return problems
-
-
-def _row_problem(table: ScorecardTable, row: ScorecardRow | None, error: ScoringError) -> Problem:
-    column = error.field if error.field in table.labels else None
-    if column is None and error.field in {"target", "target_low", "target_high", "worst"}:
-        column = error.field
-    return table.problem(
-        "scoring",
-        row.row if row is not None else None,
-        column,
-        detail=_core_message(error),
-    )
 
 
 # ---------------------------------------------------------------- scoring
@@ -298,24 +217,12 @@ def score_table(
                 if key in reported:  # the same error as of an earlier period of the year
                     continue
                 reported.add(key)
-                problems.append(_row_problem(table, _row_of(group, error, p), error))
+                problems.append(row_problem(table, _row_of(group, error, p), error))
             continue
         scored.append(ScoredScorecard(u, p, result, group.rows))
     if problems:
-        raise InvalidFileError(_unique(problems))
+        raise InvalidFileError(unique(problems))
     return scored
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Problems without repeats (a row's target error found by the check and again by scoring)."""
-    seen: set[tuple[str, int | None, str | None, str]] = set()
-    out = []
-    for p in problems:
-        key = (p.source, p.row, p.column, p.message())
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
 
 
 def _row_of(group: _Unit, error: ScoringError, as_of: Period | None) -> ScorecardRow | None:

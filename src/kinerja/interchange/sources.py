@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,40 +24,53 @@ from kinerja.interchange.messages import InvalidFileError, Problem
 Source = str | Path | IO[bytes]
 
 
+CHUNK = 50_000  # rows parsed at a time
+
+
 @dataclass(slots=True)
 class Sheet:
     """A table: `source` (the file name) and `sheet` (the sheet's name in a workbook) name it in errors.
 
-    `records` are the rows after the header as read, blank ones included, so the
-    row a spreadsheet shows is the position + 2.
+    `records` are the rows after the header as read, blank ones included (the
+    row a spreadsheet shows is the position + 2); for a CSV file they are read
+    as they are consumed, a chunk at a time (`chunks`).
     """
 
     source: str
     sheet: str | None
     header: list[str]
-    records: list[list[str]]
+    records: Iterable[list[str]]
 
     def problem(
         self, key: str, row: int | None = None, column: str | None = None, **params: object
     ) -> Problem:
         return Problem(self.source, key, params, row=row, column=column, sheet=self.sheet)
 
-    def table(self, width: int) -> tuple[list[int], list[list[str]]]:
-        """The rows with a value in some cell, each cut or padded to `width` cells, and their row numbers."""
-        raw = self.records
-        if set(map(len, raw)) <= {width} and all(map(any, raw)):
-            return list(range(2, len(raw) + 2)), raw  # the usual file: nothing to mend
-        numbers: list[int] = []
-        rows: list[list[str]] = []
-        for number, cells in enumerate(raw, start=2):
-            if not any(cells):
+    def chunks(self, width: int, size: int = CHUNK) -> Iterator[tuple[list[int], list[list[str]]]]:
+        """The rows with a value in some cell, each cut or padded to `width` cells, with their row
+        numbers, `size` rows of the file at a time."""
+        records = iter(self.records)
+        start = 2
+        while True:
+            raw = list(islice(records, size))
+            if not raw:
+                return
+            first, start = start, start + len(raw)
+            if set(map(len, raw)) == {width} and all(map(any, raw)):
+                yield list(range(first, start)), raw  # the usual file: nothing to mend
                 continue
-            n = len(cells)
-            if n != width:
-                cells = cells[:width] if n > width else cells + [""] * (width - n)
-            numbers.append(number)
-            rows.append(cells)
-        return numbers, rows
+            numbers: list[int] = []
+            rows: list[list[str]] = []
+            for number, cells in enumerate(raw, start=first):
+                if not any(cells):
+                    continue
+                n = len(cells)
+                if n != width:
+                    cells = cells[:width] if n > width else cells + [""] * (width - n)
+                numbers.append(number)
+                rows.append(cells)
+            if rows:
+                yield numbers, rows
 
 
 def source_name(source: Source, name: str | None = None) -> str:
@@ -91,25 +105,50 @@ def detect_format(source: Source, name: str | None = None, fmt: str | None = Non
 
 
 def read_csv(source: Source, name: str | None = None) -> Sheet:
-    """The sheet of a UTF-8 CSV file (a byte-order mark is ignored), or InvalidFileError."""
+    """The sheet of a UTF-8 CSV file (a byte-order mark is ignored), or InvalidFileError.
+
+    The header is read at once, the rows as the sheet is consumed; the file is
+    closed (a stream given is detached, not closed) when they have all been read.
+    """
     label = source_name(source, name)
+    owned = isinstance(source, str | Path)
+    stream: IO[str]
+    if isinstance(source, str | Path):
+        stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by _csv_records
+    else:
+        stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream)
     try:
-        if isinstance(source, str | Path):
-            with open(source, encoding="utf-8-sig", newline="") as stream:
-                records = list(csv.reader(stream))
-        else:
-            wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-            try:
-                records = list(csv.reader(wrapper))
-            finally:
-                wrapper.detach()
+        header = next(reader, None)
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidFileError(
-            [Problem(label, "unreadable", {"detail": f"not a UTF-8 CSV file ({exc})"})]
-        ) from exc
-    if not records or not any(h.strip() for h in records[0]):
+        _release(stream, owned)
+        raise InvalidFileError([_unreadable(label, exc)]) from exc
+    if header is None or not any(h.strip() for h in header):
+        _release(stream, owned)
         raise InvalidFileError([Problem(label, "empty_file")])
-    return Sheet(label, None, [h.strip() for h in records[0]], records[1:])
+    return Sheet(label, None, [h.strip() for h in header], _csv_records(reader, stream, owned, label))
+
+
+def _unreadable(label: str, exc: Exception) -> Problem:
+    return Problem(label, "unreadable", {"detail": f"not a UTF-8 CSV file ({exc})"})
+
+
+def _release(stream: IO[str], owned: bool) -> None:
+    if owned:
+        stream.close()
+    else:
+        stream.detach()  # type: ignore[attr-defined]
+
+
+def _csv_records(
+    reader: Iterator[list[str]], stream: IO[str], owned: bool, label: str
+) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidFileError([_unreadable(label, exc)]) from exc
+    finally:
+        _release(stream, owned)
 
 
 def write_csv(

@@ -78,7 +78,7 @@ def save_kpi(
     otherwise leaves the stored trajectory, which must still fit (rule 12).
     """
     strategy_map = objective.map
-    ensure_editable(strategy_map, by, "strategy.change_strategymap")
+    ensure_editable(strategy_map, by)
     target = kpi or Kpi(objective=objective)
     if target.pk is not None and target.objective.map_id != strategy_map.pk:
         raise ValidationError(_("IKU tidak dapat dipindahkan ke peta lain."), code="kpi_other_map")
@@ -118,7 +118,7 @@ def save_kpi(
 
 
 def delete_kpi(*, kpi: Kpi, by: Any) -> None:
-    ensure_editable(kpi.objective.map, by, "strategy.change_strategymap")
+    ensure_editable(kpi.objective.map, by)
     ensure(by, "kpis.change_kpi", kpi)
     with transaction.atomic():
         recorded(kpi, by).delete()

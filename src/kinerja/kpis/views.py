@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kinerja.strategy.models import Objective
+from kinerja.strategy.services import can
 
 from . import selectors, services
 from .forms import KpiForm
@@ -51,7 +52,7 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objective": kpi.objective,
             "map": kpi.objective.map,
             "trajectory": rows,
-            "can_edit": request.user.has_perm("kpis.change_kpi", kpi),
+            "can_edit": can(request.user, "change", kpi.objective.map),
         },
     )
 
@@ -92,7 +93,7 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("map__unit", "map__plan_year"), pk=pk)
     if not request.user.has_perm("strategy.view_objective", objective):
         raise Http404
-    if not request.user.has_perm("strategy.change_objective", objective):
+    if not can(request.user, "change", objective.map):
         raise PermissionDenied
     return _save(request, objective, None)
 
@@ -100,7 +101,7 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = _visible_kpi(request, pk)
-    if not request.user.has_perm("kpis.change_kpi", kpi):
+    if not can(request.user, "change", kpi.objective.map):
         raise PermissionDenied
     return _save(request, kpi.objective, kpi)
 
@@ -108,7 +109,7 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = _visible_kpi(request, pk)
-    if not request.user.has_perm("kpis.change_kpi", kpi):
+    if not can(request.user, "change", kpi.objective.map):
         raise PermissionDenied
     if request.method == "POST":
         services.delete_kpi(kpi=kpi, by=request.user)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.accounts.rules import EDIT_ORG_ROLES, EDIT_PEOPLE_ROLES
 
 from . import selectors, services
-from .models import AssignmentKind, Employee, Position, Unit
+from .models import LEVEL_ORDER, AssignmentKind, Employee, Position, Unit
 
 # Up to this many units a unit field is a drop-down list; beyond it the user types the unit code
 # (a list of the whole ministry would be megabytes of HTML).
@@ -108,6 +108,11 @@ class UnitForm(NoUniqueCheckMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.parent = parent
         self.fields["code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        if parent is not None and not self.instance.pk and not self.is_bound:
+            # a new unit usually sits one level below its parent
+            rank = LEVEL_ORDER.index(parent.level) if parent.level in LEVEL_ORDER else -1
+            if rank + 1 < len(LEVEL_ORDER):
+                self.initial.setdefault("level", LEVEL_ORDER[rank + 1])
 
     def clean_code(self) -> str:
         code = (self.cleaned_data.get("code") or "").strip()

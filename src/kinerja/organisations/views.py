@@ -120,7 +120,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
     parent = get_allowed_or_404(
         request, selectors.units_for(request.user), "organisations.add_unit", code=code
     )
-    form = UnitForm(request.POST or None, parent=parent, initial={"kind": parent.kind})
+    form = UnitForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(parent=parent, by=request.user, **form.service_kwargs())

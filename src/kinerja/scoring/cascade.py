@@ -38,7 +38,7 @@ class ChildValue:
     weight: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RollUp:
     """A derived realization: ``None`` (N/A) whenever a child has not reported; `missing` names them."""
 

@@ -395,7 +395,7 @@ class KpiInput:
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KpiResult:
     """A scored KPI: the consolidated pair, the index (``None`` = N/A) and how it was reached.
 
@@ -415,7 +415,6 @@ class KpiResult:
     index: Decimal | None
     status: Status | None
     case: str
-    rules: RuleSet
 
     @property
     def code(self) -> str:
@@ -474,7 +473,7 @@ class KpiResult:
         inputs: dict[str, Decimal | str | None] = {}
         for p in used:
             label = p.period or "?"
-            inputs[f"T {label}"] = p.target if p.target is not None else None
+            inputs[f"T {label}"] = p.target
             if p.target is None and p.target_low is not None:
                 inputs[f"L {label}"] = p.target_low
                 inputs[f"U {label}"] = p.target_high
@@ -489,22 +488,25 @@ class KpiResult:
         )
 
 
-def _period_sort_key(p: PeriodValue) -> Period:
-    return parse_period(p.period) if p.period is not None else Period(0, 0, 0, "")
+def _period_of(p: PeriodValue) -> Period:
+    return parse_period(p.period or "")
 
 
 def _periods_as_of(periods: tuple[PeriodValue, ...], as_of: str | None, kpi: str) -> Sequence[PeriodValue]:
-    """Periods of the as-of period's year ending no later than it, in chronological order (§2)."""
+    """Periods of the as-of period's year ending no later than it, in chronological order (§2).
+
+    Unlabelled periods are taken as given, in order.
+    """
     if any(p.period is None for p in periods):
         return periods
     try:
-        ordered = sorted(periods, key=_period_sort_key)
+        ordered = sorted(periods, key=_period_of)
         if as_of is None:
             return ordered
         cut = parse_period(as_of)
         out = []
         for p in ordered:
-            q = parse_period(p.period or "")
+            q = _period_of(p)
             if q.year == cut.year and q.last_month <= cut.last_month:
                 out.append(p)
         return out
@@ -519,10 +521,10 @@ def score_kpi(kpi: KpiInput, *, rules: RuleSet | None = None, as_of_period: str 
     when the rule set's missing policy is ``zero_after_due`` and `kpi.overdue`.
     """
     rs = rules or get_rule_set()
-    return _score(kpi, rs, rs.compiled, as_of_period)
+    return _score(kpi, rs.compiled, as_of_period)
 
 
-def _score(kpi: KpiInput, rs: RuleSet, c: _Compiled, as_of: str | None) -> KpiResult:
+def _score(kpi: KpiInput, c: _Compiled, as_of: str | None) -> KpiResult:
     code = kpi.code
     periods = kpi.periods
     if periods:
@@ -539,9 +541,9 @@ def _score(kpi: KpiInput, rs: RuleSet, c: _Compiled, as_of: str | None) -> KpiRe
         if c.zero_after_due and kpi.overdue:
             raw, case = c.floor, "zero_after_due"
         else:
-            return KpiResult(kpi, t, lo, hi, None, period, None, None, None, "na", rs)
+            return KpiResult(kpi, t, lo, hi, None, period, None, None, None, "na")
     else:
         raw, case = _raw_index(c, kpi.polarity, t, r, lo, hi, kpi.worst, kpi.cap_on_target, kpi.scale, code)
     index = c.cap if raw > c.cap else c.floor if raw < c.floor else raw
     status = Status.GREEN if index >= c.green else Status.YELLOW if index >= c.yellow else Status.RED
-    return KpiResult(kpi, t, lo, hi, r, period, raw, index, status, case, rs)
+    return KpiResult(kpi, t, lo, hi, r, period, raw, index, status, case)

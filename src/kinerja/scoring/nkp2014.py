@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kinerja.scoring._batch import paused_gc
 from kinerja.scoring.employee import BehaviourRating, Employee, EmployeeKpi, Participation
 from kinerja.scoring.enums import Aspect, DistributionLabel, RaterGroup
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
@@ -55,7 +56,7 @@ def _params(rules: RuleSet) -> Nkp2014Rules:
 # --------------------------------------------------------------------------- CKP
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CkpKpi:
     """A contract KPI in the CKP: its result, quality factor, value (clamped index × factor) and weight share."""
 
@@ -123,7 +124,7 @@ def _ckp(
                 )
             )
         try:
-            result = _score(k, rules, c, as_of)
+            result = _score(k, c, as_of)
             factor = _factor(k, p)
         except ScoringError as exc:
             errors.append(exc)
@@ -133,8 +134,12 @@ def _ckp(
             v = result.raw * factor
             value = c.cap if v > c.cap else c.floor if v < c.floor else v
         rows.append((result, factor, value, k.weight if k.weight is not None else _ONE))
-    den = sum((w for _r, _f, value, w in rows if value is not None), _ZERO)
-    num = sum((w * value for _r, _f, value, w in rows if value is not None), _ZERO)
+    den = _ZERO
+    num = _ZERO
+    for _result, _f, value, w in rows:
+        if value is not None:
+            den += w
+            num += w * value
     out = tuple(
         CkpKpi(result, factor, value, w / den if value is not None and den != _ZERO else None)
         for result, factor, value, w in rows
@@ -145,7 +150,7 @@ def _ckp(
 # --------------------------------------------------------------------------- NP
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BehaviourResult:
     """NP (§6): per-semester and per-aspect figures, the year's NP before and after penalties, its band."""
 
@@ -232,37 +237,30 @@ def behaviour_score_2014(
     p = _params(rs)
     top = p.np_score_max.value
     group_weights = p.group_weights.value
-    who = f"employee {employee}: " if employee else ""
     by_semester: dict[str, dict[Aspect, dict[RaterGroup, list[Decimal]]]] = {}
-    for rating in _semester_filter(ratings, as_of_period):
-        aspects = by_semester.setdefault(rating.semester, {})
-        for aspect in Aspect:
-            score = rating.score(aspect)
+    for rating in ratings if as_of_period is None else _semester_filter(ratings, as_of_period):
+        aspects = by_semester.get(rating.semester)
+        if aspects is None:
+            aspects = by_semester[rating.semester] = {}
+        for aspect, name in _ASPECT_FIELDS:
+            score: Decimal | None = getattr(rating, name)
             if score is None:
                 continue
-            if not _ZERO <= score <= top:
-                raise ScoringError(
-                    ErrorCode.SCORE_OUT_OF_RANGE,
-                    f"{who}rater {rating.rater}: {aspect.value} score {score} is outside 0..{top}",
-                    field=aspect.value,
-                    employee=employee or None,
-                )
-            if aspect is Aspect.LEADERSHIP and structural is False:
-                raise ScoringError(
-                    ErrorCode.LEADERSHIP_NOT_STRUCTURAL,
-                    f"{who}rater {rating.rater}: leadership is rated for structural officials only",
-                    field=aspect.value,
-                    employee=employee or None,
-                )
-            aspects.setdefault(aspect, {}).setdefault(rating.group, []).append(score)
+            if not _ZERO <= score <= top or (aspect is Aspect.LEADERSHIP and structural is False):
+                raise _rating_error(rating, aspect, score, top, employee)
+            groups = aspects.get(aspect)
+            if groups is None:
+                aspects[aspect] = {rating.group: [score]}
+            elif rating.group in groups:
+                groups[rating.group].append(score)
+            else:
+                groups[rating.group] = [score]
     semesters: list[tuple[str, Decimal]] = []
     aspect_rows: list[tuple[str, Aspect, Decimal]] = []
     for semester, aspects in by_semester.items():
-        values: list[Decimal] = []
-        for aspect in Aspect:
-            groups = aspects.get(aspect)
-            if not groups:
-                continue
+        total = _ZERO
+        count = 0
+        for aspect, groups in sorted(aspects.items(), key=_aspect_order):
             num = _ZERO
             den = _ZERO
             for group, scores in groups.items():
@@ -272,21 +270,49 @@ def behaviour_score_2014(
             if den == _ZERO:
                 continue
             value = num / den
-            values.append(value)
+            total += value
+            count += 1
             aspect_rows.append((semester, aspect, value))
-        if values:
-            semesters.append((semester, sum(values, _ZERO) / len(values)))
-    penalty = participation_penalty(participation or Participation(), rs)
+        if count:
+            semesters.append((semester, total / count))
+    penalty = _ZERO if participation is None else participation_penalty(participation, rs)
     before = sum((v for _, v in semesters), _ZERO) / len(semesters) if semesters else None
     np_value = None if before is None else max(_ZERO, before - penalty)
     band = None if np_value is None else p.np_bands.value.classify(np_value)
     return BehaviourResult(tuple(semesters), tuple(aspect_rows), before, penalty, np_value, band)
 
 
+_ASPECT_FIELDS: tuple[tuple[Aspect, str], ...] = tuple((a, a.value) for a in Aspect)
+_ASPECT_RANK = {a: i for i, a in enumerate(Aspect)}
+
+
+def _aspect_order(item: tuple[Aspect, object]) -> int:
+    return _ASPECT_RANK[item[0]]
+
+
+def _rating_error(
+    rating: BehaviourRating, aspect: Aspect, score: Decimal, top: Decimal, employee: str
+) -> ScoringError:
+    who = f"employee {employee}: " if employee else ""
+    if _ZERO <= score <= top:
+        return ScoringError(
+            ErrorCode.LEADERSHIP_NOT_STRUCTURAL,
+            f"{who}rater {rating.rater}: leadership is rated for structural officials only",
+            field=aspect.value,
+            employee=employee or None,
+        )
+    return ScoringError(
+        ErrorCode.SCORE_OUT_OF_RANGE,
+        f"{who}rater {rating.rater}: {aspect.value} score {score} is outside 0..{top}",
+        field=aspect.value,
+        employee=employee or None,
+    )
+
+
 # --------------------------------------------------------------------------- NKP
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Nkp2014Result:
     """The §6 employee score: CKP, NP (with band), NKP and, when grouped, the distribution label.
 
@@ -426,7 +452,13 @@ def score_employees_2014(
     Employees with none of unit, job category and superior get no label.
     Errors of all employees are raised together as one `ScoringErrors`.
     """
-    rs = rules or get_rule_set()
+    with paused_gc():
+        return _score_employees_2014(employees, rules or get_rule_set(), as_of_period)
+
+
+def _score_employees_2014(
+    employees: Sequence[Employee], rs: RuleSet, as_of_period: str | None
+) -> list[Nkp2014Result]:
     errors: list[ScoringError] = []
     results: list[Nkp2014Result] = []
     for employee in employees:
@@ -445,7 +477,9 @@ def score_employees_2014(
     labels: dict[str, DistributionLabel] = {}
     for members in groups.values():
         labels.update(distribute(members, rs))
-    return [replace(r, distribution=labels[r.nip]) if r.nip in labels else r for r in results]
+    for r in results:
+        r.distribution = labels.get(r.nip)
+    return results
 
 
 # --------------------------------------------------------------------------- distribution curve
@@ -499,7 +533,7 @@ def distribute(
 # --------------------------------------------------------------------------- leniency
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeniencyStats:
     """A rater's (or unit's) scores: count, mean, spread (population standard deviation),
     share of high scores (percent) and whether they look uniformly high (§6)."""

@@ -8,11 +8,13 @@ ratings and the PermenPANRB 6/2022 predicate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from kinerja.scoring._batch import paused_gc
 from kinerja.scoring.employee import CoreValues, Employee, EmployeeKpi, Sentence
 from kinerja.scoring.enums import (
     Consolidation,
@@ -26,8 +28,8 @@ from kinerja.scoring.enums import (
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
 from kinerja.scoring.explain import Explanation, display, display_float
-from kinerja.scoring.kpi import KpiResult, _score, parse_period
-from kinerja.scoring.rules import Nkp2026Rules, RuleSet, get_rule_set
+from kinerja.scoring.kpi import KpiResult, _periods_as_of, _score, parse_period
+from kinerja.scoring.rules import Bands, RuleSet, _Compiled, get_rule_set
 
 __all__ = [
     "ContractQuality",
@@ -55,18 +57,81 @@ _HUNDRED = Decimal(100)
 _SEVERITY = {DisciplineCategory.LIGHT: 0, DisciplineCategory.MEDIUM: 1, DisciplineCategory.SEVERE: 2}
 
 
-def _params(rules: RuleSet) -> Nkp2026Rules:
-    if rules.nkp2026 is None:
+@dataclass(frozen=True)
+class _K:
+    """The §7 parameters of one rule set, unwrapped once for the per-employee path."""
+
+    code: str
+    floor: Decimal
+    cap: Decimal
+    q_kpi: Mapping[tuple[Validity, Controllability], Decimal | None]
+    q_target: Mapping[TargetCase, Decimal]
+    q_fixed: Decimal
+    q_new: Decimal
+    q_stabilize: Decimal
+    q_floor: Decimal
+    core_max: Decimal
+    cal_threshold: Decimal
+    cal_factor: Decimal
+    cal_cap: Decimal
+    w_nhk: Decimal
+    w_npk: Decimal
+    rates: Mapping[DisciplineCategory, Decimal]
+    quarters: Mapping[DisciplineCategory, int]
+    impact_rate: Decimal
+    impact_cap: Decimal
+    correction_limit: Decimal
+    tier1: Decimal
+    tier2: Decimal
+    below: Decimal
+    ratings: Bands
+    predicates: Mapping[tuple[Rating, Rating], str]
+
+
+@lru_cache(maxsize=32)
+def _compile(rules: RuleSet) -> _K:
+    p = rules.nkp2026
+    if p is None:
         raise ScoringError(
             ErrorCode.RULE_SET_MISMATCH, f"rule set {rules.code} has no NHK/NPK (kmk-127-2026) employee score"
         )
-    return rules.nkp2026
+    return _K(
+        code=rules.code,
+        floor=rules.index_floor.value,
+        cap=rules.index_cap.value,
+        q_kpi=p.q_kpi.value,
+        q_target=p.q_target.value,
+        q_fixed=p.q_target_fixed.value,
+        q_new=p.q_target_new.value,
+        q_stabilize=p.q_target_stabilize.value,
+        q_floor=p.q_target_mandatory_floor.value,
+        core_max=p.core_value_max.value,
+        cal_threshold=p.calibration_threshold.value,
+        cal_factor=p.calibration_factor.value,
+        cal_cap=p.calibration_input_cap.value,
+        w_nhk=p.weight_nhk.value,
+        w_npk=p.weight_npk.value,
+        rates=p.discipline_rates.value,
+        quarters=p.discipline_quarters.value,
+        impact_rate=p.impact_rate.value,
+        impact_cap=p.impact_cap.value,
+        correction_limit=p.correction_limit.value,
+        tier1=p.blend_tier1.value,
+        tier2=p.blend_tier2.value,
+        below=p.blend_below.value,
+        ratings=p.ratings.value,
+        predicates=p.predicates.value,
+    )
+
+
+def _k(rules: RuleSet | None) -> _K:
+    return _compile(rules or get_rule_set("kmk-127-2026"))
 
 
 # --------------------------------------------------------------------------- K3 (§7.2)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TargetQuality:
     """`Q_target` (§7.2) and why: a `TargetCase` value or an override (``fixed``, ``new``, ``stabilize``).
 
@@ -80,7 +145,7 @@ class TargetQuality:
     mandatory_floor: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContractQuality:
     """K3 of one KPI: ``(Q_kpi + Q_target) / 2`` (§7.2), or a factor given directly (`given`)."""
 
@@ -115,7 +180,10 @@ def q_kpi(
     kpi: str = "",
 ) -> Decimal:
     """`Q_kpi` by validity and controllability (§7.2); a *not allowed* or unknown pair is an error."""
-    p = _params(rules or get_rule_set())
+    return _q_kpi(validity, controllability, _k(rules), kpi)
+
+
+def _q_kpi(validity: Validity | None, controllability: Controllability | None, k: _K, kpi: str) -> Decimal:
     if validity is None or controllability is None:
         raise ScoringError(
             ErrorCode.QUALITY_MISSING,
@@ -123,7 +191,7 @@ def q_kpi(
             kpi=kpi,
             field="validity" if validity is None else "controllability",
         )
-    table = p.q_kpi.value
+    table = k.q_kpi
     pair = (validity, controllability)
     if pair not in table:
         raise ScoringError(
@@ -163,13 +231,25 @@ def q_target(
     then the table (for ``min`` all three negated); a mandatory KPI scores at
     least `q_target_mandatory_floor`. ``T = T1 = R1`` is flagged (`silent`).
     """
-    p = _params(rules or get_rule_set())
+    return _q_target(polarity, target, target_prev, realization_prev, kind, fixed_target, _k(rules), kpi)
+
+
+def _q_target(
+    polarity: Polarity,
+    target: Decimal | None,
+    target_prev: Decimal | None,
+    realization_prev: Decimal | None,
+    kind: KpiKind,
+    fixed_target: bool,
+    k: _K,
+    kpi: str,
+) -> TargetQuality:
     if fixed_target:
-        return TargetQuality(p.q_target_fixed.value, "fixed")
+        return TargetQuality(k.q_fixed, "fixed")
     if kind is KpiKind.NEW:
-        return TargetQuality(p.q_target_new.value, "new")
+        return TargetQuality(k.q_new, "new")
     if polarity is Polarity.STABILIZE:
-        return TargetQuality(p.q_target_stabilize.value, "stabilize")
+        return TargetQuality(k.q_stabilize, "stabilize")
     if target is None:
         raise ScoringError(
             ErrorCode.TARGET_MISSING,
@@ -208,21 +288,17 @@ def q_target(
         case = TargetCase.RAISED_TO_REALIZATION
     else:
         case = TargetCase.RAISED_ABOVE_REALIZATION
-    value = p.q_target.value[case]
-    floor = p.q_target_mandatory_floor.value
-    if kind is KpiKind.MANDATORY and value < floor:
-        return TargetQuality(floor, case.value, silent, mandatory_floor=True)
-    return TargetQuality(value, case.value, silent)
+    value = k.q_target[case]
+    if kind is KpiKind.MANDATORY and value < k.q_floor:
+        return TargetQuality(k.q_floor, case, silent, mandatory_floor=True)
+    return TargetQuality(value, case, silent)
 
 
 def _year_target(kpi: EmployeeKpi) -> Decimal | None:
     """This year's target: the period targets consolidated over the whole year (§2), else `target`."""
     if not kpi.periods:
         return kpi.target
-    labelled = all(p.period is not None for p in kpi.periods)
-    ordered = (
-        sorted(kpi.periods, key=lambda p: parse_period(p.period or "")) if labelled else list(kpi.periods)
-    )
+    ordered = _periods_as_of(kpi.periods, None, kpi.code)
     targets = [p.target for p in ordered if p.target is not None]
     if not targets:
         return None
@@ -238,7 +314,10 @@ def contract_quality(kpi: EmployeeKpi, *, rules: RuleSet | None = None) -> Contr
 
     ``T`` is the year's target (period targets consolidated over all periods).
     """
-    rs = rules or get_rule_set()
+    return _contract_quality(kpi, _k(rules))
+
+
+def _contract_quality(kpi: EmployeeKpi, k: _K) -> ContractQuality:
     if kpi.k3 is not None:
         if kpi.k3 <= _ZERO:
             raise ScoringError(
@@ -248,16 +327,16 @@ def contract_quality(kpi: EmployeeKpi, *, rules: RuleSet | None = None) -> Contr
                 field="k3",
             )
         return ContractQuality(kpi.k3, None, None, given=True)
-    qk = q_kpi(kpi.validity, kpi.controllability, rules=rs, kpi=kpi.code)
-    qt = q_target(
+    qk = _q_kpi(kpi.validity, kpi.controllability, k, kpi.code)
+    qt = _q_target(
         kpi.polarity,
         _year_target(kpi),
         kpi.target_prev,
         kpi.realization_prev,
-        kind=kpi.kind,
-        fixed_target=kpi.fixed_target,
-        rules=rs,
-        kpi=kpi.code,
+        kpi.kind,
+        kpi.fixed_target,
+        k,
+        kpi.code,
     )
     return ContractQuality((qk + qt.value) / _TWO, qk, qt)
 
@@ -267,11 +346,14 @@ def contract_quality(kpi: EmployeeKpi, *, rules: RuleSet | None = None) -> Contr
 
 def calibrate(value: Decimal, *, rules: RuleSet | None = None) -> Decimal:
     """Calibration (§7.3, reading): above the threshold ``100 + (min(x, 120) − 100) × 0.75``; else unchanged."""
-    p = _params(rules or get_rule_set())
-    threshold = p.calibration_threshold.value
+    return _calibrate(value, _k(rules))
+
+
+def _calibrate(value: Decimal, k: _K) -> Decimal:
+    threshold = k.cal_threshold
     if value <= threshold:
         return value
-    return threshold + (min(value, p.calibration_input_cap.value) - threshold) * p.calibration_factor.value
+    return threshold + (min(value, k.cal_cap) - threshold) * k.cal_factor
 
 
 def sentence_in_force(sentence: Sentence, as_of_period: str | None, *, rules: RuleSet | None = None) -> bool:
@@ -281,21 +363,20 @@ def sentence_in_force(sentence: Sentence, as_of_period: str | None, *, rules: Ru
     """
     if sentence.start_period is None or as_of_period is None:
         return True
-    p = _params(rules or get_rule_set())
+    k = _k(rules)
     start = parse_period(sentence.start_period)
     cut = parse_period(as_of_period)
     first = start.year * 4 + (start.first_month - 1) // 3
     now = cut.year * 4 + (cut.last_month - 1) // 3
-    return first <= now < first + p.discipline_quarters.value[sentence.category]
+    return first <= now < first + k.quarters[sentence.category]
 
 
 def discipline_penalty(
     sentences: Sequence[Sentence], *, rules: RuleSet | None = None, as_of_period: str | None = None
 ) -> Decimal:
     """Penalty of the heaviest sentence in force (§7.3): its category's rate × its severity score; 0 if none."""
-    rs = rules or get_rule_set()
-    p = _params(rs)
-    rates = p.discipline_rates.value
+    rs = rules or get_rule_set("kmk-127-2026")
+    rates = _k(rs).rates
     in_force = [s for s in sentences if sentence_in_force(s, as_of_period, rules=rs)]
     if not in_force:
         return _ZERO
@@ -312,32 +393,44 @@ def discipline_penalty(
 
 def impact_penalty(subordinate_penalties: Sequence[Decimal], *, rules: RuleSet | None = None) -> Decimal:
     """Impact (§7.3): `impact_rate` (5 %) of each direct subordinate's discipline penalty, at most `impact_cap`."""
-    p = _params(rules or get_rule_set())
-    return min(p.impact_cap.value, p.impact_rate.value * sum(subordinate_penalties, _ZERO))
+    return _impact(subordinate_penalties, _k(rules))
+
+
+def _impact(subordinate_penalties: Sequence[Decimal], k: _K) -> Decimal:
+    if not subordinate_penalties:
+        return _ZERO
+    return min(k.impact_cap, k.impact_rate * sum(subordinate_penalties, _ZERO))
 
 
 def blend_weight(value: Decimal, nko: Decimal, tier: int, *, rules: RuleSet | None = None) -> Decimal:
     """The NKO's weight in the blend (§7.3): tier 1 / tier 2 weight when ``value ≥ NKO``, else the lower one."""
-    p = _params(rules or get_rule_set())
+    return _blend_weight(value, nko, tier, _k(rules))
+
+
+def _blend_weight(value: Decimal, nko: Decimal, tier: int, k: _K) -> Decimal:
     if value < nko:
-        return p.blend_below.value
-    return p.blend_tier1.value if tier == 1 else p.blend_tier2.value
+        return k.below
+    return k.tier1 if tier == 1 else k.tier2
 
 
 def rating_of(value: Decimal, *, rules: RuleSet | None = None) -> Rating:
     """Rating against expectations (§7.3): above 100 *above*, 90–100 *meets*, below 90 *below*."""
-    return Rating(_params(rules or get_rule_set()).ratings.value.classify(value))
+    return _rating(value, _k(rules))
+
+
+def _rating(value: Decimal, k: _K) -> Rating:
+    return Rating(k.ratings.classify(value))
 
 
 def predicate_of(work: Rating, behaviour: Rating, *, rules: RuleSet | None = None) -> str:
     """The PermenPANRB 6/2022 predicate of a (work result, behaviour) rating pair (§7.3)."""
-    return _params(rules or get_rule_set()).predicates.value[(work, behaviour)]
+    return _k(rules).predicates[(work, behaviour)]
 
 
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NhkKpi:
     """A contract KPI in NHK (§7.3): index, K3, quality value ``min(cap, index × K3)`` and weight share.
 
@@ -365,7 +458,7 @@ class NhkKpi:
         return self.quality.k3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Nkp2026Result:
     """Every figure of the §7.3 employee score (the ``kinerja nkp`` JSON object of `interchange.md`).
 
@@ -454,26 +547,25 @@ class Nkp2026Result:
 
     def explain(self) -> Explanation:
         """Every step: NKP ← result ← NKP before ← calibrated NHK / NPK ← KPIs (index, K3) and core values."""
-        p = _params(self.rules)
+        k = _k(self.rules)
         kpi_nodes = []
-        for k in self.kpis:
-            children = [k.result.explain(), k.quality.explain(k.code)]
+        for kpi in self.kpis:
             kpi_nodes.append(
                 Explanation(
-                    subject=f"KPI {k.code} quality value",
+                    subject=f"KPI {kpi.code} quality value",
                     formula="min(cap, index × K3)",
-                    result=k.value,
-                    inputs={"index": k.index, "K3": k.k3, "weight": k.weight},
-                    children=tuple(children),
-                    notes=("no index in the period: left out",) if k.value is None else (),
-                    code=k.code,
+                    result=kpi.value,
+                    inputs={"index": kpi.index, "K3": kpi.k3, "weight": kpi.weight},
+                    children=(kpi.result.explain(), kpi.quality.explain(kpi.code)),
+                    notes=("no index in the period: left out",) if kpi.value is None else (),
+                    code=kpi.code,
                 )
             )
         nhk = Explanation(
             subject="NHK",
             formula="min(cap, Σ vᵢ × wᵢ), wᵢ = K3ᵢ × dᵢ / Σ K3ⱼ × dⱼ",
             result=self.nhk,
-            inputs={f"v {k.code}": k.value for k in self.kpis},
+            inputs={f"v {kpi.code}": kpi.value for kpi in self.kpis},
             children=tuple(kpi_nodes),
             code="NHK",
         )
@@ -497,9 +589,9 @@ class Nkp2026Result:
             formula="w_nhk × NHK calibrated + w_npk × NPK calibrated",
             result=self.nkp_before,
             inputs={
-                "w_nhk": p.weight_nhk.value,
+                "w_nhk": k.w_nhk,
                 "NHK calibrated": self.nhk_calibrated,
-                "w_npk": p.weight_npk.value,
+                "w_npk": k.w_npk,
                 "NPK calibrated": self.npk_calibrated,
             },
             children=(nhk_cal, npk_cal),
@@ -550,9 +642,10 @@ def _num(value: Decimal | None) -> str:
 
 
 def _npk(
-    rows: Sequence[CoreValues], p: Nkp2026Rules, as_of: str | None, errors: list[ScoringError]
+    rows: Sequence[CoreValues], k: _K, as_of: str | None, errors: list[ScoringError]
 ) -> tuple[tuple[tuple[str, Decimal], ...], Decimal | None]:
-    top = p.core_value_max.value
+    """NPK (§7.3): each period's mean of the seven core values; the year's NPK is the mean of its periods."""
+    top = k.core_max
     cut = None if as_of is None else parse_period(as_of)
     periods: list[tuple[str, Decimal]] = []
     seen: set[str] = set()
@@ -570,70 +663,97 @@ def _npk(
             continue
         seen.add(row.period)
         values = row.values()
-        bad = [v for v in values if not _ZERO <= v <= top]
-        if bad:
-            errors.append(
-                ScoringError(
-                    ErrorCode.SCORE_OUT_OF_RANGE,
-                    f"period {row.period}: core-value score {bad[0]} is outside 0..{top}",
-                    field="period",
+        total = _ZERO
+        for v in values:
+            if not _ZERO <= v <= top:
+                errors.append(
+                    ScoringError(
+                        ErrorCode.SCORE_OUT_OF_RANGE,
+                        f"period {row.period}: core-value score {v} is outside 0..{top}",
+                        field="period",
+                    )
                 )
-            )
-            continue
-        periods.append((row.period, sum(values, _ZERO) / len(values)))
+                break
+            total += v
+        else:
+            periods.append((row.period, total / len(values)))
     if not periods:
         return (), None
     return tuple(periods), sum((v for _, v in periods), _ZERO) / len(periods)
 
 
 def _nhk(
-    employee: Employee, rules: RuleSet, as_of: str | None, errors: list[ScoringError], flags: list[str]
+    kpis: Sequence[EmployeeKpi],
+    c: _Compiled,
+    k: _K,
+    as_of: str | None,
+    errors: list[ScoringError],
+    flags: list[str],
 ) -> tuple[tuple[NhkKpi, ...], Decimal | None]:
-    c = rules.compiled
-    days = [k.days for k in employee.kpis]
-    given_days = [d for d in days if d is not None]
-    if given_days and len(given_days) < len(days):
-        blank = ", ".join(k.code for k in employee.kpis if k.days is None)
+    """NHK (§7.3): ``min(cap, Σ vᵢ × K3ᵢ × dᵢ / Σ K3ⱼ × dⱼ)`` over the KPIs with an index."""
+    with_days = any(kpi.days is not None for kpi in kpis)
+    if with_days and any(kpi.days is None for kpi in kpis):
+        blank = ", ".join(kpi.code for kpi in kpis if kpi.days is None)
         errors.append(
             ScoringError(
                 ErrorCode.DAYS_INVALID, f"days given for some KPIs but blank for {blank}", field="days"
             )
         )
     rows: list[tuple[KpiResult, ContractQuality, Decimal]] = []
-    for k in employee.kpis:
-        if k.days is not None and k.days < _ZERO:
+    num = _ZERO
+    den = _ZERO
+    cap = c.cap
+    for kpi in kpis:
+        days = kpi.days
+        if days is not None and days < _ZERO:
             errors.append(
                 ScoringError(
                     ErrorCode.DAYS_INVALID,
-                    f"KPI {k.code}: days {k.days} is negative",
-                    kpi=k.code,
+                    f"KPI {kpi.code}: days {days} is negative",
+                    kpi=kpi.code,
                     field="days",
                 )
             )
         try:
-            result = _score(k, rules, c, as_of)
-            quality = contract_quality(k, rules=rules)
+            result = _score(kpi, c, as_of)
+            quality = _contract_quality(kpi, k)
         except ScoringError as exc:
             errors.append(exc)
             continue
         if quality.q_target is not None and quality.q_target.silent:
-            flags.append(f"q_target_silent:{k.code}")
-        rows.append((result, quality, k.days if given_days and k.days is not None else _ONE))
-    den = sum((q.k3 * d for r, q, d in rows if r.index is not None), _ZERO)
+            flags.append(f"q_target_silent:{kpi.code}")
+        weight = quality.k3 if days is None or not with_days else quality.k3 * days
+        rows.append((result, quality, weight))
+        if result.index is not None:
+            v = result.index * quality.k3
+            num += (cap if v > cap else v) * weight
+            den += weight
     out: list[NhkKpi] = []
-    num = _ZERO
-    for result, quality, d in rows:
+    for result, quality, weight in rows:
         if result.index is None or den == _ZERO:
             out.append(NhkKpi(result, quality, None, None))
-            continue
-        v = result.index * quality.k3
-        value = c.cap if v > c.cap else v
-        num += value * quality.k3 * d
-        out.append(NhkKpi(result, quality, value, quality.k3 * d / den))
+        else:
+            v = result.index * quality.k3
+            out.append(NhkKpi(result, quality, cap if v > cap else v, weight / den))
     if den == _ZERO:
         return tuple(out), None
     nhk = num / den
-    return tuple(out), (c.cap if nhk > c.cap else nhk)
+    return tuple(out), (cap if nhk > cap else nhk)
+
+
+def _adjust(x: Decimal, penalty: Decimal, correction: Decimal, c: _Compiled) -> Decimal:
+    """``clamp(x − discipline − impact + correction, floor, cap)`` (§7.3); `penalty` = discipline + impact."""
+    y = x - penalty + correction
+    return c.cap if y > c.cap else c.floor if y < c.floor else y
+
+
+def _blend(x: Decimal, nko: Decimal | None, tier: int, c: _Compiled, k: _K) -> tuple[Decimal, Decimal | None]:
+    """``clamp((1 − w) × x + w × NKO, floor, cap)`` and `w` (§7.3); no NKO: `x` unblended."""
+    if nko is None:
+        return x, None
+    w = _blend_weight(x, nko, tier, k)
+    y = (_ONE - w) * x + w * nko
+    return (c.cap if y > c.cap else c.floor if y < c.floor else y), w
 
 
 def score_employee_2026(
@@ -651,69 +771,66 @@ def score_employee_2026(
     `ScoringErrors` tagged with the NIP.
     """
     rs = rules or get_rule_set("kmk-127-2026")
-    p = _params(rs)
+    k = _compile(rs)
     c = rs.compiled
     errors: list[ScoringError] = []
     flags: list[str] = []
-    kpis, nhk = _nhk(employee, rs, as_of_period, errors, flags)
-    npk_periods, npk = _npk(employee.core_values, p, as_of_period, errors)
-    limit = p.correction_limit.value
-    if not -limit <= employee.correction <= limit:
+    kpis, nhk = _nhk(employee.kpis, c, k, as_of_period, errors, flags)
+    npk_periods, npk = _npk(employee.core_values, k, as_of_period, errors)
+    correction = employee.correction
+    limit = k.correction_limit
+    if not -limit <= correction <= limit:
         errors.append(
             ScoringError(
                 ErrorCode.CORRECTION_OUT_OF_RANGE,
-                f"correction {employee.correction} is outside −{limit}…+{limit}",
+                f"correction {correction} is outside −{limit}…+{limit}",
                 field="correction",
             )
         )
-    if employee.tier not in (1, 2) and (employee.tier is not None or employee.nko is not None):
+    tier = employee.tier
+    nko = employee.nko
+    if tier is None and nko is not None:
         errors.append(
-            ScoringError(ErrorCode.TIER_INVALID, f"tier {employee.tier} must be 1 or 2", field="tier")
+            ScoringError(
+                ErrorCode.TIER_INVALID, "a tier (1 or 2) is needed to blend with the NKO", field="tier"
+            )
         )
+    elif tier is not None and tier not in (1, 2):
+        errors.append(ScoringError(ErrorCode.TIER_INVALID, f"tier {tier} must be 1 or 2", field="tier"))
     discipline = _ZERO
-    try:
-        discipline = discipline_penalty(employee.discipline, rules=rs, as_of_period=as_of_period)
-    except ScoringError as exc:
-        errors.append(exc)
+    if employee.discipline:
+        try:
+            discipline = discipline_penalty(employee.discipline, rules=rs, as_of_period=as_of_period)
+        except ScoringError as exc:
+            errors.append(exc)
     if errors:
         raise ScoringErrors(errors).for_employee(employee.nip)
-    impact = impact_penalty(subordinate_penalties, rules=rs)
-    correction = employee.correction
-    nko = employee.nko
-    tier = employee.tier or 2
-
-    def adjust(x: Decimal) -> Decimal:
-        y = x - discipline - impact + correction
-        return c.cap if y > c.cap else c.floor if y < c.floor else y
-
-    def blend(x: Decimal) -> tuple[Decimal, Decimal | None]:
-        if nko is None:
-            return x, None
-        w = blend_weight(x, nko, tier, rules=rs)
-        y = (_ONE - w) * x + w * nko
-        return (c.cap if y > c.cap else c.floor if y < c.floor else y), w
-
-    if not employee.calibrate:
+    impact = _impact(subordinate_penalties, k)
+    penalty = discipline + impact
+    tier_ = tier or 2
+    if employee.calibrate:
+        nhk_cal = None if nhk is None else _calibrate(nhk, k)
+        npk_cal = None if npk is None else _calibrate(npk, k)
+    else:
         flags.append("not_calibrated")
-    nhk_cal = None if nhk is None else calibrate(nhk, rules=rs) if employee.calibrate else nhk
-    npk_cal = None if npk is None else calibrate(npk, rules=rs) if employee.calibrate else npk
+        nhk_cal, npk_cal = nhk, npk
     nkp_before = result = nkp = work = behaviour = None
     nko_weight = work_weight = behaviour_weight = None
     work_rating = behaviour_rating = None
     predicate = None
     if nhk_cal is not None:
-        work, work_weight = blend(adjust(nhk_cal))
-        work_rating = rating_of(work, rules=rs)
+        work, work_weight = _blend(_adjust(nhk_cal, penalty, correction, c), nko, tier_, c, k)
+        work_rating = _rating(work, k)
     if npk_cal is not None:
-        behaviour, behaviour_weight = blend(adjust(npk_cal))
-        behaviour_rating = rating_of(behaviour, rules=rs)
+        behaviour, behaviour_weight = _blend(_adjust(npk_cal, penalty, correction, c), nko, tier_, c, k)
+        behaviour_rating = _rating(behaviour, k)
     if nhk_cal is not None and npk_cal is not None:
-        nkp_before = p.weight_nhk.value * nhk_cal + p.weight_npk.value * npk_cal
-        result = adjust(nkp_before)
-        nkp, nko_weight = blend(result)
+        nkp_before = k.w_nhk * nhk_cal + k.w_npk * npk_cal
+        result = _adjust(nkp_before, penalty, correction, c)
+        nkp, nko_weight = _blend(result, nko, tier_, c, k)
     if work_rating is not None and behaviour_rating is not None:
-        predicate = predicate_of(work_rating, behaviour_rating, rules=rs)
-    missing = [k.code for k in kpis if k.index is None]
+        predicate = k.predicates[(work_rating, behaviour_rating)]
+    missing = [kpi.code for kpi in kpis if kpi.result.index is None]
     if npk is None:
         missing.append("behaviour")
     if nko is None:
@@ -755,7 +872,13 @@ def score_employees_2026(
 
     Errors of all employees are raised together as one `ScoringErrors`.
     """
-    rs = rules or get_rule_set("kmk-127-2026")
+    with paused_gc():
+        return _score_employees_2026(employees, rules or get_rule_set("kmk-127-2026"), as_of_period)
+
+
+def _score_employees_2026(
+    employees: Sequence[Employee], rs: RuleSet, as_of_period: str | None
+) -> list[Nkp2026Result]:
     errors: list[ScoringError] = []
     penalties: dict[str, list[Decimal]] = {}
     for e in employees:

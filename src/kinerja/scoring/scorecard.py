@@ -10,10 +10,11 @@ Errors are collected over the whole scorecard and raised together as one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kinerja.scoring._batch import paused_gc
 from kinerja.scoring.enums import Perspective
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
 from kinerja.scoring.explain import Explanation, display, display_float
@@ -62,7 +63,7 @@ class ScorecardKpi(KpiInput):
     objective_name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ObjectiveResult:
     """A strategic objective (SS): weighted mean of its reported KPIs' indices (§4); ``None`` = none reported."""
 
@@ -100,7 +101,7 @@ class ObjectiveResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PerspectiveResult:
     """A perspective: mean of its objectives' indices (weighted when objective weights are set) (§4).
 
@@ -144,7 +145,7 @@ class PerspectiveResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScorecardResult:
     """A scored scorecard (§3, §4): KPIs, objectives, perspectives, NKO and predicate.
 
@@ -163,13 +164,13 @@ class ScorecardResult:
     perspectives: tuple[PerspectiveResult, ...]
     objectives: tuple[ObjectiveResult, ...]
     kpis: tuple[KpiResult, ...]
+    _by_code: dict[str, KpiResult] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def kpi(self, code: str) -> KpiResult:
-        """The result of the KPI `code` (``KeyError`` if there is none)."""
-        for k in self.kpis:
-            if k.code == code:
-                return k
-        raise KeyError(code)
+        """The result of the KPI `code` (``KeyError`` if there is none); a dictionary lookup."""
+        if not self._by_code:
+            self._by_code = {k.code: k for k in self.kpis}
+        return self._by_code[code]
 
     def explain(self, code: str | None = None) -> Explanation:
         """Why the NKO (or the KPI, objective or perspective `code`) is what it is.
@@ -392,6 +393,14 @@ def score_scorecard(
     All errors (KPI formulas, weights, duplicate codes) are collected and
     raised together as `ScoringErrors`.
     """
+    with paused_gc():
+        return _score_scorecard(kpis, rules, as_of_period)
+
+
+def _score_scorecard(
+    kpis: Sequence[ScorecardKpi], rules: RuleSet | None, as_of_period: str | None
+) -> ScorecardResult:
+    """The rules of `score_scorecard` (errors collected and raised together)."""
     rs = rules or get_rule_set()
     c = rs.compiled
     errors: list[ScoringError] = []
@@ -438,7 +447,7 @@ def score_scorecard(
         if kpi.perspective_weight is not None:
             perspective_weights = True
         try:
-            result = _score(kpi, rs, c, as_of_period)
+            result = _score(kpi, c, as_of_period)
         except ScoringError as exc:
             errors.append(exc)
             continue

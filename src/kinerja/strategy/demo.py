@@ -3,10 +3,11 @@
 `build_strategy_demo` builds, idempotently (keyed by unit and year, SS code,
 link, KPI code), the maps of KEMENKEU, DJP, DJBC and DJPB and the map of KPPBC
 Tipe Madya Pabean Tanjung Perak from domain.md §7 — its 10 SS and 20 IKU with
-the polarity, target, validity and controllability of the table. It is
-registered as a step of `kinerja demo` (see `kinerja.core.demo`), after the
-organisation: the units must exist. Running it again creates nothing new and
-saves only what differs; a map's workflow state is set only when it is created.
+the polarity, target, validity and controllability of the table. It is meant
+to run as a step of `kinerja demo` (see `kinerja.core.demo`) after the
+organisation, whose units it needs; `clear_strategy_demo` undoes it for
+`--reset`. Running it again creates nothing new and saves only what differs;
+a map's workflow state is set only when the map is created.
 
 The Tanjung Perak map is left as a draft for the demo's performance manager to
 work on; its health panel shows the findings domain.md §7 predicts (P3 has four
@@ -22,7 +23,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
 from kinerja.kpis.models import Kpi, PeriodTarget
 from kinerja.organisations.models import Unit
@@ -1506,21 +1506,3 @@ def clear_strategy_demo() -> int:
             if not period.years.exists():
                 period.delete()
     return removed
-
-
-def _register() -> None:
-    """Add the strategy maps as a step of `kinerja demo`, after the organisation's steps."""
-    from kinerja.core import demo as core_demo
-
-    def build(run: core_demo.DemoRun) -> core_demo.Counts:
-        done = build_strategy_demo(stdout=run.report)
-        return core_demo.Counts(total=done.total, created=done.created, updated=done.updated)
-
-    core_demo.register(
-        core_demo.DemoStep(
-            "strategy", gettext_lazy("Peta strategi 2026 dan IKU"), build, lambda run: clear_strategy_demo()
-        )
-    )
-
-
-_register()

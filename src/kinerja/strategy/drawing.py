@@ -64,7 +64,9 @@ _EM_DEFAULT = 1.0
 WIDTH_MIN = 1100
 LABEL_W = 150  # the band label column on the left
 SIDE = 20  # free margin right of the label column and at the right edge: always a vertical corridor
-BOX_W = 168
+BOX_W = 168  # the narrowest box; boxes widen up to BOX_W_MAX when the rows leave room
+BOX_W_MAX = 210
+PORT_SEP = 9  # two arrows' vertical stubs in one gap never run closer than this
 BOX_GAP_MIN = 40
 MAX_PER_ROW = 6
 PAD = 8
@@ -296,6 +298,7 @@ class _Route:
     gap_b: int
     corridor: float | None = None
     corridor_interval: tuple[float, float] | None = None
+    corridor_options: list[tuple[float, float]] = field(default_factory=list)
     track_a: float = 0.0
     track_b: float = 0.0
     x1: float = 0.0
@@ -337,20 +340,32 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
             rows.append(keys[r::count])
             row_band.append(index)
     per_row = max((len(r) for r in rows), default=1)
-    width = max(WIDTH_MIN, LABEL_W + 2 * SIDE + 2 * MARGIN + per_row * (BOX_W + BOX_GAP_MIN))
+    # The side margins are corridors free in every row: wide enough for every arrow that may need one.
+    row_of = {key: r for r, keys in enumerate(rows) for key in keys}
+    long_links = sum(
+        1
+        for e in edges
+        if e.cause in row_of and e.effect in row_of and abs(row_of[e.cause] - row_of[e.effect]) > 1
+    )
+    side = SIDE + math.ceil(long_links / 2) * PORT_SEP
+    width = max(WIDTH_MIN, LABEL_W + 2 * side + 2 * MARGIN + per_row * (BOX_W + BOX_GAP_MIN))
     area_left = MARGIN + LABEL_W + SIDE // 2
     area_right = width - MARGIN - SIDE // 2
-    inner_left, inner_right = area_left + SIDE, area_right - SIDE
+    inner_left, inner_right = area_left + side, area_right - side
 
     # Boxes: x, text and a common height.
-    text_w = BOX_W - 2 * PAD
+    widest_row = max((len(keys) for keys in rows), default=1)
+    box_w = min(BOX_W_MAX, max(BOX_W, (inner_right - inner_left) / max(1, widest_row) - BOX_GAP_MIN * 1.5))
+    text_w = box_w - 2 * PAD
     boxes: dict[int, Box] = {}
     for r, keys in enumerate(rows):
         slot = (inner_right - inner_left) / max(1, len(keys))
         for i, key in enumerate(keys):
             node = by_key[key]
             font, lines = fit_text(node.name, text_w)
-            boxes[key] = Box(node, r, inner_left + slot * i + (slot - BOX_W) / 2, font=font, lines=lines)
+            boxes[key] = Box(
+                node, r, inner_left + slot * i + (slot - box_w) / 2, w=box_w, font=font, lines=lines
+            )
     box_h = max(
         (PAD * 2 + CODE_FONT * LINE_GAP + len(b.lines) * b.font * LINE_GAP for b in boxes.values()),
         default=60.0,
@@ -384,8 +399,9 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
             for r in between:
                 free = _intersect(free, _free_intervals(row_boxes[r], area_left, area_right))
             want = (cause.cx + effect.cx) / 2
+            route.corridor_options = free or [(area_left, area_left + side)]
             route.corridor_interval = min(
-                free or [(area_left, area_left + SIDE)],
+                route.corridor_options,
                 key=lambda iv: (abs(min(max(want, iv[0]), iv[1]) - want), -(iv[1] - iv[0])),
             )
         routes.append(route)
@@ -399,20 +415,34 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         step = (hi - lo) / (len(group) + 1)
         for i, route in enumerate(group):
             route.corridor = lo + step * (i + 1)
+    _separate_corridors([r for r in routes if r.corridor_interval is not None])
 
-    # Ports: spread along each box edge, ordered by where the arrow goes next.
+    # Ports: spread along each box edge, ordered by where the arrow goes next, and kept PORT_SEP away from
+    # the corridors and the other boxes' ports in the same gap (else two arrows would read as one line).
     ports: dict[tuple[int, str], list[tuple[float, _Route, str]]] = defaultdict(list)
     for route in routes:
         toward_a = route.corridor if route.corridor is not None else route.effect.cx
         toward_b = route.corridor if route.corridor is not None else route.cause.cx
         ports[(route.edge.cause, route.start_side)].append((toward_a, route, "start"))
         ports[(route.edge.effect, route.end_side)].append((toward_b, route, "end"))
-    for (key, _side), entries in ports.items():
+    taken: dict[int, list[float]] = defaultdict(list)
+    for route in routes:
+        if route.corridor is not None:
+            for gap in range(min(route.gap_a, route.gap_b), max(route.gap_a, route.gap_b) + 1):
+                taken[gap].append(route.corridor)
+
+    def edge_gap(key: int, side: str) -> int:
+        return boxes[key].row if side == "top" else boxes[key].row + 1
+
+    for (key, side), entries in sorted(
+        ports.items(), key=lambda item: (edge_gap(*item[0]), boxes[item[0][0]].x)
+    ):
         box = boxes[key]
+        gap = edge_gap(key, side)
         entries.sort(key=lambda e: (e[0], e[1].edge.key))
-        usable = box.w - 2 * PORT_INSET
-        for i, (_toward, route, end) in enumerate(entries):
-            x = box.x + PORT_INSET + usable * (i + 1) / (len(entries) + 1)
+        xs = _port_positions(box, len(entries), taken[gap])
+        taken[gap].extend(xs)
+        for x, (_toward, route, end) in zip(xs, entries, strict=True):
             if end == "start":
                 route.x1 = x
             else:
@@ -486,6 +516,56 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         bottom = gap_y[last + 1] + (gap_h[last + 1] if last + 1 == len(rows) else gap_h[last + 1] / 2)
         areas.append(BandArea(band, top, bottom - top, index))
     return Layout(width, height, areas, boxes, arrows, title)
+
+
+def _separate_corridors(routes: Sequence[_Route]) -> None:
+    """Corridors of overlapping intervals may land on one x; move each clear of those placed before it.
+
+    Two corridors clash when their gap spans overlap and they run closer than
+    PORT_SEP; a clashing corridor takes the nearest free x of any column free
+    in every row it crosses (the side margins are sized to hold them all).
+    """
+    placed: list[tuple[float, int, int]] = []
+    for route in sorted(routes, key=lambda r: r.corridor or 0.0):
+        assert route.corridor_interval is not None and route.corridor is not None
+        first, last = sorted((route.gap_a, route.gap_b))
+
+        def clear(x: float, first: int = first, last: int = last) -> bool:
+            return all(abs(x - px) >= PORT_SEP or pl < first or pf > last for px, pf, pl in placed)
+
+        if not clear(route.corridor):
+            here = route.corridor
+            candidates = sorted(
+                (float(x) for a, b in route.corridor_options for x in range(math.ceil(a) + 1, math.floor(b))),
+                key=lambda x: abs(x - here),
+            )
+            route.corridor = next((x for x in candidates if clear(x)), route.corridor)
+        placed.append((route.corridor, first, last))
+
+
+def _port_positions(box: Box, count: int, taken: Sequence[float]) -> list[float]:
+    """`count` x positions on a box edge, in order, evenly spread where possible, PORT_SEP clear of `taken`.
+
+    Each port takes the free whole-pixel position nearest its even share of the
+    edge, right of the previous port; on a crowded edge, any free one; then
+    one at least 2 px from the others; failing that, the even share itself.
+    """
+    lo, hi = box.x + PORT_INSET / 2, box.x + box.w - PORT_INSET / 2
+    usable = box.w - 2 * PORT_INSET
+    edge = [float(x) for x in range(math.ceil(lo), math.floor(hi) + 1)]
+    chosen: list[float] = []
+    for i in range(count):
+        ideal = box.x + PORT_INSET + usable * (i + 1) / (count + 1)
+        floor = chosen[-1] + PORT_SEP if chosen else lo
+        others = [*taken, *chosen]
+        tiers = (
+            [x for x in edge if x >= floor and all(abs(x - t) >= PORT_SEP for t in others)],
+            [x for x in edge if all(abs(x - t) >= PORT_SEP for t in others)],  # out of order, still apart
+            [x for x in edge if all(abs(x - t) >= 2 for t in others)],  # a crowded edge: at least apart
+        )
+        free = next((tier for tier in tiers if tier), [])
+        chosen.append(min(free, key=lambda x: abs(x - ideal)) if free else ideal)
+    return chosen
 
 
 @dataclass

@@ -214,7 +214,7 @@ class Objective(Bilingual):
 
     map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="objectives")
     perspective = models.ForeignKey(
-        Perspective, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("perspektif")
+        Perspective, on_delete=models.RESTRICT, related_name="objectives", verbose_name=_("perspektif")
     )
     code = models.CharField(_("kode"), max_length=16)
     description = models.TextField(_("deskripsi"), blank=True)

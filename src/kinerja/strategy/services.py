@@ -24,6 +24,7 @@ from kinerja.organisations.models import Position, Unit
 
 from . import validation
 from .models import (
+    EDITABLE_STATES,
     PERSPECTIVE_DEFAULTS,
     MapState,
     Objective,
@@ -117,14 +118,45 @@ def create_map(
     return strategy_map
 
 
-def ensure_editable(strategy_map: StrategyMap, by: Any, perm: str = "strategy.change_strategymap") -> None:
-    if not strategy_map.is_editable:
+# The workflow: the states each action starts from. Permissions are asked separately, and a state
+# rule is not a permission: a superuser holds every permission, yet cannot approve a draft either.
+ACTION_FROM: dict[str, frozenset[str]] = {
+    "change": EDITABLE_STATES,
+    "submit": EDITABLE_STATES,
+    "approve": frozenset({MapState.SUBMITTED}),
+    "return": frozenset({MapState.SUBMITTED}),
+    "revise": frozenset({MapState.APPROVED}),
+}
+ACTION_PERM = {
+    "change": "strategy.change_strategymap",
+    "submit": "strategy.submit_strategymap",
+    "approve": "strategy.approve_strategymap",
+    "return": "strategy.return_strategymap",
+    "revise": "strategy.revise_strategymap",
+}
+
+
+def can(user: Any, action: str, strategy_map: StrategyMap) -> bool:
+    """May `user` take this workflow `action` on the map now (its state allows it and the user may)?"""
+    return strategy_map.state in ACTION_FROM[action] and user.has_perm(ACTION_PERM[action], strategy_map)
+
+
+def ensure_action(action: str, strategy_map: StrategyMap, by: Any) -> None:
+    """ValidationError when the map's state does not allow `action`; PermissionDenied when the user may not."""
+    if strategy_map.state not in ACTION_FROM[action]:
+        if action == "change":
+            message = _("Peta %(map)s berstatus %(state)s dan hanya dapat diubah melalui revisi.")
+        else:
+            message = _("Tindakan ini tidak dapat dilakukan pada peta %(map)s yang berstatus %(state)s.")
         raise ValidationError(
-            _("Peta %(map)s berstatus %(state)s dan hanya dapat diubah melalui revisi.")
-            % {"map": str(strategy_map), "state": strategy_map.get_state_display()},
-            code="map_read_only",
+            message % {"map": str(strategy_map), "state": strategy_map.get_state_display()},
+            code="map_read_only" if action == "change" else "invalid_state",
         )
-    ensure(by, perm, strategy_map)
+    ensure(by, ACTION_PERM[action], strategy_map)
+
+
+def ensure_editable(strategy_map: StrategyMap, by: Any) -> None:
+    ensure_action("change", strategy_map, by)
 
 
 def update_map(*, strategy_map: StrategyMap, vision: str, mission: str, by: Any) -> StrategyMap:
@@ -276,20 +308,20 @@ def _locked(strategy_map: StrategyMap) -> StrategyMap:
 
 def submit_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
     """draft (or under revision) → submitted; refused while any block finding remains on the map."""
-    ensure(by, "strategy.submit_strategymap", strategy_map)
+    ensure_action("submit", strategy_map, by)
     with transaction.atomic():
         current = _locked(strategy_map)
-        ensure(by, "strategy.submit_strategymap", current)
+        ensure_action("submit", current, by)
         validation.raise_blocking(validation.validate_map(load_map_data(current)))
         return _transition(current, to=MapState.SUBMITTED, by=by, caller=strategy_map)
 
 
 def approve_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
     """submitted → approved, by the unit's leader; the map is read-only from then on."""
-    ensure(by, "strategy.approve_strategymap", strategy_map)
+    ensure_action("approve", strategy_map, by)
     with transaction.atomic():
         current = _locked(strategy_map)
-        ensure(by, "strategy.approve_strategymap", current)
+        ensure_action("approve", current, by)
         validation.raise_blocking(validation.validate_map(load_map_data(current)))
         return _transition(current, to=MapState.APPROVED, by=by, caller=strategy_map)
 
@@ -304,10 +336,10 @@ def _required_reason(reason: str) -> str:
 def return_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
     """submitted → back to editing (draft, or under revision for a revised map), with the leader's reason."""
     reason = _required_reason(reason)
-    ensure(by, "strategy.return_strategymap", strategy_map)
+    ensure_action("return", strategy_map, by)
     with transaction.atomic():
         current = _locked(strategy_map)
-        ensure(by, "strategy.return_strategymap", current)
+        ensure_action("return", current, by)
         back = MapState.REVISED if current.revision > 0 else MapState.DRAFT
         return _transition(current, to=back, by=by, reason=reason, caller=strategy_map)
 
@@ -315,10 +347,10 @@ def return_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMa
 def revise_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
     """Open an approved map for a recorded revision: revision + 1, state 'under revision' (editable), with reason."""
     reason = _required_reason(reason)
-    ensure(by, "strategy.revise_strategymap", strategy_map)
+    ensure_action("revise", strategy_map, by)
     with transaction.atomic():
         current = _locked(strategy_map)
-        ensure(by, "strategy.revise_strategymap", current)
+        ensure_action("revise", current, by)
         current.revision += 1
         return _transition(current, to=MapState.REVISED, by=by, reason=reason, caller=strategy_map)
 

@@ -43,6 +43,12 @@ def _require(request: HttpRequest, perm: str, obj: Any) -> None:
         raise PermissionDenied
 
 
+def _require_change(request: HttpRequest, strategy_map: StrategyMap) -> None:
+    """403 unless the user may edit the map now (its state allows edits and the user plans for its unit)."""
+    if not services.can(request.user, "change", strategy_map):
+        raise PermissionDenied
+
+
 def _form_errors(form: Any, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -107,11 +113,11 @@ def _map_context(request: HttpRequest, strategy_map: StrategyMap) -> dict[str, A
         "blocking": [f for f in findings if f.blocks],
         "warnings": [f for f in findings if not f.blocks],
         "changes": selectors.state_changes(strategy_map),
-        "can_edit": user.has_perm("strategy.change_strategymap", strategy_map),
-        "can_submit": user.has_perm("strategy.submit_strategymap", strategy_map),
-        "can_approve": user.has_perm("strategy.approve_strategymap", strategy_map),
-        "can_return": user.has_perm("strategy.return_strategymap", strategy_map),
-        "can_revise": user.has_perm("strategy.revise_strategymap", strategy_map),
+        "can_edit": services.can(user, "change", strategy_map),
+        "can_submit": services.can(user, "submit", strategy_map),
+        "can_approve": services.can(user, "approve", strategy_map),
+        "can_return": services.can(user, "return", strategy_map),
+        "can_revise": services.can(user, "revise", strategy_map),
         "can_copy": user.has_perm("strategy.copy_strategymap", strategy_map),
         "reason_form": ReasonForm(),
     }
@@ -161,7 +167,7 @@ def map_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
-    _require(request, "strategy.change_strategymap", strategy_map)
+    _require_change(request, strategy_map)
     form = MapForm(request.POST or None, instance=strategy_map)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +196,7 @@ def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def perspectives_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
-    _require(request, "strategy.change_strategymap", strategy_map)
+    _require_change(request, strategy_map)
     perspectives = list(strategy_map.perspectives.order_by("order"))
     form = PerspectivesForm(request.POST or None, perspectives=perspectives)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +251,7 @@ def _save_objective(
 @login_required
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
-    _require(request, "strategy.change_strategymap", strategy_map)
+    _require_change(request, strategy_map)
     return _save_objective(request, strategy_map, None)
 
 
@@ -264,7 +270,7 @@ def _visible_objective(request: HttpRequest, pk: int) -> Objective:
 @login_required
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _visible_objective(request, pk)
-    _require(request, "strategy.change_objective", objective)
+    _require_change(request, objective.map)
     return _save_objective(request, objective.map, objective)
 
 
@@ -283,7 +289,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kpis": kpis_of_objective(objective),
             "causes": [link for link in links if link.effect_id == objective.pk],
             "effects": [link for link in links if link.cause_id == objective.pk],
-            "can_edit": request.user.has_perm("strategy.change_objective", objective),
+            "can_edit": services.can(request.user, "change", objective.map),
         },
     )
 
@@ -291,7 +297,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _visible_objective(request, pk)
-    _require(request, "strategy.change_objective", objective)
+    _require_change(request, objective.map)
     if request.method == "POST":
         services.delete_objective(objective=objective, by=request.user)
         messages.success(request, _("SS %(code)s dihapus.") % {"code": objective.code})
@@ -306,7 +312,7 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
-    _require(request, "strategy.change_strategymap", strategy_map)
+    _require_change(request, strategy_map)
     form = LinkForm(request.POST or None, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
         try:
@@ -336,17 +342,17 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ObjectiveLink.objects.select_related("map__unit", "map__plan_year"), pk=pk)
     if not request.user.has_perm("strategy.view_strategymap", link.map):
         raise Http404
-    _require(request, "strategy.change_strategymap", link.map)
+    _require_change(request, link.map)
     services.delete_link(link=link, by=request.user)
     messages.success(request, _("Hubungan sebab-akibat dihapus."))
     return redirect(reverse("strategy:map", args=[link.map_id]) + "#hubungan")
 
 
-TRANSITIONS = {
-    "ajukan": ("strategy.submit_strategymap", False),
-    "setujui": ("strategy.approve_strategymap", False),
-    "kembalikan": ("strategy.return_strategymap", True),
-    "revisi": ("strategy.revise_strategymap", True),
+TRANSITIONS = {  # URL word: (service action, needs a reason)
+    "ajukan": ("submit", False),
+    "setujui": ("approve", False),
+    "kembalikan": ("return", True),
+    "revisi": ("revise", True),
 }
 
 
@@ -357,8 +363,8 @@ def map_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
     if action not in TRANSITIONS:
         raise Http404
-    perm, needs_reason = TRANSITIONS[action]
-    _require(request, perm, strategy_map)
+    step, needs_reason = TRANSITIONS[action]
+    _require(request, services.ACTION_PERM[step], strategy_map)
     form = ReasonForm(request.POST)
     reason = request.POST.get("reason", "")
     try:

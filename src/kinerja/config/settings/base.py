@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kinerja.accounts",
     "kinerja.strategy",
     "kinerja.kpis",
+    "kinerja.reporting",
     "kinerja.api",
 ]
 

@@ -1,0 +1,305 @@
+"""Scoring an employee workbook with the scoring core: rows in, employee results (NKP) out.
+
+The rows of the three sheets become the core's `Employee`s (with their
+`EmployeeKpi`s, `CoreValues` or `BehaviourRating`s) and are scored by
+`score_employees` under the rule set's method (§6 CKP + NP, or §7 NHK + NPK).
+The core's errors become `Problem`s naming the sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kinerja.interchange.cells import Period, parse_period
+from kinerja.interchange.core import core_message, rule_set, unique
+from kinerja.interchange.employees import (
+    ASPECTS,
+    CORE_VALUES,
+    IKI,
+    PEGAWAI,
+    CoreValuesRow,
+    EmployeeKpiRow,
+    EmployeeRow,
+    EmployeeWorkbook,
+    RatingRow,
+    target_problems,
+)
+from kinerja.interchange.messages import InvalidFileError, Problem
+from kinerja.interchange.report import Table, number
+from kinerja.interchange.scoring import SelectionError
+from kinerja.scoring import (
+    BehaviourRating,
+    CoreValues,
+    Employee,
+    EmployeeKpi,
+    EmployeeResult,
+    Nkp2014Result,
+    Nkp2026Result,
+    PeriodValue,
+    Polarity,
+    RuleSet,
+    ScoringError,
+    Sentence,
+    score_employees,
+)
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredEmployee:
+    """One employee's result, with the row of sheet pegawai it came from."""
+
+    row: EmployeeRow
+    result: EmployeeResult
+
+    @property
+    def nip(self) -> str:
+        return self.row.nip
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of `kinerja nkp --format json` (interchange.md)."""
+        return self.result.to_dict()
+
+
+def as_of_period(book: EmployeeWorkbook, period: str | None) -> Period | None:
+    """The period to score as of: the one asked for, else the workbook's latest (None without periods)."""
+    periods = book.periods()
+    if period is None:
+        return periods[-1]
+    try:
+        as_of = parse_period(period)
+    except ValueError:
+        raise SelectionError(
+            f"--period {period!r} is not a period (2026, 2026-Q2, 2026-S1 or 2026-06)"
+        ) from None
+    if periods != [None] and not any(p is not None and as_of.includes(p) for p in periods):
+        shown = ", ".join(str(p) for p in periods)
+        raise SelectionError(
+            f"no iki or perilaku rows up to period {as_of}; periods in the workbook: {shown}"
+        )
+    return as_of
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Where each input came from, to name the row of a core error."""
+
+    pegawai: dict[str, EmployeeRow]
+    iki: dict[tuple[str, str], EmployeeKpiRow]
+    perilaku: dict[str, Any]
+
+
+def _kpi_input(rows: list[EmployeeKpiRow], as_of: Period | None) -> tuple[EmployeeKpi, EmployeeKpiRow]:
+    """The core input of one employee KPI (its rows of one year) and the row standing for it."""
+    first = rows[0]
+    dated = first.period is not None
+    shown = rows[-1]
+    index = first.index
+    if dated:
+        rows.sort(key=lambda r: r.period.sort_key())  # type: ignore[union-attr]
+        upto = [r for r in rows if as_of is None or as_of.includes(r.period)]  # type: ignore[arg-type]
+        if upto:
+            shown = upto[-1]
+        given = [r.index for r in upto if r.index is not None]
+        index = given[-1] if given else None
+    kpi = EmployeeKpi(
+        code=first.kpi_code,
+        polarity=first.polarity or Polarity.MAX,  # with an index given directly, unused
+        target=None if dated else first.target,
+        realization=None if dated else first.realization,
+        target_low=None if dated else first.target_low,
+        target_high=None if dated else first.target_high,
+        worst=first.worst,
+        consolidation=first.consolidation,
+        periods=tuple(
+            PeriodValue(str(r.period), r.target, r.realization, r.target_low, r.target_high) for r in rows
+        )
+        if dated
+        else (),
+        cap_on_target=first.cap_on_target,
+        index=index,
+        name=first.kpi_name,
+        weight=first.weight,
+        validity=first.validity,
+        controllability=first.controllability,
+        kind=first.kpi_kind,
+        target_prev=first.target_prev,
+        realization_prev=first.realization_prev,
+        fixed_target=first.fixed_target,
+        k3=first.k3,
+        days=first.days,
+    )
+    return kpi, shown
+
+
+def employees_of(book: EmployeeWorkbook, as_of: Period | None) -> tuple[list[Employee], _Rows]:
+    """The core's `Employee`s of the workbook, in the order of sheet pegawai, scored as of `as_of`."""
+    kpi_rows: dict[str, dict[str, list[EmployeeKpiRow]]] = {}
+    for k in book.kpis:
+        if as_of is not None and k.period is not None and k.period.year != as_of.year:
+            continue
+        kpi_rows.setdefault(k.nip, {}).setdefault(k.kpi_code, []).append(k)
+    behaviour: dict[str, list[Any]] = {}
+    for b in book.behaviour:
+        behaviour.setdefault(b.nip, []).append(b)
+    where = _Rows({}, {}, {})
+    label = "" if as_of is None else str(as_of)
+    employees = []
+    for e in book.employees:
+        where.pegawai[e.nip] = e
+        kpis = []
+        for code, rows in kpi_rows.get(e.nip, {}).items():
+            kpi, shown = _kpi_input(rows, as_of)
+            kpis.append(kpi)
+            where.iki[(e.nip, code)] = shown
+        core_values: list[CoreValues] = []
+        ratings: list[BehaviourRating] = []
+        for b in behaviour.get(e.nip, []):
+            where.perilaku.setdefault(e.nip, b)
+            if isinstance(b, CoreValuesRow):
+                values = [getattr(b, name) for name in CORE_VALUES]
+                core_values.append(CoreValues(str(b.period) if b.period else label, *values))
+            else:
+                assert isinstance(b, RatingRow)
+                ratings.append(
+                    BehaviourRating(
+                        str(b.semester),
+                        b.rater_nip or f"row {b.row}",
+                        b.rater_group,
+                        *(getattr(b, name) for name in ASPECTS),
+                    )
+                )
+        discipline = ()
+        if e.discipline_category is not None and e.discipline_score is not None:
+            discipline = (Sentence(e.discipline_category, e.discipline_score),)
+        employees.append(
+            Employee(
+                nip=e.nip,
+                name=e.name,
+                superior_nip=e.superior_nip,
+                unit=e.unit,
+                job_category=e.job_category,
+                tier=e.tier,
+                nko=e.nko,
+                discipline=discipline,
+                correction=e.correction if e.correction is not None else _ZERO,
+                calibrate=e.calibrate,
+                kpis=tuple(kpis),
+                ratings=tuple(ratings),
+                core_values=tuple(core_values),
+            )
+        )
+    return employees, where
+
+
+_PERILAKU_FIELDS = {"period", "semester", "rater_nip", "rater_group", *CORE_VALUES, *ASPECTS}
+
+
+def _problem(book: EmployeeWorkbook, where: _Rows, error: ScoringError) -> Problem:
+    nip, kpi, field = error.employee, error.kpi, error.field
+    detail = core_message(error)
+    if nip is not None and kpi is not None and (nip, kpi) in where.iki:
+        column = field if field in IKI.names else None
+        return book.problem("iki", "scoring", where.iki[(nip, kpi)].row, column, detail=detail)
+    if nip is not None and field in _PERILAKU_FIELDS and nip in where.perilaku:
+        return book.problem("perilaku", "scoring", where.perilaku[nip].row, field, detail=detail)
+    if nip is not None and nip in where.pegawai:
+        column = field if field in PEGAWAI.names else None
+        return book.problem("pegawai", "scoring", where.pegawai[nip].row, column, detail=detail)
+    return book.problem("pegawai", "scoring", None, None, detail=detail)
+
+
+def score_workbook(
+    book: EmployeeWorkbook, *, rules: str | RuleSet | None = None, period: str | None = None
+) -> list[ScoredEmployee]:
+    """Score every employee of the workbook, in the order of sheet pegawai.
+
+    The score is as of `period` (the workbook's latest period when None): KPIs
+    with periods are consolidated over the periods of its year up to it, and
+    behaviour is taken up to it. Raises `SelectionError` for a period the
+    workbook has nothing up to, `InvalidFileError` for everything the core
+    cannot score (all at once, each naming its sheet and row).
+    """
+    rs = rule_set(rules)
+    as_of = as_of_period(book, period)
+    employees, where = employees_of(book, as_of)
+    # The core indexes every reported KPI and raises what `target_problems` would; the targets
+    # of the others (not reported, or with periods, where it sees only the consolidated pair) first.
+    problems = target_problems(
+        book,
+        (k for k in book.kpis if k.index is None and (k.period is not None or k.realization is None)),
+        rs,
+    )
+    try:
+        results = score_employees(employees, rules=rs, as_of_period=None if as_of is None else str(as_of))
+    except ScoringError as failure:
+        problems.extend(_problem(book, where, error) for error in failure.errors)
+    if problems:
+        raise InvalidFileError(unique(problems))
+    return [ScoredEmployee(where.pegawai[r.nip], r) for r in results]
+
+
+def nkp_text(scored: Sequence[ScoredEmployee], rules: RuleSet, colour: bool = False) -> str:
+    """The employees as a person reads them: one line each with every figure and the predicate."""
+    if rules.nkp2026 is not None:
+        table = Table(
+            [
+                "nip",
+                "name",
+                "NHK",
+                "NHK cal.",
+                "NPK",
+                "NPK cal.",
+                "NKP",
+                "work result",
+                "behaviour",
+                "predicate",
+            ],
+            {2, 3, 4, 5, 6},
+        )
+        for s in scored:
+            r = s.result
+            assert isinstance(r, Nkp2026Result)
+            work = "" if r.work_rating is None else f"{number(r.work_result)} {r.work_rating.value}"
+            behaviour = (
+                "" if r.behaviour_rating is None else f"{number(r.behaviour)} {r.behaviour_rating.value}"
+            )
+            table.add(
+                [
+                    s.nip,
+                    s.row.name,
+                    number(r.nhk),
+                    number(r.nhk_calibrated),
+                    number(r.npk),
+                    number(r.npk_calibrated),
+                    number(r.nkp),
+                    work,
+                    behaviour,
+                    r.predicate or "",
+                ]
+            )
+    else:
+        table = Table(["nip", "name", "CKP", "NP", "NP band", "NKP", "distribution"], {2, 3, 5})
+        for s in scored:
+            r14 = s.result
+            assert isinstance(r14, Nkp2014Result)
+            table.add(
+                [
+                    s.nip,
+                    s.row.name,
+                    number(r14.ckp),
+                    number(r14.np),
+                    r14.np_band or "",
+                    number(r14.nkp),
+                    "" if r14.distribution is None else r14.distribution.value,
+                ]
+            )
+    lines = [f"rules {rules.code}", *table.render(colour)]
+    incomplete = [s for s in scored if not s.result.complete]
+    for s in incomplete:
+        lines.append(f"incomplete: {s.nip}: missing {', '.join(s.result.missing)}")
+    return "\n".join(lines)

@@ -1,0 +1,596 @@
+"""API of the reporting cycle: realizations and their evidence, the workflow, periods, score snapshots.
+
+Thin, like the pages: lists come from `selectors` (limited to the units the
+user's roles reach, so anything else is a 404), writes go through `services`
+(a missing permission is a 403, a broken rule a 400 naming it). Routes are
+registered in `kinerja.api.urls`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kinerja.api.views import _RulesViewSet, service_errors
+from kinerja.kpis.models import Frequency, Kpi
+from kinerja.strategy.models import StrategyMap
+
+from . import selectors, services
+from .models import Evidence, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+
+TAG = "capaian"
+
+
+# ---------------------------------------------------------------- serializers
+
+
+class ReportingPeriodSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="plan_year.year", read_only=True)
+    label = serializers.CharField(read_only=True, help_text=_("Periode dalam format tabel: 2026-03, 2026-Q1, 2026-S1, 2026."))
+    name = serializers.CharField(source="display_name", read_only=True)
+    period_state = serializers.CharField(
+        source="state", read_only=True, help_text=_("open (terbuka) atau closed (ditutup).")
+    )
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "id",
+            "year",
+            "frequency",
+            "number",
+            "label",
+            "name",
+            "start",
+            "end",
+            "due_date",
+            "closes_on",
+            "period_state",
+            "closed_at",
+            "closed_by",
+        ]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Alasan (wajib)."))
+
+
+class PeriodReopenSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    period = serializers.IntegerField(source="period_id", read_only=True)
+    reason = serializers.CharField(read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True, allow_null=True)
+    at = serializers.DateTimeField(read_only=True)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    file_type = serializers.CharField(source="kind", read_only=True, help_text=_("pdf, png, jpeg, xlsx, docx, csv, text"))
+    current = serializers.BooleanField(source="is_current", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "name",
+            "file_type",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+            "current",
+            "superseded_by",
+            "superseded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, item: Evidence) -> str:
+        from django.urls import reverse
+
+        path = reverse("reporting:evidence", args=[item.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT; diperiksa menurut isinya."))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    replaces = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Id data dukung terkini yang digantikan (tetap disimpan).")
+    )
+
+
+class RealizationSerializer(serializers.ModelSerializer):
+    kpi_code = serializers.CharField(source="kpi.code", read_only=True)
+    map = serializers.IntegerField(source="kpi.objective.map_id", read_only=True)
+    unit = serializers.CharField(source="kpi.objective.map.unit.code", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    value = serializers.DecimalField(max_digits=24, decimal_places=6, read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = Realization
+        fields = [
+            "id",
+            "kpi",
+            "kpi_code",
+            "map",
+            "unit",
+            "period",
+            "period_label",
+            "value",
+            "analysis",
+            "state",
+            "return_reason",
+            "submitted_by",
+            "submitted_at",
+            "verified_by",
+            "verified_at",
+            "approved_by",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RealizationCreateSerializer(serializers.Serializer):
+    kpi = serializers.PrimaryKeyRelatedField(queryset=Kpi.objects.none(), help_text=_("Id IKU."))
+    period = serializers.PrimaryKeyRelatedField(
+        queryset=ReportingPeriod.objects.all(), help_text=_("Id periode pelaporan dengan frekuensi IKU.")
+    )
+    value = serializers.DecimalField(max_digits=24, decimal_places=6)
+    analysis = serializers.CharField(required=False, allow_blank=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            from kinerja.accounts.scope import unit_filter
+
+            field = self.fields["kpi"]
+            field.queryset = Kpi.objects.filter(  # type: ignore[attr-defined]
+                unit_filter(request.user, "objective__map__unit__path")
+            ).select_related("objective__map__unit", "objective__map__plan_year")
+
+
+class RealizationUpdateSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=24, decimal_places=6, required=False)
+    analysis = serializers.CharField(required=False, allow_blank=True)
+
+
+class BulkSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="realization_id")
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class ScoreSnapshotSerializer(serializers.ModelSerializer):
+    map = serializers.IntegerField(source="strategy_map_id", read_only=True)
+    unit = serializers.CharField(source="strategy_map.unit.code", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    nko = serializers.DecimalField(max_digits=16, decimal_places=6, read_only=True, allow_null=True)
+    nko_display = serializers.SerializerMethodField(help_text=_("NKO dibulatkan 2 desimal; null = belum dapat dihitung (N/A)."))
+    result = serializers.JSONField(
+        read_only=True,
+        help_text=_("Hasil inti penilaian: indeks IKU, SS, perspektif, NKO, predikat, kelengkapan, penjelasan."),
+    )
+
+    class Meta:
+        model = ScoreSnapshot
+        fields = [
+            "id",
+            "map",
+            "unit",
+            "period",
+            "period_label",
+            "rule_set",
+            "computed_at",
+            "trigger",
+            "final",
+            "nko",
+            "nko_display",
+            "predicate",
+            "complete",
+            "result",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
+    def get_nko_display(self, snapshot: ScoreSnapshot) -> str | None:
+        from .scorecard import shown
+
+        value = shown(snapshot.result.get("nko"))
+        return None if value is None else str(value)
+
+
+# ---------------------------------------------------------------- filters
+
+
+class PeriodFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="plan_year__year", label=_("Tahun"))
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Periode pelaporan"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Hanya yang terbuka"))
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["year", "frequency", "open"]
+
+    def filter_open(self, queryset: QuerySet[ReportingPeriod], name: str, value: bool) -> QuerySet[ReportingPeriod]:
+        return queryset.filter(state="open") if value else queryset.filter(state="closed")
+
+
+class RealizationFilter(django_filters.FilterSet):
+    map = django_filters.NumberFilter(field_name="kpi__objective__map", label=_("Id peta strategi"))
+    kpi = django_filters.NumberFilter(field_name="kpi", label=_("Id IKU"))
+    period = django_filters.NumberFilter(field_name="period", label=_("Id periode"))
+    state = django_filters.ChoiceFilter(choices=RealizationState.choices, label=_("Status"))
+
+    class Meta:
+        model = Realization
+        fields = ["map", "kpi", "period", "state"]
+
+
+class SnapshotFilter(django_filters.FilterSet):
+    map = django_filters.NumberFilter(field_name="strategy_map", label=_("Id peta strategi"))
+    period = django_filters.NumberFilter(field_name="period", label=_("Id periode"))
+    final = django_filters.BooleanFilter(label=_("Hanya potret final"))
+
+    class Meta:
+        model = ScoreSnapshot
+        fields = ["map", "period", "final"]
+
+
+# ---------------------------------------------------------------- periods
+
+ACTION_PERMISSIONS = [IsAuthenticated]  # the service asks the rules with the object, after the 404 of the queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Daftar periode pelaporan"), tags=[TAG]),
+    retrieve=extend_schema(summary=_("Satu periode pelaporan"), tags=[TAG]),
+)
+class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+    # Reporting periods of the plan years (month, quarter, semester, year), open or closed.
+
+    rules_model = ReportingPeriod
+    serializer_class = ReportingPeriodSerializer
+    filterset_class = PeriodFilter
+
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
+        return selectors.all_periods()
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in {"close", "reopen"}:
+            return [p() for p in ACTION_PERMISSIONS]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary=_("Menutup (mengunci) periode"),
+        description=_(
+            "Periode yang ditutup tidak menerima perubahan maupun impor; potret skor final setiap peta disimpan."
+        ),
+        request=None,
+        responses=ReportingPeriodSerializer,
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        period = self.get_object()
+        with service_errors():
+            services.close_period(period=period, by=request.user)
+        return Response(ReportingPeriodSerializer(period).data)
+
+    @extend_schema(
+        summary=_("Membuka kembali periode"),
+        description=_("Alasan wajib; potret skor final yang lama tetap tersimpan, skor dihitung ulang."),
+        request=ReasonSerializer,
+        responses=PeriodReopenSerializer,
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        period = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with service_errors():
+            record = services.reopen_period(period=period, reason=payload.validated_data["reason"], by=request.user)
+        return Response(PeriodReopenSerializer(record).data)
+
+
+# ---------------------------------------------------------------- realizations
+
+
+def _realization_response(realization: Realization, request: Request, code: int = status.HTTP_200_OK) -> Response:
+    fresh = selectors.realization_for(request.user, realization.pk) or realization
+    return Response(RealizationSerializer(fresh).data, status=code)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Daftar realisasi dalam jangkauan pengguna"), tags=[TAG]),
+    retrieve=extend_schema(summary=_("Satu realisasi"), tags=[TAG]),
+    create=extend_schema(
+        summary=_("Mengisi realisasi (konsep)"),
+        description=_(
+            "Untuk pegawai dan pengelola kinerja unit. Realisasi konsep yang sudah ada diperbarui; "
+            "periode harus terbuka dan sesuai frekuensi IKU, peta harus sudah disetujui."
+        ),
+        request=RealizationCreateSerializer,
+        responses={201: RealizationSerializer},
+        tags=[TAG],
+    ),
+    update=extend_schema(
+        summary=_("Mengubah realisasi konsep"),
+        request=RealizationUpdateSerializer,
+        responses=RealizationSerializer,
+        tags=[TAG],
+    ),
+    partial_update=extend_schema(
+        summary=_("Mengubah sebagian realisasi konsep"),
+        request=RealizationUpdateSerializer,
+        responses=RealizationSerializer,
+        tags=[TAG],
+    ),
+)
+class RealizationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _RulesViewSet,
+):
+    # Realizations of KPIs per reporting period, with evidence and the workflow steps.
+
+    rules_model = Realization
+    serializer_class = RealizationSerializer
+    filterset_class = RealizationFilter
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[Realization]:
+        return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in {"submit", "verify", "approve", "return_", "evidence", "bulk_verify", "bulk_approve"}:
+            return [p() for p in ACTION_PERMISSIONS]
+        return super().get_permissions()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = RealizationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        with service_errors():
+            realization = services.save_realization(
+                kpi=data["kpi"],
+                period=data["period"],
+                value=data["value"],
+                analysis=data.get("analysis"),
+                by=request.user,
+            )
+        return _realization_response(realization, request, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        realization = self.get_object()
+        payload = RealizationUpdateSerializer(data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        with service_errors():
+            realization = services.save_realization(
+                kpi=realization.kpi,
+                period=realization.period,
+                value=data.get("value", realization.value),
+                analysis=data.get("analysis"),
+                by=request.user,
+            )
+        return _realization_response(realization, request)
+
+    def _step(self, request: Request, name: str, **kwargs: Any) -> Response:
+        realization = self.get_object()
+        with service_errors():
+            getattr(services, f"{name}_realization")(realization=realization, by=request.user, **kwargs)
+        return _realization_response(realization, request)
+
+    @extend_schema(summary=_("Mengajukan realisasi"), request=None, responses=RealizationSerializer, tags=[TAG])
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "submit")
+
+    @extend_schema(
+        summary=_("Memverifikasi realisasi"),
+        description=_("Oleh pengelola kinerja unit; verifikator tidak boleh pengaju."),
+        request=None,
+        responses=RealizationSerializer,
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "verify")
+
+    @extend_schema(
+        summary=_("Menyetujui realisasi"),
+        description=_("Oleh pimpinan unit."),
+        request=None,
+        responses=RealizationSerializer,
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "approve")
+
+    @extend_schema(
+        summary=_("Mengembalikan realisasi ke konsep"),
+        description=_("Alasan wajib; ditampilkan kepada pengaju."),
+        request=ReasonSerializer,
+        responses=RealizationSerializer,
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._step(request, "return", reason=payload.validated_data["reason"])
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_("Data dukung realisasi (terkini dan yang digantikan)"),
+        responses=EvidenceSerializer(many=True),
+        tags=[TAG],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary=_("Mengunggah data dukung (multipart)"),
+        description=_(
+            "Jenis berkas diperiksa menurut isinya; batas ukuran diatur; SHA-256 disimpan. "
+            "Berkas tidak pernah ditimpa: penggantian membuat data dukung baru."
+        ),
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer},
+        tags=[TAG],
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        realization = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            return Response(EvidenceSerializer(selectors.evidence_of(realization), many=True, context=context).data)
+        payload = EvidenceUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        replaces = None
+        if data.get("replaces"):
+            replaces = realization.evidence.filter(pk=data["replaces"]).first()
+            if replaces is None:
+                raise serializers.ValidationError({"replaces": [_("Data dukung tidak ditemukan pada realisasi ini.")]})
+        with service_errors():
+            item = services.add_evidence(
+                realization=realization,
+                upload=data["file"],
+                description=data.get("description", ""),
+                replaces=replaces,
+                by=request.user,
+            )
+        return Response(EvidenceSerializer(item, context=context).data, status=status.HTTP_201_CREATED)
+
+    def _bulk(self, request: Request, action_name: str) -> Response:
+        payload = BulkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = payload.validated_data["ids"]
+        found = selectors.realizations_by_ids(request.user, ids)
+        with service_errors():
+            results = services.bulk_step(realizations=found, action=action_name, by=request.user)
+        missing = [i for i in ids if i not in {r.pk for r in found}]
+        rows = [*results, *(services.BulkResult(i, False, str(_("Tidak ditemukan."))) for i in missing)]
+        return Response(BulkResultSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary=_("Verifikasi massal"),
+        description=_("Satu transaksi; hasil per butir (yang tidak dapat diverifikasi dilewati dengan pesannya)."),
+        request=BulkSerializer,
+        responses=BulkResultSerializer(many=True),
+        tags=[TAG],
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-verify", pagination_class=None, filter_backends=[])
+    def bulk_verify(self, request: Request) -> Response:
+        return self._bulk(request, "verify")
+
+    @extend_schema(
+        summary=_("Persetujuan massal"),
+        description=_("Satu transaksi; hasil per butir."),
+        request=BulkSerializer,
+        responses=BulkResultSerializer(many=True),
+        tags=[TAG],
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve", pagination_class=None, filter_backends=[])
+    def bulk_approve(self, request: Request) -> Response:
+        return self._bulk(request, "approve")
+
+
+# ---------------------------------------------------------------- score snapshots
+
+
+class LatestQuerySerializer(serializers.Serializer):
+    map = serializers.IntegerField()
+    period = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Daftar potret skor (tidak pernah diubah)"), tags=[TAG]),
+    retrieve=extend_schema(summary=_("Satu potret skor"), tags=[TAG]),
+)
+class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+    # Score snapshots of strategy maps per period: what the scoring core computed, kept as it was.
+
+    rules_model = ScoreSnapshot
+    serializer_class = ScoreSnapshotSerializer
+    filterset_class = SnapshotFilter
+
+    def get_queryset(self) -> QuerySet[ScoreSnapshot]:
+        from kinerja.accounts.scope import unit_filter
+
+        return (
+            ScoreSnapshot.objects.filter(unit_filter(self.request.user, "strategy_map__unit__path"))
+            .select_related("strategy_map__unit", "period")
+            .order_by("strategy_map_id", "period__end", "-computed_at", "-pk")
+        )
+
+    @extend_schema(
+        summary=_("Skor terbaru sebuah peta pada suatu periode"),
+        description=_(
+            "Potret terbaru (dihitung bila belum ada). `period` adalah id periode atau labelnya (2026-03, 2026-Q1)."
+        ),
+        parameters=[
+            OpenApiParameter("map", OpenApiTypes.INT, required=True, description=_("Id peta strategi.")),
+            OpenApiParameter("period", OpenApiTypes.STR, required=True, description=_("Id atau label periode.")),
+        ],
+        responses=ScoreSnapshotSerializer,
+        tags=[TAG],
+    )
+    @action(detail=False, filter_backends=[], pagination_class=None)
+    def latest(self, request: Request) -> Response:
+        query = LatestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        strategy_map = selectors.visible_map(request.user, query.validated_data["map"])
+        if strategy_map is None or not request.user.has_perm("reporting.view_scoresnapshot", strategy_map):
+            return Response({"detail": _("Tidak ditemukan.")}, status=status.HTTP_404_NOT_FOUND)
+        period = _period_of(strategy_map, query.validated_data["period"])
+        if period is None:
+            return Response({"detail": _("Periode tidak ditemukan.")}, status=status.HTTP_404_NOT_FOUND)
+        snapshot = selectors.latest_snapshot(strategy_map, period)
+        if snapshot is None:
+            with service_errors():
+                snapshot = services.compute_scorecard(strategy_map=strategy_map, period=period, trigger="api")
+        return Response(ScoreSnapshotSerializer(snapshot).data)
+
+
+def _period_of(strategy_map: StrategyMap, value: str) -> ReportingPeriod | None:
+    """A period of the map's plan year named by its label (2026-03, 2026-Q1, 2026) or, failing that, its id."""
+    services.ensure_periods(strategy_map.plan_year)
+    text = value.strip().upper()
+    found = selectors.period_by_label(strategy_map.plan_year, text)
+    if found is None and text.isdigit():
+        found = ReportingPeriod.objects.filter(pk=int(text), plan_year_id=strategy_map.plan_year_id).first()
+    return found

@@ -1,0 +1,156 @@
+"""Reading a realization file: the scorecard table's `kpi_code`, `period` and `realization` columns (interchange.md).
+
+A file for data entry needs three columns — `kpi_code` (`kode_iku`), `period`
+(`periode`: `2026-03`, `2026-Q1`, `2026-S1`, `2026`) and `realization`
+(`realisasi`) — and may add `unit` (`unit_kerja`, the unit code, for a file
+covering several units) and `analysis` (`analisis`). Every other column of the
+scorecard table (perspective, objective, target …, and an export's index and
+status) is accepted and ignored, so an exported scorecard or the data-entry
+template can be filled in and imported back. A blank realization is a row left
+out (not reported), never a 0.
+
+The file is read with the interchange readers (`kinerja.interchange`: CSV, or
+the first sheet of an .xlsx in openpyxl's read-only mode), column by column;
+every problem found names its row (as a spreadsheet numbers it) and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kinerja.interchange.cells import (
+    Period,
+    number_column,
+    optional_text_column,
+    parse_number,
+    parse_period,
+    period_column,
+    text_column,
+)
+from kinerja.interchange.messages import InvalidFileError, Lang, Problem
+from kinerja.interchange.schema import Column, Field, Schema, build, parse_columns
+from kinerja.interchange.scorecard import SCORECARD_COLUMNS
+from kinerja.interchange.sources import Source, detect_format, open_workbook, read_csv, source_name, xlsx_sheet
+
+_OWN = {"unit", "period", "kpi_code", "realization"}
+_TOLERATED = tuple(
+    name
+    for column in SCORECARD_COLUMNS.columns
+    if column.name not in _OWN
+    for name in (column.name, *column.aliases)
+) + ("index", "indeks", "indeks_capaian", "status", "kpi_status", "state", "status_realisasi")
+
+ENTRY_COLUMNS = Schema(
+    [
+        Column("unit", ("unit_kerja",)),
+        Column("period", ("periode",), required=True),
+        Column("kpi_code", ("kode_iku",), required=True),
+        Column("realization", ("realisasi", "realisation"), required=True),
+        Column("analysis", ("analisis",)),
+    ],
+    tolerated=_TOLERATED,
+)
+
+
+def _optional_text(raw: str) -> str | None:
+    return raw.strip() or None
+
+
+@dataclass(slots=True)
+class EntryRow:
+    """One row of a realization file."""
+
+    unit: str | None
+    period: Period | None
+    kpi_code: str
+    realization: Decimal | None
+    analysis: str
+    row: int = 0
+
+
+ENTRY_FIELDS = [
+    Field("unit", _optional_text, fast=optional_text_column),
+    Field("period", parse_period, required=True, fast=period_column),
+    Field("kpi_code", str.strip, "", required=True, fast=text_column),
+    Field("realization", parse_number, fast=number_column),
+    Field("analysis", str.strip, "", fast=text_column),
+]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an import: the row (spreadsheet numbering) and column, and what is wrong."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def text(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(_("baris %(row)d") % {"row": self.row})
+        if self.column:
+            parts.append(_("kolom %(column)s") % {"column": self.column})
+        where = ", ".join(parts)
+        return f"{where}: {self.message}" if where else self.message
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass
+class EntryTable:
+    """The rows of a realization file, how its header names each column, and whether it has an analysis."""
+
+    rows: list[EntryRow]
+    labels: dict[str, str]
+    source: str
+
+    def column(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    @property
+    def has_analysis(self) -> bool:
+        return "analysis" in self.labels
+
+
+def language() -> Lang:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def converted(problems: Iterable[Problem]) -> list[ImportProblem]:
+    """The interchange readers' problems as import problems, in the active language."""
+    lang = language()
+    return [ImportProblem(p.row, p.column, p.message(lang)) for p in problems]
+
+
+def read_entries(source: Source, *, name: str | None = None) -> tuple[EntryTable | None, list[ImportProblem]]:
+    """Read a realization file (CSV or .xlsx); the table (None when unreadable) and every problem found."""
+    label = source_name(source, name)
+    problems: list[Problem] = []
+    try:
+        if detect_format(source, name) == "xlsx":
+            workbook = open_workbook(source, name)
+            try:
+                sheet = xlsx_sheet(workbook.worksheets[0], label, None)
+            finally:
+                workbook.close()
+        else:
+            sheet = read_csv(source, name)
+    except InvalidFileError as error:
+        return None, converted(error.problems)
+    header = ENTRY_COLUMNS.match(sheet, problems)
+    if problems:
+        return None, converted(problems)
+    numbers, values, bad = parse_columns(sheet, header, ENTRY_FIELDS, problems)
+    rows: list[EntryRow] = build(EntryRow, ENTRY_FIELDS, numbers, values, bad)
+    table = EntryTable(rows, dict(header.label), label)
+    found = converted(problems)
+    if not numbers:
+        found.append(ImportProblem(None, None, _("Berkas tidak berisi baris data.")))
+    return table, found

@@ -1,0 +1,321 @@
+"""From a strategy map and its realizations to the scoring core's inputs, and from its result to a snapshot's JSON.
+
+Nothing here computes a figure: `score_scorecard` (the scoring core) does all
+of it, with the plan year's rule set. This module only
+
+* builds one `ScorecardKpi` per KPI of the map, with one `PeriodValue` per
+  reporting period of the KPI's frequency that ends no later than the as-of
+  period (its own target from the trajectory, and the realization when its
+  state is one the score counts — `KINERJA_SCORED_STATES`, default approved
+  only; any other realization is left out, i.e. N/A, never 0), and
+* turns the `ScorecardResult` into the JSON kept in `ScoreSnapshot.result`.
+
+The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
+(``null`` = not reported, N/A), rounded only when shown::
+
+    {
+      "schema": 1, "rules": "kmk-467-2014", "as_of": "2026-03",
+      "scored_states": ["approved"],
+      "nko": "101.25", "nko_status": "green", "predicate": "Baik",
+      "complete": true, "missing": ["C1.b"], "not_due": ["L1.a"],
+      "perspectives": [{"code", "name", "weight", "set_weight", "effective_weight", "index",
+                        "contribution", "status", "complete", "objectives": [codes]}],
+      "objectives": [{"code", "name", "perspective", "weight", "index", "status",
+                      "complete", "kpis": [codes]}],
+      "kpis": [{"id", "code", "name", "objective", "perspective", "polarity",
+                "consolidation", "frequency", "unit_of_measure", "weight", "worst",
+                "cap_on_target", "validity", "controllability",
+                "target", "target_low", "target_high", "realization", "period",
+                "index", "status", "case", "reported", "due"}],
+      "explanation": {...},      # the NKO's explanation tree (Explanation.to_dict), every node below it
+      "errors": []               # the core's errors when the map cannot be scored (then no figures)
+    }
+
+`missing` is the core's list (KPIs with no counted realization as of the
+period); `not_due` names the KPIs that have no reporting period ending by then
+(a quarterly KPI as of January) — shown as "belum jatuh tempo" rather than
+"belum dilaporkan".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kinerja.kpis.models import Kpi
+from kinerja.scoring.enums import Consolidation, Perspective, Polarity
+from kinerja.scoring.errors import ScoringError
+from kinerja.scoring.explain import display
+from kinerja.scoring.kpi import PeriodValue, status_of
+from kinerja.scoring.rules import RuleSet
+from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
+from kinerja.strategy.scoring_bridge import rule_set as rule_set_named
+from kinerja.strategy.selectors import MapData
+
+from .models import ReportingPeriod
+
+SCHEMA_VERSION = 1
+
+
+def number(value: Decimal | None) -> str | None:
+    """An exact decimal string for the JSON (``None`` stays ``None``: not reported is not zero)."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def shown(value: Any) -> Decimal | None:
+    """A JSON number (exact string or float) rounded half-up to 2 decimals for showing; ``None`` stays."""
+    if value is None or value == "":
+        return None
+    return display(Decimal(str(value)))
+
+
+@dataclass(frozen=True)
+class ScorecardInput:
+    """What the core is given for one map as of one period, with what the snapshot needs besides."""
+
+    kpis: list[ScorecardKpi]
+    kpi_models: list[Kpi]
+    not_due: list[str]
+    rules: RuleSet
+    as_of: str
+
+
+def periods_as_of(period: ReportingPeriod, periods: Iterable[ReportingPeriod]) -> dict[str, list[ReportingPeriod]]:
+    """The plan year's periods that end no later than `period`, per frequency, in time order (scoring.md §2)."""
+    found: dict[str, list[ReportingPeriod]] = {}
+    for p in sorted(periods, key=lambda p: (p.end, p.number)):
+        if p.plan_year_id == period.plan_year_id and p.end <= period.end:
+            found.setdefault(p.frequency, []).append(p)
+    return found
+
+
+def build_input(
+    data: MapData,
+    period: ReportingPeriod,
+    periods: Iterable[ReportingPeriod],
+    realizations: Mapping[tuple[int, int], Decimal],
+    *,
+    today: dt.date,
+) -> ScorecardInput:
+    """The core's `ScorecardKpi`s for the map `data` as of `period`.
+
+    `periods` are the plan year's reporting periods; `realizations` maps
+    ``(kpi id, period id)`` to the value of every realization the score counts
+    (the caller leaves the others out). A band KPI (stabilize with
+    `target_low`..`target_high`) keeps its band in every period; other KPIs take
+    each period's target from the trajectory (the yearly target for a yearly
+    KPI without one). `overdue` is set when a period of the KPI is past its due
+    date (used only by a rule set scoring missing data as 0 after the due date).
+    """
+    by_frequency = periods_as_of(period, periods)
+    perspectives = {p.pk: p for p in data.perspectives}
+    objectives = sorted(
+        data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code)
+    )
+    inputs: list[ScorecardKpi] = []
+    models: list[Kpi] = []
+    not_due: list[str] = []
+    for objective in objectives:
+        perspective = perspectives[objective.perspective_id]
+        for kpi in sorted(data.kpis_of(objective), key=lambda k: k.code):
+            targets = {t.period: t.target for t in data.trajectory(kpi)}
+            band = kpi.target is None and kpi.target_low is not None and kpi.target_high is not None
+            values: list[PeriodValue] = []
+            own = by_frequency.get(kpi.frequency, [])
+            for p in own:
+                target = targets.get(p.number)
+                if target is None and kpi.period_count == 1:
+                    target = kpi.target
+                values.append(
+                    PeriodValue(
+                        period=p.label,
+                        target=None if band else target,
+                        realization=realizations.get((kpi.pk, p.pk)),
+                        target_low=kpi.target_low if band else None,
+                        target_high=kpi.target_high if band else None,
+                    )
+                )
+            if not own:
+                not_due.append(kpi.code)
+            inputs.append(
+                ScorecardKpi(
+                    code=kpi.code,
+                    name=kpi.name,
+                    polarity=Polarity(kpi.polarity),
+                    target=kpi.target,
+                    target_low=kpi.target_low,
+                    target_high=kpi.target_high,
+                    worst=kpi.worst,
+                    consolidation=Consolidation(kpi.consolidation),
+                    periods=tuple(values),
+                    cap_on_target=kpi.cap_on_target,
+                    overdue=any(p.due_date < today for p in own),
+                    perspective=Perspective(perspective.code),
+                    objective=objective.code,
+                    objective_name=objective.name,
+                    weight=kpi.weight,
+                    objective_weight=objective.weight,
+                    perspective_weight=perspective.weight,
+                )
+            )
+            models.append(kpi)
+    return ScorecardInput(
+        kpis=inputs,
+        kpi_models=models,
+        not_due=not_due,
+        rules=rule_set_named(data.map.plan_year.rule_set),
+        as_of=period.label,
+    )
+
+
+def score(prepared: ScorecardInput) -> ScorecardResult:
+    """The scoring core's result (raises `ScoringError` / `ScoringErrors` when the map cannot be scored)."""
+    return score_scorecard(prepared.kpis, rules=prepared.rules, as_of_period=prepared.as_of)
+
+
+def payload(
+    prepared: ScorecardInput,
+    result: ScorecardResult | None,
+    *,
+    data: MapData,
+    scored_states: Sequence[str],
+    error: ScoringError | None = None,
+) -> dict[str, Any]:
+    """The snapshot JSON (see the module docstring) of a result, or of the core's errors."""
+    base: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "rules": prepared.rules.code,
+        "as_of": prepared.as_of,
+        "scored_states": list(scored_states),
+        "not_due": list(prepared.not_due),
+    }
+    if result is None:
+        errors = error.errors if error is not None else ()
+        return {
+            **base,
+            "nko": None,
+            "nko_status": None,
+            "predicate": None,
+            "complete": False,
+            "missing": [],
+            "perspectives": [],
+            "objectives": [],
+            "kpis": [],
+            "explanation": None,
+            "errors": [
+                {"code": str(e.code), "message": e.message, "kpi": e.kpi, "field": e.field} for e in errors
+            ],
+        }
+    rules = prepared.rules
+    perspective_names = {p.code: p.name for p in data.perspectives}
+    kpi_models = {k.code: k for k in prepared.kpi_models}
+    inputs = {k.code: k for k in prepared.kpis}
+    not_due = set(prepared.not_due)
+    set_weights = {k.perspective.value: k.perspective_weight for k in prepared.kpis}
+
+    def status(index: Decimal | None) -> str | None:
+        return None if index is None else status_of(index, rules).value
+
+    kpis: list[dict[str, Any]] = []
+    for k in result.kpis:
+        model = kpi_models[k.code]
+        given = inputs[k.code]
+        kpis.append(
+            {
+                "id": model.pk,
+                "code": k.code,
+                "name": model.name,
+                "objective": given.objective,
+                "perspective": given.perspective.value,
+                "polarity": given.polarity.value,
+                "consolidation": given.consolidation.value,
+                "frequency": model.frequency,
+                "unit_of_measure": model.unit_of_measure,
+                "weight": number(given.weight),
+                "worst": number(given.worst),
+                "cap_on_target": given.cap_on_target,
+                "validity": model.validity or None,
+                "controllability": model.controllability or None,
+                "target": number(k.target),
+                "target_low": number(k.target_low),
+                "target_high": number(k.target_high),
+                "realization": number(k.realization),
+                "period": k.period,
+                "index": number(k.index),
+                "status": None if k.status is None else k.status.value,
+                "case": k.case,
+                "reported": k.reported,
+                "due": k.code not in not_due,
+            }
+        )
+    return {
+        **base,
+        "nko": number(result.nko),
+        "nko_status": status(result.nko),
+        "predicate": result.predicate,
+        "complete": result.complete,
+        "missing": list(result.missing),
+        "perspectives": [
+            {
+                "code": p.code.value,
+                "name": perspective_names.get(p.code.value, p.code.value),
+                "weight": number(p.weight),
+                "set_weight": number(set_weights.get(p.code.value)),
+                "effective_weight": number(p.effective_weight),
+                "index": number(p.index),
+                "contribution": number(p.contribution),
+                "status": status(p.index),
+                "complete": p.complete,
+                "objectives": [o.code for o in p.objectives],
+            }
+            for p in result.perspectives
+        ],
+        "objectives": [
+            {
+                "code": o.code,
+                "name": o.name,
+                "perspective": o.perspective.value,
+                "weight": number(o.weight),
+                "index": number(o.index),
+                "status": status(o.index),
+                "complete": o.complete,
+                "kpis": [k.code for k in o.kpis],
+            }
+            for o in result.objectives
+        ],
+        "kpis": kpis,
+        "explanation": result.explain().to_dict(),
+        "errors": [],
+    }
+
+
+# ---------------------------------------------------------------- reading a snapshot's JSON
+
+EXPLAINED_KINDS = ("nko", "perspective", "objective", "kpi")
+_SUBJECT_PREFIX = {"nko": "NKO", "perspective": "perspective ", "objective": "objective ", "kpi": "KPI "}
+
+
+def find_explanation(tree: Mapping[str, Any] | None, kind: str, code: str = "") -> Mapping[str, Any] | None:
+    """The node of a stored explanation tree for the NKO, or a perspective, objective or KPI `code`.
+
+    Codes may repeat across kinds (an objective and a KPI both called "S1"), so
+    the node is matched on its kind (from its subject) and its code.
+    """
+    if tree is None or kind not in _SUBJECT_PREFIX:
+        return None
+    prefix = _SUBJECT_PREFIX[kind]
+    stack = [tree]
+    while stack:
+        node = stack.pop(0)
+        if str(node.get("subject", "")).startswith(prefix) and (kind == "nko" or node.get("code") == code):
+            return node
+        stack.extend(node.get("children", []))
+    return None

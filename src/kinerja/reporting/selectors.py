@@ -1,0 +1,504 @@
+"""Reads of the reporting cycle shared by the pages, the API and the dashboards.
+
+Everything a user sees is limited to the units their roles reach (a role on a
+unit reaches its subtree): a realization, evidence file or snapshot of another
+unit does not exist for them (404).
+
+For the dashboard (issue item 6) the score reads are:
+
+* `latest_snapshot(map, period)` — the newest `ScoreSnapshot` of a map as of a
+  period (after a closing that is the final one, unless the period was
+  reopened and recomputed since), or None;
+* `final_snapshot(map, period)` — the newest *final* snapshot, or None;
+* `snapshots_for(map)` — every snapshot of a map, oldest period first, newest
+  computation first within a period (old ones are kept, never changed);
+* `nko_trend(map)` — one `TrendPoint` per period that has a snapshot: the
+  latest snapshot's NKO (Decimal, None = N/A), predicate, completeness;
+* `unit_ranking(units, period)` — the units' maps for the period's plan year,
+  ranked by the NKO of their latest snapshot (N/A last, never as 0);
+* `scorecard_view(snapshot)` — the snapshot's JSON arranged for a page:
+  perspectives → objectives → KPIs with their figures rounded for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kinerja.accounts.scope import unit_filter
+from kinerja.kpis.models import Kpi
+from kinerja.organisations.models import Unit
+from kinerja.strategy.models import PlanYear, StrategyMap
+
+from . import scorecard, workflow
+from .models import (
+    Evidence,
+    PeriodState,
+    Realization,
+    RealizationState,
+    ReportingPeriod,
+    ScoreSnapshot,
+    WorkflowEvent,
+)
+from .services import REPORTABLE_MAP_STATES
+
+REALIZATION_RELATED = (
+    "kpi__objective__perspective",
+    "kpi__objective__map__unit",
+    "kpi__objective__map__plan_year",
+    "period",
+    "submitted_by",
+    "verified_by",
+    "approved_by",
+)
+
+
+# --------------------------------------------------------------------------- maps and periods
+
+
+def reporting_maps_for(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
+    """Approved (or under revision) maps of the units the user reaches, newest year first."""
+    maps = StrategyMap.objects.filter(unit_filter(user, "unit__path"), state__in=REPORTABLE_MAP_STATES)
+    if year is not None:
+        maps = maps.filter(plan_year__year=year)
+    return maps.select_related("unit", "plan_year").order_by("-plan_year__year", "unit__path")
+
+
+def visible_map(user: Any, pk: int) -> StrategyMap | None:
+    """A map the user's roles reach (any state), or None."""
+    return (
+        StrategyMap.objects.filter(unit_filter(user, "unit__path"), pk=pk)
+        .select_related("unit", "plan_year")
+        .first()
+    )
+
+
+def periods_of(plan_year: PlanYear | int, frequency: str | None = None) -> list[ReportingPeriod]:
+    periods = ReportingPeriod.objects.filter(plan_year=plan_year)
+    if frequency:
+        periods = periods.filter(frequency=frequency)
+    return list(periods.select_related("plan_year", "closed_by").order_by("end", "start"))
+
+
+def all_periods(*, year: int | None = None, state: str | None = None) -> QuerySet[ReportingPeriod]:
+    periods = ReportingPeriod.objects.select_related("plan_year", "closed_by")
+    if year is not None:
+        periods = periods.filter(plan_year__year=year)
+    if state:
+        periods = periods.filter(state=state)
+    return periods.order_by("-plan_year__year", "end", "start")
+
+
+def period_by_label(plan_year: PlanYear, label: str) -> ReportingPeriod | None:
+    for period in ReportingPeriod.objects.filter(plan_year=plan_year):
+        if period.label == label:
+            return period
+    return None
+
+
+def default_period(strategy_map: StrategyMap, *, today: dt.date | None = None) -> ReportingPeriod | None:
+    """The period a map's page opens on: the last period of its KPIs' frequency that has ended by today
+    (else the first), preferring the most common frequency on the map."""
+    day = today or timezone.localdate()
+    frequencies = (
+        Kpi.objects.filter(objective__map=strategy_map)
+        .values("frequency")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "frequency")
+    )
+    frequency = frequencies[0]["frequency"] if frequencies else "quarterly"
+    periods = periods_of(strategy_map.plan_year_id, frequency)
+    ended = [p for p in periods if p.end <= day]
+    if ended:
+        return ended[-1]
+    return periods[0] if periods else None
+
+
+def reopenings(period: ReportingPeriod) -> list[Any]:
+    return list(period.reopenings.select_related("by").order_by("at", "pk"))
+
+
+# --------------------------------------------------------------------------- realizations
+
+
+def realizations_visible_to(user: Any) -> QuerySet[Realization]:
+    """Realizations of the KPIs on maps of the units the user reaches."""
+    return Realization.objects.filter(unit_filter(user, "kpi__objective__map__unit__path")).select_related(
+        *REALIZATION_RELATED
+    )
+
+
+def realization_for(user: Any, pk: int) -> Realization | None:
+    return realizations_visible_to(user).filter(pk=pk).first()
+
+
+def kpi_for(user: Any, pk: int) -> Kpi | None:
+    """A KPI on a map the user's roles reach (for entering its realization), or None."""
+    return (
+        Kpi.objects.filter(unit_filter(user, "objective__map__unit__path"), pk=pk)
+        .select_related("objective__map__unit", "objective__map__plan_year", "objective__perspective")
+        .first()
+    )
+
+
+def events_of(realization: Realization) -> list[WorkflowEvent]:
+    return list(realization.events.select_related("actor").order_by("at", "pk"))
+
+
+def evidence_of(realization: Realization) -> list[Evidence]:
+    """Every evidence file of a realization, current and superseded, oldest first."""
+    return list(realization.evidence.select_related("uploaded_by", "superseded_by").order_by("uploaded_at", "pk"))
+
+
+def evidence_for(user: Any, pk: int) -> Evidence | None:
+    return (
+        Evidence.objects.filter(unit_filter(user, "realization__kpi__objective__map__unit__path"), pk=pk)
+        .select_related("realization__kpi__objective__map__unit", "realization__period")
+        .first()
+    )
+
+
+def allowed_steps(realization: Realization, user: Any) -> dict[str, bool]:
+    """Which workflow steps the user may take on the realization now (see `workflow.allowed_steps`)."""
+    return workflow.allowed_steps(realization, user)
+
+
+@dataclass
+class GridRow:
+    """A KPI on a map's realization page with its realization in the chosen period (None = not entered)."""
+
+    kpi: Kpi
+    period: ReportingPeriod | None
+    realization: Realization | None
+    target: Decimal | None
+
+
+def map_grid(strategy_map: StrategyMap, period: ReportingPeriod) -> list[GridRow]:
+    """The map's KPIs with their realization for `period`, or for the period of their own frequency
+    that ends with it (a quarterly KPI in March shows Q1; in February it has no period)."""
+    periods = [p for p in periods_of(strategy_map.plan_year_id) if p.end == period.end]
+    by_frequency = {p.frequency: p for p in periods}
+    kpis = list(
+        Kpi.objects.filter(objective__map=strategy_map)
+        .select_related("objective__perspective")
+        .prefetch_related("period_targets")
+        .order_by("objective__perspective__order", "objective__code", "code")
+    )
+    found = {
+        (r.kpi_id, r.period_id): r
+        for r in Realization.objects.filter(kpi__in=kpis, period__in=periods).select_related("submitted_by")
+    }
+    rows = []
+    for kpi in kpis:
+        own = by_frequency.get(kpi.frequency)
+        target = None
+        if own is not None:
+            target = next((t.target for t in kpi.period_targets.all() if t.period == own.number), None)
+        rows.append(GridRow(kpi, own, found.get((kpi.pk, own.pk)) if own else None, target))
+    return rows
+
+
+@dataclass
+class DueItem:
+    """A KPI whose realization is still to be entered or submitted in an open period."""
+
+    kpi: Kpi
+    period: ReportingPeriod
+    realization: Realization | None
+    today: dt.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.due_date - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def due_items(user: Any, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
+    """What is due for the user: KPIs in their subtree with no realization submitted yet for open periods
+    that have ended (all open periods with `include_future`), by due date."""
+    day = today or timezone.localdate()
+    periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
+    if not include_future:
+        periods = periods.filter(end__lt=day)
+    periods_list = list(periods.select_related("plan_year").order_by("due_date", "end"))
+    if not periods_list:
+        return []
+    kpis = list(
+        Kpi.objects.filter(
+            unit_filter(user, "objective__map__unit__path"),
+            objective__map__state__in=REPORTABLE_MAP_STATES,
+            objective__map__plan_year_id__in={p.plan_year_id for p in periods_list},
+        )
+        .select_related("objective__map__unit", "objective__map__plan_year")
+        .order_by("objective__map__unit__path", "objective__code", "code")
+    )
+    found = {
+        (r.kpi_id, r.period_id): r
+        for r in Realization.objects.filter(kpi__in=kpis, period__in=periods_list)
+    }
+    items = []
+    for period in periods_list:
+        for kpi in kpis:
+            if kpi.frequency != period.frequency or kpi.objective.map.plan_year_id != period.plan_year_id:
+                continue
+            realization = found.get((kpi.pk, period.pk))
+            if realization is not None and realization.state != RealizationState.DRAFT:
+                continue
+            items.append(DueItem(kpi, period, realization, day))
+    return items
+
+
+def awaiting(user: Any, state: str, perm: str) -> list[Realization]:
+    """Realizations in `state` the user may move on (verify: submitted; approve: verified)."""
+    found = realizations_visible_to(user).filter(state=state, period__state=PeriodState.OPEN)
+    return [r for r in found.order_by("period__end", "kpi__code") if user.has_perm(perm, r)]
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def latest_snapshot(strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot | None:
+    """The newest snapshot of the map as of the period, or None (see the module docstring)."""
+    return (
+        ScoreSnapshot.objects.filter(strategy_map=strategy_map, period=period)
+        .select_related("period", "strategy_map__unit", "strategy_map__plan_year")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def final_snapshot(strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot | None:
+    """The newest final snapshot (stored when the period closed), or None."""
+    return (
+        ScoreSnapshot.objects.filter(strategy_map=strategy_map, period=period, final=True)
+        .select_related("period")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def snapshots_for(strategy_map: StrategyMap) -> QuerySet[ScoreSnapshot]:
+    """Every snapshot of the map: by period (oldest first), newest computation first within a period."""
+    return (
+        ScoreSnapshot.objects.filter(strategy_map=strategy_map)
+        .select_related("period")
+        .order_by("period__end", "period__start", "-computed_at", "-pk")
+    )
+
+
+def snapshot_for(user: Any, pk: int) -> ScoreSnapshot | None:
+    return (
+        ScoreSnapshot.objects.filter(unit_filter(user, "strategy_map__unit__path"), pk=pk)
+        .select_related("period", "strategy_map__unit", "strategy_map__plan_year", "computed_by")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period of a map's NKO trend: the latest snapshot's headline (`nko` None = N/A, not 0)."""
+
+    period: ReportingPeriod
+    nko: Decimal | None
+    predicate: str
+    complete: bool
+    final: bool
+    snapshot_id: int
+
+
+def nko_trend(strategy_map: StrategyMap, *, frequency: str | None = None) -> list[TrendPoint]:
+    """The NKO as of each period that has a snapshot (optionally of one frequency), in time order."""
+    points: dict[int, TrendPoint] = {}
+    for snapshot in snapshots_for(strategy_map):
+        period = snapshot.period
+        if frequency and period.frequency != frequency:
+            continue
+        if period.pk not in points:  # the first met is the newest computation of the period
+            points[period.pk] = TrendPoint(
+                period, snapshot.nko, snapshot.predicate, snapshot.complete, snapshot.final, snapshot.pk
+            )
+    return sorted(points.values(), key=lambda p: (p.period.end, -((p.period.end - p.period.start).days)))
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """A unit in an NKO ranking: its map, its latest snapshot for the period (None = not computed)."""
+
+    rank: int | None
+    unit: Unit
+    strategy_map: StrategyMap
+    snapshot: ScoreSnapshot | None
+
+    @property
+    def nko(self) -> Decimal | None:
+        return None if self.snapshot is None else self.snapshot.nko
+
+    @property
+    def predicate(self) -> str:
+        return "" if self.snapshot is None else self.snapshot.predicate
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.snapshot and self.snapshot.complete)
+
+
+def unit_ranking(units: Iterable[Unit], period: ReportingPeriod) -> list[RankingRow]:
+    """The units' maps of the period's plan year, by NKO (highest first) of their latest snapshot.
+
+    Units without a map are left out; a map with no snapshot or an N/A NKO is
+    listed last without a rank (never ranked as 0). Ties share a rank.
+    """
+    unit_ids = [u.pk for u in units]
+    maps = list(
+        StrategyMap.objects.filter(unit_id__in=unit_ids, plan_year_id=period.plan_year_id).select_related(
+            "unit", "plan_year"
+        )
+    )
+    latest: dict[int, ScoreSnapshot] = {}
+    for snapshot in ScoreSnapshot.objects.filter(strategy_map__in=maps, period=period).order_by(
+        "strategy_map_id", "-computed_at", "-pk"
+    ):
+        latest.setdefault(snapshot.strategy_map_id, snapshot)
+    scored = [m for m in maps if latest.get(m.pk) is not None and latest[m.pk].nko is not None]
+    unscored = [m for m in maps if m not in scored]
+    scored.sort(key=lambda m: (-(latest[m.pk].nko or Decimal(0)), m.unit.path))
+    rows: list[RankingRow] = []
+    rank = 0
+    previous: Decimal | None = None
+    for position, strategy_map in enumerate(scored, start=1):
+        nko = latest[strategy_map.pk].nko
+        if nko != previous:
+            rank, previous = position, nko
+        rows.append(RankingRow(rank, strategy_map.unit, strategy_map, latest[strategy_map.pk]))
+    for strategy_map in sorted(unscored, key=lambda m: m.unit.path):
+        rows.append(RankingRow(None, strategy_map.unit, strategy_map, latest.get(strategy_map.pk)))
+    return rows
+
+
+# --------------------------------------------------------------------------- a snapshot for a page
+
+
+@dataclass
+class Figure:
+    """A figure on the scorecard page: its exact value (None = N/A), display value, status colour."""
+
+    kind: str
+    code: str
+    value: Decimal | None
+    status: str | None
+
+    @property
+    def shown(self) -> Decimal | None:
+        return scorecard.shown(self.value)
+
+    @property
+    def status_class(self) -> str:
+        return f"status-{self.status}" if self.status else "status-na"
+
+
+@dataclass
+class KpiLine:
+    data: dict[str, Any]
+    figure: Figure
+
+    @property
+    def not_due(self) -> bool:
+        return not self.data.get("due", True)
+
+
+@dataclass
+class ObjectiveBlock:
+    data: dict[str, Any]
+    figure: Figure
+    kpis: list[KpiLine] = field(default_factory=list)
+
+
+@dataclass
+class PerspectiveBlock:
+    data: dict[str, Any]
+    figure: Figure
+    objectives: list[ObjectiveBlock] = field(default_factory=list)
+
+
+@dataclass
+class ScorecardView:
+    """A snapshot arranged for a page: perspectives → objectives → KPIs, and the NKO."""
+
+    snapshot: ScoreSnapshot
+    nko: Figure
+    perspectives: list[PerspectiveBlock]
+    errors: list[dict[str, Any]]
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return self.snapshot.result
+
+
+def _figure(kind: str, data: dict[str, Any], key: str = "index") -> Figure:
+    raw = data.get(key)
+    return Figure(kind, data.get("code", ""), None if raw is None else Decimal(str(raw)), data.get("status"))
+
+
+def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
+    """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures)."""
+    result = snapshot.result
+    kpis = {k["code"]: k for k in result.get("kpis", [])}
+    objectives = {o["code"]: o for o in result.get("objectives", [])}
+    blocks = []
+    for p in result.get("perspectives", []):
+        block = PerspectiveBlock(p, _figure("perspective", p))
+        for code in p.get("objectives", []):
+            o = objectives[code]
+            ob = ObjectiveBlock(o, _figure("objective", o))
+            ob.kpis = [KpiLine(kpis[k], _figure("kpi", kpis[k])) for k in o.get("kpis", [])]
+            block.objectives.append(ob)
+        blocks.append(block)
+    nko_raw = result.get("nko")
+    nko = Figure("nko", "NKO", None if nko_raw is None else Decimal(str(nko_raw)), result.get("nko_status"))
+    return ScorecardView(snapshot, nko, blocks, list(result.get("errors", [])))
+
+
+def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str, Any] | None:
+    """The stored explanation of the NKO (`kind` "nko") or of a perspective, objective or KPI `code`."""
+    node = scorecard.find_explanation(snapshot.result.get("explanation"), kind, code)
+    return dict(node) if node is not None else None
+
+
+def realizations_by_ids(user: Any, ids: Sequence[int]) -> list[Realization]:
+    found = {r.pk: r for r in realizations_visible_to(user).filter(pk__in=list(ids))}
+    return [found[i] for i in ids if i in found]
+
+
+def map_realizations(strategy_map: StrategyMap, period: ReportingPeriod) -> QuerySet[Realization]:
+    return Realization.objects.filter(kpi__objective__map=strategy_map, period__end=period.end).select_related(
+        *REALIZATION_RELATED
+    )
+
+
+def current_evidence_counts(realizations: Iterable[Realization]) -> dict[int, int]:
+    ids = [r.pk for r in realizations]
+    rows = (
+        Evidence.objects.filter(realization_id__in=ids, superseded_by__isnull=True)
+        .values("realization_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["realization_id"]: row["n"] for row in rows}
+
+
+def prefetch_current_evidence() -> Prefetch:
+    return Prefetch(
+        "evidence", queryset=Evidence.objects.filter(superseded_by__isnull=True), to_attr="current_evidence"
+    )
+
+
+def visible_filter(user: Any) -> Q:
+    return unit_filter(user, "kpi__objective__map__unit__path")

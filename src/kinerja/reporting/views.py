@@ -1,0 +1,447 @@
+"""Pages of the reporting cycle. Thin: reads come from `selectors`, writes go through `services`.
+
+What a user's roles do not reach does not exist for them (404); what they see
+but may not do is refused by the service (403 for a missing permission, the
+service's message for a rule such as a closed period).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinerja.strategy.models import PlanYear, StrategyMap
+
+from . import exporting, selectors, services, workflow
+from .forms import BulkForm, EvidenceForm, ImportForm, RealizationForm, ReasonForm
+from .models import PeriodState, ReportingPeriod, ScoreSnapshot
+
+ACTIONS = {"ajukan": "submit", "verifikasi": "verify", "setujui": "approve", "kembalikan": "return"}
+
+
+def _map(request: HttpRequest, pk: int) -> StrategyMap:
+    strategy_map = selectors.visible_map(request.user, pk)
+    if strategy_map is None:
+        raise Http404
+    return strategy_map
+
+
+def _period(strategy_map: StrategyMap, pk: int) -> ReportingPeriod:
+    period = ReportingPeriod.objects.filter(pk=pk, plan_year_id=strategy_map.plan_year_id).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --------------------------------------------------------------------------- the landing page: what is due
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    user = request.user
+    return render(
+        request,
+        "reporting/index.html",
+        {
+            "due": selectors.due_items(user, today=today),
+            "to_verify": selectors.awaiting(user, "submitted", "reporting.verify_realization"),
+            "to_approve": selectors.awaiting(user, "verified", "reporting.approve_realization"),
+            "maps": selectors.reporting_maps_for(user),
+            "today": today,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- a map's realizations
+
+
+@login_required
+def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy_map = _map(request, pk)
+    services.ensure_periods(strategy_map.plan_year)
+    periods = selectors.periods_of(strategy_map.plan_year_id)
+    chosen = request.GET.get("periode")
+    period = next((p for p in periods if str(p.pk) == chosen), None) or selectors.default_period(strategy_map)
+    if period is None:
+        raise Http404
+    rows = selectors.map_grid(strategy_map, period)
+    user = request.user
+    return render(
+        request,
+        "reporting/map_detail.html",
+        {
+            "map": strategy_map,
+            "period": period,
+            "periods": periods,
+            "rows": rows,
+            "can_enter": user.has_perm("reporting.add_realization", strategy_map)
+            and strategy_map.state in services.REPORTABLE_MAP_STATES,
+            "can_import": user.has_perm("reporting.import_realizations", strategy_map),
+            "can_verify": user.has_perm("reporting.verify_realization", strategy_map),
+            "can_approve": user.has_perm("reporting.approve_realization", strategy_map),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy_map = _map(request, pk)
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih tindakan massal."))
+        return redirect("reporting:map", strategy_map.pk)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    chosen = [
+        r for r in selectors.realizations_by_ids(request.user, ids) if r.kpi.objective.map_id == strategy_map.pk
+    ]
+    results = services.bulk_step(realizations=chosen, action=form.cleaned_data["action"], by=request.user)
+    done = sum(r.ok for r in results)
+    messages.success(request, _("%(done)d dari %(total)d realisasi diproses.") % {"done": done, "total": len(results)})
+    by_id = {r.pk: r for r in chosen}
+    for result in results:
+        if not result.ok:
+            realization = by_id[result.realization_id]
+            messages.error(request, f"{realization.kpi.code} {realization.period.display_name}: {result.message}")
+    back = request.POST.get("periode")
+    url = reverse("reporting:map", args=[strategy_map.pk])
+    return redirect(f"{url}?periode={back}" if back and back.isdigit() else url)
+
+
+# --------------------------------------------------------------------------- entering and moving one realization
+
+
+@login_required
+def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
+    found = selectors.kpi_for(request.user, kpi)
+    if found is None:
+        raise Http404
+    reporting_period = _period(found.objective.map, period)
+    existing = found.realizations.filter(period=reporting_period).first()
+    initial = {"value": existing.value, "analysis": existing.analysis} if existing else None
+    form = RealizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            realization = services.save_realization(
+                kpi=found,
+                period=reporting_period,
+                value=form.cleaned_data["value"],
+                analysis=form.cleaned_data["analysis"],
+                by=request.user,
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Realisasi %(code)s disimpan sebagai konsep.") % {"code": found.code})
+            return redirect("reporting:realization", realization.pk)
+    return render(
+        request,
+        "reporting/entry.html",
+        {"kpi": found, "period": reporting_period, "form": form, "realization": existing, "map": found.objective.map},
+    )
+
+
+@login_required
+def realization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    realization = selectors.realization_for(request.user, pk)
+    if realization is None:
+        raise Http404
+    return render(request, "reporting/realization_detail.html", _detail_context(request, realization))
+
+
+def _detail_context(request: HttpRequest, realization: Any, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    files = selectors.evidence_of(realization)
+    current = [e for e in files if e.is_current]
+    steps = workflow.allowed_steps(realization, user, current_evidence=len(current))
+    return {
+        "realization": realization,
+        "kpi": realization.kpi,
+        "map": realization.kpi.objective.map,
+        "period": realization.period,
+        "events": selectors.events_of(realization),
+        "evidence": files,
+        "current_evidence": current,
+        "steps": steps,
+        "can_edit": realization.is_draft
+        and realization.period.state == PeriodState.OPEN
+        and user.has_perm("reporting.change_realization", realization),
+        "evidence_required": workflow.evidence_required(realization.kpi),
+        "reason_form": extra.pop("reason_form", ReasonForm()),
+        "evidence_form": extra.pop("evidence_form", EvidenceForm()),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def realization_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    realization = selectors.realization_for(request.user, pk)
+    if realization is None or action not in ACTIONS:
+        raise Http404
+    step = ACTIONS[action]
+    reason_form = ReasonForm(request.POST) if step == "return" else ReasonForm()
+    try:
+        if step == "submit":
+            services.submit_realization(realization=realization, by=request.user)
+        elif step == "verify":
+            services.verify_realization(realization=realization, by=request.user)
+        elif step == "approve":
+            services.approve_realization(realization=realization, by=request.user)
+        else:
+            reason = reason_form.data.get("reason", "")
+            services.return_realization(realization=realization, reason=reason, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        context = _detail_context(request, realization, reason_form=reason_form)
+        return render(request, "reporting/realization_detail.html", context, status=400)
+    messages.success(request, _("Status realisasi: %(state)s.") % {"state": realization.get_state_display()})
+    return redirect("reporting:realization", realization.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    realization = selectors.realization_for(request.user, pk)
+    if realization is None:
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        replaces = None
+        if form.cleaned_data.get("replaces"):
+            replaces = realization.evidence.filter(pk=form.cleaned_data["replaces"]).first()
+        try:
+            services.add_evidence(
+                realization=realization,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                replaces=replaces,
+                by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, _("Data dukung diunggah."))
+            return redirect("reporting:realization", realization.pk)
+    context = _detail_context(request, realization, evidence_form=form)
+    return render(request, "reporting/realization_detail.html", context, status=400)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    item = selectors.evidence_for(request.user, pk)
+    if item is None or not request.user.has_perm("reporting.view_evidence", item):
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@login_required
+def periods(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("reporting.view_reportingperiod"):
+        raise PermissionDenied
+    years = list(PlanYear.objects.order_by("-year"))
+    chosen = request.GET.get("tahun")
+    year = next((y for y in years if str(y.year) == chosen), years[0] if years else None)
+    return render(
+        request,
+        "reporting/periods.html",
+        {
+            "years": years,
+            "year": year,
+            "periods": selectors.periods_of(year) if year else [],
+            "can_close": request.user.has_perm("reporting.close_reportingperiod"),
+            "can_generate": request.user.has_perm("reporting.add_reportingperiod"),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def periods_generate(request: HttpRequest, year: int) -> HttpResponse:
+    plan_year = PlanYear.objects.filter(year=year).first()
+    if plan_year is None:
+        raise Http404
+    created = services.generate_periods(plan_year=plan_year, by=request.user)
+    messages.success(request, _("%(count)d periode pelaporan tersedia.") % {"count": len(created)})
+    return redirect(f"{reverse('reporting:periods')}?tahun={year}")
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    period = ReportingPeriod.objects.select_related("plan_year").filter(pk=pk).first()
+    if period is None:
+        raise Http404
+    services.close_period(period=period, by=request.user)
+    messages.success(request, _("Periode %(period)s ditutup.") % {"period": period.display_name})
+    return redirect(f"{reverse('reporting:periods')}?tahun={period.plan_year.year}")
+
+
+@login_required
+@require_POST
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    period = ReportingPeriod.objects.select_related("plan_year").filter(pk=pk).first()
+    if period is None:
+        raise Http404
+    try:
+        services.reopen_period(period=period, reason=request.POST.get("reason", ""), by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Periode %(period)s dibuka kembali.") % {"period": period.display_name})
+    return redirect(f"{reverse('reporting:periods')}?tahun={period.plan_year.year}")
+
+
+# --------------------------------------------------------------------------- scorecards
+
+
+def _visible_snapshot_page(request: HttpRequest, strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot:
+    """The latest snapshot; computed (as the system) the first time a map and period are viewed."""
+    if not request.user.has_perm("reporting.view_scoresnapshot", strategy_map):
+        raise Http404
+    snapshot = selectors.latest_snapshot(strategy_map, period)
+    if snapshot is None:
+        snapshot = services.compute_scorecard(strategy_map=strategy_map, period=period, trigger="view")
+    return snapshot
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int, period: int) -> HttpResponse:
+    strategy_map = _map(request, pk)
+    services.ensure_periods(strategy_map.plan_year)
+    reporting_period = _period(strategy_map, period)
+    if request.method == "POST":
+        services.compute_scorecard(
+            strategy_map=strategy_map, period=reporting_period, by=request.user, trigger="manual"
+        )
+        messages.success(request, _("Skor dihitung ulang."))
+        return redirect("reporting:scorecard", strategy_map.pk, reporting_period.pk)
+    snapshot = _visible_snapshot_page(request, strategy_map, reporting_period)
+    return _scorecard_page(request, snapshot)
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = selectors.snapshot_for(request.user, pk)
+    if snapshot is None or not request.user.has_perm("reporting.view_scoresnapshot", snapshot):
+        raise Http404
+    return _scorecard_page(request, snapshot)
+
+
+def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpResponse:
+    strategy_map = snapshot.strategy_map
+    return render(
+        request,
+        "reporting/scorecard.html",
+        {
+            "map": strategy_map,
+            "period": snapshot.period,
+            "view": selectors.scorecard_view(snapshot),
+            "snapshot": snapshot,
+            "history": selectors.snapshots_for(strategy_map).filter(period=snapshot.period),
+            "periods": selectors.periods_of(strategy_map.plan_year_id),
+            "can_recompute": request.user.has_perm("reporting.compute_scoresnapshot", strategy_map)
+            and not snapshot.period.is_closed,
+            "latest": selectors.latest_snapshot(strategy_map, snapshot.period),
+        },
+    )
+
+
+@login_required
+def explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = selectors.snapshot_for(request.user, pk)
+    if snapshot is None or not request.user.has_perm("reporting.view_scoresnapshot", snapshot):
+        raise Http404
+    kind = request.GET.get("jenis", "nko")
+    code = request.GET.get("kode", "")
+    node = selectors.explanation(snapshot, kind, code)
+    if node is None:
+        raise Http404
+    template = "reporting/_explanation_panel.html" if request.headers.get("HX-Request") else "reporting/explanation.html"
+    return render(request, template, {"node": node, "snapshot": snapshot, "map": snapshot.strategy_map})
+
+
+@login_required
+def export(request: HttpRequest, pk: int, period: int, fmt: str) -> HttpResponse:
+    if fmt not in exporting.CONTENT_TYPES:
+        raise Http404
+    strategy_map = _map(request, pk)
+    reporting_period = _period(strategy_map, period)
+    snapshot = _visible_snapshot_page(request, strategy_map, reporting_period)
+    response = HttpResponse(exporting.export_scorecard(snapshot, fmt), content_type=exporting.CONTENT_TYPES[fmt])
+    name = exporting.file_name(strategy_map, reporting_period, "skor", fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def template_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in exporting.CONTENT_TYPES:
+        raise Http404
+    strategy_map = _map(request, pk)
+    if not request.user.has_perm("reporting.view_realization", strategy_map):
+        raise Http404
+    services.ensure_periods(strategy_map.plan_year)
+    chosen = request.GET.get("periode")
+    periods = [
+        p
+        for p in selectors.periods_of(strategy_map.plan_year_id)
+        if p.state == PeriodState.OPEN and (not chosen or str(p.pk) == chosen)
+    ]
+    content = exporting.entry_template(strategy_map, periods, fmt)
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[fmt])
+    name = exporting.file_name(strategy_map, None, "templat-realisasi", fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy_map = _map(request, pk)
+    if not request.user.has_perm("reporting.import_realizations", strategy_map):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.import_realizations(
+            source=upload.file if hasattr(upload, "file") else upload,
+            name=upload.name,
+            strategy_map=strategy_map,
+            dry_run=form.cleaned_data["dry_run"],
+            by=request.user,
+        )
+        if result.written:
+            messages.success(
+                request,
+                _("Impor selesai: %(created)d realisasi baru, %(updated)d diperbarui.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("reporting:map", strategy_map.pk)
+    status = 400 if result is not None and result.problems else 200
+    return render(
+        request, "reporting/import.html", {"map": strategy_map, "form": form, "result": result}, status=status
+    )
