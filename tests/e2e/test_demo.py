@@ -26,7 +26,7 @@ def log_out(page) -> None:
     assert path_of(page.url) == "/accounts/login/"
 
 
-def test_every_demo_login_signs_in_and_sees_its_role(page, live_server, demo):
+def test_every_demo_login_signs_in_and_sees_its_role(page, live_server, demo_organisation):
     for username, role, unit in DEMO_LOGINS:
         login(page, live_server, username, DEMO_PASSWORD)
         roles_card = page.locator(".card", has=page.get_by_role("heading", name="Peran Anda"))
@@ -40,7 +40,9 @@ def test_every_demo_login_signs_in_and_sees_its_role(page, live_server, demo):
     assert page.locator(".topbar .user-name").get_attribute("title") == "pimpinan.kpp.malang"
 
 
-def test_a_demo_employee_of_a_tax_office_does_not_reach_a_customs_office(page, live_server, demo):
+def test_a_demo_employee_of_a_tax_office_does_not_reach_a_customs_office(
+    page, live_server, demo_organisation
+):
     customs = Employee.objects.filter(unit__code__startswith="DJBC-KPPBC-TANJUNG-PERAK").first()
     assert customs is not None, "the demo has no employee in KPPBC Tanjung Perak"
     login(page, live_server, "pegawai.kpp.malang", DEMO_PASSWORD)

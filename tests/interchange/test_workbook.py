@@ -265,7 +265,11 @@ def test_xlsx_problems_name_the_sheet(tmp_path: Path) -> None:
     assert problems_of(path) == ["book.xlsx: missing sheet perilaku"]
     perilaku = workbook.create_sheet("perilaku")
     perilaku.append(
-        ["nip", "period", *("service accountable competent harmonious loyal adaptive collaborative".split())]
+        [
+            "nip",
+            "period",
+            *(["service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative"]),
+        ]
     )
     perilaku.append([NIP, "2026", 100, 100, 100, 100, 100, 100, 100])
     workbook.save(path)

@@ -86,3 +86,14 @@ def test_position_outside_the_subtree_is_not_found(client, org, make_user):
     client.force_login(make_user(org.kpp_a, Role.ADMIN))
     assert client.get(reverse("organisations:position-update", args=[position.code])).status_code == 404
     assert client.get(reverse("organisations:position-create", args=["KPP-B"])).status_code == 404
+
+
+def test_the_minister_position_needs_no_echelon(client, org, make_user):
+    """Kemenkeu-Wide's structural positions (Minister, Vice Minister) are above every echelon."""
+    client.force_login(make_user(org.ministry, Role.ADMIN))
+    response = client.post(
+        reverse("organisations:position-create", args=["KEMENKEU"]),
+        {"code": "MENKEU", "title_id": "Menteri Keuangan", "type": "structural", "is_head": "on"},
+    )
+    assert response.status_code == 302
+    assert Position.objects.get(code="MENKEU").echelon is None

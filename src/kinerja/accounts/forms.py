@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, RoleAssignment
@@ -65,10 +64,7 @@ class GrantRoleForm(forms.Form):
         return data
 
     def save(self) -> RoleAssignment:
-        from .scope import forget
+        from .services import grant_role
 
         data = self.cleaned_data
-        with transaction.atomic():
-            granted = RoleAssignment.objects.create(user=data["user"], unit=data["unit"], role=data["role"])
-        forget(data["user"])
-        return granted
+        return grant_role(user=data["user"], unit=data["unit"], role=data["role"], by=self.by)

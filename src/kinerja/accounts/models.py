@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kinerja.organisations.models import Employee, Unit
 
@@ -38,6 +39,7 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()  # who granted or revoked which role, and when
 
     class Meta:
         verbose_name = _("peran pengguna")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .forms import GrantRoleForm
 from .models import Role, RoleAssignment
-from .scope import forget, unit_filter
+from .scope import unit_filter
+from .services import revoke_role
 
 
 @login_required
@@ -58,12 +59,12 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     granted = get_object_or_404(_managed_roles(request.user), pk=pk)
     if not request.user.has_perm("accounts.manage_roles", granted):
         raise PermissionDenied
-    if granted.user_id == request.user.pk:
-        messages.error(request, _("Anda tidak dapat mencabut peran Anda sendiri."))
-        return redirect("accounts:role-list")
     user = granted.user
-    granted.delete()
-    forget(user)
+    try:
+        revoke_role(granted=granted, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:role-list")
     messages.success(
         request,
         _("Peran %(role)s pada %(unit)s dicabut dari %(user)s.")

@@ -71,13 +71,20 @@ def check_targets(table: ScorecardTable, rules: str | RuleSet | None = None) -> 
 class TargetRow(Protocol):
     """What `target_problems` reads of a row (a scorecard row or an employee's KPI row)."""
 
-    kpi_code: str
-    polarity: Polarity | None
-    target: Decimal | None
-    target_low: Decimal | None
-    target_high: Decimal | None
-    worst: Decimal | None
-    cap_on_target: bool
+    @property
+    def kpi_code(self) -> str: ...
+    @property
+    def polarity(self) -> Polarity | None: ...
+    @property
+    def target(self) -> Decimal | None: ...
+    @property
+    def target_low(self) -> Decimal | None: ...
+    @property
+    def target_high(self) -> Decimal | None: ...
+    @property
+    def worst(self) -> Decimal | None: ...
+    @property
+    def cap_on_target(self) -> bool: ...
 
 
 def target_errors(rows: Iterable[R], rules: RuleSet) -> Iterator[tuple[R, ScoringError]]:

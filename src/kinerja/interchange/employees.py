@@ -196,7 +196,8 @@ class EmployeeWorkbook:
             period = b.period if isinstance(b, CoreValuesRow) else b.semester
             if period is not None:
                 found.add(period)
-        return sorted(found) if found else [None]
+        ordered: list[Period | None] = sorted(found) if found else [None]  # type: ignore[assignment]
+        return ordered
 
 
 # ---------------------------------------------------------------- columns
@@ -509,9 +510,9 @@ def _parse_workbook(
     found_shape = _shape_of(sheets["perilaku"])
     wanted = shape or found_shape
     if found_shape != wanted:
-        rules = {"core_values": "kmk-127-2026", "ratings": "kmk-467-2014"}
+        codes = {"core_values": "kmk-127-2026", "ratings": "kmk-467-2014"}
         problems.append(
-            sheets["perilaku"].problem("rules_sheet", row=1, found=rules[found_shape], rules=rules[wanted])
+            sheets["perilaku"].problem("rules_sheet", row=1, found=codes[found_shape], rules=codes[wanted])
         )
         raise InvalidFileError(problems)
 
@@ -644,6 +645,7 @@ def _check_workbook(
 
     # perilaku: known NIPs, one row per employee and period (or per rater and semester)
     seen_behaviour: dict[tuple[str, Period | None, str | None], int] = {}
+    key2: tuple[str, Period | None, str | None]
     dated = any(
         (b.period if isinstance(b, CoreValuesRow) else b.semester) is not None for b in book.behaviour
     )
@@ -692,8 +694,8 @@ def _check_workbook(
             seen_behaviour[key2] = item.row
             leadership.setdefault(f"{item.nip}/{item.semester}", []).append(item)
     for ratings in leadership.values():
-        given = [r.leadership is not None for r in ratings]
-        if any(given) and not all(given):
+        rated = [r.leadership is not None for r in ratings]
+        if any(rated) and not all(rated):
             for rating in ratings:
                 if rating.leadership is None:
                     problems.append(

@@ -76,6 +76,8 @@ def as_of_period(book: EmployeeWorkbook, period: str | None) -> Period | None:
         raise SelectionError(
             f"--period {period!r} is not a period (2026, 2026-Q2, 2026-S1 or 2026-06)"
         ) from None
+    if as_of is None:
+        raise SelectionError("--period is empty")
     if periods != [None] and not any(p is not None and as_of.includes(p) for p in periods):
         shown = ", ".join(str(p) for p in periods)
         raise SelectionError(
@@ -173,7 +175,7 @@ def employees_of(book: EmployeeWorkbook, as_of: Period | None) -> tuple[list[Emp
                         *(getattr(b, name) for name in ASPECTS),
                     )
                 )
-        discipline = ()
+        discipline: tuple[Sentence, ...] = ()
         if e.discipline_category is not None and e.discipline_score is not None:
             discipline = (Sentence(e.discipline_category, e.discipline_score),)
         employees.append(

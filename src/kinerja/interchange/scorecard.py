@@ -9,13 +9,14 @@ status when a score is given), so an export can be imported again.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kinerja.interchange.cells import (
     CONSOLIDATION,
@@ -162,7 +163,7 @@ class ScorecardTable:
             found |= by_unit.get(u, set())
         if None in found:
             return [None]
-        return sorted(p for p in found if p is not None)
+        return [*sorted(p for p in found if p is not None)]
 
     def periods_by_unit(self) -> dict[str | None, set[Period | None]]:
         by_unit: dict[str | None, set[Period | None]] = {}
@@ -275,7 +276,7 @@ def _check_rows(
     sheet: Sheet,
     header: Header,
     numbers: list[int],
-    values: dict[str, Sequence[Any]],
+    values: dict[str, list[Any]],
     bad: set[int],
     problems: list[Problem],
 ) -> None:
@@ -316,7 +317,7 @@ def _check_rows(
         bad.add(position)
     for column in ("unit", "period"):
         cells = values[column]
-        if header.has(column) and None in cells and any(v is not None for v in cells):  # type: ignore[operator]
+        if header.has(column) and None in cells and any(v is not None for v in cells):
             for position, value in enumerate(cells):
                 if value is None and position not in bad:
                     bad.add(position)
@@ -629,12 +630,10 @@ def write_scorecard(
     text_rows = ([_text(v) for v in record] for record in records)
     if isinstance(destination, str | Path):
         write_csv(destination, header, text_rows)
-    elif hasattr(destination, "encoding"):
-        write_csv(destination, header, text_rows)  # type: ignore[arg-type]
+    elif isinstance(destination, io.TextIOBase) or hasattr(destination, "encoding"):
+        write_csv(cast(IO[str], destination), header, text_rows)
     else:
-        import io
-
-        wrapper = io.TextIOWrapper(destination, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        wrapper = io.TextIOWrapper(cast(IO[bytes], destination), encoding="utf-8", newline="")
         try:
             write_csv(wrapper, header, text_rows)
         finally:

@@ -141,10 +141,10 @@ def selection(
     Raises `SelectionError` when the file has no such unit or no rows in the period's year.
     """
     by_unit = table.periods_by_unit()
-    units = list(by_unit)
+    units: list[str | None] = list(by_unit)
     if unit is not None:
         wanted = unit.strip().lower()
-        chosen = [u for u in units if u is not None and u.lower() == wanted]
+        chosen: list[str | None] = [u for u in units if u is not None and u.lower() == wanted]
         if not chosen:
             known = ", ".join(u for u in units if u is not None) or "none (the file has no unit column)"
             raise SelectionError(f"{table.source}: no unit {unit!r}; units in the file: {known}")
@@ -162,7 +162,9 @@ def selection(
             raise SelectionError(f"{table.source}: --period {period} given but the file has no period column")
     for u in units:
         found = by_unit.get(u, set())
-        periods: list[Period | None] = [None] if None in found else sorted(p for p in found if p is not None)
+        periods: list[Period | None] = [None]
+        if None not in found:
+            periods = sorted(p for p in found if p is not None)  # type: ignore[assignment]
         if as_of is None:
             pairs.extend((u, p) for p in periods)
             continue

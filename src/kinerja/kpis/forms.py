@@ -17,6 +17,15 @@ from .models import PERIODS_PER_YEAR, Frequency, Kpi, period_label
 MAX_PERIODS = max(PERIODS_PER_YEAR.values())
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+DECIMAL_FIELDS = ("target", "target_low", "target_high", "baseline", "worst", "weight")
+
+
+def plain(value: Any) -> Any:
+    """A Decimal as typed by a person: no trailing zeros, no exponent, a dot (inputs are not localised)."""
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return value
 
 
 class KpiForm(forms.ModelForm):
@@ -65,6 +74,8 @@ class KpiForm(forms.ModelForm):
         existing: dict[int, Decimal] = {}
         if self.instance.pk is not None:
             existing = {t.period: t.target for t in self.instance.period_targets.all()}
+            for name in DECIMAL_FIELDS:
+                self.initial[name] = plain(getattr(self.instance, name))
         for number in range(1, MAX_PERIODS + 1):
             self.fields[f"period_{number}"] = forms.DecimalField(
                 required=False, max_digits=24, decimal_places=6, initial=existing.get(number)

@@ -17,7 +17,7 @@ from kinerja.strategy.models import Objective
 from kinerja.strategy.services import can
 
 from . import selectors, services
-from .forms import KpiForm
+from .forms import KpiForm, plain
 from .models import PERIODS_PER_YEAR, Kpi, period_label
 
 
@@ -131,26 +131,26 @@ def _decimal(value: str | None) -> Decimal | None:
 
 @login_required
 def trajectory_fields(request: HttpRequest) -> HttpResponse:
-    """htmx: the trajectory inputs for the chosen frequency, pre-filled so that they reach the target."""
+    """htmx, when the reporting period changes: its trajectory inputs, pre-filled to reach the yearly target."""
     frequency = request.GET.get("frequency", "")
     if frequency not in PERIODS_PER_YEAR:
         frequency = "quarterly"
     count = PERIODS_PER_YEAR[frequency]
-    given = [_decimal(request.GET.get(f"period_{n}")) for n in range(1, count + 1)]
-    if any(v is None for v in given):
-        suggested = services.suggested_trajectory(
+    suggested = (
+        services.suggested_trajectory(
             frequency=frequency,
             consolidation=request.GET.get("consolidation", "last"),
             target=_decimal(request.GET.get("target")),
         )
-        given = suggested or given
+        or [None] * count
+    )
     rows = [
         {
             "label": period_label(frequency, n),
             "name": f"period_{n}",
             "id": f"id_period_{n}",
-            "value": given[n - 1],
+            "value": plain(value),
         }
-        for n in range(1, count + 1)
+        for n, value in enumerate(suggested, start=1)
     ]
     return render(request, "kpis/_trajectory.html", {"rows": rows})

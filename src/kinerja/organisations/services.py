@@ -270,7 +270,10 @@ def check_position(
     if code and duplicates.exists():
         errors["code"].append(_("Kode jabatan “%(code)s” sudah dipakai.") % {"code": code})
     if type == PositionType.STRUCTURAL:
-        if echelon is None or not 1 <= echelon <= 5:
+        # The Minister and Vice Minister (Kemenkeu-Wide) are state officials above every echelon.
+        if unit.level == UnitLevel.WIDE and echelon is None:
+            pass
+        elif echelon is None or not 1 <= echelon <= 5:
             errors["echelon"].append(_("Jabatan struktural harus memiliki eselon 1 sampai 5."))
     elif echelon is not None:
         errors["echelon"].append(_("Eselon hanya diisi untuk jabatan struktural."))

@@ -37,7 +37,9 @@ TAG = "capaian"
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="plan_year.year", read_only=True)
-    label = serializers.CharField(read_only=True, help_text=_("Periode dalam format tabel: 2026-03, 2026-Q1, 2026-S1, 2026."))
+    label = serializers.CharField(
+        read_only=True, help_text=_("Periode dalam format tabel: 2026-03, 2026-Q1, 2026-S1, 2026.")
+    )
     name = serializers.CharField(source="display_name", read_only=True)
     period_state = serializers.CharField(
         source="state", read_only=True, help_text=_("open (terbuka) atau closed (ditutup).")
@@ -78,7 +80,9 @@ class PeriodReopenSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
-    file_type = serializers.CharField(source="kind", read_only=True, help_text=_("pdf, png, jpeg, xlsx, docx, csv, text"))
+    file_type = serializers.CharField(
+        source="kind", read_only=True, help_text=_("pdf, png, jpeg, xlsx, docx, csv, text")
+    )
     current = serializers.BooleanField(source="is_current", read_only=True)
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
     download = serializers.SerializerMethodField()
@@ -111,10 +115,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT; diperiksa menurut isinya."))
+    file = serializers.FileField(
+        help_text=_("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT; diperiksa menurut isinya.")
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
     replaces = serializers.IntegerField(
-        required=False, allow_null=True, help_text=_("Id data dukung terkini yang digantikan (tetap disimpan).")
+        required=False,
+        allow_null=True,
+        help_text=_("Id data dukung terkini yang digantikan (tetap disimpan)."),
     )
 
 
@@ -194,10 +202,14 @@ class ScoreSnapshotSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="strategy_map.unit.code", read_only=True)
     period_label = serializers.CharField(source="period.label", read_only=True)
     nko = serializers.DecimalField(max_digits=16, decimal_places=6, read_only=True, allow_null=True)
-    nko_display = serializers.SerializerMethodField(help_text=_("NKO dibulatkan 2 desimal; null = belum dapat dihitung (N/A)."))
+    nko_display = serializers.SerializerMethodField(
+        help_text=_("NKO dibulatkan 2 desimal; null = belum dapat dihitung (N/A).")
+    )
     result = serializers.JSONField(
         read_only=True,
-        help_text=_("Hasil inti penilaian: indeks IKU, SS, perspektif, NKO, predikat, kelengkapan, penjelasan."),
+        help_text=_(
+            "Hasil inti penilaian: indeks IKU, SS, perspektif, NKO, predikat, kelengkapan, penjelasan."
+        ),
     )
 
     class Meta:
@@ -240,7 +252,9 @@ class PeriodFilter(django_filters.FilterSet):
         model = ReportingPeriod
         fields = ["year", "frequency", "open"]
 
-    def filter_open(self, queryset: QuerySet[ReportingPeriod], name: str, value: bool) -> QuerySet[ReportingPeriod]:
+    def filter_open(
+        self, queryset: QuerySet[ReportingPeriod], name: str, value: bool
+    ) -> QuerySet[ReportingPeriod]:
         return queryset.filter(state="open") if value else queryset.filter(state="closed")
 
 
@@ -267,7 +281,9 @@ class SnapshotFilter(django_filters.FilterSet):
 
 # ---------------------------------------------------------------- periods
 
-ACTION_PERMISSIONS = [IsAuthenticated]  # the service asks the rules with the object, after the 404 of the queryset
+ACTION_PERMISSIONS = [
+    IsAuthenticated
+]  # the service asks the rules with the object, after the 404 of the queryset
 
 
 @extend_schema_view(
@@ -318,14 +334,18 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with service_errors():
-            record = services.reopen_period(period=period, reason=payload.validated_data["reason"], by=request.user)
+            record = services.reopen_period(
+                period=period, reason=payload.validated_data["reason"], by=request.user
+            )
         return Response(PeriodReopenSerializer(record).data)
 
 
 # ---------------------------------------------------------------- realizations
 
 
-def _realization_response(realization: Realization, request: Request, code: int = status.HTTP_200_OK) -> Response:
+def _realization_response(
+    realization: Realization, request: Request, code: int = status.HTTP_200_OK
+) -> Response:
     fresh = selectors.realization_for(request.user, realization.pk) or realization
     return Response(RealizationSerializer(fresh).data, status=code)
 
@@ -374,7 +394,15 @@ class RealizationViewSet(
         return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
 
     def get_permissions(self) -> list[Any]:
-        if self.action in {"submit", "verify", "approve", "return_", "evidence", "bulk_verify", "bulk_approve"}:
+        if self.action in {
+            "submit",
+            "verify",
+            "approve",
+            "return_",
+            "evidence",
+            "bulk_verify",
+            "bulk_approve",
+        }:
             return [p() for p in ACTION_PERMISSIONS]
         return super().get_permissions()
 
@@ -414,7 +442,9 @@ class RealizationViewSet(
             getattr(services, f"{name}_realization")(realization=realization, by=request.user, **kwargs)
         return _realization_response(realization, request)
 
-    @extend_schema(summary=_("Mengajukan realisasi"), request=None, responses=RealizationSerializer, tags=[TAG])
+    @extend_schema(
+        summary=_("Mengajukan realisasi"), request=None, responses=RealizationSerializer, tags=[TAG]
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, "submit")
@@ -471,12 +501,19 @@ class RealizationViewSet(
         responses={201: EvidenceSerializer},
         tags=[TAG],
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+    )
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         realization = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
-            return Response(EvidenceSerializer(selectors.evidence_of(realization), many=True, context=context).data)
+            return Response(
+                EvidenceSerializer(selectors.evidence_of(realization), many=True, context=context).data
+            )
         payload = EvidenceUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -484,7 +521,9 @@ class RealizationViewSet(
         if data.get("replaces"):
             replaces = realization.evidence.filter(pk=data["replaces"]).first()
             if replaces is None:
-                raise serializers.ValidationError({"replaces": [_("Data dukung tidak ditemukan pada realisasi ini.")]})
+                raise serializers.ValidationError(
+                    {"replaces": [_("Data dukung tidak ditemukan pada realisasi ini.")]}
+                )
         with service_errors():
             item = services.add_evidence(
                 realization=realization,
@@ -508,7 +547,9 @@ class RealizationViewSet(
 
     @extend_schema(
         summary=_("Verifikasi massal"),
-        description=_("Satu transaksi; hasil per butir (yang tidak dapat diverifikasi dilewati dengan pesannya)."),
+        description=_(
+            "Satu transaksi; hasil per butir (yang tidak dapat diverifikasi dilewati dengan pesannya)."
+        ),
         request=BulkSerializer,
         responses=BulkResultSerializer(many=True),
         tags=[TAG],
@@ -524,7 +565,9 @@ class RealizationViewSet(
         responses=BulkResultSerializer(many=True),
         tags=[TAG],
     )
-    @action(detail=False, methods=["post"], url_path="bulk-approve", pagination_class=None, filter_backends=[])
+    @action(
+        detail=False, methods=["post"], url_path="bulk-approve", pagination_class=None, filter_backends=[]
+    )
     def bulk_approve(self, request: Request) -> Response:
         return self._bulk(request, "approve")
 
@@ -564,7 +607,9 @@ class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Ru
         ),
         parameters=[
             OpenApiParameter("map", OpenApiTypes.INT, required=True, description=_("Id peta strategi.")),
-            OpenApiParameter("period", OpenApiTypes.STR, required=True, description=_("Id atau label periode.")),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, required=True, description=_("Id atau label periode.")
+            ),
         ],
         responses=ScoreSnapshotSerializer,
         tags=[TAG],

@@ -13,7 +13,8 @@ snapshot too.
 
 Idempotent: a realization that exists is left as it is, a closed period stays
 closed, and an unchanged score adds no snapshot. `clear_reporting_demo`
-removes it all for `kinerja demo --reset`.
+removes it all for `kinerja demo --reset`. The demo command calls
+`build_reporting_demo(stdout=...)` after `build_strategy_demo`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from kinerja.kpis.models import Kpi, PeriodTarget
@@ -80,9 +80,20 @@ def _state_for(unit: str, kpi: str, period: str, closed: bool) -> str | None:
     """The demo state of a realization, or None for a missing one."""
     draw = _draw(unit, kpi, period)
     if closed:
-        bands = ((0.78, RealizationState.APPROVED), (0.84, RealizationState.VERIFIED), (0.90, RealizationState.SUBMITTED), (0.93, "returned"))
+        bands = (
+            (0.78, RealizationState.APPROVED),
+            (0.84, RealizationState.VERIFIED),
+            (0.90, RealizationState.SUBMITTED),
+            (0.93, "returned"),
+        )
     else:
-        bands = ((0.30, RealizationState.APPROVED), (0.45, RealizationState.VERIFIED), (0.65, RealizationState.SUBMITTED), (0.80, "returned"), (0.88, RealizationState.DRAFT))
+        bands = (
+            (0.30, RealizationState.APPROVED),
+            (0.45, RealizationState.VERIFIED),
+            (0.65, RealizationState.SUBMITTED),
+            (0.80, "returned"),
+            (0.88, RealizationState.DRAFT),
+        )
     for bound, state in bands:
         if draw < bound:
             return state
@@ -168,13 +179,15 @@ def build_reporting_demo(stdout: Callable[[str], Any] | None = None) -> Reportin
     return counts
 
 
-def _build_map(strategy_map: Any, periods: list[ReportingPeriod], submitter: Any, verifier: Any, approver: Any) -> tuple[int, int]:
+def _build_map(
+    strategy_map: Any, periods: list[ReportingPeriod], submitter: Any, verifier: Any, approver: Any
+) -> tuple[int, int]:
     kpis = list(
-        Kpi.objects.filter(objective__map=strategy_map).select_related("objective").order_by("objective__code", "code")
+        Kpi.objects.filter(objective__map=strategy_map)
+        .select_related("objective")
+        .order_by("objective__code", "code")
     )
-    targets = {
-        (t.kpi_id, t.period): t.target for t in PeriodTarget.objects.filter(kpi__in=kpis)
-    }
+    targets = {(t.kpi_id, t.period): t.target for t in PeriodTarget.objects.filter(kpi__in=kpis)}
     existing = set(
         Realization.objects.filter(kpi__in=kpis, period__in=periods).values_list("kpi_id", "period_id")
     )
@@ -226,7 +239,13 @@ def _build_map(strategy_map: Any, periods: list[ReportingPeriod], submitter: Any
             path.append((RealizationState.VERIFIED, RealizationState.DRAFT, verifier, reason))
         for from_state, to_state, actor, reason in path:
             events.append(
-                WorkflowEvent(realization=realization, from_state=from_state, to_state=to_state, actor=actor, reason=reason)
+                WorkflowEvent(
+                    realization=realization,
+                    from_state=from_state,
+                    to_state=to_state,
+                    actor=actor,
+                    reason=reason,
+                )
             )
         final = path[-1][1]
         realization.state = final
@@ -270,21 +289,3 @@ def clear_reporting_demo() -> int:
         removed, _detail = Realization.objects.filter(period__plan_year=plan_year).delete()
         ReportingPeriod.objects.filter(plan_year=plan_year).delete()
     return removed
-
-
-def _register() -> None:
-    """Add the realizations as a step of `kinerja demo`, after the strategy maps."""
-    from kinerja.core import demo as core_demo
-
-    def build(run: core_demo.DemoRun) -> core_demo.Counts:
-        done = build_reporting_demo(stdout=run.report)
-        return core_demo.Counts(total=done.total, created=done.created, updated=done.updated)
-
-    core_demo.register(
-        core_demo.DemoStep(
-            "reporting", gettext_lazy("Realisasi 2026, data dukung dan skor"), build, lambda run: clear_reporting_demo()
-        )
-    )
-
-
-_register()

@@ -142,7 +142,8 @@ def check_file(name: str, stream: IO[bytes], size: int | None = None) -> Checked
             break
     if total > limit:
         raise ValidationError(
-            _("Ukuran berkas %(name)s melebihi batas %(limit)s.") % {"name": name, "limit": human_size(limit)},
+            _("Ukuran berkas %(name)s melebihi batas %(limit)s.")
+            % {"name": name, "limit": human_size(limit)},
             code="evidence_too_large",
         )
     if total == 0:
@@ -162,8 +163,7 @@ def check_file(name: str, stream: IO[bytes], size: int | None = None) -> Checked
                 "(seharusnya %(expected)s)."
             )
         raise ValidationError(
-            message
-            % {"name": name, "found": described, "expected": str(expected).upper(), "suffix": suffix},
+            message % {"name": name, "found": described, "expected": str(expected).upper(), "suffix": suffix},
             code="evidence_content",
         )
     return CheckedFile(kind=expected, size=total, sha256=digest.hexdigest())

@@ -40,7 +40,9 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def scorecard_rows(snapshot: ScoreSnapshot) -> tuple[list[ScorecardRow], dict[int, tuple[Decimal | None, str | None]]]:
+def scorecard_rows(
+    snapshot: ScoreSnapshot,
+) -> tuple[list[ScorecardRow], dict[int, tuple[Decimal | None, str | None]]]:
     """The table rows of a snapshot (one per KPI) and each row's index and status."""
     result = snapshot.result
     unit = snapshot.strategy_map.unit.code
@@ -144,7 +146,9 @@ def template_records(strategy_map: StrategyMap, periods: Sequence[ReportingPerio
             if kpi.frequency != period.frequency:
                 continue
             band = kpi.target is None and kpi.target_low is not None
-            target = next((t.target for t in kpi.period_targets.all() if t.period == period.number), kpi.target)
+            target = next(
+                (t.target for t in kpi.period_targets.all() if t.period == period.number), kpi.target
+            )
             realization = entered.get((kpi.pk, period.pk))
             records.append(
                 [

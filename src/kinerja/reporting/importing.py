@@ -35,15 +35,23 @@ from kinerja.interchange.cells import (
 from kinerja.interchange.messages import InvalidFileError, Lang, Problem
 from kinerja.interchange.schema import Column, Field, Schema, build, parse_columns
 from kinerja.interchange.scorecard import SCORECARD_COLUMNS
-from kinerja.interchange.sources import Source, detect_format, open_workbook, read_csv, source_name, xlsx_sheet
+from kinerja.interchange.sources import (
+    Source,
+    detect_format,
+    open_workbook,
+    read_csv,
+    source_name,
+    xlsx_sheet,
+)
 
 _OWN = {"unit", "period", "kpi_code", "realization"}
-_TOLERATED = tuple(
+_SCORECARD_NAMES = [
     name
     for column in SCORECARD_COLUMNS.columns
     if column.name not in _OWN
     for name in (column.name, *column.aliases)
-) + ("index", "indeks", "indeks_capaian", "status", "kpi_status", "state", "status_realisasi")
+]
+_TOLERATED = (*_SCORECARD_NAMES, "index", "indeks", "indeks_capaian", "status", "state", "status_realisasi")
 
 ENTRY_COLUMNS = Schema(
     [

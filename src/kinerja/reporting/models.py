@@ -67,9 +67,7 @@ class ReportingPeriod(models.Model):
     end = models.DateField(_("selesai"))
     due_date = models.DateField(_("batas waktu pelaporan"))
     closes_on = models.DateField(_("tanggal penguncian"))
-    state = models.CharField(
-        _("status"), max_length=8, choices=PeriodState.choices, default=PeriodState.OPEN
-    )
+    state = models.CharField(_("status"), max_length=8, choices=PeriodState.choices, default=PeriodState.OPEN)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,8 +86,12 @@ class ReportingPeriod(models.Model):
             models.UniqueConstraint(
                 fields=["plan_year", "frequency", "number"], name="unique_reporting_period"
             ),
-            models.CheckConstraint(condition=models.Q(number__gte=1), name="reporting_period_number_positive"),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="reporting_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="reporting_period_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="reporting_period_order"
+            ),
         ]
 
     def __str__(self) -> str:

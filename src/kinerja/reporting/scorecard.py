@@ -88,7 +88,9 @@ class ScorecardInput:
     as_of: str
 
 
-def periods_as_of(period: ReportingPeriod, periods: Iterable[ReportingPeriod]) -> dict[str, list[ReportingPeriod]]:
+def periods_as_of(
+    period: ReportingPeriod, periods: Iterable[ReportingPeriod]
+) -> dict[str, list[ReportingPeriod]]:
     """The plan year's periods that end no later than `period`, per frequency, in time order (scoring.md §2)."""
     found: dict[str, list[ReportingPeriod]] = {}
     for p in sorted(periods, key=lambda p: (p.end, p.number)):
@@ -117,9 +119,7 @@ def build_input(
     """
     by_frequency = periods_as_of(period, periods)
     perspectives = {p.pk: p for p in data.perspectives}
-    objectives = sorted(
-        data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code)
-    )
+    objectives = sorted(data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code))
     inputs: list[ScorecardKpi] = []
     models: list[Kpi] = []
     not_due: list[str] = []

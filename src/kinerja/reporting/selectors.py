@@ -153,7 +153,9 @@ def events_of(realization: Realization) -> list[WorkflowEvent]:
 
 def evidence_of(realization: Realization) -> list[Evidence]:
     """Every evidence file of a realization, current and superseded, oldest first."""
-    return list(realization.evidence.select_related("uploaded_by", "superseded_by").order_by("uploaded_at", "pk"))
+    return list(
+        realization.evidence.select_related("uploaded_by", "superseded_by").order_by("uploaded_at", "pk")
+    )
 
 
 def evidence_for(user: Any, pk: int) -> Evidence | None:
@@ -242,8 +244,7 @@ def due_items(user: Any, *, today: dt.date | None = None, include_future: bool =
         .order_by("objective__map__unit__path", "objective__code", "code")
     )
     found = {
-        (r.kpi_id, r.period_id): r
-        for r in Realization.objects.filter(kpi__in=kpis, period__in=periods_list)
+        (r.kpi_id, r.period_id): r for r in Realization.objects.filter(kpi__in=kpis, period__in=periods_list)
     }
     items = []
     for period in periods_list:
@@ -479,9 +480,9 @@ def realizations_by_ids(user: Any, ids: Sequence[int]) -> list[Realization]:
 
 
 def map_realizations(strategy_map: StrategyMap, period: ReportingPeriod) -> QuerySet[Realization]:
-    return Realization.objects.filter(kpi__objective__map=strategy_map, period__end=period.end).select_related(
-        *REALIZATION_RELATED
-    )
+    return Realization.objects.filter(
+        kpi__objective__map=strategy_map, period__end=period.end
+    ).select_related(*REALIZATION_RELATED)
 
 
 def current_evidence_counts(realizations: Iterable[Realization]) -> dict[int, int]:

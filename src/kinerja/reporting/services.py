@@ -194,12 +194,12 @@ def reopen_period(*, period: ReportingPeriod, reason: str, by: Any) -> PeriodReo
             raise ValidationError(
                 _("Periode %(period)s masih terbuka.") % {"period": current.display_name}, code="period_open"
             )
-        record = PeriodReopen.objects.create(period=current, reason=reason, by=by, closed_at=current.closed_at)
+        record = PeriodReopen.objects.create(
+            period=current, reason=reason, by=by, closed_at=current.closed_at
+        )
         current.state, current.closed_at, current.closed_by = PeriodState.OPEN, None, None
         current.save(update_fields=["state", "closed_at", "closed_by"])
-        schedule_recompute(
-            [(m.pk, current) for m in reportable_maps(current.plan_year_id)], trigger="reopen"
-        )
+        schedule_recompute([(m.pk, current) for m in reportable_maps(current.plan_year_id)], trigger="reopen")
     _refresh(period, current)
     return record
 
@@ -550,7 +550,9 @@ class BulkResult:
     message: str = ""
 
 
-def bulk_step(*, realizations: Sequence[Realization], action: str, by: Any, reason: str = "") -> list[BulkResult]:
+def bulk_step(
+    *, realizations: Sequence[Realization], action: str, by: Any, reason: str = ""
+) -> list[BulkResult]:
     """Take one workflow step on many realizations in one transaction; each item reports its own result.
 
     An item that may not take the step (another unit, wrong state, its own
@@ -567,7 +569,9 @@ def bulk_step(*, realizations: Sequence[Realization], action: str, by: Any, reas
                 with transaction.atomic():
                     _apply(_locked(realization), step, by, reason.strip(), pending)
             except PermissionDenied:
-                results.append(BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini.")))
+                results.append(
+                    BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini."))
+                )
             except ValidationError as error:
                 results.append(BulkResult(realization.pk, False, " ".join(error.messages)))
             else:
@@ -824,7 +828,9 @@ def import_realizations(
         return result
     with transaction.atomic():
         ensure_periods(plan_year)
-        periods = {p.label: p for p in ReportingPeriod.objects.select_for_update().filter(plan_year=plan_year)}
+        periods = {
+            p.label: p for p in ReportingPeriod.objects.select_for_update().filter(plan_year=plan_year)
+        }
         # the maps the rows may name, by unit code
         if strategy_map is not None:
             maps = {strategy_map.unit.code: strategy_map}
@@ -836,7 +842,9 @@ def import_realizations(
                     plan_year=plan_year, unit__code__in=codes, state__in=REPORTABLE_MAP_STATES
                 ).select_related("unit", "plan_year")
             }
-        allowed = {code: (by is None or by.has_perm("reporting.import_realizations", m)) for code, m in maps.items()}
+        allowed = {
+            code: (by is None or by.has_perm("reporting.import_realizations", m)) for code, m in maps.items()
+        }
         map_ids = [m.pk for m in maps.values()]
         kpis = {
             (map_id, code): (pk, frequency)
@@ -885,7 +893,9 @@ def import_realizations(
                         ImportProblem(
                             number,
                             col("unit"),
-                            _("unit %(unit)s tidak memiliki peta strategi %(year)s yang disetujui dan dapat Anda isi")
+                            _(
+                                "unit %(unit)s tidak memiliki peta strategi %(year)s yang disetujui dan dapat Anda isi"
+                            )
                             % {"unit": row.unit, "year": year},
                         )
                     )
@@ -909,7 +919,8 @@ def import_realizations(
                     ImportProblem(
                         number,
                         col("kpi_code"),
-                        _("IKU %(code)s tidak ada pada peta %(map)s") % {"code": row.kpi_code, "map": str(target_map)},
+                        _("IKU %(code)s tidak ada pada peta %(map)s")
+                        % {"code": row.kpi_code, "map": str(target_map)},
                     )
                 )
                 continue
@@ -967,7 +978,9 @@ def import_realizations(
                     ImportProblem(
                         number,
                         col("realization"),
-                        _("realisasi IKU %(code)s periode %(period)s sudah berstatus %(state)s dan tidak dapat ditimpa")
+                        _(
+                            "realisasi IKU %(code)s periode %(period)s sudah berstatus %(state)s dan tidak dapat ditimpa"
+                        )
                         % {"code": row.kpi_code, "period": label, "state": current.get_state_display()},
                     )
                 )
@@ -980,7 +993,7 @@ def import_realizations(
             changed.append(current)
             touched.add((target_map.pk, period.pk))
         if found:
-            found.sort(key=lambda p: (p.row or 0))
+            found.sort(key=lambda p: p.row or 0)
             return result
         result.created, result.updated = len(new), len(changed)
         if dry_run:

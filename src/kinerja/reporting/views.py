@@ -108,16 +108,22 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reporting:map", strategy_map.pk)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     chosen = [
-        r for r in selectors.realizations_by_ids(request.user, ids) if r.kpi.objective.map_id == strategy_map.pk
+        r
+        for r in selectors.realizations_by_ids(request.user, ids)
+        if r.kpi.objective.map_id == strategy_map.pk
     ]
     results = services.bulk_step(realizations=chosen, action=form.cleaned_data["action"], by=request.user)
     done = sum(r.ok for r in results)
-    messages.success(request, _("%(done)d dari %(total)d realisasi diproses.") % {"done": done, "total": len(results)})
+    messages.success(
+        request, _("%(done)d dari %(total)d realisasi diproses.") % {"done": done, "total": len(results)}
+    )
     by_id = {r.pk: r for r in chosen}
     for result in results:
         if not result.ok:
             realization = by_id[result.realization_id]
-            messages.error(request, f"{realization.kpi.code} {realization.period.display_name}: {result.message}")
+            messages.error(
+                request, f"{realization.kpi.code} {realization.period.display_name}: {result.message}"
+            )
     back = request.POST.get("periode")
     url = reverse("reporting:map", args=[strategy_map.pk])
     return redirect(f"{url}?periode={back}" if back and back.isdigit() else url)
@@ -155,7 +161,13 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
     return render(
         request,
         "reporting/entry.html",
-        {"kpi": found, "period": reporting_period, "form": form, "realization": existing, "map": found.objective.map},
+        {
+            "kpi": found,
+            "period": reporting_period,
+            "form": form,
+            "realization": existing,
+            "map": found.objective.map,
+        },
     )
 
 
@@ -318,7 +330,9 @@ def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- scorecards
 
 
-def _visible_snapshot_page(request: HttpRequest, strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot:
+def _visible_snapshot_page(
+    request: HttpRequest, strategy_map: StrategyMap, period: ReportingPeriod
+) -> ScoreSnapshot:
     """The latest snapshot; computed (as the system) the first time a map and period are viewed."""
     if not request.user.has_perm("reporting.view_scoresnapshot", strategy_map):
         raise Http404
@@ -380,7 +394,11 @@ def explanation(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.explanation(snapshot, kind, code)
     if node is None:
         raise Http404
-    template = "reporting/_explanation_panel.html" if request.headers.get("HX-Request") else "reporting/explanation.html"
+    template = (
+        "reporting/_explanation_panel.html"
+        if request.headers.get("HX-Request")
+        else "reporting/explanation.html"
+    )
     return render(request, template, {"node": node, "snapshot": snapshot, "map": snapshot.strategy_map})
 
 
@@ -391,7 +409,9 @@ def export(request: HttpRequest, pk: int, period: int, fmt: str) -> HttpResponse
     strategy_map = _map(request, pk)
     reporting_period = _period(strategy_map, period)
     snapshot = _visible_snapshot_page(request, strategy_map, reporting_period)
-    response = HttpResponse(exporting.export_scorecard(snapshot, fmt), content_type=exporting.CONTENT_TYPES[fmt])
+    response = HttpResponse(
+        exporting.export_scorecard(snapshot, fmt), content_type=exporting.CONTENT_TYPES[fmt]
+    )
     name = exporting.file_name(strategy_map, reporting_period, "skor", fmt)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

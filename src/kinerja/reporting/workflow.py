@@ -66,7 +66,9 @@ def evidence_required(kpi: Any) -> bool:
     return conf.evidence_required_by_default() if flag is None else bool(flag)
 
 
-def problem(realization: Realization, step: Step, user: Any, *, current_evidence: int | None = None) -> str | None:
+def problem(
+    realization: Realization, step: Step, user: Any, *, current_evidence: int | None = None
+) -> str | None:
     """The reason `step` cannot happen to `realization` now (Indonesian), or None when it can.
 
     `current_evidence` is the number of current (not superseded) evidence files;
@@ -94,7 +96,9 @@ def problem(realization: Realization, step: Step, user: Any, *, current_evidence
     return None
 
 
-def allowed_steps(realization: Realization, user: Any, *, current_evidence: int | None = None) -> dict[str, bool]:
+def allowed_steps(
+    realization: Realization, user: Any, *, current_evidence: int | None = None
+) -> dict[str, bool]:
     """{action: may `user` take it now} for every step: permission and `problem` both."""
     found: dict[str, bool] = {}
     for action, step in STEPS.items():

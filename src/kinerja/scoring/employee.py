@@ -44,7 +44,7 @@ CORE_VALUES: tuple[str, ...] = (
 """The seven BerAKHLAK core values (§7.3), as `CoreValues` field names and ``perilaku`` columns."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class EmployeeKpi(KpiInput):
     """A KPI of an employee's performance contract (IKI; ``iki`` sheet).
 
@@ -67,7 +67,7 @@ class EmployeeKpi(KpiInput):
     days: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BehaviourRating:
     """One rater's 360° scores of one employee for one semester (§6; 0–100 each, blank = not rated).
 
@@ -91,7 +91,7 @@ class BehaviourRating:
         return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CoreValues:
     """The seven BerAKHLAK core-value scores (0–120) of one employee for one period (§7.3)."""
 
@@ -146,7 +146,7 @@ class Sentence:
     start_period: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Employee:
     """An employee to score (``pegawai`` row) with contract KPIs and behaviour data.
 

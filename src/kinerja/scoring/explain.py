@@ -27,12 +27,12 @@ InputValue = Decimal | str | None
 
 def display(value: Decimal) -> Decimal:
     """`value` rounded half-up to 2 decimals, as every figure is shown (preamble of `scoring.md`)."""
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(_CENT, ROUND_HALF_UP)
 
 
 def display_float(value: Decimal | None) -> float | None:
     """`display(value)` as a float for JSON output (``None`` stays ``None``)."""
-    return None if value is None else float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+    return None if value is None else float(value.quantize(_CENT, ROUND_HALF_UP))
 
 
 def _show(value: InputValue, exact: bool) -> str:

@@ -84,7 +84,7 @@ def parse_period(label: str) -> Period:
     return Period(year, 12, 1, text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PeriodValue:
     """One period's target (or band) and realization of a KPI; ``realization=None`` = not reported."""
 
@@ -365,7 +365,7 @@ def status_of(index: Decimal, rules: RuleSet | None = None) -> Status:
 # --------------------------------------------------------------------------- KPI input and result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class KpiInput:
     """What a KPI's index is computed from (§1, §2): the fields shared by scorecard and contract KPIs.
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
-from kinerja.scoring.enums import Perspective
+from kinerja.scoring.enums import Perspective, Status
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
 from kinerja.scoring.explain import Explanation, display, display_float
 from kinerja.scoring.kpi import KpiInput, KpiResult, _score
@@ -41,10 +41,11 @@ PERSPECTIVE_ORDER: tuple[Perspective, ...] = (
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _UNREPORTED = ("na", "zero_after_due")
+_STATUS_TEXT: dict[Status | None, str | None] = {None: None, **{s: s.value for s in Status}}
 _HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class ScorecardKpi(KpiInput):
     """A KPI on a unit's scorecard (one row of the scorecard table, `interchange.md`).
 
@@ -221,19 +222,20 @@ class ScorecardResult:
         Numbers are rounded half-up to 2 decimals; the caller puts ``unit`` and
         ``period`` in front.
         """
+        num = display_float
         kpis: list[dict[str, Any]] = []
         for k in self.kpis:
             row: dict[str, Any] = {
                 "code": k.code,
                 "objective": _objective_of(k),
-                "target": display_float(k.target),
+                "target": num(k.target),
             }
             if k.target is None and k.target_low is not None:
-                row["target_low"] = display_float(k.target_low)
-                row["target_high"] = display_float(k.target_high)
-            row["realization"] = display_float(k.realization)
-            row["index"] = display_float(k.index)
-            row["status"] = None if k.status is None else k.status.value
+                row["target_low"] = num(k.target_low)
+                row["target_high"] = num(k.target_high)
+            row["realization"] = num(k.realization)
+            row["index"] = num(k.index)
+            row["status"] = _STATUS_TEXT[k.status]
             kpis.append(row)
         return {
             "rules": self.rules.code,

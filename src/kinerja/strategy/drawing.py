@@ -553,17 +553,20 @@ def _port_positions(box: Box, count: int, taken: Sequence[float]) -> list[float]
     lo, hi = box.x + PORT_INSET / 2, box.x + box.w - PORT_INSET / 2
     usable = box.w - 2 * PORT_INSET
     edge = [float(x) for x in range(math.ceil(lo), math.floor(hi) + 1)]
+    near = [t for t in taken if lo - PORT_SEP < t < hi + PORT_SEP]  # only these can clash with this edge
     chosen: list[float] = []
+
+    def apart(x: float, gap: float) -> bool:
+        return all(abs(x - t) >= gap for t in near) and all(abs(x - c) >= gap for c in chosen)
+
     for i in range(count):
         ideal = box.x + PORT_INSET + usable * (i + 1) / (count + 1)
         floor = chosen[-1] + PORT_SEP if chosen else lo
-        others = [*taken, *chosen]
-        tiers = (
-            [x for x in edge if x >= floor and all(abs(x - t) >= PORT_SEP for t in others)],
-            [x for x in edge if all(abs(x - t) >= PORT_SEP for t in others)],  # out of order, still apart
-            [x for x in edge if all(abs(x - t) >= 2 for t in others)],  # a crowded edge: at least apart
+        free = (
+            [x for x in edge if x >= floor and apart(x, PORT_SEP)]
+            or [x for x in edge if apart(x, PORT_SEP)]  # out of order, still apart
+            or [x for x in edge if apart(x, 2)]  # a crowded edge: at least not on top of another
         )
-        free = next((tier for tier in tiers if tier), [])
         chosen.append(min(free, key=lambda x: abs(x - ideal)) if free else ideal)
     return chosen
 

@@ -20,5 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, date: dt.date | None = None, **options: Any) -> None:
         closed = services.close_due_periods(today=date)
         for period in closed:
-            self.stdout.write(_("Ditutup: %(period)s (%(label)s)") % {"period": period.display_name, "label": period.label})
+            self.stdout.write(
+                _("Ditutup: %(period)s (%(label)s)") % {"period": period.display_name, "label": period.label}
+            )
         self.stdout.write(_("%(count)d periode ditutup.") % {"count": len(closed)})

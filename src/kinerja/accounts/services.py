@@ -1,0 +1,42 @@
+"""Writes on accounts: granting and revoking roles. Each checks permission, runs in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kinerja.organisations.models import Unit
+
+from .models import RoleAssignment
+from .scope import forget
+
+
+def grant_role(*, user: Any, unit: Unit, role: str, by: Any) -> RoleAssignment:
+    """Give `user` the `role` on `unit` (and so on its whole subtree)."""
+    if not by.has_perm("accounts.manage_roles", unit):
+        raise PermissionDenied(_("Anda tidak berwenang memberi peran pada unit ini."))
+    if RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
+        raise ValidationError(
+            _("Pengguna ini sudah memiliki peran tersebut pada unit ini."), code="duplicate"
+        )
+    with transaction.atomic():
+        granted = RoleAssignment(user=user, unit=unit, role=role)
+        granted._history_user = by  # type: ignore[attr-defined]
+        granted.save()
+    forget(user)
+    return granted
+
+
+def revoke_role(*, granted: RoleAssignment, by: Any) -> None:
+    """Take a role away; nobody revokes their own (an administrator cannot lock themself out by mistake)."""
+    if not by.has_perm("accounts.manage_roles", granted):
+        raise PermissionDenied(_("Anda tidak berwenang mencabut peran ini."))
+    if granted.user_id == by.pk:
+        raise ValidationError(_("Anda tidak dapat mencabut peran Anda sendiri."), code="own_role")
+    with transaction.atomic():
+        granted._history_user = by  # type: ignore[attr-defined]
+        granted.delete()
+    forget(granted.user)

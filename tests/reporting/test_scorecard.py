@@ -1,0 +1,180 @@
+"""Scorecard computation: the core's figures stored as immutable snapshots; N/A is never 0; recompute on change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kinerja.reporting import selectors, services
+from kinerja.reporting.models import ScoreSnapshot, SnapshotImmutableError
+from kinerja.scoring import ScorecardKpi, score_scorecard
+from kinerja.scoring.enums import Perspective, Polarity
+from kinerja.strategy.models import Perspective as MapPerspective
+
+from .conftest import approved, enter, pdf
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(world, label):
+    return services.compute_scorecard(strategy_map=world.map, period=world.period(label))
+
+
+def test_an_unreported_kpi_is_na_not_zero_and_the_weights_renormalise(world):
+    approved(world, world.quarterly, "2026-Q1", "90")
+    result = snapshot(world, "2026-Q1").result
+    monthly = next(k for k in result["kpis"] if k["code"] == "C1.1")
+    assert monthly["index"] is None and monthly["realization"] is None and monthly["reported"] is False
+    assert result["missing"] == ["C1.1"] and result["complete"] is False
+    customer = next(p for p in result["perspectives"] if p["code"] == "customer")
+    assert customer["index"] is None and customer["effective_weight"] is None
+    # the NKO is the stakeholder perspective alone (90), not (90 + 0) / 2
+    assert D(result["nko"]) == D(90)
+
+
+def test_only_approved_realizations_count_the_rest_are_na(world):
+    realization = enter(world, world.quarterly, "2026-Q1", "90")
+    services.add_evidence(realization=realization, upload=pdf(), by=world.employee)
+    services.submit_realization(realization=realization, by=world.employee)
+    services.verify_realization(realization=realization, by=world.manager)
+    result = snapshot(world, "2026-Q1")
+    assert result.nko is None and result.result["nko"] is None and result.predicate == ""
+    assert result.result["scored_states"] == ["approved"]
+    services.approve_realization(realization=realization, by=world.leader)
+    assert snapshot(world, "2026-Q1").nko == D(90)
+
+
+def test_counted_states_are_a_setting(world, settings):
+    settings.KINERJA_SCORED_STATES = ("verified", "approved")
+    realization = enter(world, world.quarterly, "2026-Q1", "90")
+    services.add_evidence(realization=realization, upload=pdf(), by=world.employee)
+    services.submit_realization(realization=realization, by=world.employee)
+    services.verify_realization(realization=realization, by=world.manager)
+    assert snapshot(world, "2026-Q1").nko == D(90)
+
+
+def test_the_figures_are_the_scoring_cores(world):
+    """The monthly KPI sums January–March (target 30), as the core consolidates it."""
+    approved(world, world.quarterly, "2026-Q1", "90")
+    for month, value in (("01", "12"), ("02", "9"), ("03", "12")):
+        approved(world, world.monthly, f"2026-{month}", value)
+    stored = snapshot(world, "2026-Q1")
+    expected = score_scorecard(
+        [
+            ScorecardKpi(code="S1.1", polarity=Polarity.MAX, target=D(100), realization=D(90),
+                         perspective=Perspective.STAKEHOLDER, objective="S1"),
+            ScorecardKpi(code="C1.1", polarity=Polarity.MAX, target=D(30), realization=D(33),
+                         perspective=Perspective.CUSTOMER, objective="C1"),
+        ]
+    )
+    assert D(stored.result["nko"]) == expected.nko == D("100.5")
+    monthly = next(k for k in stored.result["kpis"] if k["code"] == "C1.1")
+    assert (monthly["target"], monthly["realization"], monthly["index"]) == ("30", "33", "110")
+    assert stored.complete and stored.predicate == "Baik"
+    assert stored.rule_set == "kmk-467-2014"
+    assert stored.result["explanation"]["subject"] == "NKO"
+
+
+def test_a_quarterly_kpi_in_january_is_not_yet_due(world):
+    approved(world, world.monthly, "2026-01", "10")
+    result = snapshot(world, "2026-01").result
+    assert result["not_due"] == ["S1.1"]
+    assert next(k for k in result["kpis"] if k["code"] == "S1.1")["due"] is False
+    assert D(result["nko"]) == D(100)
+
+
+def test_a_snapshot_is_never_changed(world):
+    stored = snapshot(world, "2026-Q1")
+    stored.final = True
+    with pytest.raises(SnapshotImmutableError):
+        stored.save()
+
+
+def test_an_unchanged_score_adds_no_snapshot_a_changed_one_does(world):
+    first = snapshot(world, "2026-Q1")
+    assert snapshot(world, "2026-Q1").pk == first.pk
+    approved(world, world.quarterly, "2026-Q1", "90")
+    second = snapshot(world, "2026-Q1")
+    assert second.pk != first.pk
+    assert ScoreSnapshot.objects.filter(strategy_map=world.map).count() == 2
+
+
+def test_recomputed_after_commit_when_a_realization_changes_state(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        approved(world, world.quarterly, "2026-Q1", "90")
+    assert callbacks  # queued with transaction.on_commit, not run inside the transaction
+    latest = selectors.latest_snapshot(world.map, world.period("2026-Q1"))
+    assert latest is not None and latest.nko == D(90) and latest.trigger == "approve"
+    # the later periods whose score reads Q1 were recomputed too
+    assert selectors.latest_snapshot(world.map, world.period("2026")).nko == D(90)
+
+
+def test_recomputed_when_a_draft_value_changes(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enter(world, world.quarterly, "2026-Q1", "90")
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enter(world, world.quarterly, "2026-Q1", "90")  # same value: nothing to recompute
+    assert callbacks == []
+
+
+def test_a_target_change_can_be_scheduled_by_the_kpi_services(world, django_capture_on_commit_callbacks):
+    approved(world, world.quarterly, "2026-Q1", "90")
+    before = snapshot(world, "2026-Q1")
+    world.quarterly.period_targets.filter(period=1).update(target=D(90))
+    with django_capture_on_commit_callbacks(execute=True):
+        keys = services.schedule_map_recompute(strategy_map=world.map)
+    assert (world.map.pk, world.period("2026-Q1").pk) in keys
+    after = selectors.latest_snapshot(world.map, world.period("2026-Q1"))
+    assert after.pk != before.pk and after.nko == D(100)
+
+
+def test_a_map_that_cannot_be_scored_stores_the_cores_errors(world):
+    MapPerspective.objects.filter(map=world.map, code="stakeholder").update(weight=D(60))
+    MapPerspective.objects.filter(map=world.map, code="customer").update(weight=D(30))
+    MapPerspective.objects.filter(map=world.map).exclude(code__in=["stakeholder", "customer"]).update(weight=D(5))
+    approved(world, world.quarterly, "2026-Q1", "90")
+    stored = snapshot(world, "2026-Q1")
+    assert stored.nko is None and stored.has_errors
+    assert stored.result["errors"][0]["code"] in {"weights_total", "weights_partial"}
+
+
+def test_trend_and_ranking_for_the_dashboard(world, org):
+    approved(world, world.quarterly, "2026-Q1", "90")
+    approved(world, world.quarterly, "2026-Q2", "110")
+    q1, q2 = snapshot(world, "2026-Q1"), snapshot(world, "2026-Q2")
+    trend = selectors.nko_trend(world.map, frequency="quarterly")
+    assert [(p.period.label, p.nko) for p in trend] == [("2026-Q1", D(90)), ("2026-Q2", D(110))]
+    assert [s.pk for s in selectors.snapshots_for(world.map)] == [q1.pk, q2.pk]
+    # KPP-B reports 60 of 50 in Q2 (index 120) and ranks first; a unit without a score is last, unranked
+    other = services.save_realization(
+        kpi=world.other_kpi, period=world.period("2026-Q2"), value="60", by=world.outsider
+    )
+    services.add_evidence(realization=other, upload=pdf(), by=world.outsider)
+    services.submit_realization(realization=other, by=world.outsider)
+    other.state = "approved"  # verified and approved by others in real life; the ranking is what matters here
+    other.save()
+    services.compute_scorecard(strategy_map=world.other_map, period=world.period("2026-Q2"))
+    ranking = selectors.unit_ranking([org.kpp_a, org.kpp_b, org.kanwil], world.period("2026-Q2"))
+    assert [(r.rank, r.unit.code, r.nko) for r in ranking] == [(1, "KPP-B", D(120)), (2, "KPP-A", D(110))]
+    ranking_q3 = selectors.unit_ranking([org.kpp_a, org.kpp_b], world.period("2026-Q3"))
+    assert [(r.rank, r.nko) for r in ranking_q3] == [(None, None), (None, None)]
+
+
+def test_scorecard_view_and_explanations(world):
+    approved(world, world.quarterly, "2026-Q1", "90")
+    stored = snapshot(world, "2026-Q1")
+    view = selectors.scorecard_view(stored)
+    assert view.nko.shown == D("90.00") and view.nko.status == "yellow"
+    assert [b.data["code"] for b in view.perspectives] == ["stakeholder", "customer"]
+    kpi_line = view.perspectives[0].objectives[0].kpis[0]
+    assert kpi_line.figure.value == D(90) and kpi_line.figure.status_class == "status-yellow"
+    na_line = view.perspectives[1].objectives[0].kpis[0]
+    assert na_line.figure.value is None and na_line.figure.status_class == "status-na"
+    node = selectors.explanation(stored, "kpi", "S1.1")
+    assert node["subject"] == "KPI S1.1 index" and node["formula"] == "R / T × 100"
+    assert selectors.explanation(stored, "objective", "S1")["subject"] == "objective S1 index"
+    assert selectors.explanation(stored, "nko")["subject"] == "NKO"
+    assert selectors.explanation(stored, "kpi", "nope") is None
