@@ -69,7 +69,7 @@ def tables(draw: st.DrawFn) -> list[ScorecardRow]:
     return rows
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=tables(), suffix=st.sampled_from(["csv", "xlsx"]))
 def test_write_then_read_gives_the_same_rows(rows: list[ScorecardRow], suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -379,3 +379,13 @@ def test_write_to_streams() -> None:
     write_scorecard(binary, rows, fmt="xlsx")
     binary.seek(0)
     assert read_scorecard(binary, name="x.xlsx").rows == rows
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    rows = read_scorecard(example_scorecard()).rows
+    rows[0].kpi_name = '=HYPERLINK("http://example.com")'
+    path = tmp_path / "export.xlsx"
+    write_scorecard(path, rows)
+    cell = load_workbook(path).worksheets[0]["F2"]
+    assert (cell.data_type, cell.value) == ("s", rows[0].kpi_name)
+    assert read_scorecard(path).rows == rows

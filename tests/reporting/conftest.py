@@ -53,9 +53,13 @@ def world(org, make_user) -> World:
     s1 = b.objective(strategy_map, "stakeholder", "S1")
     c1 = b.objective(strategy_map, "customer", "C1")
     quarterly = b.kpi(s1, "S1.1", target=D(100), frequency="quarterly", consolidation="last")
-    monthly = b.kpi(c1, "C1.1", target=D(120), frequency="monthly", consolidation="sum", trajectory=[D(10)] * 12)
+    monthly = b.kpi(
+        c1, "C1.1", target=D(120), frequency="monthly", consolidation="sum", trajectory=[D(10)] * 12
+    )
     other_map = b.bare_map(org.kpp_b, 2026, MapState.APPROVED)
-    other_kpi = b.kpi(b.objective(other_map, "stakeholder", "S1"), "S1.1", target=D(50), frequency="quarterly")
+    other_kpi = b.kpi(
+        b.objective(other_map, "stakeholder", "S1"), "S1.1", target=D(50), frequency="quarterly"
+    )
     services.generate_periods(plan_year=year)
     return World(
         year=year,
@@ -76,7 +80,9 @@ def world(org, make_user) -> World:
 
 
 def enter(world: World, kpi: Kpi, label: str, value: Any, by: Any = None) -> Realization:
-    return services.save_realization(kpi=kpi, period=world.period(label), value=value, by=by or world.employee)
+    return services.save_realization(
+        kpi=kpi, period=world.period(label), value=value, by=by or world.employee
+    )
 
 
 def approved(world: World, kpi: Kpi, label: str, value: Any) -> Realization:

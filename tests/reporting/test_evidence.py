@@ -47,7 +47,7 @@ def draft(world):
         ("foto.JPG", JPEG, "jpeg"),
         ("rekap.xlsx", office("xlsx"), "xlsx"),
         ("nota.docx", office("docx"), "docx"),
-        ("data.csv", "kode,nilai\nS1.1,90\n".encode(), "csv"),
+        ("data.csv", b"kode,nilai\nS1.1,90\n", "csv"),
         ("catatan.txt", "Realisasi sesuai laporan bulanan — ✓".encode(), "text"),
     ],
 )
@@ -85,7 +85,9 @@ def test_content_must_match_the_extension(world, draft, name, content):
 def test_the_size_limit_is_a_setting(world, draft, settings):
     settings.KINERJA_EVIDENCE_MAX_BYTES = 100
     with pytest.raises(ValidationError) as caught:
-        services.add_evidence(realization=draft, upload=upload("besar.pdf", PDF + b"x" * 200), by=world.employee)
+        services.add_evidence(
+            realization=draft, upload=upload("besar.pdf", PDF + b"x" * 200), by=world.employee
+        )
     assert "melebihi batas" in caught.value.messages[0]
     services.add_evidence(realization=draft, upload=upload("kecil.pdf", PDF), by=world.employee)
 

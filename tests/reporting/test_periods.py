@@ -28,7 +28,11 @@ def test_a_plan_year_has_19_periods_with_labels_dates_and_due_dates(world):
     assert february.due_date == dt.date(2026, 3, 10)
     assert february.closes_on == dt.date(2026, 3, 30)
     q3 = world.period("2026-Q3")
-    assert (q3.start, q3.end, q3.display_name) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30), "Triwulan III 2026")
+    assert (q3.start, q3.end, q3.display_name) == (
+        dt.date(2026, 7, 1),
+        dt.date(2026, 9, 30),
+        "Triwulan III 2026",
+    )
     assert services.generate_periods(plan_year=world.year)  # idempotent
     assert ReportingPeriod.objects.filter(plan_year=world.year).count() == 19
 
@@ -74,7 +78,9 @@ def test_a_closed_period_refuses_edits_evidence_and_steps_naming_the_period(worl
 def test_closing_is_for_the_ministrys_manager_and_idempotent(world):
     q1 = world.period("2026-Q1")
     with pytest.raises(PermissionDenied):
-        services.close_period(period=q1, by=world.manager)  # a KPP's manager cannot lock the ministry's period
+        services.close_period(
+            period=q1, by=world.manager
+        )  # a KPP's manager cannot lock the ministry's period
     services.close_period(period=q1, by=world.mko)
     first = q1.closed_at
     services.close_period(period=q1, by=world.mko)
@@ -86,7 +92,9 @@ def test_closing_is_for_the_ministrys_manager_and_idempotent(world):
 def test_close_periods_command_and_task_close_by_date_idempotently(world):
     call_command("close_periods", "--date", "2026-05-01")
     closed = set(ReportingPeriod.objects.filter(state="closed").values_list("pk", flat=True))
-    expected = {p.pk for p in ReportingPeriod.objects.filter(plan_year=world.year, closes_on__lte=dt.date(2026, 5, 1))}
+    expected = {
+        p.pk for p in ReportingPeriod.objects.filter(plan_year=world.year, closes_on__lte=dt.date(2026, 5, 1))
+    }
     assert closed == expected and world.period("2026-Q1").pk in closed
     assert world.period("2026-04").pk not in closed
     call_command("close_periods", "--date", "2026-05-01")
@@ -95,7 +103,9 @@ def test_close_periods_command_and_task_close_by_date_idempotently(world):
     assert result.return_value == [world.period("2026-04").pk]
 
 
-def test_reopening_needs_a_reason_is_recorded_and_keeps_the_final_snapshot(world, django_capture_on_commit_callbacks):
+def test_reopening_needs_a_reason_is_recorded_and_keeps_the_final_snapshot(
+    world, django_capture_on_commit_callbacks
+):
     realization = approved(world, world.quarterly, "2026-Q1", "90")
     q1 = world.period("2026-Q1")
     services.close_period(period=q1, by=world.mko)

@@ -25,7 +25,9 @@ def ready(world, label="2026-Q1", value="95"):
 def test_the_whole_way_records_each_step(world):
     realization = approved(world, world.quarterly, "2026-Q1", "95")
     assert realization.state == RealizationState.APPROVED
-    steps = list(WorkflowEvent.objects.filter(realization=realization).values_list("from_state", "to_state", "actor"))
+    steps = list(
+        WorkflowEvent.objects.filter(realization=realization).values_list("from_state", "to_state", "actor")
+    )
     assert steps == [
         ("draft", "submitted", world.employee.pk),
         ("submitted", "verified", world.manager.pk),
@@ -60,7 +62,13 @@ def test_the_verifier_is_never_the_submitter(world):
 
 @pytest.mark.parametrize(
     ("step", "who"),
-    [("submit", "auditor"), ("submit", "leader"), ("verify", "employee"), ("verify", "leader"), ("verify", "auditor")],
+    [
+        ("submit", "auditor"),
+        ("submit", "leader"),
+        ("verify", "employee"),
+        ("verify", "leader"),
+        ("verify", "auditor"),
+    ],
 )
 def test_roles_that_may_not_take_a_step(world, step, who):
     realization = ready(world)
@@ -101,7 +109,9 @@ def test_another_units_manager_cannot_touch_it(world):
     with pytest.raises(PermissionDenied):
         services.verify_realization(realization=realization, by=world.outsider)
     with pytest.raises(PermissionDenied):
-        services.save_realization(kpi=world.quarterly, period=world.period("2026-Q2"), value=1, by=world.outsider)
+        services.save_realization(
+            kpi=world.quarterly, period=world.period("2026-Q2"), value=1, by=world.outsider
+        )
 
 
 @pytest.mark.parametrize("state", ["submitted", "verified", "approved"])
@@ -115,13 +125,19 @@ def test_return_to_draft_needs_a_reason_which_the_submitter_sees(world, state):
     with pytest.raises(ValidationError) as caught:
         services.return_realization(realization=realization, reason="   ", by=world.manager)
     assert caught.value.code == "reason_required"
-    services.return_realization(realization=realization, reason="Angka tidak cocok dengan laporan.", by=world.manager)
+    services.return_realization(
+        realization=realization, reason="Angka tidak cocok dengan laporan.", by=world.manager
+    )
     realization.refresh_from_db()
     assert realization.state == RealizationState.DRAFT
     assert realization.return_reason == "Angka tidak cocok dengan laporan."
     assert (realization.verified_by, realization.approved_by) == (None, None)
     event = realization.events.order_by("-pk").first()
-    assert (event.from_state, event.to_state, event.reason) == (state, "draft", "Angka tidak cocok dengan laporan.")
+    assert (event.from_state, event.to_state, event.reason) == (
+        state,
+        "draft",
+        "Angka tidak cocok dengan laporan.",
+    )
     # corrected and submitted again: the reason is cleared from the realization, kept in the events
     services.save_realization(kpi=world.quarterly, period=realization.period, value="97", by=world.employee)
     services.submit_realization(realization=realization, by=world.employee)
@@ -147,7 +163,11 @@ def test_bulk_verify_reports_each_item_in_one_transaction(world):
     services.submit_realization(realization=theirs, by=world.employee)
     draft = ready(world, "2026-Q3")
     results = services.bulk_verify(realizations=[own, theirs, draft], by=world.manager)
-    assert [(r.realization_id, r.ok) for r in results] == [(own.pk, False), (theirs.pk, True), (draft.pk, False)]
+    assert [(r.realization_id, r.ok) for r in results] == [
+        (own.pk, False),
+        (theirs.pk, True),
+        (draft.pk, False),
+    ]
     assert "Verifikator tidak boleh" in results[0].message
     theirs.refresh_from_db()
     own.refresh_from_db()

@@ -10,7 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kinerja.accounts.models import Role
 from kinerja.kpis.models import Kpi, PeriodTarget
 from kinerja.strategy import services
-from kinerja.strategy.models import MapState, Objective, ObjectiveLink, PlanYear, StateChange, StrategyMap
+from kinerja.strategy.models import (
+    MapState,
+    Objective,
+    ObjectiveLink,
+    PlanYear,
+    StateChange,
+    StrategyMap,
+    Theme,
+)
 from kinerja.strategy.validation import FindingsError
 from tests.strategy import builders as b
 
@@ -330,3 +338,31 @@ def test_copy_year_is_one_transaction(org, manager, monkeypatch):
         services.copy_year(from_map=source, to_year=next_year, by=manager)
     assert not StrategyMap.objects.filter(plan_year=next_year).exists()
     assert Objective.objects.count() == 8
+
+
+def test_themes_group_objectives_of_their_own_map(org, manager):
+    strategy_map = services.create_map(unit=org.kpp_a, plan_year=b.plan_year(), by=manager)
+    theme = services.save_theme(strategy_map=strategy_map, code="T1", name_id="Pelayanan prima", by=manager)
+    objective = services.save_objective(
+        strategy_map=strategy_map,
+        perspective=b.perspective(strategy_map, "customer"),
+        code="C1",
+        name_id="Kepuasan layanan yang tinggi",
+        theme=theme,
+        by=manager,
+    )
+    assert objective.theme == theme
+    other_theme = Theme.objects.create(map=b.bare_map(org.kpp_b), code="T9", name_id="Lain")
+    with pytest.raises(ValidationError):
+        services.save_objective(
+            strategy_map=strategy_map,
+            objective=objective,
+            perspective=b.perspective(strategy_map, "customer"),
+            code="C1",
+            name_id="Kepuasan layanan yang tinggi",
+            theme=other_theme,
+            by=manager,
+        )
+    copy = services.copy_year(from_map=strategy_map, to_year=b.plan_year(2027), by=manager)
+    copied = copy.objectives.get(code="C1")
+    assert copied.theme.code == "T1" and copied.theme.map == copy

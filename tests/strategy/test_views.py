@@ -227,3 +227,24 @@ def test_map_page_query_count_does_not_grow_with_the_map(client, org, make_user,
         response = client.get(reverse("strategy:map", args=[large.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="objective"') == 30
+
+
+def test_admin_sets_up_plan_years_with_a_known_rule_set(client, org, make_user):
+    root = make_user(is_superuser=True, is_staff=True)
+    period = b.plan_year().plan_period
+    client.force_login(root)
+    page = client.get(reverse("admin:strategy_planyear_add")).content.decode()
+    assert "kmk-127-2026" in page and "kmk-467-2014" in page
+    response = client.post(
+        reverse("admin:strategy_planyear_add"),
+        {"year": 2027, "plan_period": period.pk, "rule_set": "kmk-999"},
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("admin:strategy_planyear_add"),
+        {"year": 2027, "plan_period": period.pk, "rule_set": "kmk-127-2026"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:strategy_planperiod_change", args=[period.pk])).status_code == 200
+    client.force_login(make_user(org.ministry, Role.MANAGER, is_staff=True))
+    assert client.get(reverse("admin:strategy_planyear_changelist")).status_code == 403

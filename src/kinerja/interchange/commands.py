@@ -9,7 +9,9 @@ success, 2 on a bad file (every problem on standard error, no score printed),
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
 import json
 import os
 import sys
@@ -121,9 +123,10 @@ def run_standalone(name: str, argv: list[str]) -> int:
         )
         return BAD_FILE
     except BrokenPipeError:
-        # the reader of our output went away (`| head`): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stdout.fileno())
+        # the reader of our output went away (`| head`): stop quietly, and let the
+        # interpreter's final flush of stdout go nowhere
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return FAILED
     except (InterchangeError, ScoringError) as exc:
         print(f"{prog}: {exc}", file=stderr)

@@ -96,10 +96,6 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "KPI {kpi}: give either a target or a band, not both",
         "id": "IKU {kpi}: isi target atau rentang, tidak keduanya",
     },
-    "kpi_rule": {
-        "en": "KPI {kpi}: {detail}",
-        "id": "IKU {kpi}: {detail}",
-    },
     "scoring": {
         "en": "{detail}",
         "id": "{detail}",
@@ -202,14 +198,6 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "KPI {kpi}: give an index, or a polarity with a target",
         "id": "IKI {kpi}: isi capaian, atau polaritas beserta target",
     },
-    "not_allowed_pair": {
-        "en": "KPI {kpi}: validity {validity} with controllability {controllability} is not allowed",
-        "id": "IKI {kpi}: jenis {validity} dengan tingkat kendali {controllability} tidak diperbolehkan",
-    },
-    "semester_required": {
-        "en": "is required (a semester such as 2026-S1)",
-        "id": "wajib diisi (semester, misalnya 2026-S1)",
-    },
     "not_a_semester": {
         "en": '"{value}" is not a semester (such as 2026-S1)',
         "id": '"{value}" bukan semester (misalnya 2026-S1)',
@@ -221,10 +209,6 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "rules_sheet": {
         "en": "sheet perilaku has the columns of rule set {found}, not of {rules}",
         "id": "lembar perilaku memiliki kolom aturan {found}, bukan {rules}",
-    },
-    "employee_rule": {
-        "en": "NIP {nip}: {detail}",
-        "id": "NIP {nip}: {detail}",
     },
     "summary": {
         "en": "{count} errors; nothing scored",

@@ -242,9 +242,22 @@ def write_xlsx_sheets(
     for title, header, rows in sheets:
         worksheet = workbook.create_sheet(title)
         worksheet.append(list(header))
+
         for row in rows:
-            worksheet.append([_excel_value(v) for v in row])
+            values = [_excel_value(v) for v in row]
+            worksheet.append(
+                [_text_cell(worksheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+            )
     workbook.save(path_or_stream)
+
+
+def _text_cell(worksheet: Any, value: str) -> Any:
+    """A cell holding `value` as text even when it looks like a formula: a file's data is never evaluated."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _excel_value(value: object) -> object:

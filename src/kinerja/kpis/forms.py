@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.organisations.models import Position
+from kinerja.strategy.forms import limit
 from kinerja.strategy.models import Objective
 
 from .models import PERIODS_PER_YEAR, Frequency, Kpi, period_label
@@ -62,7 +63,7 @@ class KpiForm(forms.ModelForm):
     def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
-        self.fields["owner_position"].queryset = Position.objects.filter(unit=objective.map.unit_id)
+        limit(self.fields["owner_position"], Position.objects.filter(unit=objective.map.unit_id))
         self.fields["frequency"].widget.attrs.update(
             {
                 "hx-get": reverse_lazy("kpis:trajectory-fields"),
@@ -136,13 +137,13 @@ class KpiForm(forms.ModelForm):
                     "label": period_label(frequency, n),
                     "name": bound.html_name,
                     "id": bound.id_for_label,
-                    "value": bound.value(),
+                    "value": plain(bound.value()),
                 }
             )
         return rows
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         frequency = data.get("frequency")
         if frequency in PERIODS_PER_YEAR:
             values = [data.get(f"period_{n}") for n in range(1, PERIODS_PER_YEAR[frequency] + 1)]

@@ -7,6 +7,8 @@ without translation. Realizations come with the reporting module.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +16,9 @@ from simple_history.models import HistoricalRecords
 from kinerja.organisations.models import Position
 from kinerja.scoring import enums
 from kinerja.strategy.models import Bilingual, Objective
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PolarityChoice(models.TextChoices):
@@ -63,11 +68,12 @@ PERIODS_PER_YEAR: dict[str, int] = {
 
 def period_label(frequency: str, number: int) -> str:
     """A short label of period `number` under `frequency`: B1…B12, TW1…TW4, S1, S2, or the year."""
-    prefix = {Frequency.MONTHLY: "B", Frequency.QUARTERLY: "TW", Frequency.SEMESTER: "S"}.get(frequency)
+    prefixes: dict[str, str] = {Frequency.MONTHLY: "B", Frequency.QUARTERLY: "TW", Frequency.SEMESTER: "S"}
+    prefix = prefixes.get(frequency)
     return f"{prefix}{number}" if prefix else str(_("Tahunan"))
 
 
-def _decimal(verbose: str) -> models.DecimalField:
+def _decimal(verbose: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=24, decimal_places=6, null=True, blank=True)
 
 

@@ -18,7 +18,7 @@ from kinerja.strategy.services import can
 
 from . import selectors, services
 from .forms import KpiForm, plain
-from .models import PERIODS_PER_YEAR, Kpi, period_label
+from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
 
 
 def _visible_kpi(request: HttpRequest, pk: int) -> Kpi:
@@ -43,7 +43,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = _visible_kpi(request, pk)
-    rows = [(period_label(kpi.frequency, t.period), t.target) for t in kpi.trajectory]
+    trajectory: list[PeriodTarget] = getattr(kpi, "trajectory", [])  # prefetched by kpi_for_page
+    rows = [(period_label(kpi.frequency, t.period), t.target) for t in trajectory]
     return render(
         request,
         "kpis/kpi_detail.html",
@@ -136,11 +137,13 @@ def trajectory_fields(request: HttpRequest) -> HttpResponse:
     if frequency not in PERIODS_PER_YEAR:
         frequency = "quarterly"
     count = PERIODS_PER_YEAR[frequency]
-    suggested = (
-        services.suggested_trajectory(
-            frequency=frequency,
-            consolidation=request.GET.get("consolidation", "last"),
-            target=_decimal(request.GET.get("target")),
+    suggested: list[Decimal | None] = (
+        list(
+            services.suggested_trajectory(
+                frequency=frequency,
+                consolidation=request.GET.get("consolidation", "last"),
+                target=_decimal(request.GET.get("target")),
+            )
         )
         or [None] * count
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +54,8 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+_RATING_TEXT: dict[Rating | None, str | None] = {None: None, **{r: r.value for r in Rating}}
 _SEVERITY = {DisciplineCategory.LIGHT: 0, DisciplineCategory.MEDIUM: 1, DisciplineCategory.SEVERE: 2}
 
 
@@ -330,7 +332,7 @@ def _contract_quality(kpi: EmployeeKpi, k: _K) -> ContractQuality:
     qk = _q_kpi(kpi.validity, kpi.controllability, k, kpi.code)
     qt = _q_target(
         kpi.polarity,
-        _year_target(kpi),
+        _year_target(kpi) if kpi.periods else kpi.target,
         kpi.target_prev,
         kpi.realization_prev,
         kpi.kind,
@@ -505,19 +507,23 @@ class Nkp2026Result:
 
         ``flags`` is added only when there are some, so the documented object stays as shown.
         """
-        out: dict[str, Any] = {
-            "nip": self.nip,
-            "rules": self.rules.code,
-            "kpis": [
+        cent, half_up = _CENT, ROUND_HALF_UP  # display_float inlined: this loop runs once per KPI
+        kpis = []
+        for k in self.kpis:
+            index, value, weight = k.result.index, k.value, k.weight
+            kpis.append(
                 {
-                    "code": k.code,
-                    "index": display_float(k.index),
-                    "k3": display_float(k.k3),
-                    "value": display_float(k.value),
-                    "weight": display_float(None if k.weight is None else k.weight * _HUNDRED),
+                    "code": k.result.kpi.code,
+                    "index": None if index is None else float(index.quantize(cent, half_up)),
+                    "k3": float(k.quality.k3.quantize(cent, half_up)),
+                    "value": None if value is None else float(value.quantize(cent, half_up)),
+                    "weight": None if weight is None else float((weight * _HUNDRED).quantize(cent, half_up)),
                 }
-                for k in self.kpis
-            ],
+            )
+        out: dict[str, Any] = {
+            "nip": self.employee.nip,
+            "rules": self.rules.code,
+            "kpis": kpis,
             "nhk": display_float(self.nhk),
             "nhk_calibrated": display_float(self.nhk_calibrated),
             "npk": display_float(self.npk),
@@ -531,11 +537,11 @@ class Nkp2026Result:
             "nkp": display_float(self.nkp),
             "work_result": {
                 "value": display_float(self.work_result),
-                "rating": None if self.work_rating is None else self.work_rating.value,
+                "rating": _RATING_TEXT[self.work_rating],
             },
             "behaviour": {
                 "value": display_float(self.behaviour),
-                "rating": None if self.behaviour_rating is None else self.behaviour_rating.value,
+                "rating": _RATING_TEXT[self.behaviour_rating],
             },
             "predicate": self.predicate,
             "complete": self.complete,

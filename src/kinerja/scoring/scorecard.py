@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
@@ -40,6 +40,7 @@ PERSPECTIVE_ORDER: tuple[Perspective, ...] = (
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_CENT = Decimal("0.01")
 _UNREPORTED = ("na", "zero_after_due")
 _STATUS_TEXT: dict[Status | None, str | None] = {None: None, **{s: s.value for s in Status}}
 _HUNDRED = Decimal(100)
@@ -222,19 +223,20 @@ class ScorecardResult:
         Numbers are rounded half-up to 2 decimals; the caller puts ``unit`` and
         ``period`` in front.
         """
-        num = display_float
+        cent, half_up = _CENT, ROUND_HALF_UP  # display_float inlined: this loop runs once per KPI
         kpis: list[dict[str, Any]] = []
         for k in self.kpis:
+            t, r, i = k.target, k.realization, k.index
             row: dict[str, Any] = {
-                "code": k.code,
+                "code": k.kpi.code,
                 "objective": _objective_of(k),
-                "target": num(k.target),
+                "target": None if t is None else float(t.quantize(cent, half_up)),
             }
-            if k.target is None and k.target_low is not None:
-                row["target_low"] = num(k.target_low)
-                row["target_high"] = num(k.target_high)
-            row["realization"] = num(k.realization)
-            row["index"] = num(k.index)
+            if t is None and k.target_low is not None:
+                row["target_low"] = display_float(k.target_low)
+                row["target_high"] = display_float(k.target_high)
+            row["realization"] = None if r is None else float(r.quantize(cent, half_up))
+            row["index"] = None if i is None else float(i.quantize(cent, half_up))
             row["status"] = _STATUS_TEXT[k.status]
             kpis.append(row)
         return {

@@ -395,11 +395,11 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
             route = _Route(edge, cause, effect, "top", "top", rc, rc)
             between = range(0)
         if route.gap_a != route.gap_b:
-            free = [(area_left, area_right)]
+            free: list[tuple[float, float]] = [(float(area_left), float(area_right))]
             for r in between:
                 free = _intersect(free, _free_intervals(row_boxes[r], area_left, area_right))
             want = (cause.cx + effect.cx) / 2
-            route.corridor_options = free or [(area_left, area_left + side)]
+            route.corridor_options = free or [(float(area_left), float(area_left + side))]
             route.corridor_interval = min(
                 route.corridor_options,
                 key=lambda iv: (abs(min(max(want, iv[0]), iv[1]) - want), -(iv[1] - iv[0])),
@@ -431,18 +431,18 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
             for gap in range(min(route.gap_a, route.gap_b), max(route.gap_a, route.gap_b) + 1):
                 taken[gap].append(route.corridor)
 
-    def edge_gap(key: int, side: str) -> int:
-        return boxes[key].row if side == "top" else boxes[key].row + 1
+    def edge_gap(node_key: int, edge_side: str) -> int:
+        return boxes[node_key].row if edge_side == "top" else boxes[node_key].row + 1
 
-    for (key, side), entries in sorted(
+    for (node_key, edge_side), on_edge in sorted(
         ports.items(), key=lambda item: (edge_gap(*item[0]), boxes[item[0][0]].x)
     ):
-        box = boxes[key]
-        gap = edge_gap(key, side)
-        entries.sort(key=lambda e: (e[0], e[1].edge.key))
-        xs = _port_positions(box, len(entries), taken[gap])
+        box = boxes[node_key]
+        gap = edge_gap(node_key, edge_side)
+        on_edge.sort(key=lambda e: (e[0], e[1].edge.key))
+        xs = _port_positions(box, len(on_edge), taken[gap])
         taken[gap].extend(xs)
-        for x, (_toward, route, end) in zip(xs, entries, strict=True):
+        for x, (_toward, route, end) in zip(xs, on_edge, strict=True):
             if end == "start":
                 route.x1 = x
             else:
@@ -469,7 +469,7 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         if g in (0, len(rows)):
             base = GAP_MIN
         gap_h.append(max(base, (len(runs[g]) + 1) * TRACK_STEP))
-    y = TITLE_H if title else MARGIN
+    y: float = TITLE_H if title else MARGIN
     row_y: list[float] = []
     gap_y: list[float] = []
     for r in range(len(rows)):
@@ -482,8 +482,8 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
     height = y + MARGIN
     for box in boxes.values():
         box.y = row_y[box.row]
-    for g, entries in runs.items():
-        ordered = _track_order(entries)
+    for g, gap_runs in runs.items():
+        ordered = _track_order(gap_runs)
         step = gap_h[g] / (len(ordered) + 1)
         for i, run in enumerate(ordered):
             track = gap_y[g] + step * (i + 1)

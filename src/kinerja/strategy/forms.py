@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.organisations.models import Position
+from kinerja.organisations.models import Position, Unit
 
 from .models import Objective, Perspective, PlanYear, StrategyMap, Theme
 
 
+def limit(field: forms.Field, queryset: Any) -> None:
+    """Narrow a model choice field's choices (typed: `form.fields[...]` is a plain `Field` to the checker)."""
+    cast(forms.ModelChoiceField, field).queryset = queryset
+
+
 class MapCreateForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Unit pemilik peta"))
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Unit pemilik peta")
+    )
     plan_year = forms.ModelChoiceField(queryset=PlanYear.objects.order_by("-year"), label=_("Tahun rencana"))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        limit(self.fields["unit"], units)
 
 
 class MapForm(forms.ModelForm):
@@ -85,23 +92,27 @@ class ObjectiveForm(forms.ModelForm):
 
     def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["perspective"].queryset = strategy_map.perspectives.order_by("order")
-        self.fields["theme"].queryset = Theme.objects.filter(map=strategy_map)
-        self.fields["owner_position"].queryset = Position.objects.filter(unit=strategy_map.unit_id)
+        limit(self.fields["perspective"], strategy_map.perspectives.order_by("order"))
+        limit(self.fields["theme"], Theme.objects.filter(map=strategy_map))
+        limit(self.fields["owner_position"], Position.objects.filter(unit=strategy_map.unit_id))
 
 
 class LinkForm(forms.Form):
-    cause = forms.ModelChoiceField(queryset=None, label=_("Sebab (SS pendorong)"))
-    effect = forms.ModelChoiceField(queryset=None, label=_("Akibat (SS yang didorong)"))
+    cause: forms.ModelChoiceField[Objective] = forms.ModelChoiceField(
+        queryset=Objective.objects.none(), label=_("Sebab (SS pendorong)")
+    )
+    effect: forms.ModelChoiceField[Objective] = forms.ModelChoiceField(
+        queryset=Objective.objects.none(), label=_("Akibat (SS yang didorong)")
+    )
 
     def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         objectives = Objective.objects.filter(map=strategy_map).order_by("perspective__order", "code")
-        self.fields["cause"].queryset = objectives
-        self.fields["effect"].queryset = objectives
+        limit(self.fields["cause"], objectives)
+        limit(self.fields["effect"], objectives)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("cause") is not None and data.get("cause") == data.get("effect"):
             raise forms.ValidationError(_("Sebab dan akibat harus SS yang berbeda."))
         return data
@@ -112,9 +123,11 @@ class ReasonForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    to_year = forms.ModelChoiceField(queryset=None, label=_("Tahun tujuan"))
+    to_year: forms.ModelChoiceField[PlanYear] = forms.ModelChoiceField(
+        queryset=PlanYear.objects.none(), label=_("Tahun tujuan")
+    )
 
     def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = StrategyMap.objects.filter(unit=strategy_map.unit_id).values("plan_year")
-        self.fields["to_year"].queryset = PlanYear.objects.exclude(pk__in=taken).order_by("-year")
+        limit(self.fields["to_year"], PlanYear.objects.exclude(pk__in=taken).order_by("-year"))

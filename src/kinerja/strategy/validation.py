@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from . import scoring_bridge
 
 if TYPE_CHECKING:
+    from django.db.models import Field
+
     from kinerja.kpis.models import Kpi, PeriodTarget
 
     from .models import Objective, ObjectiveLink, Perspective, StrategyMap
@@ -325,11 +327,12 @@ MANUAL_FIELDS = ("description", "formula", "unit_of_measure", "data_source", "me
 def _manual_gaps(kpi: Kpi) -> list[str]:
     from kinerja.kpis.models import Kpi as KpiModel
 
-    missing = [
-        str(KpiModel._meta.get_field(name).verbose_name) for name in MANUAL_FIELDS if not getattr(kpi, name)
-    ]
+    def label(name: str) -> str:
+        return str(cast("Field[Any, Any]", KpiModel._meta.get_field(name)).verbose_name)
+
+    missing = [label(name) for name in MANUAL_FIELDS if not getattr(kpi, name)]
     if kpi.owner_position_id is None and not kpi.owner_text:
-        missing.append(str(KpiModel._meta.get_field("owner_position").verbose_name))
+        missing.append(label("owner_position"))
     return missing
 
 

@@ -1,0 +1,126 @@
+"""The leader's reports as files: the NKO ranking and the completeness status, as CSV or .xlsx.
+
+Figures are written as shown on the page: the NKO rounded half-up to 2
+decimals (scoring.md), a number in the spreadsheet. An N/A NKO is an empty
+cell with "belum dilaporkan" in the status column — never 0. The CSV and the
+.xlsx hold the same rows (the .xlsx writer keeps text that looks like a
+formula as text).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kinerja.interchange.cells import format_number
+from kinerja.interchange.sources import write_csv, write_xlsx_sheets
+from kinerja.reporting.scorecard import shown
+
+from .selectors import CompletenessReport, RankingReport
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _write(title: str, header: Sequence[str], records: list[list[object]], fmt: str) -> bytes:
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        write_xlsx_sheets(out, [(title, header, records)])
+        return out.getvalue()
+    text = io.StringIO()
+    write_csv(text, header, ([_text(v) for v in r] for r in records))
+    return text.getvalue().encode("utf-8")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def ranking_header() -> list[str]:
+    return [
+        _("Peringkat"),
+        _("Kode unit"),
+        _("Nama unit"),
+        _("Level"),
+        _("Jenis"),
+        _("Periode"),
+        _("NKO"),
+        _("Predikat"),
+        _("Kelengkapan"),
+        _("NKO periode sebelumnya"),
+        _("Keterangan"),
+    ]
+
+
+def ranking_records(report: RankingReport) -> list[list[object]]:
+    period = report.period.label if report.period is not None else ""
+    records: list[list[object]] = []
+    for row in report.rows:
+        na = row.nko is None
+        records.append(
+            [
+                row.rank,
+                row.unit.code,
+                row.unit.name,
+                row.unit.get_level_display(),
+                row.unit.get_kind_display(),
+                period,
+                shown(row.nko),
+                row.predicate,
+                "" if na else (_("lengkap") if row.complete else _("belum lengkap")),
+                shown(row.previous_nko),
+                _("belum dilaporkan") if na else "",
+            ]
+        )
+    return records
+
+
+def export_ranking(report: RankingReport, fmt: str) -> bytes:
+    return _write(_("peringkat-nko"), ranking_header(), ranking_records(report), fmt)
+
+
+def completeness_header() -> list[str]:
+    return [
+        _("Kode unit"),
+        _("Nama unit"),
+        _("Kode IKU"),
+        _("Nama IKU"),
+        _("Periode"),
+        _("Batas waktu"),
+        _("Status"),
+        _("Terlambat"),
+    ]
+
+
+def completeness_records(report: CompletenessReport) -> list[list[object]]:
+    return [
+        [
+            item.kpi.objective.map.unit.code,
+            item.kpi.objective.map.unit.name,
+            item.kpi.code,
+            item.kpi.name,
+            item.period.label,
+            item.period.due_date.isoformat(),
+            item.state_label,
+            _("ya") if item.overdue else _("tidak"),
+        ]
+        for item in report.items
+    ]
+
+
+def export_completeness(report: CompletenessReport, fmt: str) -> bytes:
+    return _write(_("kelengkapan"), completeness_header(), completeness_records(report), fmt)
+
+
+def file_name(kind: str, year: int | None, label: str, fmt: str) -> str:
+    parts = [kind, str(year or ""), label]
+    return "-".join(p for p in parts if p).lower() + f".{fmt}"
