@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
-from kinerja.accounts.models import Role
-from kinerja.organisations.models import Unit, UnitKind, UnitLevel
-from tests.factories import EmployeeFactory, UserFactory, grant, make_unit
+if TYPE_CHECKING:  # the Django imports happen inside the fixtures, so that the scoring and
+    # interchange suites also run without Django (`pytest tests/scoring -p no:django`).
+    from kinerja.organisations.models import Unit
 
 
 @dataclass
@@ -25,6 +26,9 @@ class OrgTree:
 @pytest.fixture
 def org(db) -> OrgTree:
     """KEMENKEU → DJP → KANWIL → (KPP-A → SEKSI-A, KPP-B); KEMENKEU → DJBC."""
+    from kinerja.organisations.models import Unit, UnitKind, UnitLevel
+    from tests.factories import make_unit
+
     ministry = make_unit(
         "KEMENKEU",
         level=UnitLevel.WIDE,
@@ -56,7 +60,9 @@ def org(db) -> OrgTree:
 def make_user(db):
     """make_user(unit, role) -> a user holding `role` on `unit` (password 'rahasia-123')."""
 
-    def _make(unit: Unit | None = None, role: str = Role.EMPLOYEE, **kwargs):
+    from tests.factories import UserFactory, grant
+
+    def _make(unit: Unit | None = None, role: str = "employee", **kwargs):
         user = UserFactory(**kwargs)
         if unit is not None:
             grant(user, unit, role)
@@ -67,6 +73,8 @@ def make_user(db):
 
 @pytest.fixture
 def employee_in(db):
+    from tests.factories import EmployeeFactory
+
     def _make(unit: Unit, **kwargs):
         return EmployeeFactory(unit=unit, **kwargs)
 

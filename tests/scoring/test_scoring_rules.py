@@ -134,3 +134,12 @@ def test_a_scale_rule_set_needs_an_ascending_scale():
     broken = dataclasses.replace(get_rule_set(), stabilize_method=Param(StabilizeMethod.SCALE, "x", "x", "t"))
     with pytest.raises(ValueError, match="ascending"):
         _ = broken.compiled
+
+
+def test_avoid_list():
+    from kinerja.scoring import Controllability, Validity
+
+    rules = get_rule_set()
+    assert rules.avoided(Validity.ACTIVITY, Controllability.LOW)
+    assert rules.avoided(Validity.EXACT, Controllability.HIGH)
+    assert not rules.avoided(Validity.PROXY, Controllability.MODERATE)

@@ -327,3 +327,21 @@ def test_to_text():
 def test_default_rules_used_when_none_given():
     assert score_scorecard(example()).rules is get_rule_set("kmk-467-2014")
     assert shown(score_scorecard(example(), rules=get_rule_set("kmk-127-2026")).nko) is not None
+
+
+def test_only_zero_weight_perspectives_reported_gives_no_nko():
+    kpis = [
+        kpi("A", SH, "S1", MAX, "10", "10", "0"),
+        kpi("B", CU, "C1", MAX, "10", None, "100"),
+    ]
+    result = score_scorecard(kpis)
+    assert result.nko is None and result.predicate is None
+    assert result.perspectives[0].index == 100 and result.perspectives[0].effective_weight is None
+
+
+def test_kpi_lookup():
+    result = score_scorecard(example())
+    assert result.kpi("P2.a").case == "band_above"
+    assert result.kpi("L1.a").raw == 125
+    with pytest.raises(KeyError):
+        result.kpi("nope")

@@ -93,6 +93,9 @@ def test_plan_year_rule_set_must_be_known(org, make_user):
         services.create_plan_year(plan_period=period, year=2026, rule_set="kmk-999", by=admin)
     with pytest.raises(ValidationError):
         services.create_plan_year(plan_period=period, year=2031, rule_set="kmk-127-2026", by=admin)
+    with pytest.raises(ValidationError):
+        services.create_plan_year(plan_period=period, year=2025, rule_set="kmk-127-2026", by=admin)
+    services.create_plan_year(plan_period=period, year=2025, rule_set="kmk-467-2014", by=admin)
     year = services.create_plan_year(plan_period=period, year=2026, rule_set="kmk-127-2026", by=admin)
     assert PlanYear.objects.get(pk=year.pk).rule_set == "kmk-127-2026"
     assert PlanYear._meta.get_field("rule_set").default == "kmk-467-2014"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("strategi/", include("kinerja.strategy.urls")),
     path("iku/", include("kinerja.kpis.urls")),
     path("capaian/", include("kinerja.reporting.urls")),
+    path("laporan/", include("kinerja.reports.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.core.urls")),
 ]

@@ -37,7 +37,7 @@ TAG = "capaian"
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="plan_year.year", read_only=True)
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]
         read_only=True, help_text=_("Periode dalam format tabel: 2026-03, 2026-Q1, 2026-S1, 2026.")
     )
     name = serializers.CharField(source="display_name", read_only=True)
@@ -300,7 +300,7 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def get_queryset(self) -> QuerySet[ReportingPeriod]:
         return selectors.all_periods()
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         if self.action in {"close", "reopen"}:
             return [p() for p in ACTION_PERMISSIONS]
         return super().get_permissions()
@@ -393,7 +393,7 @@ class RealizationViewSet(
     def get_queryset(self) -> QuerySet[Realization]:
         return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         if self.action in {
             "submit",
             "verify",

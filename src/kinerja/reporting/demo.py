@@ -79,6 +79,7 @@ def _draw(*parts: str) -> float:
 def _state_for(unit: str, kpi: str, period: str, closed: bool) -> str | None:
     """The demo state of a realization, or None for a missing one."""
     draw = _draw(unit, kpi, period)
+    bands: tuple[tuple[float, str], ...]
     if closed:
         bands = (
             (0.78, RealizationState.APPROVED),

@@ -177,7 +177,9 @@ def latest_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tupl
     rows = (
         ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period_id__in=list(period_ids))
         .order_by("strategy_map_id", "period_id", "-computed_at", "-pk")
-        .values_list("strategy_map_id", "period_id", "pk", "nko", "predicate", "complete", "final", "computed_at")
+        .values_list(
+            "strategy_map_id", "period_id", "pk", "nko", "predicate", "complete", "final", "computed_at"
+        )
     )
     heads: dict[tuple[int, int], Head] = {}
     for map_id, period_id, pk, nko, predicate, complete, final, computed_at in rows:
@@ -219,7 +221,7 @@ class RankRow:
 
     @property
     def trend(self) -> str | None:
-        """"up", "down" or "same" against the period before; None when either is N/A."""
+        """ "up", "down" or "same" against the period before; None when either is N/A."""
         now, before = self.nko, self.previous_nko
         if now is None or before is None:
             return None
@@ -552,10 +554,13 @@ def nko_ranking(
     chosen_maps = [
         m
         for m in maps
-        if (not report.level or m.unit.level == report.level) and (not report.kind or m.unit.kind == report.kind)
+        if (not report.level or m.unit.level == report.level)
+        and (not report.kind or m.unit.kind == report.kind)
     ]
     report.periods = plan_year_periods(maps)
-    report.period, _has_figures = choose_period(report.periods, period, [m.pk for m in chosen_maps], today=day)
+    report.period, _has_figures = choose_period(
+        report.periods, period, [m.pk for m in chosen_maps], today=day
+    )
     if report.period is None:
         return report
     report.previous = previous_period(report.period, report.periods)

@@ -64,7 +64,9 @@ def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exporting.CONTENT_TYPES:
         raise Http404
     report = _ranking(request)
-    label = "-".join(x for x in (report.period.label if report.period else "", report.level, report.kind) if x)
+    label = "-".join(
+        x for x in (report.period.label if report.period else "", report.level, report.kind) if x
+    )
     return _download(
         exporting.export_ranking(report, fmt), fmt, exporting.file_name("peringkat-nko", None, label, fmt)
     )
@@ -94,7 +96,11 @@ def completeness_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exporting.CONTENT_TYPES:
         raise Http404
     report = _completeness(request)
-    label = "-".join(x for x in (report.unit.code if report.unit else "", report.period.label if report.period else "") if x)
+    label = "-".join(
+        x
+        for x in (report.unit.code if report.unit else "", report.period.label if report.period else "")
+        if x
+    )
     return _download(
         exporting.export_completeness(report, fmt), fmt, exporting.file_name("kelengkapan", None, label, fmt)
     )

@@ -3,6 +3,14 @@
 Implements `shared/spec/scoring.md` exactly; every number comes from a rule
 set (`RuleSet`, `get_rule_set`), every figure is a `Decimal` rounded only for
 display (`display`), and every result can explain itself (`Explanation`).
+The developer guide is `docs/scoring.md`.
+
+Types: rule sets, parameters and explanations are frozen dataclasses. The
+per-row inputs (`ScorecardKpi`, `EmployeeKpi`, `PeriodValue`, `Employee`, ...)
+and all results are slotted dataclasses that are *not* frozen, because the CLI
+builds hundreds of thousands of them and a frozen dataclass costs four to six
+times as much to build; treat them as read-only values (explanations are
+built on demand from the inputs, so do not change an input after scoring it).
 
 Rule sets (`rules`)
     `RuleSet`, `Param`, `Bands`, `Step`, `Nkp2014Rules`, `Nkp2026Rules`,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
@@ -71,10 +72,17 @@ class CkpKpi:
         return self.result.code
 
 
-def _factor(kpi: EmployeeKpi, p: Nkp2014Rules) -> Decimal:
+@lru_cache(maxsize=32)
+def _uniform_factor(rules: RuleSet) -> bool:
+    """True when every validity × controllability factor is 1 (as under `kmk-467-2014`)."""
+    return all(v == _ONE for v in _params(rules).quality_factors.value.values())
+
+
+def _factor(kpi: EmployeeKpi, rules: RuleSet, p: Nkp2014Rules) -> Decimal:
+    """The §6 contract-quality factor; without validity and controllability only a uniform 1 applies."""
     matrix = p.quality_factors.value
     if kpi.validity is None or kpi.controllability is None:
-        if all(v == _ONE for v in matrix.values()):
+        if _uniform_factor(rules):
             return _ONE
         raise ScoringError(
             ErrorCode.QUALITY_MISSING,
@@ -125,7 +133,7 @@ def _ckp(
             )
         try:
             result = _score(k, c, as_of)
-            factor = _factor(k, p)
+            factor = _factor(k, rules, p)
         except ScoringError as exc:
             errors.append(exc)
             continue

@@ -224,6 +224,10 @@ class RuleSet:
                 out.extend((f"{f.name}.{g.name}", getattr(value, g.name)) for g in fields(value))
         return out
 
+    def avoided(self, validity: Validity, controllability: Controllability) -> bool:
+        """Whether a validity/controllability pair is on the avoid list (a warning, `domain.md` §5 rule 9)."""
+        return (validity, controllability) in self.avoid_pairs.value
+
     @cached_property
     def compiled(self) -> _Compiled:
         """The hot-path values, unwrapped once (internal; read the `Param`s for display)."""

@@ -483,14 +483,15 @@ def _score_scorecard(
         )
     present = [p for p in PERSPECTIVE_ORDER if p in perspective_objectives]
     set_weights: dict[Perspective, Decimal | None] = dict.fromkeys(present)
-    for p in present if perspective_weights or objective_weights else ():
-        set_weights[p] = _same(
-            (m.perspective_weight for o in perspective_objectives[p] for m in groups[o][0]),
-            "perspective weight",
-            f"perspective {p.value}",
-            "perspective_weight",
-            errors,
-        )
+    for p in present:
+        if perspective_weights:
+            set_weights[p] = _same(
+                (m.perspective_weight for o in perspective_objectives[p] for m in groups[o][0]),
+                "perspective weight",
+                f"perspective {p.value}",
+                "perspective_weight",
+                errors,
+            )
         if objective_weights:
             _check_partial(
                 [(f"objective {o}", set_objective[o]) for o in perspective_objectives[p]],

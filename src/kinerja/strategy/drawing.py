@@ -425,11 +425,11 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         toward_b = route.corridor if route.corridor is not None else route.cause.cx
         ports[(route.edge.cause, route.start_side)].append((toward_a, route, "start"))
         ports[(route.edge.effect, route.end_side)].append((toward_b, route, "end"))
-    taken: dict[int, list[float]] = defaultdict(list)
+    taken: dict[int, list[tuple[float, int]]] = defaultdict(list)  # gap -> (x, edge key) already used
     for route in routes:
         if route.corridor is not None:
             for gap in range(min(route.gap_a, route.gap_b), max(route.gap_a, route.gap_b) + 1):
-                taken[gap].append(route.corridor)
+                taken[gap].append((route.corridor, route.edge.key))
 
     def edge_gap(node_key: int, edge_side: str) -> int:
         return boxes[node_key].row if edge_side == "top" else boxes[node_key].row + 1
@@ -440,8 +440,8 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         box = boxes[node_key]
         gap = edge_gap(node_key, edge_side)
         on_edge.sort(key=lambda e: (e[0], e[1].edge.key))
-        xs = _port_positions(box, len(on_edge), taken[gap])
-        taken[gap].extend(xs)
+        xs = _port_positions(box, [(toward, route) for toward, route, _end in on_edge], taken[gap])
+        taken[gap].extend((x, route.edge.key) for x, (_toward, route, _end) in zip(xs, on_edge, strict=True))
         for x, (_toward, route, end) in zip(xs, on_edge, strict=True):
             if end == "start":
                 route.x1 = x
@@ -543,31 +543,44 @@ def _separate_corridors(routes: Sequence[_Route]) -> None:
         placed.append((route.corridor, first, last))
 
 
-def _port_positions(box: Box, count: int, taken: Sequence[float]) -> list[float]:
-    """`count` x positions on a box edge, in order, evenly spread where possible, PORT_SEP clear of `taken`.
+def _port_positions(
+    box: Box, arrows: Sequence[tuple[float, _Route]], taken: Sequence[tuple[float, int]]
+) -> list[float]:
+    """An x on a box edge for each arrow, in order, evenly spread where possible, PORT_SEP clear of `taken`.
 
-    Each port takes the free whole-pixel position nearest its even share of the
-    edge, right of the previous port; on a crowded edge, any free one; then
-    one at least 2 px from the others; failing that, the even share itself.
+    `arrows` are (where the arrow heads, route), sorted by the first. An arrow
+    whose corridor runs straight above or below the edge takes the corridor's x
+    (no jog at the box); the others aim at their even share of the edge. Each
+    takes the free whole-pixel position nearest its aim, right of the previous
+    port; on a crowded edge, any free one; then one at least 2 px from the
+    others; failing that, its aim itself.
     """
     lo, hi = box.x + PORT_INSET / 2, box.x + box.w - PORT_INSET / 2
     usable = box.w - 2 * PORT_INSET
     edge = [float(x) for x in range(math.ceil(lo), math.floor(hi) + 1)]
-    near = [t for t in taken if lo - PORT_SEP < t < hi + PORT_SEP]  # only these can clash with this edge
+    near = [(t, key) for t, key in taken if lo - PORT_SEP < t < hi + PORT_SEP]  # only these can clash
     chosen: list[float] = []
-
-    def apart(x: float, gap: float) -> bool:
-        return all(abs(x - t) >= gap for t in near) and all(abs(x - c) >= gap for c in chosen)
-
-    for i in range(count):
-        ideal = box.x + PORT_INSET + usable * (i + 1) / (count + 1)
+    count = len(arrows)
+    for i, (toward, route) in enumerate(arrows):
+        straight = route.corridor is not None and lo + PORT_INSET / 2 <= toward <= hi - PORT_INSET / 2
+        aim = toward if straight else box.x + PORT_INSET + usable * (i + 1) / (count + 1)
         floor = chosen[-1] + PORT_SEP if chosen else lo
+        mine = route.edge.key
+
+        def apart(x: float, gap: float, mine: int = mine) -> bool:
+            return all(abs(x - t) >= gap for t, key in near if key != mine) and all(
+                abs(x - c) >= gap for c in chosen
+            )
+
+        if straight and toward >= floor and apart(toward, PORT_SEP):
+            chosen.append(toward)
+            continue
         free = (
             [x for x in edge if x >= floor and apart(x, PORT_SEP)]
             or [x for x in edge if apart(x, PORT_SEP)]  # out of order, still apart
             or [x for x in edge if apart(x, 2)]  # a crowded edge: at least not on top of another
         )
-        chosen.append(min(free, key=lambda x: abs(x - ideal)) if free else ideal)
+        chosen.append(min(free, key=lambda x: abs(x - aim)) if free else aim)
     return chosen
 
 

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from kinerja.organisations.models import Position, Unit
 from kinerja.scoring.enums import Perspective as PerspectiveKey
 
-from .scoring_bridge import DEFAULT_RULE_SET, rule_set_codes
+from .scoring_bridge import DEFAULT_RULE_SET, RULE_SET_FIRST_YEAR, rule_set_codes
 
 
 def validate_rule_set(value: str) -> None:
@@ -111,9 +111,22 @@ class PlanYear(models.Model):
 
     def clean(self) -> None:
         period = self.plan_period if self.plan_period_id else None
-        if period is not None and not period.start_year <= self.year <= period.end_year:
+        if (
+            period is not None
+            and self.year is not None
+            and not period.start_year <= self.year <= period.end_year
+        ):
             raise ValidationError(
                 {"year": _("Tahun berada di luar periode Renstra.")}, code="year_outside_period"
+            )
+        first = RULE_SET_FIRST_YEAR.get(self.rule_set)
+        if first is not None and self.year is not None and self.year < first:
+            raise ValidationError(
+                {
+                    "rule_set": _("Aturan penilaian %(code)s berlaku mulai tahun %(year)d.")
+                    % {"code": self.rule_set, "year": first}
+                },
+                code="rule_set_too_early",
             )
 
 

@@ -11,15 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from kinerja.scoring.enums import Consolidation, Polarity
-from kinerja.scoring.errors import ScoringError
-from kinerja.scoring.kpi import PeriodValue, consolidate, kpi_index
-from kinerja.scoring.rules import DEFAULT_RULE_SET, RULE_SETS, RuleSet, get_rule_set
+from kinerja.scoring import (
+    DEFAULT_RULE_SET,
+    RULE_SETS,
+    Consolidation,
+    PeriodValue,
+    Polarity,
+    RuleSet,
+    ScoringError,
+    consolidate,
+    get_rule_set,
+    kpi_index,
+)
 
 __all__ = [
     "DEFAULT_RULE_SET",
     "KPI_CAP_PER_LEVEL",
     "MAP_KPI_LIMIT",
+    "RULE_SET_FIRST_YEAR",
     "avoid_pairs",
     "consolidated_target",
     "rule_set",
@@ -33,6 +42,8 @@ KPI_CAP_PER_LEVEL: dict[str, int] = {"one": 25, "two": 20, "three": 20, "four": 
 # domain.md §5 rule 10: more than 30 KPIs on one map is a warning.
 MAP_KPI_LIMIT = 30
 DEFAULT_AVOID_PAIRS = frozenset({("activity", "low"), ("exact", "high")})
+# A rule set applies from the year its decree took effect (scoring.md §7: KMK 127/2026 for 2026 on).
+RULE_SET_FIRST_YEAR: dict[str, int] = {"kmk-127-2026": 2026}
 
 
 def rule_set_codes() -> tuple[str, ...]:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kinerja.strategy",
     "kinerja.kpis",
     "kinerja.reporting",
+    "kinerja.reports",
     "kinerja.api",
 ]
 

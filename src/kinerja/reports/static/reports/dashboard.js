@@ -1,0 +1,149 @@
+/* Dashboard charts: ECharts (vendored) drawn from the JSON blob the page renders with json_script.
+ * No data and no user-facing text live here: both come from #dashboard-data.
+ * N/A values are null: the trend line breaks there (a gap), a perspective gets no bar — never 0.
+ * Each chart has a data table next to it (in a <details>) as its text alternative. */
+(function () {
+  "use strict";
+
+  function statusColours() {
+    var colours = {};
+    document.querySelectorAll(".status-samples [data-status]").forEach(function (el) {
+      var style = window.getComputedStyle(el);
+      colours[el.dataset.status] = { fg: style.color, bg: style.backgroundColor };
+    });
+    return colours;
+  }
+
+  function cssVar(name, fallback) {
+    var value = window.getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  var LANG = document.documentElement.lang || undefined;
+
+  function fmt(value, na) {
+    if (value === null || value === undefined) {
+      return na;
+    }
+    return value.toLocaleString(LANG, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  function axisNumber(value) {
+    return value.toLocaleString(LANG);
+  }
+
+  function trendChart(el, data, text, navy) {
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var current = data.current;
+    chart.setOption({
+      animation: false,
+      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var item = items[0];
+          var predicate = data.predicates[item.dataIndex];
+          var value = data.values[item.dataIndex];
+          return item.axisValue + "<br>" + text.nko + ": " + fmt(value, text.na) + (predicate ? " (" + predicate + ")" : "");
+        }
+      },
+      xAxis: { type: "category", data: data.labels, boundaryGap: false },
+      yAxis: { type: "value", scale: true, name: text.nko, axisLabel: { formatter: axisNumber } },
+      series: [{
+        type: "line",
+        name: text.nko,
+        data: data.values.map(function (value, i) {
+          return i === current ? { value: value, symbolSize: 12 } : value;
+        }),
+        connectNulls: false,
+        symbolSize: 7,
+        lineStyle: { width: 3, color: navy },
+        itemStyle: { color: navy },
+        markLine: {
+          silent: true,
+          symbol: "none",
+          label: { formatter: text.target, position: "insideEndTop" },
+          lineStyle: { type: "dashed", color: "#8a94a3" },
+          data: [{ yAxis: 100 }]
+        }
+      }]
+    });
+    return chart;
+  }
+
+  function perspectiveChart(el, data, text, colours) {
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 56, top: 8, bottom: 24, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        formatter: function (items) {
+          var item = items[0];
+          return item.axisValue + "<br>" + text.index + ": " + fmt(data.values[item.dataIndex], text.na);
+        }
+      },
+      xAxis: {
+        type: "value",
+        min: 0,
+        max: function (v) { return Math.max(120, Math.ceil(v.max / 10) * 10); },
+        axisLabel: { formatter: axisNumber }
+      },
+      yAxis: { type: "category", data: data.labels, inverse: true, axisLabel: { width: 150, overflow: "break", lineHeight: 15 } },
+      series: [{
+        type: "bar",
+        barMaxWidth: 28,
+        data: data.values.map(function (value, i) {
+          var colour = colours[data.statuses[i]] || colours.na || {};
+          return {
+            value: value,
+            itemStyle: { color: colour.bg, borderColor: colour.fg, borderWidth: 2, borderRadius: [0, 4, 4, 0] }
+          };
+        }),
+        label: {
+          show: true,
+          position: "right",
+          fontWeight: "bold",
+          formatter: function (p) { return fmt(data.values[p.dataIndex], text.na); }
+        },
+        markLine: {
+          silent: true,
+          symbol: "none",
+          label: { show: false },
+          lineStyle: { type: "dashed", color: "#8a94a3" },
+          data: [{ xAxis: 100 }]
+        }
+      }]
+    });
+    return chart;
+  }
+
+  function start() {
+    var blob = document.getElementById("dashboard-data");
+    if (!blob || !window.echarts) {
+      return;
+    }
+    var data = JSON.parse(blob.textContent);
+    var colours = statusColours();
+    var navy = cssVar("--navy", "#0b3d6e");
+    var charts = [];
+    var trendEl = document.getElementById("chart-trend");
+    if (trendEl) {
+      charts.push(trendChart(trendEl, data.trend, data.text, navy));
+    }
+    var perspectiveEl = document.getElementById("chart-perspectives");
+    if (perspectiveEl) {
+      charts.push(perspectiveChart(perspectiveEl, data.perspectives, data.text, colours));
+    }
+    window.addEventListener("resize", function () {
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
