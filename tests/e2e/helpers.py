@@ -44,3 +44,12 @@ def nav_labels(page: Any) -> list[str]:
             })"""
         )
     ]
+
+
+def signed_in_as(page: Any) -> str | None:
+    """The username of the browser's session (asked of /api/me/ with the page's cookies), None when signed out."""
+    response = page.request.get("/api/me/")
+    if response.status in (401, 403):
+        return None
+    assert response.status == 200, f"/api/me/ answered {response.status}: {response.text()[:300]}"
+    return response.json()["username"]

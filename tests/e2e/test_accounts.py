@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kinerja.accounts.models import Role
-from tests.e2e.helpers import PASSWORD, login, path_of
+from tests.e2e.helpers import PASSWORD, login, path_of, signed_in_as
 
 pytestmark = pytest.mark.e2e
 
@@ -20,6 +20,7 @@ def test_log_in_with_a_username(page, live_server, org, make_user):
     assert path_of(page.url) == "/"
     assert page.locator("h1").inner_text() == "Selamat datang, Budi Santoso"
     assert page.locator(".topbar .user-name").inner_text() == "Budi Santoso"
+    assert signed_in_as(page) == "budi"
 
 
 def test_log_in_with_the_nip_of_the_linked_employee(page, live_server, org, make_user, employee_in):
@@ -29,7 +30,7 @@ def test_log_in_with_the_nip_of_the_linked_employee(page, live_server, org, make
     login(page, live_server, employee.nip, PASSWORD)
 
     assert path_of(page.url) == "/"
-    assert page.locator(".topbar .user-name").get_attribute("title") == "siti"
+    assert signed_in_as(page) == "siti"
 
 
 def test_a_wrong_password_shows_the_indonesian_message_and_stays_on_the_login_page(
@@ -45,5 +46,6 @@ def test_a_wrong_password_shows_the_indonesian_message_and_stays_on_the_login_pa
     assert page.locator("#id_username").input_value() == "budi"
     assert page.locator("#id_password").input_value() == ""  # a password is never sent back
     # Still signed out: the home page sends us back to the login form.
+    assert signed_in_as(page) is None
     page.goto("/")
     assert path_of(page.url) == "/accounts/login/"

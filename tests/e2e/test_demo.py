@@ -6,7 +6,7 @@ import pytest
 
 from kinerja.accounts.models import User
 from kinerja.organisations.models import Employee
-from tests.e2e.helpers import DEMO_PASSWORD, login, path_of
+from tests.e2e.helpers import DEMO_PASSWORD, login, path_of, signed_in_as
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_every_demo_login_signs_in_and_sees_its_role(page, live_server, demo_org
     # The leader of KPP Madya Malang is an employee too, and signs in with the NIP.
     nip = User.objects.select_related("employee").get(username="pimpinan.kpp.malang").employee.nip
     login(page, live_server, nip, DEMO_PASSWORD)
-    assert page.locator(".topbar .user-name").get_attribute("title") == "pimpinan.kpp.malang"
+    assert signed_in_as(page) == "pimpinan.kpp.malang"
 
 
 def test_a_demo_employee_of_a_tax_office_does_not_reach_a_customs_office(

@@ -31,8 +31,11 @@ from tests.strategy import builders as b
 D = Decimal
 
 
-def realize(world: World, kpi: Kpi, label: str, value: Any, state: str = RealizationState.APPROVED) -> Realization:
-    return Realization.objects.create(kpi=kpi, period=world.period(label), value=D(str(value)), state=state)
+def realize(
+    at: World, kpi: Kpi, label: str, value: Any, state: str = RealizationState.APPROVED
+) -> Realization:
+    """A realization of `kpi` for the period `label` of the world `at`, in `state`."""
+    return Realization.objects.create(kpi=kpi, period=at.period(label), value=D(str(value)), state=state)
 
 
 def score(strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot:

@@ -420,8 +420,8 @@ def _with_states(items: list[KpiItem], period: ReportingPeriod) -> list[KpiItem]
         newest.setdefault(kpi_id, (state, pk))
     found = []
     for item in items:
-        state, pk = newest.get(item.id, (None, None))
-        found.append(replace(item, state=state, realization_id=pk) if state is not None else item)
+        known = newest.get(item.id)
+        found.append(item if known is None else replace(item, state=known[0], realization_id=known[1]))
     return found
 
 

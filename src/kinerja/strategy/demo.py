@@ -1506,3 +1506,23 @@ def clear_strategy_demo() -> int:
             if not period.years.exists():
                 period.delete()
     return removed
+
+
+def _register() -> None:
+    """Add the strategy maps to `kinerja demo`, after the organisation and the demo logins."""
+    from django.utils.translation import gettext_lazy
+
+    from kinerja.core import demo as core_demo
+
+    def build(run: core_demo.DemoRun) -> core_demo.Counts:
+        made = build_strategy_demo(stdout=run.report)
+        return core_demo.Counts(total=made.total, created=made.created, updated=made.updated)
+
+    core_demo.register(
+        core_demo.DemoStep(
+            "strategy", gettext_lazy("Peta strategi dan IKU 2026"), build, lambda run: clear_strategy_demo()
+        )
+    )
+
+
+_register()

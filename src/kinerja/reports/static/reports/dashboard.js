@@ -48,7 +48,14 @@
         }
       },
       xAxis: { type: "category", data: data.labels, boundaryGap: false },
-      yAxis: { type: "value", scale: true, name: text.nko, axisLabel: { formatter: axisNumber } },
+      yAxis: {
+        type: "value",
+        name: text.nko,
+        // always show the 100 line, with a margin below and above the data
+        min: function (v) { return Math.floor((Math.min(v.min, 100) - 1) / 5) * 5; },
+        max: function (v) { return Math.ceil((Math.max(v.max, 100) + 1) / 5) * 5; },
+        axisLabel: { formatter: axisNumber }
+      },
       series: [{
         type: "line",
         name: text.nko,
