@@ -84,11 +84,16 @@ MAP_EDITABLE_STATES = frozenset({"draft", "revised"})
 
 
 def _strategy_map(obj: Any) -> Any:
-    """The strategy map an object belongs to: the map itself, or the map of an objective, link, KPI or target."""
+    """The strategy map an object belongs to: the map itself, or the map of an objective, link, KPI, target,
+    initiative (and its milestones and progress reports), risk (and its monitoring entries) or theme."""
     if obj is None:
         return None
     if hasattr(obj, "plan_year_id") and hasattr(obj, "state"):
         return obj
+    if hasattr(obj, "initiative_id"):
+        obj = obj.initiative
+    if hasattr(obj, "risk_id"):
+        obj = obj.risk
     if hasattr(obj, "kpi_id"):
         obj = obj.kpi
     if hasattr(obj, "objective_id"):
@@ -167,6 +172,39 @@ rules.add_perm("strategy.change_objective", plans_map & map_editable)
 rules.add_perm("strategy.manage_planyear", administers)
 rules.add_perm("kpis.view_kpi", reads_map)
 rules.add_perm("kpis.change_kpi", plans_map & map_editable)
+
+# The same rules under the names the API asks (`<app>.<add|change|delete>_<model>` per HTTP method), and
+# for initiatives, risks and themes: planning them needs an editable map. Progress reports, milestones
+# marked done and risk monitoring entries are monitoring, not planning: the unit's performance manager
+# (or administrator) records them whatever the map's state, approved maps included.
+for _perm in (
+    "strategy.add_objective",
+    "strategy.delete_objective",
+    "strategy.add_objectivelink",
+    "strategy.change_objectivelink",
+    "strategy.delete_objectivelink",
+    "strategy.change_theme",
+    "strategy.add_initiative",
+    "strategy.change_initiative",
+    "strategy.delete_initiative",
+    "strategy.add_risk",
+    "strategy.change_risk",
+    "strategy.delete_risk",
+    "kpis.add_kpi",
+    "kpis.delete_kpi",
+    "strategy.import_strategymap",
+):
+    rules.add_perm(_perm, plans_map & map_editable)
+for _perm in (
+    "strategy.view_objectivelink",
+    "strategy.view_theme",
+    "strategy.view_initiative",
+    "strategy.view_risk",
+    "strategy.export_strategymap",
+):
+    rules.add_perm(_perm, reads_map)
+rules.add_perm("strategy.monitor_initiative", plans_map)
+rules.add_perm("strategy.monitor_risk", plans_map)
 
 
 # --------------------------------------------------------------------------- reporting cycle (reporting)

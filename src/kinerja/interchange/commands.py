@@ -161,15 +161,24 @@ def _dump_json(data: Any, stdout: IO[str]) -> None:
 
 
 def _dump_json_array(items: Sequence[Any], to_dict: Callable[[Any], Any], stdout: IO[str]) -> None:
-    """A JSON array of `to_dict(item)`, made and written a slice at a time (a big one is never held whole)."""
+    """A JSON array of `to_dict(item)`, made and written a slice at a time (a big one is never held whole).
+
+    Into a pipe or file each item's `to_json()` (the one-line text of `to_dict()`,
+    written without the dicts) is used when it has one.
+    """
     isatty = getattr(stdout, "isatty", None)
     if isatty is not None and isatty():
         _dump_json([to_dict(item) for item in items], stdout)
         return
     stdout.write("[")
     for start in range(0, len(items), JSON_SLICE):
-        part = json.dumps([to_dict(item) for item in items[start : start + JSON_SLICE]], ensure_ascii=False)
-        stdout.write(part[1:-1] if start == 0 else ", " + part[1:-1])
+        part = items[start : start + JSON_SLICE]
+        if start:
+            stdout.write(", ")
+        if part and hasattr(part[0], "to_json"):
+            stdout.write(", ".join([item.to_json() for item in part]))
+        else:
+            stdout.write(json.dumps([to_dict(item) for item in part], ensure_ascii=False)[1:-1])
     stdout.write("]\n")
 
 
@@ -219,8 +228,11 @@ def _score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         return OK
 
     if args.format == "json":
-        if len(scored) == 1:
-            _dump_json(scored[0].to_dict(), stdout)
+        isatty = getattr(stdout, "isatty", None)
+        if len(scored) == 1 and isatty is not None and isatty():
+            _dump_json(scored[0].to_dict(), stdout)  # indented
+        elif len(scored) == 1:
+            stdout.write(scored[0].to_json() + "\n")
         else:
             _dump_json_array(scored, lambda s: s.to_dict(), stdout)
     else:

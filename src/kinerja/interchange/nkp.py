@@ -8,6 +8,7 @@ The core's errors become `Problem`s naming the sheet, row and column.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,6 +64,12 @@ class ScoredEmployee:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `kinerja nkp --format json` (interchange.md)."""
         return self.result.to_dict()
+
+    def to_json(self) -> str:
+        """`json.dumps(self.to_dict(), ensure_ascii=False)` (written directly when the result can)."""
+        if isinstance(self.result, Nkp2026Result):
+            return self.result.to_json()
+        return json.dumps(self.result.to_dict(), ensure_ascii=False)
 
 
 def as_of_period(book: EmployeeWorkbook, period: str | None) -> Period | None:

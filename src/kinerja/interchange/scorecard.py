@@ -166,6 +166,9 @@ class ScorecardTable:
         return [*sorted(p for p in found if p is not None)]
 
     def periods_by_unit(self) -> dict[str | None, set[Period | None]]:
+        rows = self.rows
+        if rows and not any(map(_period_of, rows)):  # a `Period` is always true: none has one
+            return {unit: {None} for unit in dict.fromkeys(map(_unit_of, rows))}
         by_unit: dict[str | None, set[Period | None]] = {}
         for row in self.rows:
             found = by_unit.get(row.unit)
@@ -174,6 +177,9 @@ class ScorecardTable:
             found.add(row.period)
         return by_unit
 
+
+_period_of = attrgetter("period")
+_unit_of = attrgetter("unit")
 
 # ---------------------------------------------------------------- reading
 
@@ -368,21 +374,22 @@ def _shown(value: object) -> str:
 def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool = True) -> None:
     """The rules across rows: unique KPIs, one definition per KPI and year, weights total 100 %."""
     rows = table.rows
-    if any(row.period is not None for row in rows):
+    if any(map(_period_of, rows)):  # a `Period` is always true
         _check_dated(table, problems, totals)
         return
     # One period: quick whole-table tests (in C) first; the units they leave in doubt are checked
     # row by row, which names the rows.
-    keys = list(map(attrgetter("unit", "kpi_code"), rows))
-    if len(set(keys)) != len(keys):
+    if len(set(map(attrgetter("unit", "kpi_code"), rows))) != len(rows):
         _check_dated(table, problems, totals)
         return
     doubtful: set[str | None] = set()
-    placed = set(map(attrgetter("unit", "objective_code", "perspective"), rows))
+    # one pass over the rows; the sets below are built from its (few) distinct tuples
+    objectives = set(map(attrgetter("unit", "objective_code", "perspective", "perspective_weight"), rows))
+    placed = {(u, o, p) for u, o, p, _ in objectives}
     if len(placed) != len({(u, o) for u, o, _ in placed}):
         counts = Counter((u, o) for u, o, _ in placed)
         doubtful.update(u for (u, _), count in counts.items() if count > 1)
-    weights = set(map(attrgetter("unit", "perspective", "perspective_weight"), rows))
+    weights = {(u, p, w) for u, _, p, w in objectives}
     by_unit: dict[str | None, list[Decimal | None]] = {}
     for u, _, weight in weights:
         by_unit.setdefault(u, []).append(weight)

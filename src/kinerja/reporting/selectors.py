@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kinerja.accounts.scope import unit_filter
@@ -118,10 +118,6 @@ def default_period(strategy_map: StrategyMap, *, today: dt.date | None = None) -
     if ended:
         return ended[-1]
     return periods[0] if periods else None
-
-
-def reopenings(period: ReportingPeriod) -> list[Any]:
-    return list(period.reopenings.select_related("by").order_by("at", "pk"))
 
 
 # --------------------------------------------------------------------------- realizations
@@ -477,29 +473,3 @@ def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str,
 def realizations_by_ids(user: Any, ids: Sequence[int]) -> list[Realization]:
     found = {r.pk: r for r in realizations_visible_to(user).filter(pk__in=list(ids))}
     return [found[i] for i in ids if i in found]
-
-
-def map_realizations(strategy_map: StrategyMap, period: ReportingPeriod) -> QuerySet[Realization]:
-    return Realization.objects.filter(
-        kpi__objective__map=strategy_map, period__end=period.end
-    ).select_related(*REALIZATION_RELATED)
-
-
-def current_evidence_counts(realizations: Iterable[Realization]) -> dict[int, int]:
-    ids = [r.pk for r in realizations]
-    rows = (
-        Evidence.objects.filter(realization_id__in=ids, superseded_by__isnull=True)
-        .values("realization_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["realization_id"]: row["n"] for row in rows}
-
-
-def prefetch_current_evidence() -> Prefetch:
-    return Prefetch(
-        "evidence", queryset=Evidence.objects.filter(superseded_by__isnull=True), to_attr="current_evidence"
-    )
-
-
-def visible_filter(user: Any) -> Q:
-    return unit_filter(user, "kpi__objective__map__unit__path")

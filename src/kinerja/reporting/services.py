@@ -859,7 +859,7 @@ def import_realizations(
             for r in Realization.objects.filter(kpi__objective__map_id__in=map_ids, period_id__in=period_ids)
         }
         seen: dict[tuple[int, int], int] = {}
-        new: list[Realization] = []
+        new: list[tuple[int, int, Decimal, str]] = []
         changed: list[Realization] = []
         touched: set[tuple[int, int]] = set()
         found = result.problems
@@ -962,15 +962,7 @@ def import_realizations(
             seen[key] = number
             current = existing.get(key)
             if current is None:
-                new.append(
-                    Realization(
-                        kpi_id=kpi_id,
-                        period_id=period.pk,
-                        value=row.realization,
-                        analysis=row.analysis,
-                        created_by=by,
-                    )
-                )
+                new.append((kpi_id, period.pk, row.realization, row.analysis))
                 touched.add((target_map.pk, period.pk))
                 continue
             if current.state != RealizationState.DRAFT:
@@ -998,12 +990,22 @@ def import_realizations(
         result.created, result.updated = len(new), len(changed)
         if dry_run:
             return result
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+        from simple_history.utils import bulk_update_with_history
 
+        from .bulk import insert_with_history
+
+        now = timezone.now()
         if new:
-            bulk_create_with_history(new, Realization, batch_size=1000, default_user=by)
+            insert_with_history(
+                Realization,
+                new,
+                varying=("kpi_id", "period_id", "value", "analysis"),
+                constant={"created_by_id": getattr(by, "pk", None)},
+                key=("kpi_id", "period_id"),
+                user=by,
+                now=now,
+            )
         if changed:
-            now = timezone.now()
             for realization in changed:
                 realization.updated_at = now
             bulk_update_with_history(

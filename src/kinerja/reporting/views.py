@@ -150,8 +150,6 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
                 analysis=form.cleaned_data["analysis"],
                 by=request.user,
             )
-        except PermissionDenied:
-            raise
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

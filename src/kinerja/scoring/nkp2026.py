@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
+from kinerja.scoring._json import json_number, json_string, json_strings, json_text
 from kinerja.scoring.employee import CoreValues, Employee, EmployeeKpi, Sentence
 from kinerja.scoring.enums import (
     Consolidation,
@@ -56,6 +57,7 @@ _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _RATING_TEXT: dict[Rating | None, str | None] = {None: None, **{r: r.value for r in Rating}}
+_RATING_JSON: dict[Rating | None, str] = {None: "null", **{r: json_string(r.value) for r in Rating}}
 _SEVERITY = {DisciplineCategory.LIGHT: 0, DisciplineCategory.MEDIUM: 1, DisciplineCategory.SEVERE: 2}
 
 
@@ -550,6 +552,31 @@ class Nkp2026Result:
         if self.flags:
             out["flags"] = list(self.flags)
         return out
+
+    def to_json(self) -> str:
+        """`json.dumps(self.to_dict(), ensure_ascii=False)`, written directly (see `_json`): the same text."""
+        number = json_number
+        kpis = ", ".join(
+            f'{{"code": {json_string(k.result.kpi.code)}, "index": {number(k.result.index)}, '
+            f'"k3": {number(k.quality.k3)}, "value": {number(k.value)}, '
+            f'"weight": {"null" if k.weight is None else number(k.weight * _HUNDRED)}}}'
+            for k in self.kpis
+        )
+        flags = f', "flags": {json_strings(self.flags)}' if self.flags else ""
+        return (
+            f'{{"nip": {json_string(self.employee.nip)}, "rules": {json_string(self.rules.code)}, '
+            f'"kpis": [{kpis}], "nhk": {number(self.nhk)}, "nhk_calibrated": {number(self.nhk_calibrated)}, '
+            f'"npk": {number(self.npk)}, "npk_calibrated": {number(self.npk_calibrated)}, '
+            f'"nkp_before": {number(self.nkp_before)}, "discipline": {number(self.discipline)}, '
+            f'"impact": {number(self.impact)}, "correction": {number(self.correction)}, '
+            f'"result": {number(self.result)}, "nko_weight": {number(self.nko_weight)}, '
+            f'"nkp": {number(self.nkp)}, '
+            f'"work_result": {{"value": {number(self.work_result)}, "rating": {_RATING_JSON[self.work_rating]}}}, '
+            f'"behaviour": {{"value": {number(self.behaviour)}, '
+            f'"rating": {_RATING_JSON[self.behaviour_rating]}}}, '
+            f'"predicate": {json_text(self.predicate)}, "complete": {"true" if self.complete else "false"}, '
+            f'"missing": {json_strings(self.missing)}{flags}}}'
+        )
 
     def explain(self) -> Explanation:
         """Every step: NKP ← result ← NKP before ← calibrated NHK / NPK ← KPIs (index, K3) and core values."""

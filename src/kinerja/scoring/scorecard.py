@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
+from kinerja.scoring._json import json_number, json_string, json_strings, json_text
 from kinerja.scoring.enums import Perspective, Status
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
 from kinerja.scoring.explain import Explanation, display, display_float
@@ -43,6 +44,7 @@ _ONE = Decimal(1)
 _CENT = Decimal("0.01")
 _UNREPORTED = ("na", "zero_after_due")
 _STATUS_TEXT: dict[Status | None, str | None] = {None: None, **{s: s.value for s in Status}}
+_STATUS_JSON: dict[Status | None, str] = {None: "null", **{s: json_string(s.value) for s in Status}}
 _HUNDRED = Decimal(100)
 
 
@@ -260,6 +262,47 @@ class ScorecardResult:
             "kpis": kpis,
             "missing": list(self.missing),
         }
+
+    def to_json(self, head: str = "{") -> str:
+        """`json.dumps(self.to_dict(), ensure_ascii=False)`, written directly (see `_json`): the same text.
+
+        `head` is what comes before the first key: ``"{"``, or the caller's own
+        keys (``'{"unit": "U1", "period": null, '``).
+        """
+        # One f-string per KPI with the numbers formatted as json.dumps formats floats: no dict,
+        # no float object kept, one pass (this runs 100 000 times for a big file).
+        number, status_json = json_number, _STATUS_JSON
+        kpis: list[str] = []
+        for k in self.kpis:
+            kpi = k.kpi
+            objective = json_text(kpi.objective if isinstance(kpi, ScorecardKpi) else None)
+            t = k.target
+            band = (
+                f', "target_low": {number(k.target_low)}, "target_high": {number(k.target_high)}'
+                if t is None and k.target_low is not None
+                else ""
+            )
+            kpis.append(
+                f'{{"code": {json_string(kpi.code)}, "objective": {objective}, "target": {number(t)}{band}, '
+                f'"realization": {number(k.realization)}, "index": {number(k.index)}, '
+                f'"status": {status_json[k.status]}}}'
+            )
+        perspectives = ", ".join(
+            f'{{"code": {json_string(p.code.value)}, "weight": {number(p.weight)}, '
+            f'"index": {number(p.index)}, "contribution": {number(p.contribution)}}}'
+            for p in self.perspectives
+        )
+        objectives = ", ".join(
+            f'{{"code": {json_string(o.code)}, "perspective": {json_string(o.perspective.value)}, '
+            f'"index": {number(o.index)}}}'
+            for o in self.objectives
+        )
+        return (
+            f'{head}"rules": {json_string(self.rules.code)}, "nko": {number(self.nko)}, '
+            f'"predicate": {json_text(self.predicate)}, "complete": {"true" if self.complete else "false"}, '
+            f'"perspectives": [{perspectives}], "objectives": [{objectives}], '
+            f'"kpis": [{", ".join(kpis)}], "missing": {json_strings(self.missing)}}}'
+        )
 
     def to_text(self) -> str:
         """The scorecard as a person reads it: KPIs, objectives, perspectives, NKO (2 decimals)."""

@@ -86,6 +86,12 @@ BAND_FILL = ("#eaf1fb", "#f1edf9", "#e9f6ee", "#fcf3e6")
 BAND_STROKE = ("#2f5e9e", "#6a4ca3", "#2e7d4f", "#a8661a")
 STATUS_FILL = {"green": "#d6f0de", "yellow": "#fff1c2", "red": "#f9d4d4"}
 STATUS_LABEL = {"green": "hijau", "yellow": "kuning", "red": "merah"}
+# Themes are drawn inside the boxes (a tag in the top-right corner) and in a legend below the bands, so
+# they never change where boxes and arrows go: the no-crossing and no-overflow guarantees are untouched.
+THEME_COLOURS = ("#c0392b", "#16756b", "#8e44ad", "#b7770b", "#1f618d", "#6e2c00", "#2e4053", "#a93266")
+THEME_FONT = 9.0
+THEME_TAG_H = 13.0
+LEGEND_ROW = 20
 
 
 # --------------------------------------------------------------------------- text
@@ -147,6 +153,16 @@ class Node:
     band: int  # Band.key
     href: str | None = None
     status: str | None = None
+    theme: str | None = None  # Theme.code: drawn as a coloured tag in the box's corner
+
+
+@dataclass(frozen=True)
+class ThemeKey:
+    """A theme in the legend: code, name and the colour of its tags."""
+
+    code: str
+    name: str
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -202,6 +218,7 @@ class Layout:
     boxes: dict[int, Box]
     arrows: list[Arrow]
     title: str = ""
+    themes: list[ThemeKey] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- ordering
@@ -661,11 +678,29 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
 
+def _legend(lay: Layout) -> tuple[float, list[tuple[float, float, ThemeKey, str]]]:
+    """The theme legend below the bands: its height and each entry's (x, y, theme, text), wrapped to the width."""
+    if not lay.themes:
+        return 0.0, []
+    entries = []
+    x, row = float(MARGIN + 16), 0
+    for theme in lay.themes:
+        text = f"{theme.code} {theme.name}"
+        w = 14 + 6 + text_width(text, 12) + 24
+        if x + w > lay.width - MARGIN and x > MARGIN + 16:
+            x, row = float(MARGIN + 16), row + 1
+        entries.append((x, lay.height + row * LEGEND_ROW, theme, text))
+        x += w
+    return (row + 1) * LEGEND_ROW + 8, entries
+
+
 def render_svg(lay: Layout, *, description: str = "") -> str:
     """The SVG document of a layout, as a string (UTF-8, no external resources)."""
+    legend_h, legend = _legend(lay)
+    height = lay.height + legend_h
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(lay.width)}" height="{_n(lay.height)}" '
-        f'viewBox="0 0 {_n(lay.width)} {_n(lay.height)}" role="img" aria-labelledby="map-title map-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(lay.width)}" height="{_n(height)}" '
+        f'viewBox="0 0 {_n(lay.width)} {_n(height)}" role="img" aria-labelledby="map-title map-desc" '
         f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map">',
         f'<title id="map-title">{escape(lay.title or "Peta strategi")}</title>',
         f'<desc id="map-desc">{escape(description)}</desc>',
@@ -673,7 +708,7 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
         '<marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
         'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#44546a"/></marker>'
         "</defs>",
-        f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(lay.height)}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(height)}" fill="#ffffff"/>',
     ]
     if lay.title:
         out.append(
@@ -707,6 +742,14 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
         )
     for box in lay.boxes.values():
         out.append(_box_svg(box, lay))
+    if legend:
+        out.append('<g class="theme-legend">')
+        for x, y, theme, text in legend:
+            out.append(
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="14" height="14" rx="3" fill="{theme.colour}"/>'
+                f'<text x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">{escape(text)}</text>'
+            )
+        out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
 
@@ -724,8 +767,11 @@ def _box_svg(box: Box, lay: Layout) -> str:
     label = f"{node.code} {node.name}"
     if node.status in STATUS_LABEL:
         label += f" (status {STATUS_LABEL[node.status]})"
+    if node.theme:
+        label += f" (tema {node.theme})"
+    theme_attr = f' data-theme="{_attr(node.theme)}"' if node.theme else ""
     parts = [
-        f'<g class="objective" data-key="{node.key}" data-code="{_attr(node.code)}">',
+        f'<g class="objective" data-key="{node.key}" data-code="{_attr(node.code)}"{theme_attr}>',
         f"<title>{escape(label)}</title>",
         f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="10" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="1.8"/>',
@@ -738,11 +784,34 @@ def _box_svg(box: Box, lay: Layout) -> str:
             f'<text class="name" x="{_n(box.x + PAD)}" y="{_n(first + j * box.font * LINE_GAP)}" '
             f'font-size="{_n(box.font)}" fill="#1f2d3d">{escape(line)}</text>'
         )
+    theme = next((t for t in lay.themes if t.code == node.theme), None) if node.theme else None
+    if theme is not None:
+        parts.append(_theme_tag(box, theme))
     parts.append("</g>")
     inner = "".join(parts)
     if node.href:
         return f'<a href="{_attr(node.href)}" aria-label="{_attr(label)}">{inner}</a>'
     return inner
+
+
+def _theme_tag(box: Box, theme: ThemeKey) -> str:
+    """The theme's tag in the box's top-right corner, on the code line: its code when it fits beside the SS code,
+    else a dot. It stays inside the box and above the name lines, so nothing overflows or overlaps."""
+    room = box.w - 2 * PAD - text_width(box.node.code, CODE_FONT) - 6
+    tag_w = text_width(theme.code, THEME_FONT) + 8
+    top = box.y + PAD - 3
+    if tag_w <= room:
+        x = box.x + box.w - PAD - tag_w
+        return (
+            f'<rect class="theme-tag" x="{_n(x)}" y="{_n(top)}" width="{_n(tag_w)}" height="{_n(THEME_TAG_H)}" '
+            f'rx="3" fill="{theme.colour}"/>'
+            f'<text class="theme-code" x="{_n(x + 4)}" y="{_n(top + THEME_TAG_H - 3.5)}" font-size="{_n(THEME_FONT)}" '
+            f'font-weight="bold" fill="#ffffff">{escape(theme.code)}</text>'
+        )
+    return (
+        f'<circle class="theme-tag" cx="{_n(box.x + box.w - PAD / 2 - 4)}" cy="{_n(top + 5)}" r="4" '
+        f'fill="{theme.colour}"/>'
+    )
 
 
 # --------------------------------------------------------------------------- from a map
@@ -765,12 +834,16 @@ def draw_map(
             o.perspective_id,
             href(o.pk) if href else None,
             (status or {}).get(o.pk),
+            o.theme.code if o.theme_id else None,
         )
         for o in data.objectives
     ]
+    used = sorted({o.theme for o in data.objectives if o.theme_id}, key=lambda t: _natural(t.code))
+    themes = [ThemeKey(t.code, t.name, THEME_COLOURS[i % len(THEME_COLOURS)]) for i, t in enumerate(used)]
     edges = [Edge(link.pk, link.cause_id, link.effect_id) for link in data.links]
     strategy_map = data.map
     heading = title if title is not None else f"{strategy_map.unit.name} — {strategy_map.plan_year.year}"
     lay = layout(bands, nodes, edges, title=heading)
+    lay.themes = themes
     description = f"{len(nodes)} SS, {len(edges)} →"
     return render_svg(lay, description=description)

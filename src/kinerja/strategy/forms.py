@@ -10,7 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.organisations.models import Position, Unit
 
-from .models import Objective, Perspective, PlanYear, StrategyMap, Theme
+from .models import (
+    RISK_SCALE,
+    Initiative,
+    Milestone,
+    Objective,
+    Perspective,
+    PlanYear,
+    ProgressReport,
+    Risk,
+    RiskMonitoring,
+    StrategyMap,
+    Theme,
+    UnitPlan,
+)
 
 
 def limit(field: forms.Field, queryset: Any) -> None:
@@ -131,3 +144,103 @@ class CopyForm(forms.Form):
         super().__init__(*args, **kwargs)
         taken = StrategyMap.objects.filter(unit=strategy_map.unit_id).values("plan_year")
         limit(self.fields["to_year"], PlanYear.objects.exclude(pk__in=taken).order_by("-year"))
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "code",
+            "name_id",
+            "name_en",
+            "description",
+            "objectives",
+            "owner_position",
+            "owner_text",
+            "budget",
+            "start",
+            "end",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+            "start": DATE,
+            "end": DATE,
+        }
+
+    def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit(
+            self.fields["objectives"],
+            Objective.objects.filter(map=strategy_map).order_by("perspective__order", "code"),
+        )
+        limit(self.fields["owner_position"], Position.objects.filter(unit=strategy_map.unit_id))
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "due_date", "done", "done_on"]
+        widgets = {"due_date": DATE, "done_on": DATE}
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["date", "percent", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class RiskForm(forms.ModelForm):
+    likelihood = forms.TypedChoiceField(
+        label=_("Kemungkinan (1–5)"), coerce=int, choices=[(n, n) for n in RISK_SCALE]
+    )
+    impact = forms.TypedChoiceField(label=_("Dampak (1–5)"), coerce=int, choices=[(n, n) for n in RISK_SCALE])
+
+    class Meta:
+        model = Risk
+        fields = ["code", "description", "likelihood", "impact", "mitigation", "owner_position", "owner_text"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, strategy_map: StrategyMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit(self.fields["owner_position"], Position.objects.filter(unit=strategy_map.unit_id))
+
+
+class MonitoringForm(forms.ModelForm):
+    class Meta:
+        model = RiskMonitoring
+        fields = ["date", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["code", "name_id", "name_en"]
+
+
+class UnitPlanForm(forms.ModelForm):
+    class Meta:
+        model = UnitPlan
+        fields = ["vision", "mission", "goals"]
+        widgets = {
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "mission": forms.Textarea(attrs={"rows": 5}),
+            "goals": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas Excel (.xlsx)"),
+        help_text=_(
+            "Gunakan format hasil ekspor: satu lembar per entitas, baris pertama berisi judul kolom."
+        ),
+    )

@@ -308,3 +308,215 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.map}: {self.from_state or '—'} → {self.to_state}"
+
+
+# --------------------------------------------------------------------------- initiatives and risks
+
+
+class Initiative(Bilingual):
+    """A strategic initiative (Inisiatif Strategis, IS): a non-routine programme of a map owner for a plan year.
+
+    It belongs to the map (owner and year), supports SS of that map, and has
+    milestones and progress reports. Its status (on track / late) is derived
+    from the milestones by `selectors.initiative_status`, never stored.
+    """
+
+    map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="initiatives")
+    code = models.CharField(_("kode"), max_length=16)
+    description = models.TextField(_("deskripsi"), blank=True)
+    owner_position = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+        verbose_name=_("penanggung jawab"),
+    )
+    owner_text = models.CharField(
+        _("penanggung jawab (teks)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Diisi bila penanggung jawab tidak berupa jabatan di aplikasi."),
+    )
+    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    start = models.DateField(_("mulai"), null=True, blank=True)
+    end = models.DateField(_("selesai"), null=True, blank=True)
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="initiatives", verbose_name=_("sasaran strategis")
+    )
+    history = HistoricalRecords(m2m_fields=[objectives])
+
+    class Meta:
+        verbose_name = _("inisiatif strategis")
+        verbose_name_plural = _("inisiatif strategis")
+        ordering = ["map", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["map", "code"], name="unique_initiative_code_per_map"),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
+                name="initiative_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_position_id is not None:
+            return str(self.owner_position)
+        return self.owner_text
+
+
+class Milestone(models.Model):
+    """A milestone (tonggak capaian) of an initiative: due date, and when it was done."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("nama"), max_length=255)
+    due_date = models.DateField(_("batas waktu"))
+    done = models.BooleanField(_("selesai"), default=False)
+    done_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tonggak capaian")
+        verbose_name_plural = _("tonggak capaian")
+        ordering = ["initiative", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgressReport(models.Model):
+    """A progress report of an initiative: date, percent complete, a note, who reported it."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="progress_reports")
+    date = models.DateField(_("tanggal"))
+    percent = models.DecimalField(_("kemajuan (%)"), max_digits=5, decimal_places=2)
+    note = models.TextField(_("catatan"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("laporan kemajuan")
+        verbose_name_plural = _("laporan kemajuan")
+        ordering = ["initiative", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0) & models.Q(percent__lte=100),
+                name="progress_percent_0_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code} {self.date}: {self.percent}%"
+
+
+# The risk level is likelihood × impact (1–25); the bands are data: (lowest level, key, label).
+RISK_BANDS: tuple[tuple[int, str, str], ...] = (
+    (1, "low", _("Rendah")),
+    (5, "medium", _("Sedang")),
+    (10, "high", _("Tinggi")),
+    (17, "extreme", _("Ekstrem")),
+)
+RISK_SCALE = range(1, 6)
+
+
+def risk_band(level: int) -> tuple[str, str]:
+    """The band (key, label) of a risk level: the last band whose lowest level the level reaches."""
+    key, label = RISK_BANDS[0][1], str(RISK_BANDS[0][2])
+    for lowest, band_key, band_label in RISK_BANDS:
+        if level >= lowest:
+            key, label = band_key, str(band_label)
+    return key, label
+
+
+class Risk(models.Model):
+    """A risk (risiko) that may block an SS: likelihood and impact 1–5, a mitigation plan, an owner."""
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="risks", verbose_name=_("sasaran strategis")
+    )
+    code = models.CharField(_("kode"), max_length=16)
+    description = models.TextField(_("uraian risiko"))
+    likelihood = models.PositiveSmallIntegerField(_("kemungkinan (1–5)"))
+    impact = models.PositiveSmallIntegerField(_("dampak (1–5)"))
+    mitigation = models.TextField(_("rencana mitigasi"), blank=True)
+    owner_position = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="risks",
+        verbose_name=_("pemilik risiko"),
+    )
+    owner_text = models.CharField(_("pemilik risiko (teks)"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risiko")
+        verbose_name_plural = _("risiko")
+        ordering = ["objective", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "code"], name="unique_risk_code_per_objective"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1) & models.Q(likelihood__lte=5),
+                name="risk_likelihood_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(impact__gte=1) & models.Q(impact__lte=5), name="risk_impact_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:60]}"
+
+    @property
+    def level(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def band(self) -> str:
+        return risk_band(self.level)[0]
+
+    @property
+    def band_label(self) -> str:
+        return risk_band(self.level)[1]
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_position_id is not None:
+            return str(self.owner_position)
+        return self.owner_text
+
+
+class RiskMonitoring(models.Model):
+    """A monitoring entry of a risk: date, what was observed or done, who recorded it."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="monitoring")
+    date = models.DateField(_("tanggal"))
+    note = models.TextField(_("catatan pemantauan"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pemantauan risiko")
+        verbose_name_plural = _("pemantauan risiko")
+        ordering = ["risk", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.risk.code} {self.date}"

@@ -17,7 +17,21 @@ from kinerja.accounts.scope import paths_for, unit_filter
 from kinerja.kpis.models import Kpi, PeriodTarget
 from kinerja.organisations.models import Unit
 
-from .models import MapState, Objective, ObjectiveLink, Perspective, PlanYear, StateChange, StrategyMap
+from .models import (
+    Initiative,
+    MapState,
+    Milestone,
+    Objective,
+    ObjectiveLink,
+    Perspective,
+    PlanYear,
+    ProgressReport,
+    Risk,
+    RiskMonitoring,
+    StateChange,
+    StrategyMap,
+    UnitPlan,
+)
 
 TREE_STEPLEN = Unit.steplen
 
@@ -130,3 +144,98 @@ def map_owner_units(user: Any, roles: tuple[str, ...]) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_filter(user, "path", roles), owns_map=True, is_active=True).order_by(
         "path"
     )
+
+
+# --------------------------------------------------------------------------- initiatives and risks
+
+ON_TRACK = "on_track"
+LATE = "late"
+
+
+def initiative_status(milestones: Any, today: Any = None) -> str:
+    """'late' when a milestone is past its due date and not done, else 'on_track' (derived, never stored)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    for milestone in milestones:
+        if not milestone.done and milestone.due_date < today:
+            return LATE
+    return ON_TRACK
+
+
+def _initiatives() -> QuerySet[Initiative]:
+    from django.db.models import Prefetch
+
+    return Initiative.objects.select_related(
+        "owner_position", "map__unit", "map__plan_year"
+    ).prefetch_related(
+        Prefetch(
+            "milestones", queryset=Milestone.objects.order_by("due_date", "pk"), to_attr="milestone_list"
+        ),
+        Prefetch(
+            "progress_reports",
+            queryset=ProgressReport.objects.select_related("by").order_by("date", "pk"),
+            to_attr="report_list",
+        ),
+        Prefetch("objectives", queryset=Objective.objects.order_by("perspective__order", "code")),
+    )
+
+
+def _annotate_initiative(initiative: Initiative, today: Any = None) -> Initiative:
+    initiative.status = initiative_status(initiative.milestone_list, today)
+    last = initiative.report_list[-1] if initiative.report_list else None
+    initiative.progress = last.percent if last is not None else None
+    return initiative
+
+
+def initiatives_of_map(strategy_map: StrategyMap, today: Any = None) -> list[Initiative]:
+    """A map's initiatives with milestones, progress reports, supported SS, status and latest progress."""
+    return [_annotate_initiative(i, today) for i in _initiatives().filter(map=strategy_map).order_by("code")]
+
+
+def initiative_for_page(pk: int) -> Initiative:
+    return _annotate_initiative(_initiatives().get(pk=pk))
+
+
+def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
+    return _initiatives().filter(map__in=StrategyMap.objects.filter(visible_maps_filter(user)))
+
+
+def _risks() -> QuerySet[Risk]:
+    from django.db.models import Prefetch
+
+    return Risk.objects.select_related(
+        "owner_position", "objective__map__unit", "objective__map__plan_year"
+    ).prefetch_related(
+        Prefetch(
+            "monitoring",
+            queryset=RiskMonitoring.objects.select_related("by").order_by("date", "pk"),
+            to_attr="monitoring_list",
+        )
+    )
+
+
+def risks_of_objective(objective: Objective) -> list[Risk]:
+    return list(_risks().filter(objective=objective).order_by("code"))
+
+
+def risks_of_map(strategy_map: StrategyMap) -> list[Risk]:
+    return list(
+        _risks()
+        .filter(objective__map=strategy_map)
+        .order_by("objective__perspective__order", "objective__code", "code")
+    )
+
+
+def risk_for_page(pk: int) -> Risk:
+    return _risks().get(pk=pk)
+
+
+def risks_visible_to(user: Any) -> QuerySet[Risk]:
+    return _risks().filter(objective__map__in=StrategyMap.objects.filter(visible_maps_filter(user)))
+
+
+def unit_plan_of(strategy_map: StrategyMap) -> UnitPlan | None:
+    return UnitPlan.objects.filter(
+        plan_period=strategy_map.plan_year.plan_period_id, unit=strategy_map.unit_id
+    ).first()

@@ -11,7 +11,8 @@ approved, or back with a reason; an approved map changes only through
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +27,18 @@ from . import validation
 from .models import (
     EDITABLE_STATES,
     PERSPECTIVE_DEFAULTS,
+    RISK_SCALE,
+    Initiative,
     MapState,
+    Milestone,
     Objective,
     ObjectiveLink,
     Perspective,
     PlanPeriod,
     PlanYear,
+    ProgressReport,
+    Risk,
+    RiskMonitoring,
     StateChange,
     StrategyMap,
     Theme,
@@ -252,6 +259,13 @@ def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: s
     return theme
 
 
+def delete_theme(*, theme: Theme, by: Any) -> None:
+    """Remove a theme; its SS stay on the map, in no theme."""
+    ensure_editable(theme.map, by)
+    with transaction.atomic():
+        recorded(theme, by).delete()
+
+
 def add_link(*, cause: Objective, effect: Objective, by: Any) -> ObjectiveLink:
     """A cause-effect link between two SS of one map (rule 4, block); downward links and cycles only warn."""
     strategy_map = cause.map
@@ -449,3 +463,196 @@ def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyM
             reason=_("Disalin dari peta %(map)s.") % {"map": str(from_map)},
         )
     return new_map
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+def _owner_in_unit(owner_position: Position | None, strategy_map: StrategyMap, field: str) -> None:
+    if owner_position is not None and owner_position.unit_id != strategy_map.unit_id:
+        raise ValidationError(
+            {field: _("Jabatan penanggung jawab harus berada pada unit pemilik peta.")},
+            code="owner_other_unit",
+        )
+
+
+def save_initiative(
+    *,
+    strategy_map: StrategyMap,
+    code: str,
+    name_id: str,
+    by: Any,
+    initiative: Initiative | None = None,
+    name_en: str = "",
+    description: str = "",
+    owner_position: Position | None = None,
+    owner_text: str = "",
+    budget: Decimal | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    objectives: Iterable[Objective] = (),
+) -> Initiative:
+    """Create (or, given `initiative`, update) a strategic initiative of the map, with the SS it supports.
+
+    Planning: the map must be editable. The SS belong to the same map; the end
+    is not before the start; the budget (IDR) is not negative; codes are unique
+    per map.
+    """
+    ensure_editable(strategy_map, by)
+    target = initiative or Initiative(map=strategy_map)
+    if target.map_id != strategy_map.pk:
+        raise ValidationError(_("Inisiatif tidak berada pada peta ini."), code="initiative_other_map")
+    target.code, target.name_id, target.name_en = code.strip(), name_id.strip(), name_en.strip()
+    target.description, target.owner_position, target.owner_text = description, owner_position, owner_text
+    target.budget, target.start, target.end = budget, start, end
+    supported = list(objectives)
+    if any(o.map_id != strategy_map.pk for o in supported):
+        raise ValidationError(
+            {"objectives": _("SS yang didukung inisiatif harus berada pada peta yang sama.")},
+            code="objective_other_map",
+        )
+    _owner_in_unit(owner_position, strategy_map, "owner_position")
+    if budget is not None and budget < 0:
+        raise ValidationError({"budget": _("Anggaran tidak boleh negatif.")}, code="negative_budget")
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            {"end": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")}, code="end_before_start"
+        )
+    target.full_clean(exclude=["map"], validate_unique=False, validate_constraints=False)
+    duplicate = Initiative.objects.filter(map=strategy_map, code=target.code).exclude(pk=target.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            _("Kode inisiatif %(code)s sudah dipakai pada peta ini.") % {"code": target.code},
+            code="duplicate_code",
+        )
+    with transaction.atomic():
+        recorded(target, by).save()
+        target.objectives.set(supported)
+    return target
+
+
+def delete_initiative(*, initiative: Initiative, by: Any) -> None:
+    ensure_editable(initiative.map, by)
+    with transaction.atomic():
+        recorded(initiative, by).delete()
+
+
+def save_milestone(
+    *,
+    initiative: Initiative,
+    name: str,
+    due_date: datetime.date,
+    by: Any,
+    milestone: Milestone | None = None,
+    done: bool = False,
+    done_on: datetime.date | None = None,
+) -> Milestone:
+    """Create (or update) a milestone: planning, so the map must be editable. Done needs no date; the date needs done."""
+    ensure_editable(initiative.map, by)
+    target = milestone or Milestone(initiative=initiative)
+    if target.initiative_id != initiative.pk:
+        raise ValidationError(
+            _("Tonggak tidak berada pada inisiatif ini."), code="milestone_other_initiative"
+        )
+    target.name, target.due_date = name.strip(), due_date
+    target.done, target.done_on = done, (done_on if done else None)
+    target.full_clean(exclude=["initiative"])
+    with transaction.atomic():
+        recorded(target, by).save()
+    return target
+
+
+def delete_milestone(*, milestone: Milestone, by: Any) -> None:
+    ensure_editable(milestone.initiative.map, by)
+    with transaction.atomic():
+        recorded(milestone, by).delete()
+
+
+def set_milestone_done(
+    *, milestone: Milestone, done: bool, by: Any, done_on: datetime.date | None = None
+) -> Milestone:
+    """Mark a milestone done (today unless `done_on` is given) or not done: monitoring, allowed after approval."""
+    ensure(by, "strategy.monitor_initiative", milestone.initiative)
+    if done and done_on is None:
+        from django.utils import timezone
+
+        done_on = timezone.localdate()
+    milestone.done, milestone.done_on = done, (done_on if done else None)
+    with transaction.atomic():
+        recorded(milestone, by).save(update_fields=["done", "done_on"])
+    return milestone
+
+
+def add_progress_report(
+    *, initiative: Initiative, date: datetime.date, percent: Decimal, by: Any, note: str = ""
+) -> ProgressReport:
+    """Record an initiative's progress (0–100 %): monitoring, allowed whatever the map's state."""
+    ensure(by, "strategy.monitor_initiative", initiative)
+    if not Decimal(0) <= percent <= Decimal(100):
+        raise ValidationError({"percent": _("Kemajuan harus antara 0 dan 100%.")}, code="percent_range")
+    report = ProgressReport(initiative=initiative, date=date, percent=percent, note=note.strip(), by=by)
+    with transaction.atomic():
+        recorded(report, by).save()
+    return report
+
+
+# --------------------------------------------------------------------------- risks
+
+
+def save_risk(
+    *,
+    objective: Objective,
+    code: str,
+    description: str,
+    likelihood: int,
+    impact: int,
+    by: Any,
+    risk: Risk | None = None,
+    mitigation: str = "",
+    owner_position: Position | None = None,
+    owner_text: str = "",
+) -> Risk:
+    """Create (or update) a risk of an SS: likelihood and impact 1–5 (level = their product), mitigation, owner."""
+    strategy_map = objective.map
+    ensure_editable(strategy_map, by)
+    target = risk or Risk(objective=objective)
+    if target.pk is not None and target.objective.map_id != strategy_map.pk:
+        raise ValidationError(_("Risiko tidak dapat dipindahkan ke peta lain."), code="risk_other_map")
+    errors = {}
+    for field, value in (("likelihood", likelihood), ("impact", impact)):
+        if value not in RISK_SCALE:
+            errors[field] = _("Nilai harus bilangan bulat 1 sampai 5.")
+    if errors:
+        raise ValidationError(errors, code="risk_scale")
+    _owner_in_unit(owner_position, strategy_map, "owner_position")
+    target.objective, target.code = objective, code.strip()
+    target.description, target.mitigation = description.strip(), mitigation
+    target.likelihood, target.impact = likelihood, impact
+    target.owner_position, target.owner_text = owner_position, owner_text
+    target.full_clean(exclude=["objective"], validate_unique=False, validate_constraints=False)
+    duplicate = Risk.objects.filter(objective=objective, code=target.code).exclude(pk=target.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            _("Kode risiko %(code)s sudah dipakai pada SS ini.") % {"code": target.code},
+            code="duplicate_code",
+        )
+    with transaction.atomic():
+        recorded(target, by).save()
+    return target
+
+
+def delete_risk(*, risk: Risk, by: Any) -> None:
+    ensure_editable(risk.objective.map, by)
+    with transaction.atomic():
+        recorded(risk, by).delete()
+
+
+def add_risk_monitoring(*, risk: Risk, date: datetime.date, note: str, by: Any) -> RiskMonitoring:
+    """Record a monitoring entry of a risk: monitoring, allowed whatever the map's state."""
+    ensure(by, "strategy.monitor_risk", risk)
+    if not note.strip():
+        raise ValidationError({"note": _("Catatan pemantauan wajib diisi.")}, code="note_required")
+    entry = RiskMonitoring(risk=risk, date=date, note=note.strip(), by=by)
+    with transaction.atomic():
+        recorded(entry, by).save()
+    return entry

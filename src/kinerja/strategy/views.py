@@ -7,6 +7,7 @@ permission layer (`accounts/rules.py`).
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from typing import Any
 
@@ -16,15 +17,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.rules import PLAN_ROLES
 
-from . import drawing, exports, selectors, services
-from .forms import CopyForm, LinkForm, MapCreateForm, MapForm, ObjectiveForm, PerspectivesForm, ReasonForm
-from .models import Objective, ObjectiveLink, StrategyMap
+from . import drawing, exports, selectors, services, workbook
+from .forms import (
+    CopyForm,
+    ImportForm,
+    InitiativeForm,
+    LinkForm,
+    MapCreateForm,
+    MapForm,
+    MilestoneForm,
+    MonitoringForm,
+    ObjectiveForm,
+    PerspectivesForm,
+    ProgressForm,
+    ReasonForm,
+    RiskForm,
+    ThemeForm,
+    UnitPlanForm,
+)
+from .models import Initiative, Milestone, Objective, ObjectiveLink, Risk, StrategyMap, Theme
 from .validation import validate_map
 
 
@@ -119,7 +137,10 @@ def _map_context(request: HttpRequest, strategy_map: StrategyMap) -> dict[str, A
         "can_return": services.can(user, "return", strategy_map),
         "can_revise": services.can(user, "revise", strategy_map),
         "can_copy": user.has_perm("strategy.copy_strategymap", strategy_map),
+        "can_plan_unit": user.has_perm("strategy.add_strategymap", strategy_map.unit),
         "reason_form": ReasonForm(),
+        "initiatives": selectors.initiatives_of_map(strategy_map),
+        "themes": list(strategy_map.themes.order_by("code")),
     }
 
 
@@ -290,6 +311,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "causes": [link for link in links if link.effect_id == objective.pk],
             "effects": [link for link in links if link.cause_id == objective.pk],
             "can_edit": services.can(request.user, "change", objective.map),
+            "risks": selectors.risks_of_objective(objective),
+            "initiatives": objective.initiatives.order_by("code"),
         },
     )
 
@@ -416,4 +439,477 @@ def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Salin peta ke tahun lain"),
             "cancel_url": reverse("strategy:map", args=[pk]),
         },
+    )
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
+    try:
+        initiative = selectors.initiative_for_page(pk)
+    except Initiative.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("strategy.view_initiative", initiative):
+        raise Http404
+    return initiative
+
+
+def _save_initiative(
+    request: HttpRequest, strategy_map: StrategyMap, initiative: Initiative | None
+) -> HttpResponse:
+    form = InitiativeForm(request.POST or None, instance=initiative, strategy_map=strategy_map)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_initiative(
+                strategy_map=strategy_map,
+                initiative=initiative,
+                code=data["code"],
+                name_id=data["name_id"],
+                name_en=data["name_en"],
+                description=data["description"],
+                owner_position=data["owner_position"],
+                owner_text=data["owner_text"],
+                budget=data["budget"],
+                start=data["start"],
+                end=data["end"],
+                objectives=data["objectives"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Inisiatif %(code)s disimpan.") % {"code": saved.code})
+            return redirect("strategy:initiative", saved.pk)
+    title = (
+        _("Ubah inisiatif %(code)s") % {"code": initiative.code}
+        if initiative
+        else _("Inisiatif strategis baru")
+    )
+    cancel = (
+        reverse("strategy:initiative", args=[initiative.pk])
+        if initiative
+        else reverse("strategy:map", args=[strategy_map.pk]) + "#inisiatif"
+    )
+    return render(
+        request,
+        "strategy/form.html",
+        {"form": form, "map": strategy_map, "title": title, "cancel_url": cancel},
+    )
+
+
+@login_required
+def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy_map = _visible_map(request, pk)
+    _require_change(request, strategy_map)
+    return _save_initiative(request, strategy_map, None)
+
+
+@login_required
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_initiative(request, pk)
+    return render(
+        request,
+        "strategy/initiative_detail.html",
+        {
+            "initiative": initiative,
+            "map": initiative.map,
+            "can_edit": services.can(request.user, "change", initiative.map),
+            "can_monitor": request.user.has_perm("strategy.monitor_initiative", initiative),
+            "progress_form": ProgressForm(initial={"date": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_initiative(request, pk)
+    _require_change(request, initiative.map)
+    return _save_initiative(request, initiative.map, initiative)
+
+
+@login_required
+def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_initiative(request, pk)
+    _require_change(request, initiative.map)
+    if request.method == "POST":
+        services.delete_initiative(initiative=initiative, by=request.user)
+        messages.success(request, _("Inisiatif %(code)s dihapus.") % {"code": initiative.code})
+        return redirect(reverse("strategy:map", args=[initiative.map_id]) + "#inisiatif")
+    return render(
+        request,
+        "strategy/confirm_delete.html",
+        {
+            "object": initiative,
+            "map": initiative.map,
+            "cancel_url": reverse("strategy:initiative", args=[pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a progress report (monitoring: allowed on an approved map too)."""
+    initiative = _visible_initiative(request, pk)
+    _require(request, "strategy.monitor_initiative", initiative)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_progress_report(
+                initiative=initiative,
+                date=form.cleaned_data["date"],
+                percent=form.cleaned_data["percent"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Laporan kemajuan dicatat."))
+            return redirect(reverse("strategy:initiative", args=[pk]) + "#kemajuan")
+    context = {
+        "initiative": initiative,
+        "map": initiative.map,
+        "can_edit": services.can(request.user, "change", initiative.map),
+        "can_monitor": True,
+        "progress_form": form,
+    }
+    return render(request, "strategy/initiative_detail.html", context, status=400)
+
+
+def _visible_milestone(request: HttpRequest, pk: int) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("initiative__map__unit", "initiative__map__plan_year"), pk=pk
+    )
+    if not request.user.has_perm("strategy.view_initiative", milestone.initiative):
+        raise Http404
+    return milestone
+
+
+def _save_milestone(
+    request: HttpRequest, initiative: Initiative, milestone: Milestone | None
+) -> HttpResponse:
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_milestone(
+                initiative=initiative,
+                milestone=milestone,
+                name=data["name"],
+                due_date=data["due_date"],
+                done=data["done"],
+                done_on=data["done_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Tonggak capaian disimpan."))
+            return redirect(reverse("strategy:initiative", args=[initiative.pk]) + "#tonggak")
+    return render(
+        request,
+        "strategy/form.html",
+        {
+            "form": form,
+            "map": initiative.map,
+            "title": _("Tonggak capaian %(code)s") % {"code": initiative.code},
+            "cancel_url": reverse("strategy:initiative", args=[initiative.pk]),
+        },
+    )
+
+
+@login_required
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_initiative(request, pk)
+    _require_change(request, initiative.map)
+    return _save_milestone(request, initiative, None)
+
+
+@login_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _visible_milestone(request, pk)
+    _require_change(request, milestone.initiative.map)
+    return _save_milestone(request, milestone.initiative, milestone)
+
+
+@login_required
+@require_POST
+def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _visible_milestone(request, pk)
+    _require_change(request, milestone.initiative.map)
+    services.delete_milestone(milestone=milestone, by=request.user)
+    messages.success(request, _("Tonggak capaian dihapus."))
+    return redirect(reverse("strategy:initiative", args=[milestone.initiative_id]) + "#tonggak")
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a milestone done or not done (monitoring: allowed on an approved map too)."""
+    milestone = _visible_milestone(request, pk)
+    _require(request, "strategy.monitor_initiative", milestone.initiative)
+    services.set_milestone_done(milestone=milestone, done=request.POST.get("done") == "1", by=request.user)
+    return redirect(reverse("strategy:initiative", args=[milestone.initiative_id]) + "#tonggak")
+
+
+# --------------------------------------------------------------------------- risks
+
+
+def _visible_risk(request: HttpRequest, pk: int) -> Risk:
+    try:
+        risk = selectors.risk_for_page(pk)
+    except Risk.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("strategy.view_risk", risk):
+        raise Http404
+    return risk
+
+
+def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) -> HttpResponse:
+    form = RiskForm(request.POST or None, instance=risk, strategy_map=objective.map)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_risk(
+                objective=objective,
+                risk=risk,
+                code=data["code"],
+                description=data["description"],
+                likelihood=data["likelihood"],
+                impact=data["impact"],
+                mitigation=data["mitigation"],
+                owner_position=data["owner_position"],
+                owner_text=data["owner_text"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Risiko %(code)s disimpan.") % {"code": saved.code})
+            return redirect("strategy:risk", saved.pk)
+    title = (
+        _("Ubah risiko %(code)s") % {"code": risk.code}
+        if risk
+        else _("Risiko baru untuk SS %(code)s") % {"code": objective.code}
+    )
+    cancel = (
+        reverse("strategy:risk", args=[risk.pk])
+        if risk
+        else reverse("strategy:objective", args=[objective.pk])
+    )
+    return render(
+        request,
+        "strategy/form.html",
+        {"form": form, "map": objective.map, "objective": objective, "title": title, "cancel_url": cancel},
+    )
+
+
+@login_required
+def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _visible_objective(request, pk)
+    _require_change(request, objective.map)
+    return _save_risk(request, objective, None)
+
+
+@login_required
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = _visible_risk(request, pk)
+    return render(
+        request,
+        "strategy/risk_detail.html",
+        {
+            "risk": risk,
+            "objective": risk.objective,
+            "map": risk.objective.map,
+            "can_edit": services.can(request.user, "change", risk.objective.map),
+            "can_monitor": request.user.has_perm("strategy.monitor_risk", risk),
+            "monitoring_form": MonitoringForm(initial={"date": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = _visible_risk(request, pk)
+    _require_change(request, risk.objective.map)
+    return _save_risk(request, risk.objective, risk)
+
+
+@login_required
+def risk_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = _visible_risk(request, pk)
+    _require_change(request, risk.objective.map)
+    if request.method == "POST":
+        services.delete_risk(risk=risk, by=request.user)
+        messages.success(request, _("Risiko %(code)s dihapus.") % {"code": risk.code})
+        return redirect("strategy:objective", risk.objective_id)
+    return render(
+        request,
+        "strategy/confirm_delete.html",
+        {"object": risk, "map": risk.objective.map, "cancel_url": reverse("strategy:risk", args=[pk])},
+    )
+
+
+@login_required
+@require_POST
+def monitoring_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a risk monitoring entry (monitoring: allowed on an approved map too)."""
+    risk = _visible_risk(request, pk)
+    _require(request, "strategy.monitor_risk", risk)
+    form = MonitoringForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_risk_monitoring(
+                risk=risk, date=form.cleaned_data["date"], note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Pemantauan risiko dicatat."))
+            return redirect(reverse("strategy:risk", args=[pk]) + "#pemantauan")
+    context = {
+        "risk": risk,
+        "objective": risk.objective,
+        "map": risk.objective.map,
+        "can_edit": services.can(request.user, "change", risk.objective.map),
+        "can_monitor": True,
+        "monitoring_form": form,
+    }
+    return render(request, "strategy/risk_detail.html", context, status=400)
+
+
+# --------------------------------------------------------------------------- themes and the Renstra plan
+
+
+@login_required
+def themes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The map's themes: list (with their SS), add or rename (same code), delete."""
+    strategy_map = _visible_map(request, pk)
+    can_edit = services.can(request.user, "change", strategy_map)
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST":
+        _require_change(request, strategy_map)
+        if form.is_valid():
+            try:
+                services.save_theme(
+                    strategy_map=strategy_map,
+                    code=form.cleaned_data["code"].strip(),
+                    name_id=form.cleaned_data["name_id"],
+                    name_en=form.cleaned_data["name_en"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Tema disimpan."))
+                return redirect("strategy:themes", pk)
+    listed = strategy_map.themes.prefetch_related("objectives").order_by("code")
+    return render(
+        request,
+        "strategy/themes.html",
+        {"map": strategy_map, "themes": listed, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+@require_POST
+def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_object_or_404(Theme.objects.select_related("map__unit", "map__plan_year"), pk=pk)
+    if not request.user.has_perm("strategy.view_strategymap", theme.map):
+        raise Http404
+    _require_change(request, theme.map)
+    services.delete_theme(theme=theme, by=request.user)
+    messages.success(request, _("Tema dihapus."))
+    return redirect("strategy:themes", theme.map_id)
+
+
+@login_required
+def unit_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's Renstra plan (vision, mission, goals) for the map's plan period."""
+    strategy_map = _visible_map(request, pk)
+    _require(request, "strategy.add_strategymap", strategy_map.unit)
+    current = selectors.unit_plan_of(strategy_map)
+    form = UnitPlanForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_unit_plan(
+            plan_period=strategy_map.plan_year.plan_period,
+            unit=strategy_map.unit,
+            vision=form.cleaned_data["vision"],
+            mission=form.cleaned_data["mission"],
+            goals=form.cleaned_data["goals"],
+            by=request.user,
+        )
+        messages.success(request, _("Visi, misi, dan tujuan Renstra disimpan."))
+        return redirect("strategy:map", pk)
+    return render(
+        request,
+        "strategy/form.html",
+        {
+            "form": form,
+            "map": strategy_map,
+            "title": _("Renstra %(unit)s: visi, misi, dan tujuan") % {"unit": strategy_map.unit.code},
+            "cancel_url": reverse("strategy:map", args=[pk]),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- Excel export and import
+
+IMPORT_SESSION_KEY = "strategy-import-%s"
+
+
+@login_required
+def map_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The map and its KPI manuals as an Excel workbook (one sheet per entity)."""
+    strategy_map = _visible_map(request, pk)
+    response = HttpResponse(workbook.export_map(strategy_map), content_type=workbook.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(strategy_map, "xlsx")}"'
+    return response
+
+
+@login_required
+def map_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload → dry run report (every problem by sheet, row and column) → confirm: all or nothing."""
+    strategy_map = _visible_map(request, pk)
+    _require(request, "strategy.import_strategymap", strategy_map)
+    key = IMPORT_SESSION_KEY % strategy_map.pk
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+    try:
+        if confirmed:
+            stored = request.session.get(key)
+            if stored is None:
+                messages.error(request, _("Unggah berkas lagi: uji coba impor sudah kedaluwarsa."))
+                return redirect("strategy:map-import", pk)
+            report = workbook.import_map(
+                strategy_map=strategy_map, content=base64.b64decode(stored), by=request.user, dry_run=False
+            )
+            if report.applied:
+                del request.session[key]
+                messages.success(request, _("Impor selesai: peta diperbarui dari berkas Excel."))
+                return redirect("strategy:map", pk)
+        elif request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > workbook.MAX_BYTES:
+                form.add_error("file", _("Berkas terlalu besar."))
+            else:
+                content = upload.read()
+                report = workbook.import_map(strategy_map=strategy_map, content=content, by=request.user)
+                if report.ok:
+                    request.session[key] = base64.b64encode(content).decode("ascii")
+                else:
+                    request.session.pop(key, None)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("strategy:map", pk)
+    return render(
+        request,
+        "strategy/import.html",
+        {"map": strategy_map, "form": form, "report": report, "sheets": workbook.SHEETS},
+        status=400 if report is not None and not report.ok else 200,
     )

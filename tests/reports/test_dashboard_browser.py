@@ -1,0 +1,35 @@
+"""The dashboard in a browser: the vendored ECharts draws both charts from the JSON blob, with no script error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import browser, browser_locale, page  # noqa: F401  (the browser fixtures)
+from tests.e2e.helpers import PASSWORD, login
+
+from .conftest import realize, score
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_charts_are_drawn_and_have_a_table_alternative(page, live_server, world):  # noqa: F811
+    realize(world, world.quarterly, "2026-Q1", 70)
+    realize(world, world.quarterly, "2026-Q3", 105)
+    score(world.map, world.period("2026-Q1"))
+    score(world.map, world.period("2026-Q3"))
+    world.leader.username = "pimpinan"
+    world.leader.save(update_fields=["username"])
+
+    login(page, live_server, "pimpinan", PASSWORD)
+    page.goto("/laporan/dasbor/")
+
+    page.locator("#chart-trend svg").wait_for()
+    page.locator("#chart-perspectives svg").wait_for()
+    assert page.kinerja_errors == []
+    assert page.locator("#chart-trend svg path").count() > 0  # the line and the axes
+    assert page.locator("#chart-perspectives svg path").count() > 0  # the bars
+    # the text alternative: a table behind a disclosure, read by everyone once opened
+    page.get_by_text("Tabel data tren NKO").click()
+    rows = page.locator("#trend-table tbody tr").all_inner_texts()
+    assert len(rows) == 4
+    assert "70,00" in rows[0] and "belum dilaporkan" in rows[1] and "105,00" in rows[2]
