@@ -4,7 +4,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kinerja.kpis import api as kpis_api
 from kinerja.reporting import api as reporting_api
+from kinerja.strategy import api as strategy_api
 
 from . import views
 
@@ -15,6 +17,12 @@ router.register("employees", views.EmployeeViewSet, basename="api-employee")
 router.register("reporting-periods", reporting_api.ReportingPeriodViewSet, basename="api-reporting-period")
 router.register("realizations", reporting_api.RealizationViewSet, basename="api-realization")
 router.register("scorecards", reporting_api.ScoreSnapshotViewSet, basename="api-scorecard")
+router.register("strategy-maps", strategy_api.StrategyMapViewSet, basename="api-strategy-map")
+router.register("objectives", strategy_api.ObjectiveViewSet, basename="api-objective")
+router.register("objective-links", strategy_api.ObjectiveLinkViewSet, basename="api-objective-link")
+router.register("kpis", kpis_api.KpiViewSet, basename="api-kpi")
+router.register("initiatives", strategy_api.InitiativeViewSet, basename="api-initiative")
+router.register("risks", strategy_api.RiskViewSet, basename="api-risk")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kinerja import __version__
+
 from .navigation import NAVIGATION
 
 
@@ -21,4 +23,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for item in NAVIGATION
     ]
-    return {"nav_items": items}
+    return {"nav_items": items, "KINERJA_VERSION": __version__}

@@ -156,7 +156,8 @@ class MapDetailSerializer(MapSerializer):
 class FindingSerializer(serializers.Serializer):
     rule = serializers.IntegerField(help_text=_("Nomor aturan validasi (domain.md §5)."))
     severity = serializers.ChoiceField(
-        choices=[("block", "block"), ("warn", "warn")], help_text=_("block menghalangi pengajuan; warn peringatan.")
+        choices=[("block", "block"), ("warn", "warn")],
+        help_text=_("block menghalangi pengajuan; warn peringatan."),
     )
     code = serializers.CharField()
     message = serializers.CharField()
@@ -170,16 +171,30 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ObjectiveWriteSerializer(serializers.ModelSerializer):
-    map = serializers.PrimaryKeyRelatedField(queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi."))
+    map = serializers.PrimaryKeyRelatedField(
+        queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi.")
+    )
     perspective = serializers.ChoiceField(choices=PerspectiveCode.choices)
-    theme = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text=_("Kode tema."))
+    theme = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text=_("Kode tema.")
+    )
     owner_position = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text=_("Kode jabatan penanggung jawab.")
     )
 
     class Meta:
         model = Objective
-        fields = ["map", "code", "perspective", "name_id", "name_en", "description", "theme", "owner_position", "weight"]
+        fields = [
+            "map",
+            "code",
+            "perspective",
+            "name_id",
+            "name_en",
+            "description",
+            "theme",
+            "owner_position",
+            "weight",
+        ]
         validators: list[Any] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,7 +211,9 @@ class ObjectiveUpdateSerializer(ObjectiveWriteSerializer):
 
 class LinkWriteSerializer(serializers.Serializer):
     cause = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS sebab."))
-    effect = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS akibat."))
+    effect = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.none(), help_text=_("Id SS akibat.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -268,7 +285,9 @@ INITIATIVE_FIELDS = ["code", "name_id", "name_en", "description", "owner_text", 
 
 
 class InitiativeWriteSerializer(serializers.ModelSerializer):
-    map = serializers.PrimaryKeyRelatedField(queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi."))
+    map = serializers.PrimaryKeyRelatedField(
+        queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi.")
+    )
     objectives = serializers.ListField(
         child=serializers.CharField(), required=False, help_text=_("Kode SS yang didukung (peta yang sama).")
     )
@@ -307,7 +326,8 @@ class RiskSerializer(serializers.ModelSerializer):
     objective_code = serializers.CharField(source="objective.code", read_only=True)
     level = serializers.IntegerField(read_only=True, help_text=_("Kemungkinan × dampak (1–25)."))
     band = serializers.ChoiceField(
-        choices=[("low", "low"), ("medium", "medium"), ("high", "high"), ("extreme", "extreme")], read_only=True
+        choices=[("low", "low"), ("medium", "medium"), ("high", "high"), ("extreme", "extreme")],
+        read_only=True,
     )
     owner_position = serializers.CharField(
         source="owner_position.code", read_only=True, allow_null=True, default=None
@@ -425,7 +445,11 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Rule
         return self._step(request, "submit")
 
     @extend_schema(
-        summary=_("Menyetujui peta"), description=_("Oleh pimpinan unit."), request=None, responses=MapSerializer, tags=[TAG]
+        summary=_("Menyetujui peta"),
+        description=_("Oleh pimpinan unit."),
+        request=None,
+        responses=MapSerializer,
+        tags=[TAG],
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
@@ -472,7 +496,9 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Rule
 
     @extend_schema(
         summary=_("Gambar peta strategi (SVG)"),
-        responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY, description=_("Berkas SVG."))},
+        responses={
+            (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY, description=_("Berkas SVG."))
+        },
         tags=[TAG],
     )
     @action(detail=True, pagination_class=None, filter_backends=[])
@@ -503,9 +529,14 @@ def _objective_response(objective: Objective, code: int = status.HTTP_200_OK) ->
         responses={201: ObjectiveSerializer},
         tags=[TAG],
     ),
-    update=extend_schema(summary=_("Mengubah SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer, tags=[TAG]),
+    update=extend_schema(
+        summary=_("Mengubah SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer, tags=[TAG]
+    ),
     partial_update=extend_schema(
-        summary=_("Mengubah sebagian SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer, tags=[TAG]
+        summary=_("Mengubah sebagian SS"),
+        request=ObjectiveUpdateSerializer,
+        responses=ObjectiveSerializer,
+        tags=[TAG],
     ),
     destroy=extend_schema(summary=_("Menghapus SS"), tags=[TAG]),
 )
@@ -529,7 +560,9 @@ class ObjectiveViewSet(
             .order_by("map", "perspective__order", "code")
         )
 
-    def _save(self, strategy_map: StrategyMap, data: dict[str, Any], objective: Objective | None) -> Objective:
+    def _save(
+        self, strategy_map: StrategyMap, data: dict[str, Any], objective: Objective | None
+    ) -> Objective:
         perspective = strategy_map.perspectives.get(code=data["perspective"])
         theme = None
         if data.get("theme"):
@@ -560,7 +593,9 @@ class ObjectiveViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         objective = self.get_object()
-        payload = ObjectiveUpdateSerializer(data=request.data, partial=partial, context=self.get_serializer_context())
+        payload = ObjectiveUpdateSerializer(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         current = {
             "code": objective.code,
@@ -619,7 +654,9 @@ class ObjectiveLinkViewSet(
         payload.is_valid(raise_exception=True)
         with service_errors():
             link = services.add_link(
-                cause=payload.validated_data["cause"], effect=payload.validated_data["effect"], by=request.user
+                cause=payload.validated_data["cause"],
+                effect=payload.validated_data["effect"],
+                by=request.user,
             )
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
@@ -637,7 +674,9 @@ def _initiative_response(initiative: Initiative, code: int = status.HTTP_200_OK)
 
 @extend_schema_view(
     list=extend_schema(summary=_("Daftar inisiatif strategis"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu inisiatif strategis dengan tonggak dan laporan kemajuan"), tags=[TAG]),
+    retrieve=extend_schema(
+        summary=_("Satu inisiatif strategis dengan tonggak dan laporan kemajuan"), tags=[TAG]
+    ),
     create=extend_schema(
         summary=_("Menambah inisiatif strategis"),
         description=_("Oleh pengelola kinerja unit selama peta berstatus konsep atau revisi."),
@@ -646,7 +685,10 @@ def _initiative_response(initiative: Initiative, code: int = status.HTTP_200_OK)
         tags=[TAG],
     ),
     update=extend_schema(
-        summary=_("Mengubah inisiatif strategis"), request=InitiativeUpdateSerializer, responses=InitiativeSerializer, tags=[TAG]
+        summary=_("Mengubah inisiatif strategis"),
+        request=InitiativeUpdateSerializer,
+        responses=InitiativeSerializer,
+        tags=[TAG],
     ),
     partial_update=extend_schema(
         summary=_("Mengubah sebagian inisiatif strategis"),
@@ -686,13 +728,19 @@ class InitiativeViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _initiative_response(self.get_object())
 
-    def _save(self, strategy_map: StrategyMap, data: dict[str, Any], initiative: Initiative | None) -> Initiative:
+    def _save(
+        self, strategy_map: StrategyMap, data: dict[str, Any], initiative: Initiative | None
+    ) -> Initiative:
         codes = data.get("objectives") or []
         supported = list(Objective.objects.filter(map=strategy_map, code__in=codes))
         missing = sorted(set(codes) - {o.code for o in supported})
         if missing:
             raise serializers.ValidationError(
-                {"objectives": [_gettext("SS tidak ada pada peta ini: %(codes)s") % {"codes": ", ".join(missing)}]}
+                {
+                    "objectives": [
+                        _gettext("SS tidak ada pada peta ini: %(codes)s") % {"codes": ", ".join(missing)}
+                    ]
+                }
             )
         with service_errors():
             return services.save_initiative(
@@ -720,7 +768,9 @@ class InitiativeViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         initiative = self.get_object()
-        payload = InitiativeUpdateSerializer(data=request.data, partial=partial, context=self.get_serializer_context())
+        payload = InitiativeUpdateSerializer(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         current = _merged(initiative, payload.validated_data, INITIATIVE_FIELDS)
         current["objectives"] = payload.validated_data.get(
@@ -750,7 +800,11 @@ class InitiativeViewSet(
         data = payload.validated_data
         with service_errors():
             report = services.add_progress_report(
-                initiative=initiative, date=data["date"], percent=data["percent"], note=data.get("note", ""), by=request.user
+                initiative=initiative,
+                date=data["date"],
+                percent=data["percent"],
+                note=data.get("note", ""),
+                by=request.user,
             )
         return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -796,9 +850,14 @@ def _risk_response(risk: Risk, code: int = status.HTTP_200_OK) -> Response:
         responses={201: RiskSerializer},
         tags=[TAG],
     ),
-    update=extend_schema(summary=_("Mengubah risiko"), request=RiskUpdateSerializer, responses=RiskSerializer, tags=[TAG]),
+    update=extend_schema(
+        summary=_("Mengubah risiko"), request=RiskUpdateSerializer, responses=RiskSerializer, tags=[TAG]
+    ),
     partial_update=extend_schema(
-        summary=_("Mengubah sebagian risiko"), request=RiskUpdateSerializer, responses=RiskSerializer, tags=[TAG]
+        summary=_("Mengubah sebagian risiko"),
+        request=RiskUpdateSerializer,
+        responses=RiskSerializer,
+        tags=[TAG],
     ),
     destroy=extend_schema(summary=_("Menghapus risiko"), tags=[TAG]),
 )
@@ -816,7 +875,9 @@ class RiskViewSet(
     serializer_class = RiskSerializer
 
     def get_queryset(self) -> QuerySet[Risk]:
-        return selectors.risks_visible_to(self.request.user).order_by("objective__map", "objective__code", "code")
+        return selectors.risks_visible_to(self.request.user).order_by(
+            "objective__map", "objective__code", "code"
+        )
 
     def get_permissions(self) -> Any:
         if self.action == "monitoring":
@@ -847,7 +908,9 @@ class RiskViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         risk = self.get_object()
-        payload = RiskUpdateSerializer(data=request.data, partial=partial, context=self.get_serializer_context())
+        payload = RiskUpdateSerializer(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         current = _merged(risk, payload.validated_data, RISK_FIELDS)
         current["owner_position"] = payload.validated_data.get(
@@ -873,5 +936,7 @@ class RiskViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         with service_errors():
-            entry = services.add_risk_monitoring(risk=risk, date=data["date"], note=data["note"], by=request.user)
+            entry = services.add_risk_monitoring(
+                risk=risk, date=data["date"], note=data["note"], by=request.user
+            )
         return Response(MonitoringSerializer(entry).data, status=status.HTTP_201_CREATED)
