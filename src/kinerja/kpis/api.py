@@ -70,7 +70,7 @@ class KpiWriteSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and "objective" in self.fields:
             self.fields["objective"].queryset = Objective.objects.filter(  # type: ignore[attr-defined]
                 map__in=visible_maps(request.user)
             ).select_related("map__unit", "map__plan_year")

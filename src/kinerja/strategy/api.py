@@ -31,6 +31,7 @@ from kinerja.organisations.models import Position
 from . import drawing, selectors, services
 from .models import (
     Initiative,
+    MapState,
     Milestone,
     Objective,
     ObjectiveLink,
@@ -72,6 +73,10 @@ def _merged(instance: Any, data: dict[str, Any], names: list[str]) -> dict[str, 
 
 
 class PerspectiveSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(
+        read_only=True, help_text=_("stakeholder, customer, internal_process atau learning_growth.")
+    )
+
     class Meta:
         model = Perspective
         fields = ["id", "code", "order", "name_id", "name_en", "weight"]
@@ -124,6 +129,12 @@ class MapSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(source="plan_year.year", read_only=True)
     rule_set = serializers.CharField(source="plan_year.rule_set", read_only=True)
+    map_state = serializers.ChoiceField(
+        source="state",
+        choices=MapState.choices,
+        read_only=True,
+        help_text=_("draft (konsep), submitted (diajukan), approved (disetujui), revised (dalam revisi)."),
+    )
 
     class Meta:
         model = StrategyMap
@@ -133,7 +144,7 @@ class MapSerializer(serializers.ModelSerializer):
             "unit_name",
             "year",
             "rule_set",
-            "state",
+            "map_state",
             "revision",
             "vision",
             "mission",
@@ -163,7 +174,7 @@ class FindingSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class MapReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text=_("Alasan (wajib)."))
 
 
@@ -200,7 +211,7 @@ class ObjectiveWriteSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and "map" in self.fields:
             self.fields["map"].queryset = visible_maps(request.user)  # type: ignore[attr-defined]
 
 
@@ -303,7 +314,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and "map" in self.fields:
             self.fields["map"].queryset = visible_maps(request.user)  # type: ignore[attr-defined]
 
 
@@ -374,7 +385,7 @@ class RiskWriteSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and "objective" in self.fields:
             self.fields["objective"].queryset = Objective.objects.filter(  # type: ignore[attr-defined]
                 map__in=visible_maps(request.user)
             ).select_related("map__unit", "map__plan_year")
@@ -458,26 +469,26 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Rule
     @extend_schema(
         summary=_("Mengembalikan peta untuk diperbaiki"),
         description=_("Oleh pimpinan unit; alasan wajib."),
-        request=ReasonSerializer,
+        request=MapReasonSerializer,
         responses=MapSerializer,
         tags=[TAG],
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        payload = ReasonSerializer(data=request.data)
+        payload = MapReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._step(request, "return", reason=payload.validated_data["reason"])
 
     @extend_schema(
         summary=_("Membuka revisi peta yang disetujui"),
         description=_("Alasan wajib; nomor revisi bertambah dan peta dapat diubah kembali."),
-        request=ReasonSerializer,
+        request=MapReasonSerializer,
         responses=MapSerializer,
         tags=[TAG],
     )
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str | None = None) -> Response:
-        payload = ReasonSerializer(data=request.data)
+        payload = MapReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._step(request, "revise", reason=payload.validated_data["reason"])
 
