@@ -40,9 +40,9 @@ def make_unit(
         "owns_map": owns_map,
     }
     if parent is None:
-        return Unit.add_root(**fields)
+        return Unit.objects.add_root(create_kwargs=fields)
     parent.refresh_from_db()
-    return parent.add_child(**fields)
+    return Unit.objects.add_child(parent, create_kwargs=fields)
 
 
 class PositionFactory(factory.django.DjangoModelFactory):
