@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -59,6 +60,13 @@ def demo_units(db):
         kind=UnitKind.KPPBC,
         name_id="KPPBC Tipe Madya Pabean Tanjung Perak",
     )
+    jatim3 = make_unit(
+        "DJP-KANWIL-JATIM3",
+        parent=Unit.objects.get(code="DJP"),
+        level=UnitLevel.TWO,
+        kind=UnitKind.REGIONAL_OFFICE,
+    )
+    make_unit("DJP-KPP-MADYA-MALANG", parent=jatim3, level=UnitLevel.THREE, kind=UnitKind.KPP)
 
 
 def test_demo_builds_the_2026_maps(demo_units):
@@ -126,3 +134,23 @@ def test_demo_skips_missing_units(db):
     build_strategy_demo(stdout=lines.append)
     assert not StrategyMap.objects.exists()
     assert all("dilewati" in line for line in lines)
+
+
+def test_kpp_madya_malang_has_a_complete_approved_map_with_initiatives_and_risks(demo_units):
+    build_strategy_demo()
+    strategy_map = StrategyMap.objects.get(unit__code="DJP-KPP-MADYA-MALANG")
+    assert strategy_map.state == MapState.APPROVED
+    assert 8 <= strategy_map.objectives.count() <= 10
+    from kinerja.kpis.models import Kpi
+    from kinerja.strategy.models import Initiative, Risk
+    from kinerja.strategy.selectors import LATE, initiatives_of_map
+
+    assert 12 <= Kpi.objects.filter(objective__map=strategy_map).count() <= 16
+    assert b.findings(strategy_map) == []
+    initiatives = initiatives_of_map(strategy_map, today=datetime.date(2026, 11, 23))
+    assert len(initiatives) == 3 and LATE in {i.status for i in initiatives}
+    assert Risk.objects.filter(objective__map=strategy_map).count() == 4
+    assert Initiative.objects.filter(map__unit__code="KEMENKEU").count() == 2
+    assert Risk.objects.filter(
+        objective__map__unit__code="DJBC-KPPBC-TANJUNG-PERAK", monitoring__isnull=False
+    ).exists()

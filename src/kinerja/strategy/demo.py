@@ -1,4 +1,5 @@
-"""Demo strategy maps for plan year 2026 (rule set kmk-127-2026): the ministry, three echelon I units and a customs office.
+"""Demo strategy maps for plan year 2026 (rule set kmk-127-2026): the ministry, three echelon I units, a customs office
+and a tax office.
 
 `build_strategy_demo` builds, idempotently (keyed by unit and year, SS code,
 link, KPI code), the maps of KEMENKEU, DJP, DJBC and DJPB and the map of KPPBC
@@ -9,6 +10,11 @@ organisation, whose units it needs; `clear_strategy_demo` undoes it for
 `--reset`. Running it again creates nothing new and saves only what differs;
 a map's workflow state is set only when the map is created.
 
+KPP Madya Malang's map is complete and approved (9 SS, 16 IKU, no finding), so
+the demo leader `pimpinan.kpp.malang` has a map and a scorecard to look at.
+The ministry, Tanjung Perak and Malang maps carry a few strategic initiatives
+(milestones, progress reports) and risks (monitoring entries) from `PLANS`.
+
 The Tanjung Perak map is left as a draft for the demo's performance manager to
 work on; its health panel shows the findings domain.md §7 predicts (P3 has four
 KPIs, row 19 is activity/low, 20 KPIs is exactly the office's cap).
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,12 +36,17 @@ from kinerja.organisations.models import Unit
 
 from .models import (
     PERSPECTIVE_DEFAULTS,
+    Initiative,
     MapState,
+    Milestone,
     Objective,
     ObjectiveLink,
     Perspective,
     PlanPeriod,
     PlanYear,
+    ProgressReport,
+    Risk,
+    RiskMonitoring,
     StateChange,
     StrategyMap,
 )
@@ -1274,7 +1286,479 @@ TANJUNG_PERAK = MapSpec(
     },
 )
 
-DEMO_MAPS: tuple[MapSpec, ...] = (KEMENKEU, DJP, DJBC, DJPB, TANJUNG_PERAK)
+KPP_MADYA_MALANG = MapSpec(
+    unit="DJP-KPP-MADYA-MALANG",
+    state=MapState.APPROVED,
+    vision="Menjadi kantor pelayanan pajak madya yang tepercaya dalam menghimpun penerimaan negara "
+    "di wilayah Malang Raya.",
+    mission="1. Menghimpun penerimaan pajak melalui pengawasan dan penegakan hukum yang berkeadilan.\n"
+    "2. Memberikan pelayanan dan edukasi perpajakan yang prima.\n"
+    "3. Mengembangkan SDM, teknologi informasi, dan tata kelola anggaran yang andal.",
+    weights=(30, 25, 25, 20),
+    measured_by="Subbagian Umum dan Kepatuhan Internal",
+    owner="Kepala KPP Madya Malang",
+    objectives=(
+        ("S1", "Penerimaan pajak yang optimal", "Optimal tax revenue"),
+        ("C1", "Kepatuhan wajib pajak yang tinggi", "High taxpayer compliance"),
+        ("C2", "Pelayanan perpajakan yang prima", "Excellent tax services"),
+        (
+            "P1",
+            "Pengawasan dan penggalian potensi pajak yang efektif",
+            "Effective supervision of tax potential",
+        ),
+        ("P2", "Pemeriksaan dan penagihan yang berkualitas", "Quality audit and collection"),
+        ("P3", "Edukasi dan penyuluhan perpajakan yang efektif", "Effective tax education"),
+        ("L1", "SDM yang kompeten dan berintegritas", "Competent staff with integrity"),
+        ("L2", "Pemanfaatan teknologi informasi dan data yang optimal", "Optimal use of IT and data"),
+        ("L3", "Pengelolaan anggaran yang efektif dan efisien", "Effective, efficient budget management"),
+    ),
+    links=(
+        ("C1", "S1"),
+        ("C2", "C1"),
+        ("P1", "S1"),
+        ("P1", "C1"),
+        ("P2", "S1"),
+        ("P3", "C1"),
+        ("P3", "C2"),
+        ("L1", "P1"),
+        ("L1", "P2"),
+        ("L2", "P1"),
+        ("L2", "P2"),
+        ("L3", "P3"),
+    ),
+    kpis=(
+        K(
+            "S1",
+            "Persentase realisasi penerimaan pajak",
+            "Tax revenue realized",
+            "max",
+            "100",
+            "%",
+            "exact",
+            "moderate",
+            consolidation="last",
+            ramp=("20", "45", "70", "100"),
+            source="Modul Penerimaan Negara (MPN)",
+        ),
+        K(
+            "S1",
+            "Persentase pertumbuhan penerimaan pajak bruto",
+            "Gross tax revenue growth",
+            "max",
+            "8",
+            "%",
+            "proxy",
+            "moderate",
+            frequency="yearly",
+        ),
+        K(
+            "C1",
+            "Persentase kepatuhan penyampaian SPT Tahunan PPh",
+            "Annual income tax return filing compliance",
+            "max",
+            "85",
+            "%",
+            "exact",
+            "moderate",
+            frequency="yearly",
+        ),
+        K(
+            "C1",
+            "Persentase wajib pajak yang melakukan pembayaran",
+            "Share of taxpayers paying",
+            "max",
+            "80",
+            "%",
+            "proxy",
+            "moderate",
+        ),
+        K(
+            "C2",
+            "Indeks kepuasan pengguna layanan",
+            "Service user satisfaction index",
+            "max",
+            "4.2",
+            "indeks",
+            "exact",
+            "moderate",
+            frequency="yearly",
+        ),
+        K(
+            "C2",
+            "Persentase penyelesaian layanan tepat waktu",
+            "Services completed on time",
+            "max",
+            "98",
+            "%",
+            "proxy",
+            "high",
+            lead_lag="lead",
+        ),
+        K(
+            "P1",
+            "Persentase realisasi penerimaan dari kegiatan pengawasan",
+            "Revenue from supervision realized",
+            "max",
+            "100",
+            "%",
+            "proxy",
+            "moderate",
+            consolidation="last",
+            ramp=("20", "45", "70", "100"),
+        ),
+        K(
+            "P1",
+            "Persentase penyelesaian SP2DK",
+            "Data clarification letters settled",
+            "max",
+            "90",
+            "%",
+            "proxy",
+            "high",
+            lead_lag="lead",
+        ),
+        K(
+            "P2",
+            "Persentase penyelesaian pemeriksaan tepat waktu",
+            "Audits completed on time",
+            "max",
+            "95",
+            "%",
+            "proxy",
+            "high",
+            lead_lag="lead",
+        ),
+        K(
+            "P2",
+            "Persentase pencairan piutang pajak",
+            "Tax arrears collected",
+            "max",
+            "40",
+            "%",
+            "proxy",
+            "moderate",
+            consolidation="last",
+            ramp=("10", "20", "30", "40"),
+        ),
+        K(
+            "P3",
+            "Jumlah kegiatan edukasi perpajakan",
+            "Tax education events held",
+            "max",
+            "24",
+            "kegiatan",
+            "activity",
+            "high",
+            lead_lag="lead",
+        ),
+        K(
+            "P3",
+            "Indeks efektivitas edukasi perpajakan",
+            "Tax education effectiveness index",
+            "max",
+            "80",
+            "indeks",
+            "exact",
+            "moderate",
+            frequency="yearly",
+        ),
+        K(
+            "L1",
+            "Persentase pegawai yang memenuhi standar jam pelatihan",
+            "Staff meeting training-hour standard",
+            "max",
+            "90",
+            "%",
+            "proxy",
+            "high",
+            frequency="yearly",
+            lead_lag="lead",
+        ),
+        K(
+            "L1",
+            "Indeks internalisasi nilai-nilai Kementerian Keuangan",
+            "Ministry values internalisation index",
+            "max",
+            "85",
+            "indeks",
+            "proxy",
+            "moderate",
+            frequency="yearly",
+        ),
+        K(
+            "L2",
+            "Persentase ketersediaan layanan teknologi informasi",
+            "IT service availability",
+            "max",
+            "99",
+            "%",
+            "proxy",
+            "moderate",
+            lead_lag="lead",
+        ),
+        K(
+            "L3",
+            "Nilai Indikator Kinerja Pelaksanaan Anggaran (IKPA)",
+            "Budget execution performance indicator (IKPA)",
+            "max",
+            "95",
+            "nilai",
+            "proxy",
+            "moderate",
+        ),
+    ),
+)
+
+DEMO_MAPS: tuple[MapSpec, ...] = (KEMENKEU, DJP, DJBC, DJPB, TANJUNG_PERAK, KPP_MADYA_MALANG)
+
+
+# ---------------------------------------------------------------------------------- initiatives and risks
+
+
+@dataclass(frozen=True)
+class IS:
+    """A demo initiative: code, names, owner, budget (IDR), dates, SS, milestones and progress reports."""
+
+    code: str
+    name_id: str
+    name_en: str
+    owner: str
+    budget: str
+    start: str
+    end: str
+    objectives: tuple[str, ...]
+    milestones: tuple[tuple[str, str, str | None], ...] = ()  # (name, due, done on)
+    progress: tuple[tuple[str, str, str], ...] = ()  # (date, percent, note)
+
+
+@dataclass(frozen=True)
+class R:
+    """A demo risk of an SS: likelihood and impact 1–5, mitigation, owner, monitoring entries (date, note)."""
+
+    ss: str
+    code: str
+    description: str
+    likelihood: int
+    impact: int
+    mitigation: str
+    owner: str
+    monitoring: tuple[tuple[str, str], ...] = ()
+
+
+PLANS: dict[str, tuple[tuple[IS, ...], tuple[R, ...]]] = {
+    "KEMENKEU": (
+        (
+            IS(
+                "IS1",
+                "Implementasi Sistem Inti Administrasi Perpajakan (Coretax)",
+                "Core tax administration system roll-out",
+                "Direktur Jenderal Pajak",
+                "1500000000000",
+                "2026-01-01",
+                "2026-12-31",
+                ("S2", "C2", "P4"),
+                (
+                    ("Stabilisasi modul pendaftaran dan pembayaran", "2026-03-31", "2026-03-28"),
+                    ("Migrasi data wajib pajak badan", "2026-06-30", "2026-07-10"),
+                    ("Integrasi dengan sistem perbendaharaan", "2026-09-30", None),
+                    ("Evaluasi pascaimplementasi", "2026-12-15", None),
+                ),
+                (
+                    ("2026-03-31", "25", "Modul inti berjalan stabil."),
+                    ("2026-06-30", "48", "Migrasi data badan mundur 10 hari."),
+                ),
+            ),
+            IS(
+                "IS2",
+                "Penguatan kualitas belanja melalui spending review",
+                "Stronger spending quality through spending reviews",
+                "Direktur Jenderal Anggaran",
+                "25000000000",
+                "2026-02-01",
+                "2026-11-30",
+                ("S3", "P3"),
+                (
+                    ("Penetapan kementerian/lembaga sampel", "2026-03-15", "2026-03-10"),
+                    ("Laporan spending review semester I", "2026-08-31", "2026-08-29"),
+                    ("Rekomendasi realokasi anggaran 2027", "2026-11-30", None),
+                ),
+                (("2026-08-31", "70", "Laporan semester I disampaikan."),),
+            ),
+        ),
+        (
+            R(
+                "S2",
+                "R1",
+                "Penerimaan negara tidak mencapai target akibat perlambatan harga komoditas.",
+                3,
+                5,
+                "Intensifikasi pengawasan sektor dominan dan ekstensifikasi basis pajak.",
+                "Direktur Jenderal Pajak",
+                (("2026-06-30", "Realisasi semester I 47%; pengawasan sektor komoditas diperketat."),),
+            ),
+            R(
+                "P4",
+                "R1",
+                "Gangguan layanan akibat migrasi sistem inti yang tidak stabil.",
+                3,
+                4,
+                "Uji beban bertahap, rencana pemulihan, dan layanan manual cadangan.",
+                "Kepala Pusat Sistem Informasi dan Teknologi Keuangan",
+            ),
+        ),
+    ),
+    "DJBC-KPPBC-TANJUNG-PERAK": (
+        (
+            IS(
+                "IS1",
+                "Pengembangan layanan kepabeanan berbasis janji layanan 24 jam",
+                "24-hour service promise for customs clearance",
+                "Kepala Seksi Pelayanan Kepabeanan dan Cukai",
+                "750000000",
+                "2026-01-15",
+                "2026-10-31",
+                ("P1", "C1"),
+                (
+                    ("Penetapan standar janji layanan", "2026-02-28", "2026-02-27"),
+                    ("Uji coba layanan 24 jam di terminal peti kemas", "2026-05-31", None),
+                    ("Evaluasi dan penetapan layanan permanen", "2026-10-31", None),
+                ),
+                (("2026-03-31", "20", "Standar layanan ditetapkan."),),
+            ),
+            IS(
+                "IS2",
+                "Penguatan analisis intelijen berbasis manajemen risiko",
+                "Risk-based intelligence analysis",
+                "Kepala Seksi Penindakan dan Penyidikan",
+                "420000000",
+                "2026-03-01",
+                "2026-12-31",
+                ("P3",),
+                (("Pelatihan analis intelijen", "2026-12-15", None),),
+            ),
+        ),
+        (
+            R(
+                "S1",
+                "R1",
+                "Penerimaan bea masuk turun karena penurunan volume impor.",
+                3,
+                4,
+                "Pemantauan harian volume impor dan optimalisasi penelitian nilai pabean.",
+                "Kepala Kantor",
+            ),
+            R(
+                "P3",
+                "R1",
+                "Penyelundupan barang kena cukai melalui pelabuhan tidak resmi.",
+                4,
+                4,
+                "Patroli laut terpadu dan pertukaran informasi dengan aparat penegak hukum.",
+                "Kepala Seksi Penindakan dan Penyidikan",
+                (("2026-05-15", "Dua penindakan rokok ilegal; patroli terpadu dijalankan."),),
+            ),
+        ),
+    ),
+    "DJP-KPP-MADYA-MALANG": (
+        (
+            IS(
+                "IS1",
+                "Pengawasan berbasis Compliance Risk Management (CRM) untuk wajib pajak strategis",
+                "CRM-based supervision of strategic taxpayers",
+                "Kepala Seksi Pengawasan I",
+                "350000000",
+                "2026-01-02",
+                "2026-12-31",
+                ("P1", "S1"),
+                (
+                    ("Pemetaan daftar prioritas pengawasan", "2026-02-27", "2026-02-25"),
+                    ("Penyelesaian SP2DK prioritas semester I", "2026-06-30", "2026-06-30"),
+                    ("Kunjungan wajib pajak strategis", "2026-09-30", None),
+                    ("Evaluasi hasil pengawasan", "2026-12-15", None),
+                ),
+                (
+                    ("2026-03-31", "25", "Daftar prioritas pengawasan ditetapkan."),
+                    ("2026-06-30", "50", "SP2DK prioritas semester I selesai."),
+                    ("2026-09-30", "65", "Kunjungan baru mencapai 60% wajib pajak strategis."),
+                ),
+            ),
+            IS(
+                "IS2",
+                "Layanan perpajakan tanpa tatap muka dan klinik pajak digital",
+                "Contactless tax services and digital tax clinic",
+                "Kepala Seksi Pelayanan",
+                "180000000",
+                "2026-02-01",
+                "2026-11-30",
+                ("C2", "P3"),
+                (
+                    ("Peluncuran kanal konsultasi daring", "2026-03-31", "2026-03-30"),
+                    ("Klinik pajak digital di tiga perguruan tinggi", "2026-08-31", "2026-08-20"),
+                    ("Survei kepuasan layanan daring", "2026-11-30", None),
+                ),
+                (("2026-08-31", "70", "Klinik pajak digital berjalan di tiga kampus."),),
+            ),
+            IS(
+                "IS3",
+                "Penagihan aktif piutang pajak dengan prioritas nilai tertinggi",
+                "Active collection of the largest tax arrears",
+                "Kepala Seksi Pemeriksaan, Penilaian, dan Penagihan",
+                "120000000",
+                "2026-01-15",
+                "2026-12-31",
+                ("P2",),
+                (
+                    ("Penerbitan surat paksa untuk 50 penunggak terbesar", "2026-04-30", "2026-05-12"),
+                    ("Penyitaan dan lelang aset penunggak", "2026-10-31", None),
+                ),
+                (("2026-06-30", "35", "Surat paksa terbit; dua penunggak melunasi."),),
+            ),
+        ),
+        (
+            R(
+                "S1",
+                "R1",
+                "Penerimaan tidak tercapai karena restitusi pajak yang lebih besar dari proyeksi.",
+                3,
+                5,
+                "Pemantauan restitusi mingguan dan pemeriksaan restitusi berisiko tinggi.",
+                "Kepala KPP Madya Malang",
+                (
+                    ("2026-04-15", "Restitusi triwulan I 12% di atas proyeksi; pemantauan mingguan dimulai."),
+                    ("2026-07-15", "Restitusi terkendali; selisih terhadap proyeksi turun menjadi 4%."),
+                ),
+            ),
+            R(
+                "C1",
+                "R1",
+                "Kepatuhan penyampaian SPT menurun akibat kendala akses sistem pelaporan daring.",
+                2,
+                4,
+                "Pojok pelaporan SPT, asistensi daring, dan pengingat melalui surel.",
+                "Kepala Seksi Pelayanan",
+                (("2026-04-30", "Pojok pelaporan dibuka; antrean terkendali."),),
+            ),
+            R(
+                "P2",
+                "R1",
+                "Pemeriksaan melewati jangka waktu karena keterbatasan fungsional pemeriksa.",
+                3,
+                3,
+                "Penjadwalan ulang beban pemeriksaan dan bantuan pemeriksa dari kanwil.",
+                "Kepala Seksi Pemeriksaan, Penilaian, dan Penagihan",
+            ),
+            R(
+                "L2",
+                "R1",
+                "Gangguan jaringan dan aplikasi yang menghentikan layanan.",
+                2,
+                3,
+                "Jaringan cadangan dan prosedur layanan darurat.",
+                "Kepala Subbagian Umum dan Kepatuhan Internal",
+            ),
+        ),
+    ),
+}
 
 
 # ---------------------------------------------------------------------------------- manuals and trajectories
@@ -1453,6 +1937,67 @@ def _build_map(spec: MapSpec, plan_year: PlanYear, actor: Any, counts: DemoCount
     return strategy_map
 
 
+def _build_plans(strategy_map: StrategyMap, actor: Any, counts: DemoCounts) -> None:
+    """The map's demo initiatives (milestones, progress) and risks (monitoring), keyed by their codes."""
+    initiatives, risks = PLANS.get(strategy_map.unit.code, ((), ()))
+    objectives = {o.code: o for o in Objective.objects.filter(map=strategy_map)}
+    for spec in initiatives:
+        initiative = _upsert(
+            Initiative,
+            {"map": strategy_map, "code": spec.code},
+            {
+                "name_id": spec.name_id,
+                "name_en": spec.name_en,
+                "owner_text": spec.owner,
+                "budget": Decimal(spec.budget),
+                "start": date.fromisoformat(spec.start),
+                "end": date.fromisoformat(spec.end),
+            },
+            counts,
+        )
+        wanted = {objectives[code].pk for code in spec.objectives}
+        if set(initiative.objectives.values_list("pk", flat=True)) != wanted:
+            initiative.objectives.set(wanted)
+        for name, due, done_on in spec.milestones:
+            _upsert(
+                Milestone,
+                {"initiative": initiative, "name": name},
+                {
+                    "due_date": date.fromisoformat(due),
+                    "done": done_on is not None,
+                    "done_on": date.fromisoformat(done_on) if done_on else None,
+                },
+                counts,
+            )
+        for day, percent, note in spec.progress:
+            _upsert(
+                ProgressReport,
+                {"initiative": initiative, "date": date.fromisoformat(day)},
+                {"percent": Decimal(percent), "note": note, "by": actor},
+                counts,
+            )
+    for spec in risks:
+        risk = _upsert(
+            Risk,
+            {"objective": objectives[spec.ss], "code": spec.code},
+            {
+                "description": spec.description,
+                "likelihood": spec.likelihood,
+                "impact": spec.impact,
+                "mitigation": spec.mitigation,
+                "owner_text": spec.owner,
+            },
+            counts,
+        )
+        for day, note in spec.monitoring:
+            _upsert(
+                RiskMonitoring,
+                {"risk": risk, "date": date.fromisoformat(day)},
+                {"note": note, "by": actor},
+                counts,
+            )
+
+
 def _record_workflow(strategy_map: StrategyMap, state: str, actor: Any) -> None:
     """A new demo map's history: drafted, and submitted and approved when the spec says so."""
     steps = [("", MapState.DRAFT)]
@@ -1480,6 +2025,7 @@ def build_strategy_demo(*, stdout: Callable[[str], Any] | None = None) -> DemoCo
                 if stdout:
                     stdout(f"  {spec.unit}: unit tidak ditemukan, peta dilewati")
                 continue
+            _build_plans(strategy_map, actor, counts)
             if stdout:
                 strategy_map = StrategyMap.objects.select_related("unit", "plan_year").get(pk=strategy_map.pk)
                 findings = validate_map(load_map_data(strategy_map))
