@@ -36,7 +36,9 @@ def merge(folder: Path) -> None:
     po = polib.pofile(str(PO))
     filled = 0
     for entry in po:
-        value = done.get(entry.msgid)
+        # A key "context\x04msgid" translates an entry with a context (pgettext); else the msgid alone.
+        value = done.get(f"{entry.msgctxt}\x04{entry.msgid}") if entry.msgctxt else None
+        value = value if value is not None else done.get(entry.msgid)
         if value is None or entry.translated():
             continue
         if entry.msgid_plural:

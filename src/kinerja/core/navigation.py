@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Beranda"), "core:home", "⌂"),
     NavItem("organisations", _("Organisasi"), "organisations:unit-list", "▦"),
     NavItem("strategy", _("Strategi"), "strategy:index", "◇"),
-    NavItem("kpis", _("IKU"), "kpis:index", "◎"),
+    NavItem("kpis", pgettext_lazy("navigasi", "IKU"), "kpis:index", "◎"),
     NavItem("contracts", _("Kontrak"), "contracts:index", "✎"),
     NavItem("realizations", _("Capaian"), "reporting:index", "▲"),
     NavItem("appraisals", _("Penilaian Pegawai"), "appraisals:index", "☺"),
