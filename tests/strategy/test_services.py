@@ -369,3 +369,50 @@ def test_themes_group_objectives_of_their_own_map(org, manager):
     copy = services.copy_year(from_map=strategy_map, to_year=b.plan_year(2027), by=manager)
     copied = copy.objectives.get(code="C1")
     assert copied.theme.code == "T1" and copied.theme.map == copy
+
+
+def test_copy_year_carries_initiatives_and_risks_but_not_last_years_monitoring(org, manager):
+    import datetime as dt
+
+    source = b.sound_map(org.kpp_a, year=2026)
+    p1 = source.objectives.get(code="P1")
+    initiative = services.save_initiative(
+        strategy_map=source,
+        code="IS1",
+        name_id="Digitalisasi layanan",
+        by=manager,
+        budget=Decimal("1500000000"),
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+        objectives=[p1],
+    )
+    services.save_milestone(
+        initiative=initiative, name="Aplikasi siap", due_date=dt.date(2026, 6, 30), by=manager
+    )
+    services.add_progress_report(
+        initiative=initiative, date=dt.date(2026, 3, 31), percent=Decimal(25), by=manager
+    )
+    risk = services.save_risk(
+        objective=p1,
+        code="R1",
+        description="Gangguan jaringan",
+        likelihood=3,
+        impact=4,
+        by=manager,
+        mitigation="Jalur cadangan",
+    )
+    services.add_risk_monitoring(risk=risk, date=dt.date(2026, 2, 1), note="Dua gangguan", by=manager)
+    copy = services.copy_year(from_map=source, to_year=b.plan_year(2027), by=manager)
+    cloned = copy.initiatives.get(code="IS1")
+    assert (cloned.name_id, cloned.budget, cloned.start) == (
+        "Digitalisasi layanan",
+        Decimal("1500000000"),
+        None,
+    )
+    assert [o.code for o in cloned.objectives.all()] == ["P1"]
+    assert cloned.objectives.get().map_id == copy.pk
+    assert not cloned.milestones.exists() and not cloned.progress_reports.exists()
+    copied_risk = copy.objectives.get(code="P1").risks.get(code="R1")
+    assert (copied_risk.likelihood, copied_risk.impact, copied_risk.mitigation) == (3, 4, "Jalur cadangan")
+    assert not copied_risk.monitoring.exists()
+    assert risk.monitoring.count() == 1 and initiative.milestones.count() == 1  # the source keeps its history

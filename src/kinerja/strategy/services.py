@@ -454,6 +454,7 @@ def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyM
                 PeriodTarget,
                 default_user=by,
             )
+        _copy_initiatives_and_risks(from_map=from_map, objectives=objectives, new_map=new_map, by=by)
         StateChange.objects.create(
             map=new_map,
             revision=0,
@@ -463,6 +464,46 @@ def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyM
             reason=_("Disalin dari peta %(map)s.") % {"map": str(from_map)},
         )
     return new_map
+
+
+def _copy_initiatives_and_risks(
+    *, from_map: StrategyMap, objectives: dict[int, Objective], new_map: StrategyMap, by: Any
+) -> None:
+    """Carry the plan of initiatives and the risk register into the copy.
+
+    What belongs to the old year stays there: an initiative's dates, milestones and
+    progress reports, and a risk's monitoring entries. The new year plans its own.
+    """
+    for initiative in from_map.initiatives.prefetch_related("objectives"):
+        clone = recorded(
+            Initiative(
+                map=new_map,
+                code=initiative.code,
+                name_id=initiative.name_id,
+                name_en=initiative.name_en,
+                description=initiative.description,
+                owner_position_id=initiative.owner_position_id,
+                owner_text=initiative.owner_text,
+                budget=initiative.budget,
+            ),
+            by,
+        )
+        clone.save()
+        clone.objectives.set([objectives[o.pk] for o in initiative.objectives.all() if o.pk in objectives])
+    for risk in Risk.objects.filter(objective__map=from_map):
+        recorded(
+            Risk(
+                objective=objectives[risk.objective_id],
+                code=risk.code,
+                description=risk.description,
+                likelihood=risk.likelihood,
+                impact=risk.impact,
+                mitigation=risk.mitigation,
+                owner_position_id=risk.owner_position_id,
+                owner_text=risk.owner_text,
+            ),
+            by,
+        ).save()
 
 
 # --------------------------------------------------------------------------- initiatives
