@@ -121,9 +121,7 @@ def test_the_demo_obeys_the_organisation_rules(ministry):
             employee=employee,
         )
     # The Minister heads Kemenkeu-Wide above every echelon: the rules accept a position with none there.
-    for position in Position.objects.select_related(
-        "unit", "superior__unit"
-    ):
+    for position in Position.objects.select_related("unit", "superior__unit"):
         services.check_position(
             unit=position.unit,
             code=position.code,

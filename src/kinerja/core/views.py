@@ -4,9 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kinerja.core.selectors import home_summary
+from kinerja.core.selectors import home_summary, rule_set_table
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", home_summary(user=request.user))
+
+
+@login_required
+def rule_sets(request: HttpRequest) -> HttpResponse:
+    """Every parameter of every rule set, with its label and the regulation it comes from."""
+    return render(request, "core/rule_sets.html", {"rule_sets": rule_set_table()})
