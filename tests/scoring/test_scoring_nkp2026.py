@@ -562,3 +562,47 @@ def test_k3_uses_the_years_target_with_periods():
     )
     # year target 100: T > T1 and T = R1 → 1.10
     assert contract_quality(kpi, rules=R).q_target.value == D("1.10")
+
+
+def test_employee_kpi_builds_what_the_keywords_build():
+    import dataclasses
+    from decimal import Decimal as D
+
+    from kinerja.scoring import (
+        Consolidation,
+        Controllability,
+        EmployeeKpi,
+        KpiKind,
+        PeriodValue,
+        Polarity,
+        Validity,
+        employee_kpi,
+    )
+
+    values = dict(
+        code="IKI-1",
+        polarity=Polarity.MIN,
+        target=D(5),
+        realization=D("4.5"),
+        target_low=None,
+        target_high=None,
+        worst=D(9),
+        consolidation=Consolidation.AVERAGE,
+        periods=(PeriodValue("2026-Q1", D(1), D(2)),),
+        cap_on_target=True,
+        index=D(90),
+        name="Complaints",
+        weight=D(20),
+        validity=Validity.PROXY,
+        controllability=Controllability.HIGH,
+        kind=KpiKind.NEW,
+        target_prev=D(4),
+        realization_prev=D(3),
+        fixed_target=True,
+        k3=D("0.9"),
+        days=D(200),
+    )
+    fast = employee_kpi(*values.values())
+    assert fast == EmployeeKpi(**values)
+    # every field set (a field added to the dataclass and not to `employee_kpi` would be unset)
+    assert all(hasattr(fast, f.name) for f in dataclasses.fields(EmployeeKpi))

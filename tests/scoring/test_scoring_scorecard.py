@@ -345,3 +345,29 @@ def test_kpi_lookup():
     assert result.kpi("L1.a").raw == 125
     with pytest.raises(KeyError):
         result.kpi("nope")
+
+
+def test_scorecard_kpi_builds_what_the_keywords_build():
+    from kinerja.scoring import scorecard_kpi
+
+    values = dict(
+        code="C1.a",
+        polarity=MIN,
+        target=D(5),
+        realization=D("4.5"),
+        target_low=None,
+        target_high=None,
+        worst=D(9),
+        consolidation=Consolidation.SUM,
+        cap_on_target=True,
+        name="Complaints",
+        perspective=CU,
+        objective="C1",
+        weight=D(40),
+        perspective_weight=D(20),
+        objective_name="Happy customers",
+    )
+    fast = scorecard_kpi(*values.values())
+    assert fast == ScorecardKpi(**values)
+    # every field set (a field added to the dataclass and not to `scorecard_kpi` would be unset)
+    assert all(hasattr(fast, f.name) for f in dataclasses.fields(ScorecardKpi))

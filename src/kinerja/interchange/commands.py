@@ -272,7 +272,8 @@ def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         _note_ignored(
             book.source or book.sheets.get(sheet, sheet), columns, stderr, sheet if book.source else None
         )
-    scored = score_workbook(book, rules=rules, period=args.period)
+    # the rows are let go once turned into the core's inputs: a big workbook's are not held to the end
+    scored = score_workbook(book, rules=rules, period=args.period, release=True)
 
     if args.explain:
         wanted = args.explain.strip()

@@ -44,6 +44,7 @@ from kinerja.scoring import (
     RuleSet,
     ScoringError,
     Sentence,
+    employee_kpi,
     score_employees,
 )
 
@@ -98,8 +99,8 @@ class _Rows:
     """Where each input came from, to name the row of a core error."""
 
     pegawai: dict[str, EmployeeRow]
-    iki: dict[tuple[str, str], EmployeeKpiRow]
-    perilaku: dict[str, Any]
+    iki: dict[tuple[str, str], int]  # (NIP, KPI code) → the row number (not the row: it can be freed)
+    perilaku: dict[str, int]
 
 
 def _kpi_input(rows: list[EmployeeKpiRow], as_of: Period | None) -> tuple[EmployeeKpi, EmployeeKpiRow]:
@@ -115,38 +116,42 @@ def _kpi_input(rows: list[EmployeeKpiRow], as_of: Period | None) -> tuple[Employ
             shown = upto[-1]
         given = [r.index for r in upto if r.index is not None]
         index = given[-1] if given else None
-    kpi = EmployeeKpi(
-        code=first.kpi_code,
-        polarity=first.polarity or Polarity.MAX,  # with an index given directly, unused
-        target=None if dated else first.target,
-        realization=None if dated else first.realization,
-        target_low=None if dated else first.target_low,
-        target_high=None if dated else first.target_high,
-        worst=first.worst,
-        consolidation=first.consolidation,
-        periods=tuple(
-            PeriodValue(str(r.period), r.target, r.realization, r.target_low, r.target_high) for r in rows
-        )
+    # positional: one per row of a big workbook (`employee_kpi` says why)
+    kpi = employee_kpi(
+        first.kpi_code,
+        first.polarity or Polarity.MAX,  # with an index given directly, unused
+        None if dated else first.target,
+        None if dated else first.realization,
+        None if dated else first.target_low,
+        None if dated else first.target_high,
+        first.worst,
+        first.consolidation,
+        tuple(PeriodValue(str(r.period), r.target, r.realization, r.target_low, r.target_high) for r in rows)
         if dated
         else (),
-        cap_on_target=first.cap_on_target,
-        index=index,
-        name=first.kpi_name,
-        weight=first.weight,
-        validity=first.validity,
-        controllability=first.controllability,
-        kind=first.kpi_kind,
-        target_prev=first.target_prev,
-        realization_prev=first.realization_prev,
-        fixed_target=first.fixed_target,
-        k3=first.k3,
-        days=first.days,
+        first.cap_on_target,
+        index,
+        first.kpi_name,
+        first.weight,
+        first.validity,
+        first.controllability,
+        first.kpi_kind,
+        first.target_prev,
+        first.realization_prev,
+        first.fixed_target,
+        first.k3,
+        first.days,
     )
     return kpi, shown
 
 
-def employees_of(book: EmployeeWorkbook, as_of: Period | None) -> tuple[list[Employee], _Rows]:
-    """The core's `Employee`s of the workbook, in the order of sheet pegawai, scored as of `as_of`."""
+def employees_of(
+    book: EmployeeWorkbook, as_of: Period | None, *, release: bool = False
+) -> tuple[list[Employee], _Rows]:
+    """The core's `Employee`s of the workbook, in the order of sheet pegawai, scored as of `as_of`.
+
+    With `release`, `book.kpis` and `book.behaviour` are emptied once grouped (see `score_workbook`).
+    """
     kpi_rows: dict[str, dict[str, list[EmployeeKpiRow]]] = {}
     for k in book.kpis:
         if as_of is not None and k.period is not None and k.period.year != as_of.year:
@@ -155,20 +160,23 @@ def employees_of(book: EmployeeWorkbook, as_of: Period | None) -> tuple[list[Emp
     behaviour: dict[str, list[Any]] = {}
     for b in book.behaviour:
         behaviour.setdefault(b.nip, []).append(b)
+    if release:
+        book.kpis = []
+        book.behaviour = []
     where = _Rows({}, {}, {})
     label = "" if as_of is None else str(as_of)
     employees = []
     for e in book.employees:
         where.pegawai[e.nip] = e
         kpis = []
-        for code, rows in kpi_rows.get(e.nip, {}).items():
+        for code, rows in kpi_rows.pop(e.nip, {}).items():  # popped: freed once scored
             kpi, shown = _kpi_input(rows, as_of)
             kpis.append(kpi)
-            where.iki[(e.nip, code)] = shown
+            where.iki[(e.nip, code)] = shown.row
         core_values: list[CoreValues] = []
         ratings: list[BehaviourRating] = []
-        for b in behaviour.get(e.nip, []):
-            where.perilaku.setdefault(e.nip, b)
+        for b in behaviour.pop(e.nip, []):
+            where.perilaku.setdefault(e.nip, b.row)
             if isinstance(b, CoreValuesRow):
                 values = [getattr(b, name) for name in CORE_VALUES]
                 core_values.append(CoreValues(str(b.period) if b.period else label, *values))
@@ -213,9 +221,9 @@ def _problem(book: EmployeeWorkbook, where: _Rows, error: ScoringError) -> Probl
     detail = core_message(error)
     if nip is not None and kpi is not None and (nip, kpi) in where.iki:
         column = field if field in IKI.names else None
-        return book.problem("iki", "scoring", where.iki[(nip, kpi)].row, column, detail=detail)
+        return book.problem("iki", "scoring", where.iki[(nip, kpi)], column, detail=detail)
     if nip is not None and field in _PERILAKU_FIELDS and nip in where.perilaku:
-        return book.problem("perilaku", "scoring", where.perilaku[nip].row, field, detail=detail)
+        return book.problem("perilaku", "scoring", where.perilaku[nip], field, detail=detail)
     if nip is not None and nip in where.pegawai:
         column = field if field in PEGAWAI.names else None
         return book.problem("pegawai", "scoring", where.pegawai[nip].row, column, detail=detail)
@@ -223,7 +231,11 @@ def _problem(book: EmployeeWorkbook, where: _Rows, error: ScoringError) -> Probl
 
 
 def score_workbook(
-    book: EmployeeWorkbook, *, rules: str | RuleSet | None = None, period: str | None = None
+    book: EmployeeWorkbook,
+    *,
+    rules: str | RuleSet | None = None,
+    period: str | None = None,
+    release: bool = False,
 ) -> list[ScoredEmployee]:
     """Score every employee of the workbook, in the order of sheet pegawai.
 
@@ -232,10 +244,13 @@ def score_workbook(
     behaviour is taken up to it. Raises `SelectionError` for a period the
     workbook has nothing up to, `InvalidFileError` for everything the core
     cannot score (all at once, each naming its sheet and row).
+
+    With `release` the workbook's iki and perilaku rows are let go (`book.kpis` and
+    `book.behaviour` emptied) once they are the core's inputs, so that a big workbook's
+    rows are not held beside the results (`kinerja nkp` does this).
     """
     rs = rule_set(rules)
     as_of = as_of_period(book, period)
-    employees, where = employees_of(book, as_of)
     # The core indexes every reported KPI and raises what `target_problems` would; the targets
     # of the others (not reported, or with periods, where it sees only the consolidated pair) first.
     problems = target_problems(
@@ -243,6 +258,7 @@ def score_workbook(
         (k for k in book.kpis if k.index is None and (k.period is not None or k.realization is None)),
         rs,
     )
+    employees, where = employees_of(book, as_of, release=release)
     try:
         results = score_employees(employees, rules=rs, as_of_period=None if as_of is None else str(as_of))
     except ScoringError as failure:

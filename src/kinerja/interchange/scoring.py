@@ -24,6 +24,7 @@ from kinerja.scoring import (
     ScorecardResult,
     ScoringError,
     score_scorecard,
+    scorecard_kpi,
 )
 
 
@@ -83,22 +84,23 @@ def _kpi(row: ScorecardRow, periods: tuple[PeriodValue, ...] = ()) -> ScorecardK
             perspective_weight=row.perspective_weight,
             objective_name=row.objective_name,
         )
-    return ScorecardKpi(
-        code=row.kpi_code,
-        polarity=row.polarity,
-        target=row.target,
-        realization=row.realization,
-        target_low=row.target_low,
-        target_high=row.target_high,
-        worst=row.worst,
-        consolidation=row.consolidation,
-        cap_on_target=row.cap_on_target,
-        name=row.kpi_name,
-        perspective=row.perspective,
-        objective=row.objective_code,
-        weight=row.kpi_weight,
-        perspective_weight=row.perspective_weight,
-        objective_name=row.objective_name,
+    # positional: one per row of a big table (`scorecard_kpi` says why)
+    return scorecard_kpi(
+        row.kpi_code,
+        row.polarity,
+        row.target,
+        row.realization,
+        row.target_low,
+        row.target_high,
+        row.worst,
+        row.consolidation,
+        row.cap_on_target,
+        row.kpi_name,
+        row.perspective,
+        row.objective_code,
+        row.kpi_weight,
+        row.perspective_weight,
+        row.objective_name,
     )
 
 

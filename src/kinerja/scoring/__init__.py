@@ -55,6 +55,7 @@ from kinerja.scoring.employee import (
     EmployeeKpi,
     Participation,
     Sentence,
+    employee_kpi,
 )
 from kinerja.scoring.enums import (
     Aggregation,
@@ -143,6 +144,7 @@ from kinerja.scoring.scorecard import (
     ScorecardKpi,
     ScorecardResult,
     score_scorecard,
+    scorecard_kpi,
 )
 
 __all__ = [
@@ -215,6 +217,7 @@ __all__ = [
     "display_float",
     "distribute",
     "distribution_counts",
+    "employee_kpi",
     "get_rule_set",
     "impact_penalty",
     "kpi_index",
@@ -235,6 +238,7 @@ __all__ = [
     "score_employees_2026",
     "score_kpi",
     "score_scorecard",
+    "scorecard_kpi",
     "sentence_in_force",
     "status_of",
 ]
