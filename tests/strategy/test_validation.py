@@ -275,3 +275,16 @@ def test_blocks_are_listed_before_warnings(org):
         and BLOCK in severities
         and WARN in severities
     )
+
+
+def test_an_empty_map_blocks_submission_and_an_empty_perspective_warns(org):
+    strategy_map = b.bare_map(org.kpp_a)
+    assert finding(strategy_map, "map_without_objectives").severity == BLOCK
+    s1 = b.objective(strategy_map, "stakeholder", "S1")
+    b.kpi(s1, "S1.1")
+    assert "map_without_objectives" not in b.codes(strategy_map)
+    empty = [f for f in b.findings(strategy_map) if f.code == "perspective_without_objective"]
+    assert len(empty) == 3 and all(f.severity == WARN for f in empty)
+    for band, code in (("customer", "C1"), ("internal_process", "P1"), ("learning_growth", "L1")):
+        b.kpi(b.objective(strategy_map, band, code), f"{code}.1")
+    assert "perspective_without_objective" not in b.codes(strategy_map)

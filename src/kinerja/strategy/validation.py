@@ -379,6 +379,35 @@ def check_objective_kpis(data: MapData) -> list[Finding]:
     return findings
 
 
+def check_map_coverage(data: MapData) -> list[Finding]:
+    """An empty map cannot be submitted (rule 6: nothing to measure); a perspective without SS warns (rule 2)."""
+    if not data.objectives:
+        return [
+            Finding(
+                6,
+                BLOCK,
+                _("Peta belum memiliki sasaran strategis (SS)."),
+                data.map,
+                _url("strategy:objective-add", data.map.pk),
+                "map_without_objectives",
+            )
+        ]
+    used = {objective.perspective_id for objective in data.objectives}
+    return [
+        Finding(
+            2,
+            WARN,
+            _("Perspektif %(name)s belum memiliki SS; bobotnya tidak ikut dihitung dalam NKO.")
+            % {"name": perspective.name},
+            perspective,
+            _url("strategy:objective-add", data.map.pk),
+            "perspective_without_objective",
+        )
+        for perspective in data.perspectives
+        if perspective.pk not in used
+    ]
+
+
 def check_kpi_manual(kpi: Kpi) -> list[Finding]:
     """Rule 6 (block at submission): every KPI has a complete manual."""
     missing = _manual_gaps(kpi)
@@ -584,6 +613,7 @@ def validate_map(data: MapData) -> list[Finding]:
         findings += check_objective_perspective(objective)
     findings += check_objective_weights(data)
     findings += check_links(data)
+    findings += check_map_coverage(data)
     findings += check_objective_kpis(data)
     for kpi in data.kpis:
         findings += check_kpi_manual(kpi)
