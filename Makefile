@@ -43,7 +43,7 @@ e2e: install  ## only the browser tests (Playwright driving /usr/bin/chromium)
 
 lint: install  ## ruff, formatting, mypy, import contracts, missing migrations, translation catalogues
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy src/kinerja/scoring --strict
 	$(BIN)/mypy src/kinerja
 	$(BIN)/lint-imports

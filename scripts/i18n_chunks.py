@@ -1,7 +1,7 @@
 """Export the English catalogue's untranslated msgids to JSON chunks, or merge translated chunks back.
 
-    python scripts/i18n_chunks.py export DIR N     # DIR/chunk-1.json ... chunk-N.json: [{"msgid", "plural", "where"}]
-    python scripts/i18n_chunks.py merge DIR        # reads DIR/done-*.json: {msgid: english or [singular, plural]}
+python scripts/i18n_chunks.py export DIR N     # DIR/chunk-1.json ... chunk-N.json: [{"msgid", "plural", "where"}]
+python scripts/i18n_chunks.py merge DIR        # reads DIR/done-*.json: {msgid: english or [singular, plural]}
 """
 
 from __future__ import annotations

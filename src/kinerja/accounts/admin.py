@@ -22,7 +22,8 @@ class RoleAssignmentInline(SuperuserOnly, admin.TabularInline):
 @admin.register(User)
 class UserAdmin(SuperuserOnly, DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # django-stubs types fieldsets as Optional (from ModelAdmin); Django's UserAdmin always sets it
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Pegawai"), {"fields": ("employee",)}),
     )
     add_fieldsets = (

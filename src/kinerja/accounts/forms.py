@@ -59,7 +59,7 @@ class GrantRoleForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         user, unit, role = data.get("user"), data.get("unit"), data.get("role")
         if user is not None and unit is not None and role:
             if not self.by.has_perm("accounts.manage_roles", unit):

@@ -12,15 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import GrantRoleForm
-from .models import Role, RoleAssignment
+from .models import Role, RoleAssignment, User
 from .scope import unit_filter
 from .services import revoke_role
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The request's user, for views behind `login_required` (never anonymous there)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _signed_in(request)
     roles = user.roles.select_related("unit").order_by("unit__path", "role")
     employee = user.employee if user.employee_id else None
     return render(request, "accounts/profile.html", {"roles": roles, "employee": employee})

@@ -96,7 +96,9 @@ class EmployeeFilter(SearchFilterSet):
         )
         field.empty_label = _("Semua unit")
         if isinstance(field.widget, forms.Select):
-            field.widget.choices = field.choices
+            # django-stubs types the choices getter with the setter's wide input type (mappings,
+            # callables); ModelChoiceField.choices returns a ModelChoiceIterator, which a Select takes
+            field.widget.choices = field.choices  # type: ignore[assignment]
         self.form.fields["unit"] = field
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

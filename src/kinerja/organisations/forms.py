@@ -121,7 +121,7 @@ class UnitForm(NoUniqueCheckMixin, forms.ModelForm):
         return code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("level"):
             try:
                 services.check_unit(
@@ -155,7 +155,7 @@ class UnitMoveForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("new_parent") is not None:
             try:
                 services.check_unit_move(unit=self.unit, new_parent=data["new_parent"])
@@ -185,13 +185,20 @@ class PositionForm(NoUniqueCheckMixin, forms.ModelForm):
         if self.instance.pk:
             superiors = superiors.exclude(pk=self.instance.pk)
         superior = self.fields["superior"]
+        assert isinstance(superior, forms.ModelChoiceField)  # the form field of a foreign key
+
+        def superior_label(p: Position) -> str:
+            return f"{p.unit.code} — {p.title}"
+
         superior.queryset = superiors
-        superior.label_from_instance = lambda p: f"{p.unit.code} — {p.title}"
+        # Django allows replacing label_from_instance on the instance (an instance attribute, called
+        # without self); mypy only accepts overriding a method in a subclass.
+        superior.label_from_instance = superior_label  # type: ignore[method-assign,assignment]
         self.fields["echelon"].widget.attrs.update({"min": 1, "max": 5})
         self.fields["job_grade"].widget.attrs.update({"min": 1, "max": 27})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("type"):
             try:
                 services.check_position(
@@ -262,9 +269,12 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["superior"].queryset = selectors.scoped_employees(user)
+        superior = self.fields["superior"]
+        assert isinstance(superior, forms.ModelChoiceField)  # declared above
+        superior.queryset = selectors.scoped_employees(user)
         unit = self._chosen_unit()
         position = self.fields["position"]
+        assert isinstance(position, forms.ModelChoiceField)  # the form field of a foreign key
         position.queryset = selectors.positions_in(unit) if unit is not None else Position.objects.none()
         position.help_text = _("Daftar jabatan mengikuti unit yang dipilih.")
         position.error_messages["invalid_choice"] = _("Pilih jabatan yang ada di unit yang dipilih.")
@@ -280,15 +290,20 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
             ["nip", "name", "email", "unit", "position", "superior", "start", "kind", "is_active"]
         )
 
+    def _unit_choices(self) -> QuerySet[Unit]:
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField) and unit_field.queryset is not None  # set in __init__
+        return unit_field.queryset
+
     def _chosen_unit(self) -> Unit | None:
         if self.is_bound:
             code = self.data.get(self.add_prefix("unit"))
-            return self.fields["unit"].queryset.filter(code=code).first() if code else None
+            return self._unit_choices().filter(code=code).first() if code else None
         initial = self.initial.get("unit")
         if isinstance(initial, Unit):
             return initial
         if initial:
-            return self.fields["unit"].queryset.filter(pk=initial).first()
+            return self._unit_choices().filter(pk=initial).first()
         return None
 
     def clean_nip(self) -> str:
@@ -306,7 +321,7 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("unit") is None:
             return data
         try:

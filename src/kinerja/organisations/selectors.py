@@ -11,8 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 
@@ -239,8 +240,10 @@ class HistoryEntry:
 
 def history_of(obj: Model, *, limit: int = 20) -> list[HistoryEntry]:
     """The newest `limit` history records of an object with what changed in each (a fixed number of queries)."""
+    # the manager that simple_history's HistoricalRecords adds to the model (not known to the type checker)
+    history_manager = cast(Any, obj).history
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        history_manager.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     model = type(obj)
     fk_fields = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
@@ -255,7 +258,9 @@ def history_of(obj: Model, *, limit: int = 20) -> list[HistoryEntry]:
     labels: dict[str, dict[Any, str]] = {}
     for name, pks in wanted.items():
         if pks:
-            related = fk_fields[name].related_model._default_manager.filter(pk__in=pks)
+            related_model = fk_fields[name].related_model
+            assert related_model is not None  # a concrete relation field always has one
+            related = related_model._default_manager.filter(pk__in=pks)
             labels[name] = {r.pk: str(r) for r in related}
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -267,9 +272,11 @@ def history_of(obj: Model, *, limit: int = 20) -> list[HistoryEntry]:
         )
         if index < len(deltas):
             for change in deltas[index].changes:
+                changed = model._meta.get_field(change.field)
+                assert isinstance(changed, ModelField)  # history records only the model's own fields
                 entry.changes.append(
                     (
-                        str(model._meta.get_field(change.field).verbose_name),
+                        str(changed.verbose_name),
                         _display(model, change.field, change.old, labels),
                         _display(model, change.field, change.new, labels),
                     )
@@ -284,7 +291,7 @@ def _display(model: type[Model], name: str, value: Any, labels: dict[str, dict[A
     if name in labels:
         return labels[name].get(value, f"#{value}")
     model_field = model._meta.get_field(name)
-    if getattr(model_field, "choices", None):
+    if isinstance(model_field, ModelField) and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")

@@ -285,7 +285,8 @@ def check_position(
                 _("Jabatan atasan harus berada di unit yang sama atau di unit atasannya.")
             )
         elif position is not None and position.pk:
-            seen, current = set(), superior
+            seen: set[int] = set()
+            current: Position | None = superior
             while current is not None and current.pk not in seen:
                 if current.pk == position.pk:
                     errors["superior"].append(
@@ -406,7 +407,8 @@ def check_employee(
         if superior.pk == employee.pk:
             errors["superior"].append(_("Atasan langsung tidak boleh pegawai itu sendiri."))
         else:
-            seen, current = set(), superior
+            seen: set[int] = set()
+            current: Employee | None = superior
             while current is not None and current.pk not in seen:
                 if current.superior_id == employee.pk:
                     errors["superior"].append(

@@ -1976,20 +1976,20 @@ def _build_plans(strategy_map: StrategyMap, actor: Any, counts: DemoCounts) -> N
                 {"percent": Decimal(percent), "note": note, "by": actor},
                 counts,
             )
-    for spec in risks:
+    for risk_spec in risks:
         risk = _upsert(
             Risk,
-            {"objective": objectives[spec.ss], "code": spec.code},
+            {"objective": objectives[risk_spec.ss], "code": risk_spec.code},
             {
-                "description": spec.description,
-                "likelihood": spec.likelihood,
-                "impact": spec.impact,
-                "mitigation": spec.mitigation,
-                "owner_text": spec.owner,
+                "description": risk_spec.description,
+                "likelihood": risk_spec.likelihood,
+                "impact": risk_spec.impact,
+                "mitigation": risk_spec.mitigation,
+                "owner_text": risk_spec.owner,
             },
             counts,
         )
-        for day, note in spec.monitoring:
+        for day, note in risk_spec.monitoring:
             _upsert(
                 RiskMonitoring,
                 {"risk": risk, "date": date.fromisoformat(day)},

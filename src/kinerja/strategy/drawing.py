@@ -834,11 +834,11 @@ def draw_map(
             o.perspective_id,
             href(o.pk) if href else None,
             (status or {}).get(o.pk),
-            o.theme.code if o.theme_id else None,
+            o.theme.code if o.theme is not None else None,
         )
         for o in data.objectives
     ]
-    used = sorted({o.theme for o in data.objectives if o.theme_id}, key=lambda t: _natural(t.code))
+    used = sorted({o.theme for o in data.objectives if o.theme is not None}, key=lambda t: _natural(t.code))
     themes = [ThemeKey(t.code, t.name, THEME_COLOURS[i % len(THEME_COLOURS)]) for i, t in enumerate(used)]
     edges = [Edge(link.pk, link.cause_id, link.effect_id) for link in data.links]
     strategy_map = data.map

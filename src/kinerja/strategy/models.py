@@ -9,6 +9,8 @@ submitted → approved; an approved map changes only through a recorded revision
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +22,9 @@ from kinerja.organisations.models import Position, Unit
 from kinerja.scoring.enums import Perspective as PerspectiveKey
 
 from .scoring_bridge import DEFAULT_RULE_SET, RULE_SET_FIRST_YEAR, rule_set_codes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def validate_rule_set(value: str) -> None:
@@ -420,7 +425,7 @@ class ProgressReport(models.Model):
 
 
 # The risk level is likelihood × impact (1–25); the bands are data: (lowest level, key, label).
-RISK_BANDS: tuple[tuple[int, str, str], ...] = (
+RISK_BANDS: tuple[tuple[int, str, StrOrPromise], ...] = (
     (1, "low", _("Rendah")),
     (5, "medium", _("Sedang")),
     (10, "high", _("Tinggi")),

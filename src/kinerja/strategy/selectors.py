@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -32,6 +32,21 @@ from .models import (
     StrategyMap,
     UnitPlan,
 )
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class InitiativeDetails(TypedDict):
+        """What `_initiatives` prefetches (the lists) and `_annotate_initiative` adds (status, progress)."""
+
+        milestone_list: list[Milestone]
+        report_list: list[ProgressReport]
+        status: str
+        progress: Decimal | None
+
 
 TREE_STEPLEN = Unit.steplen
 
@@ -182,9 +197,11 @@ def _initiatives() -> QuerySet[Initiative]:
 
 
 def _annotate_initiative(initiative: Initiative, today: Any = None) -> Initiative:
-    initiative.status = initiative_status(initiative.milestone_list, today)
-    last = initiative.report_list[-1] if initiative.report_list else None
-    initiative.progress = last.percent if last is not None else None
+    # the initiative comes from `_initiatives()`, so it has the prefetched lists
+    annotated = cast("WithAnnotations[Initiative, InitiativeDetails]", initiative)
+    annotated.status = initiative_status(annotated.milestone_list, today)
+    last = annotated.report_list[-1] if annotated.report_list else None
+    annotated.progress = last.percent if last is not None else None
     return initiative
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -230,7 +230,7 @@ def export_map(strategy_map: StrategyMap) -> bytes:
                 o.name_id,
                 o.name_en,
                 o.description,
-                o.theme.code if o.theme_id else "",
+                o.theme.code if o.theme is not None else "",
                 position(o.owner_position_id),
                 o.weight,
             ]
@@ -247,8 +247,8 @@ def export_map(strategy_map: StrategyMap) -> bytes:
                 *[getattr(kpi, c.key) for c in IKU.columns[16:]],
             ]
         )
-        for t in data.trajectory(kpi):
-            rows["target_periode"].append([kpi.code, t.period, t.target])
+        for period_target in data.trajectory(kpi):
+            rows["target_periode"].append([kpi.code, period_target.period, period_target.target])
     for i in Initiative.objects.filter(map=strategy_map).prefetch_related("objectives").order_by("code"):
         rows["inisiatif"].append(
             [
@@ -576,18 +576,17 @@ class _Importer:
         for row in self._good(rows, TEMA):
             v = row.values
             created = not Theme.objects.filter(map=self.map, code=v["code"]).exists()
-            saved = self.run(
-                TEMA,
-                row,
-                v["code"],
-                lambda v=v: services.save_theme(
+
+            def save_theme(v: dict[str, Any] = v) -> Theme:
+                return services.save_theme(
                     strategy_map=self.map,
                     code=v["code"],
                     name_id=v["name_id"],
                     name_en=v["name_en"],
                     by=self.by,
-                ),
-            )
+                )
+
+            saved = self.run(TEMA, row, v["code"], save_theme)
             if saved is not None:
                 self.count(TEMA, created)
 
@@ -632,11 +631,14 @@ class _Importer:
                 self.failed[SASARAN.name].add(v["code"])
                 continue
             existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
-            saved = self.run(
-                SASARAN,
-                row,
-                v["code"],
-                lambda v=v, existing=existing, owner=owner, theme=theme: services.save_objective(
+
+            def save_objective(
+                v: dict[str, Any] = v,
+                existing: Objective | None = existing,
+                owner: Position | None = owner,
+                theme: Theme | None = theme,
+            ) -> Objective:
+                return services.save_objective(
                     strategy_map=self.map,
                     objective=existing,
                     perspective=perspectives[v["perspective"]],
@@ -648,8 +650,9 @@ class _Importer:
                     owner_position=owner,
                     weight=v["weight"],
                     by=self.by,
-                ),
-            )
+                )
+
+            saved = self.run(SASARAN, row, v["code"], save_objective)
             if saved is not None:
                 self.count(SASARAN, existing is None)
 
@@ -662,12 +665,11 @@ class _Importer:
                 continue
             if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
                 continue  # already on the map: an export imported back changes nothing
-            saved = self.run(
-                HUBUNGAN,
-                row,
-                f"{cause.code}>{effect.code}",
-                lambda cause=cause, effect=effect: services.add_link(cause=cause, effect=effect, by=self.by),
-            )
+
+            def add_link(cause: Objective = cause, effect: Objective = effect) -> ObjectiveLink:
+                return services.add_link(cause=cause, effect=effect, by=self.by)
+
+            saved = self.run(HUBUNGAN, row, f"{cause.code}>{effect.code}", add_link)
             if saved is not None:
                 self.count(HUBUNGAN, True)
 
@@ -698,26 +700,29 @@ class _Importer:
             existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
             fields = {name: v[name] for name in kpi_services.MANUAL_FIELDS if name != "owner_position"}
             fields["owner_position"] = owner
-            saved = self.run(
-                IKU,
-                row,
-                v["code"],
-                lambda objective=objective, existing=existing, fields=fields, trajectory=trajectory, v=v: (
-                    kpi_services.save_kpi(
-                        objective=objective,
-                        kpi=existing,
-                        code=v["code"],
-                        fields=fields,
-                        trajectory=trajectory,
-                        by=self.by,
-                    )
-                ),
-            )
+
+            def save_kpi(
+                objective: Objective = objective,
+                existing: Kpi | None = existing,
+                fields: dict[str, Any] = fields,
+                trajectory: list[Decimal] | None = trajectory,
+                v: dict[str, Any] = v,
+            ) -> Kpi:
+                return kpi_services.save_kpi(
+                    objective=objective,
+                    kpi=existing,
+                    code=v["code"],
+                    fields=fields,
+                    trajectory=trajectory,
+                    by=self.by,
+                )
+
+            saved = self.run(IKU, row, v["code"], save_kpi)
             if saved is not None:
                 self.count(IKU, existing is None)
                 self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
 
-    def _trajectory(self, rows: list[Row]) -> list[Decimal] | bool | None:
+    def _trajectory(self, rows: list[Row]) -> list[Decimal] | Literal[False] | None:
         """The period targets in order, None when the file gives none, False (with issues) when they have gaps."""
         if not rows:
             return None
@@ -759,11 +764,14 @@ class _Importer:
             if not ok:
                 continue
             existing = Initiative.objects.filter(map=self.map, code=v["code"]).first()
-            saved = self.run(
-                INISIATIF,
-                row,
-                v["code"],
-                lambda v=v, existing=existing, owner=owner, supported=supported: services.save_initiative(
+
+            def save_initiative(
+                v: dict[str, Any] = v,
+                existing: Initiative | None = existing,
+                owner: Position | None = owner,
+                supported: list[Objective] = supported,
+            ) -> Initiative:
+                return services.save_initiative(
                     strategy_map=self.map,
                     initiative=existing,
                     code=v["code"],
@@ -777,8 +785,9 @@ class _Importer:
                     end=v["end"],
                     objectives=supported,
                     by=self.by,
-                ),
-            )
+                )
+
+            saved = self.run(INISIATIF, row, v["code"], save_initiative)
             if saved is not None:
                 self.count(INISIATIF, existing is None)
 
@@ -790,11 +799,14 @@ class _Importer:
             if objective is None or not ok:
                 continue
             existing = Risk.objects.filter(objective=objective, code=v["code"]).first()
-            saved = self.run(
-                RISIKO,
-                row,
-                f"{objective.code}/{v['code']}",
-                lambda v=v, objective=objective, existing=existing, owner=owner: services.save_risk(
+
+            def save_risk(
+                v: dict[str, Any] = v,
+                objective: Objective = objective,
+                existing: Risk | None = existing,
+                owner: Position | None = owner,
+            ) -> Risk:
+                return services.save_risk(
                     objective=objective,
                     risk=existing,
                     code=v["code"],
@@ -805,8 +817,9 @@ class _Importer:
                     owner_position=owner,
                     owner_text=v["owner_text"],
                     by=self.by,
-                ),
-            )
+                )
+
+            saved = self.run(RISIKO, row, f"{objective.code}/{v['code']}", save_risk)
             if saved is not None:
                 self.count(RISIKO, existing is None)
 
