@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kinerja.kpis.models import Kpi
 from kinerja.reporting import selectors, services
 from kinerja.reporting.models import ScoreSnapshot, SnapshotImmutableError
 from kinerja.scoring import ScorecardKpi, score_scorecard
@@ -192,3 +193,45 @@ def test_scorecard_view_and_explanations(world):
     assert selectors.explanation(stored, "objective", "S1")["subject"] == "objective S1 index"
     assert selectors.explanation(stored, "nko")["subject"] == "NKO"
     assert selectors.explanation(stored, "kpi", "nope") is None
+
+
+def test_a_target_changed_in_a_revision_recomputes_the_scores(world, django_capture_on_commit_callbacks):
+    """The KPI service itself queues the recomputation: no one has to remember to."""
+    from kinerja.kpis import services as kpi_services
+    from kinerja.strategy import services as strategy_services
+
+    approved(world, world.quarterly, "2026-Q1", "90")
+    before = snapshot(world, "2026-Q1")
+    assert before.nko == D(90)
+    revised = strategy_services.revise_map(
+        strategy_map=world.map, reason="Target TW1 dikoreksi", by=world.leader
+    )
+    kpi = Kpi.objects.select_related("objective__map").get(pk=world.quarterly.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        kpi_services.save_kpi(
+            objective=kpi.objective,
+            code="S1.1",
+            fields={},
+            trajectory=[D(90), D(100), D(100), D(100)],
+            by=world.manager,
+            kpi=kpi,
+        )
+    assert callbacks, "the KPI service queued no recomputation"
+    after = selectors.latest_snapshot(revised, world.period("2026-Q1"))
+    assert after.pk != before.pk and after.nko == D(100)
+    assert ScoreSnapshot.objects.get(pk=before.pk).nko == D(90)  # the old snapshot is kept as it was
+
+
+def test_editing_a_draft_map_queues_nothing(org, make_user, django_capture_on_commit_callbacks):
+    from kinerja.kpis import services as kpi_services
+    from tests.strategy import builders as b
+
+    draft = b.sound_map(org.kpp_b)
+    kpi = draft.objectives.first().kpis.first()
+    manager = b.planner(make_user, org.kpp_b)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        kpi_services.save_kpi(
+            objective=kpi.objective, code=kpi.code, fields={}, trajectory=None, by=manager, kpi=kpi
+        )
+    assert ScoreSnapshot.objects.filter(strategy_map=draft).count() == 0
+    assert callbacks == []

@@ -290,3 +290,26 @@ def clear_reporting_demo() -> int:
         removed, _detail = Realization.objects.filter(period__plan_year=plan_year).delete()
         ReportingPeriod.objects.filter(plan_year=plan_year).delete()
     return removed
+
+
+def _register() -> None:
+    """Add the realizations and scores to `kinerja demo`, after the strategy maps they report on."""
+    from django.utils.translation import gettext_lazy
+
+    from kinerja.core import demo as core_demo
+
+    def build(run: core_demo.DemoRun) -> core_demo.Counts:
+        made = build_reporting_demo(stdout=run.report)
+        return core_demo.Counts(total=made.total, created=made.created, updated=made.updated)
+
+    core_demo.register(
+        core_demo.DemoStep(
+            "reporting",
+            gettext_lazy("Capaian, data dukung dan skor 2026"),
+            build,
+            lambda run: clear_reporting_demo(),
+        )
+    )
+
+
+_register()

@@ -274,6 +274,16 @@ def schedule_map_recompute(*, strategy_map: StrategyMap, trigger: str = "target"
     return keys
 
 
+def plan_changed(*, strategy_map: StrategyMap) -> None:
+    """Planning services call this after saving a change that can move scores (a KPI, a target, a weight).
+
+    Only maps that are scored (approved, or under revision after approval) are recomputed; a draft has no
+    scores yet. The work is queued after the planning transaction commits.
+    """
+    if strategy_map.state in REPORTABLE_MAP_STATES:
+        schedule_map_recompute(strategy_map=strategy_map, trigger="target")
+
+
 def _jsonable(data: dict[str, Any]) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

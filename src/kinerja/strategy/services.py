@@ -195,7 +195,15 @@ def update_perspectives(
     with transaction.atomic():
         for perspective in perspectives:
             recorded(perspective, by).save()
+        _scores_may_change(strategy_map)
     return perspectives
+
+
+def _scores_may_change(strategy_map: StrategyMap) -> None:
+    """A scored map's snapshots are recomputed after a weight changes (queued on commit)."""
+    from kinerja.reporting.services import plan_changed  # reporting builds on planning, not the reverse
+
+    plan_changed(strategy_map=strategy_map)
 
 
 # --------------------------------------------------------------------------- objectives, themes, links
@@ -239,6 +247,7 @@ def save_objective(
         )
     with transaction.atomic():
         recorded(target, by).save()
+        _scores_may_change(strategy_map)
     return target
 
 
@@ -246,6 +255,7 @@ def delete_objective(*, objective: Objective, by: Any) -> None:
     ensure_editable(objective.map, by)
     with transaction.atomic():
         recorded(objective, by).delete()
+        _scores_may_change(objective.map)
 
 
 def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: str = "", by: Any) -> Theme:
