@@ -15,6 +15,7 @@ def home_summary(*, user: Any) -> dict[str, Any]:
     top_units = list(roots.filter(depth=top_depth)[:12]) if top_depth is not None else []
     roles = user.roles.select_related("unit").order_by("unit__path") if user.is_authenticated else []
     return {
+        **work_queue(user=user),
         "unit_count": units.count(),
         "map_owner_count": units.filter(owns_map=True).count(),
         "employee_count": Employee.objects.filter(unit_filter(user, "unit__path"), is_active=True).count(),
@@ -48,3 +49,26 @@ def rule_set_table() -> list[dict[str, Any]]:
         }
         for code, rules in RULE_SETS.items()
     ]
+
+
+def work_queue(*, user: Any) -> dict[str, Any]:
+    """What waits for the user: realizations due, submitted ones to verify, verified ones to approve."""
+    from kinerja.accounts.models import Role
+    from kinerja.reporting.models import Realization, RealizationState
+    from kinerja.reporting.selectors import due_items
+
+    if not user.is_authenticated:
+        return {}
+    path = "kpi__objective__map__unit__path"
+    due = due_items(user)
+    return {
+        "due_items": due[:5],
+        "due_count": len(due),
+        "overdue_count": sum(item.overdue for item in due),
+        "to_verify": Realization.objects.filter(
+            unit_filter(user, path, (Role.MANAGER,)), state=RealizationState.SUBMITTED
+        ).count(),
+        "to_approve": Realization.objects.filter(
+            unit_filter(user, path, (Role.LEADER,)), state=RealizationState.VERIFIED
+        ).count(),
+    }
