@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import browser, browser_locale, page  # noqa: F401  (the browser fixtures)
 from tests.e2e.helpers import PASSWORD, login
-
-from .conftest import realize, score
+from tests.reporting.conftest import world  # noqa: F401  (the fixture)
+from tests.reports.conftest import realize, score
 
 pytestmark = pytest.mark.e2e
 
