@@ -186,3 +186,23 @@ def test_import_page_dry_run_then_import(world, client):
     assert template.status_code == 200 and template.content.startswith(b"unit,period,perspective")
     client.force_login(world.auditor)
     assert client.get(url).status_code == 403
+
+
+def test_the_entry_page_of_a_closed_period_is_read_only(client, world):
+    realization = enter(world, world.quarterly, "2026-Q1", "85")
+    services.close_period(period=world.period("2026-Q1"))
+    client.force_login(world.employee)
+    url = f"/capaian/iku/{world.quarterly.pk}/periode/{world.period('2026-Q1').pk}/"
+    page = client.get(url)
+    assert "sudah ditutup" in page.text and "Simpan sebagai konsep" not in page.text
+    answer = client.post(url, {"value": "99", "analysis": "x"})
+    assert "sudah ditutup" in answer.text
+    realization.refresh_from_db()
+    assert realization.value == 85
+
+
+def test_the_entry_form_shows_the_value_as_typed(client, world):
+    enter(world, world.quarterly, "2026-Q2", "85")
+    client.force_login(world.employee)
+    page = client.get(f"/capaian/iku/{world.quarterly.pk}/periode/{world.period('2026-Q2').pk}/")
+    assert 'value="85"' in page.text

@@ -8,6 +8,7 @@ a suitable role somewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import rules
@@ -30,14 +31,21 @@ def _unit_path(obj: Any) -> str | None:
     return getattr(unit, "path", None)
 
 
-def _role_predicate(name: str, roles: tuple[str, ...] | frozenset[str]) -> Any:
+def _role_predicate(
+    name: str,
+    roles: tuple[str, ...] | frozenset[str],
+    path_of: Callable[[Any], str | None] = _unit_path,
+) -> Any:
+    """A predicate: without an object, the user holds one of `roles` somewhere; with one, a role among
+    them reaches the unit whose path `path_of(obj)` gives."""
+
     @rules.predicate(name=name)
     def check(user: Any, obj: Any = None) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        path = _unit_path(obj)
         if obj is None:
             return has_any_role(user, roles)
+        path = path_of(obj)
         return path is not None and reaches(user, path, roles)
 
     return check
@@ -109,19 +117,6 @@ def _planning_path(obj: Any) -> str | None:
     return None if strategy_map is None else strategy_map.unit.path
 
 
-def _map_role_predicate(name: str, roles: tuple[str, ...]) -> Any:
-    @rules.predicate(name=name)
-    def check(user: Any, obj: Any = None) -> bool:
-        if not getattr(user, "is_authenticated", False):
-            return False
-        if obj is None:
-            return has_any_role(user, roles)
-        path = _planning_path(obj)
-        return path is not None and reaches(user, path, roles)
-
-    return check
-
-
 @rules.predicate
 def reads_map(user: Any, obj: Any = None) -> bool:
     if not getattr(user, "is_authenticated", False):
@@ -137,8 +132,8 @@ def reads_map(user: Any, obj: Any = None) -> bool:
     return strategy_map.state == "approved" and any(p.startswith(path) for p in paths_for(user))
 
 
-plans_map = _map_role_predicate("plans_map", PLAN_ROLES)
-leads_map = _map_role_predicate("leads_map", LEAD_ROLES)
+plans_map = _role_predicate("plans_map", PLAN_ROLES, _planning_path)
+leads_map = _role_predicate("leads_map", LEAD_ROLES, _planning_path)
 
 
 @rules.predicate
@@ -247,19 +242,6 @@ def _reporting_path(obj: Any) -> str | None:
     return getattr(unit, "path", None)
 
 
-def _reporting_predicate(name: str, roles: tuple[str, ...] | frozenset[str]) -> Any:
-    @rules.predicate(name=name)
-    def check(user: Any, obj: Any = None) -> bool:
-        if not getattr(user, "is_authenticated", False):
-            return False
-        if obj is None:
-            return has_any_role(user, roles)
-        path = _reporting_path(obj)
-        return path is not None and reaches(user, path, roles)
-
-    return check
-
-
 @rules.predicate
 def manages_ministry(user: Any, obj: Any = None) -> bool:
     """A superuser, or a manager/administrator on a root unit (ministry-wide reach)."""
@@ -277,12 +259,12 @@ def has_some_role(user: Any, obj: Any = None) -> bool:
     return getattr(user, "is_authenticated", False) and has_any_role(user, READ_ROLES)
 
 
-reads_report = _reporting_predicate("reads_report", READ_ROLES)
-enters_report = _reporting_predicate("enters_report", REPORT_ENTRY_ROLES)
-verifies_report = _reporting_predicate("verifies_report", REPORT_VERIFY_ROLES)
-approves_report = _reporting_predicate("approves_report", REPORT_APPROVE_ROLES)
-returns_report = _reporting_predicate("returns_report", REPORT_RETURN_ROLES)
-recomputes_report = _reporting_predicate("recomputes_report", REPORT_RECOMPUTE_ROLES)
+reads_report = _role_predicate("reads_report", READ_ROLES, _reporting_path)
+enters_report = _role_predicate("enters_report", REPORT_ENTRY_ROLES, _reporting_path)
+verifies_report = _role_predicate("verifies_report", REPORT_VERIFY_ROLES, _reporting_path)
+approves_report = _role_predicate("approves_report", REPORT_APPROVE_ROLES, _reporting_path)
+returns_report = _role_predicate("returns_report", REPORT_RETURN_ROLES, _reporting_path)
+recomputes_report = _role_predicate("recomputes_report", REPORT_RECOMPUTE_ROLES, _reporting_path)
 
 rules.add_perm("reporting.view_realization", reads_report)
 rules.add_perm("reporting.add_realization", enters_report)

@@ -61,6 +61,13 @@ class _RulesViewSet(GenericViewSet):
     authentication_classes = AUTHENTICATION
     permission_classes = [RulesPermission]
     pagination_class = Pagination
+    # Actions whose service asks the rules with the object, after the queryset's 404: here only sign-in.
+    service_checked_actions: frozenset[str] = frozenset()
+
+    def get_permissions(self) -> Any:
+        if self.action in self.service_checked_actions:
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
 
 @contextmanager

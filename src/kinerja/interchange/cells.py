@@ -93,6 +93,11 @@ def parse_nonnegative(raw: str) -> Decimal | None:
     return value
 
 
+def parse_optional_text(raw: str) -> str | None:
+    """The cell's text without surrounding spaces; blank → None."""
+    return raw.strip() or None
+
+
 # ---------------------------------------------------------------- keywords
 
 
@@ -302,6 +307,26 @@ def format_number(value: Decimal | None) -> str:
         return str(value.quantize(Decimal(1)))
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_cell(value: object) -> str:
+    """A value as written to a cell: None blank, a number by `format_number`, anything else its text."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def shown_value(value: object) -> str:
+    """A value as a problem message names it: `blank` for None, `yes`/`no` for a flag."""
+    if value is None:
+        return "blank"
+    if isinstance(value, Decimal):
+        return format_number(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 # ---------------------------------------------------------------- whole columns at once

@@ -31,15 +31,19 @@ from kinerja.interchange.cells import (
     VALIDITY,
     CellError,
     Period,
+    format_cell,
     format_number,
     keyword_column,
     nonnegative_column,
     number_column,
     optional_text_column,
+    parse_nonnegative,
     parse_number,
+    parse_optional_text,
     parse_period,
     parse_yes_no,
     period_column,
+    shown_value,
     text_column,
     yes_no_column,
 )
@@ -207,17 +211,6 @@ def _text(raw: str) -> str:
     return raw.strip()
 
 
-def _optional_text(raw: str) -> str | None:
-    return raw.strip() or None
-
-
-def _nonnegative(raw: str) -> Decimal | None:
-    value = parse_number(raw)
-    if value is not None and value < 0:
-        raise CellError("negative", value=raw.strip())
-    return value
-
-
 def _ranged(low: int, high: int) -> Callable[[str], Decimal | None]:
     low_d, high_d = Decimal(low), Decimal(high)
 
@@ -284,13 +277,13 @@ PEGAWAI = Schema(
 PEGAWAI_FIELDS = [
     Field("nip", _text, "", required=True, fast=text_column),
     Field("name", _text, "", fast=text_column),
-    Field("superior_nip", _optional_text, fast=optional_text_column),
-    Field("unit", _optional_text, fast=optional_text_column),
-    Field("job_category", _optional_text, fast=optional_text_column),
+    Field("superior_nip", parse_optional_text, fast=optional_text_column),
+    Field("unit", parse_optional_text, fast=optional_text_column),
+    Field("job_category", parse_optional_text, fast=optional_text_column),
     Field("tier", _tier),
     Field("nko", parse_number, fast=number_column),
     Field("discipline_category", DISCIPLINE.parse, fast=keyword_column(DISCIPLINE)),
-    Field("discipline_score", _nonnegative, fast=nonnegative_column),
+    Field("discipline_score", parse_nonnegative, fast=nonnegative_column),
     Field("correction", _ranged(-5, 5), fast=_ranged_column(-5, 5)),
     Field("calibrate", _yes, True, fast=yes_no_column(True)),
 ]
@@ -335,16 +328,16 @@ IKI_FIELDS = [
     Field("realization", parse_number, fast=number_column),
     Field("consolidation", CONSOLIDATION.parse, Consolidation.LAST, fast=keyword_column(CONSOLIDATION)),
     Field("cap_on_target", _no, False, fast=yes_no_column(False)),
-    Field("index", _nonnegative, fast=nonnegative_column),
-    Field("weight", _nonnegative, fast=nonnegative_column),
+    Field("index", parse_nonnegative, fast=nonnegative_column),
+    Field("weight", parse_nonnegative, fast=nonnegative_column),
     Field("validity", VALIDITY.parse, fast=keyword_column(VALIDITY)),
     Field("controllability", CONTROLLABILITY.parse, fast=keyword_column(CONTROLLABILITY)),
     Field("kpi_kind", KPI_KIND.parse, KpiKind.EXISTING, fast=keyword_column(KPI_KIND)),
     Field("target_prev", parse_number, fast=number_column),
     Field("realization_prev", parse_number, fast=number_column),
     Field("fixed_target", _no, False, fast=yes_no_column(False)),
-    Field("k3", _nonnegative, fast=nonnegative_column),
-    Field("days", _nonnegative, fast=nonnegative_column),
+    Field("k3", parse_nonnegative, fast=nonnegative_column),
+    Field("days", parse_nonnegative, fast=nonnegative_column),
 ]
 # the attributes of an employee's KPI that are its contract for the year: the same on all its rows
 IKI_DEFINITION = (
@@ -399,7 +392,7 @@ RATING_COLUMNS = Schema(
 RATING_FIELDS = [
     Field("nip", _text, "", required=True, fast=text_column),
     Field("semester", _semester, required=True),
-    Field("rater_nip", _optional_text, fast=optional_text_column),
+    Field("rater_nip", parse_optional_text, fast=optional_text_column),
     Field("rater_group", RATER_GROUP.parse, required=True, fast=keyword_column(RATER_GROUP)),
     *(
         Field(name, _ranged(0, 100), required=name != "leadership", fast=_ranged_column(0, 100))
@@ -755,8 +748,8 @@ def _check_iki_rows(
                             kpi.row,
                             attribute,
                             kpi=kpi.kpi_code,
-                            value=_shown(mine),
-                            other=_shown(theirs),
+                            value=shown_value(mine),
+                            other=shown_value(theirs),
                             other_row=first.row,
                         )
                     )
@@ -794,16 +787,6 @@ def _period_scope(period: Period | int | None) -> object:
         return "" if period is None else text("scope_period", lang, period=period)
 
     return render
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, Decimal):
-        return format_number(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 # ---------------------------------------------------------------- writing
@@ -866,12 +849,4 @@ def write_workbook(
     folder = Path(destination)  # type: ignore[arg-type]
     folder.mkdir(parents=True, exist_ok=True)
     for sheet, header, rows in tables:
-        write_csv(folder / f"{sheet}.csv", header, ([_as_text(v) for v in row] for row in rows))
-
-
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value)
+        write_csv(folder / f"{sheet}.csv", header, ([format_cell(v) for v in row] for row in rows))

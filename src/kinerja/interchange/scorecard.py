@@ -24,17 +24,20 @@ from kinerja.interchange.cells import (
     PERSPECTIVE,
     POLARITY,
     VALIDITY,
-    CellError,
     Period,
+    format_cell,
     format_number,
     keyword_column,
     nonnegative_column,
     number_column,
     optional_text_column,
+    parse_nonnegative,
     parse_number,
+    parse_optional_text,
     parse_period,
     parse_yes_no,
     period_column,
+    shown_value,
     text_column,
     yes_no_column,
 )
@@ -214,29 +217,18 @@ def read_scorecard(
     return parse_scorecard(sheet, rule_set(rules), check=check)
 
 
-def _nonnegative(raw: str) -> Decimal | None:
-    value = parse_number(raw)
-    if value is not None and value < 0:
-        raise CellError("negative", value=raw.strip())
-    return value
-
-
-def _stripped_or_none(raw: str) -> str | None:
-    return raw.strip() or None
-
-
 # the fields of `ScorecardRow`, in its order
 SCORECARD_FIELDS = [
     Field("perspective", PERSPECTIVE.parse, required=True, fast=keyword_column(PERSPECTIVE)),
     Field("objective_code", str.strip, "", required=True, fast=text_column),
     Field("kpi_code", str.strip, "", required=True, fast=text_column),
     Field("polarity", POLARITY.parse, required=True, fast=keyword_column(POLARITY)),
-    Field("unit", _stripped_or_none, fast=optional_text_column),
+    Field("unit", parse_optional_text, fast=optional_text_column),
     Field("period", parse_period, fast=period_column),
-    Field("perspective_weight", _nonnegative, fast=nonnegative_column),
+    Field("perspective_weight", parse_nonnegative, fast=nonnegative_column),
     Field("objective_name", str.strip, "", fast=text_column),
     Field("kpi_name", str.strip, "", fast=text_column),
-    Field("kpi_weight", _nonnegative, fast=nonnegative_column),
+    Field("kpi_weight", parse_nonnegative, fast=nonnegative_column),
     Field("target", parse_number, fast=number_column),
     Field("target_low", parse_number, fast=number_column),
     Field("target_high", parse_number, fast=number_column),
@@ -361,16 +353,6 @@ def _in(unit: str | None, period: Period | None) -> object:
     return render
 
 
-def _shown(value: object) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, Decimal):
-        return format_number(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool = True) -> None:
     """The rules across rows: unique KPIs, one definition per KPI and year, weights total 100 %."""
     rows = table.rows
@@ -453,8 +435,8 @@ def _check_dated(table: ScorecardTable, problems: list[Problem], totals: bool) -
                         row.row,
                         attribute,
                         kpi=row.kpi_code,
-                        value=_shown(mine),
-                        other=_shown(theirs),
+                        value=shown_value(mine),
+                        other=shown_value(theirs),
                         other_row=first.row,
                     )
                 )
@@ -497,8 +479,8 @@ def _check_year(
                     row.row,
                     "perspective_weight",
                     perspective=row.perspective,
-                    value=_shown(row.perspective_weight),
-                    other=_shown(first.perspective_weight),
+                    value=shown_value(row.perspective_weight),
+                    other=shown_value(first.perspective_weight),
                     other_row=first.row,
                 )
             )
@@ -634,7 +616,7 @@ def write_scorecard(
     if kind in {"xlsx", "xlsm"}:
         write_xlsx_sheets(destination, [(sheet_title, header, records)])  # type: ignore[arg-type]
         return
-    text_rows = ([_text(v) for v in record] for record in records)
+    text_rows = ([format_cell(v) for v in record] for record in records)
     if isinstance(destination, str | Path):
         write_csv(destination, header, text_rows)
     elif isinstance(destination, io.TextIOBase) or hasattr(destination, "encoding"):
@@ -645,11 +627,3 @@ def write_scorecard(
             write_csv(wrapper, header, text_rows)
         finally:
             wrapper.detach()
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value)

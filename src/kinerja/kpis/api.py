@@ -14,11 +14,16 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kinerja.api.views import _RulesViewSet, service_errors
-from kinerja.strategy.api import TAG, _position, visible_maps
+from kinerja.strategy.api import (
+    TAG,
+    ServiceWritesMixin,
+    VisibleChoicesMixin,
+    _position,
+    visible_objectives,
+)
 from kinerja.strategy.models import Objective
 
 from . import selectors, services
@@ -50,7 +55,8 @@ class KpiSerializer(serializers.ModelSerializer):
         return [str(t.target) for t in targets]
 
 
-class KpiWriteSerializer(serializers.ModelSerializer):
+class KpiWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+    visible = {"objective": visible_objectives}
     objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS."))
     owner_position = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text=_("Kode jabatan penanggung jawab.")
@@ -66,14 +72,6 @@ class KpiWriteSerializer(serializers.ModelSerializer):
         model = Kpi
         fields = ["objective", "code", *MANUAL, "owner_position", "trajectory"]
         validators: list[Any] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "objective" in self.fields:
-            self.fields["objective"].queryset = Objective.objects.filter(  # type: ignore[attr-defined]
-                map__in=visible_maps(request.user)
-            ).select_related("map__unit", "map__plan_year")
 
 
 class KpiUpdateSerializer(KpiWriteSerializer):
@@ -100,6 +98,7 @@ class KpiUpdateSerializer(KpiWriteSerializer):
     destroy=extend_schema(summary=_("Menghapus IKU"), tags=[TAG]),
 )
 class KpiViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -111,6 +110,9 @@ class KpiViewSet(
 
     rules_model = Kpi
     serializer_class = KpiSerializer
+    write_serializer_class = KpiWriteSerializer
+    update_serializer_class = KpiUpdateSerializer
+    parent_field = "objective"
 
     def get_queryset(self) -> QuerySet[Kpi]:
         return (
@@ -139,24 +141,11 @@ class KpiViewSet(
                 by=self.request.user,
             )
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = KpiWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        return self._respond(self._save(data["objective"], data, None), status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        kpi = self.get_object()
-        payload = KpiUpdateSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
+    def _current(self, kpi: Kpi) -> dict[str, Any]:
         data = {name: getattr(kpi, name) for name in ["code", *MANUAL]}
-        data["owner_position"] = kpi.owner_position.code if kpi.owner_position_id else None
+        data["owner_position"] = kpi.owner_position.code if kpi.owner_position is not None else None
         data["trajectory"] = None
-        data.update(payload.validated_data)
-        return self._respond(self._save(kpi.objective, data, kpi))
+        return data
 
     def perform_destroy(self, instance: Kpi) -> None:
         with service_errors():

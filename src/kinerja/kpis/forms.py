@@ -14,6 +14,7 @@ from kinerja.strategy.forms import limit
 from kinerja.strategy.models import Objective
 
 from .models import PERIODS_PER_YEAR, Frequency, Kpi, period_label
+from .services import MANUAL_FIELDS
 
 MAX_PERIODS = max(PERIODS_PER_YEAR.values())
 
@@ -32,32 +33,7 @@ def plain(value: Any) -> Any:
 class KpiForm(forms.ModelForm):
     class Meta:
         model = Kpi
-        fields = [
-            "code",
-            "name_id",
-            "name_en",
-            "description",
-            "formula",
-            "unit_of_measure",
-            "validity",
-            "controllability",
-            "lead_lag",
-            "polarity",
-            "consolidation",
-            "frequency",
-            "data_source",
-            "measured_by",
-            "owner_position",
-            "owner_text",
-            "baseline",
-            "worst",
-            "cap_on_target",
-            "mandatory",
-            "weight",
-            "target",
-            "target_low",
-            "target_high",
-        ]
+        fields = ["code", *MANUAL_FIELDS]
         widgets = {"description": TEXTAREA, "formula": TEXTAREA}
 
     def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
@@ -158,7 +134,7 @@ class KpiForm(forms.ModelForm):
         return data
 
     def manual_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "code"}
+        return {name: self.cleaned_data[name] for name in MANUAL_FIELDS}
 
 
 class TrajectoryProbeForm(forms.Form):

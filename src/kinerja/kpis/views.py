@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.strategy.models import Objective
 from kinerja.strategy.services import can
+from kinerja.strategy.views import form_errors, visible_or_404
 
 from . import selectors, services
 from .forms import KpiForm, plain
@@ -22,13 +23,7 @@ from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
 
 
 def _visible_kpi(request: HttpRequest, pk: int) -> Kpi:
-    try:
-        kpi = selectors.kpi_for_page(pk)
-    except Kpi.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("kpis.view_kpi", kpi):
-        raise Http404
-    return kpi
+    return visible_or_404(request, selectors.kpi_for_page, pk, "kpis.view_kpi")
 
 
 @login_required
@@ -71,8 +66,7 @@ def _save(request: HttpRequest, objective: Objective, kpi: Kpi | None) -> HttpRe
                 by=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_errors(form, error)
         else:
             messages.success(request, _("IKU %(code)s disimpan.") % {"code": saved.code})
             return redirect("kpis:kpi", saved.pk)

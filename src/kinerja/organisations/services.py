@@ -14,6 +14,8 @@ no user in the history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,6 +138,18 @@ def check_unit_move(*, unit: Unit, new_parent: Unit) -> None:
         )
 
 
+@contextmanager
+def _unique_code(code: str) -> Iterator[None]:
+    """Write in a transaction; the unique index refusing the code (a concurrent insert) is a ValidationError."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"code": _("Kode unit “%(code)s” sudah dipakai oleh unit lain.") % {"code": code}}
+        ) from exc
+
+
 def create_unit(
     *,
     parent: Unit,
@@ -168,13 +182,8 @@ def create_unit(
         is_active=is_active,
     )
     _stamp(unit, by)
-    try:
-        with transaction.atomic():
-            return Unit.objects.add_child(parent, instance=unit)
-    except IntegrityError as exc:  # a concurrent insert of the same code
-        raise ValidationError(
-            {"code": _("Kode unit “%(code)s” sudah dipakai oleh unit lain.") % {"code": code}}
-        ) from exc
+    with _unique_code(code):
+        return Unit.objects.add_child(parent, instance=unit)
 
 
 def update_unit(
@@ -208,13 +217,8 @@ def update_unit(
     unit.level, unit.kind, unit.owns_map = level, kind, owns_map
     unit.valid_from, unit.valid_to, unit.is_active = valid_from, valid_to, is_active
     _stamp(unit, by)
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"code": _("Kode unit “%(code)s” sudah dipakai oleh unit lain.") % {"code": code}}
-        ) from exc
+    with _unique_code(code):
+        unit.save()
     return unit
 
 

@@ -18,7 +18,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -281,10 +280,6 @@ class SnapshotFilter(django_filters.FilterSet):
 
 # ---------------------------------------------------------------- periods
 
-ACTION_PERMISSIONS = [
-    IsAuthenticated
-]  # the service asks the rules with the object, after the 404 of the queryset
-
 
 @extend_schema_view(
     list=extend_schema(summary=_("Daftar periode pelaporan"), tags=[TAG]),
@@ -300,10 +295,7 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def get_queryset(self) -> QuerySet[ReportingPeriod]:
         return selectors.all_periods()
 
-    def get_permissions(self) -> Any:
-        if self.action in {"close", "reopen"}:
-            return [p() for p in ACTION_PERMISSIONS]
-        return super().get_permissions()
+    service_checked_actions = frozenset({"close", "reopen"})
 
     @extend_schema(
         summary=_("Menutup (mengunci) periode"),
@@ -393,18 +385,9 @@ class RealizationViewSet(
     def get_queryset(self) -> QuerySet[Realization]:
         return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
 
-    def get_permissions(self) -> Any:
-        if self.action in {
-            "submit",
-            "verify",
-            "approve",
-            "return_",
-            "evidence",
-            "bulk_verify",
-            "bulk_approve",
-        }:
-            return [p() for p in ACTION_PERMISSIONS]
-        return super().get_permissions()
+    service_checked_actions = frozenset(
+        {"submit", "verify", "approve", "return_", "evidence", "bulk_verify", "bulk_approve"}
+    )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = RealizationCreateSerializer(data=request.data, context=self.get_serializer_context())

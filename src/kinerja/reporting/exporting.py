@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from kinerja.interchange.cells import PERSPECTIVE, POLARITY, format_number
+from kinerja.interchange.cells import PERSPECTIVE, POLARITY, format_cell
 from kinerja.interchange.scorecard import ScorecardRow, scorecard_records, write_scorecard
 from kinerja.interchange.sources import write_csv, write_xlsx_sheets
 from kinerja.kpis.models import Kpi
@@ -178,16 +178,8 @@ def entry_template(strategy_map: StrategyMap, periods: Sequence[ReportingPeriod]
         write_xlsx_sheets(out, [("realisasi", TEMPLATE_COLUMNS, records)])
         return out.getvalue()
     text = io.StringIO()
-    write_csv(text, TEMPLATE_COLUMNS, ([_text(v) for v in r] for r in records))
+    write_csv(text, TEMPLATE_COLUMNS, ([format_cell(v) for v in r] for r in records))
     return text.getvalue().encode("utf-8")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value)
 
 
 def file_name(strategy_map: StrategyMap, period: ReportingPeriod | None, kind: str, fmt: str) -> str:

@@ -28,6 +28,7 @@ from kinerja.interchange.cells import (
     number_column,
     optional_text_column,
     parse_number,
+    parse_optional_text,
     parse_period,
     period_column,
     text_column,
@@ -65,10 +66,6 @@ ENTRY_COLUMNS = Schema(
 )
 
 
-def _optional_text(raw: str) -> str | None:
-    return raw.strip() or None
-
-
 @dataclass(slots=True)
 class EntryRow:
     """One row of a realization file."""
@@ -82,7 +79,7 @@ class EntryRow:
 
 
 ENTRY_FIELDS = [
-    Field("unit", _optional_text, fast=optional_text_column),
+    Field("unit", parse_optional_text, fast=optional_text_column),
     Field("period", parse_period, required=True, fast=period_column),
     Field("kpi_code", str.strip, "", required=True, fast=text_column),
     Field("realization", parse_number, fast=number_column),

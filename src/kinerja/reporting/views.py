@@ -23,7 +23,7 @@ from kinerja.strategy.models import PlanYear, StrategyMap
 
 from . import exporting, selectors, services, workflow
 from .forms import BulkForm, EvidenceForm, ImportForm, RealizationForm, ReasonForm
-from .models import PeriodState, ReportingPeriod, ScoreSnapshot
+from .models import PeriodState, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 
 ACTIONS = {"ajukan": "submit", "verifikasi": "verify", "setujui": "approve", "kembalikan": "return"}
 
@@ -139,9 +139,16 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
         raise Http404
     reporting_period = _period(found.objective.map, period)
     existing = found.realizations.filter(period=reporting_period).first()
-    initial = {"value": existing.value, "analysis": existing.analysis} if existing else None
+    locked = _entry_locked(reporting_period, existing)
+    initial = (
+        {"value": format(existing.value.normalize(), "f"), "analysis": existing.analysis}
+        if existing
+        else None
+    )
     form = RealizationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and locked:
+        form.add_error(None, locked)
+    elif request.method == "POST" and form.is_valid():
         try:
             realization = services.save_realization(
                 kpi=found,
@@ -165,8 +172,24 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
             "form": form,
             "realization": existing,
             "map": found.objective.map,
+            "locked": locked,
         },
     )
+
+
+def _entry_locked(period: ReportingPeriod, existing: Realization | None) -> str:
+    """Why the entry form is read-only ("" when it is not): a closed period, or a realization past draft.
+
+    The services refuse such a save anyway; the page says so before the user types.
+    """
+    if period.state == PeriodState.CLOSED:
+        return workflow.period_closed_message(period)
+    if existing is not None and existing.state != RealizationState.DRAFT:
+        return _(
+            "Realisasi ini berstatus %(state)s; hanya konsep yang dapat diubah. Bila perlu koreksi, "
+            "minta pengelola kinerja mengembalikannya."
+        ) % {"state": existing.get_state_display()}
+    return ""
 
 
 @login_required

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kinerja.interchange.cells import format_number
+from kinerja.interchange.cells import format_cell
 from kinerja.interchange.sources import write_csv, write_xlsx_sheets
 from kinerja.reporting.scorecard import shown
 
@@ -33,16 +32,8 @@ def _write(title: str, header: Sequence[str], records: list[list[object]], fmt: 
         write_xlsx_sheets(out, [(title, header, records)])
         return out.getvalue()
     text = io.StringIO()
-    write_csv(text, header, ([_text(v) for v in r] for r in records))
+    write_csv(text, header, ([format_cell(v) for v in r] for r in records))
     return text.getvalue().encode("utf-8")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value)
 
 
 def ranking_header() -> list[str]:

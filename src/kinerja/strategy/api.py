@@ -11,7 +11,8 @@ registered in `kinerja.api.urls`.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -21,9 +22,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
 
 from kinerja.api.views import _RulesViewSet, service_errors
 from kinerja.organisations.models import Position
@@ -46,11 +47,15 @@ from .models import (
 from .validation import validate_map
 
 TAG = "strategi"
-ACTION_PERMISSIONS = [IsAuthenticated]  # the service asks the rules with the object, after the queryset's 404
 
 
 def visible_maps(user: Any) -> QuerySet[StrategyMap]:
     return StrategyMap.objects.filter(selectors.visible_maps_filter(user)).select_related("unit", "plan_year")
+
+
+def visible_objectives(user: Any) -> QuerySet[Objective]:
+    """The SS on the maps the user may see: what a write may name as its SS."""
+    return Objective.objects.filter(map__in=visible_maps(user)).select_related("map__unit", "map__plan_year")
 
 
 def _position(strategy_map: StrategyMap, code: str | None, field: str) -> Position | None:
@@ -64,9 +69,58 @@ def _position(strategy_map: StrategyMap, code: str | None, field: str) -> Positi
     return found
 
 
-def _merged(instance: Any, data: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    """The instance's current values overlaid with what a (partial) update sends."""
-    return {name: data[name] if name in data else getattr(instance, name) for name in names}
+class VisibleChoicesMixin(serializers.Serializer):
+    # A write serializer whose related fields offer only what the requesting user may see: `visible`
+    # maps a field name to `scope(user) -> queryset`; a field the serializer lacks is skipped.
+    # (Comments, not a docstring: the schema would take a docstring as the description of every subclass.)
+
+    visible: ClassVar[dict[str, Callable[[Any], QuerySet[Any]]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            for name, scope in self.visible.items():
+                if name in self.fields:
+                    self.fields[name].queryset = scope(request.user)  # type: ignore[attr-defined]
+
+
+class ServiceWritesMixin(GenericViewSet):
+    # `create` and `update` of a viewset whose writes go through a service. The write serializer names
+    # the parent (`parent_field`: the map or the SS) a new object goes to; an update starts from
+    # `_current(instance)`, the instance's values shaped as a write, overlaid with what the (partial)
+    # request sends. `_save(parent, data, instance)` calls the service, `_respond` answers.
+    # (Comments, not a docstring: the schema would take a docstring as the description of every subclass.)
+
+    write_serializer_class: type[serializers.Serializer]
+    update_serializer_class: type[serializers.Serializer]
+    parent_field: str
+
+    def _current(self, instance: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _save(self, parent: Any, data: dict[str, Any], instance: Any) -> Any:
+        raise NotImplementedError
+
+    def _respond(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = self.write_serializer_class(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._respond(self._save(data[self.parent_field], data, None), status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        payload = self.update_serializer_class(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        payload.is_valid(raise_exception=True)
+        data = self._current(instance)
+        data.update(payload.validated_data)
+        return self._respond(self._save(getattr(instance, self.parent_field), data, instance))
 
 
 # ---------------------------------------------------------------- serializers (read)
@@ -181,7 +235,9 @@ class MapReasonSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- serializers (write)
 
 
-class ObjectiveWriteSerializer(serializers.ModelSerializer):
+class ObjectiveWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+    visible = {"map": visible_maps}
+
     map = serializers.PrimaryKeyRelatedField(
         queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi.")
     )
@@ -208,33 +264,22 @@ class ObjectiveWriteSerializer(serializers.ModelSerializer):
         ]
         validators: list[Any] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "map" in self.fields:
-            self.fields["map"].queryset = visible_maps(request.user)  # type: ignore[attr-defined]
-
 
 class ObjectiveUpdateSerializer(ObjectiveWriteSerializer):
     class Meta(ObjectiveWriteSerializer.Meta):
         fields = [f for f in ObjectiveWriteSerializer.Meta.fields if f != "map"]
 
 
-class LinkWriteSerializer(serializers.Serializer):
+class LinkWriteSerializer(VisibleChoicesMixin):
+    visible = {
+        "cause": visible_objectives,
+        "effect": visible_objectives,
+    }
+
     cause = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS sebab."))
     effect = serializers.PrimaryKeyRelatedField(
         queryset=Objective.objects.none(), help_text=_("Id SS akibat.")
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            objectives = Objective.objects.filter(map__in=visible_maps(request.user)).select_related(
-                "map__unit", "map__plan_year"
-            )
-            self.fields["cause"].queryset = objectives  # type: ignore[attr-defined]
-            self.fields["effect"].queryset = objectives  # type: ignore[attr-defined]
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -295,7 +340,9 @@ class InitiativeSerializer(serializers.ModelSerializer):
 INITIATIVE_FIELDS = ["code", "name_id", "name_en", "description", "owner_text", "budget", "start", "end"]
 
 
-class InitiativeWriteSerializer(serializers.ModelSerializer):
+class InitiativeWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+    visible = {"map": visible_maps}
+
     map = serializers.PrimaryKeyRelatedField(
         queryset=StrategyMap.objects.none(), help_text=_("Id peta strategi.")
     )
@@ -310,12 +357,6 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = ["map", *INITIATIVE_FIELDS, "objectives", "owner_position"]
         validators: list[Any] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "map" in self.fields:
-            self.fields["map"].queryset = visible_maps(request.user)  # type: ignore[attr-defined]
 
 
 class InitiativeUpdateSerializer(InitiativeWriteSerializer):
@@ -369,7 +410,9 @@ class RiskSerializer(serializers.ModelSerializer):
 RISK_FIELDS = ["code", "description", "likelihood", "impact", "mitigation", "owner_text"]
 
 
-class RiskWriteSerializer(serializers.ModelSerializer):
+class RiskWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+    visible = {"objective": visible_objectives}
+
     objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS."))
     likelihood = serializers.IntegerField(min_value=1, max_value=5)
     impact = serializers.IntegerField(min_value=1, max_value=5)
@@ -381,14 +424,6 @@ class RiskWriteSerializer(serializers.ModelSerializer):
         model = Risk
         fields = ["objective", *RISK_FIELDS, "owner_position"]
         validators: list[Any] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "objective" in self.fields:
-            self.fields["objective"].queryset = Objective.objects.filter(  # type: ignore[attr-defined]
-                map__in=visible_maps(request.user)
-            ).select_related("map__unit", "map__plan_year")
 
 
 class RiskUpdateSerializer(RiskWriteSerializer):
@@ -419,10 +454,7 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Rule
     def get_serializer_class(self) -> Any:
         return MapDetailSerializer if self.action == "retrieve" else MapSerializer
 
-    def get_permissions(self) -> Any:
-        if self.action in {"submit", "approve", "return_", "revise"}:
-            return [p() for p in ACTION_PERMISSIONS]
-        return super().get_permissions()
+    service_checked_actions = frozenset({"submit", "approve", "return_", "revise"})
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         strategy_map = self.get_object()
@@ -525,11 +557,6 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Rule
 # ---------------------------------------------------------------- objectives
 
 
-def _objective_response(objective: Objective, code: int = status.HTTP_200_OK) -> Response:
-    fresh = Objective.objects.select_related("perspective", "theme", "owner_position").get(pk=objective.pk)
-    return Response(ObjectiveSerializer(fresh).data, status=code)
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("Daftar SS pada peta yang dapat dilihat"), tags=[TAG]),
     retrieve=extend_schema(summary=_("Satu SS"), tags=[TAG]),
@@ -552,6 +579,7 @@ def _objective_response(objective: Objective, code: int = status.HTTP_200_OK) ->
     destroy=extend_schema(summary=_("Menghapus SS"), tags=[TAG]),
 )
 class ObjectiveViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -563,6 +591,9 @@ class ObjectiveViewSet(
 
     rules_model = Objective
     serializer_class = ObjectiveSerializer
+    write_serializer_class = ObjectiveWriteSerializer
+    update_serializer_class = ObjectiveUpdateSerializer
+    parent_field = "map"
 
     def get_queryset(self) -> QuerySet[Objective]:
         return (
@@ -595,31 +626,23 @@ class ObjectiveViewSet(
                 by=self.request.user,
             )
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ObjectiveWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        return _objective_response(self._save(data["map"], data, None), status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        objective = self.get_object()
-        payload = ObjectiveUpdateSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        current = {
+    def _current(self, objective: Objective) -> dict[str, Any]:
+        return {
             "code": objective.code,
             "perspective": objective.perspective.code,
             "name_id": objective.name_id,
             "name_en": objective.name_en,
             "description": objective.description,
-            "theme": objective.theme.code if objective.theme_id else None,
-            "owner_position": objective.owner_position.code if objective.owner_position_id else None,
+            "theme": objective.theme.code if objective.theme is not None else None,
+            "owner_position": objective.owner_position.code if objective.owner_position is not None else None,
             "weight": objective.weight,
         }
-        current.update(payload.validated_data)
-        return _objective_response(self._save(objective.map, current, objective))
+
+    def _respond(self, objective: Objective, code: int = status.HTTP_200_OK) -> Response:
+        fresh = Objective.objects.select_related("perspective", "theme", "owner_position").get(
+            pk=objective.pk
+        )
+        return Response(ObjectiveSerializer(fresh).data, status=code)
 
     def perform_destroy(self, instance: Objective) -> None:
         with service_errors():
@@ -679,10 +702,6 @@ class ObjectiveLinkViewSet(
 # ---------------------------------------------------------------- initiatives
 
 
-def _initiative_response(initiative: Initiative, code: int = status.HTTP_200_OK) -> Response:
-    return Response(InitiativeSerializer(selectors.initiative_for_page(initiative.pk)).data, status=code)
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("Daftar inisiatif strategis"), tags=[TAG]),
     retrieve=extend_schema(
@@ -710,6 +729,7 @@ def _initiative_response(initiative: Initiative, code: int = status.HTTP_200_OK)
     destroy=extend_schema(summary=_("Menghapus inisiatif strategis"), tags=[TAG]),
 )
 class InitiativeViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -721,14 +741,14 @@ class InitiativeViewSet(
 
     rules_model = Initiative
     serializer_class = InitiativeSerializer
+    write_serializer_class = InitiativeWriteSerializer
+    update_serializer_class = InitiativeUpdateSerializer
+    parent_field = "map"
 
     def get_queryset(self) -> QuerySet[Initiative]:
         return selectors.initiatives_visible_to(self.request.user).order_by("map", "code")
 
-    def get_permissions(self) -> Any:
-        if self.action in {"progress", "milestones"}:
-            return [p() for p in ACTION_PERMISSIONS]
-        return super().get_permissions()
+    service_checked_actions = frozenset({"progress", "milestones"})
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -737,7 +757,7 @@ class InitiativeViewSet(
         return self.get_paginated_response(InitiativeSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return _initiative_response(self.get_object())
+        return self._respond(self.get_object())
 
     def _save(
         self, strategy_map: StrategyMap, data: dict[str, Any], initiative: Initiative | None
@@ -770,27 +790,16 @@ class InitiativeViewSet(
                 by=self.request.user,
             )
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = InitiativeWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        return _initiative_response(self._save(data["map"], data, None), status.HTTP_201_CREATED)
+    def _current(self, initiative: Initiative) -> dict[str, Any]:
+        current = {name: getattr(initiative, name) for name in INITIATIVE_FIELDS}
+        current["objectives"] = [o.code for o in initiative.objectives.all()]
+        current["owner_position"] = (
+            initiative.owner_position.code if initiative.owner_position is not None else None
+        )
+        return current
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        initiative = self.get_object()
-        payload = InitiativeUpdateSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        current = _merged(initiative, payload.validated_data, INITIATIVE_FIELDS)
-        current["objectives"] = payload.validated_data.get(
-            "objectives", [o.code for o in initiative.objectives.all()]
-        )
-        current["owner_position"] = payload.validated_data.get(
-            "owner_position", initiative.owner_position.code if initiative.owner_position_id else None
-        )
-        return _initiative_response(self._save(initiative.map, current, initiative))
+    def _respond(self, initiative: Initiative, code: int = status.HTTP_200_OK) -> Response:
+        return Response(InitiativeSerializer(selectors.initiative_for_page(initiative.pk)).data, status=code)
 
     def perform_destroy(self, instance: Initiative) -> None:
         with service_errors():
@@ -847,10 +856,6 @@ class InitiativeViewSet(
 # ---------------------------------------------------------------- risks
 
 
-def _risk_response(risk: Risk, code: int = status.HTTP_200_OK) -> Response:
-    return Response(RiskSerializer(selectors.risk_for_page(risk.pk)).data, status=code)
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("Daftar risiko"), tags=[TAG]),
     retrieve=extend_schema(summary=_("Satu risiko dengan catatan pemantauannya"), tags=[TAG]),
@@ -873,6 +878,7 @@ def _risk_response(risk: Risk, code: int = status.HTTP_200_OK) -> Response:
     destroy=extend_schema(summary=_("Menghapus risiko"), tags=[TAG]),
 )
 class RiskViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -884,16 +890,16 @@ class RiskViewSet(
 
     rules_model = Risk
     serializer_class = RiskSerializer
+    write_serializer_class = RiskWriteSerializer
+    update_serializer_class = RiskUpdateSerializer
+    parent_field = "objective"
 
     def get_queryset(self) -> QuerySet[Risk]:
         return selectors.risks_visible_to(self.request.user).order_by(
             "objective__map", "objective__code", "code"
         )
 
-    def get_permissions(self) -> Any:
-        if self.action == "monitoring":
-            return [p() for p in ACTION_PERMISSIONS]
-        return super().get_permissions()
+    service_checked_actions = frozenset({"monitoring"})
 
     def _save(self, objective: Objective, data: dict[str, Any], risk: Risk | None) -> Risk:
         with service_errors():
@@ -910,24 +916,13 @@ class RiskViewSet(
                 by=self.request.user,
             )
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = RiskWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        return _risk_response(self._save(data["objective"], data, None), status.HTTP_201_CREATED)
+    def _current(self, risk: Risk) -> dict[str, Any]:
+        current = {name: getattr(risk, name) for name in RISK_FIELDS}
+        current["owner_position"] = risk.owner_position.code if risk.owner_position is not None else None
+        return current
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        risk = self.get_object()
-        payload = RiskUpdateSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        payload.is_valid(raise_exception=True)
-        current = _merged(risk, payload.validated_data, RISK_FIELDS)
-        current["owner_position"] = payload.validated_data.get(
-            "owner_position", risk.owner_position.code if risk.owner_position_id else None
-        )
-        return _risk_response(self._save(risk.objective, current, risk))
+    def _respond(self, risk: Risk, code: int = status.HTTP_200_OK) -> Response:
+        return Response(RiskSerializer(selectors.risk_for_page(risk.pk)).data, status=code)
 
     def perform_destroy(self, instance: Risk) -> None:
         with service_errors():

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -46,6 +47,8 @@ from .models import (
 )
 from .selectors import load_map_data
 
+_M = TypeVar("_M", bound=Model)
+
 
 def ensure(user: Any, perm: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless the permission layer grants `perm` on `obj`."""
@@ -62,23 +65,23 @@ def recorded(obj: Any, by: Any) -> Any:
 # --------------------------------------------------------------------------- plan periods and years
 
 
+def _validated_insert(obj: _M, by: Any) -> _M:
+    """Save a new record after its model validation, recording who made it."""
+    recorded(obj, by).full_clean()
+    with transaction.atomic():
+        obj.save()
+    return obj
+
+
 def create_plan_period(*, name: str, start_year: int, end_year: int, by: Any) -> PlanPeriod:
     ensure(by, "strategy.manage_planyear")
-    period = recorded(PlanPeriod(name=name, start_year=start_year, end_year=end_year), by)
-    period.full_clean()
-    with transaction.atomic():
-        period.save()
-    return period
+    return _validated_insert(PlanPeriod(name=name, start_year=start_year, end_year=end_year), by)
 
 
 def create_plan_year(*, plan_period: PlanPeriod, year: int, rule_set: str, by: Any) -> PlanYear:
     """A plan year of a Renstra period, naming the rule set its scores use (validated against the scoring core)."""
     ensure(by, "strategy.manage_planyear")
-    plan_year = recorded(PlanYear(plan_period=plan_period, year=year, rule_set=rule_set), by)
-    plan_year.full_clean()
-    with transaction.atomic():
-        plan_year.save()
-    return plan_year
+    return _validated_insert(PlanYear(plan_period=plan_period, year=year, rule_set=rule_set), by)
 
 
 def set_unit_plan(

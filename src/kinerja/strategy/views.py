@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,15 +47,22 @@ from .forms import (
 from .models import Initiative, Milestone, Objective, ObjectiveLink, Risk, StrategyMap, Theme
 from .validation import validate_map
 
+M = TypeVar("M", bound=Model)
+
+
+def visible_or_404(request: HttpRequest, load: Callable[[int], M], pk: int, perm: str) -> M:
+    """`load(pk)` if it exists and the user holds `perm` on it (the view permission), else 404."""
+    try:
+        obj = load(pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+    return obj
+
 
 def _visible_map(request: HttpRequest, pk: int) -> StrategyMap:
-    try:
-        strategy_map = selectors.map_for_page(pk)
-    except StrategyMap.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("strategy.view_strategymap", strategy_map):
-        raise Http404
-    return strategy_map
+    return visible_or_404(request, selectors.map_for_page, pk, "strategy.view_strategymap")
 
 
 def _require(request: HttpRequest, perm: str, obj: Any) -> None:
@@ -67,7 +76,7 @@ def _require_change(request: HttpRequest, strategy_map: StrategyMap) -> None:
         raise PermissionDenied
 
 
-def _form_errors(form: Any, error: ValidationError) -> None:
+def form_errors(form: Any, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
 
@@ -99,7 +108,7 @@ def map_create(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"], plan_year=form.cleaned_data["plan_year"], by=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Peta strategi dibuat."))
             return redirect("strategy:map", strategy_map.pk)
@@ -199,7 +208,7 @@ def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             return redirect("strategy:map", strategy_map.pk)
     return render(
@@ -224,7 +233,7 @@ def perspectives_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_perspectives(strategy_map=strategy_map, values=form.values(), by=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Perspektif disimpan."))
             return redirect("strategy:map", strategy_map.pk)
@@ -252,7 +261,7 @@ def _save_objective(
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("SS %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:objective", saved.pk)
@@ -343,7 +352,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
                 cause=form.cleaned_data["cause"], effect=form.cleaned_data["effect"], by=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Hubungan sebab-akibat ditambahkan."))
             return redirect(reverse("strategy:map", args=[pk]) + "#hubungan")
@@ -424,7 +433,7 @@ def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
                 from_map=strategy_map, to_year=form.cleaned_data["to_year"], by=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Peta strategi disalin ke tahun %(year)s.") % {"year": copy.plan_year.year}
@@ -446,13 +455,7 @@ def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
-    try:
-        initiative = selectors.initiative_for_page(pk)
-    except Initiative.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("strategy.view_initiative", initiative):
-        raise Http404
-    return initiative
+    return visible_or_404(request, selectors.initiative_for_page, pk, "strategy.view_initiative")
 
 
 def _save_initiative(
@@ -478,7 +481,7 @@ def _save_initiative(
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Inisiatif %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:initiative", saved.pk)
@@ -565,7 +568,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Laporan kemajuan dicatat."))
             return redirect(reverse("strategy:initiative", args=[pk]) + "#kemajuan")
@@ -605,7 +608,7 @@ def _save_milestone(
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Tonggak capaian disimpan."))
             return redirect(reverse("strategy:initiative", args=[initiative.pk]) + "#tonggak")
@@ -659,13 +662,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_risk(request: HttpRequest, pk: int) -> Risk:
-    try:
-        risk = selectors.risk_for_page(pk)
-    except Risk.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("strategy.view_risk", risk):
-        raise Http404
-    return risk
+    return visible_or_404(request, selectors.risk_for_page, pk, "strategy.view_risk")
 
 
 def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) -> HttpResponse:
@@ -686,7 +683,7 @@ def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) ->
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Risiko %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:risk", saved.pk)
@@ -766,7 +763,7 @@ def monitoring_add(request: HttpRequest, pk: int) -> HttpResponse:
                 risk=risk, date=form.cleaned_data["date"], note=form.cleaned_data["note"], by=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Pemantauan risiko dicatat."))
             return redirect(reverse("strategy:risk", args=[pk]) + "#pemantauan")
@@ -802,7 +799,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Tema disimpan."))
                 return redirect("strategy:themes", pk)

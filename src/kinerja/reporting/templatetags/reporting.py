@@ -62,3 +62,12 @@ def status_label(status: Any) -> str:
         "yellow": _("kuning"),
         "red": _("merah"),
     }.get(str(status), _("N/A"))
+
+
+@register.filter
+def state_labels(codes: Any) -> str:
+    """Realization state codes as the user reads them: "approved" → "Disetujui"."""
+    from kinerja.reporting.models import RealizationState
+
+    labels = {state.value: str(state.label) for state in RealizationState}
+    return ", ".join(labels.get(str(code), str(code)) for code in codes or ())
