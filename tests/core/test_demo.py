@@ -176,7 +176,7 @@ def test_running_it_again_changes_nothing(ministry):
     assert counts() == before
     assert dict(Employee.objects.values_list("nip", "name")) == names
     assert get_user_model().objects.get(username="admin").password == password
-    assert output.count("(baru 0, diperbarui 0)") == len(demo.STEPS)
+    assert output.count("(baru 0, diperbarui 0)") == len(demo.STEPS), output
 
 
 def test_running_it_again_repairs_what_was_changed(ministry):
@@ -252,3 +252,17 @@ def test_demo_people_are_deterministic():
     assert demo.people() == first
     assert len({p.slot for p in first}) == len(first)
     assert Role.EMPLOYEE in {login.role for login in demo.LOGINS}
+
+
+def test_steps_run_in_their_order_whatever_was_imported_first():
+    original = list(demo.STEPS)
+    try:
+        late = demo.DemoStep("late", "Nanti", lambda run: demo.Counts(), lambda run: 0, order=99)
+        early = demo.DemoStep("early", "Awal", lambda run: demo.Counts(), lambda run: 0, order=-1)
+        demo.register(late)
+        demo.register(early)
+        keys = [s.key for s in demo.STEPS]
+        assert keys[0] == "early" and keys[-1] == "late"
+        assert keys[1:-1] == [s.key for s in sorted(original, key=lambda s: s.order)]
+    finally:
+        demo.STEPS[:] = original

@@ -75,6 +75,9 @@ class DemoStep:
     label: str | Promise
     build: Callable[[DemoRun], Counts]
     clear: Callable[[DemoRun], int]
+    # Steps run by `order`, then in the order registered: a later module's step (the strategy maps, the
+    # realizations that report on them) must not depend on which of their modules was imported first.
+    order: int = 0
 
 
 @dataclass
@@ -93,8 +96,10 @@ def register(step: DemoStep) -> DemoStep:
     for index, existing in enumerate(STEPS):
         if existing.key == step.key:
             STEPS[index] = step
-            return step
-    STEPS.append(step)
+            break
+    else:
+        STEPS.append(step)
+    STEPS.sort(key=lambda s: s.order)  # stable: equal orders keep their registration order
     return step
 
 

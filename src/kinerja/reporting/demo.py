@@ -308,6 +308,7 @@ def _register() -> None:
             gettext_lazy("Capaian, data dukung dan skor 2026"),
             build,
             lambda run: clear_reporting_demo(),
+            order=60,
         )
     )
 

@@ -2066,7 +2066,11 @@ def _register() -> None:
 
     core_demo.register(
         core_demo.DemoStep(
-            "strategy", gettext_lazy("Peta strategi dan IKU 2026"), build, lambda run: clear_strategy_demo()
+            "strategy",
+            gettext_lazy("Peta strategi dan IKU 2026"),
+            build,
+            lambda run: clear_strategy_demo(),
+            order=50,
         )
     )
 
