@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import paths_for, unit_filter
-from kinerja.kpis.models import Kpi, PeriodTarget
+from kinerja.kpis.models import Kpi, PeriodTarget, period_label
 from kinerja.organisations.models import Unit
 
 from .models import (
@@ -34,9 +38,9 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from decimal import Decimal
     from typing import TypedDict
 
+    from django.db.models import Field
     from django_stubs_ext import WithAnnotations
 
     class InitiativeDetails(TypedDict):
@@ -256,3 +260,229 @@ def unit_plan_of(strategy_map: StrategyMap) -> UnitPlan | None:
     return UnitPlan.objects.filter(
         plan_period=strategy_map.plan_year.plan_period_id, unit=strategy_map.unit_id
     ).first()
+
+
+# --------------------------------------------------------------------------- year-on-year comparison
+
+
+def previous_year_map(strategy_map: StrategyMap) -> StrategyMap | None:
+    """The same unit's map of the plan year before this map's (one query), if there is one."""
+    return (
+        StrategyMap.objects.select_related("unit", "plan_year")
+        .filter(unit=strategy_map.unit_id, plan_year__year=strategy_map.plan_year.year - 1)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a KPI that differs between the years, as display strings ("—" for empty)."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ObjectiveChange:
+    """An SS present in both years (same code) whose name or perspective changed."""
+
+    old: Objective
+    new: Objective
+
+    @property
+    def renamed(self) -> bool:
+        return (self.old.name_id, self.old.name_en) != (self.new.name_id, self.new.name_en)
+
+    @property
+    def moved(self) -> bool:
+        return self.old.perspective.code != self.new.perspective.code
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """An IKU present in both years (same SS code and IKU code) whose manual or targets changed."""
+
+    old: Kpi
+    new: Kpi
+    changes: list[FieldChange]
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    """A perspective (matched by its code) whose weight changed."""
+
+    old: Perspective
+    new: Perspective
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A cause-effect link by the codes of its SS (links are matched across years by these codes)."""
+
+    cause: Objective
+    effect: Objective
+
+
+@dataclass
+class MapComparison:
+    """What changed from `old` (the earlier year's map) to `new`; see `compare_maps`."""
+
+    old: StrategyMap
+    new: StrategyMap
+    objectives_added: list[Objective] = field(default_factory=list)
+    objectives_removed: list[Objective] = field(default_factory=list)
+    objectives_changed: list[ObjectiveChange] = field(default_factory=list)
+    kpis_added: list[Kpi] = field(default_factory=list)
+    kpis_removed: list[Kpi] = field(default_factory=list)
+    kpis_changed: list[KpiChange] = field(default_factory=list)
+    weights_changed: list[WeightChange] = field(default_factory=list)
+    links_added: list[LinkRef] = field(default_factory=list)
+    links_removed: list[LinkRef] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(
+            (
+                self.objectives_added,
+                self.objectives_removed,
+                self.objectives_changed,
+                self.kpis_added,
+                self.kpis_removed,
+                self.kpis_changed,
+                self.weights_changed,
+                self.links_added,
+                self.links_removed,
+            )
+        )
+
+
+# The KPI fields compared one by one (the band and the trajectory are compared as a whole below).
+COMPARED_KPI_FIELDS = (
+    "target",
+    "polarity",
+    "consolidation",
+    "frequency",
+    "validity",
+    "controllability",
+    "formula",
+    "unit_of_measure",
+    "weight",
+)
+EMPTY = "—"
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return number_format(normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal)
+    return str(value)
+
+
+def _kpi_field(kpi: Kpi, name: str) -> str:
+    display = getattr(kpi, f"get_{name}_display", None)
+    return _shown(display() if display is not None and getattr(kpi, name) else getattr(kpi, name))
+
+
+def _band(kpi: Kpi) -> str:
+    if kpi.target_low is None and kpi.target_high is None:
+        return EMPTY
+    return f"{_shown(kpi.target_low)} – {_shown(kpi.target_high)}"
+
+
+def _trajectory_change(old: MapData, new: MapData, old_kpi: Kpi, new_kpi: Kpi) -> FieldChange | None:
+    """The trajectory summarised: the periods whose target changed (all periods if the frequency did)."""
+    before = {t.period: t.target for t in old.trajectory(old_kpi)}
+    after = {t.period: t.target for t in new.trajectory(new_kpi)}
+    if before == after and old_kpi.frequency == new_kpi.frequency:
+        return None
+    if old_kpi.frequency == new_kpi.frequency:
+        periods = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+        old_periods = new_periods = periods
+    else:
+        old_periods, new_periods = sorted(before), sorted(after)
+
+    def summary(values: dict[int, Any], frequency: str, periods: list[int]) -> str:
+        parts = [f"{period_label(frequency, p)}: {_shown(values.get(p))}" for p in periods]
+        return "; ".join(parts) or EMPTY
+
+    return FieldChange(
+        "trajectory",
+        _("Trajectory"),
+        summary(before, old_kpi.frequency, old_periods),
+        summary(after, new_kpi.frequency, new_periods),
+    )
+
+
+def _kpi_changes(old: MapData, new: MapData, old_kpi: Kpi, new_kpi: Kpi) -> list[FieldChange]:
+    changes = []
+    for name in COMPARED_KPI_FIELDS:
+        if getattr(old_kpi, name) != getattr(new_kpi, name):
+            label = capfirst(str(cast("Field[Any, Any]", Kpi._meta.get_field(name)).verbose_name))
+            changes.append(FieldChange(name, label, _kpi_field(old_kpi, name), _kpi_field(new_kpi, name)))
+        if name == "target" and (old_kpi.target_low, old_kpi.target_high) != (
+            new_kpi.target_low,
+            new_kpi.target_high,
+        ):
+            changes.append(FieldChange("band", _("Rentang target"), _band(old_kpi), _band(new_kpi)))
+    trajectory = _trajectory_change(old, new, old_kpi, new_kpi)
+    if trajectory is not None:
+        changes.append(trajectory)
+    return changes
+
+
+def compare_maps(old: MapData, new: MapData) -> MapComparison:
+    """What changed from one year's map to the next, from two `load_map_data` results (no queries).
+
+    SS are matched by code (added, removed, renamed or moved to another
+    perspective), IKU by SS code and IKU code (added, removed, and for those in
+    both years the compared manual fields, the band and the trajectory),
+    perspectives by their code (weights), links by the codes of their SS.
+    """
+    result = MapComparison(old.map, new.map)
+
+    old_objectives = {o.code: o for o in old.objectives}
+    new_objectives = {o.code: o for o in new.objectives}
+    result.objectives_added = [o for code, o in new_objectives.items() if code not in old_objectives]
+    result.objectives_removed = [o for code, o in old_objectives.items() if code not in new_objectives]
+    for code, objective in new_objectives.items():
+        if code in old_objectives:
+            change = ObjectiveChange(old_objectives[code], objective)
+            if change.renamed or change.moved:
+                result.objectives_changed.append(change)
+
+    def kpi_key(kpi: Kpi) -> tuple[str, str]:
+        return (kpi.objective.code, kpi.code)
+
+    def kpi_order(kpi: Kpi) -> tuple[int, str, str]:
+        return (kpi.objective.perspective.order, kpi.objective.code, kpi.code)
+
+    old_kpis = {kpi_key(k): k for k in old.kpis}
+    new_kpis = {kpi_key(k): k for k in new.kpis}
+    result.kpis_added = sorted((k for key, k in new_kpis.items() if key not in old_kpis), key=kpi_order)
+    result.kpis_removed = sorted((k for key, k in old_kpis.items() if key not in new_kpis), key=kpi_order)
+    for key, kpi in sorted(new_kpis.items(), key=lambda item: kpi_order(item[1])):
+        if key in old_kpis:
+            changes = _kpi_changes(old, new, old_kpis[key], kpi)
+            if changes:
+                result.kpis_changed.append(KpiChange(old_kpis[key], kpi, changes))
+
+    old_perspectives = {p.code: p for p in old.perspectives}
+    result.weights_changed = [
+        WeightChange(old_perspectives[p.code], p)
+        for p in new.perspectives
+        if p.code in old_perspectives and old_perspectives[p.code].weight != p.weight
+    ]
+
+    old_links = {(link.cause.code, link.effect.code): link for link in old.links}
+    new_links = {(link.cause.code, link.effect.code): link for link in new.links}
+    result.links_added = [
+        LinkRef(link.cause, link.effect) for key, link in new_links.items() if key not in old_links
+    ]
+    result.links_removed = [
+        LinkRef(link.cause, link.effect) for key, link in old_links.items() if key not in new_links
+    ]
+    return result

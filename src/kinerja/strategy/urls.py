@@ -13,6 +13,7 @@ urlpatterns = [
     path("peta/<int:pk>/ss/baru/", views.objective_add, name="objective-add"),
     path("peta/<int:pk>/hubungan/baru/", views.link_add, name="link-add"),
     path("peta/<int:pk>/salin/", views.map_copy, name="map-copy"),
+    path("peta/<int:pk>/perubahan/", views.map_compare, name="map-compare"),
     path("peta/<int:pk>/tema/", views.themes, name="themes"),
     path("peta/<int:pk>/renstra/", views.unit_plan, name="unit-plan"),
     path("peta/<int:pk>/excel/", views.map_export, name="map-export"),

@@ -130,6 +130,7 @@ def _map_context(request: HttpRequest, strategy_map: StrategyMap) -> dict[str, A
         for p in data.perspectives
     ]
     weights = [p.weight for p in data.perspectives if p.weight is not None]
+    previous = selectors.previous_year_map(strategy_map)
     return {
         "map": strategy_map,
         "data": data,
@@ -150,6 +151,9 @@ def _map_context(request: HttpRequest, strategy_map: StrategyMap) -> dict[str, A
         "reason_form": ReasonForm(),
         "initiatives": selectors.initiatives_of_map(strategy_map),
         "themes": list(strategy_map.themes.order_by("code")),
+        "previous_map": previous
+        if previous and user.has_perm("strategy.view_strategymap", previous)
+        else None,
     }
 
 
@@ -157,6 +161,23 @@ def _map_context(request: HttpRequest, strategy_map: StrategyMap) -> dict[str, A
 def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
     return render(request, "strategy/map_detail.html", _map_context(request, strategy_map))
+
+
+@login_required
+def map_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed since the unit's map of the year before (404 if there is none the user may see)."""
+    strategy_map = _visible_map(request, pk)
+    previous = selectors.previous_year_map(strategy_map)
+    if previous is None or not request.user.has_perm("strategy.view_strategymap", previous):
+        raise Http404
+    comparison = selectors.compare_maps(
+        selectors.load_map_data(previous), selectors.load_map_data(strategy_map)
+    )
+    return render(
+        request,
+        "strategy/map_compare.html",
+        {"map": strategy_map, "previous": previous, "comparison": comparison},
+    )
 
 
 def _download_name(strategy_map: StrategyMap, ext: str) -> str:
