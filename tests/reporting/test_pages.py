@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from kinerja.reporting import services
 from kinerja.reporting.models import Evidence, Realization
+from tests.strategy import builders as b
 
 from .conftest import PDF, approved, enter, pdf
 
@@ -145,6 +147,17 @@ def test_scorecard_page_na_is_spelled_out_and_figures_explain_themselves(world, 
         ).status_code
         == 403
     )
+
+
+def test_scorecard_page_lists_what_is_not_yet_due_apart_from_what_is_missing(world, client):
+    b.kpi(b.objective(world.map, "learning_growth", "L1"), "L1.1", target=Decimal(100), frequency="yearly")
+    approved(world, world.quarterly, "2026-Q1", "90")
+    client.force_login(world.auditor)
+    html = client.get(
+        reverse("reporting:scorecard", args=[world.map.pk, world.period("2026-Q1").pk])
+    ).content.decode()
+    assert "Belum jatuh tempo: L1.1" in html
+    assert "Belum dilaporkan: C1.1" in html and "belum lengkap" in html
 
 
 def test_periods_page_close_and_reopen(world, client):

@@ -12,6 +12,7 @@ from kinerja.reporting.models import ScoreSnapshot, SnapshotImmutableError
 from kinerja.scoring import ScorecardKpi, score_scorecard
 from kinerja.scoring.enums import Perspective, Polarity
 from kinerja.strategy.models import Perspective as MapPerspective
+from tests.strategy import builders as b
 
 from .conftest import approved, enter, pdf
 
@@ -92,10 +93,72 @@ def test_the_figures_are_the_scoring_cores(world):
 
 def test_a_quarterly_kpi_in_january_is_not_yet_due(world):
     approved(world, world.monthly, "2026-01", "10")
-    result = snapshot(world, "2026-01").result
+    stored = snapshot(world, "2026-01")
+    result = stored.result
     assert result["not_due"] == ["S1.1"]
     assert next(k for k in result["kpis"] if k["code"] == "S1.1")["due"] is False
     assert D(result["nko"]) == D(100)
+    # nothing is missing: the KPI has nothing to report yet
+    assert result["missing"] == [] and result["complete"] is True and stored.complete
+
+
+def yearly_kpi(world) -> Kpi:
+    """L1.1: a yearly KPI (target 100) in the learning & growth perspective."""
+    return b.kpi(b.objective(world.map, "learning_growth", "L1"), "L1.1", target=D(100), frequency="yearly")
+
+
+def approve_q1(world) -> None:
+    approved(world, world.quarterly, "2026-Q1", "90")
+    for month, value in (("01", "12"), ("02", "9"), ("03", "12")):
+        approved(world, world.monthly, f"2026-{month}", value)
+
+
+def test_a_yearly_kpi_is_not_yet_due_in_q1_and_the_score_is_complete(world):
+    yearly = yearly_kpi(world)
+    approve_q1(world)
+    stored = snapshot(world, "2026-Q1")
+    result = stored.result
+    assert result["not_due"] == ["L1.1"]
+    assert result["missing"] == [] and result["complete"] is True and stored.complete
+    learning = next(p for p in result["perspectives"] if p["code"] == "learning_growth")
+    assert learning["complete"] is True and learning["index"] is None and learning["effective_weight"] is None
+    assert next(o for o in result["objectives"] if o["code"] == "L1")["complete"] is True
+    line = next(k for k in result["kpis"] if k["code"] == "L1.1")
+    assert (line["due"], line["reported"], line["index"]) == (False, False, None)
+    # the NKO is the one without the yearly KPI: S1.1 90, C1.1 110 → 100 (it contributes nothing yet)
+    assert stored.nko == D(100) and result["predicate"] == "Baik"
+    assert "not reported" not in " ".join(result["explanation"]["notes"])
+    # the same KPI is due, and missing, in the year's own period
+    year = snapshot(world, "2026").result
+    assert year["not_due"] == [] and year["complete"] is False
+    assert "L1.1" in year["missing"]
+    approved(world, yearly, "2026", "100")
+    assert "L1.1" not in snapshot(world, "2026").result["missing"]
+
+
+def test_an_unreported_due_kpi_still_makes_the_score_incomplete(world):
+    yearly_kpi(world)
+    approved(world, world.quarterly, "2026-Q1", "90")
+    stored = snapshot(world, "2026-Q1")
+    result = stored.result
+    assert result["missing"] == ["C1.1"] and result["not_due"] == ["L1.1"]
+    assert result["complete"] is False and not stored.complete
+    customer = next(p for p in result["perspectives"] if p["code"] == "customer")
+    assert customer["complete"] is False
+    assert "incomplete: not reported C1.1" in result["explanation"]["notes"]
+    assert D(result["nko"]) == D(90)
+
+
+def test_a_perspective_with_only_kpis_not_yet_due_keeps_its_weight_and_is_left_out(world):
+    """Perspective weights 50/30/20 still total 100: the not-due perspective is N/A, the others renormalised."""
+    yearly_kpi(world)
+    for code, weight in (("stakeholder", 50), ("customer", 30), ("learning_growth", 20)):
+        MapPerspective.objects.filter(map=world.map, code=code).update(weight=D(weight))
+    approve_q1(world)
+    stored = snapshot(world, "2026-Q1")
+    assert stored.result["errors"] == [] and stored.complete
+    # (50 × 90 + 30 × 110) / 80, exactly what the core gives with the KPI N/A
+    assert stored.nko == D("97.5")
 
 
 def test_a_snapshot_is_never_changed(world):

@@ -91,6 +91,7 @@ def summary_rows(snapshot: ScoreSnapshot) -> list[list[object]]:
         ["predicate", result.get("predicate") or ""],
         ["complete", "yes" if result.get("complete") else "no"],
         ["missing", ", ".join(result.get("missing", []))],
+        ["not_due", ", ".join(result.get("not_due", []))],
         ["computed_at", snapshot.computed_at.isoformat(timespec="seconds")],
         ["final", "yes" if snapshot.final else "no"],
         ["snapshot", snapshot.pk],

@@ -31,14 +31,23 @@ The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
       "errors": []               # the core's errors when the map cannot be scored (then no figures)
     }
 
-`missing` is the core's list (KPIs with no counted realization as of the
-period); `not_due` names the KPIs that have no reporting period ending by then
-(a quarterly KPI as of January) — shown as "belum jatuh tempo" rather than
-"belum dilaporkan".
+`not_due` names the KPIs that have no reporting period of their own
+frequency ending by the as-of period (a quarterly KPI as of January, a yearly
+one before December): they have nothing to report yet. The core scores them
+like any KPI without a realization — N/A, left out, the weights renormalised,
+so they change no figure — but they do not make the score incomplete:
+`missing` (the core's list of KPIs with no counted realization) and
+`complete`, at every level, leave them out (`score`), and they are shown as
+"belum jatuh tempo" rather than "belum dilaporkan". A KPI that is due but has
+no counted realization is still missing and makes the result incomplete.
+They stay in the core's input, rather than being dropped from it, so that
+their rows, objectives and perspectives are still shown and the weights are
+still checked as set (perspective weights total 100 with every perspective).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +58,7 @@ from kinerja.kpis.models import Kpi
 from kinerja.scoring.enums import Consolidation, Perspective, Polarity
 from kinerja.scoring.errors import ScoringError
 from kinerja.scoring.explain import display
-from kinerja.scoring.kpi import PeriodValue, status_of
+from kinerja.scoring.kpi import KpiResult, PeriodValue, status_of
 from kinerja.scoring.rules import RuleSet
 from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
 from kinerja.strategy.scoring_bridge import rule_set as rule_set_named
@@ -177,8 +186,23 @@ def build_input(
 
 
 def score(prepared: ScorecardInput) -> ScorecardResult:
-    """The scoring core's result (raises `ScoringError` / `ScoringErrors` when the map cannot be scored)."""
-    return score_scorecard(prepared.kpis, rules=prepared.rules, as_of_period=prepared.as_of)
+    """The scoring core's result, the KPIs not yet due left out of `missing` and `complete`.
+
+    Raises `ScoringError` / `ScoringErrors` when the map cannot be scored. The
+    figures are the core's as they are: a KPI not yet due has no period, so the
+    core already leaves it out as N/A; only its being counted as missing is taken back.
+    """
+    result = score_scorecard(prepared.kpis, rules=prepared.rules, as_of_period=prepared.as_of)
+    not_due = set(prepared.not_due)
+    if not not_due.intersection(result.missing):
+        return result
+    missing = tuple(code for code in result.missing if code not in not_due)
+    return dataclasses.replace(result, missing=missing, complete=not missing)
+
+
+def _complete(kpis: Iterable[KpiResult], not_due: set[str]) -> bool:
+    """True when every KPI that is due was reported (a KPI not yet due has nothing missing)."""
+    return all(k.reported or k.code in not_due for k in kpis)
 
 
 def payload(
@@ -273,7 +297,7 @@ def payload(
                 "index": number(p.index),
                 "contribution": number(p.contribution),
                 "status": status(p.index),
-                "complete": p.complete,
+                "complete": all(_complete(o.kpis, not_due) for o in p.objectives),
                 "objectives": [o.code for o in p.objectives],
             }
             for p in result.perspectives
@@ -286,7 +310,7 @@ def payload(
                 "weight": number(o.weight),
                 "index": number(o.index),
                 "status": status(o.index),
-                "complete": o.complete,
+                "complete": _complete(o.kpis, not_due),
                 "kpis": [k.code for k in o.kpis],
             }
             for o in result.objectives

@@ -305,6 +305,10 @@ def compute_scorecard(
       plan year up to `period` (its trajectory target and — only when the
       realization's state is counted, `KINERJA_SCORED_STATES`, by default
       *approved* only — its realization). Anything not counted is N/A, never 0.
+      A KPI with no period of its frequency ending by `period` is not yet due:
+      N/A like the others (it changes no figure), but listed under `not_due`
+      rather than `missing`, and it does not make the result incomplete
+      (`scorecard.score`).
     * The core (`kinerja.scoring.score_scorecard`) scores it with the plan
       year's rule set; the result — or the core's errors, when the map cannot
       be scored (weights not totalling 100 …) — becomes `ScoreSnapshot.result`
