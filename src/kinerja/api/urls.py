@@ -23,6 +23,9 @@ router.register("objective-links", strategy_api.ObjectiveLinkViewSet, basename="
 router.register("kpis", kpis_api.KpiViewSet, basename="api-kpi")
 router.register("initiatives", strategy_api.InitiativeViewSet, basename="api-initiative")
 router.register("risks", strategy_api.RiskViewSet, basename="api-risk")
+router.register(
+    "realization-imports", reporting_api.RealizationImportViewSet, basename="api-realization-import"
+)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

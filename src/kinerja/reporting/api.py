@@ -386,7 +386,7 @@ class RealizationViewSet(
         return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
 
     service_checked_actions = frozenset(
-        {"submit", "verify", "approve", "return_", "evidence", "bulk_verify", "bulk_approve"}
+        {"submit", "verify", "approve", "return_", "evidence", "bulk_submit", "bulk_verify", "bulk_approve"}
     )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -529,6 +529,20 @@ class RealizationViewSet(
         return Response(BulkResultSerializer(rows, many=True).data)
 
     @extend_schema(
+        summary=_("Pengajuan massal"),
+        description=_(
+            "Satu transaksi; hasil per butir. Setiap realisasi konsep diperiksa seperti pengajuan satu per "
+            "satu: kewenangan, periode terbuka, dan data dukung sebelum pengajuan."
+        ),
+        request=BulkSerializer,
+        responses=BulkResultSerializer(many=True),
+        tags=[TAG],
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-submit", pagination_class=None, filter_backends=[])
+    def bulk_submit(self, request: Request) -> Response:
+        return self._bulk(request, "submit")
+
+    @extend_schema(
         summary=_("Verifikasi massal"),
         description=_(
             "Satu transaksi; hasil per butir (yang tidak dapat diverifikasi dilewati dengan pesannya)."
@@ -553,6 +567,145 @@ class RealizationViewSet(
     )
     def bulk_approve(self, request: Request) -> Response:
         return self._bulk(request, "approve")
+
+
+# ---------------------------------------------------------------- importing realizations
+
+
+class RealizationImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "Berkas .xlsx (lembar pertama) atau .csv dalam format tabel kartu skor: kolom kpi_code (kode_iku), "
+            "period (periode) dan realization (realisasi); unit dan analysis (analisis) boleh ditambahkan."
+        )
+    )
+    map = serializers.IntegerField(help_text=_("Id peta strategi yang realisasinya diimpor."))
+    dry_run = serializers.BooleanField(
+        default=True, help_text=_("Uji coba saja: periksa tanpa menyimpan (bawaan: true).")
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    sheet = serializers.CharField(
+        allow_null=True, help_text=_("Lembar kerja .xlsx yang dibaca; null untuk .csv atau kesalahan berkas.")
+    )
+    row = serializers.IntegerField(
+        allow_null=True, help_text=_("Baris seperti penomoran lembar kerja (judul kolom = baris 1).")
+    )
+    column = serializers.CharField(allow_null=True, help_text=_("Kolom seperti tertulis pada judulnya."))
+    message = serializers.CharField()
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    map = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField(help_text=_("true bila realisasi telah disimpan."))
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text=_("Baris dengan realisasi kosong (tidak dilaporkan)."))
+
+
+class ImportFailureSerializer(ImportSummarySerializer):
+    # a declared field: the metaclass moves it off the class, so `Serializer.errors` is not shadowed
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+def _sheet_name(upload: Any) -> str | None:
+    """The title of the sheet an .xlsx import reads (the first); None for a CSV or an unreadable file."""
+    from kinerja.interchange.messages import InvalidFileError
+    from kinerja.interchange.sources import detect_format, open_workbook
+
+    stream = upload.file if hasattr(upload, "file") else upload
+    try:
+        stream.seek(0)
+        if detect_format(stream, upload.name) != "xlsx":
+            return None
+        workbook = open_workbook(stream, upload.name)
+        try:
+            return str(workbook.worksheets[0].title) if workbook.worksheets else None
+        finally:
+            workbook.close()
+    except (InvalidFileError, OSError, ValueError, KeyError):
+        return None
+    finally:
+        stream.seek(0)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary=_("Mengimpor realisasi dari berkas (multipart)"),
+        description=_(
+            "Sama dengan impor pada halaman: semua atau tidak sama sekali. Setiap baris diperiksa lebih "
+            "dahulu; bila ada satu kesalahan saja, jawabannya 400 dengan semua kesalahan (lembar, baris, "
+            "kolom, pesan) dan tidak ada yang disimpan. Periode yang sudah ditutup ditolak. `dry_run` "
+            "(bawaan true) hanya memeriksa; kirim false untuk menyimpan realisasi sebagai konsep."
+        ),
+        request={"multipart/form-data": RealizationImportSerializer},
+        responses={200: ImportSummarySerializer, 400: ImportFailureSerializer},
+        tags=[TAG],
+    ),
+)
+class RealizationImportViewSet(_RulesViewSet):
+    # Importing realizations for many KPIs and periods of a map at once, from a file.
+
+    rules_model = Realization
+    serializer_class = RealizationImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filter_backends: list[Any] = []
+    # The map's unit decides (reporting.import_realizations), asked with the map below.
+    service_checked_actions = frozenset({"create"})
+
+    def get_queryset(self) -> QuerySet[Realization]:
+        return selectors.realizations_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from django.core.exceptions import PermissionDenied
+        from rest_framework.exceptions import NotFound
+
+        payload = RealizationImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        strategy_map = selectors.visible_map(request.user, data["map"])
+        if strategy_map is None:
+            raise NotFound(_("Peta strategi tidak ditemukan."))
+        if not request.user.has_perm("reporting.import_realizations", strategy_map):
+            raise PermissionDenied("reporting.import_realizations")
+        upload = data["file"]
+        with service_errors():
+            result = services.import_realizations(
+                source=upload.file if hasattr(upload, "file") else upload,
+                name=upload.name,
+                strategy_map=strategy_map,
+                dry_run=data["dry_run"],
+                by=request.user,
+            )
+        summary = {
+            "map": strategy_map.pk,
+            "dry_run": result.dry_run,
+            "written": result.written,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+        }
+        if result.ok:
+            return Response(ImportSummarySerializer(summary).data)
+        sheet = _sheet_name(upload)
+        errors = [
+            {
+                "sheet": sheet if problem.row is not None or problem.column else None,
+                "row": problem.row,
+                "column": problem.column,
+                "message": problem.message,
+            }
+            for problem in result.problems
+        ]
+        return Response(
+            ImportFailureSerializer({**summary, "errors": errors}).data, status=status.HTTP_400_BAD_REQUEST
+        )
 
 
 # ---------------------------------------------------------------- score snapshots

@@ -47,6 +47,6 @@ class ImportForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = (("verify", _("Verifikasi")), ("approve", _("Setujui")))
+    ACTIONS = (("submit", _("Ajukan")), ("verify", _("Verifikasi")), ("approve", _("Setujui")))
 
     action = forms.ChoiceField(choices=ACTIONS)

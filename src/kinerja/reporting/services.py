@@ -594,6 +594,15 @@ def bulk_step(
     return results
 
 
+def bulk_submit(*, realizations: Sequence[Realization], by: Any) -> list[BulkResult]:
+    """Submit many draft realizations at once (an employee or manager of the unit); per-item results.
+
+    Each item is checked as `submit_realization` checks it: the permission on
+    its unit, an open period, the draft state and evidence first (rule 21).
+    """
+    return bulk_step(realizations=realizations, action="submit", by=by)
+
+
 def bulk_verify(*, realizations: Sequence[Realization], by: Any) -> list[BulkResult]:
     """Verify many submitted realizations at once (a performance manager); per-item results."""
     return bulk_step(realizations=realizations, action="verify", by=by)

@@ -92,6 +92,8 @@ def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_enter": user.has_perm("reporting.add_realization", strategy_map)
             and strategy_map.state in services.REPORTABLE_MAP_STATES,
             "can_import": user.has_perm("reporting.import_realizations", strategy_map),
+            "can_submit": user.has_perm("reporting.submit_realization", strategy_map)
+            and strategy_map.state in services.REPORTABLE_MAP_STATES,
             "can_verify": user.has_perm("reporting.verify_realization", strategy_map),
             "can_approve": user.has_perm("reporting.approve_realization", strategy_map),
         },
