@@ -2,7 +2,7 @@
 
 CairoSVG (LGPL, pure Python over the system's cairo library) converts the SVG
 in-process, fast enough for a web request and with no browser or external
-program: see docs/decisions/0003-cairosvg.md. The SVG references no external
+program: see docs/decisions/0004-cairosvg-map-pictures.md. The SVG references no external
 file or URL, so the conversion reads nothing but the string it is given.
 """
 
