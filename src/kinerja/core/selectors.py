@@ -11,8 +11,8 @@ from kinerja.organisations.models import Employee, Unit
 def home_summary(*, user: Any) -> dict[str, Any]:
     units = Unit.objects.filter(unit_filter(user))
     roots = units.order_by("depth", "path")
-    top_depth = roots.first().depth if roots.exists() else None
-    top_units = list(roots.filter(depth=top_depth)[:12]) if top_depth is not None else []
+    top = roots.first()
+    top_units = list(roots.filter(depth=top.depth)[:12]) if top is not None else []
     roles = user.roles.select_related("unit").order_by("unit__path") if user.is_authenticated else []
     return {
         **work_queue(user=user),

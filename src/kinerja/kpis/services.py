@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from kinerja.strategy import validation
 from kinerja.strategy.models import Objective
-from kinerja.strategy.services import ensure, ensure_editable, recorded
+from kinerja.strategy.services import ensure, ensure_editable, recorded, scores_may_change
 
 from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
 
@@ -114,15 +114,8 @@ def save_kpi(
         recorded(target, by).save()
         PeriodTarget.objects.filter(kpi=target).delete()
         bulk_create_with_history(periods, PeriodTarget, default_user=by)
-        _scores_may_change(strategy_map)
+        scores_may_change(strategy_map)
     return target
-
-
-def _scores_may_change(strategy_map: Any) -> None:
-    """A scored map's snapshots are recomputed after a KPI, target or weight changes (queued on commit)."""
-    from kinerja.reporting.services import plan_changed  # reporting builds on planning, not the reverse
-
-    plan_changed(strategy_map=strategy_map)
 
 
 def delete_kpi(*, kpi: Kpi, by: Any) -> None:
@@ -130,4 +123,4 @@ def delete_kpi(*, kpi: Kpi, by: Any) -> None:
     ensure(by, "kpis.change_kpi", kpi)
     with transaction.atomic():
         recorded(kpi, by).delete()
-        _scores_may_change(kpi.objective.map)
+        scores_may_change(kpi.objective.map)

@@ -198,12 +198,12 @@ def update_perspectives(
     with transaction.atomic():
         for perspective in perspectives:
             recorded(perspective, by).save()
-        _scores_may_change(strategy_map)
+        scores_may_change(strategy_map)
     return perspectives
 
 
-def _scores_may_change(strategy_map: StrategyMap) -> None:
-    """A scored map's snapshots are recomputed after a weight changes (queued on commit)."""
+def scores_may_change(strategy_map: StrategyMap) -> None:
+    """A scored map's snapshots are recomputed after a KPI, target or weight changes (queued on commit)."""
     from kinerja.reporting.services import plan_changed  # reporting builds on planning, not the reverse
 
     plan_changed(strategy_map=strategy_map)
@@ -250,7 +250,7 @@ def save_objective(
         )
     with transaction.atomic():
         recorded(target, by).save()
-        _scores_may_change(strategy_map)
+        scores_may_change(strategy_map)
     return target
 
 
@@ -258,7 +258,7 @@ def delete_objective(*, objective: Objective, by: Any) -> None:
     ensure_editable(objective.map, by)
     with transaction.atomic():
         recorded(objective, by).delete()
-        _scores_may_change(objective.map)
+        scores_may_change(objective.map)
 
 
 def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: str = "", by: Any) -> Theme:
