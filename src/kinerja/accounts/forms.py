@@ -62,10 +62,11 @@ class GrantRoleForm(forms.Form):
         data = super().clean() or {}
         user, unit, role = data.get("user"), data.get("unit"), data.get("role")
         if user is not None and unit is not None and role:
-            if not self.by.has_perm("accounts.manage_roles", unit):
-                raise forms.ValidationError(_("Anda tidak berwenang memberi peran pada unit ini."))
-            if RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
-                raise forms.ValidationError(_("Pengguna ini sudah memiliki peran tersebut pada unit ini."))
+            from .services import grant_problem
+
+            problem = grant_problem(user=user, unit=unit, role=role, by=self.by)
+            if problem is not None:
+                raise forms.ValidationError(problem[1], code=problem[0])
         return data
 
     def save(self) -> RoleAssignment:

@@ -14,14 +14,21 @@ from .models import RoleAssignment
 from .scope import forget
 
 
+def grant_problem(*, user: Any, unit: Unit, role: str, by: Any) -> tuple[str, str] | None:
+    """Why `by` may not give `user` the `role` on `unit`, as (code, message); None when nothing is wrong."""
+    if not by.has_perm("accounts.manage_roles", unit):
+        return "forbidden", _("Anda tidak berwenang memberi peran pada unit ini.")
+    if RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
+        return "duplicate", _("Pengguna ini sudah memiliki peran tersebut pada unit ini.")
+    return None
+
+
 def grant_role(*, user: Any, unit: Unit, role: str, by: Any) -> RoleAssignment:
     """Give `user` the `role` on `unit` (and so on its whole subtree)."""
-    if not by.has_perm("accounts.manage_roles", unit):
-        raise PermissionDenied(_("Anda tidak berwenang memberi peran pada unit ini."))
-    if RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
-        raise ValidationError(
-            _("Pengguna ini sudah memiliki peran tersebut pada unit ini."), code="duplicate"
-        )
+    problem = grant_problem(user=user, unit=unit, role=role, by=by)
+    if problem is not None:
+        code, message = problem
+        raise PermissionDenied(message) if code == "forbidden" else ValidationError(message, code=code)
     with transaction.atomic():
         granted = RoleAssignment(user=user, unit=unit, role=role)
         granted._history_user = by  # type: ignore[attr-defined]
