@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kinerja.core.history import recorded
 from kinerja.organisations.models import Unit
 
 from .models import RoleAssignment
@@ -30,8 +31,7 @@ def grant_role(*, user: Any, unit: Unit, role: str, by: Any) -> RoleAssignment:
         code, message = problem
         raise PermissionDenied(message) if code == "forbidden" else ValidationError(message, code=code)
     with transaction.atomic():
-        granted = RoleAssignment(user=user, unit=unit, role=role)
-        granted._history_user = by  # type: ignore[attr-defined]
+        granted = recorded(RoleAssignment(user=user, unit=unit, role=role), by)
         granted.save()
     forget(user)
     return granted
@@ -44,6 +44,5 @@ def revoke_role(*, granted: RoleAssignment, by: Any) -> None:
     if granted.user_id == by.pk:
         raise ValidationError(_("Anda tidak dapat mencabut peran Anda sendiri."), code="own_role")
     with transaction.atomic():
-        granted._history_user = by  # type: ignore[attr-defined]
-        granted.delete()
+        recorded(granted, by).delete()
     forget(granted.user)

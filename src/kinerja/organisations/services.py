@@ -23,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
+from kinerja.core.history import recorded
+
 from .models import (
     LEVEL_ORDER,
     Assignment,
@@ -36,20 +38,11 @@ from .models import (
 from .validators import nip_problem
 
 MAP_OWNER_LEVELS = frozenset({UnitLevel.WIDE, UnitLevel.ONE, UnitLevel.TWO, UnitLevel.THREE})
-HISTORY_REASON_MAX = 100  # simple_history's change-reason column
 
 
 def _require(by: Any, perm: str, obj: Any = None) -> None:
     if by is not None and not by.has_perm(perm, obj):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
-
-
-def _stamp(obj: Any, by: Any, reason: str = "") -> None:
-    """Tell simple_history who made the change (and why) for the next save."""
-    if by is not None:
-        obj._history_user = by
-    if reason:
-        obj._change_reason = reason[:HISTORY_REASON_MAX]
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -181,7 +174,7 @@ def create_unit(
         valid_to=valid_to,
         is_active=is_active,
     )
-    _stamp(unit, by)
+    recorded(unit, by)
     with _unique_code(code):
         return Unit.objects.add_child(parent, instance=unit)
 
@@ -216,7 +209,7 @@ def update_unit(
     unit.code, unit.name_id, unit.name_en = code, name_id, name_en
     unit.level, unit.kind, unit.owns_map = level, kind, owns_map
     unit.valid_from, unit.valid_to, unit.is_active = valid_from, valid_to, is_active
-    _stamp(unit, by)
+    recorded(unit, by)
     with _unique_code(code):
         unit.save()
     return unit
@@ -244,7 +237,7 @@ def move_unit(*, unit: Unit, new_parent: Unit, by: Any) -> Unit:
                 }
             ) from exc
         unit.refresh_from_db()
-        _stamp(
+        recorded(
             unit,
             by,
             _("Dipindahkan dari %(old)s ke %(new)s")
@@ -340,7 +333,7 @@ def create_position(
         superior=superior,
         is_head=is_head,
     )
-    _stamp(position, by)
+    recorded(position, by)
     with transaction.atomic():
         position.save()
     return position
@@ -377,7 +370,7 @@ def update_position(
         superior,
         is_head,
     )
-    _stamp(position, by)
+    recorded(position, by)
     with transaction.atomic():
         position.save()
     return position
@@ -467,7 +460,7 @@ def create_employee(
     nip = nip.strip()
     check_employee(nip=nip, unit=unit, position=position, superior=superior)
     employee = Employee(nip=nip, name=name, email=email, unit=unit, position=position, superior=superior)
-    _stamp(employee, by)
+    recorded(employee, by)
     with transaction.atomic():
         employee.save()
         Assignment.objects.create(employee=employee, unit=unit, position=position, kind=kind, start=start)
@@ -505,7 +498,7 @@ def update_employee(
             # move_employee saves the employee (one history record for the whole change)
             move_employee(employee=employee, unit=unit, position=position, start=start, kind=move_kind, by=by)
         else:
-            _stamp(employee, by)
+            recorded(employee, by)
             employee.save()
     return employee
 
@@ -538,6 +531,6 @@ def move_employee(
             employee=employee, unit=unit, position=position, kind=kind, start=start, note=note
         )
         employee.unit, employee.position = unit, position
-        _stamp(employee, by, _("Pindah ke %(unit)s") % {"unit": unit.code})
+        recorded(employee, by, _("Pindah ke %(unit)s") % {"unit": unit.code})
         employee.save()
     return assignment

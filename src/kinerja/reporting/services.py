@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.core.history import recorded
 from kinerja.kpis.models import PERIODS_PER_YEAR, Frequency, Kpi
 from kinerja.organisations.models import Unit
 from kinerja.scoring.errors import ScoringError
@@ -70,12 +71,6 @@ def ensure(user: Any, perm: str, obj: Any = None) -> None:
         return
     if not user.has_perm(perm, obj):
         raise PermissionDenied(perm)
-
-
-def _recorded(obj: Any, by: Any) -> Any:
-    """Tell django-simple-history who made the change (outside a request there is no middleware)."""
-    obj._history_user = by
-    return obj
 
 
 def _today(today: dt.date | None = None) -> dt.date:
@@ -472,7 +467,7 @@ def save_realization(
             if analysis is not None:
                 realization.analysis = analysis
         realization.kpi, realization.period = kpi, period
-        _recorded(realization, by).save()
+        recorded(realization, by).save()
         if changed:
             schedule_recompute([(kpi.objective.map_id, period)], trigger="value")
     return realization
@@ -511,7 +506,7 @@ def _apply(
         realization.verified_by, realization.verified_at = None, None
         realization.approved_by, realization.approved_at = None, None
         realization.return_reason = reason
-    _recorded(realization, by).save()
+    recorded(realization, by).save()
     event.save()
     key = (realization.kpi.objective.map_id, realization.period)
     if pending is None:

@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from kinerja.core.history import recorded
 from kinerja.organisations.models import Position, Unit
 
 from . import validation
@@ -54,12 +55,6 @@ def ensure(user: Any, perm: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless the permission layer grants `perm` on `obj`."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied(perm)
-
-
-def recorded(obj: Any, by: Any) -> Any:
-    """Tell django-simple-history who made the change (outside a request there is no middleware)."""
-    obj._history_user = by
-    return obj
 
 
 # --------------------------------------------------------------------------- plan periods and years
