@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .models import Role
 from .scope import READ_ROLES, has_any_role, paths_for, reaches
@@ -282,3 +284,16 @@ rules.add_perm("reporting.view_reportingperiod", has_some_role)
 rules.add_perm("reporting.add_reportingperiod", manages_ministry)
 rules.add_perm("reporting.close_reportingperiod", manages_ministry)
 rules.add_perm("reporting.reopen_reportingperiod", manages_ministry)
+
+
+# ---------------------------------------------------------------- the one check services make
+
+
+def ensure(by: Any, perm: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless the rules above grant `perm` (on `obj`) to `by`.
+
+    `by=None` is a system action (the demo, a scheduled job, an import run by an administrator
+    from the command line): it is not a user, so there is nothing to check.
+    """
+    if by is not None and not by.has_perm(perm, obj):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))

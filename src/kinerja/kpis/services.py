@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from kinerja.accounts.rules import ensure
+from kinerja.core.history import recorded
 from kinerja.strategy import validation
 from kinerja.strategy.models import Objective
-from kinerja.strategy.services import ensure, ensure_editable, recorded, scores_may_change
+from kinerja.strategy.services import ensure_editable, scores_may_change
 
 from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
 

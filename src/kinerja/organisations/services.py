@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
+from kinerja.accounts.rules import ensure
 from kinerja.core.history import recorded
 
 from .models import (
@@ -38,11 +39,6 @@ from .models import (
 from .validators import nip_problem
 
 MAP_OWNER_LEVELS = frozenset({UnitLevel.WIDE, UnitLevel.ONE, UnitLevel.TWO, UnitLevel.THREE})
-
-
-def _require(by: Any, perm: str, obj: Any = None) -> None:
-    if by is not None and not by.has_perm(perm, obj):
-        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -158,7 +154,7 @@ def create_unit(
     by: Any,
 ) -> Unit:
     """Add a unit as a child of `parent` (kept in code order among its siblings)."""
-    _require(by, "organisations.add_unit", parent)
+    ensure(by, "organisations.add_unit", parent)
     code = code.strip()
     check_unit(
         code=code, level=level, owns_map=owns_map, parent=parent, valid_from=valid_from, valid_to=valid_to
@@ -194,7 +190,7 @@ def update_unit(
     by: Any,
 ) -> Unit:
     """Change a unit's own fields (its place in the tree changes only through `move_unit`)."""
-    _require(by, "organisations.change_unit", unit)
+    ensure(by, "organisations.change_unit", unit)
     code = code.strip()
     parent = Unit.objects.get_parent(unit, update=True)
     check_unit(
@@ -217,8 +213,8 @@ def update_unit(
 
 def move_unit(*, unit: Unit, new_parent: Unit, by: Any) -> Unit:
     """Put a unit (with its whole subtree) under another parent; the history records the move."""
-    _require(by, "organisations.change_unit", unit)
-    _require(by, "organisations.add_unit", new_parent)
+    ensure(by, "organisations.change_unit", unit)
+    ensure(by, "organisations.add_unit", new_parent)
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         new_parent = Unit.objects.get(pk=new_parent.pk)
@@ -319,7 +315,7 @@ def create_position(
     is_head: bool = False,
     by: Any,
 ) -> Position:
-    _require(by, "organisations.add_position", unit)
+    ensure(by, "organisations.add_position", unit)
     code = code.strip()
     check_position(unit=unit, code=code, type=type, echelon=echelon, superior=superior, is_head=is_head)
     position = Position(
@@ -352,7 +348,7 @@ def update_position(
     is_head: bool = False,
     by: Any,
 ) -> Position:
-    _require(by, "organisations.change_position", position)
+    ensure(by, "organisations.change_position", position)
     code = code.strip()
     check_position(
         unit=position.unit,
@@ -454,9 +450,9 @@ def create_employee(
     by: Any,
 ) -> Employee:
     """Register an employee and open their first assignment."""
-    _require(by, "organisations.add_employee", unit)
+    ensure(by, "organisations.add_employee", unit)
     if superior is not None:
-        _require(by, "organisations.view_employee", superior)
+        ensure(by, "organisations.view_employee", superior)
     nip = nip.strip()
     check_employee(nip=nip, unit=unit, position=position, superior=superior)
     employee = Employee(nip=nip, name=name, email=email, unit=unit, position=position, superior=superior)
@@ -482,9 +478,9 @@ def update_employee(
     by: Any,
 ) -> Employee:
     """Change an employee; a new unit or position is a move (closes the assignment, opens the next one)."""
-    _require(by, "organisations.change_employee", employee)
+    ensure(by, "organisations.change_employee", employee)
     if superior is not None and superior.pk != employee.superior_id:
-        _require(by, "organisations.view_employee", superior)
+        ensure(by, "organisations.view_employee", superior)
     nip = nip.strip()
     moved = unit.pk != employee.unit_id or (position.pk if position else None) != employee.position_id
     check_employee(nip=nip, unit=unit, position=position, superior=superior, employee=employee)
@@ -518,8 +514,8 @@ def move_employee(
     A move dated the same day as the current assignment's start is a correction:
     the current assignment then ends on that same day.
     """
-    _require(by, "organisations.move_employee", employee)
-    _require(by, "organisations.add_employee", unit)
+    ensure(by, "organisations.move_employee", employee)
+    ensure(by, "organisations.add_employee", unit)
     if position is not None and position.unit_id != unit.pk:
         raise ValidationError({"position": _("Jabatan harus berada di unit yang dipilih.")})
     check_move(employee=employee, start=start)

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.accounts.rules import ensure
 from kinerja.core.history import recorded
 from kinerja.kpis.models import PERIODS_PER_YEAR, Frequency, Kpi
 from kinerja.organisations.models import Unit
@@ -63,14 +64,6 @@ from .models import (
 # Maps whose KPIs take realizations: an approved plan, or one under a recorded revision.
 REPORTABLE_MAP_STATES = frozenset({MapState.APPROVED, MapState.REVISED})
 NKO_PLACES = Decimal("0.000001")
-
-
-def ensure(user: Any, perm: str, obj: Any = None) -> None:
-    """Raise PermissionDenied unless the permission layer grants `perm` (on `obj`); `None` is the system."""
-    if user is None:
-        return
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _today(today: dt.date | None = None) -> dt.date:

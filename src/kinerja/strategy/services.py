@@ -16,12 +16,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from kinerja.accounts.rules import ensure
 from kinerja.core.history import recorded
 from kinerja.organisations.models import Position, Unit
 
@@ -49,12 +50,6 @@ from .models import (
 from .selectors import load_map_data
 
 _M = TypeVar("_M", bound=Model)
-
-
-def ensure(user: Any, perm: str, obj: Any = None) -> None:
-    """Raise PermissionDenied unless the permission layer grants `perm` on `obj`."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 # --------------------------------------------------------------------------- plan periods and years
