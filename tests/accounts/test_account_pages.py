@@ -9,7 +9,7 @@ from kinerja.accounts.models import Role, RoleAssignment
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-ROLES = "accounts:role-list"
+ROLES = "organisations:role-list"
 
 
 @pytest.mark.parametrize("role", Role.values)
@@ -72,11 +72,11 @@ def test_admin_revokes_a_role_in_the_subtree_only(client, org, make_user):
     outside = make_user(org.kpp_b, Role.EMPLOYEE)
     client.force_login(admin)
     inside_role = inside.roles.get()
-    assert client.post(reverse("accounts:role-revoke", args=[inside_role.pk])).status_code == 302
+    assert client.post(reverse("organisations:role-revoke", args=[inside_role.pk])).status_code == 302
     assert not RoleAssignment.objects.filter(pk=inside_role.pk).exists()
     outside_role = outside.roles.get()
-    assert client.post(reverse("accounts:role-revoke", args=[outside_role.pk])).status_code == 404
+    assert client.post(reverse("organisations:role-revoke", args=[outside_role.pk])).status_code == 404
     assert RoleAssignment.objects.filter(pk=outside_role.pk).exists()
     own = admin.roles.get()
-    client.post(reverse("accounts:role-revoke", args=[own.pk]))
+    client.post(reverse("organisations:role-revoke", args=[own.pk]))
     assert RoleAssignment.objects.filter(pk=own.pk).exists()

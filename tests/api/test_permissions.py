@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.api.permissions import permission_name
+from kinerja.common.api import permission_name
 from kinerja.organisations.models import Employee, Unit
 
 

@@ -58,17 +58,18 @@ def populate() -> tuple[object, object]:
     from decimal import Decimal
 
     from kinerja.accounts.models import Role, RoleAssignment, User
-    from kinerja.kpis.models import Kpi, PeriodTarget
     from kinerja.organisations.models import Unit
-    from kinerja.reporting import services
-    from kinerja.strategy.models import (
+    from kinerja.planning.models import (
         PERSPECTIVE_DEFAULTS,
+        Kpi,
         Objective,
+        PeriodTarget,
         Perspective,
         PlanPeriod,
         PlanYear,
         StrategyMap,
     )
+    from kinerja.reporting import services
 
     root = Unit.objects.add_root(
         create_kwargs={

@@ -81,10 +81,10 @@ def populate() -> tuple[Any, Any]:
     from decimal import Decimal
 
     from kinerja.accounts.models import Role, RoleAssignment, User
-    from kinerja.kpis.services import save_kpi
     from kinerja.organisations.models import Unit
-    from kinerja.strategy import services
-    from kinerja.strategy.models import PlanPeriod, PlanYear
+    from kinerja.planning import services
+    from kinerja.planning.kpi_services import save_kpi
+    from kinerja.planning.models import PlanPeriod, PlanYear
 
     root = Unit.objects.add_root(
         create_kwargs={
@@ -219,8 +219,8 @@ def breakdown(strategy_map: Any, rounds: int = 10) -> dict[str, float]:
     """Median ms of the map page's three big steps, called directly."""
     from django.urls import reverse
 
-    from kinerja.strategy import drawing, selectors
-    from kinerja.strategy.validation import validate_map
+    from kinerja.planning import drawing, selectors
+    from kinerja.planning.validation import validate_map
 
     fresh = selectors.map_for_page(strategy_map.pk)
     data = selectors.load_map_data(fresh)
@@ -274,7 +274,7 @@ def main() -> dict[str, object]:
         health_ms = timed_requests(get(health_url))
         map_ms = timed_requests(get(map_url))
         steps = breakdown(strategy_map)
-        from kinerja.kpis.models import Kpi
+        from kinerja.planning.models import Kpi
 
         kpis = Kpi.objects.filter(objective__map=strategy_map).count()
         connection.close()  # before the folder with the database file goes

@@ -100,7 +100,7 @@ def demo(transactional_db: None) -> Any:
     """The whole demo of `kinerja demo` (the organisation and every later module's steps) with its logins."""
     from django.utils.module_loading import autodiscover_modules
 
-    from kinerja.core import demo as demo_data
+    from kinerja.demo import organisation as demo_data
 
     autodiscover_modules("demo")
     return demo_data.build_demo(report=lambda line: None)
@@ -109,7 +109,7 @@ def demo(transactional_db: None) -> Any:
 @pytest.fixture
 def demo_organisation(transactional_db: None) -> Any:
     """Only the demo's organisation (units, positions, employees, the demo logins): faster than `demo`."""
-    from kinerja.core import demo as demo_data
+    from kinerja.demo import organisation as demo_data
 
     steps = [step for step in demo_data.STEPS if step.build.__module__ == demo_data.__name__]
     return demo_data.build_demo(report=lambda line: None, steps=steps)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dashboards.conftest import realize, score
 from tests.e2e.helpers import PASSWORD, login
 from tests.reporting.conftest import world  # noqa: F401  (the fixture)
-from tests.reports.conftest import realize, score
 
 pytestmark = pytest.mark.e2e
 

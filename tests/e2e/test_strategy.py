@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from kinerja.accounts.models import Role
-from kinerja.strategy.models import MapState, StrategyMap
+from kinerja.planning.models import MapState, StrategyMap
 from tests.e2e.helpers import PASSWORD, login, path_of
-from tests.strategy.builders import plan_year
+from tests.planning.builders import plan_year
 
 pytestmark = pytest.mark.e2e
 

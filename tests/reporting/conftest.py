@@ -11,11 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kinerja.accounts.models import Role
-from kinerja.kpis.models import Kpi
+from kinerja.planning.models import Kpi, MapState, PlanYear, StrategyMap
 from kinerja.reporting import services
 from kinerja.reporting.models import Realization, ReportingPeriod
-from kinerja.strategy.models import MapState, PlanYear, StrategyMap
-from tests.strategy import builders as b
+from tests.planning import builders as b
 
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

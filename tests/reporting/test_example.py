@@ -20,11 +20,10 @@ from rest_framework.test import APIClient
 from kinerja.accounts.models import Role
 from kinerja.interchange.scorecard import read_scorecard
 from kinerja.interchange.scoring import score_table
-from kinerja.kpis.models import Kpi, PeriodTarget
+from kinerja.planning.models import Kpi, MapState, Objective, PeriodTarget
 from kinerja.reporting import selectors, services
 from kinerja.reporting.models import Realization
-from kinerja.strategy.models import MapState, Objective
-from tests.strategy import builders as b
+from tests.planning import builders as b
 
 from .conftest import pdf
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kinerja.reporting import services
 from kinerja.reporting.models import Evidence, Realization
-from tests.strategy import builders as b
+from tests.planning import builders as b
 
 from .conftest import PDF, approved, enter, pdf
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_navigation_points_here(world, client):
     client.force_login(world.employee)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert reverse("reporting:index").encode() in response.content
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja.kpis.models import Kpi
+from kinerja.planning.models import Kpi
+from kinerja.planning.models import Perspective as MapPerspective
 from kinerja.reporting import selectors, services
 from kinerja.reporting.models import ScoreSnapshot, SnapshotImmutableError
 from kinerja.scoring import ScorecardKpi, score_scorecard
 from kinerja.scoring.enums import Perspective, Polarity
-from kinerja.strategy.models import Perspective as MapPerspective
-from tests.strategy import builders as b
+from tests.planning import builders as b
 
 from .conftest import approved, enter, pdf
 
@@ -260,8 +260,8 @@ def test_scorecard_view_and_explanations(world):
 
 def test_a_target_changed_in_a_revision_recomputes_the_scores(world, django_capture_on_commit_callbacks):
     """The KPI service itself queues the recomputation: no one has to remember to."""
-    from kinerja.kpis import services as kpi_services
-    from kinerja.strategy import services as strategy_services
+    from kinerja.planning import kpi_services
+    from kinerja.planning import services as strategy_services
 
     approved(world, world.quarterly, "2026-Q1", "90")
     before = snapshot(world, "2026-Q1")
@@ -286,8 +286,8 @@ def test_a_target_changed_in_a_revision_recomputes_the_scores(world, django_capt
 
 
 def test_editing_a_draft_map_queues_nothing(org, make_user, django_capture_on_commit_callbacks):
-    from kinerja.kpis import services as kpi_services
-    from tests.strategy import builders as b
+    from kinerja.planning import kpi_services
+    from tests.planning import builders as b
 
     draft = b.sound_map(org.kpp_b)
     kpi = draft.objectives.first().kpis.first()

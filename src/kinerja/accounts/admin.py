@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.organisations.admin import SuperuserOnly
+from kinerja.common.admin import SuperuserOnly
 
 from .models import RoleAssignment, User
 

@@ -8,12 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kinerja.organisations.models import Employee, Unit
-
 
 class User(AbstractUser):
     employee = models.OneToOneField(
-        Employee,
+        "organisations.Employee",  # by name: accounts sits below organisations
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -36,7 +34,7 @@ class Role(models.TextChoices):
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()  # who granted or revoked which role, and when

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -156,52 +157,52 @@ def map_approved(user: Any, obj: Any = None) -> bool:
     return strategy_map is not None and strategy_map.state == "approved"
 
 
-rules.add_perm("strategy.view_strategymap", reads_map)
-rules.add_perm("strategy.add_strategymap", plans_map)
-rules.add_perm("strategy.change_strategymap", plans_map & map_editable)
-rules.add_perm("strategy.submit_strategymap", plans_map & map_editable)
-rules.add_perm("strategy.approve_strategymap", leads_map & map_submitted)
-rules.add_perm("strategy.return_strategymap", leads_map & map_submitted)
-rules.add_perm("strategy.revise_strategymap", (plans_map | leads_map) & map_approved)
-rules.add_perm("strategy.copy_strategymap", plans_map)
-rules.add_perm("strategy.view_objective", reads_map)
-rules.add_perm("strategy.change_objective", plans_map & map_editable)
-rules.add_perm("strategy.manage_planyear", administers)
-rules.add_perm("kpis.view_kpi", reads_map)
-rules.add_perm("kpis.change_kpi", plans_map & map_editable)
+rules.add_perm("planning.view_strategymap", reads_map)
+rules.add_perm("planning.add_strategymap", plans_map)
+rules.add_perm("planning.change_strategymap", plans_map & map_editable)
+rules.add_perm("planning.submit_strategymap", plans_map & map_editable)
+rules.add_perm("planning.approve_strategymap", leads_map & map_submitted)
+rules.add_perm("planning.return_strategymap", leads_map & map_submitted)
+rules.add_perm("planning.revise_strategymap", (plans_map | leads_map) & map_approved)
+rules.add_perm("planning.copy_strategymap", plans_map)
+rules.add_perm("planning.view_objective", reads_map)
+rules.add_perm("planning.change_objective", plans_map & map_editable)
+rules.add_perm("planning.manage_planyear", administers)
+rules.add_perm("planning.view_kpi", reads_map)
+rules.add_perm("planning.change_kpi", plans_map & map_editable)
 
 # The same rules under the names the API asks (`<app>.<add|change|delete>_<model>` per HTTP method), and
 # for initiatives, risks and themes: planning them needs an editable map. Progress reports, milestones
 # marked done and risk monitoring entries are monitoring, not planning: the unit's performance manager
 # (or administrator) records them whatever the map's state, approved maps included.
 for _perm in (
-    "strategy.add_objective",
-    "strategy.delete_objective",
-    "strategy.add_objectivelink",
-    "strategy.change_objectivelink",
-    "strategy.delete_objectivelink",
-    "strategy.change_theme",
-    "strategy.add_initiative",
-    "strategy.change_initiative",
-    "strategy.delete_initiative",
-    "strategy.add_risk",
-    "strategy.change_risk",
-    "strategy.delete_risk",
-    "kpis.add_kpi",
-    "kpis.delete_kpi",
-    "strategy.import_strategymap",
+    "planning.add_objective",
+    "planning.delete_objective",
+    "planning.add_objectivelink",
+    "planning.change_objectivelink",
+    "planning.delete_objectivelink",
+    "planning.change_theme",
+    "planning.add_initiative",
+    "planning.change_initiative",
+    "planning.delete_initiative",
+    "planning.add_risk",
+    "planning.change_risk",
+    "planning.delete_risk",
+    "planning.add_kpi",
+    "planning.delete_kpi",
+    "planning.import_strategymap",
 ):
     rules.add_perm(_perm, plans_map & map_editable)
 for _perm in (
-    "strategy.view_objectivelink",
-    "strategy.view_theme",
-    "strategy.view_initiative",
-    "strategy.view_risk",
-    "strategy.export_strategymap",
+    "planning.view_objectivelink",
+    "planning.view_theme",
+    "planning.view_initiative",
+    "planning.view_risk",
+    "planning.export_strategymap",
 ):
     rules.add_perm(_perm, reads_map)
-rules.add_perm("strategy.monitor_initiative", plans_map)
-rules.add_perm("strategy.monitor_risk", plans_map)
+rules.add_perm("planning.monitor_initiative", plans_map)
+rules.add_perm("planning.monitor_risk", plans_map)
 
 
 # --------------------------------------------------------------------------- reporting cycle (reporting)
@@ -251,9 +252,8 @@ def manages_ministry(user: Any, obj: Any = None) -> bool:
         return False
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
-    from kinerja.organisations.models import Unit
-
-    return any(len(path) == Unit.steplen for path in paths_for(user, PERIOD_ROLES))
+    root_length = apps.get_model("organisations", "Unit").steplen  # by name: organisations sits above
+    return any(len(path) == root_length for path in paths_for(user, PERIOD_ROLES))
 
 
 @rules.predicate

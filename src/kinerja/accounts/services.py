@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kinerja.core.history import recorded
-from kinerja.organisations.models import Unit
+from kinerja.common.history import recorded
 
 from .models import RoleAssignment
 from .scope import forget
+
+if TYPE_CHECKING:  # a type only: accounts sits below organisations
+    from kinerja.organisations.models import Unit
 
 
 def grant_problem(*, user: Any, unit: Unit, role: str, by: Any) -> tuple[str, str] | None:

@@ -17,8 +17,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
-    path("peran/", views.role_list, name="role-list"),
-    path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

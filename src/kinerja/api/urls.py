@@ -4,9 +4,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from kinerja.kpis import api as kpis_api
+from kinerja.planning import api as strategy_api
+from kinerja.planning import kpi_api as kpis_api
 from kinerja.reporting import api as reporting_api
-from kinerja.strategy import api as strategy_api
 
 from . import views
 

@@ -7,11 +7,8 @@ each action (see permissions.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Left, Length
 from django.utils import timezone
@@ -19,23 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import GenericViewSet
 
 from kinerja.accounts.models import User
+from kinerja.common.api import AUTHENTICATION, RulesViewSet, service_errors
 from kinerja.organisations import services
 from kinerja.organisations.models import AssignmentKind, Employee, Position, Unit
 from kinerja.organisations.selectors import employees_for, positions_for, unit_children, units_for
 
 from .filters import EmployeeFilter, PositionFilter, UnitFilter
-from .permissions import RulesPermission
 from .serializers import (
     EmployeeCreateSerializer,
     EmployeeSerializer,
@@ -46,45 +40,7 @@ from .serializers import (
     UnitTreeSerializer,
 )
 
-# Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`,
-# which tells a script what to send; the browser's session works as before.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 MAX_TREE_DEPTH = 10
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class _RulesViewSet(GenericViewSet):
-    authentication_classes = AUTHENTICATION
-    permission_classes = [RulesPermission]
-    pagination_class = Pagination
-    # Actions whose service asks the rules with the object, after the queryset's 404: here only sign-in.
-    service_checked_actions: frozenset[str] = frozenset()
-
-    def get_permissions(self) -> Any:
-        if self.action in self.service_checked_actions:
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ValidationError (keyed by field) becomes a 400 naming the same fields."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail: Any = {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        raise serializers.ValidationError(detail) from exc
-
 
 # ---------------------------------------------------------------- units
 
@@ -97,7 +53,7 @@ class TreeQuerySerializer(serializers.Serializer):
     list=extend_schema(summary=_("Daftar unit dalam jangkauan pengguna"), tags=["organisasi"]),
     retrieve=extend_schema(summary=_("Satu unit menurut kodenya"), tags=["organisasi"]),
 )
-class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Organisation units, in tree order, named by their code.
 
     rules_model = Unit
@@ -167,7 +123,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSe
     list=extend_schema(summary=_("Daftar jabatan dalam jangkauan pengguna"), tags=["organisasi"]),
     retrieve=extend_schema(summary=_("Satu jabatan menurut kodenya"), tags=["organisasi"]),
 )
-class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Positions (jabatan), named by their code.
 
     rules_model = Position
@@ -216,7 +172,7 @@ class EmployeeViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    _RulesViewSet,
+    RulesViewSet,
 ):
     # Employees, named by NIP. Writes go through the organisation services.
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from kinerja.core import health
+from kinerja.home import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -13,12 +13,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kinerja.accounts.urls")),
     path("organisasi/", include("kinerja.organisations.urls")),
-    path("strategi/", include("kinerja.strategy.urls")),
-    path("iku/", include("kinerja.kpis.urls")),
+    path("strategi/", include("kinerja.planning.urls")),
+    path("iku/", include("kinerja.planning.kpi_urls")),
     path("capaian/", include("kinerja.reporting.urls")),
-    path("laporan/", include("kinerja.reports.urls")),
+    path("laporan/", include("kinerja.dashboards.urls")),
     path("api/", include("kinerja.api.urls")),
-    path("", include("kinerja.core.urls")),
+    path("", include("kinerja.home.urls")),
 ]
 
 if settings.DEBUG:

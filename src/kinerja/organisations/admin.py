@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from kinerja.common.admin import SuperuserOnly
+
 from .models import Assignment, Employee, Position, Unit
-
-
-class SuperuserOnly:
-    """The admin is for superusers. Django asks `user.has_perm("app.view_x")` without an object, which the
-    rules layer answers "yes" for anyone holding a role somewhere; in the admin that would show every unit
-    of the ministry, so these pages ask for a superuser instead."""
-
-    def _superuser(self, request: Any) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_module_permission(self, request: Any) -> bool:
-        return self._superuser(request)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._superuser(request)
-
-    def has_add_permission(self, request: Any, *args: Any) -> bool:
-        return self._superuser(request)
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._superuser(request)
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._superuser(request)
 
 
 @admin.register(Unit)

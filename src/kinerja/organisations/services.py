@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from kinerja.accounts.rules import ensure
-from kinerja.core.history import recorded
+from kinerja.common.history import recorded
 
 from .models import (
     LEVEL_ORDER,

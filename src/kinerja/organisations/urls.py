@@ -17,4 +17,6 @@ urlpatterns = [
     path("pegawai/tambah/", views.employee_create, name="employee-create"),
     path("pegawai/<str:nip>/", views.employee_detail, name="employee-detail"),
     path("pegawai/<str:nip>/ubah/", views.employee_update, name="employee-update"),
+    path("peran/", views.role_list, name="role-list"),
+    path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
 ]

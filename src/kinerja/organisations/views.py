@@ -18,11 +18,15 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.accounts.scope import unit_filter
+from kinerja.accounts.services import revoke_role
 
 from . import selectors, services
 from .filters import EmployeeFilter, UnitFilter
-from .forms import EmployeeForm, PositionForm, UnitForm, UnitMoveForm, add_errors
+from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm, add_errors
 from .models import Employee, Unit
 
 LIST_PAGE_SIZE = 50
@@ -354,3 +358,53 @@ def employee_update(request: HttpRequest, nip: str) -> HttpResponse:
             "title": _("Ubah data pegawai"),
         },
     )
+
+
+# --------------------------------------------------------------------------- roles on units
+
+
+def _managed_roles(user: object):
+    """Role assignments on units in the subtrees the user administers."""
+    return (
+        RoleAssignment.objects.filter(unit_filter(user, "unit__path", (Role.ADMIN,)))
+        .select_related("user", "user__employee", "unit")
+        .order_by("unit__path", "user__username", "role")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("accounts.manage_roles"):
+        raise PermissionDenied
+    form = GrantRoleForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        granted = form.save()
+        messages.success(
+            request,
+            _("Peran %(role)s pada %(unit)s diberikan kepada %(user)s.")
+            % {"role": granted.get_role_display(), "unit": granted.unit.code, "user": granted.user.username},
+        )
+        return redirect("organisations:role-list")
+    page = Paginator(_managed_roles(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "organisations/role_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = get_object_or_404(_managed_roles(request.user), pk=pk)
+    if not request.user.has_perm("accounts.manage_roles", granted):
+        raise PermissionDenied
+    user = granted.user
+    try:
+        revoke_role(granted=granted, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("organisations:role-list")
+    messages.success(
+        request,
+        _("Peran %(role)s pada %(unit)s dicabut dari %(user)s.")
+        % {"role": granted.get_role_display(), "unit": granted.unit.code, "user": user.username},
+    )
+    return redirect("organisations:role-list")

@@ -21,9 +21,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.api.views import _RulesViewSet, service_errors
-from kinerja.kpis.models import Frequency, Kpi
-from kinerja.strategy.models import StrategyMap
+from kinerja.common.api import RulesViewSet, service_errors
+from kinerja.planning.models import Frequency, Kpi, StrategyMap
 
 from . import selectors, services
 from .models import Evidence, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
@@ -285,7 +284,7 @@ class SnapshotFilter(django_filters.FilterSet):
     list=extend_schema(summary=_("Daftar periode pelaporan"), tags=[TAG]),
     retrieve=extend_schema(summary=_("Satu periode pelaporan"), tags=[TAG]),
 )
-class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Reporting periods of the plan years (month, quarter, semester, year), open or closed.
 
     rules_model = ReportingPeriod
@@ -373,7 +372,7 @@ class RealizationViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    _RulesViewSet,
+    RulesViewSet,
 ):
     # Realizations of KPIs per reporting period, with evidence and the workflow steps.
 
@@ -647,7 +646,7 @@ def _sheet_name(upload: Any) -> str | None:
         tags=[TAG],
     ),
 )
-class RealizationImportViewSet(_RulesViewSet):
+class RealizationImportViewSet(RulesViewSet):
     # Importing realizations for many KPIs and periods of a map at once, from a file.
 
     rules_model = Realization
@@ -720,7 +719,7 @@ class LatestQuerySerializer(serializers.Serializer):
     list=extend_schema(summary=_("Daftar potret skor (tidak pernah diubah)"), tags=[TAG]),
     retrieve=extend_schema(summary=_("Satu potret skor"), tags=[TAG]),
 )
-class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _RulesViewSet):
+class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Score snapshots of strategy maps per period: what the scoring core computed, kept as it was.
 
     rules_model = ScoreSnapshot

@@ -6,3 +6,12 @@ class ReportingConfig(AppConfig):
     name = "kinerja.reporting"
     label = "reporting"
     verbose_name = _("Pelaporan capaian kinerja")
+
+    def ready(self) -> None:
+        # Imported here because models are not loaded before ready() (Django's rule, not a cycle dodge).
+        # Planning sits below reporting and never imports it: reporting listens for plan changes instead.
+        from kinerja.planning.signals import plan_changed
+
+        from .services import on_plan_changed
+
+        plan_changed.connect(on_plan_changed, dispatch_uid="reporting.on_plan_changed")

@@ -23,9 +23,8 @@ from typing import Any
 from kinerja.interchange.cells import PERSPECTIVE, POLARITY, format_cell
 from kinerja.interchange.scorecard import ScorecardRow, scorecard_records, write_scorecard
 from kinerja.interchange.sources import write_csv, write_xlsx_sheets
-from kinerja.kpis.models import Kpi
+from kinerja.planning.models import Kpi, StrategyMap
 from kinerja.scoring.enums import Consolidation, Controllability, Validity
-from kinerja.strategy.models import StrategyMap
 
 from .models import Realization, ReportingPeriod, ScoreSnapshot
 from .scorecard import shown

@@ -32,8 +32,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kinerja.kpis.models import Frequency, Kpi
-from kinerja.strategy.models import PlanYear, StrategyMap
+from kinerja.planning.models import Frequency, Kpi, PlanYear, StrategyMap
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # The interchange spelling of a period of each frequency (interchange.md: 2026, 2026-Q2, 2026-S1, 2026-06).

@@ -54,15 +54,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kinerja.kpis.models import Kpi
+from kinerja.planning.models import Kpi
+from kinerja.planning.scoring_bridge import rule_set as rule_set_named
+from kinerja.planning.selectors import MapData
 from kinerja.scoring.enums import Consolidation, Perspective, Polarity
 from kinerja.scoring.errors import ScoringError
 from kinerja.scoring.explain import display
 from kinerja.scoring.kpi import KpiResult, PeriodValue, status_of
 from kinerja.scoring.rules import RuleSet
 from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
-from kinerja.strategy.scoring_bridge import rule_set as rule_set_named
-from kinerja.strategy.selectors import MapData
 
 from .models import ReportingPeriod
 

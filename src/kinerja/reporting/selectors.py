@@ -32,9 +32,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kinerja.accounts.scope import unit_filter
-from kinerja.kpis.models import Kpi
 from kinerja.organisations.models import Unit
-from kinerja.strategy.models import PlanYear, StrategyMap
+from kinerja.planning.models import Kpi, PlanYear, StrategyMap
 
 from . import scorecard, workflow
 from .models import (

@@ -42,12 +42,11 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import ensure
-from kinerja.core.history import recorded
-from kinerja.kpis.models import PERIODS_PER_YEAR, Frequency, Kpi
+from kinerja.common.history import recorded
 from kinerja.organisations.models import Unit
+from kinerja.planning.models import PERIODS_PER_YEAR, Frequency, Kpi, MapState, PlanYear, StrategyMap
+from kinerja.planning.selectors import load_map_data
 from kinerja.scoring.errors import ScoringError
-from kinerja.strategy.models import MapState, PlanYear, StrategyMap
-from kinerja.strategy.selectors import load_map_data
 
 from . import conf, evidence, scorecard, workflow
 from .models import (
@@ -270,6 +269,11 @@ def plan_changed(*, strategy_map: StrategyMap) -> None:
     """
     if strategy_map.state in REPORTABLE_MAP_STATES:
         schedule_map_recompute(strategy_map=strategy_map, trigger="target")
+
+
+def on_plan_changed(sender: object, *, strategy_map: StrategyMap, **kwargs: object) -> None:
+    """The receiver of `planning.signals.plan_changed` (connected in `ReportingConfig.ready`)."""
+    plan_changed(strategy_map=strategy_map)
 
 
 def _jsonable(data: dict[str, Any]) -> Any:

@@ -21,7 +21,7 @@ def recompute_scorecard(strategy_map_id: int, period_id: int, trigger: str = "")
 
     A closed period is left alone: its final snapshot stands (rule 23).
     """
-    from kinerja.strategy.models import StrategyMap
+    from kinerja.planning.models import StrategyMap
 
     from . import services
     from .models import ReportingPeriod

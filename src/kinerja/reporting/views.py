@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.strategy.models import PlanYear, StrategyMap
+from kinerja.planning.models import PlanYear, StrategyMap
 
 from . import exporting, selectors, services, workflow
 from .forms import BulkForm, EvidenceForm, ImportForm, RealizationForm, ReasonForm

@@ -39,21 +39,23 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
-    "kinerja.core",
-    "kinerja.organisations",
+    # bottom to top, as the layers in docs/architecture.md
+    "kinerja.common",
     "kinerja.accounts",
-    "kinerja.strategy",
-    "kinerja.kpis",
+    "kinerja.organisations",
+    "kinerja.planning",
     "kinerja.reporting",
-    "kinerja.reports",
+    "kinerja.dashboards",
     "kinerja.api",
+    "kinerja.home",
+    "kinerja.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kinerja.core.middleware.DefaultLanguageMiddleware",
+    "kinerja.common.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kinerja.core.context_processors.navigation",
+                "kinerja.home.context_processors.navigation",
             ],
         },
     },
@@ -107,7 +109,7 @@ AUTHENTICATION_BACKENDS = [
     "kinerja.accounts.backends.UsernameOrNipBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

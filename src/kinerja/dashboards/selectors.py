@@ -1,0 +1,728 @@
+"""Reads of the dashboard and the leader's reports (domain.md §6): figures come from stored snapshots only.
+
+Nothing here computes a score. The NKO, its predicate, the perspective indices,
+the KPI statuses and the completeness flag are the scoring core's, as the
+reporting cycle stored them in `ScoreSnapshot` (one per map and period, never
+changed; the newest computation of a period counts). What is not reported is
+N/A — `None` — never 0, and an N/A unit is never ranked.
+
+Every read starts from the strategy maps the user's roles reach
+(`kinerja.reporting.selectors.reporting_maps_for`: approved maps of the units
+in the subtrees of the user's roles), so a unit outside the reach does not
+exist here.
+
+Each read is a fixed number of queries whatever the number of units: the
+headlines of many maps come from one query on the snapshots that leaves the
+large `result` JSON behind (`latest_heads`); only the dashboard's own map reads
+one whole snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.scope import unit_filter
+from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
+from kinerja.planning.models import Frequency, Kpi, StrategyMap
+from kinerja.reporting import selectors as reporting
+from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# Shorter periods first: when two periods end on the same day, the shorter one gives the finer trend.
+FREQUENCY_ORDER = [f.value for f in Frequency]
+
+
+# --------------------------------------------------------------------------- small reads shared by the pages
+
+
+def years_in_reach(user: Any) -> list[int]:
+    """The plan years with an approved map the user reaches, newest first."""
+    years = reporting.reporting_maps_for(user).order_by().values_list("plan_year__year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def choose_year(years: Sequence[int], wanted: int | None, today: dt.date) -> int | None:
+    """The asked year when available, else the current year, else the newest."""
+    if wanted in years:
+        return wanted
+    if today.year in years:
+        return today.year
+    return years[0] if years else None
+
+
+def maps_in_reach(user: Any, year: int) -> list[StrategyMap]:
+    """The approved maps of the year the user reaches, in tree order (a parent before its children)."""
+    return sorted(reporting.reporting_maps_for(user, year), key=lambda m: m.unit.path)
+
+
+def plan_year_periods(maps: Sequence[StrategyMap]) -> list[ReportingPeriod]:
+    """The reporting periods of the maps' plan year (all maps of one year share it), in time order."""
+    if not maps:
+        return []
+    return reporting.periods_of(maps[0].plan_year_id)
+
+
+def short_label(period: ReportingPeriod) -> str:
+    """A period as a chart axis writes it: "Jan", "TW I", "Smt I", "2026"."""
+    if period.frequency == Frequency.MONTHLY:
+        return str(MONTHS_3[period.number]).capitalize()
+    if period.frequency == Frequency.QUARTERLY:
+        return _("TW %(n)s") % {"n": ROMAN[period.number]}
+    if period.frequency == Frequency.SEMESTER:
+        return _("Smt %(n)s") % {"n": ROMAN[period.number]}
+    return str(period.year)
+
+
+def previous_period(period: ReportingPeriod, periods: Iterable[ReportingPeriod]) -> ReportingPeriod | None:
+    """The period of the same frequency just before `period` in its plan year (none for the first)."""
+    return next(
+        (
+            p
+            for p in periods
+            if p.plan_year_id == period.plan_year_id
+            and p.frequency == period.frequency
+            and p.number == period.number - 1
+        ),
+        None,
+    )
+
+
+def snapshot_counts(map_ids: Sequence[int]) -> dict[int, int]:
+    """{period id: number of the maps with a snapshot for it} — which periods have figures at all."""
+    if not map_ids:
+        return {}
+    rows = (
+        ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids))
+        .order_by()
+        .values("period_id")
+        .annotate(n=Count("strategy_map_id", distinct=True))
+    )
+    return {row["period_id"]: row["n"] for row in rows}
+
+
+def pick_period(
+    periods: Sequence[ReportingPeriod], counts: dict[int, int], *, today: dt.date
+) -> ReportingPeriod | None:
+    """The latest period with a snapshot (`counts`: see `snapshot_counts`).
+
+    Periods ending the same day give the same NKO (the score *as of* a day takes
+    every period that has ended), so among them the frequency with the most
+    snapshots wins (the richest trend), then the shorter period. With no
+    snapshot at all: the latest period that has ended by today, else the first.
+    """
+    if not periods:
+        return None
+    with_figures = [p for p in periods if counts.get(p.pk)]
+    if with_figures:
+        per_frequency: Counter[str] = Counter()
+        for p in with_figures:
+            per_frequency[p.frequency] += counts[p.pk]
+        last_end = max(p.end for p in with_figures)
+        return min(
+            (p for p in with_figures if p.end == last_end),
+            key=lambda p: (-per_frequency[p.frequency], FREQUENCY_ORDER.index(p.frequency)),
+        )
+    ended = [p for p in periods if p.end <= today]
+    if ended:
+        last_end = max(p.end for p in ended)
+        return min((p for p in ended if p.end == last_end), key=lambda p: FREQUENCY_ORDER.index(p.frequency))
+    return periods[0]
+
+
+def choose_period(
+    periods: Sequence[ReportingPeriod], wanted: int | None, map_ids: Sequence[int], *, today: dt.date
+) -> tuple[ReportingPeriod | None, bool]:
+    """The asked period when it is one of `periods`, else `pick_period` for the maps' snapshots.
+
+    Also says whether any of the maps has a snapshot in the plan year (False: the
+    caller may prefer a better default of its own).
+    """
+    found = next((p for p in periods if p.pk == wanted), None)
+    if found is not None:
+        return found, True
+    counts = snapshot_counts(map_ids)
+    return pick_period(periods, counts, today=today), bool(counts)
+
+
+# --------------------------------------------------------------------------- snapshot headlines
+
+
+@dataclass(frozen=True)
+class Head:
+    """The headline of a map's newest snapshot for one period (`nko` None = not reported, never 0)."""
+
+    snapshot_id: int
+    nko: Decimal | None
+    predicate: str
+    complete: bool
+    final: bool
+    computed_at: dt.datetime
+
+
+def latest_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tuple[int, int], Head]:
+    """{(map id, period id): Head} of the newest snapshot of each pair, in one query without the JSON."""
+    if not map_ids or not period_ids:
+        return {}
+    rows = (
+        ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period_id__in=list(period_ids))
+        .order_by("strategy_map_id", "period_id", "-computed_at", "-pk")
+        .values_list(
+            "strategy_map_id", "period_id", "pk", "nko", "predicate", "complete", "final", "computed_at"
+        )
+    )
+    heads: dict[tuple[int, int], Head] = {}
+    for map_id, period_id, pk, nko, predicate, complete, final, computed_at in rows:
+        heads.setdefault((map_id, period_id), Head(pk, nko, predicate, complete, final, computed_at))
+    return heads
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A unit in an NKO ranking: its map, the headline for the period and for the period before."""
+
+    rank: int | None  # None: N/A (no snapshot, or nothing reported) — listed last, never ranked as 0
+    strategy_map: StrategyMap
+    head: Head | None
+    previous: Head | None = None
+
+    @property
+    def unit(self) -> Unit:
+        return self.strategy_map.unit
+
+    @property
+    def nko(self) -> Decimal | None:
+        return None if self.head is None else self.head.nko
+
+    @property
+    def predicate(self) -> str:
+        return "" if self.head is None else self.head.predicate
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.head and self.head.complete)
+
+    @property
+    def previous_nko(self) -> Decimal | None:
+        return None if self.previous is None else self.previous.nko
+
+    @property
+    def trend(self) -> str | None:
+        """ "up", "down" or "same" against the period before; None when either is N/A."""
+        now, before = self.nko, self.previous_nko
+        if now is None or before is None:
+            return None
+        if now > before:
+            return "up"
+        if now < before:
+            return "down"
+        return "same"
+
+
+def rank_maps(
+    maps: Sequence[StrategyMap], period: ReportingPeriod, previous: ReportingPeriod | None = None
+) -> list[RankRow]:
+    """The maps by the NKO of their newest snapshot for `period`, highest first (one query).
+
+    Equal NKOs share a rank (1, 2, 2, 4); a map with no snapshot or an N/A NKO
+    comes last, unranked, in tree order.
+    """
+    period_ids = [period.pk] + ([previous.pk] if previous is not None else [])
+    heads = latest_heads([m.pk for m in maps], period_ids)
+
+    def head(strategy_map: StrategyMap, of: ReportingPeriod | None) -> Head | None:
+        return None if of is None else heads.get((strategy_map.pk, of.pk))
+
+    scored = [m for m in maps if (h := head(m, period)) is not None and h.nko is not None]
+    unscored = [m for m in maps if m not in scored]
+    scored.sort(key=lambda m: (-(heads[(m.pk, period.pk)].nko or Decimal(0)), m.unit.path))
+    rows: list[RankRow] = []
+    rank, last = 0, None
+    for position, strategy_map in enumerate(scored, start=1):
+        current = heads[(strategy_map.pk, period.pk)]
+        if current.nko != last:
+            rank, last = position, current.nko
+        rows.append(RankRow(rank, strategy_map, current, head(strategy_map, previous)))
+    for strategy_map in sorted(unscored, key=lambda m: m.unit.path):
+        rows.append(RankRow(None, strategy_map, head(strategy_map, period), head(strategy_map, previous)))
+    return rows
+
+
+def nearest_below(strategy_map: StrategyMap, maps: Iterable[StrategyMap]) -> list[StrategyMap]:
+    """The maps of the units directly below `strategy_map` in the map hierarchy.
+
+    A unit counts when it lies in the map's subtree and no other map-owning
+    unit of `maps` stands between them (a KPP under a Kanwil is the Kanwil's,
+    not the directorate general's). Drilling down reaches the rest.
+    """
+    root = strategy_map.unit.path
+    below = [m for m in maps if m.unit.path.startswith(root) and m.unit.path != root]
+    paths = {m.unit.path for m in below}
+    return [
+        m
+        for m in below
+        if not any(m.unit.path.startswith(p) and m.unit.path != p for p in paths if p != m.unit.path)
+    ]
+
+
+# --------------------------------------------------------------------------- the dashboard
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: ReportingPeriod
+    head: Head | None
+
+    @property
+    def nko(self) -> Decimal | None:
+        return None if self.head is None else self.head.nko
+
+    @property
+    def label(self) -> str:
+        return short_label(self.period)
+
+
+@dataclass(frozen=True)
+class PerspectiveFigure:
+    code: str
+    name: str
+    weight: Decimal | None
+    index: Decimal | None
+    status: str | None
+    complete: bool
+
+
+@dataclass(frozen=True)
+class KpiItem:
+    """A KPI of the snapshot for the lists of red and of not yet reported KPIs."""
+
+    id: int
+    code: str
+    name: str
+    objective: str
+    index: Decimal | None
+    status: str | None
+    target: str | None
+    realization: str | None
+    state: str | None = None  # the newest realization's workflow state, when one exists but does not count
+    realization_id: int | None = None
+
+    @property
+    def state_label(self) -> str:
+        return str(RealizationState(self.state).label) if self.state else ""
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard shows for one map-owning unit, plan year and period."""
+
+    years: list[int]
+    year: int | None
+    maps: list[StrategyMap]
+    strategy_map: StrategyMap | None = None
+    unit_without_map: Unit | None = None
+    periods: list[ReportingPeriod] = field(default_factory=list)
+    period: ReportingPeriod | None = None
+    snapshot: ScoreSnapshot | None = None
+    trend: list[TrendPoint] = field(default_factory=list)
+    perspectives: list[PerspectiveFigure] = field(default_factory=list)
+    red: list[KpiItem] = field(default_factory=list)
+    missing: list[KpiItem] = field(default_factory=list)
+    not_due: list[str] = field(default_factory=list)
+    below: list[RankRow] = field(default_factory=list)
+    previous: ReportingPeriod | None = None
+
+    @property
+    def unit(self) -> Unit | None:
+        return None if self.strategy_map is None else self.strategy_map.unit
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return {} if self.snapshot is None else self.snapshot.result
+
+    @property
+    def nko(self) -> Decimal | None:
+        return _decimal(self.result.get("nko"))
+
+    @property
+    def nko_status(self) -> str | None:
+        return self.result.get("nko_status")
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return list(self.result.get("errors", []))
+
+    @property
+    def above(self) -> list[StrategyMap]:
+        """The map-owning units above this one that the user reaches, top first (for drilling up)."""
+        if self.strategy_map is None:
+            return []
+        path = self.strategy_map.unit.path
+        return [m for m in self.maps if path.startswith(m.unit.path) and m.unit.path != path]
+
+
+def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
+    """The red KPIs (lowest index first) and the due KPIs not reported, from a snapshot's JSON."""
+    missing_codes = set(result.get("missing", []))
+    red: list[KpiItem] = []
+    missing: list[KpiItem] = []
+    for k in result.get("kpis", []):
+        item = KpiItem(
+            id=k["id"],
+            code=k["code"],
+            name=k.get("name", ""),
+            objective=k.get("objective", ""),
+            index=_decimal(k.get("index")),
+            status=k.get("status"),
+            target=k.get("target"),
+            realization=k.get("realization"),
+        )
+        if k.get("status") == "red":
+            red.append(item)
+        elif k["code"] in missing_codes and k.get("due", True):
+            missing.append(item)
+    red.sort(key=lambda i: (i.index if i.index is not None else Decimal(0), i.code))
+    return red, missing
+
+
+def _with_states(items: list[KpiItem], period: ReportingPeriod) -> list[KpiItem]:
+    """The not reported KPIs with the state of their newest realization so far (one query)."""
+    if not items:
+        return items
+    newest: dict[int, tuple[str, int]] = {}
+    rows = (
+        Realization.objects.filter(
+            kpi_id__in=[i.id for i in items],
+            period__plan_year_id=period.plan_year_id,
+            period__end__lte=period.end,
+        )
+        .order_by("kpi_id", "-period__end", "-pk")
+        .values_list("kpi_id", "state", "pk")
+    )
+    for kpi_id, state, pk in rows:
+        newest.setdefault(kpi_id, (state, pk))
+    found = []
+    for item in items:
+        known = newest.get(item.id)
+        found.append(item if known is None else replace(item, state=known[0], realization_id=known[1]))
+    return found
+
+
+def dashboard(
+    user: Any,
+    *,
+    unit: int | None = None,
+    year: int | None = None,
+    period: int | None = None,
+    today: dt.date | None = None,
+) -> Dashboard | None:
+    """The dashboard of a map-owning unit the user reaches; None when `unit` is outside the reach (404).
+
+    Without `unit`: the user's top unit with a map. Without `period`: see
+    `pick_period`. The trend covers every period of the chosen period's
+    frequency in the plan year (no snapshot or N/A = a gap); the units below
+    are those of `nearest_below`, ranked for the period with a trend arrow
+    against the period before.
+    """
+    day = today or timezone.localdate()
+    years = years_in_reach(user)
+    chosen_year = choose_year(years, year, day)
+    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
+    board = Dashboard(years=years, year=chosen_year, maps=maps)
+    if unit is not None:
+        board.strategy_map = next((m for m in maps if m.unit_id == unit), None)
+        if board.strategy_map is None:
+            board.unit_without_map = Unit.objects.filter(unit_filter(user), pk=unit).first()
+            if board.unit_without_map is None:
+                return None
+            return board
+    elif maps:
+        board.strategy_map = min(maps, key=lambda m: (m.unit.depth, m.unit.path))
+    strategy_map = board.strategy_map
+    if strategy_map is None:
+        return board
+
+    board.periods = plan_year_periods([strategy_map])
+    chosen, has_figures = choose_period(board.periods, period, [strategy_map.pk], today=day)
+    if not has_figures:  # nothing scored yet: open on the period the map's realization page opens on
+        chosen = reporting.default_period(strategy_map, today=day) or chosen
+    board.period = chosen
+    if chosen is None:
+        return board
+
+    board.snapshot = reporting.latest_snapshot(strategy_map, chosen)
+    result = board.result
+    board.perspectives = [
+        PerspectiveFigure(
+            code=p["code"],
+            name=p.get("name", p["code"]),
+            weight=_decimal(p.get("weight")),
+            index=_decimal(p.get("index")),
+            status=p.get("status"),
+            complete=bool(p.get("complete")),
+        )
+        for p in result.get("perspectives", [])
+    ]
+    board.red, missing = _kpi_items(result)
+    board.missing = _with_states(missing, chosen)
+    board.not_due = list(result.get("not_due", []))
+
+    same_frequency = [p for p in board.periods if p.frequency == chosen.frequency]
+    heads = latest_heads([strategy_map.pk], [p.pk for p in same_frequency])
+    board.trend = [TrendPoint(p, heads.get((strategy_map.pk, p.pk))) for p in same_frequency]
+
+    board.previous = previous_period(chosen, board.periods)
+    board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous)
+    return board
+
+
+# --------------------------------------------------------------------------- the NKO ranking report
+
+
+@dataclass
+class RankingReport:
+    """Units of one level and/or kind ranked by NKO for a period (domain.md §6)."""
+
+    years: list[int]
+    year: int | None
+    levels: list[tuple[str, str]]
+    kinds: list[tuple[str, str]]
+    level: str = ""
+    kind: str = ""
+    periods: list[ReportingPeriod] = field(default_factory=list)
+    period: ReportingPeriod | None = None
+    previous: ReportingPeriod | None = None
+    rows: list[RankRow] = field(default_factory=list)
+
+    @property
+    def level_label(self) -> str:
+        return str(UnitLevel(self.level).label) if self.level else ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind else ""
+
+
+def nko_ranking(
+    user: Any,
+    *,
+    year: int | None = None,
+    period: int | None = None,
+    level: str = "",
+    kind: str = "",
+    today: dt.date | None = None,
+) -> RankingReport:
+    """The units the user reaches of `level` and/or `kind` with an approved map, ranked by NKO.
+
+    Neither given: the level with the most such units (the peers a leader
+    compares). The choices offered are the levels and kinds present in reach.
+    """
+    day = today or timezone.localdate()
+    years = years_in_reach(user)
+    chosen_year = choose_year(years, year, day)
+    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
+    present_levels = {m.unit.level for m in maps}
+    present_kinds = {m.unit.kind for m in maps}
+    report = RankingReport(
+        years=years,
+        year=chosen_year,
+        levels=[(c.value, str(c.label)) for c in UnitLevel if c.value in present_levels],
+        kinds=[(c.value, str(c.label)) for c in UnitKind if c.value in present_kinds],
+    )
+    report.level = level if level in present_levels else ""
+    report.kind = kind if kind in present_kinds else ""
+    if not report.level and not report.kind and maps:
+        per_level = Counter(m.unit.level for m in maps)
+        report.level = min(per_level, key=lambda v: (-per_level[v], LEVEL_ORDER.index(v)))
+    chosen_maps = [
+        m
+        for m in maps
+        if (not report.level or m.unit.level == report.level)
+        and (not report.kind or m.unit.kind == report.kind)
+    ]
+    report.periods = plan_year_periods(maps)
+    report.period, _has_figures = choose_period(
+        report.periods, period, [m.pk for m in chosen_maps], today=day
+    )
+    if report.period is None:
+        return report
+    report.previous = previous_period(report.period, report.periods)
+    report.rows = rank_maps(chosen_maps, report.period, report.previous)
+    return report
+
+
+# --------------------------------------------------------------------------- the completeness status report
+
+MISSING = "missing"
+COMPLETENESS_STATES = (
+    MISSING,
+    RealizationState.DRAFT.value,
+    RealizationState.SUBMITTED.value,
+    RealizationState.VERIFIED.value,
+    RealizationState.APPROVED.value,
+)
+
+
+def state_label(state: str) -> str:
+    if state == MISSING:
+        return _("belum diisi")
+    return str(RealizationState(state).label)
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    """A KPI and one of its periods that has ended: the realization's state (`missing` = none entered)."""
+
+    kpi: Kpi
+    period: ReportingPeriod
+    state: str
+    realization_id: int | None
+    today: dt.date
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.period.due_date
+
+
+@dataclass
+class UnitCompleteness:
+    strategy_map: StrategyMap
+    counts: dict[str, int]
+    items: list[CompletenessItem]  # every state but approved
+
+    @property
+    def unit(self) -> Unit:
+        return self.strategy_map.unit
+
+    @property
+    def expected(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def approved(self) -> int:
+        return self.counts.get(RealizationState.APPROVED.value, 0)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Approved share of what was due, 0–100 (None when nothing was due yet)."""
+        if not self.expected:
+            return None
+        return Decimal(self.approved * 100) / Decimal(self.expected)
+
+    @property
+    def states(self) -> list[tuple[str, int]]:
+        return [(s, self.counts.get(s, 0)) for s in COMPLETENESS_STATES]
+
+
+@dataclass
+class CompletenessReport:
+    years: list[int]
+    year: int | None
+    maps: list[StrategyMap]
+    unit: Unit | None = None
+    periods: list[ReportingPeriod] = field(default_factory=list)
+    period: ReportingPeriod | None = None
+    state: str = ""
+    units: list[UnitCompleteness] = field(default_factory=list)
+
+    @property
+    def totals(self) -> list[tuple[str, int]]:
+        return [(s, sum(u.counts.get(s, 0) for u in self.units)) for s in COMPLETENESS_STATES]
+
+    @property
+    def expected(self) -> int:
+        return sum(u.expected for u in self.units)
+
+    @property
+    def items(self) -> list[CompletenessItem]:
+        return [i for u in self.units for i in u.items if not self.state or i.state == self.state]
+
+    @property
+    def state_choices(self) -> list[tuple[str, str]]:
+        return [(s, state_label(s)) for s in COMPLETENESS_STATES if s != RealizationState.APPROVED]
+
+
+def completeness(
+    user: Any,
+    *,
+    year: int | None = None,
+    period: int | None = None,
+    unit: int | None = None,
+    state: str = "",
+    today: dt.date | None = None,
+) -> CompletenessReport | None:
+    """Per map-owning unit in reach (or in the subtree of `unit`): each KPI's periods that have ended by the
+    chosen period's end, with the state of their realization. None when `unit` is outside the reach (404).
+
+    A period counts when it is of the KPI's own frequency and ends no later than
+    the chosen period (default: the last period that has ended by today).
+    """
+    day = today or timezone.localdate()
+    years = years_in_reach(user)
+    chosen_year = choose_year(years, year, day)
+    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
+    report = CompletenessReport(years=years, year=chosen_year, maps=maps)
+    report.state = state if state in COMPLETENESS_STATES and state != RealizationState.APPROVED else ""
+    chosen_maps = maps
+    if unit is not None:
+        found = next((m.unit for m in maps if m.unit_id == unit), None)
+        if found is None:
+            found = Unit.objects.filter(unit_filter(user), pk=unit).first()
+            if found is None:
+                return None
+        report.unit = found
+        chosen_maps = [m for m in maps if m.unit.path.startswith(found.path)]
+    report.periods = plan_year_periods(maps)
+    ended = [p for p in report.periods if p.end <= day]
+    default = pick_period(ended, {}, today=day) if ended else None
+    report.period = next((p for p in report.periods if p.pk == period), None) or default
+    if report.period is None or not chosen_maps:
+        report.units = [UnitCompleteness(m, {}, []) for m in chosen_maps]
+        return report
+    due = [p for p in report.periods if p.end <= report.period.end]
+    kpis = list(
+        Kpi.objects.filter(objective__map__in=chosen_maps)
+        .select_related("objective")
+        .order_by("objective__map_id", "objective__perspective__order", "objective__code", "code")
+    )
+    found_states = {
+        (kpi_id, period_id): (state_value, pk)
+        for kpi_id, period_id, state_value, pk in Realization.objects.filter(
+            kpi__in=kpis, period__in=due
+        ).values_list("kpi_id", "period_id", "state", "pk")
+    }
+    by_map: dict[int, UnitCompleteness] = {m.pk: UnitCompleteness(m, {}, []) for m in chosen_maps}
+    for kpi in kpis:
+        row = by_map[kpi.objective.map_id]
+        kpi.objective.map = row.strategy_map
+        for p in due:
+            if p.frequency != kpi.frequency:
+                continue
+            state_value, pk = found_states.get((kpi.pk, p.pk), (MISSING, None))
+            row.counts[state_value] = row.counts.get(state_value, 0) + 1
+            if state_value != RealizationState.APPROVED:
+                row.items.append(CompletenessItem(kpi, p, state_value, pk, day))
+    for row in by_map.values():
+        row.items.sort(key=lambda i: (i.period.end, i.period.start, i.kpi.code))
+    report.units = list(by_map.values())
+    return report

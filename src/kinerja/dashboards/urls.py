@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("peringkat-nko/", views.ranking, name="ranking"),
+    path("peringkat-nko/unduh.<str:fmt>", views.ranking_export, name="ranking-export"),
+    path("kelengkapan/", views.completeness, name="completeness"),
+    path("kelengkapan/unduh.<str:fmt>", views.completeness_export, name="completeness-export"),
+]

@@ -1,0 +1,106 @@
+"""Dashboard and the leader's reports. Thin: every read is a selector limited to the user's reach.
+
+A unit the user's roles do not reach does not exist for them (404). Query
+parameters are Indonesian, like the paths: `unit`, `tahun`, `periode`,
+`tingkat` (level), `jenis` (kind), `status`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from . import exporting, selectors
+from .charts import chart_data
+
+
+def _int(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.urlencode()
+    return redirect(reverse("dashboards:dashboard") + (f"?{query}" if query else ""))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard(
+        request.user, unit=_int(request, "unit"), year=_int(request, "tahun"), period=_int(request, "periode")
+    )
+    if board is None:
+        raise Http404
+    return render(request, "dashboards/dashboard.html", {"board": board, "charts": chart_data(board)})
+
+
+def _ranking(request: HttpRequest) -> selectors.RankingReport:
+    return selectors.nko_ranking(
+        request.user,
+        year=_int(request, "tahun"),
+        period=_int(request, "periode"),
+        level=request.GET.get("tingkat", ""),
+        kind=request.GET.get("jenis", ""),
+    )
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    report = _ranking(request)
+    return render(request, "dashboards/ranking.html", {"report": report})
+
+
+@login_required
+def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in exporting.CONTENT_TYPES:
+        raise Http404
+    report = _ranking(request)
+    label = "-".join(
+        x for x in (report.period.label if report.period else "", report.level, report.kind) if x
+    )
+    return _download(
+        exporting.export_ranking(report, fmt), fmt, exporting.file_name("peringkat-nko", None, label, fmt)
+    )
+
+
+def _completeness(request: HttpRequest) -> selectors.CompletenessReport:
+    report = selectors.completeness(
+        request.user,
+        year=_int(request, "tahun"),
+        period=_int(request, "periode"),
+        unit=_int(request, "unit"),
+        state=request.GET.get("status", ""),
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    report = _completeness(request)
+    return render(request, "dashboards/completeness.html", {"report": report})
+
+
+@login_required
+def completeness_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in exporting.CONTENT_TYPES:
+        raise Http404
+    report = _completeness(request)
+    label = "-".join(
+        x
+        for x in (report.unit.code if report.unit else "", report.period.label if report.period else "")
+        if x
+    )
+    return _download(
+        exporting.export_completeness(report, fmt), fmt, exporting.file_name("kelengkapan", None, label, fmt)
+    )

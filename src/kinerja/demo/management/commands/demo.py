@@ -1,0 +1,55 @@
+"""`kinerja demo [--reset]`: load the demo ministry (idempotent) and print the demo logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from kinerja.demo import organisation as demo
+from kinerja.demo import planning, reporting  # noqa: F401  (they register their steps)
+
+
+class Command(BaseCommand):
+    help = _("Memuat kementerian demo: unit, jabatan, sekitar 200 pegawai, dan akun demo per peran.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=_("Hapus data demo lebih dahulu, lalu bangun kembali."),
+        )
+
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+        try:
+            demo.build_demo(reset=reset, report=self.stdout.write)
+        except ProtectedError as exc:
+            raise CommandError(
+                _(
+                    "Data demo tidak dapat dihapus karena masih dipakai data lain (%(count)d objek), misalnya "
+                    "pegawai yang ditambahkan sendiri pada unit demo. Pindahkan atau hapus data itu dahulu."
+                )
+                % {"count": len(exc.protected_objects)}
+            ) from exc
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Kementerian demo siap. Akun demo:")))
+        self.stdout.write(self.format_table(demo.login_table()))
+
+    @staticmethod
+    def format_table(rows: list[dict[str, str]]) -> str:
+        columns = [
+            ("username", _("Nama pengguna")),
+            ("password", _("Kata sandi")),
+            ("role", _("Peran")),
+            ("unit", _("Unit")),
+            ("sees", _("Yang terlihat")),
+        ]
+        widths = {key: max(len(str(label)), *(len(row[key]) for row in rows)) for key, label in columns}
+        lines = [
+            "  ".join(str(label).ljust(widths[key]) for key, label in columns).rstrip(),
+            "  ".join("-" * widths[key] for key, _label in columns),
+        ]
+        lines += ["  ".join(row[key].ljust(widths[key]) for key, _label in columns).rstrip() for row in rows]
+        return "\n".join(lines)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "home"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aturan-penilaian/", views.rule_sets, name="rule-sets"),
+]

@@ -1,0 +1,50 @@
+"""Reads of KPIs shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from kinerja.planning.models import Objective, StrategyMap
+from kinerja.planning.selectors import visible_maps_filter
+
+from .models import Kpi, PeriodTarget
+
+
+def _with_trajectory(queryset: QuerySet[Kpi]) -> QuerySet[Kpi]:
+    return queryset.prefetch_related(
+        Prefetch("period_targets", queryset=PeriodTarget.objects.order_by("period"), to_attr="trajectory")
+    )
+
+
+def kpis_of_objective(objective: Objective) -> list[Kpi]:
+    kpis = list(_with_trajectory(objective.kpis.select_related("owner_position").order_by("code")))
+    for kpi in kpis:
+        kpi.objective = objective
+    return kpis
+
+
+def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
+    """KPIs on the maps the user may see, map by map, in perspective and code order."""
+    maps = StrategyMap.objects.filter(visible_maps_filter(user))
+    return (
+        Kpi.objects.filter(objective__map__in=maps)
+        .select_related("objective__map__unit", "objective__map__plan_year", "objective__perspective")
+        .order_by(
+            "-objective__map__plan_year__year",
+            "objective__map__unit__path",
+            "objective__perspective__order",
+            "objective__code",
+            "code",
+        )
+    )
+
+
+def kpi_for_page(pk: int) -> Kpi:
+    queryset = _with_trajectory(
+        Kpi.objects.select_related(
+            "objective__map__unit", "objective__map__plan_year", "objective__perspective", "owner_position"
+        )
+    )
+    return queryset.get(pk=pk)

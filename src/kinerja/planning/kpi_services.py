@@ -1,0 +1,128 @@
+"""Writes of KPIs: the KPI manual, the yearly target and the trajectory, in one transaction.
+
+A KPI belongs to an SS of a map that is still being edited; the polarity must
+fit the target (rule 11) and the trajectory must cover every reporting period
+and consolidate to the yearly target (rule 12) — both *block*, checked by
+`kinerja.planning.validation` with the scoring core's own rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from kinerja.accounts.rules import ensure
+from kinerja.common.history import recorded
+from kinerja.planning import validation
+from kinerja.planning.models import Objective
+from kinerja.planning.services import ensure_editable, scores_may_change
+
+from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
+
+# The manual fields a form or an import may set (everything but the objective, code and trajectory).
+MANUAL_FIELDS = (
+    "name_id",
+    "name_en",
+    "description",
+    "formula",
+    "unit_of_measure",
+    "validity",
+    "controllability",
+    "lead_lag",
+    "polarity",
+    "consolidation",
+    "frequency",
+    "data_source",
+    "measured_by",
+    "owner_position",
+    "owner_text",
+    "baseline",
+    "worst",
+    "cap_on_target",
+    "mandatory",
+    "weight",
+    "target",
+    "target_low",
+    "target_high",
+)
+
+
+def suggested_trajectory(*, frequency: str, consolidation: str, target: Decimal | None) -> list[Decimal]:
+    """A trajectory that reaches `target`: equal shares for `sum`, the target itself each period otherwise."""
+    count = PERIODS_PER_YEAR[frequency]
+    if target is None:
+        return []
+    if consolidation == "sum" and count > 1:
+        share = (target / count).quantize(Decimal("0.0001"))
+        return [share] * (count - 1) + [target - share * (count - 1)]
+    return [target] * count
+
+
+def save_kpi(
+    *,
+    objective: Objective,
+    code: str,
+    fields: Mapping[str, Any],
+    trajectory: Sequence[Decimal] | None,
+    by: Any,
+    kpi: Kpi | None = None,
+) -> Kpi:
+    """Create (or, given `kpi`, update) an IKU with its manual, yearly target and trajectory.
+
+    `trajectory` lists the period targets in order (B1…B12, TW1…TW4, S1–S2 or
+    the year); None keeps a yearly KPI's single period equal to its target and
+    otherwise leaves the stored trajectory, which must still fit (rule 12).
+    """
+    strategy_map = objective.map
+    ensure_editable(strategy_map, by)
+    target = kpi or Kpi(objective=objective)
+    if target.pk is not None and target.objective.map_id != strategy_map.pk:
+        raise ValidationError(_("IKU tidak dapat dipindahkan ke peta lain."), code="kpi_other_map")
+    unknown = set(fields) - set(MANUAL_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown KPI fields: {sorted(unknown)}")
+    target.objective = objective
+    target.code = code.strip()
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.full_clean(exclude=["objective"], validate_unique=False, validate_constraints=False)
+    duplicate = (
+        Kpi.objects.filter(objective__map=strategy_map, code=target.code).exclude(pk=target.pk).exists()
+    )
+    if duplicate:
+        raise ValidationError(
+            _("Kode IKU %(code)s sudah dipakai pada peta ini.") % {"code": target.code}, code="duplicate_code"
+        )
+    if trajectory is None:
+        if target.period_count == 1 and target.target is not None:
+            values = [target.target]
+        elif target.pk is not None:
+            values = list(target.period_targets.order_by("period").values_list("target", flat=True))
+        else:
+            values = []
+    else:
+        values = list(trajectory)
+    periods = [PeriodTarget(kpi=target, period=i + 1, target=v) for i, v in enumerate(values)]
+    rule_set = strategy_map.plan_year.rule_set
+    blocking = [f for f in validation.check_kpi(target, periods, rule_set) if f.blocks]
+    validation.raise_blocking(blocking)
+    with transaction.atomic():
+        recorded(target, by).save()
+        PeriodTarget.objects.filter(kpi=target).delete()
+        bulk_create_with_history(periods, PeriodTarget, default_user=by)
+        scores_may_change(strategy_map)
+    return target
+
+
+def delete_kpi(*, kpi: Kpi, by: Any) -> None:
+    ensure_editable(kpi.objective.map, by)
+    ensure(by, "planning.change_kpi", kpi)
+    with transaction.atomic():
+        recorded(kpi, by).delete()
+        scores_may_change(kpi.objective.map)

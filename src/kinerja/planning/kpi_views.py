@@ -1,0 +1,154 @@
+"""KPI pages: the list, the KPI manual (printable), the manual form with its trajectory."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kinerja.planning.models import Objective
+from kinerja.planning.services import can
+from kinerja.planning.views import form_errors, visible_or_404
+
+from . import kpi_selectors as selectors
+from . import kpi_services as services
+from .kpi_forms import KpiForm, plain
+from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
+
+
+def _visible_kpi(request: HttpRequest, pk: int) -> Kpi:
+    return visible_or_404(request, selectors.kpi_for_page, pk, "planning.view_kpi")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    groups: dict[int, dict[str, Any]] = {}
+    for kpi in selectors.kpis_visible_to(request.user):
+        strategy_map = kpi.objective.map
+        groups.setdefault(strategy_map.pk, {"map": strategy_map, "kpis": []})["kpis"].append(kpi)
+    return render(request, "planning/kpi_index.html", {"groups": list(groups.values())})
+
+
+@login_required
+def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = _visible_kpi(request, pk)
+    trajectory: list[PeriodTarget] = getattr(kpi, "trajectory", [])  # prefetched by kpi_for_page
+    rows = [(period_label(kpi.frequency, t.period), t.target) for t in trajectory]
+    return render(
+        request,
+        "planning/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "objective": kpi.objective,
+            "map": kpi.objective.map,
+            "trajectory": rows,
+            "can_edit": can(request.user, "change", kpi.objective.map),
+        },
+    )
+
+
+def _save(request: HttpRequest, objective: Objective, kpi: Kpi | None) -> HttpResponse:
+    form = KpiForm(request.POST or None, instance=kpi, objective=objective)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_kpi(
+                objective=objective,
+                kpi=kpi,
+                code=form.cleaned_data["code"],
+                fields=form.manual_fields(),
+                trajectory=form.cleaned_data.get("trajectory"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("IKU %(code)s disimpan.") % {"code": saved.code})
+            return redirect("kpis:kpi", saved.pk)
+    title = (
+        _("Ubah IKU %(code)s") % {"code": kpi.code}
+        if kpi
+        else _("IKU baru untuk SS %(code)s") % {"code": objective.code}
+    )
+    cancel = reverse("kpis:kpi", args=[kpi.pk]) if kpi else reverse("strategy:objective", args=[objective.pk])
+    return render(
+        request,
+        "planning/kpi_form.html",
+        {"form": form, "objective": objective, "map": objective.map, "title": title, "cancel_url": cancel},
+    )
+
+
+@login_required
+def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_object_or_404(Objective.objects.select_related("map__unit", "map__plan_year"), pk=pk)
+    if not request.user.has_perm("planning.view_objective", objective):
+        raise Http404
+    if not can(request.user, "change", objective.map):
+        raise PermissionDenied
+    return _save(request, objective, None)
+
+
+@login_required
+def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = _visible_kpi(request, pk)
+    if not can(request.user, "change", kpi.objective.map):
+        raise PermissionDenied
+    return _save(request, kpi.objective, kpi)
+
+
+@login_required
+def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = _visible_kpi(request, pk)
+    if not can(request.user, "change", kpi.objective.map):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.delete_kpi(kpi=kpi, by=request.user)
+        messages.success(request, _("IKU %(code)s dihapus.") % {"code": kpi.code})
+        return redirect("strategy:objective", kpi.objective_id)
+    return render(
+        request,
+        "planning/confirm_delete.html",
+        {"object": kpi, "map": kpi.objective.map, "cancel_url": reverse("kpis:kpi", args=[pk])},
+    )
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+def trajectory_fields(request: HttpRequest) -> HttpResponse:
+    """htmx, when the reporting period changes: its trajectory inputs, pre-filled to reach the yearly target."""
+    frequency = request.GET.get("frequency", "")
+    if frequency not in PERIODS_PER_YEAR:
+        frequency = "quarterly"
+    count = PERIODS_PER_YEAR[frequency]
+    suggested: list[Decimal | None] = (
+        list(
+            services.suggested_trajectory(
+                frequency=frequency,
+                consolidation=request.GET.get("consolidation", "last"),
+                target=_decimal(request.GET.get("target")),
+            )
+        )
+        or [None] * count
+    )
+    rows = [
+        {
+            "label": period_label(frequency, n),
+            "name": f"period_{n}",
+            "id": f"id_period_{n}",
+            "value": plain(value),
+        }
+        for n, value in enumerate(suggested, start=1)
+    ]
+    return render(request, "planning/_trajectory.html", {"rows": rows})

@@ -1,0 +1,268 @@
+"""`kinerja demo`: a realistic ministry, built idempotently, with a login per role."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.accounts.scope import unit_filter
+from kinerja.demo import organisation as demo
+from kinerja.organisations import services
+from kinerja.organisations.models import (
+    Assignment,
+    Employee,
+    Position,
+    PositionType,
+    Unit,
+    UnitKind,
+    UnitLevel,
+)
+from kinerja.organisations.validators import nip_problem
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Unit, Position, Employee, Assignment, RoleAssignment, get_user_model())
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    found = {model.__name__: model.objects.count() for model in MODELS}
+    for model in (Unit, Position, Employee):
+        found[f"history of {model.__name__}"] = model.history.count()
+    return found
+
+
+@pytest.fixture
+def ministry() -> str:
+    return run_demo()
+
+
+def test_the_ministry_is_built_on_the_real_units(ministry):
+    units = {u.code: u for u in Unit.objects.all()}
+    for code in ("KEMENKEU", "DJP", "DJBC", "DJPB", "DJKN", "SETJEN", "ITJEN", "BKF", "BPPK"):
+        assert code in units
+    assert units["KEMENKEU"].level == UnitLevel.WIDE and units["KEMENKEU"].depth == 1
+    assert Unit.objects.filter(level=UnitLevel.ONE).count() == 11
+    malang = units["DJP-KPP-MADYA-MALANG"]
+    assert Unit.objects.get_parent(malang).code == "DJP-KANWIL-JATIM3"
+    assert malang.kind == UnitKind.KPP and malang.owns_map
+    perak_sections = Unit.objects.get_children(units["DJBC-KPPBC-TANJUNG-PERAK"])
+    names = set(perak_sections.values_list("name_id", flat=True))
+    assert {"Seksi Penindakan dan Penyidikan", "Seksi Intelijen", "Seksi Perbendaharaan"} <= names
+    assert all(s.level == UnitLevel.FOUR and not s.owns_map for s in perak_sections)
+    assert units["DJP-DIT-PP1"].name_id == "Direktorat Peraturan Perpajakan I"
+    assert units["SETJEN-ROPK"].name_en == "Bureau of Planning and Finance"
+    assert Unit.objects.filter(level__in=[UnitLevel.ONE, UnitLevel.TWO, UnitLevel.THREE]).count() >= 20
+    assert Unit.objects.filter(kind=UnitKind.SECTION).count() >= 20
+    assert not Unit.objects.filter(name_en="").exists()
+
+
+def test_about_two_hundred_employees_with_valid_unique_nips(ministry):
+    nips = list(Employee.objects.values_list("nip", flat=True))
+    assert 180 <= len(nips) <= 230
+    assert len(set(nips)) == len(nips)
+    assert [nip for nip in nips if nip_problem(nip)] == []
+    emails = list(Employee.objects.values_list("email", flat=True))
+    assert all(e.endswith("@kemenkeu.example") for e in emails)
+    assert len(set(emails)) == len(emails)
+
+
+def test_every_employee_but_the_minister_has_the_holder_of_the_superior_position_as_superior(ministry):
+    tops = list(Employee.objects.filter(superior__isnull=True).select_related("position"))
+    assert [e.position.title_id for e in tops] == ["Menteri Keuangan"]
+    for employee in Employee.objects.exclude(pk=tops[0].pk).select_related("position", "superior__position"):
+        assert employee.superior.position_id == employee.position.superior_id, employee
+
+
+def test_each_employee_has_a_position_in_their_unit_and_one_assignment(ministry):
+    for employee in Employee.objects.select_related("position"):
+        assert employee.position.unit_id == employee.unit_id
+    assert Assignment.objects.count() == Employee.objects.count()
+    assert not Assignment.objects.exclude(end__isnull=True).exists()
+
+
+def test_every_unit_has_one_structural_head_and_positions_of_each_type(ministry):
+    for unit in Unit.objects.all():
+        heads = Position.objects.filter(unit=unit, is_head=True)
+        assert heads.count() == 1, unit
+        assert heads.get().holders.count() == 1, unit
+    types = set(Position.objects.values_list("type", flat=True))
+    assert {PositionType.STRUCTURAL, PositionType.FUNCTIONAL, PositionType.EXECUTOR} <= types
+    head = Position.objects.get(code="DJBC-KPPBC-TANJUNG-PERAK-P2-KEPALA")
+    assert head.echelon == 4
+    assert head.title_id == "Kepala Seksi Penindakan dan Penyidikan KPPBC Tipe Madya Pabean Tanjung Perak"
+    assert head.superior.code == "DJBC-KPPBC-TANJUNG-PERAK-KEPALA"
+
+
+def test_the_demo_obeys_the_organisation_rules(ministry):
+    for unit in Unit.objects.all():
+        services.check_unit(
+            code=unit.code,
+            level=unit.level,
+            owns_map=unit.owns_map,
+            parent=Unit.objects.get_parent(unit),
+            unit=unit,
+        )
+    for employee in Employee.objects.select_related("unit", "position", "superior"):
+        services.check_employee(
+            nip=employee.nip,
+            unit=employee.unit,
+            position=employee.position,
+            superior=employee.superior,
+            employee=employee,
+        )
+    # The Minister heads Kemenkeu-Wide above every echelon: the rules accept a position with none there.
+    for position in Position.objects.select_related("unit", "superior__unit"):
+        services.check_position(
+            unit=position.unit,
+            code=position.code,
+            type=position.type,
+            echelon=position.echelon,
+            superior=position.superior,
+            is_head=position.is_head,
+            position=position,
+        )
+
+
+def test_the_demo_logins_authenticate_and_hold_their_roles(ministry):
+    for login in demo.LOGINS:
+        user = authenticate(username=login.username, password=demo.DEMO_PASSWORD)
+        assert user is not None, login.username
+        assert user.roles.filter(role=login.role, unit__code=login.unit_code).exists()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    linked = [login for login in demo.LOGINS if login.employee_slot]
+    assert {x.username for x in linked} >= {"pegawai.kpp.malang", "pimpinan.kpp.malang"}
+    for login in linked:
+        user = get_user_model().objects.get(username=login.username)
+        assert authenticate(username=user.employee.nip, password=demo.DEMO_PASSWORD) == user
+    pegawai = get_user_model().objects.get(username="pegawai.kpp.malang")
+    assert pegawai.employee.unit.code.startswith("DJP-KPP-MADYA-MALANG")
+    pimpinan = get_user_model().objects.get(username="pimpinan.kpp.malang")
+    assert pimpinan.employee.position.code == "DJP-KPP-MADYA-MALANG-KEPALA"
+
+
+def test_a_role_on_the_kpp_reaches_its_sections_only(ministry):
+    pegawai = get_user_model().objects.get(username="pegawai.kpp.malang")
+    codes = set(Unit.objects.filter(unit_filter(pegawai)).values_list("code", flat=True))
+    assert "DJP-KPP-MADYA-MALANG" in codes
+    assert all(code.startswith("DJP-KPP-MADYA-MALANG") for code in codes)
+    assert len(codes) > 5
+
+
+def test_the_command_prints_progress_and_the_login_table(ministry):
+    assert "[1/" in ministry and "Unit organisasi" in ministry and "Pegawai" in ministry
+    for login in demo.LOGINS:
+        assert login.username in ministry
+    assert demo.DEMO_PASSWORD in ministry
+    pegawai = get_user_model().objects.get(username="pegawai.kpp.malang")
+    assert pegawai.employee.nip in ministry
+
+
+def test_running_it_again_changes_nothing(ministry):
+    before = counts()
+    names = dict(Employee.objects.values_list("nip", "name"))
+    password = get_user_model().objects.get(username="admin").password
+    output = run_demo()
+    assert counts() == before
+    assert dict(Employee.objects.values_list("nip", "name")) == names
+    assert get_user_model().objects.get(username="admin").password == password
+    assert output.count("(baru 0, diperbarui 0)") == len(demo.STEPS), output
+
+
+def test_running_it_again_repairs_what_was_changed(ministry):
+    employee = Employee.objects.get(position__code="DJP-KPP-MADYA-MALANG-KEPALA")
+    employee.name = "Diubah"
+    employee.save()
+    user = get_user_model().objects.get(username="auditor.itjen")
+    user.set_password("lain-sekali")
+    user.save()
+    run_demo()
+    employee.refresh_from_db()
+    assert employee.name != "Diubah"
+    assert authenticate(username="auditor.itjen", password=demo.DEMO_PASSWORD) is not None
+
+
+def test_reset_deletes_and_rebuilds(ministry):
+    before = {model.__name__: model.objects.count() for model in MODELS}
+    old_pk = Employee.objects.get(position__code="DJP-KPP-MADYA-MALANG-KEPALA").pk
+    output = run_demo("--reset")
+    assert {model.__name__: model.objects.count() for model in MODELS} == before
+    assert Employee.objects.get(position__code="DJP-KPP-MADYA-MALANG-KEPALA").pk != old_pk
+    assert "Dihapus" in output
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_reset_refuses_while_other_data_hangs_on_the_demo_units(ministry, employee_in):
+    employee_in(Unit.objects.get(code="DJKN-KPKNL-MALANG"))
+    with pytest.raises(CommandError):
+        run_demo("--reset")
+    assert Unit.objects.filter(code="KEMENKEU").exists()  # one transaction: nothing was removed
+
+
+def test_reset_on_an_empty_database_builds_the_demo(db):
+    run_demo("--reset")
+    assert Employee.objects.count() >= 180
+
+
+def test_later_modules_add_steps_that_run_after_the_organisation(db):
+    seen: list[str] = []
+
+    def build(run: demo.DemoRun) -> demo.Counts:
+        seen.append(f"build with {len(run.cache['employees'])} employees")
+        return demo.Counts(total=1, created=1)
+
+    def clear(run: demo.DemoRun) -> int:
+        seen.append("clear")
+        return 0
+
+    extra = demo.DemoStep("extra", "Peta strategi", build, clear)
+    lines: list[str] = []
+    demo.build_demo(reset=True, report=lines.append, steps=[*demo.STEPS, extra])
+    assert seen[0] == "clear"
+    assert seen[1].startswith("build with ")
+    assert lines[-1].startswith(f"[{len(demo.STEPS) + 1}/{len(demo.STEPS) + 1}] Peta strategi: 1")
+
+
+def test_register_replaces_a_step_with_the_same_key():
+    original = list(demo.STEPS)
+    try:
+        position = [s.key for s in original].index("logins")
+        replacement = demo.DemoStep("logins", "Akun", lambda run: demo.Counts(), lambda run: 0)
+        demo.register(replacement)
+        assert [s.key for s in demo.STEPS] == [s.key for s in original]
+        assert demo.STEPS[position] is replacement
+    finally:
+        demo.STEPS[:] = original
+
+
+def test_demo_people_are_deterministic():
+    demo.people.cache_clear()
+    first = demo.people()
+    demo.people.cache_clear()
+    assert demo.people() == first
+    assert len({p.slot for p in first}) == len(first)
+    assert Role.EMPLOYEE in {login.role for login in demo.LOGINS}
+
+
+def test_steps_run_in_their_order_whatever_was_imported_first():
+    original = list(demo.STEPS)
+    try:
+        late = demo.DemoStep("late", "Nanti", lambda run: demo.Counts(), lambda run: 0, order=99)
+        early = demo.DemoStep("early", "Awal", lambda run: demo.Counts(), lambda run: 0, order=-1)
+        demo.register(late)
+        demo.register(early)
+        keys = [s.key for s in demo.STEPS]
+        assert keys[0] == "early" and keys[-1] == "late"
+        assert keys[1:-1] == [s.key for s in sorted(original, key=lambda s: s.order)]
+    finally:
+        demo.STEPS[:] = original
