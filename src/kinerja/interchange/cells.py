@@ -3,6 +3,11 @@
 A parser takes the text of one cell and returns its value, or raises `CellError`
 with a message key (see `messages.CATALOGUE`) that the reader turns into a
 `Problem` naming the file, row and column. Empty cells are blanks (`None`).
+
+This is also the one place that reads numbers people type in the application:
+`parse_decimal(raw, style=NumberStyle.HUMAN, decimal_mark=...)` (see its docstring
+for the separator rules); the interchange files are its `NumberStyle.FILE`
+(`parse_number`, decimal point only).
 """
 
 from __future__ import annotations
@@ -10,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import repeat
-from typing import Final
+from typing import Final, Literal
 
-from kinerja.interchange.messages import Lang, choices
+from kinerja.interchange.messages import Lang, choices, text
 from kinerja.scoring import (
     Consolidation,
     Controllability,
@@ -35,6 +40,11 @@ class CellError(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+    def message(self, lang: Lang = "en") -> str:
+        """The message in `lang` (`"8o" is not a number`), without the place."""
+        params = {k: (v(lang) if callable(v) else v) for k, v in self.params.items()}
+        return text(self.key, lang, **params)
 
 
 _SPACES = re.compile(r"[\s_\-]+")
@@ -91,6 +101,195 @@ def parse_nonnegative(raw: str) -> Decimal | None:
     if value is not None and value < _ZERO:
         raise CellError("negative", value=raw.strip())
     return value
+
+
+class NumberStyle(StrEnum):
+    """How a number is written: the two styles of `parse_decimal`."""
+
+    FILE = "file"
+    """The interchange files (`interchange.md`): a decimal point only, no thousands separators;
+    `1e3` is allowed; a decimal comma is refused with `decimal_comma`."""
+    HUMAN = "human"
+    """What a person types in the application, Indonesian or English: `85,5`, `1.234,5`,
+    `1,234.5`, `1 234,5`; no exponent."""
+
+
+DecimalMark = Literal[",", "."]
+DECIMAL_MARK: Final[Mapping[Lang, DecimalMark]] = {"id": ",", "en": "."}
+"""The `decimal_mark` hint for a user's language."""
+
+# spaces that group thousands: space, no-break space, figure space, thin space, narrow no-break space
+_GROUP_SPACES: Final = " \u00a0\u2007\u2009\u202f"
+_HUMAN_BODY = re.compile(f"[0-9.,{_GROUP_SPACES}]+")
+_HUMAN_SPLIT = re.compile(f"([.,]|[{_GROUP_SPACES}]+)")
+_MINUS: Final = ("-", "\u2212")  # hyphen-minus and the minus sign
+
+
+def parse_decimal(
+    raw: str,
+    *,
+    style: NumberStyle = NumberStyle.HUMAN,
+    decimal_mark: DecimalMark | None = None,
+    max_digits: int | None = None,
+    decimal_places: int | None = None,
+    round_half_up: bool = False,
+    min_value: Decimal | int | None = None,
+) -> Decimal | None:
+    """A number as a person or a file writes it → Decimal; blank → None; anything else → CellError.
+
+    Both styles: spaces around are ignored, a trailing `%` (`85%`, `85 %`) is ignored,
+    `NaN`/`Infinity` are refused (`not_a_number`).
+
+    `NumberStyle.FILE` is `parse_number`: decimal point only (`85.5`, `1e3`); `85,5` is
+    refused with `decimal_comma`. `decimal_mark` is ignored.
+
+    `NumberStyle.HUMAN` reads Indonesian and English writing alike: an optional sign
+    (`-`, `+`, `−`), digits, and separators `.`, `,` or spaces (also no-break and thin
+    spaces); no exponent.
+
+    - A space always groups thousands: `1 234,5` = 1234.5.
+    - With both `.` and `,`, the last one is the decimal mark and appears once; the other
+      groups thousands: `1.234,5` = `1,234.5` = 1234.5.
+    - One of them appearing more than once groups thousands: `1.234.567` = `1,234,567` = 1234567.
+    - One of them appearing once is the decimal mark (`85,5` = `85.5` = 85.5), except
+      the ambiguous case: with a `decimal_mark` hint (`","` for Indonesian users, `"."`
+      for English, `DECIMAL_MARK[lang]`), the *other* mark followed by exactly 3 digits
+      after 1 to 3 digits not starting with 0 groups thousands. So `1.234` is 1234 with
+      `decimal_mark=","` and 1.234 with `"."` or without a hint; `1,234` is 1234 with
+      `decimal_mark="."` and 1.234 with `","` or without a hint. The hint decides nothing
+      else: `85.5` is 85.5 and `1,234.5` is 1234.5 whatever the hint.
+    - Grouped thousands are groups of exactly 3 digits after a first group of 1 to 3;
+      anything else (`1,23,4.5`, `1.2.3,4,5`, `12 34`, `1..5`, `5,`) is refused with
+      `misplaced_separator`. A leading decimal mark is allowed (`,5` = `.5` = 0.5).
+
+    Limits, both styles, checked in this order:
+
+    - `max_digits` and `decimal_places` (give both, as for a Django `DecimalField`):
+      `check_digits`, which refuses a number too large (`too_many_digits`) and one with
+      more decimals than `decimal_places` (`too_many_decimals`) unless `round_half_up`,
+      which rounds it half-up instead.
+    - `min_value`: a smaller number is refused with `negative` when `min_value` is 0,
+      with `below_minimum` otherwise.
+    """
+    if style is NumberStyle.FILE:
+        value = parse_number(raw)
+    elif style is NumberStyle.HUMAN:
+        value = _parse_human(raw, decimal_mark)
+    else:  # pragma: no cover - a str passed for the enum
+        raise ValueError(f"unknown number style {style!r}")
+    if value is None:
+        return None
+    if max_digits is not None or decimal_places is not None:
+        if max_digits is None or decimal_places is None:
+            raise TypeError("parse_decimal: give both max_digits and decimal_places")
+        value = _check_digits(value, max_digits, decimal_places, round_half_up, raw.strip())
+    if min_value is not None and value < min_value:
+        if min_value == 0:
+            raise CellError("negative", value=raw.strip())
+        raise CellError("below_minimum", value=raw.strip(), minimum=format_number(Decimal(min_value)))
+    return value
+
+
+def _parse_human(raw: str, decimal_mark: DecimalMark | None) -> Decimal | None:
+    if decimal_mark not in (None, ",", "."):
+        raise ValueError(f"decimal_mark must be ',', '.' or None, not {decimal_mark!r}")
+    shown = raw.strip()
+    if not shown:
+        return None
+    body = shown[:-1].rstrip() if shown.endswith("%") else shown
+    sign = ""
+    if body[:1] in _MINUS:
+        sign, body = "-", body[1:].lstrip()
+    elif body[:1] == "+":
+        body = body[1:].lstrip()
+    if not body or not _HUMAN_BODY.fullmatch(body):
+        raise CellError("not_a_number", value=shown)  # letters, an exponent, `NaN`, `Infinity`, ...
+    # digit runs and the separators between them: [run, sep, run, sep, run, ...]
+    parts = _HUMAN_SPLIT.split(body)
+    runs = parts[0::2]
+    seps = ["." if s == "." else "," if s == "," else " " for s in parts[1::2]]
+    if not seps:
+        return Decimal(sign + body)
+    if not any(runs):
+        raise CellError("not_a_number", value=shown)  # `,`, `. .`
+    if runs[0] == "" and len(seps) == 1 and seps[0] != " " and runs[1]:
+        return Decimal(f"{sign}0.{runs[1]}")  # `,5`, `.5`
+    if "" in runs:
+        raise CellError("misplaced_separator", value=shown)  # `1..5`, `5,`, `,5.0`, `1 ,5`
+    kinds = set(seps)
+    last = seps[-1]
+    if len(kinds) == 1:
+        if last == " " or len(seps) > 1:
+            point = None  # `1 234`, `1.234.567`, `1,234,567`: all group thousands
+        elif decimal_mark is not None and last != decimal_mark and _is_thousands(runs):
+            point = None  # `1.234` to an Indonesian user, `1,234` to an English one
+        else:
+            point = last  # `85,5`, `85.5`, `1.234` without a hint
+    elif len(kinds) == 2 and last != " " and seps.count(last) == 1:
+        point = last  # `1.234,5`, `1,234.5`, `1 234,5`
+    else:
+        raise CellError("misplaced_separator", value=shown)  # `1.2.3,4,5`, `1.234 567`, `1 234.567,8`
+    whole = runs[:-1] if point is not None else runs
+    if len(whole) > 1 and not _is_thousands(whole, leading_zero=True):
+        raise CellError("misplaced_separator", value=shown)  # `1,23,4.5`, `12 34`
+    digits = "".join(whole)
+    if point is not None:
+        digits += "." + runs[-1]
+    return Decimal(sign + digits)
+
+
+def _is_thousands(runs: Sequence[str], *, leading_zero: bool = False) -> bool:
+    """Whether digit runs are thousands groups: 1 to 3 digits, then groups of exactly 3."""
+    first = runs[0]
+    return (
+        0 < len(first) <= 3 and (leading_zero or first[0] != "0") and all(len(run) == 3 for run in runs[1:])
+    )
+
+
+def check_digits(
+    value: Decimal, max_digits: int, decimal_places: int, *, round_half_up: bool = False
+) -> Decimal:
+    """`value` if it fits a `DecimalField(max_digits, decimal_places)`, else CellError.
+
+    More than `max_digits - decimal_places` digits before the decimal point:
+    `too_many_digits` (naming `whole_digits`, `max_digits`, `decimal_places`).
+    More than `decimal_places` decimals (trailing zeros aside): `too_many_decimals`,
+    or with `round_half_up` the value rounded half-up to `decimal_places` (and then
+    `too_many_digits` if the rounding carried it past the limit). The value returned
+    never shows more than `decimal_places` decimals (`85.5000000` → `85.500000`).
+    Not finite: `not_a_number`.
+    """
+    return _check_digits(value, max_digits, decimal_places, round_half_up, format(value, "f"))
+
+
+def _check_digits(
+    value: Decimal, max_digits: int, decimal_places: int, round_half_up: bool, shown: str
+) -> Decimal:
+    if not 0 <= decimal_places <= max_digits or max_digits < 1:
+        raise ValueError(f"bad digit limits: max_digits={max_digits}, decimal_places={decimal_places}")
+    if not value.is_finite():
+        raise CellError("not_a_number", value=shown)
+    whole_digits = max_digits - decimal_places
+    limits = {
+        "value": shown,
+        "max_digits": max_digits,
+        "decimal_places": decimal_places,
+        "whole_digits": whole_digits,
+    }
+    # `adjusted()` is the power of ten of the leading digit: 0 for 1..9, 11 for 12 whole digits
+    if value and value.adjusted() >= whole_digits:
+        raise CellError("too_many_digits", **limits)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if exponent >= -decimal_places:
+        return value
+    rounded = value.quantize(Decimal(1).scaleb(-decimal_places), ROUND_HALF_UP, Context(prec=max_digits + 1))
+    if rounded != value:
+        if not round_half_up:
+            raise CellError("too_many_decimals", **limits)
+        if rounded and rounded.adjusted() >= whole_digits:
+            raise CellError("too_many_digits", **limits)  # 999.9995 to 3 decimals, 3 whole digits
+    return rounded
 
 
 def parse_optional_text(raw: str) -> str | None:

@@ -26,6 +26,22 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": '"{value}" is not a number (use a decimal point)',
         "id": '"{value}" bukan angka (gunakan titik sebagai pemisah desimal)',
     },
+    "misplaced_separator": {
+        "en": '"{value}" is not a number (misplaced thousands or decimal separator)',
+        "id": '"{value}" bukan angka (pemisah ribuan atau desimal salah tempat)',
+    },
+    "too_many_digits": {
+        "en": "{value} has too many digits (at most {whole_digits} before the decimal point)",
+        "id": "{value} memiliki terlalu banyak digit (paling banyak {whole_digits} digit sebelum tanda desimal)",
+    },
+    "too_many_decimals": {
+        "en": "{value} has too many decimal places (at most {decimal_places})",
+        "id": "{value} memiliki terlalu banyak angka desimal (paling banyak {decimal_places})",
+    },
+    "below_minimum": {
+        "en": "{value} must be at least {minimum}",
+        "id": "{value} tidak boleh kurang dari {minimum}",
+    },
     "required": {
         "en": "is required",
         "id": "wajib diisi",

@@ -44,6 +44,9 @@ Employees (`employee`, `nkp`, `nkp2014` §6, `nkp2026` §7)
     `blend_weight`, `rating_of`, `predicate_of`.
 Explanations (`explain`)
     `Explanation` (`to_dict`, `to_text`, `find`), `display`, `display_float`.
+Ranking (`ranking`)
+    `rank(items, key, tie_break=)` → `Ranked` (`rank`, `item`, `key`): highest
+    first, ties share a rank (1, 2, 2, 4), N/A keys last and unranked.
 """
 
 from kinerja.scoring.cascade import ChildValue, RollUp, roll_up
@@ -125,6 +128,7 @@ from kinerja.scoring.nkp2026 import (
     score_employees_2026,
     sentence_in_force,
 )
+from kinerja.scoring.ranking import Ranked, rank
 from kinerja.scoring.rules import (
     DEFAULT_RULE_SET,
     RULE_SETS,
@@ -192,6 +196,7 @@ __all__ = [
     "Perspective",
     "PerspectiveResult",
     "Polarity",
+    "Ranked",
     "RaterGroup",
     "Rating",
     "RollUp",
@@ -229,6 +234,7 @@ __all__ = [
     "predicate_of",
     "q_kpi",
     "q_target",
+    "rank",
     "rating_of",
     "roll_up",
     "score_employee_2014",
