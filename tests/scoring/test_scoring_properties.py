@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -269,3 +270,82 @@ def test_nkp_2014_within_0_and_120(indices, np):
     ratings = (BehaviourRating("2026-S1", "R", RaterGroup.SUPERIOR, integrity=np),)
     result = score_employee_2014(Employee(nip="E", kpis=kpis, ratings=ratings))
     assert result.nkp is not None and 0 <= result.nkp <= 120
+
+
+@st.composite
+def objectives_mixed_weights(draw):
+    """Several objectives in several perspectives; each objective chooses on its own between KPI weights
+    that total 100 and blank (equal) weights, and between objective weights and none per perspective."""
+    kpis = []
+    for p in draw(st.lists(st.sampled_from(PERSPECTIVES), min_size=1, max_size=4, unique=True)):
+        names = [f"{p.value[:2]}{n}" for n in range(draw(st.integers(1, 3)))]
+        objective_weights = draw(st.booleans())
+        cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=len(names) - 1, max_size=len(names) - 1)))
+        shares = [D(b - a) for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+        for objective, share in zip(names, shares, strict=True):
+            count = draw(st.integers(1, 3))
+            weighted = draw(st.booleans())
+            kcuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1)))
+            kshares = [D(b - a) for a, b in zip([0, *kcuts], [*kcuts, 100], strict=True)]
+            for i, kshare in enumerate(kshares):
+                kpis.append(
+                    ScorecardKpi(
+                        code=f"{objective}-{i}",
+                        perspective=p,
+                        objective=objective,
+                        target=draw(positive),
+                        realization=draw(st.none() | amounts),
+                        weight=kshare if weighted else None,
+                        objective_weight=share if objective_weights else None,
+                    )
+                )
+    return kpis
+
+
+@EXAMPLES
+@given(kpis=objectives_mixed_weights(), rules=rule_sets)
+def test_each_objective_scores_as_it_does_alone(kpis, rules):
+    """Weighted or equal is decided per objective: another objective's weights never change an index."""
+    whole = score_scorecard(kpis, rules=rules)
+    for objective in {k.objective for k in kpis}:
+        # alone: its own KPIs with their own weights; the weights above it (objective within the
+        # perspective) do not move the objective's index and need the other objectives to total 100
+        own = [dataclasses.replace(k, objective_weight=None) for k in kpis if k.objective == objective]
+        alone = score_scorecard(own, rules=rules)
+        assert _objective(whole, objective).index == _objective(alone, objective).index
+
+
+def test_an_objective_with_blank_kpi_weights_is_scored_beside_a_weighted_one():
+    """interchange.md: `kpi_weight` is percent within its objective, blank = equal (was N/A for C1)."""
+    kpis = [
+        ScorecardKpi(
+            code="K1",
+            perspective=Perspective.STAKEHOLDER,
+            objective="S1",
+            target=D(100),
+            realization=D(90),
+            weight=D(60),
+        ),
+        ScorecardKpi(
+            code="K2",
+            perspective=Perspective.STAKEHOLDER,
+            objective="S1",
+            target=D(100),
+            realization=D(110),
+            weight=D(40),
+        ),
+        ScorecardKpi(
+            code="K3", perspective=Perspective.CUSTOMER, objective="C1", target=D(100), realization=D(100)
+        ),
+        ScorecardKpi(
+            code="K4", perspective=Perspective.CUSTOMER, objective="C1", target=D(100), realization=D(80)
+        ),
+    ]
+    result = score_scorecard(kpis, rules=get_rule_set("kmk-467-2014"))
+    assert _objective(result, "S1").index == D(98)
+    assert _objective(result, "C1").index == D(90)
+    assert result.nko == D(94)
+
+
+def _objective(result, code):
+    return next(o for o in result.objectives if o.code == code)

@@ -626,7 +626,9 @@ def _score_scorecard(
     for objective, (members, results) in groups.items():
         num = _ZERO
         den = _ZERO
-        if kpi_weights:
+        # Weighted or equal is decided per objective (interchange.md: "percent within its objective;
+        # blank = equal"), never for the whole scorecard.
+        if any(m.weight is not None for m in members):
             for m, r in zip(members, results, strict=True):
                 if r.index is not None and m.weight is not None:
                     num += m.weight * r.index
