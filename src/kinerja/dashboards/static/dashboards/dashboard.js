@@ -21,6 +21,15 @@
 
   var LANG = document.documentElement.lang || undefined;
 
+  // Every value a tooltip puts into HTML is escaped: names come from users (a perspective named
+  // `<img onerror=…>` must stay text), and ECharts renders a formatter's string as HTML.
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return ESCAPES[c];
+    });
+  }
+
   function fmt(value, na) {
     if (value === null || value === undefined) {
       return na;
@@ -44,7 +53,8 @@
           var item = items[0];
           var predicate = data.predicates[item.dataIndex];
           var value = data.values[item.dataIndex];
-          return item.axisValue + "<br>" + text.nko + ": " + fmt(value, text.na) + (predicate ? " (" + predicate + ")" : "");
+          return esc(item.axisValue) + "<br>" + esc(text.nko) + ": " + esc(fmt(value, text.na)) +
+            (predicate ? " (" + esc(predicate) + ")" : "");
         }
       },
       xAxis: { type: "category", data: data.labels, boundaryGap: false },
@@ -88,7 +98,7 @@
         axisPointer: { type: "shadow" },
         formatter: function (items) {
           var item = items[0];
-          return item.axisValue + "<br>" + text.index + ": " + fmt(data.values[item.dataIndex], text.na);
+          return esc(item.axisValue) + "<br>" + esc(text.index) + ": " + esc(fmt(data.values[item.dataIndex], text.na));
         }
       },
       xAxis: {
