@@ -24,11 +24,13 @@ def _directives(header: str) -> dict[str, list[str]]:
 def test_every_response_carries_the_policy(client, name):
     policy = _directives(client.get(reverse(name))["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]
-    assert "'unsafe-eval'" not in " ".join(sum(policy.values(), []))
+    assert all("'unsafe-eval'" not in sources for sources in policy.values())
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
 
 
-@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(Path(kinerja.__file__).parent)))
+@pytest.mark.parametrize(
+    "template", TEMPLATES, ids=lambda p: str(p.relative_to(Path(kinerja.__file__).parent))
+)
 def test_no_template_holds_an_inline_script_or_handler(template):
     text = template.read_text()
     assert not INLINE_HANDLER.search(text), "an inline event handler: use a data attribute and kinerja.js"
