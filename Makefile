@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo migrate test test-fast e2e lint format bench messages schema check-deploy clean
+.PHONY: help install run dev demo migrate test test-fast e2e lint format bench messages schema check-deploy clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -31,6 +31,9 @@ run: demo  ## install, migrate, load the demo ministry and serve on http://127.0
 	@echo "  Kinerja is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
 	$(KINERJA) runserver $(HOST):$(PORT)
+
+dev: demo  ## like `make run`, with Django's debug pages (DEBUG=1) for a developer
+	DEBUG=1 $(KINERJA) runserver $(HOST):$(PORT)
 
 test: install  ## the whole suite (SQLite; PostgreSQL when DATABASE_URL is set), browser tests included
 	$(BIN)/pytest $(PYTEST_ARGS)
