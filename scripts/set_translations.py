@@ -1,21 +1,33 @@
-"""Fill English msgstrs from a JSON table {msgid: msgstr}: `python scripts/set_translations.py table.json`,
-then `make messages` compiles. Only empty or fuzzy entries are written."""
+"""Fill English msgstrs from a JSON table {msgid: msgstr}: `python scripts/set_translations.py table.json`.
+
+Only empty or fuzzy entries are written; run `make messages` first (new msgids) and after (compile).
+"""
+
+from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import polib
 
-po = polib.pofile("src/kinerja/locale/en/LC_MESSAGES/django.po")
-table = json.load(open(sys.argv[1]))
-n = 0
-for e in po:
-    if e.msgid in table and (not e.msgstr or "fuzzy" in e.flags):
-        e.msgstr = table[e.msgid]
-        n += 1
-        if "fuzzy" in e.flags:
-            e.flags.remove("fuzzy")
-    elif e.msgid_plural and e.msgid in table:
-        pass
-po.save()
-print(n, "set")
+CATALOGUE = Path(__file__).resolve().parent.parent / "src/kinerja/locale/en/LC_MESSAGES/django.po"
+
+
+def main(table_path: str) -> int:
+    table = json.loads(Path(table_path).read_text(encoding="utf-8"))
+    po = polib.pofile(str(CATALOGUE))
+    written = 0
+    for entry in po:
+        if entry.msgid in table and (not entry.msgstr or "fuzzy" in entry.flags):
+            entry.msgstr = table[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            written += 1
+    po.save()
+    print(f"{written} translation(s) written to {CATALOGUE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
