@@ -22,3 +22,27 @@ def test_every_parameter_is_shown_with_its_source(client, org, make_user):
 
 def test_the_page_needs_a_login(client, db):
     assert client.get("/aturan-penilaian/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_parameters_read_like_the_decree_not_like_python(client, org, make_user):
+    """Issue 10 item 9: no `frozenset(`, `Decimal(`, `<Validity.` or "otherwise" on the page."""
+    client.force_login(make_user(org.kpp_a))
+    text = client.get("/aturan-penilaian/").text
+    for leak in ("frozenset", "Decimal(", "<Validity", "mappingproxy", "otherwise", "Bands(", "Step("):
+        assert leak not in text
+    # bands as ranges, shares as percentages, factors as multipliers, numbers the Indonesian way
+    assert "≥ 100 dan &lt; 110" in text and "&lt; 80" in text
+    assert "75 %" in text and "25 %" in text  # NHK and NPK weights
+    assert "× 1,2" in text  # the exact / low-control KPI quality factor
+    assert "Exact — kendali tinggi" in text  # an avoided pair
+
+
+@pytest.mark.django_db
+def test_the_rules_page_in_english(client, org, make_user):
+    client.force_login(make_user(org.kpp_a))
+    client.cookies["django_language"] = "en"
+    text = client.get("/aturan-penilaian/").text
+    assert "≥ 100 and &lt; 110" in text
+    assert "Very good" in text and "Sangat Baik" not in text
+    assert "× 1.2" in text and "Exact — high control" in text

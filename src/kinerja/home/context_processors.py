@@ -13,6 +13,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current = {"reporting": "realizations"}.get(namespace, namespace)
+    if match is not None and match.url_name == "rule-sets":
+        current = ""  # its own entry below the menu, not the home page's
     items = [
         {
             "key": item.key,

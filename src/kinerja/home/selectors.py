@@ -25,32 +25,6 @@ def home_summary(*, user: Any) -> dict[str, Any]:
     }
 
 
-def rule_set_table() -> list[dict[str, Any]]:
-    """The rule sets the scoring core ships, each parameter labelled in the active language."""
-    from django.utils import translation
-
-    from kinerja.scoring import DEFAULT_RULE_SET, RULE_SETS
-
-    english = translation.get_language() == "en"
-    return [
-        {
-            "code": code,
-            "name": rules.name,
-            "default": code == DEFAULT_RULE_SET,
-            "parameters": [
-                {
-                    "name": name,
-                    "label": param.label_en if english else param.label_id,
-                    "value": param.value,
-                    "source": param.source,
-                }
-                for name, param in rules.parameters()
-            ],
-        }
-        for code, rules in RULE_SETS.items()
-    ]
-
-
 def work_queue(*, user: Any) -> dict[str, Any]:
     """What waits for the user: realizations due, submitted ones to verify, verified ones to approve."""
     from kinerja.accounts.models import Role

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kinerja.home.selectors import home_summary, rule_set_table
+from kinerja.home.rule_sets import rule_set_table
+from kinerja.home.selectors import home_summary
 
 
 @login_required
