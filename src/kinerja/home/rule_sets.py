@@ -124,7 +124,8 @@ class Parameter:
 def number(value: Decimal | int) -> str:
     """A number as the user's language writes it: `1.234,5` / `1,234.5`, no trailing zeros."""
     value = Decimal(value)
-    places = max(0, -value.normalize().as_tuple().exponent) if value != value.to_integral() else 0
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
