@@ -85,7 +85,12 @@ def _map_entry(strategy_map: StrategyMap) -> dict[str, Any]:
         .order_by("initiative__code", "due_date", "pk")
     ]
     progress = [
-        {"initiative": p.initiative.code, "date": p.date.isoformat(), "percent": f"{p.percent.normalize():f}", "note": p.note}
+        {
+            "initiative": p.initiative.code,
+            "date": p.date.isoformat(),
+            "percent": f"{p.percent.normalize():f}",
+            "note": p.note,
+        }
         for p in ProgressReport.objects.filter(initiative__in=initiatives)
         .select_related("initiative")
         .order_by("initiative__code", "date", "pk")
