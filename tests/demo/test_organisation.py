@@ -15,9 +15,8 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
-from kinerja.demo import build
+from kinerja.demo import build, planning, reporting
 from kinerja.demo import organisation as demo
-from kinerja.demo import planning, reporting
 from kinerja.organisations import services
 from kinerja.organisations.models import (
     Assignment,
