@@ -35,8 +35,8 @@ run: demo  ## install, migrate, load the demo ministry and serve on http://127.0
 dev: demo  ## like `make run`, with Django's debug pages (DEBUG=1) for a developer
 	DEBUG=1 $(KINERJA) runserver $(HOST):$(PORT)
 
-test: install  ## the whole suite (SQLite; PostgreSQL when DATABASE_URL is set), browser tests included
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install  ## the whole suite (SQLite; PostgreSQL when DATABASE_URL is set), browser tests included, in parallel
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install  ## the suite without browser tests
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)

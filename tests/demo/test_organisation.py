@@ -1,4 +1,9 @@
-"""`kinerja demo`: a realistic ministry, built idempotently, with a login per role."""
+"""`kinerja demo`: a realistic ministry, built idempotently, with a login per role.
+
+The read-only tests share ONE build of the whole demo (`demo_ministry` in `tests/demo/conftest.py`: built once
+inside a transaction held open for this module, rolled back at its end); each test runs in its own savepoint,
+so a test that mutates (running it again, repairing, resetting) is rolled back to the built demo.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
+from kinerja.demo import build, planning, reporting
 from kinerja.demo import organisation as demo
 from kinerja.organisations import services
 from kinerja.organisations.models import (
@@ -42,8 +48,36 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def ministry() -> str:
-    return run_demo()
+def ministry(demo_ministry: str, db: None) -> str:
+    """The output of `kinerja demo`, its data in the database (shared build; this test's changes roll back)."""
+    return demo_ministry
+
+
+# These two build from an empty database: they run before the module's shared build exists.
+
+
+def test_reset_on_an_empty_database_builds_the_demo(db):
+    run_demo("--reset")
+    assert Employee.objects.count() >= 180
+
+
+def test_later_modules_add_steps_that_run_after_the_organisation(db):
+    seen: list[str] = []
+
+    def build_extra(run: demo.DemoRun) -> demo.Counts:
+        seen.append(f"build with {len(run.cache['employees'])} employees")
+        return demo.Counts(total=1, created=1)
+
+    def clear(run: demo.DemoRun) -> int:
+        seen.append("clear")
+        return 0
+
+    extra = demo.DemoStep("extra", "Peta strategi", build_extra, clear)
+    lines: list[str] = []
+    build.build_demo(reset=True, report=lines.append, steps=[*demo.STEPS, extra])
+    assert seen[0] == "clear"
+    assert seen[1].startswith("build with ")
+    assert lines[-1].startswith(f"[{len(demo.STEPS) + 1}/{len(demo.STEPS) + 1}] Peta strategi: 1")
 
 
 def test_the_ministry_is_built_on_the_real_units(ministry):
@@ -176,7 +210,7 @@ def test_running_it_again_changes_nothing(ministry):
     assert counts() == before
     assert dict(Employee.objects.values_list("nip", "name")) == names
     assert get_user_model().objects.get(username="admin").password == password
-    assert output.count("(baru 0, diperbarui 0)") == len(demo.STEPS), output
+    assert output.count("(baru 0, diperbarui 0)") == len(build.STEPS), output
 
 
 def test_running_it_again_repairs_what_was_changed(ministry):
@@ -209,42 +243,6 @@ def test_reset_refuses_while_other_data_hangs_on_the_demo_units(ministry, employ
     assert Unit.objects.filter(code="KEMENKEU").exists()  # one transaction: nothing was removed
 
 
-def test_reset_on_an_empty_database_builds_the_demo(db):
-    run_demo("--reset")
-    assert Employee.objects.count() >= 180
-
-
-def test_later_modules_add_steps_that_run_after_the_organisation(db):
-    seen: list[str] = []
-
-    def build(run: demo.DemoRun) -> demo.Counts:
-        seen.append(f"build with {len(run.cache['employees'])} employees")
-        return demo.Counts(total=1, created=1)
-
-    def clear(run: demo.DemoRun) -> int:
-        seen.append("clear")
-        return 0
-
-    extra = demo.DemoStep("extra", "Peta strategi", build, clear)
-    lines: list[str] = []
-    demo.build_demo(reset=True, report=lines.append, steps=[*demo.STEPS, extra])
-    assert seen[0] == "clear"
-    assert seen[1].startswith("build with ")
-    assert lines[-1].startswith(f"[{len(demo.STEPS) + 1}/{len(demo.STEPS) + 1}] Peta strategi: 1")
-
-
-def test_register_replaces_a_step_with_the_same_key():
-    original = list(demo.STEPS)
-    try:
-        position = [s.key for s in original].index("logins")
-        replacement = demo.DemoStep("logins", "Akun", lambda run: demo.Counts(), lambda run: 0)
-        demo.register(replacement)
-        assert [s.key for s in demo.STEPS] == [s.key for s in original]
-        assert demo.STEPS[position] is replacement
-    finally:
-        demo.STEPS[:] = original
-
-
 def test_demo_people_are_deterministic():
     demo.people.cache_clear()
     first = demo.people()
@@ -254,15 +252,14 @@ def test_demo_people_are_deterministic():
     assert Role.EMPLOYEE in {login.role for login in demo.LOGINS}
 
 
-def test_steps_run_in_their_order_whatever_was_imported_first():
-    original = list(demo.STEPS)
-    try:
-        late = demo.DemoStep("late", "Nanti", lambda run: demo.Counts(), lambda run: 0, order=99)
-        early = demo.DemoStep("early", "Awal", lambda run: demo.Counts(), lambda run: 0, order=-1)
-        demo.register(late)
-        demo.register(early)
-        keys = [s.key for s in demo.STEPS]
-        assert keys[0] == "early" and keys[-1] == "late"
-        assert keys[1:-1] == [s.key for s in sorted(original, key=lambda s: s.order)]
-    finally:
-        demo.STEPS[:] = original
+def test_steps_run_in_their_declared_order():
+    assert [s.key for s in build.STEPS] == [
+        "units",
+        "positions",
+        "employees",
+        "logins",
+        "strategy",
+        "reporting",
+    ]
+    assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
+    assert build.STEPS[-2:] == (planning.STEP, reporting.STEP)

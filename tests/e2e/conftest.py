@@ -97,19 +97,15 @@ def page(browser: Any, live_server: Any, browser_locale: str) -> Iterator[Any]:
 
 @pytest.fixture
 def demo(transactional_db: None) -> Any:
-    """The whole demo of `kinerja demo` (the organisation and every later module's steps) with its logins."""
-    from django.utils.module_loading import autodiscover_modules
+    """The whole demo of `kinerja demo` (organisation, strategy maps, reporting, in their declared order)."""
+    from kinerja.demo import build
 
-    from kinerja.demo import organisation as demo_data
-
-    autodiscover_modules("demo")
-    return demo_data.build_demo(report=lambda line: None)
+    return build.build_demo(report=lambda line: None)
 
 
 @pytest.fixture
 def demo_organisation(transactional_db: None) -> Any:
     """Only the demo's organisation (units, positions, employees, the demo logins): faster than `demo`."""
-    from kinerja.demo import organisation as demo_data
+    from kinerja.demo import build, organisation
 
-    steps = [step for step in demo_data.STEPS if step.build.__module__ == demo_data.__name__]
-    return demo_data.build_demo(report=lambda line: None, steps=steps)
+    return build.build_demo(report=lambda line: None, steps=organisation.STEPS)

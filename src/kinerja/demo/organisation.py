@@ -1,13 +1,12 @@
 """The demo ministry: real Kemenkeu units, their sections, positions, about 200 employees and demo logins.
 
-`kinerja demo` runs the steps in `STEPS` in order inside one transaction. A step
-builds its part idempotently (keyed by unit code, position code, NIP, username:
-running it again creates nothing new and saves only what differs) and knows how
-to clear it for `kinerja demo --reset`, which clears the steps in reverse order
-and builds again. Later modules (strategy maps, KPIs, realizations) add their
-own steps with `register(DemoStep(...))` in their app's `demo.py`; the command
-imports every installed app's `demo` module first, so steps run in the order of
-INSTALLED_APPS, after the organisation built here.
+The first steps of `kinerja demo` (`STEPS` here; the whole order is declared in
+`kinerja.demo.build`). A step builds its part idempotently (keyed by unit code,
+position code, NIP, username: running it again creates nothing new and saves
+only what differs) and knows how to clear it for `kinerja demo --reset`, which
+clears the steps in reverse order and builds again. The strategy maps
+(`kinerja.demo.planning`) and the realizations (`kinerja.demo.reporting`) come
+after the organisation built here.
 
 Everything is deterministic: people come from fixed lists of names and a
 random generator seeded per position slot, never from Faker (a dev dependency).
@@ -22,15 +21,12 @@ import csv
 import datetime as dt
 import functools
 import random
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,90 +45,14 @@ from kinerja.organisations.models import (
 )
 from kinerja.organisations.validators import nip_problem
 
+from .steps import Counts, DemoRun, DemoStep
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNIT_FILES = ("kemenkeu-units.csv", "demo-units.csv")
 DEMO_PASSWORD = "kinerja-demo"  # printed for everyone to read: a demo password, never a secret
 EMAIL_DOMAIN = "kemenkeu.example"  # a reserved domain (RFC 2606): demo mail can never reach a real inbox
 SEED = "kinerja-demo"
 ASSIGNMENT_SINCE = dt.date(2024, 1, 2)
-
-
-# ---------------------------------------------------------------- the step machinery
-
-
-@dataclass
-class Counts:
-    """What a step did, for the progress line."""
-
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    key: str
-    label: str | Promise
-    build: Callable[[DemoRun], Counts]
-    clear: Callable[[DemoRun], int]
-    # Steps run by `order`, then in the order registered: a later module's step (the strategy maps, the
-    # realizations that report on them) must not depend on which of their modules was imported first.
-    order: int = 0
-
-
-@dataclass
-class DemoRun:
-    """State shared by the steps of one run, and where they report progress."""
-
-    report: Callable[[str], None] = print
-    cache: dict[str, Any] = field(default_factory=dict)
-
-
-STEPS: list[DemoStep] = []
-
-
-def register(step: DemoStep) -> DemoStep:
-    """Add a step after those registered so far (a step registered twice under one key is replaced)."""
-    for index, existing in enumerate(STEPS):
-        if existing.key == step.key:
-            STEPS[index] = step
-            break
-    else:
-        STEPS.append(step)
-    STEPS.sort(key=lambda s: s.order)  # stable: equal orders keep their registration order
-    return step
-
-
-def build_demo(
-    *, reset: bool = False, report: Callable[[str], None] = print, steps: Iterable[DemoStep] | None = None
-) -> DemoRun:
-    """Build the demo data (after clearing it when `reset`), all in one transaction."""
-    chosen = list(STEPS if steps is None else steps)
-    run = DemoRun(report=report)
-    with transaction.atomic():
-        if reset:
-            for step in reversed(chosen):
-                removed = step.clear(run)
-                report(_("Dihapus — %(step)s: %(count)d") % {"step": step.label, "count": removed})
-        for number, step in enumerate(chosen, start=1):
-            started = time.perf_counter()
-            counts = step.build(run)
-            report(
-                _(
-                    "[%(number)d/%(steps)d] %(step)s: %(total)d (baru %(created)d, diperbarui %(updated)d) "
-                    "— %(seconds).1f dtk"
-                )
-                % {
-                    "number": number,
-                    "steps": len(chosen),
-                    "step": step.label,
-                    "total": counts.total,
-                    "created": counts.created,
-                    "updated": counts.updated,
-                    "seconds": time.perf_counter() - started,
-                }
-            )
-    return run
 
 
 def _differs(obj: Any, values: dict[str, Any]) -> bool:
@@ -776,7 +696,10 @@ def login_table() -> list[dict[str, str]]:
     return rows
 
 
-register(DemoStep("units", gettext_lazy("Unit organisasi"), build_units, clear_units))
-register(DemoStep("positions", gettext_lazy("Jabatan"), build_positions, clear_positions))
-register(DemoStep("employees", gettext_lazy("Pegawai"), build_employees, clear_employees))
-register(DemoStep("logins", gettext_lazy("Akun demo"), build_logins, clear_logins))
+# The organisation's steps, in order; `kinerja.demo.build.STEPS` puts planning and reporting after them.
+STEPS: tuple[DemoStep, ...] = (
+    DemoStep("units", gettext_lazy("Unit organisasi"), build_units, clear_units),
+    DemoStep("positions", gettext_lazy("Jabatan"), build_positions, clear_positions),
+    DemoStep("employees", gettext_lazy("Pegawai"), build_employees, clear_employees),
+    DemoStep("logins", gettext_lazy("Akun demo"), build_logins, clear_logins),
+)

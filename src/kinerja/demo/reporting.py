@@ -11,10 +11,17 @@ the third quarter (January–September, Q1–Q3, S1) are closed — which stores
 each map's final snapshot — and the open periods that have ended get a
 snapshot too.
 
+Everything goes through reporting's services, acting as the demo logins whose
+roles allow each step (`ACTORS`): `save_realization` enters the value,
+`add_evidence` attaches the PDF, then `submit_realization`,
+`verify_realization` (never by the submitter), `approve_realization` or
+`return_realization` with a reason; `close_period` closes the periods (and
+stores the final snapshots) and `compute_scorecard` scores the open ones.
+
 Idempotent: a realization that exists is left as it is, a closed period stays
 closed, and an unchanged score adds no snapshot. `clear_reporting_demo`
-removes it all for `kinerja demo --reset`. The demo command calls
-`build_reporting_demo(stdout=...)` after `build_strategy_demo`.
+removes it all for `kinerja demo --reset`. It runs after the strategy maps
+(`kinerja.demo.build.STEPS`).
 """
 
 from __future__ import annotations
@@ -27,24 +34,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext_lazy
 
-from kinerja.planning.models import Kpi, PeriodTarget, PlanYear
+from kinerja.planning.models import Kpi, PeriodTarget, PlanYear, StrategyMap
 from kinerja.reporting import services
 from kinerja.reporting.models import (
     Evidence,
-    EvidenceKind,
     PeriodState,
     Realization,
     RealizationState,
     ReportingPeriod,
     ScoreSnapshot,
-    WorkflowEvent,
 )
+
+from .steps import Counts, DemoRun, DemoStep, demo_user
 
 DEMO_YEAR = 2026
 CLOSED_THROUGH = dt.date(DEMO_YEAR, 9, 30)
@@ -132,14 +137,27 @@ def _pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _users() -> tuple[Any, Any, Any]:
-    """Submitter, verifier (never the submitter) and approver of the demo realizations."""
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=["admin", "pengelola.djp"])}
-    admin = users.get("admin")
-    manager = users.get("pengelola.djp")
-    submitter = manager or admin
-    verifier = admin if submitter is not admin else None
-    return submitter, verifier, admin
+# Who enters and submits, verifies (never the submitter), approves and returns the realizations of a
+# map's unit. None is the system: KEMENKEU's and DJBC's figures arrive as a system entry, since the
+# demo has no performance manager of their own to enter them and the administrator verifies them.
+ACTORS: dict[str, tuple[str | None, str, str, str]] = {
+    "DJP": ("pengelola.djp", "admin", "admin", "admin"),
+    "DJP-KPP-MADYA-MALANG": ("pengelola.djp", "admin", "pimpinan.kpp.malang", "pimpinan.kpp.malang"),
+}
+DEFAULT_ACTORS: tuple[str | None, str, str, str] = (None, "admin", "admin", "admin")
+
+
+@dataclass(frozen=True)
+class Actors:
+    enters: Any
+    verifies: Any
+    approves: Any
+    returns: Any
+
+
+def _actors(unit: str) -> Actors:
+    enters, verifies, approves, returns = ACTORS.get(unit, DEFAULT_ACTORS)
+    return Actors(demo_user(enters), demo_user(verifies), demo_user(approves), demo_user(returns))
 
 
 def build_reporting_demo(stdout: Callable[[str], Any] | None = None) -> ReportingDemoCounts:
@@ -150,20 +168,20 @@ def build_reporting_demo(stdout: Callable[[str], Any] | None = None) -> Reportin
         if stdout:
             stdout(f"  tahun rencana {DEMO_YEAR} belum ada: lewati (jalankan demo strategi lebih dahulu)")
         return counts
-    submitter, verifier, approver = _users()
+    closer = demo_user("admin")
     with transaction.atomic():
         services.ensure_periods(plan_year)
         periods = list(ReportingPeriod.objects.filter(plan_year=plan_year).order_by("end", "start"))
         maps = services.reportable_maps(plan_year.pk)
         for strategy_map in maps:
-            made = _build_map(strategy_map, periods, submitter, verifier, approver)
+            made = _build_map(strategy_map, periods, _actors(strategy_map.unit.code))
             counts.total += made[0]
             counts.created += made[1]
             if stdout:
                 stdout(f"  {strategy_map.unit.code} {DEMO_YEAR}: {made[0]} realisasi ({made[1]} baru)")
         for period in periods:
             if period.end <= CLOSED_THROUGH and period.state == PeriodState.OPEN:
-                services.close_period(period=period)
+                services.close_period(period=period, by=closer)
                 counts.updated += 1
         before = ScoreSnapshot.objects.filter(period__plan_year=plan_year).count()
         for period in periods:
@@ -178,12 +196,10 @@ def build_reporting_demo(stdout: Callable[[str], Any] | None = None) -> Reportin
     return counts
 
 
-def _build_map(
-    strategy_map: Any, periods: list[ReportingPeriod], submitter: Any, verifier: Any, approver: Any
-) -> tuple[int, int]:
+def _build_map(strategy_map: StrategyMap, periods: list[ReportingPeriod], actors: Actors) -> tuple[int, int]:
     kpis = list(
         Kpi.objects.filter(objective__map=strategy_map)
-        .select_related("objective")
+        .select_related("objective__map__unit", "objective__map__plan_year")
         .order_by("objective__code", "code")
     )
     targets = {(t.kpi_id, t.period): t.target for t in PeriodTarget.objects.filter(kpi__in=kpis)}
@@ -191,9 +207,7 @@ def _build_map(
         Realization.objects.filter(kpi__in=kpis, period__in=periods).values_list("kpi_id", "period_id")
     )
     unit = strategy_map.unit.code
-    new: list[Realization] = []
-    states: list[str] = []
-    total = 0
+    total = created = 0
     for kpi in kpis:
         for period in periods:
             if period.frequency != kpi.frequency or period.end > OPEN_MONTH_END:
@@ -209,70 +223,40 @@ def _build_map(
             target = targets.get((kpi.pk, period.number), kpi.target)
             if target is None:
                 continue
-            new.append(
-                Realization(
-                    kpi=kpi,
-                    period=period,
-                    value=_value(target, kpi.polarity, unit, kpi.code, period.label),
-                    analysis=ANALYSES[int(_draw(unit, kpi.code, period.label, "a") * len(ANALYSES))],
-                    created_by=submitter,
-                )
-            )
-            states.append(state)
-    if not new:
-        return total, 0
-    created = bulk_create_with_history(new, Realization, batch_size=500, default_user=submitter)
-    events: list[WorkflowEvent] = []
-    now = timezone.now()
-    for realization, state in zip(created, states, strict=True):
-        _evidence(realization, submitter)
-        if state == RealizationState.DRAFT:
-            continue
-        path = [(RealizationState.DRAFT, RealizationState.SUBMITTED, submitter, "")]
-        if state in (RealizationState.VERIFIED, RealizationState.APPROVED, "returned"):
-            path.append((RealizationState.SUBMITTED, RealizationState.VERIFIED, verifier, ""))
-        if state == RealizationState.APPROVED:
-            path.append((RealizationState.VERIFIED, RealizationState.APPROVED, approver, ""))
-        if state == "returned":
-            reason = RETURN_REASONS[int(_draw(unit, realization.kpi.code, realization.period.label, "r") * 3)]
-            path.append((RealizationState.VERIFIED, RealizationState.DRAFT, verifier, reason))
-        for from_state, to_state, actor, reason in path:
-            events.append(
-                WorkflowEvent(
-                    realization=realization,
-                    from_state=from_state,
-                    to_state=to_state,
-                    actor=actor,
-                    reason=reason,
-                )
-            )
-        final = path[-1][1]
-        realization.state = final
-        realization.submitted_by, realization.submitted_at = submitter, now
-        if final in (RealizationState.VERIFIED, RealizationState.APPROVED):
-            realization.verified_by, realization.verified_at = verifier, now
-        if final == RealizationState.APPROVED:
-            realization.approved_by, realization.approved_at = approver, now
-        if state == "returned":
-            realization.return_reason = path[-1][3]
-        realization.save()
-    WorkflowEvent.objects.bulk_create(events)
-    return total, len(created)
+            _report(kpi, period, target, state, actors)
+            created += 1
+    return total, created
 
 
-def _evidence(realization: Realization, by: Any) -> None:
-    title = f"{realization.kpi.code} {realization.period.label}"
-    content = _pdf(title)
-    item = Evidence(
-        realization=realization,
-        original_name=f"data-dukung-{realization.kpi.code}-{realization.period.label}.pdf",
-        kind=EvidenceKind.PDF,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=by,
+def _report(kpi: Kpi, period: ReportingPeriod, target: Decimal, state: str, actors: Actors) -> Realization:
+    """One realization taken from entry to its demo state, step by step through the workflow services."""
+    unit = kpi.objective.map.unit.code
+    realization = services.save_realization(
+        kpi=kpi,
+        period=period,
+        value=_value(target, kpi.polarity, unit, kpi.code, period.label),
+        analysis=ANALYSES[int(_draw(unit, kpi.code, period.label, "a") * len(ANALYSES))],
+        by=actors.enters,
     )
-    item.file.save(item.original_name, ContentFile(content), save=False)
-    item.save()
+    name = f"data-dukung-{kpi.code}-{period.label}.pdf"
+    services.add_evidence(
+        realization=realization,
+        upload=ContentFile(_pdf(f"{kpi.code} {period.label}"), name=name),
+        name=name,
+        by=actors.enters,
+    )
+    if state == RealizationState.DRAFT:
+        return realization
+    services.submit_realization(realization=realization, by=actors.enters)
+    if state == RealizationState.SUBMITTED:
+        return realization
+    services.verify_realization(realization=realization, by=actors.verifies)
+    if state == RealizationState.APPROVED:
+        services.approve_realization(realization=realization, by=actors.approves)
+    elif state == "returned":
+        reason = RETURN_REASONS[int(_draw(unit, kpi.code, period.label, "r") * 3)]
+        services.return_realization(realization=realization, reason=reason, by=actors.returns)
+    return realization
 
 
 def clear_reporting_demo() -> int:
@@ -290,25 +274,14 @@ def clear_reporting_demo() -> int:
     return removed
 
 
-def _register() -> None:
-    """Add the realizations and scores to `kinerja demo`, after the strategy maps they report on."""
-    from django.utils.translation import gettext_lazy
-
-    from kinerja.demo import organisation as core_demo
-
-    def build(run: core_demo.DemoRun) -> core_demo.Counts:
-        made = build_reporting_demo(stdout=run.report)
-        return core_demo.Counts(total=made.total, created=made.created, updated=made.updated)
-
-    core_demo.register(
-        core_demo.DemoStep(
-            "reporting",
-            gettext_lazy("Capaian, data dukung dan skor 2026"),
-            build,
-            lambda run: clear_reporting_demo(),
-            order=60,
-        )
-    )
+def _build(run: DemoRun) -> Counts:
+    made = build_reporting_demo(stdout=run.report)
+    return Counts(total=made.total, created=made.created, updated=made.updated)
 
 
-_register()
+STEP = DemoStep(
+    "reporting",
+    gettext_lazy("Capaian, data dukung dan skor 2026"),
+    _build,
+    lambda run: clear_reporting_demo(),
+)

@@ -1,15 +1,16 @@
-"""`kinerja demo [--reset]`: load the demo ministry (idempotent) and print the demo logins."""
+"""`kinerja demo [--reset] [--export-maps DIR]`: load the demo ministry (idempotent) and print the demo logins."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from kinerja.demo import build, maps, planning
 from kinerja.demo import organisation as demo
-from kinerja.demo import planning, reporting  # noqa: F401  (they register their steps)
 
 
 class Command(BaseCommand):
@@ -21,10 +22,18 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Hapus data demo lebih dahulu, lalu bangun kembali."),
         )
+        parser.add_argument(
+            "--export-maps",
+            metavar="DIR",
+            help=_(
+                "Setelah membangun, ekspor peta demo sebagai buku kerja Excel dan maps.json ke DIR "
+                "(begitulah src/kinerja/demo/data/maps dibuat)."
+            ),
+        )
 
-    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, reset: bool = False, export_maps: str | None = None, **options: Any) -> None:
         try:
-            demo.build_demo(reset=reset, report=self.stdout.write)
+            build.build_demo(reset=reset, report=self.stdout.write)
         except ProtectedError as exc:
             raise CommandError(
                 _(
@@ -33,6 +42,10 @@ class Command(BaseCommand):
                 )
                 % {"count": len(exc.protected_objects)}
             ) from exc
+        if export_maps:
+            units = [entry.unit for entry in planning.DEMO_MAPS]
+            for path in maps.export_maps(Path(export_maps), units, planning.DEMO_YEAR):
+                self.stdout.write(_("Diekspor: %(path)s") % {"path": path})
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Kementerian demo siap. Akun demo:")))
         self.stdout.write(self.format_table(demo.login_table()))
