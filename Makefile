@@ -39,7 +39,7 @@ test: install  ## the whole suite (SQLite; PostgreSQL when DATABASE_URL is set),
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install  ## the suite without browser tests
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" -n auto --dist loadfile $(PYTEST_ARGS)
 
 e2e: install  ## only the browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)

@@ -65,6 +65,36 @@ def test_rule_2_objective_in_another_maps_perspective(org):
     assert finding(strategy_map, "objective_perspective") is None
 
 
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Jumlah penerimaan bea masuk sebesar Rp 5 triliun tercapai",  # the example
+        "Persentase pengguna jasa yang diblokir",  # a KPI, not an aim
+        "Kepatuhan 95% pengguna jasa",
+        "Pelayanan yang optimal. Kami akan meningkatkan kualitas layanan kepada seluruh pengguna jasa.",
+    ],
+)
+def test_rule_3_an_objective_worded_as_a_quantity_or_a_sentence_warns(org, wording):
+    strategy_map = b.sound_map(org.kpp_a)
+    objective = strategy_map.objectives.get(code="S1")
+    objective.name_id = wording
+    objective.save(update_fields=["name_id"])
+    f = finding(strategy_map, "objective_wording")
+    assert f is not None and f.severity == WARN and f.rule == 3 and f.object == objective
+    assert "S1" in f.message
+
+
+@pytest.mark.parametrize(
+    "wording", ["Penerimaan negara yang optimal", "Kepuasan layanan yang tinggi", "SDM yang kompeten"]
+)
+def test_rule_3_an_aim_reads_well(org, wording):
+    strategy_map = b.sound_map(org.kpp_a)
+    objective = strategy_map.objectives.get(code="S1")
+    objective.name_id = wording
+    objective.save(update_fields=["name_id"])
+    assert finding(strategy_map, "objective_wording") is None
+
+
 def test_rule_4_link_to_another_map_blocks(org):
     strategy_map = b.sound_map(org.kpp_a)
     other = b.bare_map(org.kpp_b)

@@ -9,6 +9,7 @@ database: `validate_map` takes a `MapData` (see `selectors.load_map_data`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,61 @@ def check_objective_perspective(objective: Objective) -> list[Finding]:
             objective,
             _objective_url(objective),
             "objective_perspective",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- rule 3
+
+# An SS states the condition to reach ("Penerimaan negara yang optimal"), short and clear; the numbers belong
+# to its KPIs and targets (the Ministry's guide: "Pernyataan SS tidak berupa paragraf atau kalimat").
+SS_MAX_WORDS = 12
+_QUANTITY_WORDS = frozenset(
+    {
+        "rp",
+        "rupiah",
+        "persen",
+        "%",
+        "triliun",
+        "miliar",
+        "milyar",
+        "juta",
+        "ribu",
+        "sebesar",
+        "sejumlah",
+    }
+)
+_KPI_OPENINGS = ("jumlah ", "persentase ", "rasio ", "indeks ", "nilai ", "realisasi ", "tingkat capaian ")
+_NUMBER = re.compile(r"(?<!\w)\d[\d.,]*(?!\w)")  # a number of its own, not the 1 of "S1"
+_WORD = re.compile(r"[\w%]+", re.UNICODE)
+
+
+def wording_problem(name: str) -> str | None:
+    """Why an SS's wording reads as a sentence or a quantity (rule 3), in the user's language; None if it reads well."""
+    text = " ".join(name.split())
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    if _NUMBER.search(text) or _QUANTITY_WORDS.intersection(words) or lowered.startswith(_KPI_OPENINGS):
+        return _("berbunyi sebagai angka atau ukuran; angkanya milik IKU dan targetnya")
+    if len(words) > SS_MAX_WORDS or re.search(r"[.;:!?](\s|$)", text) or text.count(",") > 1:
+        return _("berbunyi sebagai kalimat; SS cukup satu frasa singkat tentang kondisi yang ingin dicapai")
+    return None
+
+
+def check_objective_wording(objective: Objective) -> list[Finding]:
+    """Rule 3 (warn): the SS is worded as the condition to reach, not as a sentence or a quantity."""
+    problem = wording_problem(objective.name_id)
+    if problem is None:
+        return []
+    return [
+        Finding(
+            3,
+            WARN,
+            _("SS %(code)s %(problem)s, misalnya “Penerimaan negara yang optimal”.")
+            % {"code": objective.code, "problem": problem},
+            objective,
+            _objective_url(objective),
+            "objective_wording",
         )
     ]
 
@@ -611,6 +667,7 @@ def validate_map(data: MapData) -> list[Finding]:
     findings += check_perspective_weights(data.perspectives)
     for objective in data.objectives:
         findings += check_objective_perspective(objective)
+        findings += check_objective_wording(objective)
     findings += check_objective_weights(data)
     findings += check_links(data)
     findings += check_map_coverage(data)
