@@ -21,8 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from kinerja.accounts import lockout
 from kinerja.accounts.models import User
 from kinerja.common.api import AUTHENTICATION, RulesViewSet, service_errors
 from kinerja.organisations import services
@@ -275,3 +277,17 @@ class TokenView(ObtainAuthToken):
     # rest_framework.authtoken's obtain_auth_token, credentials only (no session, so no CSRF to send).
 
     authentication_classes = []
+    # DRF's ObtainAuthToken switches throttling off; a password endpoint needs it most.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # django-axes refused the attempt before any password check: say so, as the login page does
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": lockout.locked_out_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS
+                )
+            raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     # bottom to top, as the layers in docs/architecture.md
     "kinerja.common",
     "kinerja.accounts",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a lockout into the lockout page
 ]
 
 # Content-Security-Policy (django-csp): scripts only from our own static files — no inline script, no
@@ -127,10 +130,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out attempt never reaches a password check
     "rules.permissions.ObjectPermissionBackend",
     "kinerja.accounts.backends.UsernameOrNipBackend",
 ]
 LOGIN_URL = "accounts:login"
+
+# Lockout after failed sign-ins, pages and API token alike (django-axes; see accounts/lockout.py).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "kinerja.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "kinerja.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)  # 1 behind one reverse proxy (X-Forwarded-For)
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -177,6 +190,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
+    # Throttling: generous for people and scripts, tight enough that guessing is slow; lockout (axes) does
+    # the rest for passwords.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "30/minute"),
+        "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        "auth": env_str("API_THROTTLE_AUTH", "10/minute"),  # the token endpoint, per client address
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kinerja API",
