@@ -33,7 +33,8 @@ from django.utils import timezone
 
 from kinerja.accounts.scope import unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import Kpi, PlanYear, StrategyMap
+from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
+from kinerja.planning.selectors import maps_reportable_by
 
 from . import scorecard, workflow
 from .models import (
@@ -45,7 +46,6 @@ from .models import (
     ScoreSnapshot,
     WorkflowEvent,
 )
-from .services import REPORTABLE_MAP_STATES
 
 REALIZATION_RELATED = (
     "kpi__objective__perspective",
@@ -63,10 +63,7 @@ REALIZATION_RELATED = (
 
 def reporting_maps_for(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
     """Approved (or under revision) maps of the units the user reaches, newest year first."""
-    maps = StrategyMap.objects.filter(unit_filter(user, "unit__path"), state__in=REPORTABLE_MAP_STATES)
-    if year is not None:
-        maps = maps.filter(plan_year__year=year)
-    return maps.select_related("unit", "plan_year").order_by("-plan_year__year", "unit__path")
+    return maps_reportable_by(user, year).order_by("-plan_year__year", "unit__path")
 
 
 def visible_map(user: Any, pk: int) -> StrategyMap | None:
