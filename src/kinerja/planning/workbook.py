@@ -33,6 +33,7 @@ from django.db.models import DecimalField, Model
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kinerja.common.history import Actor
 from kinerja.interchange.cells import CellError, NumberStyle, check_digits, parse_decimal
 from kinerja.interchange.messages import Lang
 from kinerja.organisations.models import Position
@@ -554,7 +555,7 @@ def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
 class _Importer:
     """Applies the parsed rows through the services, sheet by sheet, collecting every problem."""
 
-    def __init__(self, strategy_map: StrategyMap, by: Any, report: ImportReport) -> None:
+    def __init__(self, strategy_map: StrategyMap, by: Actor, report: ImportReport) -> None:
         self.map, self.by, self.report = strategy_map, by, report
         self.positions = {p.code: p for p in Position.objects.filter(unit=strategy_map.unit_id)}
         self.failed: dict[str, set[str]] = defaultdict(set)  # sheet -> codes whose row failed
@@ -876,7 +877,7 @@ class _Importer:
             yield row
 
 
-def import_map(*, strategy_map: StrategyMap, content: bytes, by: Any, dry_run: bool = True) -> ImportReport:
+def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run: bool = True) -> ImportReport:
     """Import a workbook into the map: all or nothing, in one transaction; a dry run never writes.
 
     Raises ValidationError (the map is approved or submitted: change it through
