@@ -34,6 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kinerja.common.history import Actor
+from kinerja.common.workflow import locked
 from kinerja.interchange.cells import CellError, NumberStyle, check_digits, parse_decimal
 from kinerja.interchange.messages import Lang
 from kinerja.organisations.models import Position
@@ -898,11 +899,7 @@ def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run:
         return report
     sheets = read_workbook(content, report)
     with transaction.atomic():
-        current = (
-            StrategyMap.objects.select_for_update()
-            .select_related("unit", "plan_year")
-            .get(pk=strategy_map.pk)
-        )
+        current = locked(strategy_map, related=("unit", "plan_year"))
         services.ensure_editable(current, by)
         importer = _Importer(current, by, report)
         importer.themes(sheets.get("tema", []))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author
+from kinerja.common.workflow import locked
 from kinerja.planning.models import (
     PlanYear,
 )
@@ -34,7 +35,7 @@ def close_period(*, period: ReportingPeriod, by: Actor = None) -> ReportingPerio
     """
     ensure(by, "reporting.close_reportingperiod", period)
     with transaction.atomic():
-        current = ReportingPeriod.objects.select_for_update().select_related("plan_year").get(pk=period.pk)
+        current = locked(period, related=("plan_year",))
         if current.state == PeriodState.CLOSED:
             _refresh(period, current)
             return period
@@ -62,7 +63,7 @@ def reopen_period(*, period: ReportingPeriod, reason: str, by: Actor) -> PeriodR
         raise ValidationError(_("Alasan membuka kembali periode wajib diisi."), code="reason_required")
     ensure(by, "reporting.reopen_reportingperiod", period)
     with transaction.atomic():
-        current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        current = locked(period)
         if current.state != PeriodState.CLOSED:
             raise ValidationError(
                 _("Periode %(period)s masih terbuka.") % {"period": current.display_name}, code="period_open"
