@@ -300,3 +300,21 @@ def test_pages_export_and_import_with_confirm(client, full_map, manager, org, ma
     assert client.get(reverse("strategy:map-export", args=[full_map.pk])).status_code == 200
     client.force_login(make_user(org.kpp_b, Role.MANAGER))
     assert client.get(url).status_code == 404
+
+
+def test_numbers_are_read_as_people_write_them_and_too_large_ones_refused(full_map, manager):
+    """Issue 10 items 5-6: the shared parser reads `85,5` and `1.234,5`; a value beyond the model's digits
+    is an issue with its sheet, row and column, never a database error."""
+    code = full_map.objectives.order_by("code").first().code
+    keys = [c.key for c in workbook.INISIATIF.columns]
+
+    def row(initiative: str, budget: str) -> list:
+        values = dict(code=initiative, name_id=f"Inisiatif {initiative}", objectives=code, budget=budget)
+        return [values.get(key, "") for key in keys]
+
+    content = xlsx({"inisiatif": [headers(workbook.INISIATIF), row("I8", "1.234,5"), row("I9", "9" * 30)]})
+    report = workbook.import_map(strategy_map=full_map, content=content, by=manager)
+    messages = [str(i) for i in report.issues]
+    assert len(messages) == 1 and messages[0].startswith("inisiatif, baris 3, kolom anggaran"), messages
+    assert workbook._parse(workbook.INISIATIF.column("budget"), "85,5") == Decimal("85.5")
+    assert workbook._parse(workbook.INISIATIF.column("budget"), "1.234,5") == Decimal("1234.5")

@@ -189,3 +189,23 @@ def test_unreadable_and_headerless_files(world):
     assert [p.message for p in result.problems][:1] == ["kolom wajib period (periode) tidak ada"]
     result = run(world, io.BytesIO(b"PK\x03\x04 not really"), name="r.xlsx")
     assert result.problems and not result.written
+
+
+def test_values_are_read_as_people_write_them_and_too_large_ones_refused(world):
+    """Issue 10 items 5-6: `85,5` and `85%` read as the forms read them; a number too large for the column
+    (or with more decimals than it keeps) is a row/column problem, never a database error."""
+    accepted = run(
+        world, csv_file('kode_iku,periode,realisasi\nS1.1,2026-Q1,"85,5"\nC1.1,2026-01,85%\n'), name="r.csv"
+    )
+    assert accepted.ok and accepted.written, accepted.problems
+    values = dict(Realization.objects.values_list("kpi__code", "value"))
+    assert values == {"S1.1": D("85.5"), "C1.1": D(85)}
+    refused = run(
+        world,
+        csv_file(
+            "kode_iku,periode,realisasi\nS1.1,2026-Q2,99999999999999999999999999\nC1.1,2026-02,1.1234567\n"
+        ),
+        name="r.csv",
+    )
+    assert [(p.row, p.column) for p in refused.problems] == [(2, "realisasi"), (3, "realisasi")]
+    assert not refused.written and Realization.objects.count() == 2

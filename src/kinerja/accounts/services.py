@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kinerja.common import history
 from kinerja.common.history import recorded
 
 from .models import RoleAssignment
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # a type only: accounts sits below organisations
     from kinerja.organisations.models import Unit
 
 
-def grant_problem(*, user: Any, unit: Unit, role: str, by: Any) -> tuple[str, str] | None:
+def grant_problem(*, user: Any, unit: Unit, role: str, by: history.User) -> tuple[str, str] | None:
     """Why `by` may not give `user` the `role` on `unit`, as (code, message); None when nothing is wrong."""
     if not by.has_perm("accounts.manage_roles", unit):
         return "forbidden", _("Anda tidak berwenang memberi peran pada unit ini.")
@@ -26,7 +27,7 @@ def grant_problem(*, user: Any, unit: Unit, role: str, by: Any) -> tuple[str, st
     return None
 
 
-def grant_role(*, user: Any, unit: Unit, role: str, by: Any) -> RoleAssignment:
+def grant_role(*, user: Any, unit: Unit, role: str, by: history.User) -> RoleAssignment:
     """Give `user` the `role` on `unit` (and so on its whole subtree)."""
     problem = grant_problem(user=user, unit=unit, role=role, by=by)
     if problem is not None:
@@ -39,7 +40,7 @@ def grant_role(*, user: Any, unit: Unit, role: str, by: Any) -> RoleAssignment:
     return granted
 
 
-def revoke_role(*, granted: RoleAssignment, by: Any) -> None:
+def revoke_role(*, granted: RoleAssignment, by: history.User) -> None:
     """Take a role away; nobody revokes their own (an administrator cannot lock themself out by mistake)."""
     if not by.has_perm("accounts.manage_roles", granted):
         raise PermissionDenied(_("Anda tidak berwenang mencabut peran ini."))

@@ -31,3 +31,8 @@ def recorded(obj: T, by: Actor, reason: str = "") -> T:
     if reason:
         obj._change_reason = reason[:HISTORY_REASON_MAX]  # type: ignore[attr-defined]
     return obj
+
+
+def author(by: Actor) -> Any:
+    """`by` as a model's user foreign key takes it: the concrete user model (unknown to common), or None (the system)."""
+    return by

@@ -31,11 +31,12 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
-from kinerja.accounts.scope import unit_filter
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
+from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
 from kinerja.reporting import selectors as reporting
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from kinerja.scoring import rank
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # Shorter periods first: when two periods end on the same day, the shorter one gives the finer trend.
@@ -245,19 +246,14 @@ def rank_maps(
     def head(strategy_map: StrategyMap, of: ReportingPeriod | None) -> Head | None:
         return None if of is None else heads.get((strategy_map.pk, of.pk))
 
-    scored = [m for m in maps if (h := head(m, period)) is not None and h.nko is not None]
-    unscored = [m for m in maps if m not in scored]
-    scored.sort(key=lambda m: (-(heads[(m.pk, period.pk)].nko or Decimal(0)), m.unit.path))
-    rows: list[RankRow] = []
-    rank, last = 0, None
-    for position, strategy_map in enumerate(scored, start=1):
-        current = heads[(strategy_map.pk, period.pk)]
-        if current.nko != last:
-            rank, last = position, current.nko
-        rows.append(RankRow(rank, strategy_map, current, head(strategy_map, previous)))
-    for strategy_map in sorted(unscored, key=lambda m: m.unit.path):
-        rows.append(RankRow(None, strategy_map, head(strategy_map, period), head(strategy_map, previous)))
-    return rows
+    def nko(strategy_map: StrategyMap) -> Decimal | None:
+        current = head(strategy_map, period)
+        return None if current is None else current.nko
+
+    return [
+        RankRow(ranked.rank, ranked.item, head(ranked.item, period), head(ranked.item, previous))
+        for ranked in rank(maps, nko, tie_break=lambda m: m.unit.path)
+    ]
 
 
 def nearest_below(strategy_map: StrategyMap, maps: Iterable[StrategyMap]) -> list[StrategyMap]:
@@ -448,7 +444,7 @@ def dashboard(
     if unit is not None:
         board.strategy_map = next((m for m in maps if m.unit_id == unit), None)
         if board.strategy_map is None:
-            board.unit_without_map = Unit.objects.filter(unit_filter(user), pk=unit).first()
+            board.unit_without_map = units_readable_by(user).filter(pk=unit).first()
             if board.unit_without_map is None:
                 return None
             return board
@@ -687,7 +683,7 @@ def completeness(
     if unit is not None:
         found = next((m.unit for m in maps if m.unit_id == unit), None)
         if found is None:
-            found = Unit.objects.filter(unit_filter(user), pk=unit).first()
+            found = units_readable_by(user).filter(pk=unit).first()
             if found is None:
                 return None
         report.unit = found

@@ -17,11 +17,22 @@ from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 
+from kinerja.accounts.rules import EDIT_PEOPLE_ROLES as MANAGE_ROLES
 from kinerja.accounts.scope import READ_ROLES, paths_for, reaches, unit_filter
 
 from .models import Assignment, Employee, Position, Unit
 
 # ---------------------------------------------------------------- units
+
+
+def units_readable_by(user: Any) -> QuerySet[Unit]:
+    """The units `user` reaches with any role (a role on a unit reaches its subtree; a superuser reaches all)."""
+    return Unit.objects.filter(unit_filter(user, "path", READ_ROLES))
+
+
+def units_managed_by(user: Any) -> QuerySet[Unit]:
+    """The units whose people and positions `user` manages: the subtrees where the user is administrator or manager."""
+    return Unit.objects.filter(unit_filter(user, "path", MANAGE_ROLES))
 
 
 def units_for(

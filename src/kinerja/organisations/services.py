@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import recorded
+from kinerja.common.history import Actor, recorded
 
 from .models import (
     LEVEL_ORDER,
@@ -151,7 +150,7 @@ def create_unit(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     is_active: bool = True,
-    by: Any,
+    by: Actor,
 ) -> Unit:
     """Add a unit as a child of `parent` (kept in code order among its siblings)."""
     ensure(by, "organisations.add_unit", parent)
@@ -187,7 +186,7 @@ def update_unit(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     is_active: bool = True,
-    by: Any,
+    by: Actor,
 ) -> Unit:
     """Change a unit's own fields (its place in the tree changes only through `move_unit`)."""
     ensure(by, "organisations.change_unit", unit)
@@ -211,7 +210,7 @@ def update_unit(
     return unit
 
 
-def move_unit(*, unit: Unit, new_parent: Unit, by: Any) -> Unit:
+def move_unit(*, unit: Unit, new_parent: Unit, by: Actor) -> Unit:
     """Put a unit (with its whole subtree) under another parent; the history records the move."""
     ensure(by, "organisations.change_unit", unit)
     ensure(by, "organisations.add_unit", new_parent)
@@ -313,7 +312,7 @@ def create_position(
     job_grade: int | None = None,
     superior: Position | None = None,
     is_head: bool = False,
-    by: Any,
+    by: Actor,
 ) -> Position:
     ensure(by, "organisations.add_position", unit)
     code = code.strip()
@@ -346,7 +345,7 @@ def update_position(
     job_grade: int | None = None,
     superior: Position | None = None,
     is_head: bool = False,
-    by: Any,
+    by: Actor,
 ) -> Position:
     ensure(by, "organisations.change_position", position)
     code = code.strip()
@@ -447,7 +446,7 @@ def create_employee(
     position: Position | None = None,
     superior: Employee | None = None,
     kind: str = AssignmentKind.DEFINITIVE,
-    by: Any,
+    by: Actor,
 ) -> Employee:
     """Register an employee and open their first assignment."""
     ensure(by, "organisations.add_employee", unit)
@@ -475,7 +474,7 @@ def update_employee(
     is_active: bool = True,
     move_start: dt.date | None = None,
     move_kind: str = AssignmentKind.DEFINITIVE,
-    by: Any,
+    by: Actor,
 ) -> Employee:
     """Change an employee; a new unit or position is a move (closes the assignment, opens the next one)."""
     ensure(by, "organisations.change_employee", employee)
@@ -505,7 +504,7 @@ def move_employee(
     unit: Unit,
     position: Position | None,
     start: dt.date,
-    by: Any,
+    by: Actor,
     kind: str = AssignmentKind.DEFINITIVE,
     note: str = "",
 ) -> Assignment:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from kinerja.planning.models import Objective, StrategyMap
-from kinerja.planning.selectors import visible_maps_filter
+from kinerja.planning.selectors import maps_readable_filter
 
 from .models import Kpi, PeriodTarget
 
@@ -25,11 +25,15 @@ def kpis_of_objective(objective: Objective) -> list[Kpi]:
     return kpis
 
 
+def kpis_readable_by(user: Any) -> QuerySet[Kpi]:
+    """The KPIs `user` may read: those on the maps `maps_readable_by` the user (the rule lives there)."""
+    return Kpi.objects.filter(objective__map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
+
+
 def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
-    """KPIs on the maps the user may see, map by map, in perspective and code order."""
-    maps = StrategyMap.objects.filter(visible_maps_filter(user))
+    """KPIs on the maps the user may read, map by map, in perspective and code order."""
     return (
-        Kpi.objects.filter(objective__map__in=maps)
+        kpis_readable_by(user)
         .select_related("objective__map__unit", "objective__map__plan_year", "objective__perspective")
         .order_by(
             "-objective__map__plan_year__year",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import recorded
+from kinerja.common.history import Actor, recorded
 from kinerja.planning import validation
 from kinerja.planning.models import Objective
 from kinerja.planning.services import ensure_editable, scores_may_change
@@ -70,7 +70,7 @@ def save_kpi(
     code: str,
     fields: Mapping[str, Any],
     trajectory: Sequence[Decimal] | None,
-    by: Any,
+    by: Actor,
     kpi: Kpi | None = None,
 ) -> Kpi:
     """Create (or, given `kpi`, update) an IKU with its manual, yearly target and trajectory.
@@ -120,7 +120,7 @@ def save_kpi(
     return target
 
 
-def delete_kpi(*, kpi: Kpi, by: Any) -> None:
+def delete_kpi(*, kpi: Kpi, by: Actor) -> None:
     ensure_editable(kpi.objective.map, by)
     ensure(by, "planning.change_kpi", kpi)
     with transaction.atomic():

@@ -148,6 +148,8 @@ class MapState(models.TextChoices):
 
 
 EDITABLE_STATES = frozenset({MapState.DRAFT, MapState.REVISED})
+# Maps whose KPIs take realizations: an approved plan, or one under a recorded revision.
+REPORTABLE_MAP_STATES = frozenset({MapState.APPROVED, MapState.REVISED})
 
 
 class StrategyMap(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import paths_for, unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import Kpi, PeriodTarget, period_label
+from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PeriodTarget, period_label
 
 from .models import (
     Initiative,
@@ -124,23 +124,48 @@ def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:
     return {p[:i] for p in paths for i in range(TREE_STEPLEN, len(p) + 1, TREE_STEPLEN)}
 
 
-def visible_maps_filter(user: Any) -> Q:
-    """Maps a user may see: every map of a unit they reach, and approved maps of the units above theirs.
+def maps_readable_filter(user: Any) -> Q:
+    """The rule "who may read this map", as a filter on `StrategyMap` (the permission `reads_map` says the same).
 
-    The second half lets an office read the approved maps it cascades from
-    (its echelon I's, the ministry's) without seeing their drafts.
+    Every map of a unit the user reaches (any role, `accounts.scope.READ_ROLES`;
+    an active superuser reaches every unit), and the approved maps of the units
+    above theirs: an office reads the approved maps it cascades from (its
+    echelon I's, the ministry's) without seeing their drafts.
     """
     own = unit_filter(user, "unit__path")
+    if not own:  # an empty Q: no restriction (a superuser); OR-ing onto it would *narrow* it
+        return own
     ancestors = _ancestor_paths(paths_for(user))
     if not ancestors:
         return own
     return own | Q(state=MapState.APPROVED, unit__path__in=sorted(ancestors))
 
 
+def maps_readable_by(user: Any) -> QuerySet[StrategyMap]:
+    """The maps `user` may read (see `maps_readable_filter`): pages, API, exports and dashboards use this."""
+    return StrategyMap.objects.filter(maps_readable_filter(user)).select_related("unit", "plan_year")
+
+
+def maps_reportable_by(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
+    """The maps whose realizations `user` reads: approved (or under revision) maps of the units the user reaches.
+
+    Narrower than `maps_readable_by`: the approved maps of the units above the
+    user's are read as plans, not reported on.
+    """
+    maps = StrategyMap.objects.filter(unit_filter(user, "unit__path"), state__in=REPORTABLE_MAP_STATES)
+    if year is not None:
+        maps = maps.filter(plan_year__year=year)
+    return maps.select_related("unit", "plan_year")
+
+
+def visible_maps_filter(user: Any) -> Q:
+    """Kept for its callers: `maps_readable_filter`."""
+    return maps_readable_filter(user)
+
+
 def maps_visible_to(user: Any) -> QuerySet[StrategyMap]:
     return (
-        StrategyMap.objects.filter(visible_maps_filter(user))
-        .select_related("unit", "plan_year")
+        maps_readable_by(user)
         .annotate(objective_count=Count("objectives", distinct=True))
         .order_by("-plan_year__year", "unit__path")
     )
@@ -219,7 +244,7 @@ def initiative_for_page(pk: int) -> Initiative:
 
 
 def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
-    return _initiatives().filter(map__in=StrategyMap.objects.filter(visible_maps_filter(user)))
+    return _initiatives().filter(map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 
 def _risks() -> QuerySet[Risk]:
@@ -253,7 +278,7 @@ def risk_for_page(pk: int) -> Risk:
 
 
 def risks_visible_to(user: Any) -> QuerySet[Risk]:
-    return _risks().filter(objective__map__in=StrategyMap.objects.filter(visible_maps_filter(user)))
+    return _risks().filter(objective__map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 
 def unit_plan_of(strategy_map: StrategyMap) -> UnitPlan | None:

@@ -23,12 +23,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import recorded
+from kinerja.common.history import Actor, author, recorded
 from kinerja.organisations.models import Position, Unit
 
 from . import signals, validation
 from .models import (
-    EDITABLE_STATES,
     PERSPECTIVE_DEFAULTS,
     RISK_SCALE,
     Initiative,
@@ -48,6 +47,7 @@ from .models import (
     UnitPlan,
 )
 from .selectors import load_map_data
+from .workflow import MAP_WORKFLOW
 
 _M = TypeVar("_M", bound=Model)
 
@@ -55,7 +55,7 @@ _M = TypeVar("_M", bound=Model)
 # --------------------------------------------------------------------------- plan periods and years
 
 
-def _validated_insert(obj: _M, by: Any) -> _M:
+def _validated_insert(obj: _M, by: Actor) -> _M:
     """Save a new record after its model validation, recording who made it."""
     recorded(obj, by).full_clean()
     with transaction.atomic():
@@ -63,19 +63,19 @@ def _validated_insert(obj: _M, by: Any) -> _M:
     return obj
 
 
-def create_plan_period(*, name: str, start_year: int, end_year: int, by: Any) -> PlanPeriod:
+def create_plan_period(*, name: str, start_year: int, end_year: int, by: Actor) -> PlanPeriod:
     ensure(by, "planning.manage_planyear")
     return _validated_insert(PlanPeriod(name=name, start_year=start_year, end_year=end_year), by)
 
 
-def create_plan_year(*, plan_period: PlanPeriod, year: int, rule_set: str, by: Any) -> PlanYear:
+def create_plan_year(*, plan_period: PlanPeriod, year: int, rule_set: str, by: Actor) -> PlanYear:
     """A plan year of a Renstra period, naming the rule set its scores use (validated against the scoring core)."""
     ensure(by, "planning.manage_planyear")
     return _validated_insert(PlanYear(plan_period=plan_period, year=year, rule_set=rule_set), by)
 
 
 def set_unit_plan(
-    *, plan_period: PlanPeriod, unit: Unit, vision: str, mission: str, goals: str, by: Any
+    *, plan_period: PlanPeriod, unit: Unit, vision: str, mission: str, goals: str, by: Actor
 ) -> UnitPlan:
     """A map owner's vision, mission and goals for the Renstra period."""
     ensure(by, "planning.add_strategymap", unit)
@@ -90,7 +90,7 @@ def set_unit_plan(
 
 
 def create_map(
-    *, unit: Unit, plan_year: PlanYear, by: Any, vision: str = "", mission: str = ""
+    *, unit: Unit, plan_year: PlanYear, by: Actor, vision: str = "", mission: str = ""
 ) -> StrategyMap:
     """A new draft map with the four perspectives; vision and mission default to the unit's Renstra plan."""
     ensure(by, "planning.add_strategymap", unit)
@@ -113,53 +113,33 @@ def create_map(
                 Perspective(map=strategy_map, code=code, order=order, name_id=name_id, name_en=name_en), by
             ).save()
         StateChange.objects.create(
-            map=strategy_map, revision=0, from_state="", to_state=MapState.DRAFT, by=by
+            map=strategy_map, revision=0, from_state="", to_state=MapState.DRAFT, by=author(by)
         )
     return strategy_map
 
 
-# The workflow: the states each action starts from. Permissions are asked separately, and a state
-# rule is not a permission: a superuser holds every permission, yet cannot approve a draft either.
-ACTION_FROM: dict[str, frozenset[str]] = {
-    "change": EDITABLE_STATES,
-    "submit": EDITABLE_STATES,
-    "approve": frozenset({MapState.SUBMITTED}),
-    "return": frozenset({MapState.SUBMITTED}),
-    "revise": frozenset({MapState.APPROVED}),
-}
-ACTION_PERM = {
-    "change": "planning.change_strategymap",
-    "submit": "planning.submit_strategymap",
-    "approve": "planning.approve_strategymap",
-    "return": "planning.return_strategymap",
-    "revise": "planning.revise_strategymap",
-}
+# The map workflow's table (`workflow.MAP_WORKFLOW`) as the views read it: the states each action starts from, and its permission.
+ACTION_FROM: dict[str, frozenset[str]] = {a: s.sources for a, s in MAP_WORKFLOW.steps.items()}
+ACTION_PERM: dict[str, str] = {a: s.perm for a, s in MAP_WORKFLOW.steps.items()}
 
 
-def can(user: Any, action: str, strategy_map: StrategyMap) -> bool:
+def can(user: Actor, action: str, strategy_map: StrategyMap) -> bool:
     """May `user` take this workflow `action` on the map now (its state allows it and the user may)?"""
-    return strategy_map.state in ACTION_FROM[action] and user.has_perm(ACTION_PERM[action], strategy_map)
+    return MAP_WORKFLOW.may(strategy_map, action, user) and (
+        MAP_WORKFLOW.problem(strategy_map, action, user) is None
+    )
 
 
-def ensure_action(action: str, strategy_map: StrategyMap, by: Any) -> None:
+def ensure_action(action: str, strategy_map: StrategyMap, by: Actor) -> None:
     """ValidationError when the map's state does not allow `action`; PermissionDenied when the user may not."""
-    if strategy_map.state not in ACTION_FROM[action]:
-        if action == "change":
-            message = _("Peta %(map)s berstatus %(state)s dan hanya dapat diubah melalui revisi.")
-        else:
-            message = _("Tindakan ini tidak dapat dilakukan pada peta %(map)s yang berstatus %(state)s.")
-        raise ValidationError(
-            message % {"map": str(strategy_map), "state": strategy_map.get_state_display()},
-            code="map_read_only" if action == "change" else "invalid_state",
-        )
-    ensure(by, ACTION_PERM[action], strategy_map)
+    MAP_WORKFLOW.ensure(strategy_map, action, by)
 
 
-def ensure_editable(strategy_map: StrategyMap, by: Any) -> None:
+def ensure_editable(strategy_map: StrategyMap, by: Actor) -> None:
     ensure_action("change", strategy_map, by)
 
 
-def update_map(*, strategy_map: StrategyMap, vision: str, mission: str, by: Any) -> StrategyMap:
+def update_map(*, strategy_map: StrategyMap, vision: str, mission: str, by: Actor) -> StrategyMap:
     ensure_editable(strategy_map, by)
     strategy_map.vision, strategy_map.mission = vision, mission
     with transaction.atomic():
@@ -171,7 +151,7 @@ def update_perspectives(
     *,
     strategy_map: StrategyMap,
     values: Mapping[int, Mapping[str, Any]],
-    by: Any,
+    by: Actor,
 ) -> list[Perspective]:
     """Rename perspectives and set their weights at once; weights, when set, total 100 % (rule 2, block).
 
@@ -206,7 +186,7 @@ def save_objective(
     perspective: Perspective,
     code: str,
     name_id: str,
-    by: Any,
+    by: Actor,
     objective: Objective | None = None,
     name_en: str = "",
     description: str = "",
@@ -242,14 +222,14 @@ def save_objective(
     return target
 
 
-def delete_objective(*, objective: Objective, by: Any) -> None:
+def delete_objective(*, objective: Objective, by: Actor) -> None:
     ensure_editable(objective.map, by)
     with transaction.atomic():
         recorded(objective, by).delete()
         scores_may_change(objective.map)
 
 
-def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: str = "", by: Any) -> Theme:
+def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: str = "", by: Actor) -> Theme:
     ensure_editable(strategy_map, by)
     with transaction.atomic():
         theme, _created = Theme.objects.get_or_create(
@@ -260,14 +240,14 @@ def save_theme(*, strategy_map: StrategyMap, code: str, name_id: str, name_en: s
     return theme
 
 
-def delete_theme(*, theme: Theme, by: Any) -> None:
+def delete_theme(*, theme: Theme, by: Actor) -> None:
     """Remove a theme; its SS stay on the map, in no theme."""
     ensure_editable(theme.map, by)
     with transaction.atomic():
         recorded(theme, by).delete()
 
 
-def add_link(*, cause: Objective, effect: Objective, by: Any) -> ObjectiveLink:
+def add_link(*, cause: Objective, effect: Objective, by: Actor) -> ObjectiveLink:
     """A cause-effect link between two SS of one map (rule 4, block); downward links and cycles only warn."""
     strategy_map = cause.map
     ensure_editable(strategy_map, by)
@@ -283,7 +263,7 @@ def add_link(*, cause: Objective, effect: Objective, by: Any) -> ObjectiveLink:
     return link
 
 
-def delete_link(*, link: ObjectiveLink, by: Any) -> None:
+def delete_link(*, link: ObjectiveLink, by: Actor) -> None:
     ensure_editable(link.map, by)
     with transaction.atomic():
         recorded(link, by).delete()
@@ -292,88 +272,56 @@ def delete_link(*, link: ObjectiveLink, by: Any) -> None:
 # --------------------------------------------------------------------------- workflow
 
 
-def _transition(
-    strategy_map: StrategyMap, *, to: str, by: Any, reason: str = "", caller: StrategyMap | None = None
-) -> StrategyMap:
-    """Move the (locked) map to `to`, record the event, and keep the caller's instance in step."""
-    change = StateChange(
-        map=strategy_map,
-        revision=strategy_map.revision,
-        from_state=strategy_map.state,
-        to_state=to,
-        by=by,
-        reason=reason,
-    )
-    strategy_map.state = to
-    recorded(strategy_map, by).save(update_fields=["state", "revision", "updated_at"])
-    change.save()
-    if caller is not None:
-        caller.state, caller.revision, caller.updated_at = (
-            strategy_map.state,
-            strategy_map.revision,
-            strategy_map.updated_at,
-        )
-    return strategy_map
+_MAP_RELATED = ("unit", "plan_year")
+_MAP_SAVED = ("revision", "updated_at")
 
 
-def _locked(strategy_map: StrategyMap) -> StrategyMap:
-    """The map row locked for the transition (two approvers never race)."""
-    return StrategyMap.objects.select_for_update().select_related("unit", "plan_year").get(pk=strategy_map.pk)
+def _no_blocking_findings(strategy_map: StrategyMap) -> None:
+    validation.raise_blocking(validation.validate_map(load_map_data(strategy_map)))
 
 
-def submit_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
+def submit_map(*, strategy_map: StrategyMap, by: Actor) -> StrategyMap:
     """draft (or under revision) → submitted; refused while any block finding remains on the map."""
-    ensure_action("submit", strategy_map, by)
-    with transaction.atomic():
-        current = _locked(strategy_map)
-        ensure_action("submit", current, by)
-        validation.raise_blocking(validation.validate_map(load_map_data(current)))
-        return _transition(current, to=MapState.SUBMITTED, by=by, caller=strategy_map)
+    return MAP_WORKFLOW.run(
+        strategy_map,
+        "submit",
+        by=by,
+        related=_MAP_RELATED,
+        check=_no_blocking_findings,
+        update_fields=_MAP_SAVED,
+    )
 
 
-def approve_map(*, strategy_map: StrategyMap, by: Any) -> StrategyMap:
+def approve_map(*, strategy_map: StrategyMap, by: Actor) -> StrategyMap:
     """submitted → approved, by the unit's leader; the map is read-only from then on."""
-    ensure_action("approve", strategy_map, by)
-    with transaction.atomic():
-        current = _locked(strategy_map)
-        ensure_action("approve", current, by)
-        validation.raise_blocking(validation.validate_map(load_map_data(current)))
-        return _transition(current, to=MapState.APPROVED, by=by, caller=strategy_map)
+    return MAP_WORKFLOW.run(
+        strategy_map,
+        "approve",
+        by=by,
+        related=_MAP_RELATED,
+        check=_no_blocking_findings,
+        update_fields=_MAP_SAVED,
+    )
 
 
-def _required_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Alasan wajib diisi."), code="reason_required")
-    return reason
-
-
-def return_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
+def return_map(*, strategy_map: StrategyMap, reason: str, by: Actor) -> StrategyMap:
     """submitted → back to editing (draft, or under revision for a revised map), with the leader's reason."""
-    reason = _required_reason(reason)
-    ensure_action("return", strategy_map, by)
-    with transaction.atomic():
-        current = _locked(strategy_map)
-        ensure_action("return", current, by)
-        back = MapState.REVISED if current.revision > 0 else MapState.DRAFT
-        return _transition(current, to=back, by=by, reason=reason, caller=strategy_map)
+    return MAP_WORKFLOW.run(
+        strategy_map, "return", by=by, reason=reason, related=_MAP_RELATED, update_fields=_MAP_SAVED
+    )
 
 
-def revise_map(*, strategy_map: StrategyMap, reason: str, by: Any) -> StrategyMap:
+def revise_map(*, strategy_map: StrategyMap, reason: str, by: Actor) -> StrategyMap:
     """Open an approved map for a recorded revision: revision + 1, state 'under revision' (editable), with reason."""
-    reason = _required_reason(reason)
-    ensure_action("revise", strategy_map, by)
-    with transaction.atomic():
-        current = _locked(strategy_map)
-        ensure_action("revise", current, by)
-        current.revision += 1
-        return _transition(current, to=MapState.REVISED, by=by, reason=reason, caller=strategy_map)
+    return MAP_WORKFLOW.run(
+        strategy_map, "revise", by=by, reason=reason, related=_MAP_RELATED, update_fields=_MAP_SAVED
+    )
 
 
 # --------------------------------------------------------------------------- copy to a new year
 
 
-def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyMap:
+def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Actor) -> StrategyMap:
     """Copy a map — perspectives, themes, objectives, links, KPIs with manuals, targets and trajectories — to a year.
 
     The copy is a new draft (revision 0) of the same unit; one transaction.
@@ -461,14 +409,14 @@ def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Any) -> StrategyM
             revision=0,
             from_state="",
             to_state=MapState.DRAFT,
-            by=by,
+            by=author(by),
             reason=_("Disalin dari peta %(map)s.") % {"map": str(from_map)},
         )
     return new_map
 
 
 def _copy_initiatives_and_risks(
-    *, from_map: StrategyMap, objectives: dict[int, Objective], new_map: StrategyMap, by: Any
+    *, from_map: StrategyMap, objectives: dict[int, Objective], new_map: StrategyMap, by: Actor
 ) -> None:
     """Carry the plan of initiatives and the risk register into the copy.
 
@@ -523,7 +471,7 @@ def save_initiative(
     strategy_map: StrategyMap,
     code: str,
     name_id: str,
-    by: Any,
+    by: Actor,
     initiative: Initiative | None = None,
     name_en: str = "",
     description: str = "",
@@ -573,7 +521,7 @@ def save_initiative(
     return target
 
 
-def delete_initiative(*, initiative: Initiative, by: Any) -> None:
+def delete_initiative(*, initiative: Initiative, by: Actor) -> None:
     ensure_editable(initiative.map, by)
     with transaction.atomic():
         recorded(initiative, by).delete()
@@ -584,7 +532,7 @@ def save_milestone(
     initiative: Initiative,
     name: str,
     due_date: datetime.date,
-    by: Any,
+    by: Actor,
     milestone: Milestone | None = None,
     done: bool = False,
     done_on: datetime.date | None = None,
@@ -604,14 +552,14 @@ def save_milestone(
     return target
 
 
-def delete_milestone(*, milestone: Milestone, by: Any) -> None:
+def delete_milestone(*, milestone: Milestone, by: Actor) -> None:
     ensure_editable(milestone.initiative.map, by)
     with transaction.atomic():
         recorded(milestone, by).delete()
 
 
 def set_milestone_done(
-    *, milestone: Milestone, done: bool, by: Any, done_on: datetime.date | None = None
+    *, milestone: Milestone, done: bool, by: Actor, done_on: datetime.date | None = None
 ) -> Milestone:
     """Mark a milestone done (today unless `done_on` is given) or not done: monitoring, allowed after approval."""
     ensure(by, "planning.monitor_initiative", milestone.initiative)
@@ -626,13 +574,15 @@ def set_milestone_done(
 
 
 def add_progress_report(
-    *, initiative: Initiative, date: datetime.date, percent: Decimal, by: Any, note: str = ""
+    *, initiative: Initiative, date: datetime.date, percent: Decimal, by: Actor, note: str = ""
 ) -> ProgressReport:
     """Record an initiative's progress (0–100 %): monitoring, allowed whatever the map's state."""
     ensure(by, "planning.monitor_initiative", initiative)
     if not Decimal(0) <= percent <= Decimal(100):
         raise ValidationError({"percent": _("Kemajuan harus antara 0 dan 100%.")}, code="percent_range")
-    report = ProgressReport(initiative=initiative, date=date, percent=percent, note=note.strip(), by=by)
+    report = ProgressReport(
+        initiative=initiative, date=date, percent=percent, note=note.strip(), by=author(by)
+    )
     with transaction.atomic():
         recorded(report, by).save()
     return report
@@ -648,7 +598,7 @@ def save_risk(
     description: str,
     likelihood: int,
     impact: int,
-    by: Any,
+    by: Actor,
     risk: Risk | None = None,
     mitigation: str = "",
     owner_position: Position | None = None,
@@ -683,18 +633,18 @@ def save_risk(
     return target
 
 
-def delete_risk(*, risk: Risk, by: Any) -> None:
+def delete_risk(*, risk: Risk, by: Actor) -> None:
     ensure_editable(risk.objective.map, by)
     with transaction.atomic():
         recorded(risk, by).delete()
 
 
-def add_risk_monitoring(*, risk: Risk, date: datetime.date, note: str, by: Any) -> RiskMonitoring:
+def add_risk_monitoring(*, risk: Risk, date: datetime.date, note: str, by: Actor) -> RiskMonitoring:
     """Record a monitoring entry of a risk: monitoring, allowed whatever the map's state."""
     ensure(by, "planning.monitor_risk", risk)
     if not note.strip():
         raise ValidationError({"note": _("Catatan pemantauan wajib diisi.")}, code="note_required")
-    entry = RiskMonitoring(risk=risk, date=date, note=note.strip(), by=by)
+    entry = RiskMonitoring(risk=risk, date=date, note=note.strip(), by=author(by))
     with transaction.atomic():
         recorded(entry, by).save()
     return entry

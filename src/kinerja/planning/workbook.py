@@ -27,10 +27,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, Model
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kinerja.common.history import Actor
+from kinerja.common.workflow import locked
+from kinerja.interchange.cells import CellError, NumberStyle, check_digits, parse_decimal
+from kinerja.interchange.messages import Lang
 from kinerja.organisations.models import Position
 from kinerja.planning.models import (
     ConsolidationChoice,
@@ -43,7 +49,17 @@ from kinerja.planning.models import (
 )
 
 from . import services
-from .models import Initiative, Objective, ObjectiveLink, PerspectiveCode, Risk, StrategyMap, Theme
+from .models import (
+    Initiative,
+    Objective,
+    ObjectiveLink,
+    PeriodTarget,
+    Perspective,
+    PerspectiveCode,
+    Risk,
+    StrategyMap,
+    Theme,
+)
 from .selectors import load_map_data
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,9 +86,22 @@ class Sheet:
     name: str
     alias: str  # the English sheet name, also accepted
     columns: tuple[Column, ...]
+    model: type[Model] | None = None  # the model whose DecimalFields bound the sheet's decimal columns
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
+
+    def digits(self, column: Column) -> tuple[int, int] | None:
+        """(max_digits, decimal_places) of the model field a decimal column fills, when it has one."""
+        if column.kind != "decimal" or self.model is None:
+            return None
+        try:
+            model_field = self.model._meta.get_field(column.key)
+        except FieldDoesNotExist:
+            return None
+        if not isinstance(model_field, DecimalField):
+            return None
+        return int(model_field.max_digits or 0), int(model_field.decimal_places or 0)
 
 
 def _values(choices: Any) -> tuple[str, ...]:
@@ -88,6 +117,7 @@ PERSPEKTIF = Sheet(
         Column("name_en", "nama_inggris"),
         Column("weight", "bobot", "decimal"),
     ),
+    model=Perspective,
 )
 TEMA = Sheet(
     "tema",
@@ -111,6 +141,7 @@ SASARAN = Sheet(
         Column("owner_position", "penanggung_jawab"),
         Column("weight", "bobot", "decimal"),
     ),
+    model=Objective,
 )
 HUBUNGAN = Sheet(
     "hubungan",
@@ -147,6 +178,7 @@ IKU = Sheet(
         Column("target_low", "target_bawah", "decimal"),
         Column("target_high", "target_atas", "decimal"),
     ),
+    model=Kpi,
 )
 TARGET_PERIODE = Sheet(
     "target_periode",
@@ -156,6 +188,7 @@ TARGET_PERIODE = Sheet(
         Column("period", "periode", "int", True),
         Column("target", "target", "decimal", True),
     ),
+    model=PeriodTarget,
 )
 INISIATIF = Sheet(
     "inisiatif",
@@ -172,6 +205,7 @@ INISIATIF = Sheet(
         Column("start", "mulai", "date"),
         Column("end", "selesai", "date"),
     ),
+    model=Initiative,
 )
 RISIKO = Sheet(
     "risiko",
@@ -357,7 +391,29 @@ class _Bad(Exception):
     pass
 
 
-def _parse(column: Column, raw: Any) -> Any:
+def _decimal(raw: Any, digits: tuple[int, int] | None) -> Decimal:
+    """A number cell, or a number as people type it (`85,5`, `1.234,5`, `85%`: the shared parser), within
+    the model field's digits."""
+    max_digits, places = digits if digits is not None else (None, None)
+    try:
+        if isinstance(raw, int | float | Decimal):
+            number = Decimal(str(raw))
+            return number if digits is None else check_digits(number, max_digits or 0, places or 0)
+        value = parse_decimal(str(raw), style=NumberStyle.HUMAN, max_digits=max_digits, decimal_places=places)
+    except CellError as error:
+        if error.key in {"not_a_number", "misplaced_separator", "decimal_comma"}:
+            raise _Bad(_('"%(value)s" bukan angka') % {"value": raw}) from None
+        raise _Bad(error.message(_language())) from None
+    if value is None:  # pragma: no cover - blanks never reach here
+        raise _Bad(_('"%(value)s" bukan angka') % {"value": raw})
+    return value
+
+
+def _language() -> Lang:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def _parse(column: Column, raw: Any, digits: tuple[int, int] | None = None) -> Any:
     """The typed value of a cell, or _Bad with the Indonesian message."""
     if isinstance(raw, str):
         raw = raw.strip()
@@ -378,18 +434,7 @@ def _parse(column: Column, raw: Any) -> Any:
     if column.kind == "decimal":
         if isinstance(raw, bool):
             raise _Bad(_('"%(value)s" bukan angka') % {"value": raw})
-        if isinstance(raw, int | float | Decimal):
-            return Decimal(str(raw))
-        text = str(raw).replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise _Bad(_('"%(value)s" bukan angka') % {"value": raw}) from None
-        if not value.is_finite():
-            raise _Bad(_('"%(value)s" bukan angka') % {"value": raw})
-        return value
+        return _decimal(raw, digits)
     if column.kind == "int":
         try:
             number = Decimal(str(raw))
@@ -493,7 +538,7 @@ def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
             for index, column in positions.items():
                 raw = values[index] if index < len(values) else None
                 try:
-                    typed[column.key] = _parse(column, raw)
+                    typed[column.key] = _parse(column, raw, sheet.digits(column))
                 except _Bad as problem:
                     report.issues.append(Issue(sheet.name, number, column.header, str(problem)))
                     bad = True
@@ -511,7 +556,7 @@ def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
 class _Importer:
     """Applies the parsed rows through the services, sheet by sheet, collecting every problem."""
 
-    def __init__(self, strategy_map: StrategyMap, by: Any, report: ImportReport) -> None:
+    def __init__(self, strategy_map: StrategyMap, by: Actor, report: ImportReport) -> None:
         self.map, self.by, self.report = strategy_map, by, report
         self.positions = {p.code: p for p in Position.objects.filter(unit=strategy_map.unit_id)}
         self.failed: dict[str, set[str]] = defaultdict(set)  # sheet -> codes whose row failed
@@ -833,7 +878,7 @@ class _Importer:
             yield row
 
 
-def import_map(*, strategy_map: StrategyMap, content: bytes, by: Any, dry_run: bool = True) -> ImportReport:
+def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run: bool = True) -> ImportReport:
     """Import a workbook into the map: all or nothing, in one transaction; a dry run never writes.
 
     Raises ValidationError (the map is approved or submitted: change it through
@@ -854,11 +899,7 @@ def import_map(*, strategy_map: StrategyMap, content: bytes, by: Any, dry_run: b
         return report
     sheets = read_workbook(content, report)
     with transaction.atomic():
-        current = (
-            StrategyMap.objects.select_for_update()
-            .select_related("unit", "plan_year")
-            .get(pk=strategy_map.pk)
-        )
+        current = locked(strategy_map, related=("unit", "plan_year"))
         services.ensure_editable(current, by)
         importer = _Importer(current, by, report)
         importer.themes(sheets.get("tema", []))

@@ -24,10 +24,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kinerja.interchange.cells import (
+    DECIMAL_MARK,
+    NumberStyle,
     Period,
-    number_column,
     optional_text_column,
-    parse_number,
+    parse_decimal,
     parse_optional_text,
     parse_period,
     period_column,
@@ -44,6 +45,8 @@ from kinerja.interchange.sources import (
     source_name,
     xlsx_sheet,
 )
+
+from .models import Realization
 
 _OWN = {"unit", "period", "kpi_code", "realization"}
 _SCORECARD_NAMES = [
@@ -82,7 +85,7 @@ ENTRY_FIELDS = [
     Field("unit", parse_optional_text, fast=optional_text_column),
     Field("period", parse_period, required=True, fast=period_column),
     Field("kpi_code", str.strip, "", required=True, fast=text_column),
-    Field("realization", parse_number, fast=number_column),
+    Field("realization", lambda raw: parse_realization(raw)),
     Field("analysis", str.strip, "", fast=text_column),
 ]
 
@@ -122,6 +125,27 @@ class EntryTable:
     @property
     def has_analysis(self) -> bool:
         return "analysis" in self.labels
+
+
+# The realization column of the database: a value it cannot hold is refused with its row and column.
+_VALUE = Realization._meta.get_field("value")
+REALIZATION_DIGITS: int = _VALUE.max_digits
+REALIZATION_PLACES: int = _VALUE.decimal_places
+
+
+def parse_realization(raw: str) -> Decimal | None:
+    """A realization as a person types it (`85,5`, `1.234,5`, `85%`), as the forms read it; blank → None.
+
+    Refused (a `CellError`, reported with the row and column): text, and a number
+    with more digits than the realization column holds (never a database error).
+    """
+    return parse_decimal(
+        raw,
+        style=NumberStyle.HUMAN,
+        decimal_mark=DECIMAL_MARK[language()],
+        max_digits=REALIZATION_DIGITS,
+        decimal_places=REALIZATION_PLACES,
+    )
 
 
 def language() -> Lang:

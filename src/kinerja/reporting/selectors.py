@@ -33,9 +33,10 @@ from django.utils import timezone
 
 from kinerja.accounts.scope import unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import Kpi, PlanYear, StrategyMap
+from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
+from kinerja.planning.selectors import maps_reportable_by
 
-from . import scorecard, workflow
+from . import conf, scorecard, workflow
 from .models import (
     Evidence,
     PeriodState,
@@ -45,7 +46,6 @@ from .models import (
     ScoreSnapshot,
     WorkflowEvent,
 )
-from .services import REPORTABLE_MAP_STATES
 
 REALIZATION_RELATED = (
     "kpi__objective__perspective",
@@ -63,10 +63,7 @@ REALIZATION_RELATED = (
 
 def reporting_maps_for(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
     """Approved (or under revision) maps of the units the user reaches, newest year first."""
-    maps = StrategyMap.objects.filter(unit_filter(user, "unit__path"), state__in=REPORTABLE_MAP_STATES)
-    if year is not None:
-        maps = maps.filter(plan_year__year=year)
-    return maps.select_related("unit", "plan_year").order_by("-plan_year__year", "unit__path")
+    return maps_reportable_by(user, year).order_by("-plan_year__year", "unit__path")
 
 
 def visible_map(user: Any, pk: int) -> StrategyMap | None:
@@ -472,3 +469,46 @@ def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str,
 def realizations_by_ids(user: Any, ids: Sequence[int]) -> list[Realization]:
     found = {r.pk: r for r in realizations_visible_to(user).filter(pk__in=list(ids))}
     return [found[i] for i in ids if i in found]
+
+
+# --------------------------------------------------------------------------- reads the services share
+
+
+def reportable_maps(plan_year_id: int) -> list[StrategyMap]:
+    """Every map of the plan year whose KPIs take realizations (approved, or under revision), in tree order."""
+    return list(
+        StrategyMap.objects.filter(plan_year_id=plan_year_id, state__in=REPORTABLE_MAP_STATES)
+        .select_related("unit", "plan_year")
+        .order_by("unit__path")
+    )
+
+
+@dataclass
+class ReminderItem:
+    kpi: Kpi
+    period: ReportingPeriod
+    realization: Realization | None
+    days_late: int
+
+
+def missing_items(*, today: dt.date | None = None, plan_year: PlanYear | None = None) -> list[ReminderItem]:
+    """Realizations not yet submitted in open periods whose due date is near (or past), rule 24."""
+    day = today or timezone.localdate()
+    window = dt.timedelta(days=int(conf.get("KINERJA_REMINDER_DAYS_BEFORE")))
+    periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN, due_date__lte=day + window)
+    if plan_year is not None:
+        periods = periods.filter(plan_year=plan_year)
+    items: list[ReminderItem] = []
+    for period in periods.order_by("due_date", "end"):
+        kpis = Kpi.objects.filter(
+            frequency=period.frequency,
+            objective__map__plan_year_id=period.plan_year_id,
+            objective__map__state__in=REPORTABLE_MAP_STATES,
+        ).select_related("objective__map__unit")
+        found = {r.kpi_id: r for r in Realization.objects.filter(period=period, kpi__in=kpis)}
+        for kpi in kpis.order_by("objective__map__unit__path", "objective__code", "code"):
+            realization = found.get(kpi.pk)
+            if realization is not None and realization.state != RealizationState.DRAFT:
+                continue
+            items.append(ReminderItem(kpi, period, realization, (day - period.due_date).days))
+    return items

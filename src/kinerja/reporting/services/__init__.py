@@ -1,0 +1,106 @@
+"""Writes of the reporting cycle: periods, realizations, evidence, the workflow, locks, snapshots, imports.
+
+One module per purpose; this package re-exports the public names, so callers keep
+`from kinerja.reporting import services` / `services.submit_realization(...)`:
+
+- `periods`: period dates and creation, `ensure_period_open`;
+- `closing`: closing (final snapshots) and reopening periods;
+- `scores`: `compute_scorecard`, queued recomputes, `plan_changed` / `on_plan_changed`;
+- `realizations`: entry and the workflow steps (the table is `reporting.workflow`), one by one or in bulk;
+- `evidence`: attaching evidence files;
+- `reminders`: e-mailing managers about missing realizations;
+- `imports`: importing realizations from CSV / .xlsx.
+
+Reads live in `reporting.selectors` (`reportable_maps`, `missing_items` moved there).
+
+Every function takes keyword-only, typed arguments and runs in one
+transaction. Who may act is asked of the one permission layer
+(`accounts/rules.py` through `user.has_perm`, raising `PermissionDenied`);
+what stops an action (a closed period, the wrong state, a verifier who
+submitted, missing evidence) raises a `ValidationError` whose message says so
+in Indonesian. `by=None` means the system itself (a management command or a
+task) and skips the permission check.
+
+Scores are recomputed after the transaction commits (`transaction.on_commit`
+→ the `recompute_scorecard` task), explicitly from the services that change
+what a score reads — a realization's value or state, a period reopening — and
+from `plan_changed`, which reporting subscribes to planning's `plan_changed` signal
+(`ReportingConfig.ready`).
+
+Rules (domain.md §5): 20 (realizations are numbers, for periods of the KPI's
+frequency, on an approved map), 21 (evidence before submission), 22 (the
+workflow), 23 (a closed period takes no edits or imports; reopening needs a
+reason and keeps the old snapshot), 24 (reminders about missing realizations).
+Realizations derived from lower units (scoring.md §5) are not handled here:
+the KPI models have no cascading links yet, so every realization is typed in.
+"""
+
+from kinerja.planning.models import REPORTABLE_MAP_STATES
+
+from ..selectors import ReminderItem, missing_items, reportable_maps
+from .closing import close_due_periods, close_period, reopen_period
+from .evidence import add_evidence
+from .imports import ImportResult, import_realizations
+from .periods import ensure_period_open, ensure_periods, generate_periods, period_dates
+from .realizations import (
+    BulkResult,
+    approve_realization,
+    as_number,
+    bulk_approve,
+    bulk_step,
+    bulk_submit,
+    bulk_verify,
+    check_reportable,
+    return_realization,
+    save_realization,
+    submit_realization,
+    verify_realization,
+)
+from .reminders import ReminderReport, send_reminders
+from .scores import (
+    NKO_PLACES,
+    affected_periods,
+    compute_scorecard,
+    on_plan_changed,
+    plan_changed,
+    schedule_map_recompute,
+    schedule_recompute,
+)
+
+__all__ = [
+    "NKO_PLACES",
+    "REPORTABLE_MAP_STATES",
+    "BulkResult",
+    "ImportResult",
+    "ReminderItem",
+    "ReminderReport",
+    "add_evidence",
+    "affected_periods",
+    "approve_realization",
+    "as_number",
+    "bulk_approve",
+    "bulk_step",
+    "bulk_submit",
+    "bulk_verify",
+    "check_reportable",
+    "close_due_periods",
+    "close_period",
+    "compute_scorecard",
+    "ensure_period_open",
+    "ensure_periods",
+    "generate_periods",
+    "import_realizations",
+    "missing_items",
+    "on_plan_changed",
+    "period_dates",
+    "plan_changed",
+    "reopen_period",
+    "reportable_maps",
+    "return_realization",
+    "save_realization",
+    "schedule_map_recompute",
+    "schedule_recompute",
+    "send_reminders",
+    "submit_realization",
+    "verify_realization",
+]

@@ -1,0 +1,285 @@
+"""Importing realizations for many KPIs and periods at once, all or nothing (rules 20, 23)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from kinerja.accounts.rules import ensure
+from kinerja.common.history import Actor
+from kinerja.planning.models import (
+    REPORTABLE_MAP_STATES,
+    Frequency,
+    Kpi,
+    PlanYear,
+    StrategyMap,
+)
+
+from ..bulk import insert_with_history
+from ..importing import ImportProblem, read_entries
+from ..models import (
+    PeriodState,
+    Realization,
+    RealizationState,
+    ReportingPeriod,
+)
+from .periods import ensure_periods
+from .scores import schedule_recompute
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did. Nothing is written when `problems` is not empty (or on a dry run)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[Any] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_realizations(
+    *,
+    source: Any,
+    by: Actor,
+    name: str | None = None,
+    strategy_map: StrategyMap | None = None,
+    plan_year: PlanYear | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import realizations for many KPIs and periods at once, all or nothing (rules 20, 23).
+
+    `source` is a CSV or .xlsx file (path or binary stream) read by
+    `importing.read_entries`. With `strategy_map`, every row is a KPI of that
+    map (a `unit` column, when present, must name its unit); without it, the
+    `unit` column names each row's unit and its map of `plan_year`. Every
+    problem is listed — a text in a number cell, an unknown KPI code, a period
+    of another year or of another frequency, a closed period, a realization
+    already submitted, a row given twice — with its row and column, and then
+    nothing is written. Otherwise new realizations are created as drafts and
+    changed drafts updated, in one transaction with their history, and the
+    scores recomputed after commit. `dry_run` checks everything and writes
+    nothing.
+    """
+    if strategy_map is None and plan_year is None:
+        raise ValueError("import_realizations needs a strategy map or a plan year")
+    if strategy_map is not None:
+        ensure(by, "reporting.import_realizations", strategy_map)
+        plan_year = strategy_map.plan_year
+    assert plan_year is not None
+    result = ImportResult(dry_run=dry_run)
+    table, problems = read_entries(source, name=name)
+    result.problems = list(problems)
+    if table is None:
+        return result
+    result.rows = len(table.rows) + len({p.row for p in problems if p.row is not None})
+    col = table.column
+    if strategy_map is not None and strategy_map.state not in REPORTABLE_MAP_STATES:
+        result.problems.insert(
+            0,
+            ImportProblem(
+                None,
+                None,
+                _("Peta strategi %(map)s belum disetujui; realisasi dapat diisi setelah peta disetujui.")
+                % {"map": str(strategy_map)},
+            ),
+        )
+        return result
+    with transaction.atomic():
+        ensure_periods(plan_year)
+        periods = {
+            p.label: p for p in ReportingPeriod.objects.select_for_update().filter(plan_year=plan_year)
+        }
+        # the maps the rows may name, by unit code
+        if strategy_map is not None:
+            maps = {strategy_map.unit.code: strategy_map}
+        else:
+            codes = {r.unit for r in table.rows if r.unit}
+            maps = {
+                m.unit.code: m
+                for m in StrategyMap.objects.filter(
+                    plan_year=plan_year, unit__code__in=codes, state__in=REPORTABLE_MAP_STATES
+                ).select_related("unit", "plan_year")
+            }
+        allowed = {
+            code: (by is None or by.has_perm("reporting.import_realizations", m)) for code, m in maps.items()
+        }
+        map_ids = [m.pk for m in maps.values()]
+        kpis = {
+            (map_id, code): (pk, frequency)
+            for pk, code, frequency, map_id in Kpi.objects.filter(objective__map_id__in=map_ids).values_list(
+                "pk", "code", "frequency", "objective__map_id"
+            )
+        }
+        wanted_periods = {str(r.period) for r in table.rows if r.period is not None}
+        period_ids = [p.pk for label, p in periods.items() if label in wanted_periods]
+        existing = {
+            (r.kpi_id, r.period_id): r
+            for r in Realization.objects.filter(kpi__objective__map_id__in=map_ids, period_id__in=period_ids)
+        }
+        seen: dict[tuple[int, int], int] = {}
+        new: list[tuple[int, int, Decimal, str]] = []
+        changed: list[Realization] = []
+        touched: set[tuple[int, int]] = set()
+        found = result.problems
+        single = strategy_map.unit.code if strategy_map is not None else None
+        year = plan_year.year
+        closed_problem: dict[int, str] = {}
+        for row in table.rows:
+            if row.realization is None:
+                result.skipped += 1
+                continue
+            number = row.row
+            if single is not None:
+                if row.unit is not None and row.unit != single:
+                    found.append(
+                        ImportProblem(
+                            number,
+                            col("unit"),
+                            _("unit %(unit)s bukan unit peta ini (%(map_unit)s)")
+                            % {"unit": row.unit, "map_unit": single},
+                        )
+                    )
+                    continue
+                target_map = strategy_map
+            else:
+                if row.unit is None:
+                    found.append(ImportProblem(number, col("unit"), _("wajib diisi")))
+                    continue
+                target_map = maps.get(row.unit)
+                if target_map is None or not allowed.get(row.unit, False):
+                    found.append(
+                        ImportProblem(
+                            number,
+                            col("unit"),
+                            _(
+                                "unit %(unit)s tidak memiliki peta strategi %(year)s yang disetujui dan dapat Anda isi"
+                            )
+                            % {"unit": row.unit, "year": year},
+                        )
+                    )
+                    continue
+            assert target_map is not None and row.period is not None
+            label = str(row.period)
+            period = periods.get(label) if row.period.year == year else None
+            if period is None:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("period"),
+                        _("periode %(period)s bukan periode tahun rencana %(year)s")
+                        % {"period": label, "year": year},
+                    )
+                )
+                continue
+            kpi = kpis.get((target_map.pk, row.kpi_code))
+            if kpi is None:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("kpi_code"),
+                        _("IKU %(code)s tidak ada pada peta %(map)s")
+                        % {"code": row.kpi_code, "map": str(target_map)},
+                    )
+                )
+                continue
+            kpi_id, frequency = kpi
+            if frequency != period.frequency:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("period"),
+                        _("IKU %(code)s dilaporkan %(frequency)s; %(period)s bukan periode pelaporannya")
+                        % {
+                            "code": row.kpi_code,
+                            "frequency": Frequency(frequency).label.lower(),
+                            "period": label,
+                        },
+                    )
+                )
+                continue
+            if period.state == PeriodState.CLOSED:
+                message = closed_problem.get(period.pk)
+                if message is None:
+                    message = closed_problem[period.pk] = _(
+                        "periode %(period)s (%(label)s) sudah ditutup; realisasinya tidak dapat diimpor"
+                    ) % {"period": period.display_name, "label": label}
+                found.append(ImportProblem(number, col("period"), message))
+                continue
+            key = (kpi_id, period.pk)
+            other = seen.get(key)
+            if other is not None:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("kpi_code"),
+                        _("IKU %(code)s periode %(period)s muncul dua kali (juga baris %(other)d)")
+                        % {"code": row.kpi_code, "period": label, "other": other},
+                    )
+                )
+                continue
+            seen[key] = number
+            current = existing.get(key)
+            if current is None:
+                new.append((kpi_id, period.pk, row.realization, row.analysis))
+                touched.add((target_map.pk, period.pk))
+                continue
+            if current.state != RealizationState.DRAFT:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("realization"),
+                        _(
+                            "realisasi IKU %(code)s periode %(period)s sudah berstatus %(state)s dan tidak dapat ditimpa"
+                        )
+                        % {"code": row.kpi_code, "period": label, "state": current.get_state_display()},
+                    )
+                )
+                continue
+            analysis = row.analysis if table.has_analysis else current.analysis
+            if current.value == row.realization and current.analysis == analysis:
+                result.unchanged += 1
+                continue
+            current.value, current.analysis = row.realization, analysis
+            changed.append(current)
+            touched.add((target_map.pk, period.pk))
+        if found:
+            found.sort(key=lambda p: p.row or 0)
+            return result
+        result.created, result.updated = len(new), len(changed)
+        if dry_run:
+            return result
+        now = timezone.now()
+        if new:
+            insert_with_history(
+                Realization,
+                new,
+                varying=("kpi_id", "period_id", "value", "analysis"),
+                constant={"created_by_id": getattr(by, "pk", None)},
+                key=("kpi_id", "period_id"),
+                user=by,
+                now=now,
+            )
+        if changed:
+            for realization in changed:
+                realization.updated_at = now
+            bulk_update_with_history(
+                changed, Realization, ["value", "analysis", "updated_at"], batch_size=1000, default_user=by
+            )
+        by_id = {p.pk: p for p in periods.values()}
+        schedule_recompute([(map_id, by_id[period_id]) for map_id, period_id in touched], trigger="import")
+        result.written = True
+    return result

@@ -1,0 +1,211 @@
+"""Realizations: entry (rule 20) and the workflow steps (rule 22), one by one or in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.rules import ensure
+from kinerja.common.history import Actor, author, recorded
+from kinerja.common.workflow import locked
+from kinerja.planning.models import (
+    REPORTABLE_MAP_STATES,
+    Frequency,
+    Kpi,
+)
+
+from .. import workflow
+from ..models import (
+    Realization,
+    RealizationState,
+    ReportingPeriod,
+)
+from ..workflow import REALIZATION_WORKFLOW
+from .periods import ensure_period_open
+from .scores import schedule_recompute
+
+
+def as_number(value: Any) -> Decimal:
+    """Rule 20: a realization is a number (a Decimal, an int or a numeric text); anything else is refused."""
+    if isinstance(value, bool):
+        raise ValidationError(_("Realisasi harus berupa angka."), code="not_a_number")
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            _("Realisasi harus berupa angka, bukan “%(value)s”.") % {"value": value}, code="not_a_number"
+        ) from None
+    if not number.is_finite():
+        raise ValidationError(_("Realisasi harus berupa angka."), code="not_a_number")
+    return number
+
+
+def check_reportable(kpi: Kpi, period: ReportingPeriod) -> None:
+    """Rule 20: the KPI's map is approved (or under revision) and the period is one of the KPI's own periods."""
+    strategy_map = kpi.objective.map
+    if strategy_map.state not in REPORTABLE_MAP_STATES:
+        raise ValidationError(
+            _("Peta strategi %(map)s belum disetujui; realisasi dapat diisi setelah peta disetujui.")
+            % {"map": str(strategy_map)},
+            code="map_not_approved",
+        )
+    if period.plan_year_id != strategy_map.plan_year_id:
+        raise ValidationError(
+            _("Periode %(period)s bukan periode tahun rencana %(year)s.")
+            % {"period": period.display_name, "year": strategy_map.plan_year.year},
+            code="period_other_year",
+        )
+    if period.frequency != kpi.frequency:
+        raise ValidationError(
+            _("IKU %(code)s dilaporkan %(frequency)s; %(period)s bukan periode pelaporannya.")
+            % {
+                "code": kpi.code,
+                "frequency": Frequency(kpi.frequency).label.lower(),
+                "period": period.display_name,
+            },
+            code="period_frequency",
+        )
+
+
+def save_realization(
+    *, kpi: Kpi, period: ReportingPeriod, value: Any, by: Actor, analysis: str | None = None
+) -> Realization:
+    """Enter (or correct) the realization of a KPI for a period, as a draft (rules 20, 23).
+
+    Creating and correcting are the same call: an existing draft is updated,
+    a realization already submitted or beyond must be returned to draft first.
+    `analysis` None keeps the stored analysis.
+    """
+    ensure(by, "reporting.add_realization", kpi)
+    number = as_number(value)
+    check_reportable(kpi, period)
+    ensure_period_open(period)
+    with transaction.atomic():
+        realization = Realization.objects.select_for_update().filter(kpi=kpi, period=period).first()
+        if realization is None:
+            realization = Realization(kpi=kpi, period=period, value=number, created_by=author(by))
+            realization.analysis = analysis or ""
+            changed = True
+        else:
+            if realization.state != RealizationState.DRAFT:
+                raise ValidationError(
+                    _(
+                        "Realisasi %(code)s periode %(period)s berstatus %(state)s dan tidak dapat diubah; "
+                        "kembalikan ke konsep lebih dahulu."
+                    )
+                    % {
+                        "code": kpi.code,
+                        "period": period.display_name,
+                        "state": realization.get_state_display(),
+                    },
+                    code="not_draft",
+                )
+            changed = realization.value != number
+            realization.value = number
+            if analysis is not None:
+                realization.analysis = analysis
+        realization.kpi, realization.period = kpi, period
+        recorded(realization, by).save()
+        if changed:
+            schedule_recompute([(kpi.objective.map_id, period)], trigger="value")
+    return realization
+
+
+def _step(realization: Realization, action: str, by: Actor, reason: str = "") -> Realization:
+    """Take one workflow step on the locked row (`REALIZATION_WORKFLOW.run`); the score is recomputed after commit."""
+    with transaction.atomic():
+        REALIZATION_WORKFLOW.run(
+            realization,
+            action,
+            by=by,
+            reason=reason,
+            related=workflow.LOCK_RELATED,
+            sync=workflow.STEP_FIELDS,
+        )
+        schedule_recompute([(realization.kpi.objective.map_id, realization.period)], trigger=action)
+    return realization
+
+
+def submit_realization(*, realization: Realization, by: Actor) -> Realization:
+    """draft → submitted, by an employee or manager of the unit; evidence first (rule 21)."""
+    return _step(realization, "submit", by)
+
+
+def verify_realization(*, realization: Realization, by: Actor) -> Realization:
+    """submitted → verified, by the unit's performance manager, who did not submit it."""
+    return _step(realization, "verify", by)
+
+
+def approve_realization(*, realization: Realization, by: Actor) -> Realization:
+    """verified → approved, by the unit's leader; an approved realization counts in the score."""
+    return _step(realization, "approve", by)
+
+
+def return_realization(*, realization: Realization, reason: str, by: Actor) -> Realization:
+    """submitted / verified / approved → draft, by a manager or leader, with a reason the submitter sees."""
+    return _step(realization, "return", by, reason)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """One item of a bulk action: the realization, whether the step was taken, and why not."""
+
+    realization_id: int
+    ok: bool
+    message: str = ""
+
+
+def bulk_step(
+    *, realizations: Sequence[Realization], action: str, by: Actor, reason: str = ""
+) -> list[BulkResult]:
+    """Take one workflow step on many realizations in one transaction; each item reports its own result.
+
+    An item that may not take the step (another unit, wrong state, its own
+    submission …) is skipped with its message; the others are saved.
+    """
+    reason = REALIZATION_WORKFLOW.required_reason(action, reason)
+    results: list[BulkResult] = []
+    pending: set[tuple[int, ReportingPeriod]] = set()
+    with transaction.atomic():
+        for realization in realizations:
+            try:
+                with transaction.atomic():
+                    current = locked(realization, related=workflow.LOCK_RELATED)
+                    REALIZATION_WORKFLOW.ensure(current, action, by)
+                    REALIZATION_WORKFLOW.apply(current, action, by=by, reason=reason)
+                    pending.add((current.kpi.objective.map_id, current.period))
+            except PermissionDenied:
+                results.append(
+                    BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini."))
+                )
+            except ValidationError as error:
+                results.append(BulkResult(realization.pk, False, " ".join(error.messages)))
+            else:
+                results.append(BulkResult(realization.pk, True))
+        schedule_recompute(pending, trigger=f"bulk_{action}")
+    return results
+
+
+def bulk_submit(*, realizations: Sequence[Realization], by: Actor) -> list[BulkResult]:
+    """Submit many draft realizations at once (an employee or manager of the unit); per-item results.
+
+    Each item is checked as `submit_realization` checks it: the permission on
+    its unit, an open period, the draft state and evidence first (rule 21).
+    """
+    return bulk_step(realizations=realizations, action="submit", by=by)
+
+
+def bulk_verify(*, realizations: Sequence[Realization], by: Actor) -> list[BulkResult]:
+    """Verify many submitted realizations at once (a performance manager); per-item results."""
+    return bulk_step(realizations=realizations, action="verify", by=by)
+
+
+def bulk_approve(*, realizations: Sequence[Realization], by: Actor) -> list[BulkResult]:
+    """Approve many verified realizations at once (a leader); per-item results."""
+    return bulk_step(realizations=realizations, action="approve", by=by)
