@@ -14,7 +14,7 @@ from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kinerja.accounts.models import User
-from kinerja.common.api import AUTHENTICATION, RulesViewSet, service_errors
+from kinerja.common.api import AUTHENTICATION, RulesViewSet, documented, op, service_errors
 from kinerja.organisations import services
 from kinerja.organisations.models import AssignmentKind, Employee, Position, Unit
 from kinerja.organisations.selectors import employees_for, positions_for, unit_children, units_for
@@ -49,9 +49,10 @@ class TreeQuerySerializer(serializers.Serializer):
     depth = serializers.IntegerField(required=False, min_value=0, max_value=MAX_TREE_DEPTH)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar unit dalam jangkauan pengguna"), tags=["organisasi"]),
-    retrieve=extend_schema(summary=_("Satu unit menurut kodenya"), tags=["organisasi"]),
+@documented(
+    "organisasi",
+    list=_("Daftar unit dalam jangkauan pengguna"),
+    retrieve=_("Satu unit menurut kodenya"),
 )
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Organisation units, in tree order, named by their code.
@@ -119,9 +120,10 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet
 # ---------------------------------------------------------------- positions
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar jabatan dalam jangkauan pengguna"), tags=["organisasi"]),
-    retrieve=extend_schema(summary=_("Satu jabatan menurut kodenya"), tags=["organisasi"]),
+@documented(
+    "organisasi",
+    list=_("Daftar jabatan dalam jangkauan pengguna"),
+    retrieve=_("Satu jabatan menurut kodenya"),
 )
 class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Positions (jabatan), named by their code.
@@ -139,32 +141,28 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesVie
 # ---------------------------------------------------------------- employees
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar pegawai dalam jangkauan pengguna"), tags=["pegawai"]),
-    retrieve=extend_schema(summary=_("Satu pegawai menurut NIP"), tags=["pegawai"]),
-    create=extend_schema(
-        summary=_("Mendaftarkan pegawai"),
+@documented(
+    "pegawai",
+    list=_("Daftar pegawai dalam jangkauan pengguna"),
+    retrieve=_("Satu pegawai menurut NIP"),
+    create=op(
+        _("Mendaftarkan pegawai"),
         description=_(
             "Untuk administrator dan pengelola kinerja pada unit tujuan; membuka penugasan pertama."
         ),
         request=EmployeeCreateSerializer,
         responses={201: EmployeeSerializer},
-        tags=["pegawai"],
     ),
-    update=extend_schema(
-        summary=_("Mengubah pegawai"),
+    update=op(
+        _("Mengubah pegawai"),
         description=_(
             "Unit atau jabatan yang berubah adalah mutasi: penugasan lama ditutup, yang baru dibuka."
         ),
         request=EmployeeUpdateSerializer,
         responses=EmployeeSerializer,
-        tags=["pegawai"],
     ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian data pegawai"),
-        request=EmployeeUpdateSerializer,
-        responses=EmployeeSerializer,
-        tags=["pegawai"],
+    partial_update=op(
+        _("Mengubah sebagian data pegawai"), request=EmployeeUpdateSerializer, responses=EmployeeSerializer
     ),
 )
 class EmployeeViewSet(
@@ -261,15 +259,15 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-@extend_schema_view(
-    post=extend_schema(
-        summary=_("Meminta token API"),
+@documented(
+    "akun",
+    post=op(
+        _("Meminta token API"),
         description=_(
             "Kirim nama pengguna (atau NIP) dan kata sandi; pakai token yang diterima pada header "
             "`Authorization: Token <token>`."
         ),
-        tags=["akun"],
-    )
+    ),
 )
 class TokenView(ObtainAuthToken):
     # rest_framework.authtoken's obtain_auth_token, credentials only (no session, so no CSRF to send).

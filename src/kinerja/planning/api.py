@@ -19,14 +19,14 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from kinerja.common.api import RulesViewSet, service_errors
+from kinerja.common.api import HumanDecimalsMixin, RulesViewSet, documented, op, service_errors
 from kinerja.organisations.models import Position
 
 from . import drawing, selectors, services
@@ -235,7 +235,7 @@ class MapReasonSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- serializers (write)
 
 
-class ObjectiveWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+class ObjectiveWriteSerializer(HumanDecimalsMixin, VisibleChoicesMixin, serializers.ModelSerializer):
     visible = {"map": visible_maps}
 
     map = serializers.PrimaryKeyRelatedField(
@@ -289,7 +289,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(HumanDecimalsMixin, serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
@@ -340,7 +340,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
 INITIATIVE_FIELDS = ["code", "name_id", "name_en", "description", "owner_text", "budget", "start", "end"]
 
 
-class InitiativeWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+class InitiativeWriteSerializer(HumanDecimalsMixin, VisibleChoicesMixin, serializers.ModelSerializer):
     visible = {"map": visible_maps}
 
     map = serializers.PrimaryKeyRelatedField(
@@ -434,12 +434,11 @@ class RiskUpdateSerializer(RiskWriteSerializer):
 # ---------------------------------------------------------------- maps
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar peta strategi yang dapat dilihat pengguna"), tags=[TAG]),
-    retrieve=extend_schema(
-        summary=_("Satu peta strategi dengan perspektif, tema, SS, dan hubungan"),
-        responses=MapDetailSerializer,
-        tags=[TAG],
+@documented(
+    TAG,
+    list=_("Daftar peta strategi yang dapat dilihat pengguna"),
+    retrieve=op(
+        _("Satu peta strategi dengan perspektif, tema, SS, dan hubungan"), responses=MapDetailSerializer
     ),
 )
 class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
@@ -557,26 +556,21 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rules
 # ---------------------------------------------------------------- objectives
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar SS pada peta yang dapat dilihat"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu SS"), tags=[TAG]),
-    create=extend_schema(
-        summary=_("Menambah SS"),
+@documented(
+    TAG,
+    list=_("Daftar SS pada peta yang dapat dilihat"),
+    retrieve=_("Satu SS"),
+    create=op(
+        _("Menambah SS"),
         description=_("Oleh pengelola kinerja unit selama peta berstatus konsep atau revisi."),
         request=ObjectiveWriteSerializer,
         responses={201: ObjectiveSerializer},
-        tags=[TAG],
     ),
-    update=extend_schema(
-        summary=_("Mengubah SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer, tags=[TAG]
+    update=op(_("Mengubah SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer),
+    partial_update=op(
+        _("Mengubah sebagian SS"), request=ObjectiveUpdateSerializer, responses=ObjectiveSerializer
     ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian SS"),
-        request=ObjectiveUpdateSerializer,
-        responses=ObjectiveSerializer,
-        tags=[TAG],
-    ),
-    destroy=extend_schema(summary=_("Menghapus SS"), tags=[TAG]),
+    destroy=_("Menghapus SS"),
 )
 class ObjectiveViewSet(
     ServiceWritesMixin,
@@ -652,17 +646,17 @@ class ObjectiveViewSet(
 # ---------------------------------------------------------------- links
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar hubungan sebab-akibat"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu hubungan sebab-akibat"), tags=[TAG]),
-    create=extend_schema(
-        summary=_("Menambah hubungan sebab-akibat"),
+@documented(
+    TAG,
+    list=_("Daftar hubungan sebab-akibat"),
+    retrieve=_("Satu hubungan sebab-akibat"),
+    create=op(
+        _("Menambah hubungan sebab-akibat"),
         description=_("Kedua SS harus berada pada satu peta; hubungan ke bawah dan siklus hanya peringatan."),
         request=LinkWriteSerializer,
         responses={201: LinkSerializer},
-        tags=[TAG],
     ),
-    destroy=extend_schema(summary=_("Menghapus hubungan sebab-akibat"), tags=[TAG]),
+    destroy=_("Menghapus hubungan sebab-akibat"),
 )
 class ObjectiveLinkViewSet(
     mixins.ListModelMixin,
@@ -702,31 +696,25 @@ class ObjectiveLinkViewSet(
 # ---------------------------------------------------------------- initiatives
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar inisiatif strategis"), tags=[TAG]),
-    retrieve=extend_schema(
-        summary=_("Satu inisiatif strategis dengan tonggak dan laporan kemajuan"), tags=[TAG]
-    ),
-    create=extend_schema(
-        summary=_("Menambah inisiatif strategis"),
+@documented(
+    TAG,
+    list=_("Daftar inisiatif strategis"),
+    retrieve=_("Satu inisiatif strategis dengan tonggak dan laporan kemajuan"),
+    create=op(
+        _("Menambah inisiatif strategis"),
         description=_("Oleh pengelola kinerja unit selama peta berstatus konsep atau revisi."),
         request=InitiativeWriteSerializer,
         responses={201: InitiativeSerializer},
-        tags=[TAG],
     ),
-    update=extend_schema(
-        summary=_("Mengubah inisiatif strategis"),
+    update=op(
+        _("Mengubah inisiatif strategis"), request=InitiativeUpdateSerializer, responses=InitiativeSerializer
+    ),
+    partial_update=op(
+        _("Mengubah sebagian inisiatif strategis"),
         request=InitiativeUpdateSerializer,
         responses=InitiativeSerializer,
-        tags=[TAG],
     ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian inisiatif strategis"),
-        request=InitiativeUpdateSerializer,
-        responses=InitiativeSerializer,
-        tags=[TAG],
-    ),
-    destroy=extend_schema(summary=_("Menghapus inisiatif strategis"), tags=[TAG]),
+    destroy=_("Menghapus inisiatif strategis"),
 )
 class InitiativeViewSet(
     ServiceWritesMixin,
@@ -856,26 +844,19 @@ class InitiativeViewSet(
 # ---------------------------------------------------------------- risks
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar risiko"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu risiko dengan catatan pemantauannya"), tags=[TAG]),
-    create=extend_schema(
-        summary=_("Menambah risiko pada SS"),
+@documented(
+    TAG,
+    list=_("Daftar risiko"),
+    retrieve=_("Satu risiko dengan catatan pemantauannya"),
+    create=op(
+        _("Menambah risiko pada SS"),
         description=_("Oleh pengelola kinerja unit selama peta berstatus konsep atau revisi."),
         request=RiskWriteSerializer,
         responses={201: RiskSerializer},
-        tags=[TAG],
     ),
-    update=extend_schema(
-        summary=_("Mengubah risiko"), request=RiskUpdateSerializer, responses=RiskSerializer, tags=[TAG]
-    ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian risiko"),
-        request=RiskUpdateSerializer,
-        responses=RiskSerializer,
-        tags=[TAG],
-    ),
-    destroy=extend_schema(summary=_("Menghapus risiko"), tags=[TAG]),
+    update=op(_("Mengubah risiko"), request=RiskUpdateSerializer, responses=RiskSerializer),
+    partial_update=op(_("Mengubah sebagian risiko"), request=RiskUpdateSerializer, responses=RiskSerializer),
+    destroy=_("Menghapus risiko"),
 )
 class RiskViewSet(
     ServiceWritesMixin,

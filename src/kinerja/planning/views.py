@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.rules import PLAN_ROLES
+from kinerja.common.web import form_errors, require, visible_or_404
 
 from . import drawing, exports, selectors, services, workbook
 from .forms import (
@@ -47,38 +46,15 @@ from .forms import (
 from .models import Initiative, Milestone, Objective, ObjectiveLink, Risk, StrategyMap, Theme
 from .validation import validate_map
 
-M = TypeVar("M", bound=Model)
-
-
-def visible_or_404(request: HttpRequest, load: Callable[[int], M], pk: int, perm: str) -> M:
-    """`load(pk)` if it exists and the user holds `perm` on it (the view permission), else 404."""
-    try:
-        obj = load(pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-    return obj
-
 
 def _visible_map(request: HttpRequest, pk: int) -> StrategyMap:
-    return visible_or_404(request, selectors.map_for_page, pk, "planning.view_strategymap")
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
+    return visible_or_404(request, selectors.map_for_page, "planning.view_strategymap", pk=pk)
 
 
 def _require_change(request: HttpRequest, strategy_map: StrategyMap) -> None:
     """403 unless the user may edit the map now (its state allows edits and the user plans for its unit)."""
     if not services.can(request.user, "change", strategy_map):
         raise PermissionDenied
-
-
-def form_errors(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 @login_required
@@ -99,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def map_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.add_strategymap", None)
+    require(request, "planning.add_strategymap", None)
     units = selectors.map_owner_units(request.user, PLAN_ROLES)
     form = MapCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -307,15 +283,14 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_objective(request: HttpRequest, pk: int) -> Objective:
-    objective = get_object_or_404(
+    return visible_or_404(
+        request,
         Objective.objects.select_related(
             "map__unit", "map__plan_year", "perspective", "theme", "owner_position"
         ),
+        "planning.view_objective",
         pk=pk,
     )
-    if not request.user.has_perm("planning.view_objective", objective):
-        raise Http404
-    return objective
 
 
 @login_required
@@ -392,9 +367,13 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(ObjectiveLink.objects.select_related("map__unit", "map__plan_year"), pk=pk)
-    if not request.user.has_perm("planning.view_strategymap", link.map):
-        raise Http404
+    link = visible_or_404(
+        request,
+        ObjectiveLink.objects.select_related("map__unit", "map__plan_year"),
+        "planning.view_strategymap",
+        of=lambda link: link.map,
+        pk=pk,
+    )
     _require_change(request, link.map)
     services.delete_link(link=link, by=request.user)
     messages.success(request, _("Hubungan sebab-akibat dihapus."))
@@ -417,7 +396,7 @@ def map_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
     step, needs_reason = TRANSITIONS[action]
-    _require(request, services.ACTION_PERM[step], strategy_map)
+    require(request, services.ACTION_PERM[step], strategy_map)
     form = ReasonForm(request.POST)
     reason = request.POST.get("reason", "")
     try:
@@ -446,7 +425,7 @@ def map_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _visible_map(request, pk)
-    _require(request, "planning.copy_strategymap", strategy_map)
+    require(request, "planning.copy_strategymap", strategy_map)
     form = CopyForm(request.POST or None, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
         try:
@@ -476,7 +455,7 @@ def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
-    return visible_or_404(request, selectors.initiative_for_page, pk, "planning.view_initiative")
+    return visible_or_404(request, selectors.initiative_for_page, "planning.view_initiative", pk=pk)
 
 
 def _save_initiative(
@@ -577,7 +556,7 @@ def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a progress report (monitoring: allowed on an approved map too)."""
     initiative = _visible_initiative(request, pk)
-    _require(request, "planning.monitor_initiative", initiative)
+    require(request, "planning.monitor_initiative", initiative)
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
@@ -604,12 +583,13 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_milestone(request: HttpRequest, pk: int) -> Milestone:
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("initiative__map__unit", "initiative__map__plan_year"), pk=pk
+    return visible_or_404(
+        request,
+        Milestone.objects.select_related("initiative__map__unit", "initiative__map__plan_year"),
+        "planning.view_initiative",
+        of=lambda milestone: milestone.initiative,
+        pk=pk,
     )
-    if not request.user.has_perm("planning.view_initiative", milestone.initiative):
-        raise Http404
-    return milestone
 
 
 def _save_milestone(
@@ -674,7 +654,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a milestone done or not done (monitoring: allowed on an approved map too)."""
     milestone = _visible_milestone(request, pk)
-    _require(request, "planning.monitor_initiative", milestone.initiative)
+    require(request, "planning.monitor_initiative", milestone.initiative)
     services.set_milestone_done(milestone=milestone, done=request.POST.get("done") == "1", by=request.user)
     return redirect(reverse("strategy:initiative", args=[milestone.initiative_id]) + "#tonggak")
 
@@ -683,7 +663,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_risk(request: HttpRequest, pk: int) -> Risk:
-    return visible_or_404(request, selectors.risk_for_page, pk, "planning.view_risk")
+    return visible_or_404(request, selectors.risk_for_page, "planning.view_risk", pk=pk)
 
 
 def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) -> HttpResponse:
@@ -776,7 +756,7 @@ def risk_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def monitoring_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a risk monitoring entry (monitoring: allowed on an approved map too)."""
     risk = _visible_risk(request, pk)
-    _require(request, "planning.monitor_risk", risk)
+    require(request, "planning.monitor_risk", risk)
     form = MonitoringForm(request.POST)
     if form.is_valid():
         try:
@@ -835,9 +815,13 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = get_object_or_404(Theme.objects.select_related("map__unit", "map__plan_year"), pk=pk)
-    if not request.user.has_perm("planning.view_strategymap", theme.map):
-        raise Http404
+    theme = visible_or_404(
+        request,
+        Theme.objects.select_related("map__unit", "map__plan_year"),
+        "planning.view_strategymap",
+        of=lambda theme: theme.map,
+        pk=pk,
+    )
     _require_change(request, theme.map)
     services.delete_theme(theme=theme, by=request.user)
     messages.success(request, _("Tema dihapus."))
@@ -848,7 +832,7 @@ def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's Renstra plan (vision, mission, goals) for the map's plan period."""
     strategy_map = _visible_map(request, pk)
-    _require(request, "planning.add_strategymap", strategy_map.unit)
+    require(request, "planning.add_strategymap", strategy_map.unit)
     current = selectors.unit_plan_of(strategy_map)
     form = UnitPlanForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -892,7 +876,7 @@ def map_export(request: HttpRequest, pk: int) -> HttpResponse:
 def map_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload → dry run report (every problem by sheet, row and column) → confirm: all or nothing."""
     strategy_map = _visible_map(request, pk)
-    _require(request, "planning.import_strategymap", strategy_map)
+    require(request, "planning.import_strategymap", strategy_map)
     key = IMPORT_SESSION_KEY % strategy_map.pk
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
