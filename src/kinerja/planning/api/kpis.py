@@ -24,18 +24,18 @@ from kinerja.common.api import (
     op,
     service_errors,
 )
-from kinerja.planning.api import (
+from kinerja.planning.models import Objective
+
+from .. import kpi_selectors as selectors
+from .. import kpi_services as services
+from ..models import Kpi, PeriodTarget
+from .base import (
     TAG,
     ServiceWritesMixin,
     VisibleChoicesMixin,
-    _position,
+    position_in,
     visible_objectives,
 )
-from kinerja.planning.models import Objective
-
-from . import kpi_selectors as selectors
-from . import kpi_services as services
-from .models import Kpi, PeriodTarget
 
 MANUAL = [name for name in services.MANUAL_FIELDS if name != "owner_position"]
 
@@ -134,7 +134,7 @@ class KpiViewSet(
 
     def _save(self, objective: Objective, data: dict[str, Any], kpi: Kpi | None) -> Kpi:
         fields = {name: data[name] for name in MANUAL if name in data}
-        fields["owner_position"] = _position(objective.map, data.get("owner_position"), "owner_position")
+        fields["owner_position"] = position_in(objective.map, data.get("owner_position"), "owner_position")
         with service_errors():
             return services.save_kpi(
                 objective=objective,

@@ -18,10 +18,10 @@ from kinerja.common.web import form_errors, visible_or_404
 from kinerja.planning.models import Objective
 from kinerja.planning.services import can
 
-from . import kpi_selectors as selectors
-from . import kpi_services as services
-from .forms import KpiForm, TrajectoryProbeForm
-from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
+from .. import kpi_selectors as selectors
+from .. import kpi_services as services
+from ..forms import KpiForm, TrajectoryProbeForm
+from ..models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
 
 
 def _visible_kpi(request: HttpRequest, pk: int) -> Kpi:
