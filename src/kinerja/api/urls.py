@@ -4,25 +4,25 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from kinerja.planning import api as strategy_api
-from kinerja.planning import kpi_api as kpis_api
+from kinerja.organisations import api as organisations_api
+from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
 
 from . import views
 
 router = SimpleRouter()
-router.register("units", views.UnitViewSet, basename="api-unit")
-router.register("positions", views.PositionViewSet, basename="api-position")
-router.register("employees", views.EmployeeViewSet, basename="api-employee")
+router.register("units", organisations_api.UnitViewSet, basename="api-unit")
+router.register("positions", organisations_api.PositionViewSet, basename="api-position")
+router.register("employees", organisations_api.EmployeeViewSet, basename="api-employee")
 router.register("reporting-periods", reporting_api.ReportingPeriodViewSet, basename="api-reporting-period")
 router.register("realizations", reporting_api.RealizationViewSet, basename="api-realization")
 router.register("scorecards", reporting_api.ScoreSnapshotViewSet, basename="api-scorecard")
-router.register("strategy-maps", strategy_api.StrategyMapViewSet, basename="api-strategy-map")
-router.register("objectives", strategy_api.ObjectiveViewSet, basename="api-objective")
-router.register("objective-links", strategy_api.ObjectiveLinkViewSet, basename="api-objective-link")
-router.register("kpis", kpis_api.KpiViewSet, basename="api-kpi")
-router.register("initiatives", strategy_api.InitiativeViewSet, basename="api-initiative")
-router.register("risks", strategy_api.RiskViewSet, basename="api-risk")
+router.register("strategy-maps", maps.StrategyMapViewSet, basename="api-strategy-map")
+router.register("objectives", objectives.ObjectiveViewSet, basename="api-objective")
+router.register("objective-links", objectives.ObjectiveLinkViewSet, basename="api-objective-link")
+router.register("kpis", kpis.KpiViewSet, basename="api-kpi")
+router.register("initiatives", initiatives.InitiativeViewSet, basename="api-initiative")
+router.register("risks", risks.RiskViewSet, basename="api-risk")
 router.register(
     "realization-imports", reporting_api.RealizationImportViewSet, basename="api-realization-import"
 )

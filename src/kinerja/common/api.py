@@ -13,18 +13,29 @@ a 404 before any rule runs; a visible object the user may not change is a 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
+
+from kinerja.common.forms import read_number
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACTION_BY_METHOD = {
     "GET": "view",
@@ -97,6 +108,30 @@ class RulesViewSet(GenericViewSet):
             return [IsAuthenticated()]
         return super().get_permissions()
 
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return exception_handler
+
+
+def service_error_detail(exc: DjangoValidationError) -> dict[str, Any]:
+    """A service's ValidationError as an API error body: keyed by field, `non_field_errors` for the rest."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The one mapping of service errors to responses: PermissionDenied → 403, ValidationError → 400.
+
+    DRF already answers Django's `PermissionDenied` (403) and `Http404` (404); a service's
+    ValidationError that no `service_errors` block caught becomes a 400 here instead of a 500.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = serializers.ValidationError(service_error_detail(exc))
+    return drf_exception_handler(exc, context)
+
 
 @contextmanager
 def service_errors() -> Iterator[None]:
@@ -104,11 +139,72 @@ def service_errors() -> Iterator[None]:
     try:
         yield
     except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail: Any = {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        raise serializers.ValidationError(detail) from exc
+        raise serializers.ValidationError(service_error_detail(exc)) from exc
+
+
+# ---------------------------------------------------------------- numbers
+
+
+class HumanDecimalField(serializers.DecimalField):
+    """A number as JSON or as people write it (`85.5`, `"85,5"`, `"1.234,5"`, `"85%"`).
+
+    Read by `common.forms.read_number`, the reading of the pages, so a page and the API give the
+    same answer; a value beyond the field's digits is a 400 naming the limit. Written out, and
+    described in the schema, exactly as DRF's `DecimalField`.
+    """
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, str) and not data.strip():
+            raise serializers.ValidationError(forms.Field.default_error_messages["required"], code="required")
+        try:
+            value = read_number(
+                data,
+                max_digits=self.max_digits,
+                decimal_places=self.decimal_places,
+                min_value=None if self.min_value is None else Decimal(str(self.min_value)),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+        assert value is not None  # blank refused above
+        return self.quantize(value)
+
+
+class HumanDecimalsMixin:
+    # For a ModelSerializer: every model DecimalField is read as a `HumanDecimalField`.
+    # (A comment, not a docstring: drf-spectacular would take a docstring as each serializer's description.)
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: HumanDecimalField,
+    }
+
+
+# ---------------------------------------------------------------- schema
+
+V = TypeVar("V")
+
+
+def op(summary: StrOrPromise, **extend: Any) -> dict[str, Any]:
+    """One operation's schema for `documented`: its summary and any other `extend_schema` argument."""
+    return {"summary": summary, **extend}
+
+
+def _with_tag(tag: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"tags": [tag], **spec}
+
+
+def documented(tag: str, **operations: StrOrPromise | dict[str, Any]) -> Callable[[V], V]:
+    """`extend_schema_view` for a viewset whose operations all carry `tag`.
+
+    Each keyword is an action (`list`, `retrieve`, `create`, `update`, `partial_update`,
+    `destroy`, or a custom action): a string is its summary, `op(summary, request=..., ...)`
+    adds any other `extend_schema` argument.
+
+        @documented(TAG, list=_("Daftar SS"), create=op(_("Menambah SS"), request=ObjectiveWriteSerializer))
+    """
+    specs = {
+        action: spec if isinstance(spec, dict) else {"summary": spec} for action, spec in operations.items()
+    }
+    return extend_schema_view(  # type: ignore[return-value]
+        **{action: extend_schema(**_with_tag(tag, spec)) for action, spec in specs.items()}
+    )

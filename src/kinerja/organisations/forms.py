@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EDIT_ORG_ROLES, EDIT_PEOPLE_ROLES
 from kinerja.accounts.services import grant_problem, grant_role
+from kinerja.common.web import form_errors
 
 from . import selectors, services
 from .models import LEVEL_ORDER, AssignmentKind, Employee, Position, Unit
@@ -29,22 +30,6 @@ from .models import LEVEL_ORDER, AssignmentKind, Employee, Position, Unit
 UNIT_SELECT_LIMIT = 300
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field when the form has the field, else on top.
-
-    A field that already failed its own validation keeps only that message.
-    """
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        if name in form.fields:
-            if name not in form.errors:
-                form.add_error(name, errors)
-        else:
-            form.add_error(None, errors)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -137,7 +122,7 @@ class UnitForm(NoUniqueCheckMixin, forms.ModelForm):
                     valid_to=data.get("valid_to"),
                 )
             except ValidationError as exc:
-                add_errors(self, exc)
+                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -163,7 +148,7 @@ class UnitMoveForm(forms.Form):
             try:
                 services.check_unit_move(unit=self.unit, new_parent=data["new_parent"])
             except ValidationError as exc:
-                add_errors(self, exc)
+                form_errors(self, exc)
         return data
 
 
@@ -214,7 +199,7 @@ class PositionForm(NoUniqueCheckMixin, forms.ModelForm):
                     position=self.instance if self.instance.pk else None,
                 )
             except ValidationError as exc:
-                add_errors(self, exc)
+                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -336,12 +321,12 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
                 employee=self.instance if self.instance.pk else None,
             )
         except ValidationError as exc:
-            add_errors(self, exc)
+            form_errors(self, exc)
         if self.moves:
             try:
                 services.check_move(employee=self.instance, start=data.get("start") or dt.date.today())
             except ValidationError as exc:
-                add_errors(self, exc)
+                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

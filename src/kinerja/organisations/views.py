@@ -12,44 +12,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
 from kinerja.accounts.services import revoke_role
+from kinerja.common.web import form_errors, is_htmx, object_for, require
 
 from . import selectors, services
 from .filters import EmployeeFilter, UnitFilter
-from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm, add_errors
+from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm
 from .models import Employee, Unit
 
 LIST_PAGE_SIZE = 50
 UNIT_EMPLOYEES_PAGE_SIZE = 25
-
-
-def get_allowed_or_404(request: HttpRequest, queryset: QuerySet[Any], perm: str | None, **lookup: Any) -> Any:
-    """The object from a queryset already limited to the user's reach (else 404), if `perm` allows (else 403)."""
-    obj = get_object_or_404(queryset, **lookup)
-    if perm and not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-    return obj
-
-
-def require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _is_htmx(request: HttpRequest, target: str | None = None) -> bool:
-    if request.headers.get("HX-Request") != "true":
-        return False
-    return target is None or request.headers.get("HX-Target") == target
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any], size: int, param: str = "page") -> Page:
@@ -83,7 +65,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         roots = list(selectors.unit_roots(user))
         children = selectors.children_of_many(roots)
         context["tree"] = [(root, children[root.pk]) for root in roots]
-    if _is_htmx(request, "unit-results"):
+    if is_htmx(request, "unit-results"):
         return render(request, "organisations/_unit_results.html", {**context, "oob": True})
     return render(request, "organisations/unit_list.html", context)
 
@@ -92,9 +74,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     """The children of a unit as tree items (htmx, when a branch is opened)."""
-    unit = get_allowed_or_404(
-        request, selectors.units_for(request.user), "organisations.view_unit", code=code
-    )
+    unit = object_for(request, selectors.units_for(request.user), "organisations.view_unit", code=code)
     return render(request, "organisations/_unit_branch.html", {"units": selectors.unit_children(unit)})
 
 
@@ -102,7 +82,7 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    unit = get_allowed_or_404(request, selectors.units_for(user), "organisations.view_unit", code=code)
+    unit = object_for(request, selectors.units_for(user), "organisations.view_unit", code=code)
     employees = _page(request, selectors.employees_in(unit), UNIT_EMPLOYEES_PAGE_SIZE, "hal")
     context = {
         "unit": unit,
@@ -112,7 +92,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "employees": employees,
         "history": selectors.history_of(unit),
     }
-    if _is_htmx(request, "unit-employees"):
+    if is_htmx(request, "unit-employees"):
         return render(request, "organisations/_unit_employees.html", context)
     return render(request, "organisations/unit_detail.html", context)
 
@@ -121,15 +101,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest, code: str) -> HttpResponse:
     """A new unit under the unit `code`."""
-    parent = get_allowed_or_404(
-        request, selectors.units_for(request.user), "organisations.add_unit", code=code
-    )
+    parent = object_for(request, selectors.units_for(request.user), "organisations.add_unit", code=code)
     form = UnitForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(parent=parent, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Unit %(code)s ditambahkan.") % {"code": unit.code})
             return redirect("organisations:unit-detail", unit.code)
@@ -147,9 +125,7 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_update(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_allowed_or_404(
-        request, selectors.units_for(request.user), "organisations.change_unit", code=code
-    )
+    unit = object_for(request, selectors.units_for(request.user), "organisations.change_unit", code=code)
     parent = selectors.parent_of(unit)
     # the form works on its own copy, so a rejected edit never shows in the page's headings
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk), parent=parent)
@@ -157,7 +133,7 @@ def unit_update(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.update_unit(unit=unit, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Perubahan unit %(code)s disimpan.") % {"code": unit.code})
             return redirect("organisations:unit-detail", unit.code)
@@ -176,17 +152,15 @@ def unit_update(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_move(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_allowed_or_404(
-        request, selectors.units_for(request.user), "organisations.change_unit", code=code
-    )
+    unit = object_for(request, selectors.units_for(request.user), "organisations.change_unit", code=code)
     form = UnitMoveForm(request.POST or None, unit=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         new_parent = form.cleaned_data["new_parent"]
-        require_perm(request, "organisations.add_unit", new_parent)
+        require(request, "organisations.add_unit", new_parent)
         try:
             services.move_unit(unit=unit, new_parent=new_parent, by=request.user)
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -211,15 +185,13 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_create(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_allowed_or_404(
-        request, selectors.units_for(request.user), "organisations.add_position", code=code
-    )
+    unit = object_for(request, selectors.units_for(request.user), "organisations.add_position", code=code)
     form = PositionForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_position(unit=unit, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Jabatan ditambahkan."))
             return redirect("organisations:unit-detail", unit.code)
@@ -237,7 +209,7 @@ def position_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_update(request: HttpRequest, code: str) -> HttpResponse:
-    position = get_allowed_or_404(
+    position = object_for(
         request, selectors.positions_for(request.user), "organisations.change_position", code=code
     )
     unit = position.unit
@@ -246,7 +218,7 @@ def position_update(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.update_position(position=position, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Perubahan jabatan disimpan."))
             return redirect("organisations:unit-detail", unit.code)
@@ -282,7 +254,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     filterset = EmployeeFilter(request.GET, queryset=selectors.scoped_employees(user), user=user)
     page = _page(request, filterset.qs, LIST_PAGE_SIZE)
     context = {"filter": filterset, "page": page, "query": _querystring_without(request, "page")}
-    if _is_htmx(request, "employee-results"):
+    if is_htmx(request, "employee-results"):
         return render(request, "organisations/_employee_results.html", {**context, "oob": True})
     return render(request, "organisations/employee_list.html", context)
 
@@ -294,9 +266,7 @@ def _employee_queryset(user: Any) -> QuerySet[Employee]:
 @login_required
 @require_GET
 def employee_detail(request: HttpRequest, nip: str) -> HttpResponse:
-    employee = get_allowed_or_404(
-        request, _employee_queryset(request.user), "organisations.view_employee", nip=nip
-    )
+    employee = object_for(request, _employee_queryset(request.user), "organisations.view_employee", nip=nip)
     return render(
         request,
         "organisations/employee_detail.html",
@@ -312,17 +282,17 @@ def employee_detail(request: HttpRequest, nip: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employee_create(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "organisations.add_employee")
+    require(request, "organisations.add_employee")
     initial: dict[str, Any] = {"start": dt.date.today()}
     if code := request.GET.get("unit"):
         initial["unit"] = selectors.units_for(request.user).filter(code=code).first()
     form = EmployeeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        require_perm(request, "organisations.add_employee", form.cleaned_data["unit"])
+        require(request, "organisations.add_employee", form.cleaned_data["unit"])
         try:
             employee = services.create_employee(by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Pegawai %(name)s ditambahkan.") % {"name": employee.name})
             return redirect("organisations:employee-detail", employee.nip)
@@ -332,20 +302,18 @@ def employee_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employee_update(request: HttpRequest, nip: str) -> HttpResponse:
-    employee = get_allowed_or_404(
-        request, _employee_queryset(request.user), "organisations.change_employee", nip=nip
-    )
+    employee = object_for(request, _employee_queryset(request.user), "organisations.change_employee", nip=nip)
     form = EmployeeForm(
         request.POST or None, instance=_employee_queryset(request.user).get(pk=employee.pk), user=request.user
     )
     if request.method == "POST" and form.is_valid():
         if form.moves:
-            require_perm(request, "organisations.move_employee", employee)
-            require_perm(request, "organisations.add_employee", form.cleaned_data["unit"])
+            require(request, "organisations.move_employee", employee)
+            require(request, "organisations.add_employee", form.cleaned_data["unit"])
         try:
             employee = services.update_employee(employee=employee, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": employee.name})
             return redirect("organisations:employee-detail", employee.nip)
@@ -375,8 +343,7 @@ def _managed_roles(user: object):
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("accounts.manage_roles"):
-        raise PermissionDenied
+    require(request, "accounts.manage_roles")
     form = GrantRoleForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         granted = form.save()
@@ -393,9 +360,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    granted = get_object_or_404(_managed_roles(request.user), pk=pk)
-    if not request.user.has_perm("accounts.manage_roles", granted):
-        raise PermissionDenied
+    granted = object_for(request, _managed_roles(request.user), "accounts.manage_roles", pk=pk)
     user = granted.user
     try:
         revoke_role(granted=granted, by=request.user)

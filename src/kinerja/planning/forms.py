@@ -1,4 +1,7 @@
-"""Forms of the strategy pages. They collect input; the services decide."""
+"""Forms of the planning pages (maps, objectives, KPIs and their manual, initiatives, risks). They collect input; the services decide.
+
+Every number a person types is read by `common.forms.DecimalInputField` (`85,5`, `1.234,5`, `85%`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,22 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.common.forms import DecimalInputField, human_formfield, shown_number
 from kinerja.organisations.models import Position, Unit
 
+from .kpi_services import MANUAL_FIELDS
 from .models import (
+    PERIODS_PER_YEAR,
     RISK_SCALE,
+    Frequency,
     Initiative,
+    Kpi,
     Milestone,
     Objective,
+    PeriodTarget,
     Perspective,
     PlanYear,
     ProgressReport,
@@ -23,6 +33,7 @@ from .models import (
     StrategyMap,
     Theme,
     UnitPlan,
+    period_label,
 )
 
 
@@ -62,11 +73,12 @@ class PerspectivesForm(forms.Form):
             self.fields[f"name_en_{p.pk}"] = forms.CharField(
                 label=_("Nama (Inggris)"), max_length=255, required=False, initial=p.name_en
             )
-            self.fields[f"weight_{p.pk}"] = forms.DecimalField(
+            self.fields[f"weight_{p.pk}"] = DecimalInputField(
                 label=_("Bobot (%)"),
                 required=False,
                 min_value=Decimal(0),
                 max_value=Decimal(100),
+                max_digits=6,
                 decimal_places=2,
                 initial=p.weight,
             )
@@ -90,6 +102,7 @@ class PerspectivesForm(forms.Form):
 
 class ObjectiveForm(forms.ModelForm):
     class Meta:
+        formfield_callback = human_formfield
         model = Objective
         fields = [
             "perspective",
@@ -151,6 +164,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class InitiativeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = human_formfield
         model = Initiative
         fields = [
             "code",
@@ -189,6 +203,7 @@ class MilestoneForm(forms.ModelForm):
 
 class ProgressForm(forms.ModelForm):
     class Meta:
+        formfield_callback = human_formfield
         model = ProgressReport
         fields = ["date", "percent", "note"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
@@ -243,4 +258,132 @@ class ImportForm(forms.Form):
         help_text=_(
             "Gunakan format hasil ekspor: satu lembar per entitas, baris pertama berisi judul kolom."
         ),
+    )
+
+
+# ---------------------------------------------------------------- KPIs: the manual and its trajectory
+
+MAX_PERIODS = max(PERIODS_PER_YEAR.values())
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        formfield_callback = human_formfield
+        fields = ["code", *MANUAL_FIELDS]
+        widgets = {"description": TEXTAREA, "formula": TEXTAREA}
+
+    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        limit(self.fields["owner_position"], Position.objects.filter(unit=objective.map.unit_id))
+        self.fields["frequency"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("kpis:trajectory-fields"),
+                "hx-target": "#trajectory",
+                "hx-include": "closest form",
+                "hx-swap": "innerHTML",
+            }
+        )
+        existing: dict[int, Decimal] = {}
+        if self.instance.pk is not None:
+            existing = {t.period: t.target for t in self.instance.period_targets.all()}
+        for number in range(1, MAX_PERIODS + 1):
+            self.fields[f"period_{number}"] = DecimalInputField(
+                required=False,
+                max_digits=PeriodTarget._meta.get_field("target").max_digits,
+                decimal_places=PeriodTarget._meta.get_field("target").decimal_places,
+                initial=existing.get(number),
+            )
+
+    GROUPS = (
+        (_("Identitas"), ("code", "name_id", "name_en")),
+        (
+            _("Manual IKU"),
+            (
+                "description",
+                "formula",
+                "unit_of_measure",
+                "validity",
+                "controllability",
+                "lead_lag",
+                "data_source",
+                "measured_by",
+                "owner_position",
+                "owner_text",
+                "mandatory",
+            ),
+        ),
+        (
+            _("Target"),
+            (
+                "polarity",
+                "consolidation",
+                "frequency",
+                "target",
+                "target_low",
+                "target_high",
+                "baseline",
+                "worst",
+                "cap_on_target",
+                "weight",
+            ),
+        ),
+    )
+
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def current_frequency(self) -> str:
+        value = self.data.get(self.add_prefix("frequency")) if self.is_bound else None
+        if value in PERIODS_PER_YEAR:
+            return str(value)
+        return self.instance.frequency if self.instance.pk else str(Frequency.QUARTERLY)
+
+    def trajectory_rows(self) -> list[dict[str, Any]]:
+        """The trajectory inputs of the current frequency: label, input name and id, value."""
+        frequency = self.current_frequency()
+        rows = []
+        for n in range(1, PERIODS_PER_YEAR[frequency] + 1):
+            bound = self[f"period_{n}"]
+            rows.append(
+                {
+                    "label": period_label(frequency, n),
+                    "name": bound.html_name,
+                    "id": bound.id_for_label,
+                    "value": shown_number(bound.value()),
+                }
+            )
+        return rows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        frequency = data.get("frequency")
+        if frequency in PERIODS_PER_YEAR:
+            values = [data.get(f"period_{n}") for n in range(1, PERIODS_PER_YEAR[frequency] + 1)]
+            if all(v is None for v in values):
+                data["trajectory"] = None
+            elif any(v is None for v in values):
+                raise forms.ValidationError(
+                    _("Isi target untuk setiap periode pelaporan."), code="trajectory"
+                )
+            else:
+                data["trajectory"] = values
+        return data
+
+    def manual_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in MANUAL_FIELDS}
+
+
+class TrajectoryProbeForm(forms.Form):
+    """Reads the frequency, consolidation and target an htmx request sends to redraw the trajectory inputs."""
+
+    frequency = forms.ChoiceField(choices=Frequency.choices, required=False)
+    consolidation = forms.CharField(required=False)
+    target = DecimalInputField(
+        required=False,
+        max_digits=Kpi._meta.get_field("target").max_digits,
+        decimal_places=Kpi._meta.get_field("target").decimal_places,
     )

@@ -1,6 +1,8 @@
+"""The KPI pages under /iku/ (namespace "kpis")."""
+
 from django.urls import path
 
-from . import kpi_views as views
+from .views import kpis as views
 
 app_name = "kpis"
 urlpatterns = [

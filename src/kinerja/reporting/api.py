@@ -14,14 +14,14 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, service_errors
+from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
 
 from . import selectors, services
@@ -165,7 +165,7 @@ class RealizationCreateSerializer(serializers.Serializer):
     period = serializers.PrimaryKeyRelatedField(
         queryset=ReportingPeriod.objects.all(), help_text=_("Id periode pelaporan dengan frekuensi IKU.")
     )
-    value = serializers.DecimalField(max_digits=24, decimal_places=6)
+    value = HumanDecimalField(max_digits=24, decimal_places=6)
     analysis = serializers.CharField(required=False, allow_blank=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,7 +181,7 @@ class RealizationCreateSerializer(serializers.Serializer):
 
 
 class RealizationUpdateSerializer(serializers.Serializer):
-    value = serializers.DecimalField(max_digits=24, decimal_places=6, required=False)
+    value = HumanDecimalField(max_digits=24, decimal_places=6, required=False)
     analysis = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -280,9 +280,10 @@ class SnapshotFilter(django_filters.FilterSet):
 # ---------------------------------------------------------------- periods
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar periode pelaporan"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu periode pelaporan"), tags=[TAG]),
+@documented(
+    TAG,
+    list=_("Daftar periode pelaporan"),
+    retrieve=_("Satu periode pelaporan"),
 )
 class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Reporting periods of the plan years (month, quarter, semester, year), open or closed.
@@ -341,30 +342,26 @@ def _realization_response(
     return Response(RealizationSerializer(fresh).data, status=code)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar realisasi dalam jangkauan pengguna"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu realisasi"), tags=[TAG]),
-    create=extend_schema(
-        summary=_("Mengisi realisasi (konsep)"),
+@documented(
+    TAG,
+    list=_("Daftar realisasi dalam jangkauan pengguna"),
+    retrieve=_("Satu realisasi"),
+    create=op(
+        _("Mengisi realisasi (konsep)"),
         description=_(
             "Untuk pegawai dan pengelola kinerja unit. Realisasi konsep yang sudah ada diperbarui; "
             "periode harus terbuka dan sesuai frekuensi IKU, peta harus sudah disetujui."
         ),
         request=RealizationCreateSerializer,
         responses={201: RealizationSerializer},
-        tags=[TAG],
     ),
-    update=extend_schema(
-        summary=_("Mengubah realisasi konsep"),
+    update=op(
+        _("Mengubah realisasi konsep"), request=RealizationUpdateSerializer, responses=RealizationSerializer
+    ),
+    partial_update=op(
+        _("Mengubah sebagian realisasi konsep"),
         request=RealizationUpdateSerializer,
         responses=RealizationSerializer,
-        tags=[TAG],
-    ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian realisasi konsep"),
-        request=RealizationUpdateSerializer,
-        responses=RealizationSerializer,
-        tags=[TAG],
     ),
 )
 class RealizationViewSet(
@@ -632,9 +629,10 @@ def _sheet_name(upload: Any) -> str | None:
         stream.seek(0)
 
 
-@extend_schema_view(
-    create=extend_schema(
-        summary=_("Mengimpor realisasi dari berkas (multipart)"),
+@documented(
+    TAG,
+    create=op(
+        _("Mengimpor realisasi dari berkas (multipart)"),
         description=_(
             "Sama dengan impor pada halaman: semua atau tidak sama sekali. Setiap baris diperiksa lebih "
             "dahulu; bila ada satu kesalahan saja, jawabannya 400 dengan semua kesalahan (lembar, baris, "
@@ -643,7 +641,6 @@ def _sheet_name(upload: Any) -> str | None:
         ),
         request={"multipart/form-data": RealizationImportSerializer},
         responses={200: ImportSummarySerializer, 400: ImportFailureSerializer},
-        tags=[TAG],
     ),
 )
 class RealizationImportViewSet(RulesViewSet):
@@ -715,9 +712,10 @@ class LatestQuerySerializer(serializers.Serializer):
     period = serializers.CharField()
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar potret skor (tidak pernah diubah)"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu potret skor"), tags=[TAG]),
+@documented(
+    TAG,
+    list=_("Daftar potret skor (tidak pernah diubah)"),
+    retrieve=_("Satu potret skor"),
 )
 class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
     # Score snapshots of strategy maps per period: what the scoring core computed, kept as it was.

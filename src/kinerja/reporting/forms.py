@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.common.forms import DecimalInputField
+
+from .models import Realization
+
 
 class RealizationForm(forms.Form):
-    value = forms.CharField(
+    value = DecimalInputField(
         label=_("Realisasi"),
-        max_length=40,
+        max_digits=Realization._meta.get_field("value").max_digits,
+        decimal_places=Realization._meta.get_field("value").decimal_places,
         help_text=_("Angka; gunakan titik atau koma sebagai pemisah desimal (mis. 85.5 atau 85,5)."),
     )
     analysis = forms.CharField(label=_("Analisis"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-    def clean_value(self) -> Decimal:
-        text = self.cleaned_data["value"].strip().replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Realisasi harus berupa angka.")) from None
-        if not value.is_finite():
-            raise forms.ValidationError(_("Realisasi harus berupa angka."))
-        return value
 
 
 class EvidenceForm(forms.Form):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kinerja.common.web import form_errors, is_htmx, require
 from kinerja.planning.models import PlanYear, StrategyMap
 
 from . import exporting, selectors, services, workflow
@@ -142,11 +143,7 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
     reporting_period = _period(found.objective.map, period)
     existing = found.realizations.filter(period=reporting_period).first()
     locked = _entry_locked(reporting_period, existing)
-    initial = (
-        {"value": format(existing.value.normalize(), "f"), "analysis": existing.analysis}
-        if existing
-        else None
-    )
+    initial = {"value": existing.value, "analysis": existing.analysis} if existing else None
     form = RealizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and locked:
         form.add_error(None, locked)
@@ -160,8 +157,7 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_errors(form, error)
         else:
             messages.success(request, _("Realisasi %(code)s disimpan sebagai konsep.") % {"code": found.code})
             return redirect("reporting:realization", realization.pk)
@@ -294,8 +290,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def periods(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("reporting.view_reportingperiod"):
-        raise PermissionDenied
+    require(request, "reporting.view_reportingperiod")
     years = list(PlanYear.objects.order_by("-year"))
     chosen = request.GET.get("tahun")
     year = next((y for y in years if str(y.year) == chosen), years[0] if years else None)
@@ -417,11 +412,7 @@ def explanation(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.explanation(snapshot, kind, code)
     if node is None:
         raise Http404
-    template = (
-        "reporting/_explanation_panel.html"
-        if request.headers.get("HX-Request")
-        else "reporting/explanation.html"
-    )
+    template = "reporting/_explanation_panel.html" if is_htmx(request) else "reporting/explanation.html"
     return render(request, template, {"node": node, "snapshot": snapshot, "map": snapshot.strategy_map})
 
 
@@ -464,8 +455,7 @@ def template_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _map(request, pk)
-    if not request.user.has_perm("reporting.import_realizations", strategy_map):
-        raise PermissionDenied
+    require(request, "reporting.import_realizations", strategy_map)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -12,23 +12,30 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, service_errors
-from kinerja.planning.api import (
-    TAG,
-    ServiceWritesMixin,
-    VisibleChoicesMixin,
-    _position,
-    visible_objectives,
+from kinerja.common.api import (
+    HumanDecimalField,
+    HumanDecimalsMixin,
+    RulesViewSet,
+    documented,
+    op,
+    service_errors,
 )
 from kinerja.planning.models import Objective
 
-from . import kpi_selectors as selectors
-from . import kpi_services as services
-from .models import Kpi, PeriodTarget
+from .. import kpi_selectors as selectors
+from .. import kpi_services as services
+from ..models import Kpi, PeriodTarget
+from .base import (
+    TAG,
+    ServiceWritesMixin,
+    VisibleChoicesMixin,
+    position_in,
+    visible_objectives,
+)
 
 MANUAL = [name for name in services.MANUAL_FIELDS if name != "owner_position"]
 
@@ -56,14 +63,14 @@ class KpiSerializer(serializers.ModelSerializer):
         return [str(t.target) for t in targets]
 
 
-class KpiWriteSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
+class KpiWriteSerializer(HumanDecimalsMixin, VisibleChoicesMixin, serializers.ModelSerializer):
     visible = {"objective": visible_objectives}
     objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), help_text=_("Id SS."))
     owner_position = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text=_("Kode jabatan penanggung jawab.")
     )
     trajectory = serializers.ListField(
-        child=serializers.DecimalField(max_digits=24, decimal_places=6),
+        child=HumanDecimalField(max_digits=24, decimal_places=6),
         required=False,
         allow_null=True,
         help_text=_("Target per periode pelaporan, berurutan; kosong: sama dengan target untuk IKU tahunan."),
@@ -80,23 +87,19 @@ class KpiUpdateSerializer(KpiWriteSerializer):
         fields = [f for f in KpiWriteSerializer.Meta.fields if f != "objective"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Daftar IKU pada peta yang dapat dilihat"), tags=[TAG]),
-    retrieve=extend_schema(summary=_("Satu IKU dengan manual dan trajectory"), tags=[TAG]),
-    create=extend_schema(
-        summary=_("Menambah IKU"),
+@documented(
+    TAG,
+    list=_("Daftar IKU pada peta yang dapat dilihat"),
+    retrieve=_("Satu IKU dengan manual dan trajectory"),
+    create=op(
+        _("Menambah IKU"),
         description=_("Oleh pengelola kinerja unit selama peta berstatus konsep atau revisi."),
         request=KpiWriteSerializer,
         responses={201: KpiSerializer},
-        tags=[TAG],
     ),
-    update=extend_schema(
-        summary=_("Mengubah IKU"), request=KpiUpdateSerializer, responses=KpiSerializer, tags=[TAG]
-    ),
-    partial_update=extend_schema(
-        summary=_("Mengubah sebagian IKU"), request=KpiUpdateSerializer, responses=KpiSerializer, tags=[TAG]
-    ),
-    destroy=extend_schema(summary=_("Menghapus IKU"), tags=[TAG]),
+    update=op(_("Mengubah IKU"), request=KpiUpdateSerializer, responses=KpiSerializer),
+    partial_update=op(_("Mengubah sebagian IKU"), request=KpiUpdateSerializer, responses=KpiSerializer),
+    destroy=_("Menghapus IKU"),
 )
 class KpiViewSet(
     ServiceWritesMixin,
@@ -131,7 +134,7 @@ class KpiViewSet(
 
     def _save(self, objective: Objective, data: dict[str, Any], kpi: Kpi | None) -> Kpi:
         fields = {name: data[name] for name in MANUAL if name in data}
-        fields["owner_position"] = _position(objective.map, data.get("owner_position"), "owner_position")
+        fields["owner_position"] = position_in(objective.map, data.get("owner_position"), "owner_position")
         with service_errors():
             return services.save_kpi(
                 objective=objective,

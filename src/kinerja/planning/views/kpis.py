@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kinerja.common.forms import shown_number
+from kinerja.common.web import form_errors, visible_or_404
 from kinerja.planning.models import Objective
 from kinerja.planning.services import can
-from kinerja.planning.views import form_errors, visible_or_404
 
-from . import kpi_selectors as selectors
-from . import kpi_services as services
-from .kpi_forms import KpiForm, plain
-from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
+from .. import kpi_selectors as selectors
+from .. import kpi_services as services
+from ..forms import KpiForm, TrajectoryProbeForm
+from ..models import PERIODS_PER_YEAR, Kpi, PeriodTarget, period_label
 
 
 def _visible_kpi(request: HttpRequest, pk: int) -> Kpi:
-    return visible_or_404(request, selectors.kpi_for_page, pk, "planning.view_kpi")
+    return visible_or_404(request, selectors.kpi_for_page, "planning.view_kpi", pk=pk)
 
 
 @login_required
@@ -86,9 +87,12 @@ def _save(request: HttpRequest, objective: Objective, kpi: Kpi | None) -> HttpRe
 
 @login_required
 def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = get_object_or_404(Objective.objects.select_related("map__unit", "map__plan_year"), pk=pk)
-    if not request.user.has_perm("planning.view_objective", objective):
-        raise Http404
+    objective = visible_or_404(
+        request,
+        Objective.objects.select_related("map__unit", "map__plan_year"),
+        "planning.view_objective",
+        pk=pk,
+    )
     if not can(request.user, "change", objective.map):
         raise PermissionDenied
     return _save(request, objective, None)
@@ -118,11 +122,11 @@ def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        return Decimal(value) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
+def _target(request: HttpRequest) -> Decimal | None:
+    """The yearly target typed so far, read as the KPI form reads it; unreadable → None."""
+    probe = TrajectoryProbeForm(request.GET)
+    probe.is_valid()
+    return probe.cleaned_data.get("target")
 
 
 @login_required
@@ -137,7 +141,7 @@ def trajectory_fields(request: HttpRequest) -> HttpResponse:
             services.suggested_trajectory(
                 frequency=frequency,
                 consolidation=request.GET.get("consolidation", "last"),
-                target=_decimal(request.GET.get("target")),
+                target=_target(request),
             )
         )
         or [None] * count
@@ -147,7 +151,7 @@ def trajectory_fields(request: HttpRequest) -> HttpResponse:
             "label": period_label(frequency, n),
             "name": f"period_{n}",
             "id": f"id_period_{n}",
-            "value": plain(value),
+            "value": shown_number(value),
         }
         for n, value in enumerate(suggested, start=1)
     ]

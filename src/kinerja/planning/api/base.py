@@ -1,0 +1,97 @@
+"""What every planning viewset shares: the tag, the visible maps and SS, the service-backed writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _gettext
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from kinerja.organisations.models import Position
+
+from .. import selectors
+from ..models import (
+    Objective,
+    StrategyMap,
+)
+
+TAG = "strategi"
+
+
+def visible_maps(user: Any) -> QuerySet[StrategyMap]:
+    return StrategyMap.objects.filter(selectors.visible_maps_filter(user)).select_related("unit", "plan_year")
+
+
+def visible_objectives(user: Any) -> QuerySet[Objective]:
+    """The SS on the maps the user may see: what a write may name as its SS."""
+    return Objective.objects.filter(map__in=visible_maps(user)).select_related("map__unit", "map__plan_year")
+
+
+def position_in(strategy_map: StrategyMap, code: str | None, field: str) -> Position | None:
+    if not code:
+        return None
+    found = Position.objects.filter(unit=strategy_map.unit_id, code=code).first()
+    if found is None:
+        raise serializers.ValidationError(
+            {field: [_gettext("Jabatan %(code)s tidak ada pada unit pemilik peta.") % {"code": code}]}
+        )
+    return found
+
+
+class VisibleChoicesMixin(serializers.Serializer):
+    # A write serializer whose related fields offer only what the requesting user may see: `visible`
+    # maps a field name to `scope(user) -> queryset`; a field the serializer lacks is skipped.
+    # (Comments, not a docstring: the schema would take a docstring as the description of every subclass.)
+
+    visible: ClassVar[dict[str, Callable[[Any], QuerySet[Any]]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            for name, scope in self.visible.items():
+                if name in self.fields:
+                    self.fields[name].queryset = scope(request.user)  # type: ignore[attr-defined]
+
+
+class ServiceWritesMixin(GenericViewSet):
+    # `create` and `update` of a viewset whose writes go through a service. The write serializer names
+    # the parent (`parent_field`: the map or the SS) a new object goes to; an update starts from
+    # `_current(instance)`, the instance's values shaped as a write, overlaid with what the (partial)
+    # request sends. `_save(parent, data, instance)` calls the service, `_respond` answers.
+    # (Comments, not a docstring: the schema would take a docstring as the description of every subclass.)
+
+    write_serializer_class: type[serializers.Serializer]
+    update_serializer_class: type[serializers.Serializer]
+    parent_field: str
+
+    def _current(self, instance: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _save(self, parent: Any, data: dict[str, Any], instance: Any) -> Any:
+        raise NotImplementedError
+
+    def _respond(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = self.write_serializer_class(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._respond(self._save(data[self.parent_field], data, None), status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        payload = self.update_serializer_class(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        payload.is_valid(raise_exception=True)
+        data = self._current(instance)
+        data.update(payload.validated_data)
+        return self._respond(self._save(getattr(instance, self.parent_field), data, instance))
