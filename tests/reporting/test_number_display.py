@@ -25,9 +25,7 @@ MONEY = {"id": "1.234.567,5", "en": "1,234,567.5"}
 @pytest.fixture
 def kpis(world):
     objective = world.quarterly.objective
-    money = b.kpi(
-        objective, "S1.2", target=D("1234567.5"), frequency="quarterly", unit_of_measure="Rp"
-    )
+    money = b.kpi(objective, "S1.2", target=D("1234567.5"), frequency="quarterly", unit_of_measure="Rp")
     count = b.kpi(objective, "S1.3", target=D(6), frequency="quarterly", unit_of_measure="kegiatan")
     return money, count
 
