@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from kinerja.reporting import selectors, services
 from tests.planning import builders as b
@@ -33,7 +34,8 @@ def kpis(world):
 def page(client, user, url: str, lang: str) -> str:
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
-    response = client.get(url)
+    with translation.override(translation.get_language()):  # the request's language stays in it
+        response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
 
