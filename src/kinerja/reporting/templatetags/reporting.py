@@ -1,15 +1,20 @@
-"""Template filters of the reporting pages: scores rounded for display, N/A spelled out (never 0)."""
+"""Template filters of the reporting pages: scores rounded for display, N/A spelled out (never 0).
+
+The numbers go through `kinerja.common.templatetags.kinerja_numbers` (one rule, in the user's
+language: `1.234.567,5` / `1,234,567.5`); these names stay for the templates that load them.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kinerja.reporting.scorecard import shown
+from kinerja.common.templatetags import kinerja_numbers
+from kinerja.interchange.numbers import SCORE_DECIMALS, format_decimal
 
 register = template.Library()
 
@@ -17,25 +22,16 @@ register = template.Library()
 @register.filter
 def score(value: Any, na: str = "") -> str:
     """A score rounded half-up to 2 decimals (localised), or "belum dilaporkan" when there is none."""
-    try:
-        rounded = shown(value)
-    except (InvalidOperation, ValueError, TypeError):
-        return str(value)
-    if rounded is None:
-        return na or _("belum dilaporkan")
-    return str(floatformat(rounded, 2))
+    return kinerja_numbers.score(value, na)
 
 
 @register.filter
-def number(value: Any) -> str:
-    """A target or realization as entered: no trailing zeros, localised; blank when there is none."""
-    if value is None or value == "":
-        return "—"
-    try:
-        decimal = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return str(floatformat(decimal, -6))
+def number(value: Any, kpi: Any = None) -> str:
+    """A target or realization: the KPI's precision when given (`|number:kpi`), else as entered
+    without trailing zeros; localised; "—" when there is none."""
+    if kpi is None:
+        return kinerja_numbers.num(value)
+    return kinerja_numbers.kpi_value(value, kpi)
 
 
 @register.filter
@@ -46,7 +42,7 @@ def explained(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float | Decimal):
-        return str(floatformat(Decimal(str(value)), 2))
+        return format_decimal(value, decimals=SCORE_DECIMALS, lang=get_language(), trim=False)
     return str(value)
 
 

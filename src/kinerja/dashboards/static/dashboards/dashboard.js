@@ -19,7 +19,25 @@
     return value || fallback;
   }
 
-  var LANG = document.documentElement.lang || undefined;
+  var LANG = document.documentElement.lang || "id";
+
+  // The page's rule for numbers (kinerja.interchange.numbers.format_decimal): Indonesian groups
+  // thousands with "." and marks decimals with ","; English the other way round. Written out here
+  // rather than left to toLocaleString, so a chart reads exactly like the table beside it whatever
+  // locale data the browser has.
+  var MARKS = /^en\b/i.test(LANG) ? { group: ",", point: "." } : { group: ".", point: "," };
+
+  function formatNumber(value, decimals, trim) {
+    var text = Math.abs(value).toFixed(decimals);
+    var parts = text.split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, MARKS.group);
+    var fraction = parts[1] || "";
+    if (trim) {
+      fraction = fraction.replace(/0+$/, "");
+    }
+    var zero = /^[0.]*$/.test(text);
+    return (value < 0 && !zero ? "-" : "") + whole + (fraction ? MARKS.point + fraction : "");
+  }
 
   // Every value a tooltip puts into HTML is escaped: names come from users (a perspective named
   // `<img onerror=…>` must stay text), and ECharts renders a formatter's string as HTML.
@@ -30,15 +48,17 @@
     });
   }
 
-  function fmt(value, na) {
+  // An index or NKO: the series' decimals (2 unless the blob says otherwise), always shown.
+  function fmt(value, na, decimals) {
     if (value === null || value === undefined) {
       return na;
     }
-    return value.toLocaleString(LANG, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return formatNumber(value, decimals === undefined ? 2 : decimals, false);
   }
 
+  // An axis tick: at most 2 decimals, trailing zeros dropped (100, 102,5).
   function axisNumber(value) {
-    return value.toLocaleString(LANG);
+    return formatNumber(value, 2, true);
   }
 
   function trendChart(el, data, text, navy) {
@@ -53,7 +73,7 @@
           var item = items[0];
           var predicate = data.predicates[item.dataIndex];
           var value = data.values[item.dataIndex];
-          return esc(item.axisValue) + "<br>" + esc(text.nko) + ": " + esc(fmt(value, text.na)) +
+          return esc(item.axisValue) + "<br>" + esc(text.nko) + ": " + esc(fmt(value, text.na, data.decimals)) +
             (predicate ? " (" + esc(predicate) + ")" : "");
         }
       },
@@ -98,7 +118,7 @@
         axisPointer: { type: "shadow" },
         formatter: function (items) {
           var item = items[0];
-          return esc(item.axisValue) + "<br>" + esc(text.index) + ": " + esc(fmt(data.values[item.dataIndex], text.na));
+          return esc(item.axisValue) + "<br>" + esc(text.index) + ": " + esc(fmt(data.values[item.dataIndex], text.na, data.decimals));
         }
       },
       xAxis: {
@@ -122,7 +142,7 @@
           show: true,
           position: "right",
           fontWeight: "bold",
-          formatter: function (p) { return fmt(data.values[p.dataIndex], text.na); }
+          formatter: function (p) { return fmt(data.values[p.dataIndex], text.na, data.decimals); }
         },
         markLine: {
           silent: true,
