@@ -4,10 +4,11 @@ each app's `api` module (organisations, planning, reporting) and are routed in `
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
