@@ -17,11 +17,12 @@ STANDALONE = {"score", "nkp"}
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] in STANDALONE:
+        # `kinerja score` / `kinerja nkp` start without Django (no settings, no database): imported here on purpose.
         from kinerja.interchange.commands import run_standalone
 
         return run_standalone(args[1], args[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinerja.config.settings.local")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # after the settings module is set
 
     execute_from_command_line(args)
     if len(args) == 1 or args[1:] in (["help"], ["--help"], ["-h"]):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kinerja.accounts.models import Role
 from kinerja.accounts.scope import role_paths, unit_filter
 from kinerja.organisations.models import Employee, Unit
+from kinerja.reporting.models import Realization, RealizationState
+from kinerja.reporting.selectors import due_items
 
 
 def home_summary(*, user: Any) -> dict[str, Any]:
@@ -27,10 +30,6 @@ def home_summary(*, user: Any) -> dict[str, Any]:
 
 def work_queue(*, user: Any) -> dict[str, Any]:
     """What waits for the user: realizations due, submitted ones to verify, verified ones to approve."""
-    from kinerja.accounts.models import Role
-    from kinerja.reporting.models import Realization, RealizationState
-    from kinerja.reporting.selectors import due_items
-
     if not user.is_authenticated:
         return {}
     path = "kpi__objective__map__unit__path"

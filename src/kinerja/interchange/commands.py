@@ -192,6 +192,8 @@ def _note_ignored(source: str, columns: Sequence[str], stderr: IO[str], sheet: s
 
 
 def _score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    # Imported when the command runs, not when the CLI starts: `kinerja nkp` never pays for the scorecard
+    # reader, nor `kinerja score` for the workbook reader (startup time; not a cycle).
     from kinerja.interchange.report import scorecard_text, use_colour
     from kinerja.interchange.scorecard import read_scorecard
     from kinerja.interchange.scoring import rule_set, score_table
@@ -258,6 +260,7 @@ def _where(unit: str | None, period: object) -> str:
 
 
 def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    # Imported when the command runs (startup time; not a cycle), as in `_score`.
     from kinerja.interchange.employees import read_workbook
     from kinerja.interchange.nkp import nkp_text, score_workbook
     from kinerja.interchange.report import use_colour

@@ -116,6 +116,7 @@ def target_problems(table: ScorecardTable, rows: Iterable[ScorecardRow], rules: 
 
 def row_problem(table: ScorecardTable, row: ScorecardRow | None, error: ScoringError) -> Problem:
     """A core error on a row of a scorecard table; the column is the field at fault, when it is a column."""
+    # scorecard.py builds on this module (a real cycle at import time): its column list is read at call time.
     from kinerja.interchange.scorecard import SCORECARD_COLUMNS
 
     field = error.field

@@ -34,6 +34,7 @@ from kinerja.interchange.cells import (
     format_cell,
     format_number,
     keyword_column,
+    name_key,
     nonnegative_column,
     number_column,
     optional_text_column,
@@ -481,8 +482,6 @@ def _read_folder(
 
 
 def _shape_of(sheet: Sheet) -> BehaviourShape:
-    from kinerja.interchange.cells import name_key
-
     names = {name_key(h) for h in sheet.header}
     ratings = {
         "semester",

@@ -207,6 +207,7 @@ def _xlsx_header(worksheet: Any) -> list[str]:
 
 def open_workbook(source: Source, name: str | None = None) -> Any:
     """An openpyxl workbook in read-only mode (values, not formulas), or InvalidFileError."""
+    # openpyxl is imported only when a workbook is read or written: a CSV run starts without it (startup time).
     from openpyxl import load_workbook
 
     label = source_name(source, name)
@@ -236,7 +237,7 @@ def write_xlsx_sheets(
     Cells hold numbers as numbers (`Decimal` → float when exact enough, else text) and
     everything else as text, so a spreadsheet shows what the CSV would hold.
     """
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # only when writing a workbook (startup time)
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
@@ -253,7 +254,7 @@ def write_xlsx_sheets(
 
 def _text_cell(worksheet: Any, value: str) -> Any:
     """A cell holding `value` as text even when it looks like a formula: a file's data is never evaluated."""
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # only when writing a workbook (startup time)
 
     cell = WriteOnlyCell(worksheet, value=value)
     cell.data_type = "s"

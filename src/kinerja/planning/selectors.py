@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -198,8 +199,6 @@ LATE = "late"
 
 def initiative_status(milestones: Any, today: Any = None) -> str:
     """'late' when a milestone is past its due date and not done, else 'on_track' (derived, never stored)."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     for milestone in milestones:
         if not milestone.done and milestone.due_date < today:
@@ -208,8 +207,6 @@ def initiative_status(milestones: Any, today: Any = None) -> str:
 
 
 def _initiatives() -> QuerySet[Initiative]:
-    from django.db.models import Prefetch
-
     return Initiative.objects.select_related(
         "owner_position", "map__unit", "map__plan_year"
     ).prefetch_related(
@@ -248,8 +245,6 @@ def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
 
 
 def _risks() -> QuerySet[Risk]:
-    from django.db.models import Prefetch
-
     return Risk.objects.select_related(
         "owner_position", "objective__map__unit", "objective__map__plan_year"
     ).prefetch_related(

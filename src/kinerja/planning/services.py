@@ -19,12 +19,14 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author, recorded
 from kinerja.organisations.models import Position, Unit
+from kinerja.planning.models import Kpi, PeriodTarget
 
 from . import signals, validation
 from .models import (
@@ -326,8 +328,6 @@ def copy_year(*, from_map: StrategyMap, to_year: PlanYear, by: Actor) -> Strateg
 
     The copy is a new draft (revision 0) of the same unit; one transaction.
     """
-    from kinerja.planning.models import Kpi, PeriodTarget
-
     ensure(by, "planning.view_strategymap", from_map)
     ensure(by, "planning.copy_strategymap", from_map)
     if to_year.pk == from_map.plan_year_id:
@@ -564,8 +564,6 @@ def set_milestone_done(
     """Mark a milestone done (today unless `done_on` is given) or not done: monitoring, allowed after approval."""
     ensure(by, "planning.monitor_initiative", milestone.initiative)
     if done and done_on is None:
-        from django.utils import timezone
-
         done_on = timezone.localdate()
     milestone.done, milestone.done_on = done, (done_on if done else None)
     with transaction.atomic():

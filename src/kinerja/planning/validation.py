@@ -21,14 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import scoring_bridge
+from .models import Kpi, Objective, ObjectiveLink, PeriodTarget, Perspective, StrategyMap
 
 if TYPE_CHECKING:
     from django.db.models import Field
 
-    from kinerja.planning.models import Kpi, PeriodTarget
-
-    from .models import Objective, ObjectiveLink, Perspective, StrategyMap
-    from .selectors import MapData
+    from .selectors import MapData  # selectors build MapData with this module's checks
 
 BLOCK = "block"
 WARN = "warn"
@@ -381,10 +379,8 @@ MANUAL_FIELDS = ("description", "formula", "unit_of_measure", "data_source", "me
 
 
 def _manual_gaps(kpi: Kpi) -> list[str]:
-    from kinerja.planning.models import Kpi as KpiModel
-
     def label(name: str) -> str:
-        return str(cast("Field[Any, Any]", KpiModel._meta.get_field(name)).verbose_name)
+        return str(cast("Field[Any, Any]", Kpi._meta.get_field(name)).verbose_name)
 
     missing = [label(name) for name in MANUAL_FIELDS if not getattr(kpi, name)]
     if kpi.owner_position_id is None and not kpi.owner_text:

@@ -32,12 +32,15 @@ from django.db import transaction
 from django.db.models import DecimalField, Model
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from kinerja.common.history import Actor
 from kinerja.common.workflow import locked
 from kinerja.interchange.cells import CellError, NumberStyle, check_digits, parse_decimal
 from kinerja.interchange.messages import Lang
 from kinerja.organisations.models import Position
+from kinerja.planning import kpi_services
 from kinerja.planning.models import (
     ConsolidationChoice,
     ControllabilityChoice,
@@ -241,9 +244,6 @@ def _cell(value: Any) -> Any:
 
 def export_map(strategy_map: StrategyMap) -> bytes:
     """The map (perspectives, themes, SS, links, KPIs with manuals and trajectories, initiatives, risks) as XLSX."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     data = load_map_data(strategy_map)
     objectives = {o.pk: o for o in data.objectives}
     positions = dict(Position.objects.filter(unit=strategy_map.unit_id).values_list("pk", "code"))
@@ -474,8 +474,6 @@ def _parse(column: Column, raw: Any, digits: tuple[int, int] | None = None) -> A
 
 def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
     """Every sheet's rows, typed; cell problems go to `report` (the row is then left out)."""
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not an XLSX workbook
@@ -719,8 +717,6 @@ class _Importer:
                 self.count(HUBUNGAN, True)
 
     def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
-        from kinerja.planning import kpi_services
-
         trajectories: dict[str, list[Row]] = defaultdict(list)
         bad_targets: set[str] = set()
         for row in target_rows:

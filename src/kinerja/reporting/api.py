@@ -11,21 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kinerja.accounts.scope import unit_filter
 from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors
+from kinerja.interchange.messages import InvalidFileError
+from kinerja.interchange.sources import detect_format, open_workbook
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
 
 from . import selectors, services
 from .models import Evidence, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from .scorecard import shown
 
 TAG = "capaian"
 
@@ -105,8 +112,6 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, item: Evidence) -> str:
-        from django.urls import reverse
-
         path = reverse("reporting:evidence", args=[item.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
@@ -172,8 +177,6 @@ class RealizationCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            from kinerja.accounts.scope import unit_filter
-
             field = self.fields["kpi"]
             field.queryset = Kpi.objects.filter(  # type: ignore[attr-defined]
                 unit_filter(request.user, "objective__map__unit__path")
@@ -232,8 +235,6 @@ class ScoreSnapshotSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_nko_display(self, snapshot: ScoreSnapshot) -> str | None:
-        from .scorecard import shown
-
         value = shown(snapshot.result.get("nko"))
         return None if value is None else str(value)
 
@@ -610,9 +611,6 @@ class ImportFailureSerializer(ImportSummarySerializer):
 
 def _sheet_name(upload: Any) -> str | None:
     """The title of the sheet an .xlsx import reads (the first); None for a CSV or an unreadable file."""
-    from kinerja.interchange.messages import InvalidFileError
-    from kinerja.interchange.sources import detect_format, open_workbook
-
     stream = upload.file if hasattr(upload, "file") else upload
     try:
         stream.seek(0)
@@ -657,9 +655,6 @@ class RealizationImportViewSet(RulesViewSet):
         return selectors.realizations_visible_to(self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from django.core.exceptions import PermissionDenied
-        from rest_framework.exceptions import NotFound
-
         payload = RealizationImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -725,8 +720,6 @@ class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rul
     filterset_class = SnapshotFilter
 
     def get_queryset(self) -> QuerySet[ScoreSnapshot]:
-        from kinerja.accounts.scope import unit_filter
-
         return (
             ScoreSnapshot.objects.filter(unit_filter(self.request.user, "strategy_map__unit__path"))
             .select_related("strategy_map__unit", "period")

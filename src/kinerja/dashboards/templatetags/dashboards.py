@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from kinerja.dashboards.selectors import state_label
 from kinerja.planning.models import Frequency
 
 register = template.Library()
@@ -44,6 +45,4 @@ def trend_label(trend: str | None) -> str:
 
 @register.filter
 def completeness_state(state: str) -> str:
-    from kinerja.dashboards.selectors import state_label
-
     return state_label(state)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.common.web import form_errors, visible_or_404
+from kinerja.planning.kpi_selectors import kpis_of_objective
 
 from .. import selectors, services
 from ..forms import (
@@ -76,8 +77,6 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from kinerja.planning.kpi_selectors import kpis_of_objective
-
     objective = visible_objective(request, pk)
     links = ObjectiveLink.objects.filter(map=objective.map_id).select_related("cause", "effect")
     return render(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author
@@ -66,10 +67,21 @@ def schedule_recompute(
     return keys
 
 
-def _enqueue(keys: Sequence[tuple[int, int]], trigger: str) -> None:
-    # tasks.py runs these services, so it cannot be imported while this package loads (a real cycle).
-    from ..tasks import recompute_scorecard
+@task()
+def recompute_scorecard(strategy_map_id: int, period_id: int, trigger: str = "") -> int | None:
+    """The background task: store a new snapshot of the map as of the period (none when nothing changed).
 
+    A closed period is left alone: its final snapshot stands (rule 23). It lives beside the services that
+    enqueue it, so nothing here imports `tasks.py` (which lists every task of the app).
+    """
+    strategy_map = StrategyMap.objects.select_related("unit", "plan_year").filter(pk=strategy_map_id).first()
+    period = ReportingPeriod.objects.filter(pk=period_id).first()
+    if strategy_map is None or period is None or period.is_closed:
+        return None
+    return compute_scorecard(strategy_map=strategy_map, period=period, trigger=trigger).pk
+
+
+def _enqueue(keys: Sequence[tuple[int, int]], trigger: str) -> None:
     for map_id, period_id in keys:
         recompute_scorecard.enqueue(map_id, period_id, trigger)
 

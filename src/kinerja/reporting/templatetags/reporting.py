@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.common.templatetags import kinerja_numbers
 from kinerja.interchange.numbers import SCORE_DECIMALS, format_decimal
+from kinerja.reporting.models import RealizationState
 
 register = template.Library()
 
@@ -63,7 +64,5 @@ def status_label(status: Any) -> str:
 @register.filter
 def state_labels(codes: Any) -> str:
     """Realization state codes as the user reads them: "approved" → "Disetujui"."""
-    from kinerja.reporting.models import RealizationState
-
     labels = {state.value: str(state.label) for state in RealizationState}
     return ", ".join(labels.get(str(code), str(code)) for code in codes or ())
