@@ -143,6 +143,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "kinerja.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "kinerja.accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command; lockouts are still logged
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)  # 1 behind one reverse proxy (X-Forwarded-For)
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
