@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kinerja.accounts.models import Role
 from kinerja.reporting import services
 from kinerja.reporting.models import RealizationState, WorkflowEvent
+from kinerja.reporting.workflow import REALIZATION_WORKFLOW
+from tests.factories import UserFactory, grant
 
 from .conftest import approved, enter, pdf
 
@@ -185,3 +188,50 @@ def test_bulk_by_someone_without_the_role_changes_nothing(world):
     assert not results[0].ok
     realization.refresh_from_db()
     assert realization.state == "submitted"
+
+
+# --------------------------------------------------------------------------- separation of duties (issue 11 item 4)
+
+
+def test_one_person_with_two_roles_cannot_verify_and_approve_the_same_realization(world, org):
+    both = world.manager
+    grant(both, org.kpp_a, Role.LEADER)  # the same person is also the unit's leader
+    realization = ready(world)
+    services.submit_realization(realization=realization, by=world.employee)
+    services.verify_realization(realization=realization, by=both)
+    with pytest.raises(ValidationError, match="Penyetuju tidak boleh"):
+        services.approve_realization(realization=realization, by=both)
+    realization.refresh_from_db()
+    assert realization.state == RealizationState.VERIFIED
+    assert not REALIZATION_WORKFLOW.allowed(realization, both)["approve"]
+    services.approve_realization(realization=realization, by=world.leader)  # a third person may
+
+
+def test_the_submitter_cannot_approve_either(world, org):
+    grant(world.manager2, org.kpp_a, Role.LEADER)
+    realization = enter(world, world.quarterly, "2026-Q1", "95", by=world.manager2)
+    services.add_evidence(realization=realization, upload=pdf(), by=world.manager2)
+    services.submit_realization(realization=realization, by=world.manager2)
+    services.verify_realization(realization=realization, by=world.manager)
+    with pytest.raises(ValidationError, match="Penyetuju tidak boleh"):
+        services.approve_realization(realization=realization, by=world.manager2)
+
+
+def test_a_superuser_is_no_exception(world):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    realization = ready(world)
+    services.submit_realization(realization=realization, by=world.employee)
+    services.verify_realization(realization=realization, by=root)
+    with pytest.raises(ValidationError, match="Penyetuju tidak boleh"):
+        services.approve_realization(realization=realization, by=root)
+
+
+def test_a_setting_relaxes_it_to_verifier_not_submitter(world, org, settings):
+    settings.KINERJA_SEPARATION_OF_DUTIES = False
+    both = world.manager
+    grant(both, org.kpp_a, Role.LEADER)
+    realization = ready(world)
+    services.submit_realization(realization=realization, by=world.employee)
+    services.verify_realization(realization=realization, by=both)
+    services.approve_realization(realization=realization, by=both)
+    assert realization.state == RealizationState.APPROVED

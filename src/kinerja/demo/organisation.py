@@ -581,7 +581,9 @@ LOGINS = (
         "pengelola.djp",
         Role.MANAGER,
         "DJP",
-        gettext_lazy("Seluruh DJP: direktorat, kanwil, KPP; mengelola pegawai"),
+        gettext_lazy(
+            "Seluruh DJP: direktorat, kanwil, KPP; menyusun peta, memverifikasi capaian, mengelola pegawai"
+        ),
         first_name="Pengelola Kinerja",
         last_name="DJP",
     ),
@@ -589,23 +591,44 @@ LOGINS = (
         "pimpinan.kpp.malang",
         Role.LEADER,
         "DJP-KPP-MADYA-MALANG",
-        gettext_lazy("KPP Madya Malang dan seksi-seksinya; pemilik peta strategi"),
+        gettext_lazy(
+            "KPP Madya Malang dan seksi-seksinya; pemilik peta strategi; menyetujui peta dan capaian"
+        ),
         employee_slot="DJP-KPP-MADYA-MALANG-KEPALA#1",
     ),
     Login(
         "pegawai.kpp.malang",
         Role.EMPLOYEE,
         "DJP-KPP-MADYA-MALANG",
-        gettext_lazy("KPP Madya Malang dan seksi-seksinya, hanya baca"),
+        gettext_lazy(
+            "KPP Madya Malang dan seksi-seksinya; mengisi dan mengajukan capaian IKU dengan data dukung"
+        ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA#1",
     ),
     Login(
         "auditor.itjen",
         Role.AUDITOR,
         "KEMENKEU",
-        gettext_lazy("Seluruh kementerian, hanya baca"),
+        gettext_lazy("Seluruh kementerian, hanya baca (termasuk riwayat perubahan)"),
         first_name="Auditor",
         last_name="Itjen",
+    ),
+    Login(
+        "pimpinan.djp",
+        Role.LEADER,
+        "DJP",
+        gettext_lazy("Seluruh DJP; pemilik peta DJP; menyetujui peta dan capaian DJP"),
+        employee_slot="DJP-KEPALA#1",
+    ),
+    Login(
+        "pengelola.kemenkeu",
+        Role.MANAGER,
+        "KEMENKEU",
+        gettext_lazy(
+            "Seluruh kementerian (pengelola kinerja organisasi pusat); memverifikasi capaian, menutup periode"
+        ),
+        first_name="Pengelola Kinerja",
+        last_name="Kemenkeu",
     ),
     Login(
         "pengelola.kppbc.perak",

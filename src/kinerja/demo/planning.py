@@ -59,7 +59,7 @@ PLANNER = {
     "DJP-KPP-MADYA-MALANG": "pengelola.djp",
     "DJBC-KPPBC-TANJUNG-PERAK": "pengelola.kppbc.perak",
 }
-LEADER = {"DJP-KPP-MADYA-MALANG": "pimpinan.kpp.malang"}
+LEADER = {"DJP-KPP-MADYA-MALANG": "pimpinan.kpp.malang", "DJP": "pimpinan.djp"}
 ADMIN = "admin"
 
 

@@ -137,14 +137,19 @@ def _pdf(title: str) -> bytes:
     return bytes(out)
 
 
-# Who enters and submits, verifies (never the submitter), approves and returns the realizations of a
-# map's unit. None is the system: KEMENKEU's and DJBC's figures arrive as a system entry, since the
-# demo has no performance manager of their own to enter them and the administrator verifies them.
+# Who enters and submits, verifies, approves and returns the realizations of a map's unit: three different
+# people for every realization (separation of duties), each in a role that allows the step. None is the
+# system: KEMENKEU's and DJBC's figures arrive as a system entry (an import from the source applications).
 ACTORS: dict[str, tuple[str | None, str, str, str]] = {
-    "DJP": ("pengelola.djp", "admin", "admin", "admin"),
-    "DJP-KPP-MADYA-MALANG": ("pengelola.djp", "admin", "pimpinan.kpp.malang", "pimpinan.kpp.malang"),
+    "DJP": ("pengelola.djp", "pengelola.kemenkeu", "pimpinan.djp", "pimpinan.djp"),
+    "DJP-KPP-MADYA-MALANG": (
+        "pegawai.kpp.malang",
+        "pengelola.djp",
+        "pimpinan.kpp.malang",
+        "pimpinan.kpp.malang",
+    ),
 }
-DEFAULT_ACTORS: tuple[str | None, str, str, str] = (None, "admin", "admin", "admin")
+DEFAULT_ACTORS: tuple[str | None, str, str, str] = (None, "pengelola.kemenkeu", "admin", "admin")
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ def build_reporting_demo(stdout: Callable[[str], Any] | None = None) -> Reportin
         if stdout:
             stdout(f"  tahun rencana {DEMO_YEAR} belum ada: lewati (jalankan demo strategi lebih dahulu)")
         return counts
-    closer = demo_user("admin")
+    closer = demo_user("pengelola.kemenkeu")
     with transaction.atomic():
         services.ensure_periods(plan_year)
         periods = list(ReportingPeriod.objects.filter(plan_year=plan_year).order_by("end", "start"))

@@ -8,6 +8,7 @@
 | `KINERJA_REPORTING_DUE_DAYS` | 10 | a period's due date: this many days after it ends |
 | `KINERJA_REPORTING_CLOSE_DAYS` | 30 | a period closes (locks) this many days after it ends |
 | `KINERJA_REMINDER_DAYS_BEFORE` | 5 | reminders start this many days before the due date |
+| `KINERJA_SEPARATION_OF_DUTIES` | True | submitter, verifier and approver of a realization are three different people (superusers included); False leaves only verifier ≠ submitter (rule 22) |
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "KINERJA_REPORTING_DUE_DAYS": 10,
     "KINERJA_REPORTING_CLOSE_DAYS": 30,
     "KINERJA_REMINDER_DAYS_BEFORE": 5,
+    "KINERJA_SEPARATION_OF_DUTIES": True,
 }
 
 
@@ -41,3 +43,7 @@ def evidence_required_by_default() -> bool:
 
 def scored_states() -> tuple[str, ...]:
     return tuple(get("KINERJA_SCORED_STATES"))
+
+
+def separation_of_duties() -> bool:
+    return bool(get("KINERJA_SEPARATION_OF_DUTIES"))

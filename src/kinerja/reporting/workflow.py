@@ -2,7 +2,7 @@
 
 draft → submitted (entry: employee or manager; evidence first, rule 21)
 submitted → verified (manager; never the one who submitted)
-verified → approved (leader)
+verified → approved (leader; never the submitter or the verifier, unless KINERJA_SEPARATION_OF_DUTIES is off)
 submitted / verified / approved → draft (return: manager or leader, with a reason)
 
 `REALIZATION_WORKFLOW.problem` answers "why may this step not happen now?" for
@@ -56,6 +56,18 @@ def _not_the_submitter(realization: Any, actor: Actor, context: Mapping[str, Any
         and realization.submitted_by_id == actor.pk
     ):
         return _("Verifikator tidak boleh orang yang sama dengan pengaju realisasi.")
+    return None
+
+
+def _not_the_submitter_or_verifier(realization: Any, actor: Actor, context: Mapping[str, Any]) -> str | None:
+    """Separation of duties: the approver is neither the submitter nor the verifier (superusers too).
+
+    `KINERJA_SEPARATION_OF_DUTIES = False` relaxes it to rule 22 alone (verifier ≠ submitter).
+    """
+    if actor is None or not conf.separation_of_duties():
+        return None
+    if actor.pk in (realization.submitted_by_id, realization.verified_by_id):
+        return _("Penyetuju tidak boleh orang yang sama dengan pengaju atau verifikator realisasi ini.")
     return None
 
 
@@ -133,6 +145,7 @@ REALIZATION_WORKFLOW = Workflow(
             frozenset({RealizationState.VERIFIED}),
             RealizationState.APPROVED,
             "reporting.approve_realization",
+            guards=(_not_the_submitter_or_verifier,),
             effect=_approved,
         ),
         Step(
