@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("kinerja.home.urls")),
 ]
 
+if settings.SSO_OIDC:  # the identity provider's sign-in and callback (accounts/sso.py)
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -143,7 +143,32 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "kinerja.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "kinerja.accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False  # no banner on every command; lockouts are still logged
+AXES_VERBOSE = False
+
+# Single sign-on (accounts/sso.py, docs/deploy.md), each switched on by its settings: the person is found
+# by NIP. OpenID Connect (mozilla-django-oidc) when OIDC_RP_CLIENT_ID is set; LDAP when KINERJA_LDAP_URL is.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+KINERJA_OIDC_NIP_CLAIM = env_str("KINERJA_OIDC_NIP_CLAIM", "nip")
+KINERJA_LDAP_URL = env_str("KINERJA_LDAP_URL", "")
+KINERJA_LDAP_USER_DN_TEMPLATE = env_str(
+    "KINERJA_LDAP_USER_DN_TEMPLATE", "uid=%(user)s,ou=people,dc=kemenkeu,dc=go,dc=id"
+)
+KINERJA_LDAP_NIP_ATTRIBUTE = env_str("KINERJA_LDAP_NIP_ATTRIBUTE", "employeeNumber")
+SSO_OIDC = bool(OIDC_RP_CLIENT_ID)
+if SSO_OIDC:
+    AUTHENTICATION_BACKENDS.append("kinerja.accounts.sso.NipOIDCBackend")
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=gagal"
+if KINERJA_LDAP_URL:
+    AUTHENTICATION_BACKENDS.append(
+        "kinerja.accounts.sso.LdapBackend"
+    )  # no banner on every command; lockouts are still logged
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)  # 1 behind one reverse proxy (X-Forwarded-For)
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
