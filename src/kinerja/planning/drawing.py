@@ -33,6 +33,7 @@ so the geometry is tested without a database; `draw_map` adapts a `MapData`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -728,7 +729,7 @@ def _unkink(
     """The points of `arrow` with the jog pts[k]–pts[k+1] taken out, or None when no move is clean."""
     pts = arrow.points
     cause, effect = boxes[arrow.edge.cause], boxes[arrow.edge.effect]
-    others = [(p, q) for a in arrows if a is not arrow for p, q in zip(a.points, a.points[1:], strict=False)]
+    others = [(p, q) for a in arrows if a is not arrow for p, q in itertools.pairwise(a.points)]
     # Move the vertical before the jog (points k-1, k) to x of the one after, or the other way round.
     for moved, target_x in (((k - 1, k), pts[k + 1][0]), ((k + 1, k + 2), pts[k][0])):
         new = list(pts)
@@ -742,7 +743,7 @@ def _unkink(
             new = _simplify(new)
             changed = [
                 (p, q)
-                for p, q in zip(new, new[1:], strict=False)
+                for p, q in itertools.pairwise(new)
                 if abs(p[0] - target_x) < 0.01 or abs(q[0] - target_x) < 0.01
             ]
             clean = True
@@ -805,14 +806,21 @@ def _legend(lay: Layout) -> tuple[float, list[tuple[float, float, ThemeKey, str]
     return (row + 1) * LEGEND_ROW + 8, entries
 
 
-def render_svg(lay: Layout, *, description: str = "") -> str:
-    """The SVG document of a layout, as a string (UTF-8, no external resources)."""
+def render_svg(lay: Layout, *, description: str = "", meta: Mapping[str, str] | None = None) -> str:
+    """The SVG document of a layout, as a string (UTF-8, no external resources).
+
+    `meta` goes onto the root element as `data-*` attributes (unit, year,
+    state): what a printed page (`exports.map_page_svg`) puts in its title
+    block. `data-drawing-height` is where the bands end and the theme legend
+    begins, for a page that draws its own legend.
+    """
     legend_h, legend = _legend(lay)
     height = lay.height + legend_h
+    data = "".join(f' data-{key}="{_attr(value)}"' for key, value in (meta or {}).items())
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(lay.width)}" height="{_n(height)}" '
         f'viewBox="0 0 {_n(lay.width)} {_n(height)}" role="img" aria-labelledby="map-title map-desc" '
-        f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map">',
+        f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map" data-drawing-height="{_n(lay.height)}"{data}>',
         f'<title id="map-title">{escape(lay.title or "Peta strategi")}</title>',
         f'<desc id="map-desc">{escape(description)}</desc>',
         "<defs>"
@@ -823,13 +831,15 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
     ]
     if lay.title:
         out.append(
-            f'<text x="{_n(lay.width / 2)}" y="28" text-anchor="middle" font-size="17" font-weight="bold" '
+            f'<text class="map-title" x="{_n(lay.width / 2)}" y="28" text-anchor="middle" font-size="17" '
+            'font-weight="bold" '
             f'fill="#1f2d3d">{escape(lay.title)}</text>'
         )
     for area in lay.bands:
         i = area.index % len(BAND_FILL)
         out.append(
-            f'<g class="band" data-band="{area.band.key}">'
+            f'<g class="band" data-band="{area.band.key}" data-label="{_attr(area.band.label)}" '
+            f'data-colour="{BAND_STROKE[i]}">'
             f'<rect x="{MARGIN}" y="{_n(area.y)}" width="{_n(lay.width - 2 * MARGIN)}" height="{_n(area.h)}" '
             f'rx="6" fill="{BAND_FILL[i]}" stroke="{BAND_STROKE[i]}" stroke-opacity="0.35"/>'
             f'<rect x="{MARGIN}" y="{_n(area.y)}" width="6" height="{_n(area.h)}" fill="{BAND_STROKE[i]}"/>'
@@ -858,7 +868,8 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
         for x, y, theme, text in legend:
             out.append(
                 f'<rect x="{_n(x)}" y="{_n(y)}" width="14" height="14" rx="3" fill="{theme.colour}"/>'
-                f'<text x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">{escape(text)}</text>'
+                f'<text class="theme-name" x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">'
+                f"{escape(text)}</text>"
             )
         out.append("</g>")
     out.append("</svg>")
@@ -957,4 +968,10 @@ def draw_map(
     lay = layout(bands, nodes, edges, title=heading)
     lay.themes = themes
     description = f"{len(nodes)} SS, {len(edges)} →"
-    return render_svg(lay, description=description)
+    meta = {
+        "unit": strategy_map.unit.name,
+        "unit-code": strategy_map.unit.code,
+        "year": str(strategy_map.plan_year.year),
+        "state": str(strategy_map.state),
+    }
+    return render_svg(lay, description=description, meta=meta)
