@@ -75,6 +75,10 @@ PROPER_NOUNS = [
     "Kementerian Keuangan",
     "Direktorat Jenderal Bea dan Cukai",
     "Bea dan Cukai",
+    # The Indonesian aliases of import columns, named as such on the import page.
+    "(kode_iku)",
+    "(periode:",
+    "(realisasi)",
 ]
 
 
@@ -141,7 +145,9 @@ class Walk:
     def pages_of(self, page: Any, username: str) -> list[str]:
         """The walk's pages for one login: the menu and the profile, then one page per URL kind, MAX_DEPTH deep."""
         page.goto("/")
-        start = [path_of(h) for h in page.locator("#sidenav a[href]").evaluate_all("els => els.map(a => a.href)")]
+        start = [
+            path_of(h) for h in page.locator("#sidenav a[href]").evaluate_all("els => els.map(a => a.href)")
+        ]
         start.append("/accounts/profil/")
         start = [p for p in dict.fromkeys(start) if not SKIP.search(p)]
         seen = {pattern(p) for p in start}
@@ -188,15 +194,17 @@ class Walk:
         if any(marker in body for marker in DEBUG_PAGE):
             self.hard.append(f"{where} {path}: Django debug page")
             return
-        overflow = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]"
-        )
+        overflow = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         if overflow[0] > overflow[1] + 1:
             wide = page.evaluate(WIDEST)
-            self.hard.append(f"{where} {path}: page is {overflow[0]} px wide in {overflow[1]} px; widest: {wide}")
+            self.hard.append(
+                f"{where} {path}: page is {overflow[0]} px wide in {overflow[1]} px; widest: {wide}"
+            )
         for problem in page.evaluate(STICKING_OUT):
             self.hard.append(f"{where} {path}: {problem}")
-        if pattern(path) == "/capaian/peta/N/skor/N/":  # the scorecard's index column is on screen, even at 390 px
+        if (
+            pattern(path) == "/capaian/peta/N/skor/N/"
+        ):  # the scorecard's index column is on screen, even at 390 px
             right = page.evaluate(
                 "() => { const th = [...document.querySelectorAll('main table.data thead th')].pop();"
                 " return th ? th.getBoundingClientRect().right : 0; }"
@@ -235,7 +243,9 @@ class Walk:
             for label, viewport in viewports:
                 page.set_viewport_size(viewport)
                 for path in paths:
-                    self.check(page, path, f"[{username} {language} {label}px]", console, english=language == "en")
+                    self.check(
+                        page, path, f"[{username} {language} {label}px]", console, english=language == "en"
+                    )
         finally:
             context.close()
         return paths
@@ -249,7 +259,13 @@ def test_every_page_as_every_role_fits_and_works(browser: Any, live_server: Any,
         paths = walk.walk(username, "id")
         walk.walk(username, "en", paths)
         kinds.update(pattern(p) for p in paths)
-    for must in ["/strategi/peta/N/", "/iku/N/", "/capaian/realisasi/N/", "/laporan/dasbor/", "/aturan-penilaian/"]:
+    for must in [
+        "/strategi/peta/N/",
+        "/iku/N/",
+        "/capaian/realisasi/N/",
+        "/laporan/dasbor/",
+        "/aturan-penilaian/",
+    ]:
         assert must in kinds, f"the walk never reached {must}: {sorted(kinds)}"
     elapsed = time.monotonic() - started
     assert walk.loads > 100, f"the walk saw only {walk.loads} pages"
