@@ -161,7 +161,7 @@ def test_barycentre_order_removes_an_avoidable_crossing():
         d.Node(3, "C2", "d", 1),
     ]
     edges = [d.Edge(0, 2, 1), d.Edge(1, 3, 0)]
-    order = d.order_bands(BANDS[:2], nodes, edges)
+    order = d.order_bands(BANDS[:2], nodes, edges, by_code=False)
     index = {0: 0, 1: 0, 2: 1, 3: 1}
     assert d._crossings(order, index, [(2, 1), (3, 0)]) == 0
 

@@ -7,10 +7,10 @@ are orthogonal arrows that never cross a box.
 
 How the picture is built (`layout`, then `render_svg`):
 
-1. **Order within a band** — a barycentre sweep: each SS moves towards the mean
-   position of the SS it is linked to; the order with the fewest crossings
-   (straight-line estimate) wins. A band with more SS than fit in a row is
-   split into rows, interleaved so both rows keep the left-to-right order.
+1. **Order within a band** — the natural order of the codes (P1, P2, …, P10),
+   as a reader expects (a barycentre sweep that reduces crossings is kept as an
+   option). A band with more SS than fit in a row is split into rows,
+   interleaved so both rows keep the left-to-right order.
 2. **Boxes** — every row spreads its boxes evenly over the width. Text is
    wrapped by measuring each character with the widths of DejaVu Sans Bold
    (wider than the regular face and than Arial, the usual fallbacks), so a
@@ -22,6 +22,10 @@ How the picture is built (`layout`, then `render_svg`):
    edges), runs along a track in the gap below the effect's row and enters the
    effect from below. Gaps grow with the number of tracks they carry; the
    ports on a box edge are spread and ordered by where their arrows go.
+4. **No small kinks** — a jog of fewer than MIN_SEGMENT px between two
+   vertical runs is taken out by moving one of the verticals onto the other
+   when the moved run stays on its box edge, clear of every box and of the
+   other arrows; what remains is a jog that cannot be removed that way.
 
 The module is pure Python over small input records (`Band`, `Node`, `Edge`),
 so the geometry is tested without a database; `draw_map` adapts a `MapData`.
@@ -29,6 +33,7 @@ so the geometry is tested without a database; `draw_map` adapts a `MapData`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -81,6 +86,7 @@ CLEAR = 8  # an arrow keeps this far from a box it passes
 TITLE_H = 44
 MARGIN = 16
 PORT_INSET = 10
+MIN_SEGMENT = 12.0  # a horizontal jog shorter than this is a kink: straightened where it can be
 
 BAND_FILL = ("#eaf1fb", "#f1edf9", "#e9f6ee", "#fcf3e6")
 BAND_STROKE = ("#2f5e9e", "#6a4ca3", "#2e7d4f", "#a8661a")
@@ -268,12 +274,24 @@ def _crossings(
 
 
 def order_bands(
-    bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], sweeps: int = 6
+    bands: Sequence[Band],
+    nodes: Sequence[Node],
+    edges: Sequence[Edge],
+    sweeps: int = 6,
+    *,
+    by_code: bool = True,
 ) -> dict[int, list[int]]:
-    """Node keys per band, left to right, ordered by a barycentre sweep to reduce crossings."""
+    """Node keys per band, left to right.
+
+    By default in the natural order of their codes (P1, P2, …, P10): the order a
+    reader of the map expects and the one the Ministry's maps use. With
+    `by_code=False`, ordered by a barycentre sweep to reduce crossings.
+    """
     order: dict[int, list[int]] = {band.key: [] for band in bands}
     for node in sorted(nodes, key=lambda n: _natural(n.code)):
         order[node.band].append(node.key)
+    if by_code:
+        return order
     band_index = {node.key: [b.key for b in bands].index(node.band) for node in nodes}
     pairs = [(e.cause, e.effect) for e in edges if e.cause in band_index and e.effect in band_index]
     neighbours: dict[int, list[int]] = defaultdict(list)
@@ -485,7 +503,8 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         base = GAP_MIN if 0 < g < len(rows) and row_band[g - 1] == row_band[g] else BAND_GAP_MIN
         if g in (0, len(rows)):
             base = GAP_MIN
-        gap_h.append(max(base, (len(runs[g]) + 1) * TRACK_STEP))
+        # Tracks keep MIN_SEGMENT from both rows, so the stubs at the boxes are no kinks either.
+        gap_h.append(max(base, 2 * MIN_SEGMENT + max(0, len(runs[g]) - 1) * TRACK_STEP))
     y: float = TITLE_H if title else MARGIN
     row_y: list[float] = []
     gap_y: list[float] = []
@@ -501,9 +520,10 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
         box.y = row_y[box.row]
     for g, gap_runs in runs.items():
         ordered = _track_order(gap_runs)
-        step = gap_h[g] / (len(ordered) + 1)
+        inner = gap_h[g] - 2 * MIN_SEGMENT
+        step = inner / (len(ordered) - 1) if len(ordered) > 1 else 0.0
         for i, run in enumerate(ordered):
-            track = gap_y[g] + step * (i + 1)
+            track = gap_y[g] + MIN_SEGMENT + (step * i if len(ordered) > 1 else inner / 2)
             if run.which == "a":
                 run.route.track_a = track
             else:
@@ -524,6 +544,7 @@ def layout(bands: Sequence[Band], nodes: Sequence[Node], edges: Sequence[Edge], 
             ]
         points.append((route.x2, y2))
         arrows.append(Arrow(route.edge, _simplify(points)))
+    _straighten(arrows, boxes)
 
     areas = []
     for index, band in enumerate(bands):
@@ -650,6 +671,97 @@ def _track_order(runs: Sequence[_Run]) -> list[_Run]:
     return [runs[i] for i in placed]
 
 
+def _segments_clash(
+    p: tuple[float, float], q: tuple[float, float], r: tuple[float, float], s: tuple[float, float], gap: float
+) -> bool:
+    """Do two axis-parallel segments run along each other closer than `gap` (an overlap of their spans)?"""
+    for axis in (0, 1):
+        other = 1 - axis
+        if abs(p[axis] - q[axis]) < 0.01 and abs(r[axis] - s[axis]) < 0.01 and abs(p[axis] - r[axis]) < gap:
+            lo1, hi1 = sorted((p[other], q[other]))
+            lo2, hi2 = sorted((r[other], s[other]))
+            if min(hi1, hi2) - max(lo1, lo2) > -gap:
+                return True
+    return False
+
+
+def _hits(p: tuple[float, float], q: tuple[float, float], box: Box, margin: float) -> bool:
+    sx0, sx1 = sorted((p[0], q[0]))
+    sy0, sy1 = sorted((p[1], q[1]))
+    return (
+        sx0 <= box.x + box.w + margin
+        and sx1 >= box.x - margin
+        and sy0 <= box.y + box.h + margin
+        and sy1 >= box.y - margin
+    )
+
+
+def _straighten(arrows: Sequence[Arrow], boxes: Mapping[int, Box]) -> None:
+    """Take out the small kinks: a horizontal jog shorter than MIN_SEGMENT between two vertical runs.
+
+    One of the two verticals moves onto the other's x (the jog disappears) when
+    the moved run, and the horizontal runs it now ends, stay clear of every box
+    (its own boxes: only its edge; a port stays PORT_INSET / 2 inside the edge)
+    and of every other arrow (PORT_SEP apart where they run side by side).
+    A jog no move can take out stays: it is unavoidable in this layout.
+    """
+    for _round in range(3):
+        changed = False
+        for arrow in arrows:
+            k = 1
+            while k < len(arrow.points) - 2:
+                pts = arrow.points
+                (ax, ay), (bx, by) = pts[k], pts[k + 1]
+                if abs(ay - by) < 0.01 and 0.01 < abs(ax - bx) < MIN_SEGMENT:
+                    candidate = _unkink(arrow, k, arrows, boxes)
+                    if candidate is not None:
+                        arrow.points = candidate
+                        changed = True
+                        continue
+                k += 1
+        if not changed:
+            return
+
+
+def _unkink(
+    arrow: Arrow, k: int, arrows: Sequence[Arrow], boxes: Mapping[int, Box]
+) -> list[tuple[float, float]] | None:
+    """The points of `arrow` with the jog pts[k]–pts[k+1] taken out, or None when no move is clean."""
+    pts = arrow.points
+    cause, effect = boxes[arrow.edge.cause], boxes[arrow.edge.effect]
+    others = [(p, q) for a in arrows if a is not arrow for p, q in itertools.pairwise(a.points)]
+    # Move the vertical before the jog (points k-1, k) to x of the one after, or the other way round.
+    for moved, target_x in (((k - 1, k), pts[k + 1][0]), ((k + 1, k + 2), pts[k][0])):
+        new = list(pts)
+        for i in moved:
+            new[i] = (target_x, new[i][1])
+        # A moved end stays on its box edge, inside the insets.
+        for end, box in ((0, cause), (len(new) - 1, effect)):
+            if end in moved and not (box.x + PORT_INSET / 2 <= target_x <= box.x + box.w - PORT_INSET / 2):
+                break
+        else:
+            new = _simplify(new)
+            changed = [
+                (p, q)
+                for p, q in itertools.pairwise(new)
+                if abs(p[0] - target_x) < 0.01 or abs(q[0] - target_x) < 0.01
+            ]
+            clean = True
+            for p, q in changed:
+                for box in boxes.values():
+                    own = box is cause or box is effect
+                    if own:
+                        if _hits(p, q, box, -0.5):
+                            clean = False
+                    elif _hits(p, q, box, CLEAR / 2):
+                        clean = False
+                if any(_segments_clash(p, q, r, s, PORT_SEP) for r, s in others):
+                    clean = False
+            if clean and len(new) >= 2:
+                return new
+    return None
+
+
 def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Drop repeated points and the middle of three collinear ones."""
     out: list[tuple[float, float]] = []
@@ -694,14 +806,21 @@ def _legend(lay: Layout) -> tuple[float, list[tuple[float, float, ThemeKey, str]
     return (row + 1) * LEGEND_ROW + 8, entries
 
 
-def render_svg(lay: Layout, *, description: str = "") -> str:
-    """The SVG document of a layout, as a string (UTF-8, no external resources)."""
+def render_svg(lay: Layout, *, description: str = "", meta: Mapping[str, str] | None = None) -> str:
+    """The SVG document of a layout, as a string (UTF-8, no external resources).
+
+    `meta` goes onto the root element as `data-*` attributes (unit, year,
+    state): what a printed page (`exports.map_page_svg`) puts in its title
+    block. `data-drawing-height` is where the bands end and the theme legend
+    begins, for a page that draws its own legend.
+    """
     legend_h, legend = _legend(lay)
     height = lay.height + legend_h
+    data = "".join(f' data-{key}="{_attr(value)}"' for key, value in (meta or {}).items())
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(lay.width)}" height="{_n(height)}" '
         f'viewBox="0 0 {_n(lay.width)} {_n(height)}" role="img" aria-labelledby="map-title map-desc" '
-        f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map">',
+        f'font-family="{_attr(FONT_FAMILY)}" class="strategy-map" data-drawing-height="{_n(lay.height)}"{data}>',
         f'<title id="map-title">{escape(lay.title or "Peta strategi")}</title>',
         f'<desc id="map-desc">{escape(description)}</desc>',
         "<defs>"
@@ -712,13 +831,15 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
     ]
     if lay.title:
         out.append(
-            f'<text x="{_n(lay.width / 2)}" y="28" text-anchor="middle" font-size="17" font-weight="bold" '
+            f'<text class="map-title" x="{_n(lay.width / 2)}" y="28" text-anchor="middle" font-size="17" '
+            'font-weight="bold" '
             f'fill="#1f2d3d">{escape(lay.title)}</text>'
         )
     for area in lay.bands:
         i = area.index % len(BAND_FILL)
         out.append(
-            f'<g class="band" data-band="{area.band.key}">'
+            f'<g class="band" data-band="{area.band.key}" data-label="{_attr(area.band.label)}" '
+            f'data-colour="{BAND_STROKE[i]}">'
             f'<rect x="{MARGIN}" y="{_n(area.y)}" width="{_n(lay.width - 2 * MARGIN)}" height="{_n(area.h)}" '
             f'rx="6" fill="{BAND_FILL[i]}" stroke="{BAND_STROKE[i]}" stroke-opacity="0.35"/>'
             f'<rect x="{MARGIN}" y="{_n(area.y)}" width="6" height="{_n(area.h)}" fill="{BAND_STROKE[i]}"/>'
@@ -747,7 +868,8 @@ def render_svg(lay: Layout, *, description: str = "") -> str:
         for x, y, theme, text in legend:
             out.append(
                 f'<rect x="{_n(x)}" y="{_n(y)}" width="14" height="14" rx="3" fill="{theme.colour}"/>'
-                f'<text x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">{escape(text)}</text>'
+                f'<text class="theme-name" x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">'
+                f"{escape(text)}</text>"
             )
         out.append("</g>")
     out.append("</svg>")
@@ -846,4 +968,10 @@ def draw_map(
     lay = layout(bands, nodes, edges, title=heading)
     lay.themes = themes
     description = f"{len(nodes)} SS, {len(edges)} →"
-    return render_svg(lay, description=description)
+    meta = {
+        "unit": strategy_map.unit.name,
+        "unit-code": strategy_map.unit.code,
+        "year": str(strategy_map.plan_year.year),
+        "state": str(strategy_map.state),
+    }
+    return render_svg(lay, description=description, meta=meta)
