@@ -25,11 +25,6 @@ from typing import Any
 
 import pytest
 
-# The `demo` fixture builds every registered demo step; the planning and reporting steps register themselves
-# when imported (as `kinerja demo` imports them), and its autodiscovery of `<app>.demo` modules finds none.
-from kinerja.demo import planning as _demo_planning  # noqa: F401
-from kinerja.demo import reporting as _demo_reporting  # noqa: F401
-
 from .helpers import DEMO_PASSWORD, login, path_of
 
 pytestmark = pytest.mark.e2e
