@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from kinerja.accounts.rules import EDIT_PEOPLE_ROLES as MANAGE_ROLES
 from kinerja.accounts.scope import READ_ROLES, paths_for, reaches, unit_filter
 
-from .models import Assignment, Employee, Position, Unit
+from .models import LEVEL_ORDER, Assignment, Employee, Position, Unit, UnitLevel
 
 # ---------------------------------------------------------------- units
 
@@ -307,3 +307,16 @@ def _display(model: type[Model], name: str, value: Any, labels: dict[str, dict[A
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     return str(value)
+
+
+# ---------------------------------------------------------------- levels
+
+
+def level_label(level: str) -> str:
+    """The level's name as shown (`Kemenkeu-Two`)."""
+    return str(UnitLevel(level).label)
+
+
+def level_rank(level: str) -> int:
+    """0 for Kemenkeu-Wide down to 5 for Kemenkeu-Five."""
+    return LEVEL_ORDER.index(level)

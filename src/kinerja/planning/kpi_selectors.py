@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -9,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from kinerja.planning.models import Objective, StrategyMap
 from kinerja.planning.selectors import maps_readable_filter
 
-from .models import Kpi, PeriodTarget
+from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
 
 
 def _with_trajectory(queryset: QuerySet[Kpi]) -> QuerySet[Kpi]:
@@ -52,3 +53,14 @@ def kpi_for_page(pk: int) -> Kpi:
         )
     )
     return queryset.get(pk=pk)
+
+
+def suggested_trajectory(*, frequency: str, consolidation: str, target: Decimal | None) -> list[Decimal]:
+    """A trajectory that reaches `target`: equal shares for `sum`, the target itself each period otherwise."""
+    count = PERIODS_PER_YEAR[frequency]
+    if target is None:
+        return []
+    if consolidation == "sum" and count > 1:
+        share = (target / count).quantize(Decimal("0.0001"))
+        return [share] * (count - 1) + [target - share * (count - 1)]
+    return [target] * count

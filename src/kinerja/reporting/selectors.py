@@ -22,6 +22,7 @@ For the dashboard (issue item 6) the score reads are:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from kinerja.accounts.scope import unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
+from kinerja.planning.models import PERIODS_PER_YEAR, REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
 from kinerja.planning.selectors import maps_reportable_by
 
 from . import conf, scorecard, workflow
@@ -512,3 +513,27 @@ def missing_items(*, today: dt.date | None = None, plan_year: PlanYear | None = 
                 continue
             items.append(ReminderItem(kpi, period, realization, (day - period.due_date).days))
     return items
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_dates(year: int, frequency: str, number: int) -> tuple[dt.date, dt.date]:
+    """First and last day of period `number` of `frequency` in `year`."""
+    months = 12 // PERIODS_PER_YEAR[frequency]
+    first_month = (number - 1) * months + 1
+    last_month = first_month + months - 1
+    end_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, end_day)
+
+
+def affected_periods(period: ReportingPeriod, *, today: dt.date | None = None) -> list[ReportingPeriod]:
+    """The periods whose score as of them reads `period`: itself and the later open periods already begun."""
+    day = today or timezone.localdate()
+    return [
+        p
+        for p in ReportingPeriod.objects.filter(
+            plan_year_id=period.plan_year_id, state=PeriodState.OPEN, end__gte=period.end
+        )
+        if p.pk == period.pk or p.start <= day
+    ]
