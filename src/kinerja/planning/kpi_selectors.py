@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from kinerja.accounts.scope import Viewer
 from kinerja.planning.models import Objective, StrategyMap
 from kinerja.planning.selectors import maps_readable_filter
 
@@ -26,12 +26,12 @@ def kpis_of_objective(objective: Objective) -> list[Kpi]:
     return kpis
 
 
-def kpis_readable_by(user: Any) -> QuerySet[Kpi]:
+def kpis_readable_by(user: Viewer) -> QuerySet[Kpi]:
     """The KPIs `user` may read: those on the maps `maps_readable_by` the user (the rule lives there)."""
     return Kpi.objects.filter(objective__map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 
-def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
+def kpis_visible_to(user: Viewer) -> QuerySet[Kpi]:
     """KPIs on the maps the user may read, map by map, in perspective and code order."""
     return (
         kpis_readable_by(user)
