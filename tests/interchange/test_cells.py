@@ -16,6 +16,7 @@ from kinerja.interchange.cells import (
     name_key,
     parse_number,
     parse_period,
+    parse_whole_number,
     parse_yes_no,
 )
 
@@ -132,3 +133,14 @@ def test_format_number() -> None:
     assert format_number(Decimal("3.60")) == "3.6"
     assert format_number(Decimal("1E+3")) == "1000"
     assert format_number(None) == ""
+
+
+def test_parse_whole_number():
+    assert parse_whole_number("") is None
+    assert parse_whole_number(" 12 ") == 12
+    assert parse_whole_number("3,0") == 3
+    assert parse_whole_number("1.000", decimal_mark=",") == 1000
+    for raw, key in (("3,5", "not_a_whole_number"), ("tiga", "not_a_number")):
+        with pytest.raises(CellError) as raised:
+            parse_whole_number(raw)
+        assert raised.value.key == key

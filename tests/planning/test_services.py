@@ -52,7 +52,7 @@ def test_create_map_adds_the_four_perspectives_and_records_the_draft(org, manage
 
 def test_create_map_takes_vision_and_mission_from_the_renstra_plan(org, manager, make_user):
     year = b.plan_year()
-    services.set_unit_plan(
+    services.save_unit_plan(
         plan_period=year.plan_period, unit=org.kpp_a, vision="Visi A", mission="Misi A", goals="", by=manager
     )
     strategy_map = services.create_map(unit=org.kpp_a, plan_year=year, by=manager)

@@ -316,5 +316,25 @@ def test_numbers_are_read_as_people_write_them_and_too_large_ones_refused(full_m
     report = workbook.import_map(strategy_map=full_map, content=content, by=manager)
     messages = [str(i) for i in report.issues]
     assert len(messages) == 1 and messages[0].startswith("inisiatif, baris 3, kolom anggaran"), messages
-    assert workbook._parse(workbook.INISIATIF.column("budget"), "85,5") == Decimal("85.5")
-    assert workbook._parse(workbook.INISIATIF.column("budget"), "1.234,5") == Decimal("1234.5")
+    assert workbook.reading._parse(workbook.INISIATIF.column("budget"), "85,5") == Decimal("85.5")
+    assert workbook.reading._parse(workbook.INISIATIF.column("budget"), "1.234,5") == Decimal("1234.5")
+
+
+def test_cells_are_read_by_the_shared_parsers():
+    """Whole numbers, yes/no and choices go through `interchange.cells`; the workbook's messages stay."""
+    parse = workbook.reading._parse
+    likelihood = workbook.RISIKO.column("likelihood")
+    cap = workbook.IKU.column("cap_on_target")
+    polarity = workbook.IKU.column("polarity")
+    assert parse(likelihood, "3") == 3 and parse(likelihood, "3,0") == 3 and parse(likelihood, 4.0) == 4
+    for bad in ("3,5", "tiga", True):
+        with pytest.raises(workbook.reading._Bad, match="bukan bilangan bulat"):
+            parse(likelihood, bad)
+    assert [parse(cap, raw) for raw in ("ya", "Benar", "x", "TRUE", 1, True)] == [True] * 6
+    assert [parse(cap, raw) for raw in ("tidak", "salah", "N", "false", 0, False)] == [False] * 6
+    with pytest.raises(workbook.reading._Bad, match="bukan nilai ya/tidak"):
+        parse(cap, "mungkin")
+    assert parse(polarity, " MAX ") == "max"
+    assert parse(workbook.IKU.column("lead_lag"), "") == "lag"
+    with pytest.raises(workbook.reading._Bad, match=r"bukan nilai yang dikenal \(max, min, stabilize\)"):
+        parse(polarity, "maks")

@@ -16,8 +16,10 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from kinerja.common.history import Actor
+
 from .models import Role
-from .scope import READ_ROLES, has_any_role, paths_for, reaches
+from .scope import READ_ROLES, Viewer, has_any_role, paths_for, reaches
 
 EDIT_ORG_ROLES = (Role.ADMIN,)
 EDIT_PEOPLE_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -43,7 +45,7 @@ def _role_predicate(
     them reaches the unit whose path `path_of(obj)` gives."""
 
     @rules.predicate(name=name)
-    def check(user: Any, obj: Any = None) -> bool:
+    def check(user: Viewer, obj: Any = None) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
         if obj is None:
@@ -61,7 +63,7 @@ administers = _role_predicate("administers", (Role.ADMIN,))
 
 
 @rules.predicate
-def is_self(user: Any, obj: Any = None) -> bool:
+def is_self(user: Viewer, obj: Any = None) -> bool:
     return obj is not None and getattr(user, "employee_id", None) == getattr(obj, "pk", object())
 
 
@@ -121,7 +123,7 @@ def _planning_path(obj: Any) -> str | None:
 
 
 @rules.predicate
-def reads_map(user: Any, obj: Any = None) -> bool:
+def reads_map(user: Viewer, obj: Any = None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if obj is None:
@@ -140,19 +142,19 @@ leads_map = _role_predicate("leads_map", LEAD_ROLES, _planning_path)
 
 
 @rules.predicate
-def map_editable(user: Any, obj: Any = None) -> bool:
+def map_editable(user: Viewer, obj: Any = None) -> bool:
     strategy_map = _strategy_map(obj)
     return strategy_map is None or strategy_map.state in MAP_EDITABLE_STATES
 
 
 @rules.predicate
-def map_submitted(user: Any, obj: Any = None) -> bool:
+def map_submitted(user: Viewer, obj: Any = None) -> bool:
     strategy_map = _strategy_map(obj)
     return strategy_map is not None and strategy_map.state == "submitted"
 
 
 @rules.predicate
-def map_approved(user: Any, obj: Any = None) -> bool:
+def map_approved(user: Viewer, obj: Any = None) -> bool:
     strategy_map = _strategy_map(obj)
     return strategy_map is not None and strategy_map.state == "approved"
 
@@ -246,7 +248,7 @@ def _reporting_path(obj: Any) -> str | None:
 
 
 @rules.predicate
-def manages_ministry(user: Any, obj: Any = None) -> bool:
+def manages_ministry(user: Viewer, obj: Any = None) -> bool:
     """A superuser, or a manager/administrator on a root unit (ministry-wide reach)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -257,7 +259,7 @@ def manages_ministry(user: Any, obj: Any = None) -> bool:
 
 
 @rules.predicate
-def has_some_role(user: Any, obj: Any = None) -> bool:
+def has_some_role(user: Viewer, obj: Any = None) -> bool:
     return getattr(user, "is_authenticated", False) and has_any_role(user, READ_ROLES)
 
 
@@ -289,7 +291,7 @@ rules.add_perm("reporting.reopen_reportingperiod", manages_ministry)
 # ---------------------------------------------------------------- the one check services make
 
 
-def ensure(by: Any, perm: str, obj: Any = None) -> None:
+def ensure(by: Actor, perm: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless the rules above grant `perm` (on `obj`) to `by`.
 
     `by=None` is a system action (the demo, a scheduled job, an import run by an administrator

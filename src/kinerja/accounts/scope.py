@@ -8,19 +8,23 @@ reach everything. The answer is cached on the user object for the request.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from .models import Role
+from .models import Role, User
+
+Viewer: TypeAlias = User | AnonymousUser
+"""Who reads: a signed-in user or an anonymous visitor, as `request.user` is (a service's caller is an `Actor`)."""
 
 READ_ROLES = frozenset(Role.values)
 _CACHE_ATTR = "_kinerja_role_paths"
 
 
-def role_paths(user: Any) -> dict[str, tuple[str, ...]]:
+def role_paths(user: Viewer) -> dict[str, tuple[str, ...]]:
     """{role: (unit path, ...)} for an authenticated user; cached per user object."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
@@ -32,7 +36,7 @@ def role_paths(user: Any) -> dict[str, tuple[str, ...]]:
     return cached
 
 
-def forget(user: Any) -> None:
+def forget(user: Viewer) -> None:
     """Drop the cached roles (after a role is granted or revoked)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -47,19 +51,19 @@ def _minimal(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def paths_for(user: Any, roles: Iterable[str] = READ_ROLES) -> tuple[str, ...]:
+def paths_for(user: Viewer, roles: Iterable[str] = READ_ROLES) -> tuple[str, ...]:
     by_role = role_paths(user)
     return _minimal(p for role in roles for p in by_role.get(role, ()))
 
 
-def reaches(user: Any, unit_path: str, roles: Iterable[str] = READ_ROLES) -> bool:
+def reaches(user: Viewer, unit_path: str, roles: Iterable[str] = READ_ROLES) -> bool:
     """True when the user holds one of `roles` on the unit or one of its ancestors."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
     return any(unit_path.startswith(p) for p in paths_for(user, roles))
 
 
-def unit_filter(user: Any, field: str = "path", roles: Iterable[str] = READ_ROLES) -> Q:
+def unit_filter(user: Viewer, field: str = "path", roles: Iterable[str] = READ_ROLES) -> Q:
     """A Q object limiting a queryset to the units the user reaches.
 
     `field` is the lookup to a unit's path, e.g. "path" on Unit, "unit__path" on Employee.
@@ -75,7 +79,7 @@ def unit_filter(user: Any, field: str = "path", roles: Iterable[str] = READ_ROLE
     return condition
 
 
-def has_any_role(user: Any, roles: Iterable[str]) -> bool:
+def has_any_role(user: Viewer, roles: Iterable[str]) -> bool:
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
     by_role = role_paths(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from kinerja.common import history
 from kinerja.common.history import recorded
 
-from .models import RoleAssignment
+from .models import RoleAssignment, User
 from .scope import forget
 
 if TYPE_CHECKING:  # a type only: accounts sits below organisations
     from kinerja.organisations.models import Unit
 
 
-def grant_problem(*, user: Any, unit: Unit, role: str, by: history.User) -> tuple[str, str] | None:
+def grant_problem(*, user: User, unit: Unit, role: str, by: history.User) -> tuple[str, str] | None:
     """Why `by` may not give `user` the `role` on `unit`, as (code, message); None when nothing is wrong."""
     if not by.has_perm("accounts.manage_roles", unit):
         return "forbidden", _("Anda tidak berwenang memberi peran pada unit ini.")
@@ -27,7 +27,7 @@ def grant_problem(*, user: Any, unit: Unit, role: str, by: history.User) -> tupl
     return None
 
 
-def grant_role(*, user: Any, unit: Unit, role: str, by: history.User) -> RoleAssignment:
+def grant_role(*, user: User, unit: Unit, role: str, by: history.User) -> RoleAssignment:
     """Give `user` the `role` on `unit` (and so on its whole subtree)."""
     problem = grant_problem(user=user, unit=unit, role=role, by=by)
     if problem is not None:

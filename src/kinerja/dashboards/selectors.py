@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
+from kinerja.accounts.scope import Viewer
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
 from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
@@ -46,7 +47,7 @@ FREQUENCY_ORDER = [f.value for f in Frequency]
 # --------------------------------------------------------------------------- small reads shared by the pages
 
 
-def years_in_reach(user: Any) -> list[int]:
+def years_in_reach(user: Viewer) -> list[int]:
     """The plan years with an approved map the user reaches, newest first."""
     years = reporting.reporting_maps_for(user).order_by().values_list("plan_year__year", flat=True).distinct()
     return sorted(set(years), reverse=True)
@@ -61,7 +62,7 @@ def choose_year(years: Sequence[int], wanted: int | None, today: dt.date) -> int
     return years[0] if years else None
 
 
-def maps_in_reach(user: Any, year: int) -> list[StrategyMap]:
+def maps_in_reach(user: Viewer, year: int) -> list[StrategyMap]:
     """The approved maps of the year the user reaches, in tree order (a parent before its children)."""
     return sorted(reporting.reporting_maps_for(user, year), key=lambda m: m.unit.path)
 
@@ -421,7 +422,7 @@ def _with_states(items: list[KpiItem], period: ReportingPeriod) -> list[KpiItem]
 
 
 def dashboard(
-    user: Any,
+    user: Viewer,
     *,
     unit: int | None = None,
     year: int | None = None,
@@ -516,7 +517,7 @@ class RankingReport:
 
 
 def nko_ranking(
-    user: Any,
+    user: Viewer,
     *,
     year: int | None = None,
     period: int | None = None,
@@ -659,7 +660,7 @@ class CompletenessReport:
 
 
 def completeness(
-    user: Any,
+    user: Viewer,
     *,
     year: int | None = None,
     period: int | None = None,

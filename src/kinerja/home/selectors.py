@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja.accounts.models import Role
-from kinerja.accounts.scope import role_paths, unit_filter
+from kinerja.accounts.scope import Viewer, role_paths, unit_filter
 from kinerja.organisations.models import Employee, Unit
 from kinerja.reporting.models import Realization, RealizationState
 from kinerja.reporting.selectors import due_items
 
 
-def home_summary(*, user: Any) -> dict[str, Any]:
+def home_summary(*, user: Viewer) -> dict[str, Any]:
     units = Unit.objects.filter(unit_filter(user))
     roots = units.order_by("depth", "path")
     top = roots.first()
@@ -28,7 +28,7 @@ def home_summary(*, user: Any) -> dict[str, Any]:
     }
 
 
-def work_queue(*, user: Any) -> dict[str, Any]:
+def work_queue(*, user: Viewer) -> dict[str, Any]:
     """What waits for the user: realizations due, submitted ones to verify, verified ones to approve."""
     if not user.is_authenticated:
         return {}

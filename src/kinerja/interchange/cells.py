@@ -292,6 +292,22 @@ def _check_digits(
     return rounded
 
 
+def parse_whole_number(
+    raw: str, *, style: NumberStyle = NumberStyle.HUMAN, decimal_mark: DecimalMark | None = None
+) -> int | None:
+    """A whole number (`3`, `3,0`, `1.000` with `decimal_mark=","`) → int; blank → None.
+
+    Read as `parse_decimal` reads it (its refusals unchanged); a number with a fraction
+    is refused with `not_a_whole_number`.
+    """
+    value = parse_decimal(raw, style=style, decimal_mark=decimal_mark)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise CellError("not_a_whole_number", value=raw.strip())
+    return int(value)
+
+
 def parse_optional_text(raw: str) -> str | None:
     """The cell's text without surrounding spaces; blank → None."""
     return raw.strip() or None
@@ -410,7 +426,9 @@ DISCIPLINE = Keywords(
     },
     DisciplineCategory,
 )
-YES_NO = Keywords({"yes": ["y", "ya", "true", "1", "x"], "no": ["n", "tidak", "t", "false", "0"]})
+YES_NO = Keywords(
+    {"yes": ["y", "ya", "true", "1", "x", "benar"], "no": ["n", "tidak", "t", "false", "0", "salah"]}
+)
 
 
 def parse_yes_no(raw: str, default: bool) -> bool:

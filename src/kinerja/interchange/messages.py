@@ -38,6 +38,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "{value} has too many decimal places (at most {decimal_places})",
         "id": "{value} memiliki terlalu banyak angka desimal (paling banyak {decimal_places})",
     },
+    "not_a_whole_number": {
+        "en": '"{value}" is not a whole number',
+        "id": '"{value}" bukan bilangan bulat',
+    },
     "below_minimum": {
         "en": "{value} must be at least {minimum}",
         "id": "{value} tidak boleh kurang dari {minimum}",

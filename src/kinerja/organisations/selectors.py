@@ -18,25 +18,25 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 
 from kinerja.accounts.rules import EDIT_PEOPLE_ROLES as MANAGE_ROLES
-from kinerja.accounts.scope import READ_ROLES, paths_for, reaches, unit_filter
+from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, reaches, unit_filter
 
-from .models import Assignment, Employee, Position, Unit
+from .models import LEVEL_ORDER, Assignment, Employee, Position, Unit, UnitLevel
 
 # ---------------------------------------------------------------- units
 
 
-def units_readable_by(user: Any) -> QuerySet[Unit]:
+def units_readable_by(user: Viewer) -> QuerySet[Unit]:
     """The units `user` reaches with any role (a role on a unit reaches its subtree; a superuser reaches all)."""
     return Unit.objects.filter(unit_filter(user, "path", READ_ROLES))
 
 
-def units_managed_by(user: Any) -> QuerySet[Unit]:
+def units_managed_by(user: Viewer) -> QuerySet[Unit]:
     """The units whose people and positions `user` manages: the subtrees where the user is administrator or manager."""
     return Unit.objects.filter(unit_filter(user, "path", MANAGE_ROLES))
 
 
 def units_for(
-    user: Any,
+    user: Viewer,
     *,
     q: str = "",
     level: str = "",
@@ -80,7 +80,7 @@ def filter_units(
     return queryset
 
 
-def unit_roots(user: Any) -> QuerySet[Unit]:
+def unit_roots(user: Viewer) -> QuerySet[Unit]:
     """The top units the user's roles reach: the tree roots for a superuser, else the units roles sit on."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return Unit.objects.filter(depth=1).order_by("path")
@@ -88,7 +88,7 @@ def unit_roots(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=paths).order_by("path")
 
 
-def unit_children(unit: Unit, *, user: Any = None) -> QuerySet[Unit]:
+def unit_children(unit: Unit, *, user: Viewer | None = None) -> QuerySet[Unit]:
     """The direct children of a unit (within the user's reach when a user is given)."""
     children = Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path")
     if user is not None:
@@ -119,7 +119,7 @@ class Crumb:
     visible: bool  # False: outside the user's reach, shown as plain text
 
 
-def unit_ancestors(unit: Unit, *, user: Any) -> list[Crumb]:
+def unit_ancestors(unit: Unit, *, user: Viewer) -> list[Crumb]:
     """The unit's ancestors from the root down, each flagged with whether the user may open it."""
     ancestors = Unit.objects.get_ancestors(unit)
     return [Crumb(unit=a, visible=reaches(user, a.path)) for a in ancestors]
@@ -143,7 +143,7 @@ def parents_of_many(units: Iterable[Unit]) -> dict[str, Unit]:
 
 
 def positions_for(
-    user: Any, *, unit: Unit | None = None, roles: Iterable[str] = READ_ROLES
+    user: Viewer, *, unit: Unit | None = None, roles: Iterable[str] = READ_ROLES
 ) -> QuerySet[Position]:
     """Positions in the units the user reaches (only `unit`'s own positions when given)."""
     positions = Position.objects.filter(unit_filter(user, "unit__path", roles)).select_related(
@@ -162,7 +162,7 @@ def positions_in(unit: Unit) -> QuerySet[Position]:
 # ---------------------------------------------------------------- employees
 
 
-def scoped_employees(user: Any, *, roles: Iterable[str] = READ_ROLES) -> QuerySet[Employee]:
+def scoped_employees(user: Viewer, *, roles: Iterable[str] = READ_ROLES) -> QuerySet[Employee]:
     """Employees the user reaches, plus the user's own employee record (everyone may see themself)."""
     condition = unit_filter(user, "unit__path", roles)
     own = getattr(user, "employee_id", None)
@@ -172,7 +172,7 @@ def scoped_employees(user: Any, *, roles: Iterable[str] = READ_ROLES) -> QuerySe
 
 
 def employees_for(
-    user: Any,
+    user: Viewer,
     *,
     q: str = "",
     unit: Unit | None = None,
@@ -307,3 +307,16 @@ def _display(model: type[Model], name: str, value: Any, labels: dict[str, dict[A
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     return str(value)
+
+
+# ---------------------------------------------------------------- levels
+
+
+def level_label(level: str) -> str:
+    """The level's name as shown (`Kemenkeu-Two`)."""
+    return str(UnitLevel(level).label)
+
+
+def level_rank(level: str) -> int:
+    """0 for Kemenkeu-Wide down to 5 for Kemenkeu-Five."""
+    return LEVEL_ORDER.index(level)

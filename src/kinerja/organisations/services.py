@@ -35,6 +35,7 @@ from .models import (
     Unit,
     UnitLevel,
 )
+from .selectors import level_label, level_rank  # reads; re-exported for callers of services
 from .validators import nip_problem
 
 MAP_OWNER_LEVELS = frozenset({UnitLevel.WIDE, UnitLevel.ONE, UnitLevel.TWO, UnitLevel.THREE})
@@ -44,15 +45,6 @@ def _raise(errors: dict[str, list[str]]) -> None:
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
-
-
-def level_label(level: str) -> str:
-    return str(UnitLevel(level).label)
-
-
-def level_rank(level: str) -> int:
-    """0 for Kemenkeu-Wide down to 5 for Kemenkeu-Five."""
-    return LEVEL_ORDER.index(level)
 
 
 # ---------------------------------------------------------------- units

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from kinerja.accounts.scope import Viewer
 from kinerja.planning.models import Objective, StrategyMap
 from kinerja.planning.selectors import maps_readable_filter
 
-from .models import Kpi, PeriodTarget
+from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
 
 
 def _with_trajectory(queryset: QuerySet[Kpi]) -> QuerySet[Kpi]:
@@ -25,12 +26,12 @@ def kpis_of_objective(objective: Objective) -> list[Kpi]:
     return kpis
 
 
-def kpis_readable_by(user: Any) -> QuerySet[Kpi]:
+def kpis_readable_by(user: Viewer) -> QuerySet[Kpi]:
     """The KPIs `user` may read: those on the maps `maps_readable_by` the user (the rule lives there)."""
     return Kpi.objects.filter(objective__map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 
-def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
+def kpis_visible_to(user: Viewer) -> QuerySet[Kpi]:
     """KPIs on the maps the user may read, map by map, in perspective and code order."""
     return (
         kpis_readable_by(user)
@@ -52,3 +53,14 @@ def kpi_for_page(pk: int) -> Kpi:
         )
     )
     return queryset.get(pk=pk)
+
+
+def suggested_trajectory(*, frequency: str, consolidation: str, target: Decimal | None) -> list[Decimal]:
+    """A trajectory that reaches `target`: equal shares for `sum`, the target itself each period otherwise."""
+    count = PERIODS_PER_YEAR[frequency]
+    if target is None:
+        return []
+    if consolidation == "sum" and count > 1:
+        share = (target / count).quantize(Decimal("0.0001"))
+        return [share] * (count - 1) + [target - share * (count - 1)]
+    return [target] * count

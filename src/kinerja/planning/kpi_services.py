@@ -23,7 +23,8 @@ from kinerja.planning import validation
 from kinerja.planning.models import Objective
 from kinerja.planning.services import ensure_editable, scores_may_change
 
-from .models import PERIODS_PER_YEAR, Kpi, PeriodTarget
+from .kpi_selectors import suggested_trajectory as suggested_trajectory  # moved (a read): alias for callers
+from .models import Kpi, PeriodTarget
 
 # The manual fields a form or an import may set (everything but the objective, code and trajectory).
 MANUAL_FIELDS = (
@@ -51,17 +52,6 @@ MANUAL_FIELDS = (
     "target_low",
     "target_high",
 )
-
-
-def suggested_trajectory(*, frequency: str, consolidation: str, target: Decimal | None) -> list[Decimal]:
-    """A trajectory that reaches `target`: equal shares for `sum`, the target itself each period otherwise."""
-    count = PERIODS_PER_YEAR[frequency]
-    if target is None:
-        return []
-    if consolidation == "sum" and count > 1:
-        share = (target / count).quantize(Decimal("0.0001"))
-        return [share] * (count - 1) + [target - share * (count - 1)]
-    return [target] * count
 
 
 def save_kpi(

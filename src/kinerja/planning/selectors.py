@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from kinerja.accounts.scope import paths_for, unit_filter
+from kinerja.accounts.scope import Viewer, paths_for, unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PeriodTarget, period_label
 
@@ -125,7 +125,7 @@ def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:
     return {p[:i] for p in paths for i in range(TREE_STEPLEN, len(p) + 1, TREE_STEPLEN)}
 
 
-def maps_readable_filter(user: Any) -> Q:
+def maps_readable_filter(user: Viewer) -> Q:
     """The rule "who may read this map", as a filter on `StrategyMap` (the permission `reads_map` says the same).
 
     Every map of a unit the user reaches (any role, `accounts.scope.READ_ROLES`;
@@ -142,12 +142,12 @@ def maps_readable_filter(user: Any) -> Q:
     return own | Q(state=MapState.APPROVED, unit__path__in=sorted(ancestors))
 
 
-def maps_readable_by(user: Any) -> QuerySet[StrategyMap]:
+def maps_readable_by(user: Viewer) -> QuerySet[StrategyMap]:
     """The maps `user` may read (see `maps_readable_filter`): pages, API, exports and dashboards use this."""
     return StrategyMap.objects.filter(maps_readable_filter(user)).select_related("unit", "plan_year")
 
 
-def maps_reportable_by(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
+def maps_reportable_by(user: Viewer, year: int | None = None) -> QuerySet[StrategyMap]:
     """The maps whose realizations `user` reads: approved (or under revision) maps of the units the user reaches.
 
     Narrower than `maps_readable_by`: the approved maps of the units above the
@@ -159,12 +159,12 @@ def maps_reportable_by(user: Any, year: int | None = None) -> QuerySet[StrategyM
     return maps.select_related("unit", "plan_year")
 
 
-def visible_maps_filter(user: Any) -> Q:
+def visible_maps_filter(user: Viewer) -> Q:
     """Kept for its callers: `maps_readable_filter`."""
     return maps_readable_filter(user)
 
 
-def maps_visible_to(user: Any) -> QuerySet[StrategyMap]:
+def maps_visible_to(user: Viewer) -> QuerySet[StrategyMap]:
     return (
         maps_readable_by(user)
         .annotate(objective_count=Count("objectives", distinct=True))
@@ -184,7 +184,7 @@ def plan_years() -> QuerySet[PlanYear]:
     return PlanYear.objects.select_related("plan_period").order_by("-year")
 
 
-def map_owner_units(user: Any, roles: tuple[str, ...]) -> QuerySet[Unit]:
+def map_owner_units(user: Viewer, roles: tuple[str, ...]) -> QuerySet[Unit]:
     """Map-owning units where the user holds one of `roles` (for 'new map' choices)."""
     return Unit.objects.filter(unit_filter(user, "path", roles), owns_map=True, is_active=True).order_by(
         "path"
@@ -240,7 +240,7 @@ def initiative_for_page(pk: int) -> Initiative:
     return _annotate_initiative(_initiatives().get(pk=pk))
 
 
-def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
+def initiatives_visible_to(user: Viewer) -> QuerySet[Initiative]:
     return _initiatives().filter(map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 
@@ -272,7 +272,7 @@ def risk_for_page(pk: int) -> Risk:
     return _risks().get(pk=pk)
 
 
-def risks_visible_to(user: Any) -> QuerySet[Risk]:
+def risks_visible_to(user: Viewer) -> QuerySet[Risk]:
     return _risks().filter(objective__map__in=StrategyMap.objects.filter(maps_readable_filter(user)))
 
 

@@ -76,7 +76,7 @@ def create_plan_year(*, plan_period: PlanPeriod, year: int, rule_set: str, by: A
     return _validated_insert(PlanYear(plan_period=plan_period, year=year, rule_set=rule_set), by)
 
 
-def set_unit_plan(
+def save_unit_plan(
     *, plan_period: PlanPeriod, unit: Unit, vision: str, mission: str, goals: str, by: Actor
 ) -> UnitPlan:
     """A map owner's vision, mission and goals for the Renstra period."""
@@ -86,6 +86,9 @@ def set_unit_plan(
         plan.vision, plan.mission, plan.goals = vision, mission, goals
         recorded(plan, by).save()
     return plan
+
+
+set_unit_plan = save_unit_plan  # the old name, for callers until they switch
 
 
 # --------------------------------------------------------------------------- maps

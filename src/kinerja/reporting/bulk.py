@@ -18,10 +18,13 @@ the caller's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
+
+from kinerja.common.history import Actor
 
 BATCH = 5000
 HISTORY_FIELDS = frozenset(
@@ -43,8 +46,8 @@ def insert_with_history(
     varying: Sequence[str],
     constant: Mapping[str, Any],
     key: Sequence[str],
-    user: Any,
-    now: Any,
+    user: Actor,
+    now: dt.datetime,
 ) -> dict[tuple[Any, ...], int]:
     """Insert `rows` (tuples of the `varying` attnames' values) and one history row each.
 

@@ -22,6 +22,7 @@ For the dashboard (issue item 6) the score reads are:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,9 +32,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from kinerja.accounts.scope import unit_filter
+from kinerja.accounts.scope import Viewer, unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
+from kinerja.planning.models import PERIODS_PER_YEAR, REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
 from kinerja.planning.selectors import maps_reportable_by
 
 from . import conf, scorecard, workflow
@@ -61,12 +62,12 @@ REALIZATION_RELATED = (
 # --------------------------------------------------------------------------- maps and periods
 
 
-def reporting_maps_for(user: Any, year: int | None = None) -> QuerySet[StrategyMap]:
+def reporting_maps_for(user: Viewer, year: int | None = None) -> QuerySet[StrategyMap]:
     """Approved (or under revision) maps of the units the user reaches, newest year first."""
     return maps_reportable_by(user, year).order_by("-plan_year__year", "unit__path")
 
 
-def visible_map(user: Any, pk: int) -> StrategyMap | None:
+def visible_map(user: Viewer, pk: int) -> StrategyMap | None:
     """A map the user's roles reach (any state), or None."""
     return (
         StrategyMap.objects.filter(unit_filter(user, "unit__path"), pk=pk)
@@ -119,18 +120,18 @@ def default_period(strategy_map: StrategyMap, *, today: dt.date | None = None) -
 # --------------------------------------------------------------------------- realizations
 
 
-def realizations_visible_to(user: Any) -> QuerySet[Realization]:
+def realizations_visible_to(user: Viewer) -> QuerySet[Realization]:
     """Realizations of the KPIs on maps of the units the user reaches."""
     return Realization.objects.filter(unit_filter(user, "kpi__objective__map__unit__path")).select_related(
         *REALIZATION_RELATED
     )
 
 
-def realization_for(user: Any, pk: int) -> Realization | None:
+def realization_for(user: Viewer, pk: int) -> Realization | None:
     return realizations_visible_to(user).filter(pk=pk).first()
 
 
-def kpi_for(user: Any, pk: int) -> Kpi | None:
+def kpi_for(user: Viewer, pk: int) -> Kpi | None:
     """A KPI on a map the user's roles reach (for entering its realization), or None."""
     return (
         Kpi.objects.filter(unit_filter(user, "objective__map__unit__path"), pk=pk)
@@ -150,7 +151,7 @@ def evidence_of(realization: Realization) -> list[Evidence]:
     )
 
 
-def evidence_for(user: Any, pk: int) -> Evidence | None:
+def evidence_for(user: Viewer, pk: int) -> Evidence | None:
     return (
         Evidence.objects.filter(unit_filter(user, "realization__kpi__objective__map__unit__path"), pk=pk)
         .select_related("realization__kpi__objective__map__unit", "realization__period")
@@ -158,7 +159,7 @@ def evidence_for(user: Any, pk: int) -> Evidence | None:
     )
 
 
-def allowed_steps(realization: Realization, user: Any) -> dict[str, bool]:
+def allowed_steps(realization: Realization, user: Viewer) -> dict[str, bool]:
     """Which workflow steps the user may take on the realization now (see `workflow.allowed_steps`)."""
     return workflow.allowed_steps(realization, user)
 
@@ -216,7 +217,7 @@ class DueItem:
         return self.days_left < 0
 
 
-def due_items(user: Any, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
+def due_items(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
     """What is due for the user: KPIs in their subtree with no realization submitted yet for open periods
     that have ended (all open periods with `include_future`), by due date."""
     day = today or timezone.localdate()
@@ -250,7 +251,7 @@ def due_items(user: Any, *, today: dt.date | None = None, include_future: bool =
     return items
 
 
-def awaiting(user: Any, state: str, perm: str) -> list[Realization]:
+def awaiting(user: Viewer, state: str, perm: str) -> list[Realization]:
     """Realizations in `state` the user may move on (verify: submitted; approve: verified)."""
     found = realizations_visible_to(user).filter(state=state, period__state=PeriodState.OPEN)
     return [r for r in found.order_by("period__end", "kpi__code") if user.has_perm(perm, r)]
@@ -288,7 +289,7 @@ def snapshots_for(strategy_map: StrategyMap) -> QuerySet[ScoreSnapshot]:
     )
 
 
-def snapshot_for(user: Any, pk: int) -> ScoreSnapshot | None:
+def snapshot_for(user: Viewer, pk: int) -> ScoreSnapshot | None:
     return (
         ScoreSnapshot.objects.filter(unit_filter(user, "strategy_map__unit__path"), pk=pk)
         .select_related("period", "strategy_map__unit", "strategy_map__plan_year", "computed_by")
@@ -466,7 +467,7 @@ def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str,
     return dict(node) if node is not None else None
 
 
-def realizations_by_ids(user: Any, ids: Sequence[int]) -> list[Realization]:
+def realizations_by_ids(user: Viewer, ids: Sequence[int]) -> list[Realization]:
     found = {r.pk: r for r in realizations_visible_to(user).filter(pk__in=list(ids))}
     return [found[i] for i in ids if i in found]
 
@@ -512,3 +513,27 @@ def missing_items(*, today: dt.date | None = None, plan_year: PlanYear | None = 
                 continue
             items.append(ReminderItem(kpi, period, realization, (day - period.due_date).days))
     return items
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_dates(year: int, frequency: str, number: int) -> tuple[dt.date, dt.date]:
+    """First and last day of period `number` of `frequency` in `year`."""
+    months = 12 // PERIODS_PER_YEAR[frequency]
+    first_month = (number - 1) * months + 1
+    last_month = first_month + months - 1
+    end_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, end_day)
+
+
+def affected_periods(period: ReportingPeriod, *, today: dt.date | None = None) -> list[ReportingPeriod]:
+    """The periods whose score as of them reads `period`: itself and the later open periods already begun."""
+    day = today or timezone.localdate()
+    return [
+        p
+        for p in ReportingPeriod.objects.filter(
+            plan_year_id=period.plan_year_id, state=PeriodState.OPEN, end__gte=period.end
+        )
+        if p.pk == period.pk or p.start <= day
+    ]

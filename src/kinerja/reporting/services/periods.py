@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -11,33 +10,18 @@ from django.utils import timezone
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor
-from kinerja.planning.models import (
-    PERIODS_PER_YEAR,
-    PlanYear,
-)
+from kinerja.planning.models import PERIODS_PER_YEAR, PlanYear
 
 from .. import conf, workflow
 from ..models import (
     PeriodState,
     ReportingPeriod,
 )
+from ..selectors import period_dates  # a pure read; re-exported for callers of services
 
 
 def _today(today: dt.date | None = None) -> dt.date:
     return today or timezone.localdate()
-
-
-def _add_months(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, month - 12) if month > 12 else (year, month)
-
-
-def period_dates(year: int, frequency: str, number: int) -> tuple[dt.date, dt.date]:
-    """First and last day of period `number` of `frequency` in `year`."""
-    months = 12 // PERIODS_PER_YEAR[frequency]
-    first_month = (number - 1) * months + 1
-    last_month = first_month + months - 1
-    end_day = calendar.monthrange(year, last_month)[1]
-    return dt.date(year, first_month, 1), dt.date(year, last_month, end_day)
 
 
 def generate_periods(*, plan_year: PlanYear, by: Actor = None) -> list[ReportingPeriod]:

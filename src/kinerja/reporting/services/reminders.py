@@ -11,7 +11,7 @@ from typing import Any
 from django.core.mail import EmailMessage, get_connection
 from django.utils.translation import gettext as _
 
-from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.accounts.models import Role, RoleAssignment, User
 from kinerja.organisations.models import Unit
 
 from ..selectors import ReminderItem, missing_items
@@ -48,7 +48,7 @@ def _managers_by_unit(units: Iterable[Unit]) -> dict[int, list[Any]]:
     return found
 
 
-def _address(user: Any) -> str:
+def _address(user: User) -> str:
     employee = getattr(user, "employee", None)
     return user.email or (employee.email if employee is not None else "") or ""
 

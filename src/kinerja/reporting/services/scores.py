@@ -30,21 +30,10 @@ from ..models import (
     ReportingPeriod,
     ScoreSnapshot,
 )
+from ..selectors import affected_periods  # a read; re-exported for callers of services
 from .periods import _today, ensure_periods
 
 NKO_PLACES = Decimal("0.000001")
-
-
-def affected_periods(period: ReportingPeriod, *, today: dt.date | None = None) -> list[ReportingPeriod]:
-    """The periods whose score as of them reads `period`: itself and the later open periods already begun."""
-    day = _today(today)
-    return [
-        p
-        for p in ReportingPeriod.objects.filter(
-            plan_year_id=period.plan_year_id, state=PeriodState.OPEN, end__gte=period.end
-        )
-        if p.pk == period.pk or p.start <= day
-    ]
 
 
 def schedule_recompute(

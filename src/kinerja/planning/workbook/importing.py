@@ -1,0 +1,406 @@
+"""Applying a read workbook to a map through the services the pages use, all or nothing.
+
+The import applies every row through the same services the pages use
+(`planning.services`, `planning.kpi_services`), so it checks exactly the same rules
+and permissions, inside ONE transaction. Every problem — a cell that does not
+parse, a code that points nowhere, a rule a service refuses — is collected
+with its sheet, row (as a spreadsheet numbers it: the header is row 1) and
+column, and any problem rolls the whole import back: all or nothing. A dry
+run always rolls back and reports what would happen. An approved map is
+refused outright: it changes only through a recorded revision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kinerja.common.history import Actor
+from kinerja.common.workflow import locked
+from kinerja.organisations.models import Position
+from kinerja.planning import kpi_services, services
+from kinerja.planning.models import Initiative, Kpi, Objective, ObjectiveLink, Risk, StrategyMap, Theme
+
+from .layout import (
+    HUBUNGAN,
+    IKU,
+    INISIATIF,
+    MAX_BYTES,
+    PERSPEKTIF,
+    RISIKO,
+    SASARAN,
+    SHEETS,
+    TARGET_PERIODE,
+    TEMA,
+    Sheet,
+)
+from .reading import ImportReport, Issue, Row, read_workbook
+
+
+class _Importer:
+    """Applies the parsed rows through the services, sheet by sheet, collecting every problem."""
+
+    def __init__(self, strategy_map: StrategyMap, by: Actor, report: ImportReport) -> None:
+        self.map, self.by, self.report = strategy_map, by, report
+        self.positions = {p.code: p for p in Position.objects.filter(unit=strategy_map.unit_id)}
+        self.failed: dict[str, set[str]] = defaultdict(set)  # sheet -> codes whose row failed
+
+    def issue(self, sheet: Sheet, row: Row | None, column: str | None, message: str) -> None:
+        header = None
+        if column is not None:
+            found = sheet.column(column)
+            header = found.header if found else column
+        self.report.issues.append(Issue(sheet.name, row.number if row else None, header, message))
+
+    def service_error(self, sheet: Sheet, row: Row | None, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.message_dict.items():
+                column = name if sheet.column(name) else None
+                for message in errors:
+                    self.issue(sheet, row, column, message)
+        else:
+            for message in error.messages:
+                self.issue(sheet, row, None, message)
+
+    def run(self, sheet: Sheet, row: Row | None, key: str, action: Callable[[], Any]) -> Any:
+        """Run one service call in a savepoint; a refusal becomes an issue and marks `key` as failed."""
+        try:
+            with transaction.atomic():
+                return action()
+        except ValidationError as error:
+            self.service_error(sheet, row, error)
+        except PermissionDenied:
+            self.issue(sheet, row, None, _("Anda tidak berwenang mengubah peta ini."))
+        self.failed[sheet.name].add(key)
+        return None
+
+    def position(self, sheet: Sheet, row: Row, column: str) -> tuple[bool, Position | None]:
+        code = row.values.get(column) or ""
+        if not code:
+            return True, None
+        found = self.positions.get(code)
+        if found is None:
+            self.issue(
+                sheet,
+                row,
+                column,
+                _('jabatan "%(code)s" tidak ada pada unit %(unit)s')
+                % {"code": code, "unit": self.map.unit.code},
+            )
+            return False, None
+        return True, found
+
+    def objective(self, sheet: Sheet, row: Row, column: str, code: str) -> Objective | None:
+        found = Objective.objects.filter(map=self.map, code=code).first()
+        if found is None and code not in self.failed["sasaran"]:
+            self.issue(sheet, row, column, _('SS "%(code)s" tidak ada pada peta ini') % {"code": code})
+        return found
+
+    def count(self, sheet: Sheet, created: bool) -> None:
+        (self.report.created if created else self.report.updated)[sheet.name] += 1
+
+    # ---------------------------------------------------------------- sheets
+
+    def themes(self, rows: list[Row]) -> None:
+        for row in self._good(rows, TEMA):
+            v = row.values
+            created = not Theme.objects.filter(map=self.map, code=v["code"]).exists()
+
+            def save_theme(v: dict[str, Any] = v) -> Theme:
+                return services.save_theme(
+                    strategy_map=self.map,
+                    code=v["code"],
+                    name_id=v["name_id"],
+                    name_en=v["name_en"],
+                    by=self.by,
+                )
+
+            saved = self.run(TEMA, row, v["code"], save_theme)
+            if saved is not None:
+                self.count(TEMA, created)
+
+    def perspectives(self, rows: list[Row]) -> None:
+        good = list(self._good(rows, PERSPEKTIF))
+        if not good:
+            return
+        by_code = {p.code: p for p in self.map.perspectives.all()}
+        values = {}
+        for row in good:
+            v = row.values
+            values[by_code[v["code"]].pk] = {
+                "name_id": v["name_id"],
+                "name_en": v["name_en"],
+                "weight": v["weight"],
+            }
+        # Weights are checked together (rule 2), so a refusal is about the sheet, not one row.
+        saved = self.run(
+            PERSPEKTIF,
+            None,
+            "*",
+            lambda: services.update_perspectives(strategy_map=self.map, values=values, by=self.by),
+        )
+        if saved is not None:
+            self.report.updated[PERSPEKTIF.name] += len(good)
+
+    def objectives(self, rows: list[Row]) -> None:
+        perspectives = {p.code: p for p in self.map.perspectives.all()}
+        for row in self._good(rows, SASARAN):
+            v = row.values
+            ok, owner = self.position(SASARAN, row, "owner_position")
+            theme = None
+            if v["theme"]:
+                theme = Theme.objects.filter(map=self.map, code=v["theme"]).first()
+                if theme is None:
+                    if v["theme"] not in self.failed["tema"]:
+                        self.issue(
+                            SASARAN, row, "theme", _('tema "%(code)s" tidak ada') % {"code": v["theme"]}
+                        )
+                    ok = False
+            if not ok:
+                self.failed[SASARAN.name].add(v["code"])
+                continue
+            existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
+
+            def save_objective(
+                v: dict[str, Any] = v,
+                existing: Objective | None = existing,
+                owner: Position | None = owner,
+                theme: Theme | None = theme,
+            ) -> Objective:
+                return services.save_objective(
+                    strategy_map=self.map,
+                    objective=existing,
+                    perspective=perspectives[v["perspective"]],
+                    code=v["code"],
+                    name_id=v["name_id"],
+                    name_en=v["name_en"],
+                    description=v["description"],
+                    theme=theme,
+                    owner_position=owner,
+                    weight=v["weight"],
+                    by=self.by,
+                )
+
+            saved = self.run(SASARAN, row, v["code"], save_objective)
+            if saved is not None:
+                self.count(SASARAN, existing is None)
+
+    def links(self, rows: list[Row]) -> None:
+        for row in self._good(rows, HUBUNGAN):
+            v = row.values
+            cause = self.objective(HUBUNGAN, row, "cause", v["cause"])
+            effect = self.objective(HUBUNGAN, row, "effect", v["effect"])
+            if cause is None or effect is None:
+                continue
+            if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
+                continue  # already on the map: an export imported back changes nothing
+
+            def add_link(cause: Objective = cause, effect: Objective = effect) -> ObjectiveLink:
+                return services.add_link(cause=cause, effect=effect, by=self.by)
+
+            saved = self.run(HUBUNGAN, row, f"{cause.code}>{effect.code}", add_link)
+            if saved is not None:
+                self.count(HUBUNGAN, True)
+
+    def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
+        trajectories: dict[str, list[Row]] = defaultdict(list)
+        bad_targets: set[str] = set()
+        for row in target_rows:
+            if row.values.get("_bad"):
+                bad_targets.add(str(row.values.get("kpi") or ""))
+            else:
+                trajectories[row.values["kpi"]].append(row)
+        codes = {r.values.get("code") for r in rows}
+        for code, listed in trajectories.items():
+            if code not in codes and not Kpi.objects.filter(objective__map=self.map, code=code).exists():
+                for row in listed:
+                    self.issue(TARGET_PERIODE, row, "kpi", _('IKU "%(code)s" tidak ada') % {"code": code})
+        for row in self._good(rows, IKU):
+            v = row.values
+            objective = self.objective(IKU, row, "objective", v["objective"])
+            ok, owner = self.position(IKU, row, "owner_position")
+            if objective is None or not ok or v["code"] in bad_targets:
+                continue
+            trajectory = self._trajectory(trajectories.get(v["code"], []))
+            if trajectory is False:
+                continue
+            existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+            fields = {name: v[name] for name in kpi_services.MANUAL_FIELDS if name != "owner_position"}
+            fields["owner_position"] = owner
+
+            def save_kpi(
+                objective: Objective = objective,
+                existing: Kpi | None = existing,
+                fields: dict[str, Any] = fields,
+                trajectory: list[Decimal] | None = trajectory,
+                v: dict[str, Any] = v,
+            ) -> Kpi:
+                return kpi_services.save_kpi(
+                    objective=objective,
+                    kpi=existing,
+                    code=v["code"],
+                    fields=fields,
+                    trajectory=trajectory,
+                    by=self.by,
+                )
+
+            saved = self.run(IKU, row, v["code"], save_kpi)
+            if saved is not None:
+                self.count(IKU, existing is None)
+                self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
+
+    def _trajectory(self, rows: list[Row]) -> list[Decimal] | Literal[False] | None:
+        """The period targets in order, None when the file gives none, False (with issues) when they have gaps."""
+        if not rows:
+            return None
+        by_period: dict[int, Row] = {}
+        ok = True
+        for row in rows:
+            period = row.values["period"]
+            if period in by_period:
+                self.issue(
+                    TARGET_PERIODE, row, "period", _("periode %(n)s tercantum dua kali") % {"n": period}
+                )
+                ok = False
+            by_period[period] = row
+        expected = list(range(1, len(by_period) + 1))
+        if sorted(by_period) != expected:
+            self.issue(
+                TARGET_PERIODE,
+                rows[0],
+                "period",
+                _("periode harus berurutan mulai 1 (tertulis: %(found)s)")
+                % {"found": ", ".join(str(p) for p in sorted(by_period))},
+            )
+            ok = False
+        if not ok:
+            return False
+        return [by_period[p].values["target"] for p in expected]
+
+    def initiatives(self, rows: list[Row]) -> None:
+        for row in self._good(rows, INISIATIF):
+            v = row.values
+            ok, owner = self.position(INISIATIF, row, "owner_position")
+            supported = []
+            for code in v["objectives"]:
+                found = self.objective(INISIATIF, row, "objectives", code)
+                if found is None:
+                    ok = False
+                else:
+                    supported.append(found)
+            if not ok:
+                continue
+            existing = Initiative.objects.filter(map=self.map, code=v["code"]).first()
+
+            def save_initiative(
+                v: dict[str, Any] = v,
+                existing: Initiative | None = existing,
+                owner: Position | None = owner,
+                supported: list[Objective] = supported,
+            ) -> Initiative:
+                return services.save_initiative(
+                    strategy_map=self.map,
+                    initiative=existing,
+                    code=v["code"],
+                    name_id=v["name_id"],
+                    name_en=v["name_en"],
+                    description=v["description"],
+                    owner_position=owner,
+                    owner_text=v["owner_text"],
+                    budget=v["budget"],
+                    start=v["start"],
+                    end=v["end"],
+                    objectives=supported,
+                    by=self.by,
+                )
+
+            saved = self.run(INISIATIF, row, v["code"], save_initiative)
+            if saved is not None:
+                self.count(INISIATIF, existing is None)
+
+    def risks(self, rows: list[Row]) -> None:
+        for row in self._good(rows, RISIKO):
+            v = row.values
+            objective = self.objective(RISIKO, row, "objective", v["objective"])
+            ok, owner = self.position(RISIKO, row, "owner_position")
+            if objective is None or not ok:
+                continue
+            existing = Risk.objects.filter(objective=objective, code=v["code"]).first()
+
+            def save_risk(
+                v: dict[str, Any] = v,
+                objective: Objective = objective,
+                existing: Risk | None = existing,
+                owner: Position | None = owner,
+            ) -> Risk:
+                return services.save_risk(
+                    objective=objective,
+                    risk=existing,
+                    code=v["code"],
+                    description=v["description"],
+                    likelihood=v["likelihood"],
+                    impact=v["impact"],
+                    mitigation=v["mitigation"],
+                    owner_position=owner,
+                    owner_text=v["owner_text"],
+                    by=self.by,
+                )
+
+            saved = self.run(RISIKO, row, f"{objective.code}/{v['code']}", save_risk)
+            if saved is not None:
+                self.count(RISIKO, existing is None)
+
+    def _good(self, rows: Iterable[Row], sheet: Sheet) -> Iterable[Row]:
+        for row in rows:
+            if row.values.get("_bad"):
+                code = row.values.get("code")
+                if code:
+                    self.failed[sheet.name].add(str(code))
+                continue
+            yield row
+
+
+def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run: bool = True) -> ImportReport:
+    """Import a workbook into the map: all or nothing, in one transaction; a dry run never writes.
+
+    Raises ValidationError (the map is approved or submitted: change it through
+    a revision) or PermissionDenied before reading anything; every other problem
+    is listed in the report.
+    """
+    services.ensure_editable(strategy_map, by)
+    report = ImportReport()
+    if len(content) > MAX_BYTES:
+        report.issues.append(
+            Issue(
+                _("berkas"),
+                None,
+                None,
+                _("Berkas lebih dari %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        )
+        return report
+    sheets = read_workbook(content, report)
+    with transaction.atomic():
+        current = locked(strategy_map, related=("unit", "plan_year"))
+        services.ensure_editable(current, by)
+        importer = _Importer(current, by, report)
+        importer.themes(sheets.get("tema", []))
+        importer.perspectives(sheets.get("perspektif", []))
+        importer.objectives(sheets.get("sasaran", []))
+        importer.links(sheets.get("hubungan", []))
+        importer.kpis(sheets.get("iku", []), sheets.get("target_periode", []))
+        importer.initiatives(sheets.get("inisiatif", []))
+        importer.risks(sheets.get("risiko", []))
+        order = {s.name: i for i, s in enumerate(SHEETS)}
+        report.issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+        if dry_run or report.issues:
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
