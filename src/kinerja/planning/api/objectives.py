@@ -19,7 +19,7 @@ from ..models import (
     ObjectiveLink,
     StrategyMap,
 )
-from .base import TAG, ServiceWritesMixin, position_in, visible_maps
+from .base import TAG, ServiceModelViewSet, code_of, position_in, visible_maps
 from .serializers import (
     LinkSerializer,
     LinkWriteSerializer,
@@ -47,15 +47,7 @@ from .serializers import (
     ),
     destroy=_("Menghapus SS"),
 )
-class ObjectiveViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    RulesViewSet,
-):
+class ObjectiveViewSet(ServiceModelViewSet):
     # Strategic objectives (SS). Writes go through strategy.services.save_objective / delete_objective.
 
     rules_model = Objective
@@ -102,8 +94,8 @@ class ObjectiveViewSet(
             "name_id": objective.name_id,
             "name_en": objective.name_en,
             "description": objective.description,
-            "theme": objective.theme.code if objective.theme is not None else None,
-            "owner_position": objective.owner_position.code if objective.owner_position is not None else None,
+            "theme": code_of(objective.theme),
+            "owner_position": code_of(objective.owner_position),
             "weight": objective.weight,
         }
 
@@ -113,9 +105,8 @@ class ObjectiveViewSet(
         )
         return Response(ObjectiveSerializer(fresh).data, status=code)
 
-    def perform_destroy(self, instance: Objective) -> None:
-        with service_errors():
-            services.delete_objective(objective=instance, by=self.request.user)
+    def _delete(self, objective: Objective) -> None:
+        services.delete_objective(objective=objective, by=self.request.user)
 
 
 # ---------------------------------------------------------------- links
