@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from kinerja.common.api import RulesViewSet, service_errors
+from kinerja.common.api import RulesViewSet, service_errors, validated
 from kinerja.organisations.models import Position
 
 from .. import selectors
@@ -94,20 +94,17 @@ class ServiceWritesMixin(GenericViewSet):
             self._delete(instance)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = self.write_serializer_class(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(self.write_serializer_class, request, context=self.get_serializer_context())
         return self._respond(self._save(data[self.parent_field], data, None), status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        payload = self.update_serializer_class(
-            data=request.data, partial=partial, context=self.get_serializer_context()
+        changes = validated(
+            self.update_serializer_class, request, partial=partial, context=self.get_serializer_context()
         )
-        payload.is_valid(raise_exception=True)
         data = self._current(instance)
-        data.update(payload.validated_data)
+        data.update(changes)
         return self._respond(self._save(getattr(instance, self.parent_field), data, instance))
 
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import documented, op, service_errors
+from kinerja.common.api import documented, op, service_errors, validated
 
 from .. import selectors, services
 from ..models import (
@@ -130,9 +130,7 @@ class InitiativeViewSet(ServiceModelViewSet):
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: str | None = None) -> Response:
         initiative = self.get_object()
-        payload = ProgressReportSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(ProgressReportSerializer, request)
         with service_errors():
             report = services.add_progress_report(
                 initiative=initiative,
@@ -153,9 +151,7 @@ class InitiativeViewSet(ServiceModelViewSet):
     @action(detail=True, methods=["post"])
     def milestones(self, request: Request, pk: str | None = None) -> Response:
         initiative = self.get_object()
-        payload = MilestoneSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(MilestoneSerializer, request)
         with service_errors():
             milestone = services.save_milestone(
                 initiative=initiative,

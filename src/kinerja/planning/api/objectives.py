@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import RulesViewSet, documented, op, service_errors, validated
 
 from .. import services
 from ..models import (
@@ -144,12 +144,11 @@ class ObjectiveLinkViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = LinkWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
+        data = validated(LinkWriteSerializer, request, context=self.get_serializer_context())
         with service_errors():
             link = services.add_link(
-                cause=payload.validated_data["cause"],
-                effect=payload.validated_data["effect"],
+                cause=data["cause"],
+                effect=data["effect"],
                 by=request.user,
             )
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import documented, op, service_errors
+from kinerja.common.api import documented, op, service_errors, validated
 
 from .. import selectors, services
 from ..models import (
@@ -97,9 +97,7 @@ class RiskViewSet(ServiceModelViewSet):
     @action(detail=True, methods=["post"])
     def monitoring(self, request: Request, pk: str | None = None) -> Response:
         risk = self.get_object()
-        payload = MonitoringSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(MonitoringSerializer, request)
         with service_errors():
             entry = services.add_risk_monitoring(
                 risk=risk, date=data["date"], note=data["note"], by=request.user
