@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import service_errors_on, visible_or_404
+from kinerja.common.web import service_errors_on
 from kinerja.planning.kpi_selectors import kpis_of_objective
 
 from .. import selectors, services
@@ -19,7 +19,7 @@ from ..forms import (
     ObjectiveForm,
 )
 from ..models import Objective, ObjectiveLink, StrategyMap
-from .access import require_change, visible_map, visible_objective
+from .access import on_visible_map, require_change, visible_map, visible_objective
 
 
 def _save_objective(
@@ -133,13 +133,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = visible_or_404(
-        request,
-        ObjectiveLink.objects.select_related("map__unit", "map__plan_year"),
-        "planning.view_strategymap",
-        of=lambda link: link.map,
-        pk=pk,
-    )
+    link: ObjectiveLink = on_visible_map(request, ObjectiveLink, pk)
     require_change(request, link.map)
     services.delete_link(link=link, by=request.user)
     messages.success(request, _("Hubungan sebab-akibat dihapus."))

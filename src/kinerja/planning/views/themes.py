@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import require, service_errors_on, visible_or_404
+from kinerja.common.web import require, service_errors_on
 
 from .. import selectors, services
 from ..forms import (
@@ -18,7 +18,7 @@ from ..forms import (
     UnitPlanForm,
 )
 from ..models import Theme
-from .access import require_change, visible_map
+from .access import on_visible_map, require_change, visible_map
 
 
 @login_required
@@ -51,13 +51,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = visible_or_404(
-        request,
-        Theme.objects.select_related("map__unit", "map__plan_year"),
-        "planning.view_strategymap",
-        of=lambda theme: theme.map,
-        pk=pk,
-    )
+    theme: Theme = on_visible_map(request, Theme, pk)
     require_change(request, theme.map)
     services.delete_theme(theme=theme, by=request.user)
     messages.success(request, _("Tema dihapus."))
