@@ -79,3 +79,47 @@ def employee_in(db):
         return EmployeeFactory(unit=unit, **kwargs)
 
     return _make
+
+
+# ---------------------------------------------------------------- API clients (tests/api, tests/organisations)
+@pytest.fixture
+def api():
+    """An API client, not signed in."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api, make_user):
+    """api_as(unit, role) -> an API client signed in (session) as a new user holding `role` on `unit`."""
+
+    def _as(unit=None, role="employee", **kwargs):
+        api.force_login(make_user(unit, role, **kwargs))
+        return api
+
+    return _as
+
+
+@pytest.fixture
+def position_in(db):
+    """position_in(unit, head=False, superior=None, **fields) -> a new position on `unit`."""
+    from kinerja.organisations.models import Position, PositionType
+
+    counter = iter(range(1, 10_000))
+
+    def _make(unit, *, head: bool = False, superior=None, **kwargs):
+        n = next(counter)
+        fields = {
+            "code": f"{unit.code}-POS-{n}",
+            "title_id": f"Pelaksana {n}",
+            "title_en": f"Officer {n}",
+            "type": PositionType.STRUCTURAL if head else PositionType.EXECUTOR,
+            "echelon": 3 if head else None,
+            "is_head": head,
+            "superior": superior,
+        }
+        fields.update(kwargs)
+        return Position.objects.create(unit=unit, **fields)
+
+    return _make

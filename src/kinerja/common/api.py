@@ -133,6 +133,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def validated(serializer_class: type[serializers.Serializer], request: Request, **kwargs: Any) -> Any:
+    """The request's body read by `serializer_class` (a 400 when invalid): its validated data.
+
+    `kwargs` go to the serializer (`partial=`, `context=`).
+    """
+    payload = serializer_class(data=request.data, **kwargs)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
 @contextmanager
 def service_errors() -> Iterator[None]:
     """A service's ValidationError (keyed by field) becomes a 400 naming the same fields."""

@@ -11,7 +11,8 @@ the permission is asked of the one permission layer (`accounts/rules.py`) with t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
@@ -91,3 +92,16 @@ def form_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(name, messages)
         else:
             form.add_error(None, messages)
+
+
+@contextmanager
+def service_errors_on(form: forms.BaseForm) -> Iterator[None]:
+    """A service's ValidationError inside the block goes onto the form (`form_errors`) and ends the block.
+
+    The pages' counterpart of `common.api.service_errors`: the block writes through the service and
+    answers (message, redirect); after a refusal the view goes on to show the form with its errors.
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        form_errors(form, exc)

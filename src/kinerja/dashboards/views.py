@@ -21,6 +21,17 @@ def _int(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _known_format(fmt: str) -> None:
+    """404 for an export format the exporters do not write."""
+    if fmt not in exporting.CONTENT_TYPES:
+        raise Http404
+
+
+def _label(*parts: str) -> str:
+    """A file name's label: the given parts, blanks left out, joined by hyphens."""
+    return "-".join(x for x in parts if x)
+
+
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -61,12 +72,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in exporting.CONTENT_TYPES:
-        raise Http404
+    _known_format(fmt)
     report = _ranking(request)
-    label = "-".join(
-        x for x in (report.period.label if report.period else "", report.level, report.kind) if x
-    )
+    label = _label(report.period.label if report.period else "", report.level, report.kind)
     return _download(
         exporting.export_ranking(report, fmt), fmt, exporting.file_name("peringkat-nko", None, label, fmt)
     )
@@ -93,14 +101,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in exporting.CONTENT_TYPES:
-        raise Http404
+    _known_format(fmt)
     report = _completeness(request)
-    label = "-".join(
-        x
-        for x in (report.unit.code if report.unit else "", report.period.label if report.period else "")
-        if x
-    )
+    label = _label(report.unit.code if report.unit else "", report.period.label if report.period else "")
     return _download(
         exporting.export_completeness(report, fmt), fmt, exporting.file_name("kelengkapan", None, label, fmt)
     )

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import RulesViewSet, documented, op, service_errors, validated
 
 from . import services
 from .filters import EmployeeApiFilter, PositionApiFilter, UnitApiFilter
@@ -179,9 +179,7 @@ class EmployeeViewSet(
         return employees_for(self.request.user).select_related("superior")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = EmployeeCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(EmployeeCreateSerializer, request, context=self.get_serializer_context())
         with service_errors():
             employee = services.create_employee(
                 nip=data["nip"],
@@ -199,11 +197,9 @@ class EmployeeViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         employee = self.get_object()
-        payload = EmployeeUpdateSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
+        data = validated(
+            EmployeeUpdateSerializer, request, partial=partial, context=self.get_serializer_context()
         )
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
         values = {
             "nip": employee.nip,
             "name": employee.name,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EDIT_ORG_ROLES, EDIT_PEOPLE_ROLES
 from kinerja.accounts.services import grant_problem, grant_role
-from kinerja.common.web import form_errors
+from kinerja.common.web import service_errors_on
 
 from . import selectors, services
 from .models import LEVEL_ORDER, AssignmentKind, Employee, Position, Unit
@@ -111,7 +111,7 @@ class UnitForm(NoUniqueCheckMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("level"):
-            try:
+            with service_errors_on(self):
                 services.check_unit(
                     code=data.get("code") or "",
                     level=data["level"],
@@ -121,8 +121,6 @@ class UnitForm(NoUniqueCheckMixin, forms.ModelForm):
                     valid_from=data.get("valid_from"),
                     valid_to=data.get("valid_to"),
                 )
-            except ValidationError as exc:
-                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -145,10 +143,8 @@ class UnitMoveForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("new_parent") is not None:
-            try:
+            with service_errors_on(self):
                 services.check_unit_move(unit=self.unit, new_parent=data["new_parent"])
-            except ValidationError as exc:
-                form_errors(self, exc)
         return data
 
 
@@ -188,7 +184,7 @@ class PositionForm(NoUniqueCheckMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("type"):
-            try:
+            with service_errors_on(self):
                 services.check_position(
                     unit=self.unit,
                     code=data.get("code") or "",
@@ -198,8 +194,6 @@ class PositionForm(NoUniqueCheckMixin, forms.ModelForm):
                     is_head=bool(data.get("is_head")),
                     position=self.instance if self.instance.pk else None,
                 )
-            except ValidationError as exc:
-                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -312,7 +306,7 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
         data = super().clean() or {}
         if data.get("unit") is None:
             return data
-        try:
+        with service_errors_on(self):
             services.check_employee(
                 nip=data.get("nip") or "",
                 unit=data["unit"],
@@ -320,13 +314,9 @@ class EmployeeForm(NoUniqueCheckMixin, forms.ModelForm):
                 superior=data.get("superior"),
                 employee=self.instance if self.instance.pk else None,
             )
-        except ValidationError as exc:
-            form_errors(self, exc)
         if self.moves:
-            try:
+            with service_errors_on(self):
                 services.check_move(employee=self.instance, start=data.get("start") or dt.date.today())
-            except ValidationError as exc:
-                form_errors(self, exc)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

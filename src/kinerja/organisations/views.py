@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
 from kinerja.accounts.services import revoke_role
-from kinerja.common.web import form_errors, is_htmx, object_for, require
+from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
 from . import selectors, services
 from .filters import EmployeeFilter, UnitFilter
@@ -104,11 +104,8 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
     parent = object_for(request, selectors.units_for(request.user), "organisations.add_unit", code=code)
     form = UnitForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             unit = services.create_unit(parent=parent, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Unit %(code)s ditambahkan.") % {"code": unit.code})
             return redirect("organisations:unit-detail", unit.code)
     return render(
@@ -130,11 +127,8 @@ def unit_update(request: HttpRequest, code: str) -> HttpResponse:
     # the form works on its own copy, so a rejected edit never shows in the page's headings
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk), parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_unit(unit=unit, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Perubahan unit %(code)s disimpan.") % {"code": unit.code})
             return redirect("organisations:unit-detail", unit.code)
     return render(
@@ -157,11 +151,8 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_parent = form.cleaned_data["new_parent"]
         require(request, "organisations.add_unit", new_parent)
-        try:
+        with service_errors_on(form):
             services.move_unit(unit=unit, new_parent=new_parent, by=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(
                 request,
                 _("Unit %(code)s dipindahkan ke bawah %(parent)s.")
@@ -188,11 +179,8 @@ def position_create(request: HttpRequest, code: str) -> HttpResponse:
     unit = object_for(request, selectors.units_for(request.user), "organisations.add_position", code=code)
     form = PositionForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.create_position(unit=unit, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Jabatan ditambahkan."))
             return redirect("organisations:unit-detail", unit.code)
     return render(
@@ -215,11 +203,8 @@ def position_update(request: HttpRequest, code: str) -> HttpResponse:
     unit = position.unit
     form = PositionForm(request.POST or None, instance=type(position).objects.get(pk=position.pk), unit=unit)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_position(position=position, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Perubahan jabatan disimpan."))
             return redirect("organisations:unit-detail", unit.code)
     return render(
@@ -289,11 +274,8 @@ def employee_create(request: HttpRequest) -> HttpResponse:
     form = EmployeeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         require(request, "organisations.add_employee", form.cleaned_data["unit"])
-        try:
+        with service_errors_on(form):
             employee = services.create_employee(by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Pegawai %(name)s ditambahkan.") % {"name": employee.name})
             return redirect("organisations:employee-detail", employee.nip)
     return render(request, "organisations/employee_form.html", {"form": form, "title": _("Tambah pegawai")})
@@ -310,11 +292,8 @@ def employee_update(request: HttpRequest, nip: str) -> HttpResponse:
         if form.moves:
             require(request, "organisations.move_employee", employee)
             require(request, "organisations.add_employee", form.cleaned_data["unit"])
-        try:
+        with service_errors_on(form):
             employee = services.update_employee(employee=employee, by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
             messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": employee.name})
             return redirect("organisations:employee-detail", employee.nip)
     return render(

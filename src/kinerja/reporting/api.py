@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kinerja.accounts.scope import unit_filter
-from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors
+from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors, validated
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import detect_format, open_workbook
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
@@ -324,12 +324,9 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         period = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        data = validated(ReasonSerializer, request)
         with service_errors():
-            record = services.reopen_period(
-                period=period, reason=payload.validated_data["reason"], by=request.user
-            )
+            record = services.reopen_period(period=period, reason=data["reason"], by=request.user)
         return Response(PeriodReopenSerializer(record).data)
 
 
@@ -387,9 +384,7 @@ class RealizationViewSet(
     )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = RealizationCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(RealizationCreateSerializer, request, context=self.get_serializer_context())
         with service_errors():
             realization = services.save_realization(
                 kpi=data["kpi"],
@@ -403,9 +398,7 @@ class RealizationViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         realization = self.get_object()
-        payload = RealizationUpdateSerializer(data=request.data, partial=partial)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(RealizationUpdateSerializer, request, partial=partial)
         with service_errors():
             realization = services.save_realization(
                 kpi=realization.kpi,
@@ -460,9 +453,8 @@ class RealizationViewSet(
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._step(request, "return", reason=payload.validated_data["reason"])
+        data = validated(ReasonSerializer, request)
+        return self._step(request, "return", reason=data["reason"])
 
     @extend_schema(
         methods=["GET"],
@@ -494,9 +486,7 @@ class RealizationViewSet(
             return Response(
                 EvidenceSerializer(selectors.evidence_of(realization), many=True, context=context).data
             )
-        payload = EvidenceUploadSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(EvidenceUploadSerializer, request)
         replaces = None
         if data.get("replaces"):
             replaces = realization.evidence.filter(pk=data["replaces"]).first()
@@ -515,9 +505,8 @@ class RealizationViewSet(
         return Response(EvidenceSerializer(item, context=context).data, status=status.HTTP_201_CREATED)
 
     def _bulk(self, request: Request, action_name: str) -> Response:
-        payload = BulkSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        ids = payload.validated_data["ids"]
+        data = validated(BulkSerializer, request)
+        ids = data["ids"]
         found = selectors.realizations_by_ids(request.user, ids)
         with service_errors():
             results = services.bulk_step(realizations=found, action=action_name, by=request.user)
@@ -655,9 +644,7 @@ class RealizationImportViewSet(RulesViewSet):
         return selectors.realizations_visible_to(self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = RealizationImportSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(RealizationImportSerializer, request)
         strategy_map = selectors.visible_map(request.user, data["map"])
         if strategy_map is None:
             raise NotFound(_("Peta strategi tidak ditemukan."))

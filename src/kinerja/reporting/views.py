@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import form_errors, is_htmx, require
+from kinerja.common.web import is_htmx, require, service_errors_on
 from kinerja.planning.models import PlanYear, StrategyMap
 
 from . import exporting, selectors, services, workflow
@@ -148,7 +148,7 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
     if request.method == "POST" and locked:
         form.add_error(None, locked)
     elif request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             realization = services.save_realization(
                 kpi=found,
                 period=reporting_period,
@@ -156,9 +156,6 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
                 analysis=form.cleaned_data["analysis"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Realisasi %(code)s disimpan sebagai konsep.") % {"code": found.code})
             return redirect("reporting:realization", realization.pk)
     return render(

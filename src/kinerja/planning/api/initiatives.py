@@ -8,12 +8,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import documented, op, service_errors, validated
 
 from .. import selectors, services
 from ..models import (
@@ -21,7 +21,7 @@ from ..models import (
     Objective,
     StrategyMap,
 )
-from .base import TAG, ServiceWritesMixin, position_in
+from .base import TAG, ServiceModelViewSet, code_of, position_in
 from .serializers import (
     INITIATIVE_FIELDS,
     InitiativeSerializer,
@@ -54,15 +54,7 @@ from .serializers import (
     ),
     destroy=_("Menghapus inisiatif strategis"),
 )
-class InitiativeViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    RulesViewSet,
-):
+class InitiativeViewSet(ServiceModelViewSet):
     # Strategic initiatives with milestones and progress reports; the status is derived from the milestones.
 
     rules_model = Initiative
@@ -119,17 +111,14 @@ class InitiativeViewSet(
     def _current(self, initiative: Initiative) -> dict[str, Any]:
         current = {name: getattr(initiative, name) for name in INITIATIVE_FIELDS}
         current["objectives"] = [o.code for o in initiative.objectives.all()]
-        current["owner_position"] = (
-            initiative.owner_position.code if initiative.owner_position is not None else None
-        )
+        current["owner_position"] = code_of(initiative.owner_position)
         return current
 
     def _respond(self, initiative: Initiative, code: int = status.HTTP_200_OK) -> Response:
         return Response(InitiativeSerializer(selectors.initiative_for_page(initiative.pk)).data, status=code)
 
-    def perform_destroy(self, instance: Initiative) -> None:
-        with service_errors():
-            services.delete_initiative(initiative=instance, by=self.request.user)
+    def _delete(self, initiative: Initiative) -> None:
+        services.delete_initiative(initiative=initiative, by=self.request.user)
 
     @extend_schema(
         summary=_("Mencatat laporan kemajuan"),
@@ -141,9 +130,7 @@ class InitiativeViewSet(
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: str | None = None) -> Response:
         initiative = self.get_object()
-        payload = ProgressReportSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(ProgressReportSerializer, request)
         with service_errors():
             report = services.add_progress_report(
                 initiative=initiative,
@@ -164,9 +151,7 @@ class InitiativeViewSet(
     @action(detail=True, methods=["post"])
     def milestones(self, request: Request, pk: str | None = None) -> Response:
         initiative = self.get_object()
-        payload = MilestoneSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(MilestoneSerializer, request)
         with service_errors():
             milestone = services.save_milestone(
                 initiative=initiative,

@@ -13,13 +13,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from kinerja.common.api import (
     HumanDecimalField,
     HumanDecimalsMixin,
-    RulesViewSet,
     documented,
     op,
     service_errors,
@@ -31,8 +30,9 @@ from .. import kpi_services as services
 from ..models import Kpi, PeriodTarget
 from .base import (
     TAG,
-    ServiceWritesMixin,
+    ServiceModelViewSet,
     VisibleChoicesMixin,
+    code_of,
     position_in,
     visible_objectives,
 )
@@ -101,15 +101,7 @@ class KpiUpdateSerializer(KpiWriteSerializer):
     partial_update=op(_("Mengubah sebagian IKU"), request=KpiUpdateSerializer, responses=KpiSerializer),
     destroy=_("Menghapus IKU"),
 )
-class KpiViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    RulesViewSet,
-):
+class KpiViewSet(ServiceModelViewSet):
     # KPIs with their manual, yearly target and trajectory.
 
     rules_model = Kpi
@@ -147,10 +139,9 @@ class KpiViewSet(
 
     def _current(self, kpi: Kpi) -> dict[str, Any]:
         data = {name: getattr(kpi, name) for name in ["code", *MANUAL]}
-        data["owner_position"] = kpi.owner_position.code if kpi.owner_position is not None else None
+        data["owner_position"] = code_of(kpi.owner_position)
         data["trajectory"] = None
         return data
 
-    def perform_destroy(self, instance: Kpi) -> None:
-        with service_errors():
-            services.delete_kpi(kpi=instance, by=self.request.user)
+    def _delete(self, kpi: Kpi) -> None:
+        services.delete_kpi(kpi=kpi, by=self.request.user)

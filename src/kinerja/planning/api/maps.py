@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import RulesViewSet, documented, op, service_errors, validated
 
 from .. import drawing, selectors, services
 from ..models import (
@@ -108,9 +108,8 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rules
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        payload = MapReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._step(request, "return", reason=payload.validated_data["reason"])
+        data = validated(MapReasonSerializer, request)
+        return self._step(request, "return", reason=data["reason"])
 
     @extend_schema(
         summary=_("Membuka revisi peta yang disetujui"),
@@ -121,9 +120,8 @@ class StrategyMapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rules
     )
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str | None = None) -> Response:
-        payload = MapReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._step(request, "revise", reason=payload.validated_data["reason"])
+        data = validated(MapReasonSerializer, request)
+        return self._step(request, "revise", reason=data["reason"])
 
     @extend_schema(
         summary=_("Temuan kesehatan peta"),

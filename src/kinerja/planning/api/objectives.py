@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import RulesViewSet, documented, op, service_errors, validated
 
 from .. import services
 from ..models import (
@@ -19,7 +19,7 @@ from ..models import (
     ObjectiveLink,
     StrategyMap,
 )
-from .base import TAG, ServiceWritesMixin, position_in, visible_maps
+from .base import TAG, ServiceModelViewSet, code_of, position_in, visible_maps
 from .serializers import (
     LinkSerializer,
     LinkWriteSerializer,
@@ -47,15 +47,7 @@ from .serializers import (
     ),
     destroy=_("Menghapus SS"),
 )
-class ObjectiveViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    RulesViewSet,
-):
+class ObjectiveViewSet(ServiceModelViewSet):
     # Strategic objectives (SS). Writes go through strategy.services.save_objective / delete_objective.
 
     rules_model = Objective
@@ -102,8 +94,8 @@ class ObjectiveViewSet(
             "name_id": objective.name_id,
             "name_en": objective.name_en,
             "description": objective.description,
-            "theme": objective.theme.code if objective.theme is not None else None,
-            "owner_position": objective.owner_position.code if objective.owner_position is not None else None,
+            "theme": code_of(objective.theme),
+            "owner_position": code_of(objective.owner_position),
             "weight": objective.weight,
         }
 
@@ -113,9 +105,8 @@ class ObjectiveViewSet(
         )
         return Response(ObjectiveSerializer(fresh).data, status=code)
 
-    def perform_destroy(self, instance: Objective) -> None:
-        with service_errors():
-            services.delete_objective(objective=instance, by=self.request.user)
+    def _delete(self, objective: Objective) -> None:
+        services.delete_objective(objective=objective, by=self.request.user)
 
 
 # ---------------------------------------------------------------- links
@@ -153,12 +144,11 @@ class ObjectiveLinkViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = LinkWriteSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
+        data = validated(LinkWriteSerializer, request, context=self.get_serializer_context())
         with service_errors():
             link = services.add_link(
-                cause=payload.validated_data["cause"],
-                effect=payload.validated_data["effect"],
+                cause=data["cause"],
+                effect=data["effect"],
                 by=request.user,
             )
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)

@@ -7,19 +7,19 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import RulesViewSet, documented, op, service_errors
+from kinerja.common.api import documented, op, service_errors, validated
 
 from .. import selectors, services
 from ..models import (
     Objective,
     Risk,
 )
-from .base import TAG, ServiceWritesMixin, position_in
+from .base import TAG, ServiceModelViewSet, code_of, position_in
 from .serializers import (
     RISK_FIELDS,
     MonitoringSerializer,
@@ -45,15 +45,7 @@ from .serializers import (
     partial_update=op(_("Mengubah sebagian risiko"), request=RiskUpdateSerializer, responses=RiskSerializer),
     destroy=_("Menghapus risiko"),
 )
-class RiskViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    RulesViewSet,
-):
+class RiskViewSet(ServiceModelViewSet):
     # Risks of SS: likelihood × impact gives the level and its band; monitoring entries as a POST action.
 
     rules_model = Risk
@@ -86,15 +78,14 @@ class RiskViewSet(
 
     def _current(self, risk: Risk) -> dict[str, Any]:
         current = {name: getattr(risk, name) for name in RISK_FIELDS}
-        current["owner_position"] = risk.owner_position.code if risk.owner_position is not None else None
+        current["owner_position"] = code_of(risk.owner_position)
         return current
 
     def _respond(self, risk: Risk, code: int = status.HTTP_200_OK) -> Response:
         return Response(RiskSerializer(selectors.risk_for_page(risk.pk)).data, status=code)
 
-    def perform_destroy(self, instance: Risk) -> None:
-        with service_errors():
-            services.delete_risk(risk=instance, by=self.request.user)
+    def _delete(self, risk: Risk) -> None:
+        services.delete_risk(risk=risk, by=self.request.user)
 
     @extend_schema(
         summary=_("Mencatat pemantauan risiko"),
@@ -106,9 +97,7 @@ class RiskViewSet(
     @action(detail=True, methods=["post"])
     def monitoring(self, request: Request, pk: str | None = None) -> Response:
         risk = self.get_object()
-        payload = MonitoringSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(MonitoringSerializer, request)
         with service_errors():
             entry = services.add_risk_monitoring(
                 risk=risk, date=data["date"], note=data["note"], by=request.user

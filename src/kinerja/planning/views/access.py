@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.text import slugify
 
@@ -14,6 +17,17 @@ from ..models import Objective, StrategyMap
 
 def visible_map(request: HttpRequest, pk: int) -> StrategyMap:
     return visible_or_404(request, selectors.map_for_page, "planning.view_strategymap", pk=pk)
+
+
+def on_visible_map(request: HttpRequest, model: type[Model], pk: int) -> Any:
+    """A part of a map (a theme, a link) by `pk`, if the user may read its map, else 404."""
+    return visible_or_404(
+        request,
+        model._default_manager.select_related("map__unit", "map__plan_year"),
+        "planning.view_strategymap",
+        of=lambda part: part.map,  # type: ignore[attr-defined]
+        pk=pk,
+    )
 
 
 def require_change(request: HttpRequest, strategy_map: StrategyMap) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import form_errors, require, visible_or_404
+from kinerja.common.web import require, service_errors_on, visible_or_404
 
 from .. import selectors, services
 from ..forms import (
@@ -34,7 +33,7 @@ def _save_initiative(
     form = InitiativeForm(request.POST or None, instance=initiative, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             saved = services.save_initiative(
                 strategy_map=strategy_map,
                 initiative=initiative,
@@ -50,9 +49,6 @@ def _save_initiative(
                 objectives=data["objectives"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Inisiatif %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:initiative", saved.pk)
     title = (
@@ -129,7 +125,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "planning.monitor_initiative", initiative)
     form = ProgressForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_progress_report(
                 initiative=initiative,
                 date=form.cleaned_data["date"],
@@ -137,9 +133,6 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Laporan kemajuan dicatat."))
             return redirect(reverse("strategy:initiative", args=[pk]) + "#kemajuan")
     context = {
@@ -168,7 +161,7 @@ def _save_milestone(
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.save_milestone(
                 initiative=initiative,
                 milestone=milestone,
@@ -178,9 +171,6 @@ def _save_milestone(
                 done_on=data["done_on"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Tonggak capaian disimpan."))
             return redirect(reverse("strategy:initiative", args=[initiative.pk]) + "#tonggak")
     return render(

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kinerja.common.forms import shown_number
-from kinerja.common.web import form_errors, visible_or_404
+from kinerja.common.web import service_errors_on, visible_or_404
 from kinerja.planning.models import Objective
 from kinerja.planning.services import can
 
@@ -58,7 +58,7 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request: HttpRequest, objective: Objective, kpi: Kpi | None) -> HttpResponse:
     form = KpiForm(request.POST or None, instance=kpi, objective=objective)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             saved = services.save_kpi(
                 objective=objective,
                 kpi=kpi,
@@ -67,9 +67,6 @@ def _save(request: HttpRequest, objective: Objective, kpi: Kpi | None) -> HttpRe
                 trajectory=form.cleaned_data.get("trajectory"),
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("IKU %(code)s disimpan.") % {"code": saved.code})
             return redirect("kpis:kpi", saved.pk)
     title = (

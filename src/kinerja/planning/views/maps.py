@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.rules import PLAN_ROLES
-from kinerja.common.web import form_errors, require
+from kinerja.common.web import require, service_errors_on
 
 from .. import drawing, exports, selectors, services
 from ..forms import (
@@ -52,13 +52,10 @@ def map_create(request: HttpRequest) -> HttpResponse:
     units = selectors.map_owner_units(request.user, PLAN_ROLES)
     form = MapCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             strategy_map = services.create_map(
                 unit=form.cleaned_data["unit"], plan_year=form.cleaned_data["plan_year"], by=request.user
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Peta strategi dibuat."))
             return redirect("strategy:map", strategy_map.pk)
     return render(
@@ -166,16 +163,13 @@ def map_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_change(request, strategy_map)
     form = MapForm(request.POST or None, instance=strategy_map)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_map(
                 strategy_map=strategy_map,
                 vision=form.cleaned_data["vision"],
                 mission=form.cleaned_data["mission"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             return redirect("strategy:map", strategy_map.pk)
     return render(
         request,
@@ -196,11 +190,8 @@ def perspectives_edit(request: HttpRequest, pk: int) -> HttpResponse:
     perspectives = list(strategy_map.perspectives.order_by("order"))
     form = PerspectivesForm(request.POST or None, perspectives=perspectives)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_perspectives(strategy_map=strategy_map, values=form.values(), by=request.user)
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Perspektif disimpan."))
             return redirect("strategy:map", strategy_map.pk)
     return render(request, "planning/perspectives_form.html", {"form": form, "map": strategy_map})
@@ -254,13 +245,10 @@ def map_copy(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "planning.copy_strategymap", strategy_map)
     form = CopyForm(request.POST or None, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             copy = services.copy_year(
                 from_map=strategy_map, to_year=form.cleaned_data["to_year"], by=request.user
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(
                 request, _("Peta strategi disalin ke tahun %(year)s.") % {"year": copy.plan_year.year}
             )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import form_errors, visible_or_404
+from kinerja.common.web import service_errors_on
 from kinerja.planning.kpi_selectors import kpis_of_objective
 
 from .. import selectors, services
@@ -20,7 +19,7 @@ from ..forms import (
     ObjectiveForm,
 )
 from ..models import Objective, ObjectiveLink, StrategyMap
-from .access import require_change, visible_map, visible_objective
+from .access import on_visible_map, require_change, visible_map, visible_objective
 
 
 def _save_objective(
@@ -29,7 +28,7 @@ def _save_objective(
     form = ObjectiveForm(request.POST or None, instance=objective, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             saved = services.save_objective(
                 strategy_map=strategy_map,
                 objective=objective,
@@ -43,9 +42,6 @@ def _save_objective(
                 weight=data["weight"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("SS %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:objective", saved.pk)
     title = _("Ubah SS %(code)s") % {"code": objective.code} if objective else _("SS baru")
@@ -116,13 +112,10 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_change(request, strategy_map)
     form = LinkForm(request.POST or None, strategy_map=strategy_map)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_link(
                 cause=form.cleaned_data["cause"], effect=form.cleaned_data["effect"], by=request.user
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Hubungan sebab-akibat ditambahkan."))
             return redirect(reverse("strategy:map", args=[pk]) + "#hubungan")
     return render(
@@ -140,13 +133,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = visible_or_404(
-        request,
-        ObjectiveLink.objects.select_related("map__unit", "map__plan_year"),
-        "planning.view_strategymap",
-        of=lambda link: link.map,
-        pk=pk,
-    )
+    link: ObjectiveLink = on_visible_map(request, ObjectiveLink, pk)
     require_change(request, link.map)
     services.delete_link(link=link, by=request.user)
     messages.success(request, _("Hubungan sebab-akibat dihapus."))

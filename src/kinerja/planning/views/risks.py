@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import form_errors, require, visible_or_404
+from kinerja.common.web import require, service_errors_on, visible_or_404
 
 from .. import selectors, services
 from ..forms import (
@@ -31,7 +30,7 @@ def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) ->
     form = RiskForm(request.POST or None, instance=risk, strategy_map=objective.map)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             saved = services.save_risk(
                 objective=objective,
                 risk=risk,
@@ -44,9 +43,6 @@ def _save_risk(request: HttpRequest, objective: Objective, risk: Risk | None) ->
                 owner_text=data["owner_text"],
                 by=request.user,
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Risiko %(code)s disimpan.") % {"code": saved.code})
             return redirect("strategy:risk", saved.pk)
     title = (
@@ -120,13 +116,10 @@ def monitoring_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "planning.monitor_risk", risk)
     form = MonitoringForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_risk_monitoring(
                 risk=risk, date=form.cleaned_data["date"], note=form.cleaned_data["note"], by=request.user
             )
-        except ValidationError as error:
-            form_errors(form, error)
-        else:
             messages.success(request, _("Pemantauan risiko dicatat."))
             return redirect(reverse("strategy:risk", args=[pk]) + "#pemantauan")
     context = {

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.common.web import form_errors, require, visible_or_404
+from kinerja.common.web import require, service_errors_on
 
 from .. import selectors, services
 from ..forms import (
@@ -19,7 +18,7 @@ from ..forms import (
     UnitPlanForm,
 )
 from ..models import Theme
-from .access import require_change, visible_map
+from .access import on_visible_map, require_change, visible_map
 
 
 @login_required
@@ -31,7 +30,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require_change(request, strategy_map)
         if form.is_valid():
-            try:
+            with service_errors_on(form):
                 services.save_theme(
                     strategy_map=strategy_map,
                     code=form.cleaned_data["code"].strip(),
@@ -39,9 +38,6 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
                     name_en=form.cleaned_data["name_en"],
                     by=request.user,
                 )
-            except ValidationError as error:
-                form_errors(form, error)
-            else:
                 messages.success(request, _("Tema disimpan."))
                 return redirect("strategy:themes", pk)
     listed = strategy_map.themes.prefetch_related("objectives").order_by("code")
@@ -55,13 +51,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = visible_or_404(
-        request,
-        Theme.objects.select_related("map__unit", "map__plan_year"),
-        "planning.view_strategymap",
-        of=lambda theme: theme.map,
-        pk=pk,
-    )
+    theme: Theme = on_visible_map(request, Theme, pk)
     require_change(request, theme.map)
     services.delete_theme(theme=theme, by=request.user)
     messages.success(request, _("Tema dihapus."))
