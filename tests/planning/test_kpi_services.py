@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kinerja.accounts.models import Role
+from kinerja.planning import kpi_selectors
 from kinerja.planning import kpi_services as services
 from kinerja.planning.models import (
     PERIODS_PER_YEAR,
@@ -86,7 +87,7 @@ def test_a_quarterly_kpi_needs_a_trajectory_that_reaches_the_target(setting):
 @pytest.mark.parametrize("frequency", list(PERIODS_PER_YEAR))
 def test_the_suggested_trajectory_always_reaches_the_target(setting, consolidation, frequency):
     objective, manager = setting
-    trajectory = services.suggested_trajectory(
+    trajectory = kpi_selectors.suggested_trajectory(
         frequency=frequency, consolidation=consolidation, target=D(100)
     )
     assert len(trajectory) == PERIODS_PER_YEAR[frequency]

@@ -17,6 +17,7 @@ from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 
+from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EDIT_PEOPLE_ROLES as MANAGE_ROLES
 from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, reaches, unit_filter
 
@@ -320,3 +321,12 @@ def level_label(level: str) -> str:
 def level_rank(level: str) -> int:
     """0 for Kemenkeu-Wide down to 5 for Kemenkeu-Five."""
     return LEVEL_ORDER.index(level)
+
+
+def role_assignments_managed_by(user: Viewer) -> QuerySet[RoleAssignment]:
+    """Role assignments on units in the subtrees the user administers (the role pages list and revoke these)."""
+    return (
+        RoleAssignment.objects.filter(unit_filter(user, "unit__path", (Role.ADMIN,)))
+        .select_related("user", "user__employee", "unit")
+        .order_by("unit__path", "user__username", "role")
+    )

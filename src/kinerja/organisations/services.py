@@ -35,7 +35,7 @@ from .models import (
     Unit,
     UnitLevel,
 )
-from .selectors import level_label, level_rank  # reads; re-exported for callers of services
+from .selectors import level_label, level_rank
 from .validators import nip_problem
 
 MAP_OWNER_LEVELS = frozenset({UnitLevel.WIDE, UnitLevel.ONE, UnitLevel.TWO, UnitLevel.THREE})

@@ -20,8 +20,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kinerja.accounts.models import Role, RoleAssignment
-from kinerja.accounts.scope import unit_filter
 from kinerja.accounts.services import revoke_role
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
@@ -310,15 +308,6 @@ def employee_update(request: HttpRequest, nip: str) -> HttpResponse:
 # --------------------------------------------------------------------------- roles on units
 
 
-def _managed_roles(user: object):
-    """Role assignments on units in the subtrees the user administers."""
-    return (
-        RoleAssignment.objects.filter(unit_filter(user, "unit__path", (Role.ADMIN,)))
-        .select_related("user", "user__employee", "unit")
-        .order_by("unit__path", "user__username", "role")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_list(request: HttpRequest) -> HttpResponse:
@@ -332,14 +321,18 @@ def role_list(request: HttpRequest) -> HttpResponse:
             % {"role": granted.get_role_display(), "unit": granted.unit.code, "user": granted.user.username},
         )
         return redirect("organisations:role-list")
-    page = Paginator(_managed_roles(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.role_assignments_managed_by(request.user), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "organisations/role_list.html", {"form": form, "page": page})
 
 
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    granted = object_for(request, _managed_roles(request.user), "accounts.manage_roles", pk=pk)
+    granted = object_for(
+        request, selectors.role_assignments_managed_by(request.user), "accounts.manage_roles", pk=pk
+    )
     user = granted.user
     try:
         revoke_role(granted=granted, by=request.user)

@@ -23,7 +23,6 @@ from kinerja.planning import validation
 from kinerja.planning.models import Objective
 from kinerja.planning.services import ensure_editable, scores_may_change
 
-from .kpi_selectors import suggested_trajectory as suggested_trajectory  # moved (a read): alias for callers
 from .models import Kpi, PeriodTarget
 
 # The manual fields a form or an import may set (everything but the objective, code and trajectory).

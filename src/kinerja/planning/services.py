@@ -88,9 +88,6 @@ def save_unit_plan(
     return plan
 
 
-set_unit_plan = save_unit_plan  # the old name, for callers until they switch
-
-
 # --------------------------------------------------------------------------- maps
 
 

@@ -135,7 +135,7 @@ def trajectory_fields(request: HttpRequest) -> HttpResponse:
     count = PERIODS_PER_YEAR[frequency]
     suggested: list[Decimal | None] = (
         list(
-            services.suggested_trajectory(
+            selectors.suggested_trajectory(
                 frequency=frequency,
                 consolidation=request.GET.get("consolidation", "last"),
                 target=_target(request),

@@ -66,7 +66,7 @@ def unit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     current = selectors.unit_plan_of(strategy_map)
     form = UnitPlanForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.set_unit_plan(
+        services.save_unit_plan(
             plan_period=strategy_map.plan_year.plan_period,
             unit=strategy_map.unit,
             vision=form.cleaned_data["vision"],

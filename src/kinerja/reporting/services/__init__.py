@@ -41,7 +41,7 @@ from ..selectors import ReminderItem, missing_items, reportable_maps
 from .closing import close_due_periods, close_period, reopen_period
 from .evidence import add_evidence
 from .imports import ImportResult, import_realizations
-from .periods import ensure_period_open, ensure_periods, generate_periods, period_dates
+from .periods import ensure_period_open, ensure_periods, generate_periods
 from .realizations import (
     BulkResult,
     approve_realization,
@@ -92,7 +92,6 @@ __all__ = [
     "import_realizations",
     "missing_items",
     "on_plan_changed",
-    "period_dates",
     "plan_changed",
     "reopen_period",
     "reportable_maps",

@@ -17,7 +17,7 @@ from ..models import (
     PeriodState,
     ReportingPeriod,
 )
-from ..selectors import period_dates  # a pure read; re-exported for callers of services
+from ..selectors import period_dates
 
 
 def _today(today: dt.date | None = None) -> dt.date:

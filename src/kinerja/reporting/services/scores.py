@@ -30,7 +30,7 @@ from ..models import (
     ReportingPeriod,
     ScoreSnapshot,
 )
-from ..selectors import affected_periods  # a read; re-exported for callers of services
+from ..selectors import affected_periods
 from .periods import _today, ensure_periods
 
 NKO_PLACES = Decimal("0.000001")
