@@ -45,6 +45,8 @@ _NS = {"svg": _SVG_NS}
 
 
 def svg_to_png(svg: str, *, scale: float = PNG_SCALE) -> bytes:
+    # Imported when a picture is asked for: cairosvg loads the system's cairo library, and a server without
+    # it still runs everything else (only the map downloads answer with an error). Not a cycle.
     import cairosvg
 
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False)
@@ -52,7 +54,7 @@ def svg_to_png(svg: str, *, scale: float = PNG_SCALE) -> bytes:
 
 def svg_to_pdf(svg: str, *, printed: datetime.date | None = None) -> bytes:
     """The map on one A4 landscape page with its title block and legend (see `map_page_svg`)."""
-    import cairosvg
+    import cairosvg  # when asked for, as in svg_to_png
 
     page = map_page_svg(svg, printed=printed)
     return cairosvg.svg2pdf(bytestring=page.encode("utf-8"), unsafe=False)
