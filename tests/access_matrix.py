@@ -1,0 +1,420 @@
+"""The access matrix's world and expectation table (issue 11, "Tests that stay").
+
+`tests/test_access_matrix.py` walks the URL conf (pages and the API router) and asks this table, for every
+route, who may read (GET) and who may write (POST/PUT/PATCH/DELETE) at three scopes relative to the signed-in
+user's unit: `own` (KPP-A, where every unit role sits), `other` (KPP-B, a sibling subtree) and `parent` (DJP,
+above the user's reach). The administrator holds the role on the ministry root and so reaches all three.
+
+A route without an entry here fails the test: add it to PAGES (pages, by URL name) or API (the API, by URL
+name of the router route) below, saying which object its URL is built from and who may do what.
+A known hole is an entry in HOLES: the case is then `xfail(strict=True)` until the fix lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+ROLES = ("admin", "manager", "leader", "employee", "auditor")
+SCOPES = ("own", "other", "parent")
+
+Rule = Callable[[str, "str | None"], bool]
+
+
+def reach(*roles: str, cascade: bool = False) -> Rule:
+    """Allowed for `roles` on the object's unit subtree. Unit roles sit on KPP-A (scope `own`); the
+    administrator sits on the root and reaches `other` and `parent` too. `cascade`: an approved map is
+    read by every role on a unit below it, so `parent` is allowed as well."""
+
+    def rule(role: str, scope: str | None) -> bool:
+        if role not in roles:
+            return False
+        if scope in (None, "own") or role == "admin":
+            return True
+        return cascade and scope == "parent"
+
+    rule.__doc__ = f"reach{roles}{' cascade' if cascade else ''}"
+    return rule
+
+
+ANY = reach(*ROLES)  # every signed-in role (a page without an object, or a ministry-wide object)
+NOBODY = reach()  # nobody: e.g. planning edits on an approved map (the rules ask for a draft)
+READ_ORG = reach(*ROLES)  # units, positions, employees: the role's subtree
+READ_MAP = reach(*ROLES, cascade=True)  # approved maps and what hangs from them: subtree + cascade down
+READ_REPORT = reach(*ROLES)  # realizations, evidence, score snapshots: the role's subtree only
+PLAN = reach("manager", "admin")
+MONITOR = reach("manager", "admin")
+ENTER = reach("employee", "manager")
+VERIFY = reach("manager")
+APPROVE = reach("leader")
+RETURN = reach("manager", "leader")
+PEOPLE = reach("admin", "manager")
+ORG = reach("admin")
+MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page route. `target` names the world object whose unit is the scope (None: no object, one case per
+    role). `get`: who may GET (None: GET refused, 405). `post`: who may POST (None: POST is not a write
+    here — it is answered like GET or with 405, and changes nothing). `variants`: extra fixed URL kwargs
+    (one case set per variant), each with its own rules via `by_variant`."""
+
+    target: str | None
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}
+    get: Rule | None = ANY
+    post: Rule | None = None
+    variants: dict[str, dict[str, Any]] = field(default_factory=lambda: {"": {}})
+    by_variant: dict[str, tuple[Rule | None, Rule | None]] = field(default_factory=dict)
+    public: bool = False  # reachable without signing in (login, password reset)
+    body: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}  # the POST body (else empty)
+
+
+@dataclass(frozen=True)
+class Api:
+    """An API route (methods from the router). `read`: GET; `write`: every other method.
+    `body`: the JSON body of a write, built from the scope's objects (a create names its parent in the body,
+    so the scope travels there: a refusal may then also be a 400 naming the field)."""
+
+    target: str | None
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}
+    read: Rule = ANY
+    write: Rule = NOBODY
+    body: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}
+    query: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}
+    public: bool = False
+    multipart: bool = False  # a file upload: the body goes as a form
+
+
+pk = lambda name: (lambda o: {"pk": o[name].pk})  # noqa: E731
+code = lambda name: (lambda o: {"code": o[name].code})  # noqa: E731
+
+# Routes not in the matrix: framework routes, and those checked for their login answer only.
+FRAMEWORK = {
+    "set_language": "Django i18n: a public POST that sets a cookie",
+    "javascript-catalog": "Django's JS translation catalogue: public",
+    "healthz": "health check: public by design",
+    "readyz": "health check: public by design",
+}
+FRAMEWORK_PREFIXES = ("admin/",)  # Django admin: its own staff check
+LOGIN_ONLY = ("api-schema", "api-docs", "api-redoc")  # documentation: anonymous refused, signed-in 200
+
+PAGES: dict[str, Page] = {
+    # --- accounts: public authentication pages (no unit scope)
+    "accounts:login": Page(None, public=True),
+    "accounts:logout": Page(None, public=True, get=None),
+    "accounts:password_reset": Page(None, public=True),
+    "accounts:password_reset_done": Page(None, public=True),
+    "accounts:password_reset_confirm": Page(None, lambda o: {"uidb64": "MQ", "token": "set-password"}, public=True),
+    "accounts:password_reset_complete": Page(None, public=True),
+    "accounts:profile": Page(None),
+    # --- home
+    "home:home": Page(None),
+    "home:rule-sets": Page(None),
+    # --- organisations
+    "organisations:unit-list": Page(None),
+    "organisations:unit-detail": Page("unit", code("unit"), get=READ_ORG),
+    "organisations:unit-children": Page("unit", code("unit"), get=READ_ORG),
+    "organisations:unit-create": Page("unit", code("unit"), get=ORG, post=ORG),
+    "organisations:unit-update": Page("unit", code("unit"), get=ORG, post=ORG),
+    "organisations:unit-move": Page("unit", code("unit"), get=ORG, post=ORG),
+    "organisations:position-create": Page("unit", code("unit"), get=ORG, post=ORG),
+    "organisations:position-options": Page(None),
+    "organisations:position-update": Page("position", code("position"), get=ORG, post=ORG),
+    "organisations:employee-list": Page(None),
+    "organisations:employee-create": Page(None, get=PEOPLE, post=PEOPLE),
+    "organisations:employee-detail": Page("employee", lambda o: {"nip": o["employee"].nip}, get=READ_ORG),
+    "organisations:employee-update": Page(
+        "employee", lambda o: {"nip": o["employee"].nip}, get=PEOPLE, post=PEOPLE
+    ),
+    "organisations:role-list": Page(None, get=ORG, post=ORG),
+    "organisations:role-revoke": Page("role", pk("role"), get=None, post=ORG),
+    # --- strategy maps (all maps in the world are approved: planning edits are refused to everybody)
+    "strategy:index": Page(None),
+    "strategy:map-create": Page(None, get=PLAN, post=PLAN),
+    "strategy:map": Page("map", pk("map"), get=READ_MAP),
+    "strategy:map-download": Page(
+        "map", pk("map"), get=READ_MAP, variants={"svg": {"fmt": "svg"}, "png": {"fmt": "png"}, "pdf": {"fmt": "pdf"}}
+    ),
+    "strategy:map-edit": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:perspectives": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:objective-add": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:link-add": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:map-copy": Page("map", pk("map"), get=PLAN, post=PLAN),
+    # 404 for everybody: a map never revised has no earlier version to compare with
+    "strategy:map-compare": Page("map", pk("map"), get=NOBODY),
+    "strategy:themes": Page("map", pk("map"), get=READ_MAP, post=NOBODY),
+    "strategy:unit-plan": Page("map", pk("map"), get=PLAN, post=PLAN),  # asks planning.add_strategymap
+    "strategy:map-export": Page("map", pk("map"), get=READ_MAP),
+    "strategy:map-import": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:initiative-add": Page("map", pk("map"), get=NOBODY, post=NOBODY),
+    "strategy:map-transition": Page(
+        "map",
+        pk("map"),
+        get=None,
+        variants={k: {"action": k} for k in ("ajukan", "setujui", "kembalikan", "revisi")},
+        by_variant={
+            "ajukan": (None, NOBODY),
+            "setujui": (None, NOBODY),
+            "kembalikan": (None, NOBODY),
+            "revisi": (None, reach("manager", "leader", "admin")),
+        },
+    ),
+    "strategy:objective": Page("objective", pk("objective"), get=READ_MAP),
+    "strategy:objective-edit": Page("objective", pk("objective"), get=NOBODY, post=NOBODY),
+    "strategy:objective-delete": Page("objective", pk("objective"), get=NOBODY, post=NOBODY),
+    "strategy:link-delete": Page("link", pk("link"), get=None, post=NOBODY),
+    "strategy:theme-delete": Page("theme", pk("theme"), get=None, post=NOBODY),
+    "strategy:initiative": Page("initiative", pk("initiative"), get=READ_MAP),
+    "strategy:initiative-edit": Page("initiative", pk("initiative"), get=NOBODY, post=NOBODY),
+    "strategy:initiative-delete": Page("initiative", pk("initiative"), get=NOBODY, post=NOBODY),
+    "strategy:progress-add": Page("initiative", pk("initiative"), get=None, post=MONITOR),
+    "strategy:milestone-add": Page("initiative", pk("initiative"), get=NOBODY, post=NOBODY),
+    "strategy:milestone-edit": Page("milestone", pk("milestone"), get=NOBODY, post=NOBODY),
+    "strategy:milestone-delete": Page("milestone", pk("milestone"), get=None, post=NOBODY),
+    "strategy:milestone-done": Page("milestone", pk("milestone"), get=None, post=MONITOR),
+    "strategy:risk-add": Page("objective", pk("objective"), get=NOBODY, post=NOBODY),
+    "strategy:risk": Page("risk", pk("risk"), get=READ_MAP),
+    "strategy:risk-edit": Page("risk", pk("risk"), get=NOBODY, post=NOBODY),
+    "strategy:risk-delete": Page("risk", pk("risk"), get=NOBODY, post=NOBODY),
+    "strategy:monitoring-add": Page("risk", pk("risk"), get=None, post=MONITOR),
+    # --- KPIs
+    "kpis:index": Page(None),
+    "kpis:kpi": Page("kpi", pk("kpi"), get=READ_MAP),
+    "kpis:kpi-edit": Page("kpi", pk("kpi"), get=NOBODY, post=NOBODY),
+    "kpis:kpi-delete": Page("kpi", pk("kpi"), get=NOBODY, post=NOBODY),
+    "kpis:kpi-add": Page("objective", pk("objective"), get=NOBODY, post=NOBODY),
+    "kpis:trajectory-fields": Page(None),
+    # --- reporting
+    "reporting:index": Page(None),
+    "reporting:map": Page("map", pk("map"), get=READ_REPORT),
+    "reporting:bulk": Page("map", pk("map"), get=None, post=ENTER),
+    "reporting:import": Page("map", pk("map"), get=ENTER, post=ENTER),
+    "reporting:template": Page(
+        "map", pk("map"), get=READ_REPORT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
+    ),
+    "reporting:scorecard": Page(
+        "map", lambda o: {"pk": o["map"].pk, "period": o["period"].pk}, get=READ_REPORT, post=reach("manager", "leader", "admin")
+    ),  # POST recomputes
+    "reporting:export": Page(
+        "map",
+        lambda o: {"pk": o["map"].pk, "period": o["period"].pk},
+        get=READ_REPORT,
+        variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}},
+    ),
+    "reporting:snapshot": Page("snapshot", pk("snapshot"), get=READ_REPORT),
+    "reporting:explanation": Page("snapshot", pk("snapshot"), get=READ_REPORT),
+    "reporting:entry": Page(
+        "kpi",
+        lambda o: {"kpi": o["kpi2"].pk, "period": o["period"].pk},
+        get=READ_REPORT,
+        post=ENTER,
+        body=lambda o: {"value": "7", "analysis": "uji"},
+    ),
+    "reporting:realization": Page("realization", pk("realization"), get=READ_REPORT),
+    "reporting:evidence-upload": Page("realization", pk("realization"), get=None, post=ENTER),
+    "reporting:realization-action": Page(
+        "realization",
+        pk("realization"),
+        get=None,
+        variants={k: {"action": k} for k in ("ajukan", "verifikasi", "setujui", "kembalikan")},
+        by_variant={
+            "ajukan": (None, ENTER),
+            "verifikasi": (None, VERIFY),
+            "setujui": (None, APPROVE),
+            "kembalikan": (None, RETURN),
+        },
+    ),
+    "reporting:evidence": Page("evidence", pk("evidence"), get=READ_REPORT),
+    "reporting:periods": Page(None),
+    "reporting:periods-generate": Page(None, lambda o: {"year": 2026}, get=None, post=MINISTRY),
+    "reporting:period-close": Page(None, lambda o: {"pk": o["period"].pk}, get=None, post=MINISTRY),
+    "reporting:period-reopen": Page(
+        None, lambda o: {"pk": o["closed_period"].pk}, get=None, post=MINISTRY, body=lambda o: {"reason": "koreksi"}
+    ),
+    # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
+    "dashboards:index": Page(None),
+    "dashboards:dashboard": Page(None),
+    "dashboards:ranking": Page(None),
+    "dashboards:ranking-export": Page(None, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}),
+    "dashboards:completeness": Page(None),
+    "dashboards:completeness-export": Page(None, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}),
+}
+
+API: dict[str, Api] = {
+    "api-me": Api(None),
+    "api-token": Api(None, public=True),
+    # organisation
+    "api-unit-list": Api(None),
+    "api-unit-detail": Api("unit", code("unit"), read=READ_ORG),
+    "api-unit-children": Api("unit", code("unit"), read=READ_ORG),
+    "api-unit-tree": Api("unit", code("unit"), read=READ_ORG),
+    "api-position-list": Api(None),
+    "api-position-detail": Api("position", code("position"), read=READ_ORG),
+    "api-employee-list": Api(
+        "unit", write=PEOPLE, body=lambda o: {"nip": o["new_nip"], "name": "Pegawai Baru", "unit": o["unit"].code}
+    ),
+    "api-employee-detail": Api("employee", lambda o: {"nip": o["employee"].nip}, read=READ_ORG, write=PEOPLE),
+    # reporting periods (ministry-wide)
+    "api-reporting-period-list": Api(None),
+    "api-reporting-period-detail": Api(None, lambda o: {"pk": o["period"].pk}),
+    "api-reporting-period-close": Api(None, lambda o: {"pk": o["period"].pk}, write=MINISTRY),
+    "api-reporting-period-reopen": Api(
+        None, lambda o: {"pk": o["closed_period"].pk}, write=MINISTRY, body=lambda o: {"reason": "koreksi"}
+    ),
+    # realizations
+    "api-realization-list": Api(
+        "kpi", write=ENTER, body=lambda o: {"kpi": o["kpi2"].pk, "period": o["period"].pk, "value": "5"}
+    ),
+    "api-realization-bulk-submit": Api("realization", write=ENTER, body=lambda o: {"ids": [o["realization"].pk]}),
+    "api-realization-bulk-verify": Api("realization", write=VERIFY, body=lambda o: {"ids": [o["realization"].pk]}),
+    "api-realization-bulk-approve": Api("realization", write=APPROVE, body=lambda o: {"ids": [o["realization"].pk]}),
+    "api-realization-detail": Api("realization", pk("realization"), read=READ_REPORT, write=ENTER),
+    "api-realization-submit": Api("realization", pk("realization"), write=ENTER),
+    "api-realization-verify": Api("realization", pk("realization"), write=VERIFY),
+    "api-realization-approve": Api("realization", pk("realization"), write=APPROVE),
+    "api-realization-return": Api(
+        "realization", pk("realization"), write=RETURN, body=lambda o: {"reason": "perbaiki"}
+    ),
+    "api-realization-evidence": Api(
+        "realization", pk("realization"), read=READ_REPORT, write=ENTER, multipart=True, body=lambda o: {"name": "x"}
+    ),
+    "api-realization-import-list": Api("map", write=ENTER, multipart=True, body=lambda o: {"map": o["map"].pk}),
+    # score snapshots
+    "api-scorecard-list": Api(None),
+    "api-scorecard-latest": Api(
+        "map", read=READ_REPORT, query=lambda o: {"map": o["map"].pk, "period": o["period"].pk}
+    ),
+    "api-scorecard-detail": Api("snapshot", pk("snapshot"), read=READ_REPORT),
+    # strategy maps and what hangs from them (approved maps: planning writes refused to everybody)
+    "api-strategy-map-list": Api(None),
+    "api-strategy-map-detail": Api("map", pk("map"), read=READ_MAP),
+    "api-strategy-map-findings": Api("map", pk("map"), read=READ_MAP),
+    "api-strategy-map-svg": Api("map", pk("map"), read=READ_MAP),
+    "api-strategy-map-submit": Api("map", pk("map")),
+    "api-strategy-map-approve": Api("map", pk("map")),
+    "api-strategy-map-return": Api("map", pk("map"), body=lambda o: {"reason": "perbaiki"}),
+    "api-strategy-map-revise": Api(
+        "map", pk("map"), write=reach("manager", "leader", "admin"), body=lambda o: {"reason": "revisi"}
+    ),
+    "api-objective-list": Api(
+        "map", body=lambda o: {"map": o["map"].pk, "perspective": "customer", "code": "C9", "name_id": "Baru"}
+    ),
+    "api-objective-detail": Api("objective", pk("objective"), read=READ_MAP),
+    "api-objective-link-list": Api(
+        "map", body=lambda o: {"map": o["map"].pk, "cause": o["objective2"].pk, "effect": o["objective"].pk}
+    ),
+    "api-objective-link-detail": Api("link", pk("link"), read=READ_MAP),
+    "api-kpi-list": Api("objective", body=lambda o: {"objective": o["objective"].pk, "code": "S1.9", "name_id": "Baru"}),
+    "api-kpi-detail": Api("kpi", pk("kpi"), read=READ_MAP),
+    "api-initiative-list": Api("map", body=lambda o: {"map": o["map"].pk, "code": "I9", "name_id": "Baru"}),
+    "api-initiative-detail": Api("initiative", pk("initiative"), read=READ_MAP),
+    "api-initiative-milestones": Api("initiative", pk("initiative"), body=lambda o: {"name": "T", "due_date": "2026-12-31"}),
+    "api-initiative-progress": Api(
+        "initiative", pk("initiative"), write=MONITOR, body=lambda o: {"date": "2026-12-01", "percent": "50"}
+    ),
+    "api-risk-list": Api(
+        "objective",
+        body=lambda o: {"objective": o["objective"].pk, "code": "R9", "description": "x", "likelihood": 2, "impact": 2},
+    ),
+    "api-risk-detail": Api("risk", pk("risk"), read=READ_MAP),
+    "api-risk-monitoring": Api(
+        "risk", pk("risk"), write=MONITOR, body=lambda o: {"date": "2026-12-01", "note": "dipantau"}
+    ),
+}
+
+# Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
+HOLES: dict[tuple[str, str, str, str, str], str] = {}
+
+
+# --------------------------------------------------------------------------- the world
+
+
+D = Decimal
+
+
+def build_world() -> dict[str, Any]:
+    """KEMENKEU (root) → DJP (parent) → KPP-A (own), KPP-B (other). One approved 2026 map per unit with two
+    objectives and a link, a theme, two KPIs, an initiative with a milestone, a risk, a draft realization with
+    evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit;
+    users holding each role (admin on the root, the others on KPP-A)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kinerja.accounts.models import RoleAssignment
+    from kinerja.organisations.models import UnitKind, UnitLevel
+    from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
+    from kinerja.reporting import services
+    from kinerja.reporting.models import PeriodState, ReportingPeriod
+    from tests.factories import EmployeeFactory, PositionFactory, UserFactory, grant, make_nip, make_unit
+    from tests.planning import builders as b
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    root = make_unit("KEMENKEU", level=UnitLevel.WIDE, kind=UnitKind.MINISTRY)
+    djp = make_unit("DJP", parent=root, level=UnitLevel.ONE, kind=UnitKind.ECHELON_1)
+    kpp_a = make_unit("KPP-A", parent=djp)
+    kpp_b = make_unit("KPP-B", parent=djp)
+    year = b.plan_year(2026, "kmk-467-2014")
+    services.generate_periods(plan_year=year)
+    periods = ReportingPeriod.objects.filter(plan_year=year, frequency="quarterly")
+    period = periods.get(number=4)
+    closed = periods.get(number=1)
+    closed.state = PeriodState.CLOSED
+    closed.save()
+    users = {"admin": UserFactory(username="am-admin")}
+    grant(users["admin"], root, "admin")
+    for role in ROLES[1:]:
+        users[role] = UserFactory(username=f"am-{role}")
+        grant(users[role], kpp_a, role)
+    maker = UserFactory(username="am-maker")  # enters the realizations, so every role may act on them
+    for unit in (djp, kpp_a, kpp_b):
+        grant(maker, unit, "employee")
+    scopes: dict[str, dict[str, Any]] = {}
+    for scope, unit in (("own", kpp_a), ("other", kpp_b), ("parent", djp)):
+        unit.refresh_from_db()
+        m = b.bare_map(unit, 2026, MapState.APPROVED)
+        s1 = b.objective(m, "stakeholder", "S1")
+        c1 = b.objective(m, "customer", "C1")
+        link = b.link(c1, s1)
+        theme = Theme.objects.create(map=m, code="T1", name_id="Tema")
+        kpi = b.kpi(s1, "S1.1", frequency="quarterly")
+        kpi2 = b.kpi(c1, "C1.1", frequency="quarterly")
+        initiative = Initiative.objects.create(map=m, code="I1", name_id="Inisiatif")
+        milestone = Milestone.objects.create(initiative=initiative, name="Tonggak", due_date="2026-12-31")
+        risk = Risk.objects.create(objective=s1, code="R1", description="Risiko", likelihood=3, impact=3)
+        realization = services.save_realization(kpi=kpi, period=period, value=D(90), by=None)
+        evidence = services.add_evidence(
+            realization=realization,
+            upload=SimpleUploadedFile("bukti.pdf", pdf, content_type="application/pdf"),
+            by=maker,
+        )
+        realization.refresh_from_db()
+        snapshot = services.compute_scorecard(strategy_map=m, period=period)
+        position = PositionFactory(unit=unit)
+        employee = EmployeeFactory(unit=unit, position=position)
+        spare = UserFactory(username=f"am-spare-{scope}")
+        role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
+        scopes[scope] = {
+            "unit": unit,
+            "map": m,
+            "objective": s1,
+            "objective2": c1,
+            "link": link,
+            "theme": theme,
+            "kpi": kpi,
+            "kpi2": kpi2,
+            "initiative": initiative,
+            "milestone": milestone,
+            "risk": risk,
+            "realization": realization,
+            "evidence": evidence,
+            "snapshot": snapshot,
+            "position": position,
+            "employee": employee,
+            "role": role,
+            "period": period,
+            "closed_period": closed,
+            "new_nip": make_nip(),
+        }
+    return {"users": users, "scopes": scopes}
