@@ -88,8 +88,8 @@ class Api:
     multipart: bool = False  # a file upload: the body goes as a form
 
 
-pk = lambda name: (lambda o: {"pk": o[name].pk})  # noqa: E731
-code = lambda name: (lambda o: {"code": o[name].code})  # noqa: E731
+pk = lambda name: lambda o: {"pk": o[name].pk}  # noqa: E731
+code = lambda name: lambda o: {"code": o[name].code}  # noqa: E731
 
 # Routes not in the matrix: framework routes, and those checked for their login answer only.
 FRAMEWORK = {
@@ -107,7 +107,9 @@ PAGES: dict[str, Page] = {
     "accounts:logout": Page(None, public=True, get=None),
     "accounts:password_reset": Page(None, public=True),
     "accounts:password_reset_done": Page(None, public=True),
-    "accounts:password_reset_confirm": Page(None, lambda o: {"uidb64": "MQ", "token": "set-password"}, public=True),
+    "accounts:password_reset_confirm": Page(
+        None, lambda o: {"uidb64": "MQ", "token": "set-password"}, public=True
+    ),
     "accounts:password_reset_complete": Page(None, public=True),
     "accounts:profile": Page(None),
     # --- home
@@ -136,7 +138,10 @@ PAGES: dict[str, Page] = {
     "strategy:map-create": Page(None, get=PLAN, post=PLAN),
     "strategy:map": Page("map", pk("map"), get=READ_MAP),
     "strategy:map-download": Page(
-        "map", pk("map"), get=READ_MAP, variants={"svg": {"fmt": "svg"}, "png": {"fmt": "png"}, "pdf": {"fmt": "pdf"}}
+        "map",
+        pk("map"),
+        get=READ_MAP,
+        variants={"svg": {"fmt": "svg"}, "png": {"fmt": "png"}, "pdf": {"fmt": "pdf"}},
     ),
     "strategy:map-edit": Page("map", pk("map"), get=NOBODY, post=NOBODY),
     "strategy:perspectives": Page("map", pk("map"), get=NOBODY, post=NOBODY),
@@ -196,7 +201,10 @@ PAGES: dict[str, Page] = {
         "map", pk("map"), get=READ_REPORT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
     "reporting:scorecard": Page(
-        "map", lambda o: {"pk": o["map"].pk, "period": o["period"].pk}, get=READ_REPORT, post=reach("manager", "leader", "admin")
+        "map",
+        lambda o: {"pk": o["map"].pk, "period": o["period"].pk},
+        get=READ_REPORT,
+        post=reach("manager", "leader", "admin"),
     ),  # POST recomputes
     "reporting:export": Page(
         "map",
@@ -232,7 +240,11 @@ PAGES: dict[str, Page] = {
     "reporting:periods-generate": Page(None, lambda o: {"year": 2026}, get=None, post=MINISTRY),
     "reporting:period-close": Page(None, lambda o: {"pk": o["period"].pk}, get=None, post=MINISTRY),
     "reporting:period-reopen": Page(
-        None, lambda o: {"pk": o["closed_period"].pk}, get=None, post=MINISTRY, body=lambda o: {"reason": "koreksi"}
+        None,
+        lambda o: {"pk": o["closed_period"].pk},
+        get=None,
+        post=MINISTRY,
+        body=lambda o: {"reason": "koreksi"},
     ),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
@@ -254,7 +266,9 @@ API: dict[str, Api] = {
     "api-position-list": Api(None),
     "api-position-detail": Api("position", code("position"), read=READ_ORG),
     "api-employee-list": Api(
-        "unit", write=PEOPLE, body=lambda o: {"nip": o["new_nip"], "name": "Pegawai Baru", "unit": o["unit"].code}
+        "unit",
+        write=PEOPLE,
+        body=lambda o: {"nip": o["new_nip"], "name": "Pegawai Baru", "unit": o["unit"].code},
     ),
     "api-employee-detail": Api("employee", lambda o: {"nip": o["employee"].nip}, read=READ_ORG, write=PEOPLE),
     # reporting periods (ministry-wide)
@@ -268,9 +282,15 @@ API: dict[str, Api] = {
     "api-realization-list": Api(
         "kpi", write=ENTER, body=lambda o: {"kpi": o["kpi2"].pk, "period": o["period"].pk, "value": "5"}
     ),
-    "api-realization-bulk-submit": Api("realization", write=ENTER, body=lambda o: {"ids": [o["realization"].pk]}),
-    "api-realization-bulk-verify": Api("realization", write=VERIFY, body=lambda o: {"ids": [o["realization"].pk]}),
-    "api-realization-bulk-approve": Api("realization", write=APPROVE, body=lambda o: {"ids": [o["realization"].pk]}),
+    "api-realization-bulk-submit": Api(
+        "realization", write=ENTER, body=lambda o: {"ids": [o["realization"].pk]}
+    ),
+    "api-realization-bulk-verify": Api(
+        "realization", write=VERIFY, body=lambda o: {"ids": [o["realization"].pk]}
+    ),
+    "api-realization-bulk-approve": Api(
+        "realization", write=APPROVE, body=lambda o: {"ids": [o["realization"].pk]}
+    ),
     "api-realization-detail": Api("realization", pk("realization"), read=READ_REPORT, write=ENTER),
     "api-realization-submit": Api("realization", pk("realization"), write=ENTER),
     "api-realization-verify": Api("realization", pk("realization"), write=VERIFY),
@@ -279,9 +299,16 @@ API: dict[str, Api] = {
         "realization", pk("realization"), write=RETURN, body=lambda o: {"reason": "perbaiki"}
     ),
     "api-realization-evidence": Api(
-        "realization", pk("realization"), read=READ_REPORT, write=ENTER, multipart=True, body=lambda o: {"name": "x"}
+        "realization",
+        pk("realization"),
+        read=READ_REPORT,
+        write=ENTER,
+        multipart=True,
+        body=lambda o: {"name": "x"},
     ),
-    "api-realization-import-list": Api("map", write=ENTER, multipart=True, body=lambda o: {"map": o["map"].pk}),
+    "api-realization-import-list": Api(
+        "map", write=ENTER, multipart=True, body=lambda o: {"map": o["map"].pk}
+    ),
     # score snapshots
     "api-scorecard-list": Api(None),
     "api-scorecard-latest": Api(
@@ -307,17 +334,27 @@ API: dict[str, Api] = {
         "map", body=lambda o: {"map": o["map"].pk, "cause": o["objective2"].pk, "effect": o["objective"].pk}
     ),
     "api-objective-link-detail": Api("link", pk("link"), read=READ_MAP),
-    "api-kpi-list": Api("objective", body=lambda o: {"objective": o["objective"].pk, "code": "S1.9", "name_id": "Baru"}),
+    "api-kpi-list": Api(
+        "objective", body=lambda o: {"objective": o["objective"].pk, "code": "S1.9", "name_id": "Baru"}
+    ),
     "api-kpi-detail": Api("kpi", pk("kpi"), read=READ_MAP),
     "api-initiative-list": Api("map", body=lambda o: {"map": o["map"].pk, "code": "I9", "name_id": "Baru"}),
     "api-initiative-detail": Api("initiative", pk("initiative"), read=READ_MAP),
-    "api-initiative-milestones": Api("initiative", pk("initiative"), body=lambda o: {"name": "T", "due_date": "2026-12-31"}),
+    "api-initiative-milestones": Api(
+        "initiative", pk("initiative"), body=lambda o: {"name": "T", "due_date": "2026-12-31"}
+    ),
     "api-initiative-progress": Api(
         "initiative", pk("initiative"), write=MONITOR, body=lambda o: {"date": "2026-12-01", "percent": "50"}
     ),
     "api-risk-list": Api(
         "objective",
-        body=lambda o: {"objective": o["objective"].pk, "code": "R9", "description": "x", "likelihood": 2, "impact": 2},
+        body=lambda o: {
+            "objective": o["objective"].pk,
+            "code": "R9",
+            "description": "x",
+            "likelihood": 2,
+            "impact": 2,
+        },
     ),
     "api-risk-detail": Api("risk", pk("risk"), read=READ_MAP),
     "api-risk-monitoring": Api(

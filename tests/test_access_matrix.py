@@ -37,7 +37,9 @@ COUNTED: dict[str, int] = {"cases": 0}
 # --------------------------------------------------------------------------- the URL conf, walked
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str, Any]]:
+def _walk(
+    patterns: list[Any], prefix: str = "", namespace: str | None = None
+) -> Iterator[tuple[str, str, Any]]:
     for p in patterns:
         if isinstance(p, URLResolver):
             ns = p.namespace if p.namespace else namespace
@@ -116,11 +118,21 @@ def _fingerprint_sql() -> str:
     """One query counting every table (history tables too: an update adds a history row) and the states."""
     skip = ("django_session", "axes_", "django_migrations", "django_cache")
     q = connection.ops.quote_name
-    parts = [f"(SELECT COUNT(*) FROM {q(t)})" for t in sorted(connection.introspection.table_names()) if not t.startswith(skip)]
-    for table, column in (("planning_strategymap", "state"), ("reporting_realization", "state"), ("reporting_reportingperiod", "state")):
+    parts = [
+        f"(SELECT COUNT(*) FROM {q(t)})"
+        for t in sorted(connection.introspection.table_names())
+        if not t.startswith(skip)
+    ]
+    for table, column in (
+        ("planning_strategymap", "state"),
+        ("reporting_realization", "state"),
+        ("reporting_reportingperiod", "state"),
+    ):
         for state in ("draft", "submitted", "verified", "approved", "revised", "open", "closed"):
             parts.append(f"(SELECT COUNT(*) FROM {q(table)} WHERE {q(column)} = '{state}')")
-    parts.append(f"(SELECT COUNT(*) FROM {q('planning_milestone')} WHERE {q('done')} = {connection.ops.adapt_unknown_value(True) if False else 'TRUE'})")
+    parts.append(
+        f"(SELECT COUNT(*) FROM {q('planning_milestone')} WHERE {q('done')} = {connection.ops.adapt_unknown_value(True) if False else 'TRUE'})"
+    )
     return "SELECT " + ", ".join(parts)
 
 
@@ -134,7 +146,13 @@ def _fingerprint(world: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _request(
-    world: dict[str, Any], who: str, method: str, url: str, body: dict[str, Any], api: bool, multipart: bool = False
+    world: dict[str, Any],
+    who: str,
+    method: str,
+    url: str,
+    body: dict[str, Any],
+    api: bool,
+    multipart: bool = False,
 ) -> tuple[int, str, bool]:
     """(status, Location, database changed) of one request, rolled back whatever it did."""
     client = world["clients"][who]
@@ -161,7 +179,7 @@ def _cases(name: str) -> Iterator[tuple[str, str, str, str | None]]:
             for who in (*matrix.ROLES, ANON):
                 if entry.public and who != ANON and method != "get":
                     continue  # a signed-in client posting to logout would sign itself out
-                for scope in (matrix.SCOPES if entry.target else (None,)):
+                for scope in matrix.SCOPES if entry.target else (None,):
                     yield variant, method, who, scope
 
 
@@ -185,7 +203,9 @@ def _expected(name: str, variant: str, method: str, who: str, scope: str | None)
     return "allow" if rule(who, scope) else "deny"
 
 
-def _judge(name: str, variant: str, method: str, who: str, scope: str | None, world: dict[str, Any]) -> str | None:
+def _judge(
+    name: str, variant: str, method: str, who: str, scope: str | None, world: dict[str, Any]
+) -> str | None:
     """None if the case answers as the matrix says, else what went wrong."""
     entry = _entry(name)
     api = isinstance(entry, matrix.Api)
@@ -197,7 +217,9 @@ def _judge(name: str, variant: str, method: str, who: str, scope: str | None, wo
         body = entry.query(objects)
     elif method != "get":
         body = entry.body(objects)
-    status, location, changed = _request(world, who, method, url, body, api, getattr(entry, "multipart", False))
+    status, location, changed = _request(
+        world, who, method, url, body, api, getattr(entry, "multipart", False)
+    )
     if api and method == "get" and not entry.kwargs(objects) and not entry.query(objects):
         scope = None  # a list: its scope is in what it lists, not in the URL
     expected = _expected(name, variant, method, who, scope)
@@ -225,7 +247,9 @@ def _judge(name: str, variant: str, method: str, who: str, scope: str | None, wo
 
 def _hole_params() -> list[Any]:
     return [
-        pytest.param(key, id="|".join(str(k) for k in key), marks=pytest.mark.xfail(strict=True, reason=f"HOLE: {why}"))
+        pytest.param(
+            key, id="|".join(str(k) for k in key), marks=pytest.mark.xfail(strict=True, reason=f"HOLE: {why}")
+        )
         for key, why in matrix.HOLES.items()
     ]
 
@@ -250,21 +274,15 @@ def test_route(name: str, world: dict[str, Any], django_db_blocker: Any) -> None
 
 
 @pytest.mark.parametrize("key", _hole_params())
-def test_known_hole(key: tuple[str, str, str, str, str], world: dict[str, Any], django_db_blocker: Any) -> None:
+def test_known_hole(
+    key: tuple[str, str, str, str, str], world: dict[str, Any], django_db_blocker: Any
+) -> None:
     name, variant, method, who, scope = key
     with django_db_blocker.unblock():
         assert _judge(name, variant, method, who, None if scope == "-" else scope, world) is None
 
 
-DOCS_HOLE = (
-    "HOLE: the OpenAPI schema and its documentation pages answer 200 to an anonymous GET "
-    "(drf-spectacular's SERVE_PERMISSIONS default, AllowAny); they should ask for a login"
-)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=DOCS_HOLE)) for n in matrix.LOGIN_ONLY]
-)
+@pytest.mark.parametrize("name", matrix.LOGIN_ONLY)
 def test_documentation_needs_login(name: str, world: dict[str, Any], django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         assert world["clients"][ANON].get(reverse(name)).status_code in (401, 403, 302)

@@ -27,7 +27,9 @@ def test_the_committed_schema_is_current(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_schema_is_served(client):
+def test_the_schema_is_served(client, django_user_model):
+    assert client.get("/api/schema/").status_code in (401, 403)  # for signed-in users and tokens only
+    client.force_login(django_user_model.objects.create_user("pembaca.api"))
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/employees/{nip}/" in response.content

@@ -233,6 +233,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Balanced Scorecard performance management for the Ministry of Finance.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages are for signed-in users and scripts with a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN, works on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",
