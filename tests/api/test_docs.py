@@ -10,6 +10,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def client(client, django_user_model):
     """The documentation is for signed-in users (the anonymous answer is in tests/test_access_matrix.py)."""

@@ -90,7 +90,7 @@ def test_the_csv_export_lists_the_open_items(client, world, entered):
     client.force_login(world.manager)
     response = client.get(reverse("dashboards:completeness-export", args=["csv"]), {"periode": entered.pk})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Kode unit"
     assert [(r[0], r[2], r[4], r[6]) for r in rows[1:]] == [
         ("KPP-A", "C1.1", "2026-01", "Diajukan"),

@@ -105,7 +105,7 @@ def test_the_csv_export_has_the_ranked_rows(client, org, make_user, offices):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="peringkat-nko-2026-q2-kpp.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Peringkat", "Kode unit", "Nama unit"]
     assert [(r[0], r[1], r[6], r[7], r[8], r[10]) for r in rows[1:]] == [
         ("1", "KPP-B", "112", "Sangat Baik", "lengkap", ""),

@@ -144,3 +144,44 @@ def test_parse_whole_number():
         with pytest.raises(CellError) as raised:
             parse_whole_number(raw)
         assert raised.value.key == key
+
+
+# --------------------------------------------------------------------------- formulas in downloads (issue 11 item 2)
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+SUM(A1)", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x")']
+)
+def test_text_that_a_spreadsheet_would_evaluate_is_neutralised(text):
+    from kinerja.interchange.cells import neutralise, restore_neutralised
+
+    assert neutralise(text) == "'" + text
+    assert restore_neutralised(neutralise(text)) == text
+
+
+@pytest.mark.parametrize("value", ["-5", "+3.5", "-0.25", "Pelanggan", "", "'quoted", 12, None])
+def test_numbers_and_plain_text_pass_unchanged(value):
+    from kinerja.interchange.cells import neutralise, restore_neutralised
+
+    assert neutralise(value) == value
+    if isinstance(value, str):
+        assert restore_neutralised(value) == value
+
+
+def test_every_csv_and_xlsx_writer_neutralises(tmp_path):
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    from kinerja.interchange.sources import read_csv, write_csv, write_xlsx_sheets
+
+    rows = [["=cmd()", "-5", "@x", "biasa"]]
+    path = tmp_path / "t.csv"
+    write_csv(path, ["a", "b", "c", "d"], rows)
+    with path.open(encoding="utf-8") as f:
+        assert list(csv_module.reader(f))[1] == ["'=cmd()", "-5", "'@x", "biasa"]
+    assert list(read_csv(path).records) == rows  # Kinerja reads its own file back as written
+    book = tmp_path / "t.xlsx"
+    write_xlsx_sheets(book, [("s", ["a", "b", "c", "d"], rows)])
+    cells = next(iter(load_workbook(book).active.iter_rows(min_row=2)))
+    assert [c.data_type for c in cells[:1]] == ["s"] and cells[0].value == "=cmd()"

@@ -338,3 +338,13 @@ def test_cells_are_read_by_the_shared_parsers():
     assert parse(workbook.IKU.column("lead_lag"), "") == "lag"
     with pytest.raises(workbook.reading._Bad, match=r"bukan nilai yang dikenal \(max, min, stabilize\)"):
         parse(polarity, "maks")
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(full_map):
+    """Formula injection (issue 11 item 2): a stored name starting with `=` is never a live formula."""
+    objective = full_map.objectives.get(code="S1")
+    objective.name_id = '=HYPERLINK("http://jahat.example","klik")'
+    objective.save(update_fields=["name_id"])
+    book = load_workbook(io.BytesIO(workbook.export_map(full_map)))
+    cells = [c for row in book["sasaran"].iter_rows(min_row=2) for c in row if c.value == objective.name_id]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -196,7 +196,9 @@ def test_import_page_dry_run_then_import(world, client):
     assert client.post(url, {"file": good}).status_code == 302
     assert Realization.objects.count() == 1
     template = client.get(reverse("reporting:template", args=[world.map.pk, "csv"]))
-    assert template.status_code == 200 and template.content.startswith(b"unit,period,perspective")
+    assert template.status_code == 200 and template.content.startswith(
+        b"\xef\xbb\xbfunit,period,perspective"
+    )  # UTF-8 BOM for Excel
     client.force_login(world.auditor)
     assert client.get(url).status_code == 403
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from kinerja.interchange.cells import format_cell
-from kinerja.interchange.sources import write_csv, write_xlsx_sheets
+from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
 from kinerja.reporting.scorecard import shown
 
 from .selectors import CompletenessReport, RankingReport
@@ -33,7 +33,7 @@ def _write(title: str, header: Sequence[str], records: list[list[object]], fmt: 
         return out.getvalue()
     text = io.StringIO()
     write_csv(text, header, ([format_cell(v) for v in r] for r in records))
-    return text.getvalue().encode("utf-8")
+    return csv_download(text.getvalue().encode("utf-8"))
 
 
 def ranking_header() -> list[str]:

@@ -313,6 +313,40 @@ def parse_optional_text(raw: str) -> str | None:
     return raw.strip() or None
 
 
+# ---------------------------------------------------------------- formulas in downloads
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_START: Final = frozenset("=+-@\t\r")
+
+
+def _plain_number(text: str) -> bool:
+    try:
+        return Decimal(text.strip()).is_finite()
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def looks_like_formula(text: str) -> bool:
+    """A text a spreadsheet would evaluate: it starts with `= + - @`, a tab or a CR, and is not a number."""
+    return bool(text) and text[0] in FORMULA_START and not _plain_number(text)
+
+
+def neutralise(value: object) -> object:
+    """The one rule every download follows: a text that looks like a formula gets a leading `'`, so a
+    spreadsheet shows it as text; numbers (`-5`) and everything else pass unchanged. The .xlsx writers keep
+    such text in a text-typed cell instead (see `sources.write_xlsx_sheets`)."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def restore_neutralised(text: str) -> str:
+    """`neutralise` undone when Kinerja reads its own CSV back: `'=x` → `=x` (a `'` before anything else stays)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
 # ---------------------------------------------------------------- keywords
 
 

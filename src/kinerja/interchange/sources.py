@@ -9,6 +9,7 @@ typed as `2026-06` → `2026-06-01`, TRUE → `yes`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -19,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from kinerja.interchange.cells import looks_like_formula, neutralise, restore_neutralised
 from kinerja.interchange.messages import InvalidFileError, Problem
 
 Source = str | Path | IO[bytes]
@@ -144,24 +146,44 @@ def _csv_records(
     reader: Iterator[list[str]], stream: IO[str], owned: bool, label: str
 ) -> Iterator[list[str]]:
     try:
-        yield from reader
+        for row in reader:
+            # a text our writer neutralised (`'=…`) reads back as written; other rows pass untouched
+            if any(cell[:1] == "'" for cell in row):
+                row = [restore_neutralised(cell) for cell in row]
+            yield row
     except (UnicodeDecodeError, csv.Error) as exc:
         raise InvalidFileError([_unreadable(label, exc)]) from exc
     finally:
         _release(stream, owned)
 
 
+def csv_download(data: bytes) -> bytes:
+    """A CSV file as the product hands it out: UTF-8 with a byte-order mark, so Excel reads the text right
+    (`read_csv` ignores the mark). Excel in an Indonesian locale splits columns on `;`, not `,`: every CSV
+    download has an .xlsx beside it for Excel, and the CSV keeps the interchange format for scripts
+    (docs/decisions/0009-csv-and-excel.md)."""
+    return codecs.BOM_UTF8 + data
+
+
 def write_csv(
-    path_or_stream: str | Path | IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]
+    path_or_stream: str | Path | IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    delimiter: str = ",",
 ) -> None:
-    """A UTF-8 CSV with a header row (no byte-order mark; `\\r\\n` line ends as the csv module writes)."""
+    """A UTF-8 CSV with a header row (no byte-order mark; `\\r\\n` line ends as the csv module writes).
+
+    Text that a spreadsheet would evaluate as a formula is written with a leading `'` (`cells.neutralise`);
+    `read_csv` takes it off again, so Kinerja's own files read back as they were.
+    """
     if isinstance(path_or_stream, str | Path):
         with open(path_or_stream, "w", encoding="utf-8", newline="") as f:
-            write_csv(f, header, rows)
+            write_csv(f, header, rows, delimiter=delimiter)
         return
-    writer = csv.writer(path_or_stream)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer = csv.writer(path_or_stream, delimiter=delimiter)
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
 
 
 # ---------------------------------------------------------------- xlsx
@@ -247,7 +269,10 @@ def write_xlsx_sheets(
         for row in rows:
             values = [_excel_value(v) for v in row]
             worksheet.append(
-                [_text_cell(worksheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+                [
+                    _text_cell(worksheet, v) if isinstance(v, str) and looks_like_formula(v) else v
+                    for v in values
+                ]
             )
     workbook.save(path_or_stream)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from kinerja.interchange.cells import PERSPECTIVE, POLARITY, format_cell
 from kinerja.interchange.scorecard import ScorecardRow, scorecard_records, write_scorecard
-from kinerja.interchange.sources import write_csv, write_xlsx_sheets
+from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
 from kinerja.planning.models import Kpi, StrategyMap
 from kinerja.scoring.enums import Consolidation, Controllability, Validity
 
@@ -109,6 +109,7 @@ def export_scorecard(snapshot: ScoreSnapshot, fmt: str) -> bytes:
         )
     else:
         write_scorecard(out, rows, fmt="csv", indices=indices)
+        return csv_download(out.getvalue())
     return out.getvalue()
 
 
@@ -179,7 +180,7 @@ def entry_template(strategy_map: StrategyMap, periods: Sequence[ReportingPeriod]
         return out.getvalue()
     text = io.StringIO()
     write_csv(text, TEMPLATE_COLUMNS, ([format_cell(v) for v in r] for r in records))
-    return text.getvalue().encode("utf-8")
+    return csv_download(text.getvalue().encode("utf-8"))
 
 
 def file_name(strategy_map: StrategyMap, period: ReportingPeriod | None, kind: str, fmt: str) -> str:

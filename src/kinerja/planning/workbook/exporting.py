@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kinerja.interchange.cells import looks_like_formula
 from kinerja.organisations.models import Position
 from kinerja.planning.models import Initiative, Risk, StrategyMap
 from kinerja.planning.selectors import load_map_data
@@ -111,6 +112,9 @@ def export_map(strategy_map: StrategyMap) -> bytes:
             cell.font = Font(bold=True)
         for row in rows[sheet.name]:
             ws.append([_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and looks_like_formula(cell.value)):
+                    cell.data_type = "s"  # a name that starts with `=` is text, never a live formula
         for column in ws.columns:
             width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
