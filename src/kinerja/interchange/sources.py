@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -142,13 +142,16 @@ def _release(stream: IO[str], owned: bool) -> None:
         stream.detach()  # type: ignore[attr-defined]
 
 
+_QUOTE = repeat("'")
+
+
 def _csv_records(
     reader: Iterator[list[str]], stream: IO[str], owned: bool, label: str
 ) -> Iterator[list[str]]:
     try:
         for row in reader:
             # a text our writer neutralised (`'=…`) reads back as written; other rows pass untouched
-            if any(cell[:1] == "'" for cell in row):
+            if any(map(str.startswith, row, _QUOTE)):  # all in C: a row without a leading `'` costs ~nothing
                 row = [restore_neutralised(cell) for cell in row]
             yield row
     except (UnicodeDecodeError, csv.Error) as exc:
