@@ -112,6 +112,11 @@ PAGES: dict[str, Page] = {
     ),
     "accounts:password_reset_complete": Page(None, public=True),
     "accounts:profile": Page(None),
+    # my API tokens: every signed-in user sees and makes their own (an empty POST re-renders the form)
+    "accounts:tokens": Page(None, post=ANY),
+    # revoking names a token id; nobody in the world owns this one, so it does not exist for anyone (404);
+    # revoking one's own token is tests/accounts/test_tokens.py
+    "accounts:token-revoke": Page(None, lambda o: {"pk": 2**31 - 1}, get=None, post=NOBODY),
     # --- home
     "home:home": Page(None),
     "home:rule-sets": Page(None),

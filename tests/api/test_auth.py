@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from kinerja.accounts.models import ApiToken
+from kinerja.accounts.tokens import issue_token
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,8 @@ def test_a_token_is_obtained_with_a_password_and_works(org, api, make_user):
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=user).key == token
+    assert ApiToken.objects.get(user=user).prefix == token[:8]  # an expiring token; only its digest is kept
+    assert response.json()["expires_at"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/me/").json()["username"] == user.username
     assert [u["code"] for u in api.get("/api/units/").json()["results"]] == ["KPP-A", "SEKSI-A"]
@@ -79,14 +81,14 @@ def test_a_token_is_obtained_with_the_nip(org, api, make_user):
         "/api/auth/token/", {"username": employee.nip, "password": "rahasia-123"}, format="json"
     )
     assert response.status_code == 200
-    assert Token.objects.get(user=user).key == response.json()["token"]
+    assert ApiToken.objects.get(user=user).prefix == response.json()["token"][:8]
 
 
 def test_a_wrong_password_gets_no_token(org, api, make_user):
     user = make_user(org.kpp_a, "employee")
     response = api.post("/api/auth/token/", {"username": user.username, "password": "salah"}, format="json")
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_bad_token_is_401(org, api):
@@ -103,5 +105,5 @@ def test_token_writes_need_no_csrf_but_session_writes_do(org, make_user, employe
     session.force_login(user)
     assert session.patch(f"/api/employees/{staff.nip}/", {"name": "B"}, format="json").status_code == 403
     token = APIClient(enforce_csrf_checks=True)
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    token.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=user, name='uji')[1]}")
     assert token.patch(f"/api/employees/{staff.nip}/", {"name": "B"}, format="json").status_code == 200

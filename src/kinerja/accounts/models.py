@@ -48,3 +48,29 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit.code}"
+
+
+class ApiToken(models.Model):
+    """A key a script uses for the API: it expires, dies when its owner's password changes, can be revoked.
+
+    Only the key's SHA-256 is stored (the key is shown once, when it is made); `password_mark` is a digest of
+    the owner's password hash at that moment, so a new password makes every older key stop working
+    (accounts/tokens.py).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("awalan"), max_length=8, editable=False)  # shown to tell keys apart
+    password_mark = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.name} ({self.prefix}…)"

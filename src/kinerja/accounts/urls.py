@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("token/", views.token_list, name="tokens"),
+    path("token/<int:pk>/cabut/", views.token_revoke, name="token-revoke"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

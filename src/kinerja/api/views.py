@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from kinerja.accounts import lockout
 from kinerja.accounts.models import User
+from kinerja.accounts.tokens import issue_token
 from kinerja.common.api import AUTHENTICATION, documented, op
 from kinerja.organisations.models import Employee
 
@@ -71,8 +72,9 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "auth"
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except serializers.ValidationError:
             # django-axes refused the attempt before any password check: say so, as the login page does
             if getattr(request, "axes_locked_out", False):
@@ -80,3 +82,8 @@ class TokenView(ObtainAuthToken):
                     {"detail": lockout.locked_out_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS
                 )
             raise
+        # a new expiring key each time (accounts/tokens.py); the user sees and revokes them on /accounts/token/
+        token, key = issue_token(
+            user=serializer.validated_data["user"], name=str(_("Token API (lewat /api/auth/token/)"))
+        )
+        return Response({"token": key, "expires_at": token.expires_at})

@@ -24,11 +24,12 @@ from django.db import models
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
@@ -86,7 +87,9 @@ class RulesPermission(BasePermission):
 
 # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`,
 # which tells a script what to send; the browser's session works as before.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+# Named in settings (REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]): expiring API tokens first
+# (accounts/tokens.py, a layer above), then the browser's session.
+AUTHENTICATION: list[type[BaseAuthentication]] = list(api_settings.DEFAULT_AUTHENTICATION_CLASSES)  # type: ignore[arg-type]
 
 
 class Pagination(PageNumberPagination):

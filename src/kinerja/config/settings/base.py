@@ -207,9 +207,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`, which tells a
+    # script what to send. The tokens expire and die with a password change (accounts/tokens.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kinerja.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -236,8 +238,8 @@ SPECTACULAR_SETTINGS = {
     # The schema and its documentation pages are for signed-in users and scripts with a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SERVE_AUTHENTICATION": [
+        "kinerja.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN, works on an intranet.
