@@ -143,7 +143,9 @@ def test_filters(client, world, org, trail, root_auditor):  # noqa: F811
     assert mine and all(r.user == world.manager for r in mine)
     kpp_b = rows(unit=org.kpp_b.pk)
     assert all(r.unit is not None and r.unit.code == "KPP-B" for r in kpp_b)
-    assert all(r.unit is not None and r.unit.path.startswith(org.kanwil.path) for r in rows(unit=org.kanwil.pk))
+    assert all(
+        r.unit is not None and r.unit.path.startswith(org.kanwil.path) for r in rows(unit=org.kanwil.pk)
+    )
     today = timezone.localdate()
     assert rows(dari=today.isoformat(), sampai=today.isoformat())
     assert rows(dari=(today + dt.timedelta(days=1)).isoformat()) == []
@@ -163,7 +165,7 @@ def test_paged_fifty_a_page(client, world, root_auditor):  # noqa: F811
 
 
 def test_csv_export_holds_the_rows_and_neutralises_formulas(client, world, org, trail, root_auditor):  # noqa: F811
-    world.manager.employee = EmployeeFactory(unit=org.kpp_a, name="=HYPERLINK(\"http://x\")")
+    world.manager.employee = EmployeeFactory(unit=org.kpp_a, name='=HYPERLINK("http://x")')
     world.manager.save()
     change_target(PeriodTarget.objects.get(kpi=world.quarterly, period=3), 77, world.manager)
     client.force_login(root_auditor)
@@ -175,8 +177,8 @@ def test_csv_export_holds_the_rows_and_neutralises_formulas(client, world, org, 
     body = "\n".join(",".join(r) for r in table[1:])
     assert "Koreksi data KPP-A" in body and "Diverifikasi" in body
     names = {r[1] for r in table[1:]}
-    assert "'=HYPERLINK(\"http://x\")" in names
-    assert "=HYPERLINK(\"http://x\")" not in names
+    assert '\'=HYPERLINK("http://x")' in names
+    assert '=HYPERLINK("http://x")' not in names
     xlsx = client.get(reverse("dashboards:audit-export", args=["xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 

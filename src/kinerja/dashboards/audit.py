@@ -79,7 +79,12 @@ SOURCES: tuple[Source, ...] = (
     _h("plan_year", "planning.HistoricalPlanYear", None),
     _h("map", "planning.HistoricalStrategyMap", "unit_id", year="plan_year__year"),
     Source(
-        "map_state", "map_state", "planning.StateChange", "at", "by_id", "map__unit_id",
+        "map_state",
+        "map_state",
+        "planning.StateChange",
+        "at",
+        "by_id",
+        "map__unit_id",
         {"year": "map__plan_year__year"},
     ),
     _h("objective", "planning.HistoricalObjective", "map__unit_id", year="map__plan_year__year"),
@@ -91,22 +96,41 @@ SOURCES: tuple[Source, ...] = (
         "realization", "reporting.HistoricalRealization", "kpi__objective__map__unit_id", kpi_code="kpi__code"
     ),
     Source(
-        "workflow", "workflow", "reporting.WorkflowEvent", "at", "actor_id",
+        "workflow",
+        "workflow",
+        "reporting.WorkflowEvent",
+        "at",
+        "actor_id",
         "realization__kpi__objective__map__unit_id",
         {"kpi_code": "realization__kpi__code", "period_id": "realization__period_id"},
     ),
     Source(
-        "period_close", "period_close", "reporting.ReportingPeriod", "closed_at", "closed_by_id", None,
+        "period_close",
+        "period_close",
+        "reporting.ReportingPeriod",
+        "closed_at",
+        "closed_by_id",
+        None,
         where=Q(closed_at__isnull=False),
     ),
     Source(  # an earlier closing, undone by a reopening: its time is kept, not who closed
-        "period_close_undone", "period_close", "reporting.PeriodReopen", "closed_at", None, None,
+        "period_close_undone",
+        "period_close",
+        "reporting.PeriodReopen",
+        "closed_at",
+        None,
+        None,
         where=Q(closed_at__isnull=False),
     ),
     Source("period_reopen", "period_reopen", "reporting.PeriodReopen", "at", "by_id", None),
     Source(
-        "snapshot", "snapshot", "reporting.ScoreSnapshot", "computed_at", "computed_by_id",
-        "strategy_map__unit_id", {"year": "strategy_map__plan_year__year"},
+        "snapshot",
+        "snapshot",
+        "reporting.ScoreSnapshot",
+        "computed_at",
+        "computed_by_id",
+        "strategy_map__unit_id",
+        {"year": "strategy_map__plan_year__year"},
     ),
 )
 BY_KEY = {s.key: s for s in SOURCES}
@@ -163,7 +187,7 @@ def _reaches_root(viewer: Viewer) -> bool:
     return any(len(p) == Unit.steplen for p in paths_for(viewer, AUDIT_ROLES))
 
 
-def _people(person: str) -> QuerySet[User]:
+def _people(person: str) -> QuerySet[Any]:
     person = person.strip()
     return User.objects.filter(
         Q(username__iexact=person) | Q(employee__nip=person) | Q(employee__name__icontains=person)
@@ -288,7 +312,9 @@ def page(viewer: Viewer, filters: AuditFilter, number: int = 1, size: int = PAGE
     return AuditPage(_rows(keys[:size]), number, len(keys) > size)
 
 
-def export_rows(viewer: Viewer, filters: AuditFilter, limit: int = EXPORT_LIMIT) -> tuple[list[AuditRow], bool]:
+def export_rows(
+    viewer: Viewer, filters: AuditFilter, limit: int = EXPORT_LIMIT
+) -> tuple[list[AuditRow], bool]:
     """At most `limit` rows for a download, newest first, and whether more were left out."""
     merged = _merged(viewer, filters)
     if merged is None:
@@ -331,11 +357,15 @@ def _read(source: Source, pks: Sequence[int]) -> Iterator[tuple[int, AuditRow]]:
             .values("history_id")[:1]
         )
         records = list(
-            model._default_manager.filter(history_id__in=pks).annotate(x_prev=Subquery(previous), **annotations)
+            model._default_manager.filter(history_id__in=pks).annotate(
+                x_prev=Subquery(previous), **annotations
+            )
         )
         prev_ids = [r.x_prev for r in records if r.x_prev is not None]
         previous_records = {
-            p.history_id: p for chunk in _chunks(prev_ids) for p in model._default_manager.filter(history_id__in=chunk)
+            p.history_id: p
+            for chunk in _chunks(prev_ids)
+            for p in model._default_manager.filter(history_id__in=chunk)
         }
         for record in records:
             yield record.history_id, _historical_row(source, record, previous_records.get(record.x_prev))
@@ -533,7 +563,9 @@ def _resolve(rows: list[AuditRow]) -> None:
         if r._links is not None and r._links[1] is not None:
             links[r._links[0]].add(r._links[1])
     unit_ids |= links.get("unit", set())
-    role_users = {int(r.object_label.rsplit("#", 1)[1]) for r in rows if r.kind == "role" and "#" in r.object_label}
+    role_users = {
+        int(r.object_label.rsplit("#", 1)[1]) for r in rows if r.kind == "role" and "#" in r.object_label
+    }
     user_ids = {r._user_id for r in rows if r._user_id is not None} | role_users
     period_ids = {r._period_id for r in rows if r._period_id is not None}
 
@@ -546,7 +578,9 @@ def _resolve(rows: list[AuditRow]) -> None:
     periods = {
         p.pk: p for chunk in _chunks(sorted(period_ids)) for p in ReportingPeriod.objects.filter(pk__in=chunk)
     }
-    live: dict[str, dict[Any, str]] = {"unit": {pk: reverse("organisations:unit-detail", args=[u.code]) for pk, u in units.items()}}
+    live: dict[str, dict[Any, str]] = {
+        "unit": {pk: reverse("organisations:unit-detail", args=[u.code]) for pk, u in units.items()}
+    }
     lookups = {
         "employee": ("organisations.Employee", "nip", "organisations:employee-detail"),
         "map": ("planning.StrategyMap", "pk", "strategy:map"),

@@ -125,7 +125,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         note = _("Unduhan dibatasi %(limit)s baris terbaru; persempit saringan untuk melihat sisanya.") % {
             "limit": f"{audit.EXPORT_LIMIT:,}".replace(",", ".")
         }
-        table.append([note] + [""] * (len(header()) - 1))
+        table.append([note, *([""] * (len(header()) - 1))])
     if fmt == "xlsx":
         out = io.BytesIO()
         write_xlsx_sheets(out, [(_("riwayat"), header(), table)])
