@@ -52,6 +52,7 @@ APPROVE = reach("leader")
 RETURN = reach("manager", "leader")
 PEOPLE = reach("admin", "manager")
 ORG = reach("admin")
+AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrators, rows of their subtree
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
 
 
@@ -258,6 +259,10 @@ PAGES: dict[str, Page] = {
     "dashboards:ranking-export": Page(None, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}),
     "dashboards:completeness": Page(None),
     "dashboards:completeness-export": Page(None, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}),
+    "dashboards:audit": Page(None, get=AUDIT),
+    "dashboards:audit-export": Page(
+        None, get=AUDIT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
+    ),
 }
 
 API: dict[str, Api] = {

@@ -288,6 +288,13 @@ rules.add_perm("reporting.close_reportingperiod", manages_ministry)
 rules.add_perm("reporting.reopen_reportingperiod", manages_ministry)
 
 
+# --------------------------------------------------------------------------- audit trail (dashboards)
+# Who changed what and when (dashboards/audit.py): auditors and administrators, each on their subtree.
+
+reads_audit = _role_predicate("reads_audit", (Role.AUDITOR, Role.ADMIN))
+rules.add_perm("dashboards.view_audit", reads_audit)
+
+
 # ---------------------------------------------------------------- the one check services make
 
 

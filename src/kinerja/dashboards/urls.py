@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("peringkat-nko/unduh.<str:fmt>", views.ranking_export, name="ranking-export"),
     path("kelengkapan/", views.completeness, name="completeness"),
     path("kelengkapan/unduh.<str:fmt>", views.completeness_export, name="completeness-export"),
+    path("riwayat/", audit_views.audit_trail, name="audit"),
+    path("riwayat/unduh.<str:fmt>", audit_views.audit_export, name="audit-export"),
 ]
