@@ -105,6 +105,7 @@ class DueKpi(Protocol):
 
     code: str
     frequency: str
+    consolidation: str
 
 
 NOT_DUE, REPORTED, MISSING = "not_due", "reported", "missing"
@@ -112,12 +113,17 @@ NOT_DUE, REPORTED, MISSING = "not_due", "reported", "missing"
 
 @dataclass(frozen=True)
 class KpiCompleteness:
-    """One KPI as of a period: its own period (None = not yet due) and whether that period's data counts."""
+    """One KPI as of a period: its own period (None = not yet due), the periods its result reads, the gaps."""
 
     kpi_id: int
     code: str
     period: ReportingPeriod | None
-    counted: bool
+    reads: tuple[ReportingPeriod, ...] = ()
+    gaps: tuple[ReportingPeriod, ...] = ()
+
+    @property
+    def counted(self) -> bool:
+        return self.period is not None and not self.gaps
 
     @property
     def state(self) -> str:
@@ -158,10 +164,10 @@ def completeness(
     periods: Iterable[ReportingPeriod],
     counted: Collection[tuple[int, int]],
 ) -> Completeness:
-    """Which KPIs are due as of `period` and have no counted realization for it, and which are not yet due.
+    """Which KPIs are due as of `period` and lack a counted realization their result reads; which are not yet due.
 
-    The one rule of completeness (scoring.md §3), used by the score snapshot, the
-    completeness report, the dashboard and the home page:
+    The one rule of completeness (scoring.md §2, §3), used by the score
+    snapshot, the completeness report, the dashboard and the home page:
 
     * A KPI's **own period** as of `period` is the latest period of the KPI's
       own frequency in the plan year that ends no later than `period`
@@ -169,32 +175,32 @@ def completeness(
       for a monthly one as of Q3. A KPI without one (a quarterly KPI as of
       January, a yearly one before December) is **not yet due**: nothing is
       missing, and it does not make the period incomplete.
-    * A due KPI is **reported** when its own period has a realization in a
-      counted state (`counted` holds ``(kpi id, period id)`` of exactly those:
-      `KINERJA_SCORED_STATES`, approved only by default), and **missing**
-      otherwise — a draft, submitted or verified realization is not counted.
-    * Data of an earlier period never makes a later period complete: a KPI
+    * The periods its result **reads** follow its consolidation (§2): "last
+      value" reads its own period only (an earlier one is superseded by it);
+      sum and average read every period of its frequency from the start of the
+      plan year to its own period (a gap changes the year-to-date figure).
+    * A due KPI is **missing** when one of the periods it reads has no
+      realization in a counted state (`counted` holds ``(kpi id, period id)``
+      of exactly those: `KINERJA_SCORED_STATES`, approved only by default; a
+      draft, submitted or verified realization is not counted), and
+      **reported** otherwise.
+    * So data of an earlier period never makes a later period complete: a KPI
       consolidated by "last value" with Q2 approved and Q3 due but not reported
-      shows Q2's figure *carried* into Q3 (marked "nilai Triwulan II") and is
-      missing for Q3; the same holds for sum and average, whose result then
-      stops at Q2. A gap in an earlier period (Q1 missing, Q2 and Q3 reported)
-      is that earlier period's incompleteness, not this one's.
+      shows Q2's figure *carried* into Q3 (the scorecard marks it "nilai
+      Triwulan II", `carried_from`) and is missing for Q3.
     * The period is **complete** when no due KPI is missing.
     """
     by_frequency = periods_as_of(period, periods)
     found = set(counted)
     rows: list[KpiCompleteness] = []
     for kpi in kpis:
-        own = by_frequency.get(kpi.frequency)
-        last = own[-1] if own else None
-        rows.append(
-            KpiCompleteness(
-                kpi_id=kpi.pk,
-                code=kpi.code,
-                period=last,
-                counted=last is not None and (kpi.pk, last.pk) in found,
-            )
-        )
+        own = by_frequency.get(kpi.frequency, [])
+        if not own:
+            rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=None))
+            continue
+        reads = (own[-1],) if str(kpi.consolidation) == Consolidation.LAST.value else tuple(own)
+        gaps = tuple(p for p in reads if (kpi.pk, p.pk) not in found)
+        rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=own[-1], reads=reads, gaps=gaps))
     return Completeness(tuple(rows))
 
 
