@@ -344,6 +344,7 @@ class Dashboard:
     not_due: list[str] = field(default_factory=list)
     below: list[RankRow] = field(default_factory=list)
     previous: ReportingPeriod | None = None
+    staleness: reporting.Staleness = field(default_factory=lambda: reporting.Staleness(False))
 
     @property
     def unit(self) -> Unit | None:
@@ -375,7 +376,7 @@ class Dashboard:
 
 
 def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
-    """The red KPIs (lowest index first) and the due KPIs not reported, from a snapshot's JSON."""
+    """The red KPIs (lowest index first) and the missing KPIs (the snapshot's `missing`), from a snapshot's JSON."""
     missing_codes = set(result.get("missing", []))
     red: list[KpiItem] = []
     missing: list[KpiItem] = []
@@ -392,7 +393,7 @@ def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
         )
         if k.get("status") == "red":
             red.append(item)
-        elif k["code"] in missing_codes and k.get("due", True):
+        if k["code"] in missing_codes and k.get("due", True):  # red on a carried value and missing: both
             missing.append(item)
     red.sort(key=lambda i: (i.index if i.index is not None else Decimal(0), i.code))
     return red, missing
@@ -464,6 +465,8 @@ def dashboard(
         return board
 
     board.snapshot = reporting.latest_snapshot(strategy_map, chosen)
+    if board.snapshot is not None:
+        board.staleness = reporting.staleness(board.snapshot, today=day)
     result = board.result
     board.perspectives = [
         PerspectiveFigure(

@@ -448,6 +448,7 @@ class Figure:
 class KpiLine:
     data: dict[str, Any]
     figure: Figure
+    carried_name: str = ""  # "Triwulan II" when the shown result comes from that earlier period
 
     @property
     def not_due(self) -> bool:
@@ -487,10 +488,28 @@ def _figure(kind: str, data: dict[str, Any], key: str = "index") -> Figure:
     return Figure(kind, data.get("code", ""), None if raw is None else Decimal(str(raw)), data.get("status"))
 
 
+def _period_names(plan_year_id: int) -> dict[str, str]:
+    """Period label → its name without the year ("2026-Q2" → "Triwulan II"), for marking carried values."""
+    names = {}
+    for p in ReportingPeriod.objects.filter(plan_year_id=plan_year_id):
+        name = p.display_name
+        names[p.label] = name[: -len(str(p.year))].strip() if name.endswith(str(p.year)) else name
+    return names
+
+
 def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
-    """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures)."""
+    """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures).
+
+    A KPI whose result comes from an earlier period (``carried_from``, see
+    `scorecard.completeness`) gets that period's name to show beside its value.
+    """
     result = snapshot.result
     kpis = {k["code"]: k for k in result.get("kpis", [])}
+    names = (
+        _period_names(snapshot.period.plan_year_id)
+        if any(k.get("carried_from") for k in kpis.values())
+        else {}
+    )
     objectives = {o["code"]: o for o in result.get("objectives", [])}
     blocks = []
     for p in result.get("perspectives", []):
@@ -498,7 +517,14 @@ def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
         for code in p.get("objectives", []):
             o = objectives[code]
             ob = ObjectiveBlock(o, _figure("objective", o))
-            ob.kpis = [KpiLine(kpis[k], _figure("kpi", kpis[k])) for k in o.get("kpis", [])]
+            ob.kpis = [
+                KpiLine(
+                    kpis[k],
+                    _figure("kpi", kpis[k]),
+                    names.get(kpis[k].get("carried_from") or "", kpis[k].get("carried_from") or ""),
+                )
+                for k in o.get("kpis", [])
+            ]
             block.objectives.append(ob)
         blocks.append(block)
     nko_raw = result.get("nko")
