@@ -535,7 +535,9 @@ def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
 # --------------------------------------------------------------------------- what a score reads, and whether it changed
 
 
-def counted_pairs(kpis: Iterable[Kpi] | QuerySet[Kpi], periods: Iterable[ReportingPeriod]) -> set[tuple[int, int]]:
+def counted_pairs(
+    kpis: Iterable[Kpi] | QuerySet[Kpi], periods: Iterable[ReportingPeriod]
+) -> set[tuple[int, int]]:
     """``(kpi id, period id)`` of every realization the score counts (`KINERJA_SCORED_STATES`) among them."""
     return set(
         Realization.objects.filter(
@@ -553,7 +555,9 @@ class ScoreInput:
     scored_states: list[str]
 
 
-def score_input(strategy_map: StrategyMap, period: ReportingPeriod, *, today: dt.date | None = None) -> ScoreInput:
+def score_input(
+    strategy_map: StrategyMap, period: ReportingPeriod, *, today: dt.date | None = None
+) -> ScoreInput:
     """The map's perspectives, objectives, KPIs, targets and counted realizations as of `period`, for the core."""
     data = load_map_data(strategy_map)
     periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
