@@ -233,4 +233,6 @@ def test_the_query_count_does_not_grow_with_the_number_of_units_below(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(response.context["board"].below) == 50
-    assert len(few.captured_queries) <= 12  # session, user, roles, years, maps, periods, snapshots …
+    # session, user, roles, years, maps, periods, snapshots …, and the staleness check of the one snapshot
+    # (its map read again, its counted realizations, the change times): fixed, whatever the units below
+    assert len(few.captured_queries) <= 20

@@ -344,6 +344,7 @@ class Dashboard:
     not_due: list[str] = field(default_factory=list)
     below: list[RankRow] = field(default_factory=list)
     previous: ReportingPeriod | None = None
+    staleness: reporting.Staleness = field(default_factory=lambda: reporting.Staleness(False))
 
     @property
     def unit(self) -> Unit | None:
@@ -375,7 +376,7 @@ class Dashboard:
 
 
 def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
-    """The red KPIs (lowest index first) and the due KPIs not reported, from a snapshot's JSON."""
+    """The red KPIs (lowest index first) and the missing KPIs (the snapshot's `missing`), from a snapshot's JSON."""
     missing_codes = set(result.get("missing", []))
     red: list[KpiItem] = []
     missing: list[KpiItem] = []
@@ -392,7 +393,7 @@ def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
         )
         if k.get("status") == "red":
             red.append(item)
-        elif k["code"] in missing_codes and k.get("due", True):
+        if k["code"] in missing_codes and k.get("due", True):  # red on a carried value and missing: both
             missing.append(item)
     red.sort(key=lambda i: (i.index if i.index is not None else Decimal(0), i.code))
     return red, missing
@@ -464,6 +465,8 @@ def dashboard(
         return board
 
     board.snapshot = reporting.latest_snapshot(strategy_map, chosen)
+    if board.snapshot is not None:
+        board.staleness = reporting.staleness(board.snapshot, today=day)
     result = board.result
     board.perspectives = [
         PerspectiveFigure(
@@ -605,7 +608,9 @@ class CompletenessItem:
 class UnitCompleteness:
     strategy_map: StrategyMap
     counts: dict[str, int]
-    items: list[CompletenessItem]  # every state but approved
+    items: list[CompletenessItem]  # every period a due KPI's result reads whose realization is not counted
+    counted: int = 0  # periods read with a counted realization
+    missing_kpis: int = 0  # KPIs missing as of the period (the snapshot's `missing`)
 
     @property
     def unit(self) -> Unit:
@@ -617,14 +622,23 @@ class UnitCompleteness:
 
     @property
     def approved(self) -> int:
-        return self.counts.get(RealizationState.APPROVED.value, 0)
+        return self.counted
+
+    @property
+    def missing(self) -> int:
+        """Due KPIs missing as of the period (`scorecard.completeness`; the snapshot's `missing`)."""
+        return self.missing_kpis
+
+    @property
+    def complete(self) -> bool:
+        return self.missing_kpis == 0
 
     @property
     def percent(self) -> Decimal | None:
-        """Approved share of what was due, 0–100 (None when nothing was due yet)."""
+        """Counted share of what was due, 0–100 (None when nothing was due yet)."""
         if not self.expected:
             return None
-        return Decimal(self.approved * 100) / Decimal(self.expected)
+        return Decimal(self.counted * 100) / Decimal(self.expected)
 
     @property
     def states(self) -> list[tuple[str, int]]:
@@ -651,6 +665,11 @@ class CompletenessReport:
         return sum(u.expected for u in self.units)
 
     @property
+    def missing(self) -> int:
+        """Due KPIs not reported for the period, over every unit (what the home page counts)."""
+        return sum(u.missing for u in self.units)
+
+    @property
     def items(self) -> list[CompletenessItem]:
         return [i for u in self.units for i in u.items if not self.state or i.state == self.state]
 
@@ -668,11 +687,16 @@ def completeness(
     state: str = "",
     today: dt.date | None = None,
 ) -> CompletenessReport | None:
-    """Per map-owning unit in reach (or in the subtree of `unit`): each KPI's periods that have ended by the
-    chosen period's end, with the state of their realization. None when `unit` is outside the reach (404).
+    """Per map-owning unit in reach (or in the subtree of `unit`): is the chosen period complete, and what is
+    missing. None when `unit` is outside the reach (404).
 
-    A period counts when it is of the KPI's own frequency and ends no later than
-    the chosen period (default: the last period that has ended by today).
+    The answer is `kinerja.reporting.scorecard.completeness`, the rule the score
+    snapshot's ``complete`` and ``missing`` follow, as of the chosen period
+    (default: the last period that has ended by today): per KPI due, each
+    period its result reads (its own period for "last value"; every period of
+    its frequency so far for sum and average) with its realization's state; a
+    period whose state is not counted (`KINERJA_SCORED_STATES`) is listed, and
+    its KPI is missing.
     """
     day = today or timezone.localdate()
     years = years_in_reach(user)
@@ -696,29 +720,33 @@ def completeness(
     if report.period is None or not chosen_maps:
         report.units = [UnitCompleteness(m, {}, []) for m in chosen_maps]
         return report
-    due = [p for p in report.periods if p.end <= report.period.end]
-    kpis = list(
-        Kpi.objects.filter(objective__map__in=chosen_maps)
-        .select_related("objective")
-        .order_by("objective__map_id", "objective__perspective__order", "objective__code", "code")
-    )
+    answers = reporting.map_completeness(chosen_maps, report.period)
+    read_periods = {p.pk for _kpis, answer in answers.values() for k in answer.due for p in k.reads}
     found_states = {
         (kpi_id, period_id): (state_value, pk)
         for kpi_id, period_id, state_value, pk in Realization.objects.filter(
-            kpi__in=kpis, period__in=due
+            kpi__objective__map__in=chosen_maps, period_id__in=read_periods
         ).values_list("kpi_id", "period_id", "state", "pk")
     }
-    by_map: dict[int, UnitCompleteness] = {m.pk: UnitCompleteness(m, {}, []) for m in chosen_maps}
-    for kpi in kpis:
-        row = by_map[kpi.objective.map_id]
-        kpi.objective.map = row.strategy_map
-        for p in due:
-            if p.frequency != kpi.frequency:
-                continue
-            state_value, pk = found_states.get((kpi.pk, p.pk), (MISSING, None))
-            row.counts[state_value] = row.counts.get(state_value, 0) + 1
-            if state_value != RealizationState.APPROVED:
-                row.items.append(CompletenessItem(kpi, p, state_value, pk, day))
+    by_map: dict[int, UnitCompleteness] = {}
+    for strategy_map in chosen_maps:
+        kpis, answer = answers[strategy_map.pk]
+        row = UnitCompleteness(strategy_map, {}, [])
+        by_id = {k.pk: k for k in kpis}
+        for due in answer.due:
+            kpi = by_id[due.kpi_id]
+            kpi.objective.map = strategy_map
+            gaps = {p.pk for p in due.gaps}
+            for p in due.reads:
+                state_value, pk = found_states.get((kpi.pk, p.pk), (MISSING, None))
+                row.counts[state_value] = row.counts.get(state_value, 0) + 1
+                if p.pk in gaps:
+                    row.items.append(CompletenessItem(kpi, p, state_value, pk, day))
+                else:
+                    row.counted += 1
+            if due.gaps:
+                row.missing_kpis += 1
+        by_map[strategy_map.pk] = row
     for row in by_map.values():
         row.items.sort(key=lambda i: (i.period.end, i.period.start, i.kpi.code))
     report.units = list(by_map.values())

@@ -15,7 +15,7 @@ The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
 
     {
       "schema": 1, "rules": "kmk-467-2014", "as_of": "2026-03",
-      "scored_states": ["approved"],
+      "scored_states": ["approved"], "inputs": "9f2c…",
       "nko": "101.25", "nko_status": "green", "predicate": "Baik",
       "complete": true, "missing": ["C1.b"], "not_due": ["L1.a"],
       "perspectives": [{"code", "name", "weight", "set_weight", "effective_weight", "index",
@@ -26,7 +26,7 @@ The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
                 "consolidation", "frequency", "unit_of_measure", "weight", "worst",
                 "cap_on_target", "validity", "controllability",
                 "target", "target_low", "target_high", "realization", "period",
-                "index", "status", "case", "reported", "due"}],
+                "index", "status", "case", "reported", "due", "missing", "carried_from"}],
       "explanation": {...},      # the NKO's explanation tree (Explanation.to_dict), every node below it
       "errors": []               # the core's errors when the map cannot be scored (then no figures)
     }
@@ -36,28 +36,39 @@ frequency ending by the as-of period (a quarterly KPI as of January, a yearly
 one before December): they have nothing to report yet. The core scores them
 like any KPI without a realization — N/A, left out, the weights renormalised,
 so they change no figure — but they do not make the score incomplete:
-`missing` (the core's list of KPIs with no counted realization) and
+`missing` (the KPIs due and not reported for the period, `completeness`) and
 `complete`, at every level, leave them out (`score`), and they are shown as
 "belum jatuh tempo" rather than "belum dilaporkan". A KPI that is due but has
 no counted realization is still missing and makes the result incomplete.
 They stay in the core's input, rather than being dropped from it, so that
 their rows, objectives and perspectives are still shown and the weights are
 still checked as set (perspective weights total 100 with every perspective).
+
+Completeness — one rule, `completeness` below, asked by the snapshot (its
+``complete``, ``missing`` and ``not_due``), the completeness report, the home
+page and the dashboard: see its docstring. The snapshot's KPI rows also say
+``"missing"`` (due as of the period and not reported for it) and
+``"carried_from"`` (the label of the earlier period whose data the shown
+result comes from, ``null`` when it is the period's own).
+
+``"inputs"`` is the fingerprint of what the core was given (`fingerprint`): a
+snapshot is stale when the same fingerprint taken from today's data differs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from kinerja.planning.models import Kpi
 from kinerja.planning.scoring_bridge import rule_set as rule_set_named
 from kinerja.planning.selectors import MapData
-from kinerja.scoring.enums import Consolidation, Perspective, Polarity
+from kinerja.scoring.enums import Consolidation, MissingPolicy, Perspective, Polarity
 from kinerja.scoring.errors import ScoringError
 from kinerja.scoring.explain import display
 from kinerja.scoring.kpi import KpiResult, PeriodValue, status_of
@@ -86,6 +97,113 @@ def shown(value: Any) -> Decimal | None:
     return display(Decimal(str(value)))
 
 
+class DueKpi(Protocol):
+    """What completeness needs of a KPI (a `planning.models.Kpi` is one)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    code: str
+    frequency: str
+    consolidation: str
+
+
+NOT_DUE, REPORTED, MISSING = "not_due", "reported", "missing"
+
+
+@dataclass(frozen=True)
+class KpiCompleteness:
+    """One KPI as of a period: its own period (None = not yet due), the periods its result reads, the gaps."""
+
+    kpi_id: int
+    code: str
+    period: ReportingPeriod | None
+    reads: tuple[ReportingPeriod, ...] = ()
+    gaps: tuple[ReportingPeriod, ...] = ()
+
+    @property
+    def counted(self) -> bool:
+        return self.period is not None and not self.gaps
+
+    @property
+    def state(self) -> str:
+        if self.period is None:
+            return NOT_DUE
+        return REPORTED if self.counted else MISSING
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """The answer to "is this map complete as of this period?" (`completeness`)."""
+
+    kpis: tuple[KpiCompleteness, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        return [k.code for k in self.kpis if k.state == MISSING]
+
+    @property
+    def not_due(self) -> list[str]:
+        return [k.code for k in self.kpis if k.state == NOT_DUE]
+
+    @property
+    def due(self) -> list[KpiCompleteness]:
+        return [k for k in self.kpis if k.period is not None]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def own_period(self, code: str) -> ReportingPeriod | None:
+        return next((k.period for k in self.kpis if k.code == code), None)
+
+
+def completeness(
+    kpis: Iterable[DueKpi],
+    period: ReportingPeriod,
+    periods: Iterable[ReportingPeriod],
+    counted: Collection[tuple[int, int]],
+) -> Completeness:
+    """Which KPIs are due as of `period` and lack a counted realization their result reads; which are not yet due.
+
+    The one rule of completeness (scoring.md §2, §3), used by the score
+    snapshot, the completeness report, the dashboard and the home page:
+
+    * A KPI's **own period** as of `period` is the latest period of the KPI's
+      own frequency in the plan year that ends no later than `period`
+      (`periods_as_of`): Q3 for a quarterly KPI as of Q3 or September, September
+      for a monthly one as of Q3. A KPI without one (a quarterly KPI as of
+      January, a yearly one before December) is **not yet due**: nothing is
+      missing, and it does not make the period incomplete.
+    * The periods its result **reads** follow its consolidation (§2): "last
+      value" reads its own period only (an earlier one is superseded by it);
+      sum and average read every period of its frequency from the start of the
+      plan year to its own period (a gap changes the year-to-date figure).
+    * A due KPI is **missing** when one of the periods it reads has no
+      realization in a counted state (`counted` holds ``(kpi id, period id)``
+      of exactly those: `KINERJA_SCORED_STATES`, approved only by default; a
+      draft, submitted or verified realization is not counted), and
+      **reported** otherwise.
+    * So data of an earlier period never makes a later period complete: a KPI
+      consolidated by "last value" with Q2 approved and Q3 due but not reported
+      shows Q2's figure *carried* into Q3 (the scorecard marks it "nilai
+      Triwulan II", `carried_from`) and is missing for Q3.
+    * The period is **complete** when no due KPI is missing.
+    """
+    by_frequency = periods_as_of(period, periods)
+    found = set(counted)
+    rows: list[KpiCompleteness] = []
+    for kpi in kpis:
+        own = by_frequency.get(kpi.frequency, [])
+        if not own:
+            rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=None))
+            continue
+        reads = (own[-1],) if str(kpi.consolidation) == Consolidation.LAST.value else tuple(own)
+        gaps = tuple(p for p in reads if (kpi.pk, p.pk) not in found)
+        rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=own[-1], reads=reads, gaps=gaps))
+    return Completeness(tuple(rows))
+
+
 @dataclass(frozen=True)
 class ScorecardInput:
     """What the core is given for one map as of one period, with what the snapshot needs besides."""
@@ -95,6 +213,31 @@ class ScorecardInput:
     not_due: list[str]
     rules: RuleSet
     as_of: str
+    completeness: Completeness = Completeness(())
+
+
+# Fields of a core input that change no figure: left out of the fingerprint so that a renamed KPI is not "stale".
+_PRESENTATION_ONLY = frozenset({"name", "objective_name"})
+
+
+def fingerprint(prepared: ScorecardInput, scored_states: Sequence[str]) -> str:
+    """A short hash of everything the score is computed from (the core's input, the rule set, the states counted).
+
+    Two computations with the same fingerprint give the same figures; a snapshot
+    whose fingerprint differs from the one taken from today's data is stale.
+    `overdue` (which moves with the calendar) counts only under a rule set that
+    scores missing data as 0 after the due date.
+    """
+    zero_after_due = prepared.rules.missing_policy.value is MissingPolicy.ZERO_AFTER_DUE
+    parts: list[str] = [prepared.rules.code, prepared.as_of, ",".join(sorted(scored_states))]
+    for kpi in prepared.kpis:
+        for f in dataclasses.fields(kpi):
+            if f.name in _PRESENTATION_ONLY or (f.name == "overdue" and not zero_after_due):
+                continue
+            parts.append(f"{f.name}={getattr(kpi, f.name)!r}")
+        parts.append("|")
+    parts.append(",".join(prepared.not_due))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def periods_as_of(
@@ -126,12 +269,12 @@ def build_input(
     KPI without one). `overdue` is set when a period of the KPI is past its due
     date (used only by a rule set scoring missing data as 0 after the due date).
     """
-    by_frequency = periods_as_of(period, periods)
+    periods_all = list(periods)
+    by_frequency = periods_as_of(period, periods_all)
     perspectives = {p.pk: p for p in data.perspectives}
     objectives = sorted(data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code))
     inputs: list[ScorecardKpi] = []
     models: list[Kpi] = []
-    not_due: list[str] = []
     for objective in objectives:
         perspective = perspectives[objective.perspective_id]
         for kpi in sorted(data.kpis_of(objective), key=lambda k: k.code):
@@ -152,8 +295,6 @@ def build_input(
                         target_high=kpi.target_high if band else None,
                     )
                 )
-            if not own:
-                not_due.append(kpi.code)
             inputs.append(
                 ScorecardKpi(
                     code=kpi.code,
@@ -176,33 +317,44 @@ def build_input(
                 )
             )
             models.append(kpi)
+    complete = completeness(models, period, periods_all, realizations.keys())
     return ScorecardInput(
         kpis=inputs,
         kpi_models=models,
-        not_due=not_due,
+        not_due=complete.not_due,
+        completeness=complete,
         rules=rule_set_named(data.map.plan_year.rule_set),
         as_of=period.label,
     )
 
 
 def score(prepared: ScorecardInput) -> ScorecardResult:
-    """The scoring core's result, the KPIs not yet due left out of `missing` and `complete`.
+    """The scoring core's result, with `missing` and `complete` those of `completeness`.
 
     Raises `ScoringError` / `ScoringErrors` when the map cannot be scored. The
-    figures are the core's as they are: a KPI not yet due has no period, so the
-    core already leaves it out as N/A; only its being counted as missing is taken back.
+    figures are the core's as they are (a KPI not yet due has no period, so the
+    core leaves it out as N/A). Only the completeness is the one rule's: the
+    core counts a KPI as reported when any period so far has data, so a "last
+    value" KPI carrying Q2 into Q3 would make Q3 complete; `completeness` asks
+    for the period's own data.
     """
     result = score_scorecard(prepared.kpis, rules=prepared.rules, as_of_period=prepared.as_of)
-    not_due = set(prepared.not_due)
-    if not not_due.intersection(result.missing):
+    missing = tuple(prepared.completeness.missing)
+    if missing == result.missing and result.complete == (not missing):
         return result
-    missing = tuple(code for code in result.missing if code not in not_due)
     return dataclasses.replace(result, missing=missing, complete=not missing)
 
 
-def _complete(kpis: Iterable[KpiResult], not_due: set[str]) -> bool:
-    """True when every KPI that is due was reported (a KPI not yet due has nothing missing)."""
-    return all(k.reported or k.code in not_due for k in kpis)
+def _complete(kpis: Iterable[KpiResult], missing: Collection[str]) -> bool:
+    """True when no KPI of `kpis` is missing (`completeness`: due and not reported for the period)."""
+    return all(k.code not in missing for k in kpis)
+
+
+def carried_from(kpi: KpiResult, own: ReportingPeriod | None) -> str | None:
+    """The label of the earlier period a reported KPI's result comes from, or None when it is the period's own."""
+    if not kpi.reported or own is None or kpi.period is None or kpi.period == own.label:
+        return None
+    return kpi.period
 
 
 def payload(
@@ -220,6 +372,7 @@ def payload(
         "as_of": prepared.as_of,
         "scored_states": list(scored_states),
         "not_due": list(prepared.not_due),
+        "inputs": fingerprint(prepared, scored_states),
     }
     if result is None:
         errors = error.errors if error is not None else ()
@@ -243,6 +396,7 @@ def payload(
     kpi_models = {k.code: k for k in prepared.kpi_models}
     inputs = {k.code: k for k in prepared.kpis}
     not_due = set(prepared.not_due)
+    missing = set(result.missing)
     set_weights = {k.perspective.value: k.perspective_weight for k in prepared.kpis}
 
     def status(index: Decimal | None) -> str | None:
@@ -278,6 +432,8 @@ def payload(
                 "case": k.case,
                 "reported": k.reported,
                 "due": k.code not in not_due,
+                "missing": k.code in missing,
+                "carried_from": carried_from(k, prepared.completeness.own_period(k.code)),
             }
         )
     return {
@@ -297,7 +453,7 @@ def payload(
                 "index": number(p.index),
                 "contribution": number(p.contribution),
                 "status": status(p.index),
-                "complete": all(_complete(o.kpis, not_due) for o in p.objectives),
+                "complete": all(_complete(o.kpis, missing) for o in p.objectives),
                 "objectives": [o.code for o in p.objectives],
             }
             for p in result.perspectives
@@ -310,7 +466,7 @@ def payload(
                 "weight": number(o.weight),
                 "index": number(o.index),
                 "status": status(o.index),
-                "complete": _complete(o.kpis, not_due),
+                "complete": _complete(o.kpis, missing),
                 "kpis": [k.code for k in o.kpis],
             }
             for o in result.objectives

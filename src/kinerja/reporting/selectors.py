@@ -17,7 +17,16 @@ For the dashboard (issue item 6) the score reads are:
 * `unit_ranking(units, period)` — the units' maps for the period's plan year,
   ranked by the NKO of their latest snapshot (N/A last, never as 0);
 * `scorecard_view(snapshot)` — the snapshot's JSON arranged for a page:
-  perspectives → objectives → KPIs with their figures rounded for display.
+  perspectives → objectives → KPIs with their figures rounded for display;
+* `staleness(snapshot)` — whether the data a snapshot was computed from has
+  changed since (then its figures are not current: "belum diperbarui");
+* `map_completeness(maps, period)` — the one answer to "is this period
+  complete?" (`scorecard.completeness`) for many maps at once, for the
+  completeness report and the home page.
+
+The work queue (issue 10 item 10): `awaiting(user, step)` lists exactly the
+realizations on which the workflow lets the user take `step` now; the home
+page counts that list and links to it (`?menunggu=verifikasi|persetujuan`).
 """
 
 from __future__ import annotations
@@ -29,17 +38,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kinerja.accounts.scope import Viewer, unit_filter
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import PERIODS_PER_YEAR, REPORTABLE_MAP_STATES, Kpi, PlanYear, StrategyMap
-from kinerja.planning.selectors import maps_reportable_by
+from kinerja.planning.models import (
+    PERIODS_PER_YEAR,
+    REPORTABLE_MAP_STATES,
+    Kpi,
+    Objective,
+    PeriodTarget,
+    Perspective,
+    PlanYear,
+    StrategyMap,
+)
+from kinerja.planning.selectors import MapData, load_map_data, maps_reportable_by
 
 from . import conf, scorecard, workflow
 from .models import (
     Evidence,
+    PeriodReopen,
     PeriodState,
     Realization,
     RealizationState,
@@ -251,10 +270,36 @@ def due_items(user: Viewer, *, today: dt.date | None = None, include_future: boo
     return items
 
 
-def awaiting(user: Viewer, state: str, perm: str) -> list[Realization]:
-    """Realizations in `state` the user may move on (verify: submitted; approve: verified)."""
-    found = realizations_visible_to(user).filter(state=state, period__state=PeriodState.OPEN)
-    return [r for r in found.order_by("period__end", "kpi__code") if user.has_perm(perm, r)]
+WAITING_STEPS = {"verifikasi": "verify", "persetujuan": "approve"}
+"""The work-queue filters of the reporting index (`?menunggu=…`) and the workflow step each one lists."""
+
+
+def awaiting(user: Viewer, step: str) -> list[Realization]:
+    """The realizations on which the workflow lets `user` take `step` ("verify" or "approve") now.
+
+    Exactly those for which `REALIZATION_WORKFLOW.allowed(realization, user)[step]`
+    is true. The set is narrowed in the database first by what that rule needs
+    (the step's starting state, an open period, the user's reach, and separation
+    of duties: not submitted — nor, to approve, verified — by the user when the
+    rule applies), then each remaining row is asked of the workflow itself, so a
+    guard added later can only shrink the list, never leave a count behind it.
+    """
+    if not user.is_authenticated:
+        return []
+    wanted = workflow.STEPS[step]
+    found = realizations_visible_to(user).filter(
+        state__in=[str(s) for s in wanted.sources], period__state=PeriodState.OPEN
+    )
+    if step == "verify":
+        found = found.exclude(submitted_by=user.pk)
+    elif step == "approve" and conf.separation_of_duties():
+        found = found.exclude(Q(submitted_by=user.pk) | Q(verified_by=user.pk))
+    return [
+        r
+        for r in found.order_by("period__end", "kpi__objective__map__unit__path", "kpi__code")
+        if workflow.REALIZATION_WORKFLOW.may(r, step, user)
+        and workflow.REALIZATION_WORKFLOW.problem(r, step, user) is None
+    ]
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -403,6 +448,7 @@ class Figure:
 class KpiLine:
     data: dict[str, Any]
     figure: Figure
+    carried_name: str = ""  # "Triwulan II" when the shown result comes from that earlier period
 
     @property
     def not_due(self) -> bool:
@@ -442,10 +488,28 @@ def _figure(kind: str, data: dict[str, Any], key: str = "index") -> Figure:
     return Figure(kind, data.get("code", ""), None if raw is None else Decimal(str(raw)), data.get("status"))
 
 
+def _period_names(plan_year_id: int) -> dict[str, str]:
+    """Period label → its name without the year ("2026-Q2" → "Triwulan II"), for marking carried values."""
+    names = {}
+    for p in ReportingPeriod.objects.filter(plan_year_id=plan_year_id):
+        name = p.display_name
+        names[p.label] = name[: -len(str(p.year))].strip() if name.endswith(str(p.year)) else name
+    return names
+
+
 def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
-    """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures)."""
+    """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures).
+
+    A KPI whose result comes from an earlier period (``carried_from``, see
+    `scorecard.completeness`) gets that period's name to show beside its value.
+    """
     result = snapshot.result
     kpis = {k["code"]: k for k in result.get("kpis", [])}
+    names = (
+        _period_names(snapshot.period.plan_year_id)
+        if any(k.get("carried_from") for k in kpis.values())
+        else {}
+    )
     objectives = {o["code"]: o for o in result.get("objectives", [])}
     blocks = []
     for p in result.get("perspectives", []):
@@ -453,12 +517,167 @@ def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
         for code in p.get("objectives", []):
             o = objectives[code]
             ob = ObjectiveBlock(o, _figure("objective", o))
-            ob.kpis = [KpiLine(kpis[k], _figure("kpi", kpis[k])) for k in o.get("kpis", [])]
+            ob.kpis = [
+                KpiLine(
+                    kpis[k],
+                    _figure("kpi", kpis[k]),
+                    names.get(kpis[k].get("carried_from") or "", kpis[k].get("carried_from") or ""),
+                )
+                for k in o.get("kpis", [])
+            ]
             block.objectives.append(ob)
         blocks.append(block)
     nko_raw = result.get("nko")
     nko = Figure("nko", "NKO", None if nko_raw is None else Decimal(str(nko_raw)), result.get("nko_status"))
     return ScorecardView(snapshot, nko, blocks, list(result.get("errors", [])))
+
+
+# --------------------------------------------------------------------------- what a score reads, and whether it changed
+
+
+def counted_pairs(
+    kpis: Iterable[Kpi] | QuerySet[Kpi], periods: Iterable[ReportingPeriod]
+) -> set[tuple[int, int]]:
+    """``(kpi id, period id)`` of every realization the score counts (`KINERJA_SCORED_STATES`) among them."""
+    return set(
+        Realization.objects.filter(
+            kpi__in=kpis, period__in=list(periods), state__in=conf.scored_states()
+        ).values_list("kpi_id", "period_id")
+    )
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    """A map's scoring input as of a period, read from today's data (what `compute_scorecard` scores)."""
+
+    data: MapData
+    prepared: scorecard.ScorecardInput
+    scored_states: list[str]
+
+
+def score_input(
+    strategy_map: StrategyMap, period: ReportingPeriod, *, today: dt.date | None = None
+) -> ScoreInput:
+    """The map's perspectives, objectives, KPIs, targets and counted realizations as of `period`, for the core."""
+    data = load_map_data(strategy_map)
+    periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
+    states = conf.scored_states()
+    values = {
+        (kpi_id, period_id): value
+        for kpi_id, period_id, value in Realization.objects.filter(
+            kpi__objective__map=strategy_map,
+            period__plan_year_id=period.plan_year_id,
+            period__end__lte=period.end,
+            state__in=states,
+        ).values_list("kpi_id", "period_id", "value")
+    }
+    prepared = scorecard.build_input(data, period, periods, values, today=today or timezone.localdate())
+    return ScoreInput(data, prepared, list(states))
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Whether a snapshot's figures are still current; when not, the newest change found after it (if any)."""
+
+    stale: bool
+    changed_at: dt.datetime | None = None
+
+
+def staleness(snapshot: ScoreSnapshot, *, today: dt.date | None = None) -> Staleness:
+    """Has what the snapshot was computed from changed since? (issue 10 item 2)
+
+    The rule: a snapshot is **stale** when the fingerprint of its scoring input
+    (`scorecard.fingerprint`: every KPI's parameters, weights, per-period targets
+    and counted realizations, the rule set, the states counted) taken from
+    today's data differs from the one it stored (``result["inputs"]``). So a
+    realization approved, returned or changed, a target, weight or KPI changed,
+    or a realization approved after a period was reopened, all make it stale,
+    and nothing else does (a draft edited, a KPI renamed). A snapshot of a
+    closed period is never stale: its final figures stand (rule 23) until the
+    period is reopened. A snapshot stored before fingerprints existed is stale
+    when a realization of the map up to its period changed after it.
+
+    `changed_at` is the newest change after the snapshot's computation among
+    the map's realizations up to the period, its KPIs and targets, and the
+    reopenings of the plan year's periods (None when none is found).
+    """
+    period = snapshot.period
+    if period.is_closed:
+        return Staleness(False)
+    strategy_map = snapshot.strategy_map
+    stored = (snapshot.result or {}).get("inputs")
+    if stored:
+        found = score_input(strategy_map, period, today=today)
+        now = scorecard.fingerprint(found.prepared, found.scored_states)
+        if now == stored:
+            return Staleness(False)
+        return Staleness(True, _changed_after(snapshot))
+    changed = _changed_after(snapshot, realizations_only=True)
+    return Staleness(changed is not None, changed)
+
+
+def _changed_after(snapshot: ScoreSnapshot, *, realizations_only: bool = False) -> dt.datetime | None:
+    period = snapshot.period
+    since = snapshot.computed_at
+    found: list[dt.datetime] = []
+    newest = Realization.objects.filter(
+        kpi__objective__map_id=snapshot.strategy_map_id,
+        period__plan_year_id=period.plan_year_id,
+        period__end__lte=period.end,
+        updated_at__gt=since,
+    ).aggregate(at=Max("updated_at"))["at"]
+    if newest is not None:
+        found.append(newest)
+    if not realizations_only:
+        kpi_changed = Kpi.history.filter(
+            objective__map_id=snapshot.strategy_map_id, history_date__gt=since
+        ).aggregate(at=Max("history_date"))["at"]
+        target_changed = PeriodTarget.history.filter(
+            kpi__objective__map_id=snapshot.strategy_map_id, history_date__gt=since
+        ).aggregate(at=Max("history_date"))["at"]
+        weights_changed = [
+            Objective.history.filter(map_id=snapshot.strategy_map_id, history_date__gt=since).aggregate(
+                at=Max("history_date")
+            )["at"],
+            Perspective.history.filter(map_id=snapshot.strategy_map_id, history_date__gt=since).aggregate(
+                at=Max("history_date")
+            )["at"],
+        ]
+        found.extend(at for at in weights_changed if at is not None)
+        reopened = PeriodReopen.objects.filter(
+            period__plan_year_id=period.plan_year_id, at__gt=since
+        ).aggregate(at=Max("at"))["at"]
+        found.extend(at for at in (kpi_changed, target_changed, reopened) if at is not None)
+    return max(found) if found else None
+
+
+def map_completeness(
+    maps: Sequence[StrategyMap], period: ReportingPeriod
+) -> dict[int, tuple[list[Kpi], scorecard.Completeness]]:
+    """Per map (by id): its KPIs and `scorecard.completeness` as of `period` — the snapshot's rule, read live.
+
+    Maps of another plan year than the period's have every KPI not yet due.
+    A fixed number of queries whatever the number of maps.
+    """
+    periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
+    kpis = list(
+        Kpi.objects.filter(objective__map__in=list(maps))
+        .select_related("objective__perspective")
+        .order_by("objective__perspective__order", "objective__code", "code")
+    )
+    ended = [p for p in periods if p.end <= period.end]
+    counted = counted_pairs(kpis, ended)
+    by_map: dict[int, list[Kpi]] = {m.pk: [] for m in maps}
+    for kpi in kpis:
+        by_map[kpi.objective.map_id].append(kpi)
+    found: dict[int, tuple[list[Kpi], scorecard.Completeness]] = {}
+    for strategy_map in maps:
+        own = periods if strategy_map.plan_year_id == period.plan_year_id else []
+        found[strategy_map.pk] = (
+            by_map[strategy_map.pk],
+            scorecard.completeness(by_map[strategy_map.pk], period, own, counted),
+        )
+    return found
 
 
 def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str, Any] | None:

@@ -53,16 +53,24 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """What is due, and what waits for the user's verification or approval.
+
+    ``?menunggu=verifikasi`` (or ``persetujuan``) shows only that list: exactly
+    the realizations the home page counts (`selectors.awaiting`).
+    """
     today = timezone.localdate()
     user = request.user
+    waiting = request.GET.get("menunggu", "")
+    step = selectors.WAITING_STEPS.get(waiting)
     return render(
         request,
         "reporting/index.html",
         {
-            "due": selectors.due_items(user, today=today),
-            "to_verify": selectors.awaiting(user, "submitted", "reporting.verify_realization"),
-            "to_approve": selectors.awaiting(user, "verified", "reporting.approve_realization"),
-            "maps": selectors.reporting_maps_for(user),
+            "due": [] if step else selectors.due_items(user, today=today),
+            "to_verify": selectors.awaiting(user, "verify") if step in (None, "verify") else [],
+            "to_approve": selectors.awaiting(user, "approve") if step in (None, "approve") else [],
+            "waiting": waiting if step else "",
+            "maps": [] if step else selectors.reporting_maps_for(user),
             "today": today,
         },
     )
@@ -395,6 +403,7 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             "can_recompute": request.user.has_perm("reporting.compute_scoresnapshot", strategy_map)
             and not snapshot.period.is_closed,
             "latest": selectors.latest_snapshot(strategy_map, snapshot.period),
+            "staleness": selectors.staleness(snapshot),
         },
     )
 

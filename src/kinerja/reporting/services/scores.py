@@ -20,17 +20,15 @@ from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
     StrategyMap,
 )
-from kinerja.planning.selectors import load_map_data
 from kinerja.scoring.errors import ScoringError
 
-from .. import conf, scorecard
+from .. import scorecard
 from ..models import (
     PeriodState,
-    Realization,
     ReportingPeriod,
     ScoreSnapshot,
 )
-from ..selectors import affected_periods
+from ..selectors import affected_periods, score_input
 from .periods import _today, ensure_periods
 
 NKO_PLACES = Decimal("0.000001")
@@ -166,19 +164,8 @@ def compute_scorecard(
                 % {"period": period.display_name, "map": str(strategy_map)},
                 code="period_other_year",
             )
-        data = load_map_data(strategy_map)
-        periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
-        states = conf.scored_states()
-        values = {
-            (kpi_id, period_id): value
-            for kpi_id, period_id, value in Realization.objects.filter(
-                kpi__objective__map=strategy_map,
-                period__plan_year_id=period.plan_year_id,
-                period__end__lte=period.end,
-                state__in=states,
-            ).values_list("kpi_id", "period_id", "value")
-        }
-        prepared = scorecard.build_input(data, period, periods, values, today=_today(today))
+        found = score_input(strategy_map, period, today=_today(today))
+        data, prepared, states = found.data, found.prepared, found.scored_states
         try:
             result = scorecard.score(prepared)
         except ScoringError as error:
