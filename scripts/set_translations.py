@@ -1,4 +1,4 @@
-"""Fill English msgstrs from a JSON table {msgid: msgstr}: `python scripts/set_translations.py table.json`.
+"""Fill English msgstrs from a JSON table {msgid: msgstr, plural msgid: [singular, plural]}: `python scripts/set_translations.py table.json`.
 
 Only empty or fuzzy entries are written; run `make messages` first (new msgids) and after (compile).
 """
@@ -19,7 +19,17 @@ def main(table_path: str) -> int:
     po = polib.pofile(str(CATALOGUE))
     written = 0
     for entry in po:
-        if entry.msgid in table and (not entry.msgstr or "fuzzy" in entry.flags):
+        if entry.msgid not in table:
+            continue
+        if entry.msgid_plural:  # a plural: the table gives [singular, plural]
+            if not entry.msgstr_plural.get(0) or "fuzzy" in entry.flags:
+                one, many = table[entry.msgid]
+                entry.msgstr_plural = {0: one, 1: many}
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                written += 1
+            continue
+        if not entry.msgstr or "fuzzy" in entry.flags:
             entry.msgstr = table[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
