@@ -11,7 +11,7 @@ from django.db import models
 READ_PRECISION = 60
 
 
-class StoredDecimalField(models.DecimalField):  # type: ignore[type-arg]
+class StoredDecimalField(models.DecimalField):
     """A DecimalField whose stored rows always read back, even one with more digits than `max_digits`.
 
     Entry paths refuse a value outside the field's digits; a row written around them (an old
