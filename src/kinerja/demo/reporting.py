@@ -104,12 +104,73 @@ def _state_for(unit: str, kpi: str, period: str, closed: bool) -> str | None:
     return None
 
 
-def _value(target: Decimal, polarity: str, unit: str, kpi: str, period: str) -> Decimal:
-    rng = random.Random(f"{unit}|{kpi}|{period}")
-    factor = Decimal(str(round(rng.uniform(0.86, 1.14), 3)))
-    value = target * factor
-    places = Decimal("1") if target == target.to_integral_value() and abs(target) >= 10 else Decimal("0.01")
-    return value.quantize(places)
+# Believable figures (issue 10 item 16): most KPIs on or a little above their trajectory, a few yellow and
+# a few red all year (the dashboard has something to show), each value within its unit's bounds.
+RED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("KEMENKEU", "C4.2"),  # BMN land certification lags
+        ("DJP", "P3.1"),
+        ("DJP-KPP-MADYA-MALANG", "P2.2"),  # tax arrears collection
+        ("DJBC", "P2.1"),
+        ("DJBC-KPPBC-TANJUNG-PERAK", "P2.1"),
+        ("DJPB", "L1.1"),
+    }
+)
+YELLOW: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("KEMENKEU", "S3.1"),  # K/L spending behind plan, as every year
+        ("KEMENKEU", "L4.1"),
+        ("DJP", "C1.2"),
+        ("DJP-KPP-MADYA-MALANG", "P1.2"),
+        ("DJP-KPP-MADYA-MALANG", "C1.2"),
+        ("DJBC", "C1.1"),
+        ("DJBC-KPPBC-TANJUNG-PERAK", "L4.1"),
+        ("DJPB", "P2.1"),
+    }
+)
+COUNT_UNITS = frozenset({"kegiatan", "kali", "dokumen", "wajib pajak", "orang", "unit", "laporan"})
+
+
+def unit_bounds(kpi: Kpi) -> tuple[Decimal | None, Decimal]:
+    """The highest value a KPI's unit allows (None: no bound) and the step its values are written in."""
+    unit = kpi.unit_of_measure.strip().lower()
+    if unit in COUNT_UNITS:
+        return None, Decimal("1")
+    if "wtp = 4" in unit:
+        return Decimal(4), Decimal("1")
+    if "skala" in unit:
+        scale = next((Decimal(part) for part in unit.replace(")", " ").split() if part.isdigit()), Decimal(5))
+        return scale, Decimal("0.01")
+    if unit in ("%", "indeks", "nilai"):
+        return Decimal(100), Decimal("0.01")
+    return None, Decimal("0.01")
+
+
+def _index(unit: str, kpi: Kpi, period: str) -> float:
+    """The intended index of a realization: the KPI's level this year plus a little month-to-month noise."""
+    rng = random.Random(f"{unit}|{kpi.code}|{period}")
+    if (unit, kpi.code) in RED:
+        return rng.uniform(66, 77)
+    if (unit, kpi.code) in YELLOW:
+        return rng.uniform(86, 96)
+    level = 99 + 7 * _draw(unit, kpi.code, "level")  # 99–106: on track, some just below
+    return level + rng.uniform(-2.5, 2.5)
+
+
+def _value(kpi: Kpi, target: Decimal, period: str) -> Decimal:
+    """A realization near the period's target at the intended index, whole for counts, within the unit's scale."""
+    unit = kpi.objective.map.unit.code
+    index = Decimal(str(round(_index(unit, kpi, period), 2))) / 100
+    high, step = unit_bounds(kpi)
+    if high is not None and target >= high * Decimal("0.95") and index > 1:
+        index = 1 + (index - 1) / 10  # near the top of the scale there is little room above the target
+    value = target * index if kpi.polarity != "min" else target * (2 - index)
+    if step == 1 and value < 1:
+        value = Decimal(1) if kpi.polarity != "min" else Decimal(0)
+    value = max(Decimal(0), value)
+    if high is not None:
+        value = min(high, value)
+    return value.quantize(step)
 
 
 def _pdf(title: str) -> bytes:
@@ -239,7 +300,7 @@ def _report(kpi: Kpi, period: ReportingPeriod, target: Decimal, state: str, acto
     realization = services.save_realization(
         kpi=kpi,
         period=period,
-        value=_value(target, kpi.polarity, unit, kpi.code, period.label),
+        value=_value(kpi, target, period.label),
         analysis=ANALYSES[int(_draw(unit, kpi.code, period.label, "a") * len(ANALYSES))],
         by=actors.enters,
     )

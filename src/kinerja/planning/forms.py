@@ -275,9 +275,24 @@ class KpiForm(forms.ModelForm):
         fields = ["code", *MANUAL_FIELDS]
         widgets = {"description": TEXTAREA, "formula": TEXTAREA}
 
+    # Rule 21 per KPI: a nullable flag shown as three named choices (blank = the global setting).
+    evidence_required = forms.TypedChoiceField(
+        label=_("Wajib data dukung"),
+        choices=(
+            ("", _("Ikuti pengaturan umum")),
+            ("true", _("Wajib: pengajuan tanpa data dukung ditolak")),
+            ("false", _("Tidak wajib: hanya peringatan")),
+        ),
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+
     def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
+        if not self.is_bound and self.instance.evidence_required is not None:
+            self.initial["evidence_required"] = "true" if self.instance.evidence_required else "false"
         limit(self.fields["owner_position"], Position.objects.filter(unit=objective.map.unit_id))
         self.fields["frequency"].widget.attrs.update(
             {
@@ -314,6 +329,7 @@ class KpiForm(forms.ModelForm):
                 "owner_position",
                 "owner_text",
                 "mandatory",
+                "evidence_required",
             ),
         ),
         (

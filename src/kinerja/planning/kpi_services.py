@@ -46,6 +46,7 @@ MANUAL_FIELDS = (
     "worst",
     "cap_on_target",
     "mandatory",
+    "evidence_required",
     "weight",
     "target",
     "target_low",

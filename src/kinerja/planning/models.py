@@ -637,6 +637,18 @@ class Kpi(Bilingual):
     worst = _decimal(_("nilai terburuk yang dapat ditoleransi"))
     cap_on_target = models.BooleanField(_("target adalah capaian maksimal"), default=False)
     mandatory = models.BooleanField(_("IKU mandatory"), default=False)
+    # Rule 21, per KPI: True blocks a submission without evidence, False relaxes it to a warning,
+    # None (blank) follows the global setting KINERJA_EVIDENCE_REQUIRED (`reporting.workflow.evidence_required`).
+    evidence_required = models.BooleanField(
+        _("wajib data dukung"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Ya: realisasi tanpa data dukung tidak dapat diajukan; tidak: boleh diajukan dengan peringatan; "
+            "kosong: mengikuti pengaturan umum aplikasi."
+        ),
+    )
     weight = models.DecimalField(
         _("bobot dalam SS (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )

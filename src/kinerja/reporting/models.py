@@ -32,6 +32,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinerja.common.fields import StoredDecimalField
 from kinerja.planning.models import Frequency, Kpi, PlanYear, StrategyMap
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -168,7 +169,7 @@ class Realization(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="realizations", verbose_name=_("periode")
     )
-    value = models.DecimalField(_("realisasi"), max_digits=24, decimal_places=6)
+    value = StoredDecimalField(_("realisasi"), max_digits=24, decimal_places=6)
     analysis = models.TextField(_("analisis"), blank=True)
     state = models.CharField(
         _("status"), max_length=16, choices=RealizationState.choices, default=RealizationState.DRAFT

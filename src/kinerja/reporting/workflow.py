@@ -35,9 +35,14 @@ def period_closed_message(period: Any) -> str:
 
 
 def evidence_required(kpi: Any) -> bool:
-    """Rule 21: the KPI manual's own flag when it has one, else `KINERJA_EVIDENCE_REQUIRED`."""
-    flag = getattr(kpi, "evidence_required", None)
-    return conf.evidence_required_by_default() if flag is None else bool(flag)
+    """Rule 21: does a submission of this KPI's realization need evidence (block) or only warn?
+
+    `Kpi.evidence_required` is the manual's choice: True blocks, False relaxes the rule to a
+    warning (the realization page says the evidence is missing), None (blank) follows the global
+    setting `KINERJA_EVIDENCE_REQUIRED`.
+    """
+    flag: bool | None = kpi.evidence_required
+    return conf.evidence_required_by_default() if flag is None else flag
 
 
 # --------------------------------------------------------------------------- guards

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 __all__ = ["Explanation", "display", "display_float"]
@@ -26,13 +26,18 @@ InputValue = Decimal | str | None
 
 
 def display(value: Decimal) -> Decimal:
-    """`value` rounded half-up to 2 decimals, as every figure is shown (preamble of `scoring.md`)."""
-    return value.quantize(_CENT, ROUND_HALF_UP)
+    """`value` rounded half-up to 2 decimals, as every figure is shown (preamble of `scoring.md`).
+
+    The precision grows with the number, so a realization far wider than any field (a row stored
+    around the entry checks) still shows instead of raising `InvalidOperation`.
+    """
+    digits = max(28, value.adjusted() + 4) if value.is_finite() else 28
+    return value.quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def display_float(value: Decimal | None) -> float | None:
     """`display(value)` as a float for JSON output (``None`` stays ``None``)."""
-    return None if value is None else float(value.quantize(_CENT, ROUND_HALF_UP))
+    return None if value is None else float(display(value))
 
 
 def _show(value: InputValue, exact: bool) -> str:

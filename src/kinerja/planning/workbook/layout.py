@@ -137,6 +137,8 @@ IKU = Sheet(
         Column("worst", "nilai_terburuk", "decimal"),
         Column("cap_on_target", "target_maksimal", "bool", default=False),
         Column("mandatory", "mandatory", "bool", default=False),
+        # ya: block a submission without evidence; tidak: warn only; blank: the global setting (rule 21)
+        Column("evidence_required", "wajib_data_dukung", "bool", default=None),
         Column("weight", "bobot", "decimal"),
         Column("target", "target", "decimal"),
         Column("target_low", "target_bawah", "decimal"),
