@@ -444,7 +444,7 @@ def _figure(kind: str, data: dict[str, Any], key: str = "index") -> Figure:
 
 def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
     """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures)."""
-    result = snapshot.result
+    result = scorecard.localized(snapshot.result, snapshot.strategy_map_id)
     kpis = {k["code"]: k for k in result.get("kpis", [])}
     objectives = {o["code"]: o for o in result.get("objectives", [])}
     blocks = []
