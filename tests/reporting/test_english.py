@@ -20,7 +20,6 @@ from kinerja.planning.models import Frequency, Kpi, Objective, Perspective, peri
 from kinerja.reporting import explaining
 from kinerja.reporting.models import ScoreSnapshot, period_display_name
 from kinerja.reporting.services import compute_scorecard
-from tests.planning import builders as b
 
 from .conftest import approved
 

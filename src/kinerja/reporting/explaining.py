@@ -39,7 +39,9 @@ FORMULAS: Mapping[str, Promise] = {
     "mean over the periods reported so far (targets of the same periods)": _(
         "rata-rata atas periode yang sudah dilaporkan (dengan target periode yang sama)"
     ),
-    "latest period with data and that period's target": _("periode terakhir yang berisi data, dengan targetnya"),
+    "latest period with data and that period's target": _(
+        "periode terakhir yang berisi data, dengan targetnya"
+    ),
     "Σ wᵢ × indexᵢ / Σ wᵢ over reported KPIs": _("Σ wᵢ × indeksᵢ / Σ wᵢ atas IKU yang dilaporkan"),
     "mean of reported KPI indices": _("rata-rata indeks IKU yang dilaporkan"),
     "Σ wⱼ × indexⱼ / Σ wⱼ over objectives": _("Σ wⱼ × indeksⱼ / Σ wⱼ atas sasaran strategis"),
@@ -83,10 +85,18 @@ _same: Rewrite = str
 # (pattern over the core's English, Indonesian msgid, how each named group is shown)
 PATTERNS: list[tuple[re.Pattern[str], Promise, Mapping[str, Rewrite]]] = [
     (re.compile(r"^KPI (?P<code>.+) index$"), _("Indeks IKU %(code)s"), {}),
-    (re.compile(r"^KPI (?P<code>.+) consolidated realization$"), _("Realisasi terkonsolidasi IKU %(code)s"), {}),
+    (
+        re.compile(r"^KPI (?P<code>.+) consolidated realization$"),
+        _("Realisasi terkonsolidasi IKU %(code)s"),
+        {},
+    ),
     (re.compile(r"^KPI (?P<code>.+) derived realization$"), _("Realisasi turunan IKU %(code)s"), {}),
     (re.compile(r"^objective (?P<code>.+) index$"), _("Indeks SS %(code)s"), {}),
-    (re.compile(r"^perspective (?P<code>.+) index$"), _("Indeks perspektif %(code)s"), {"code": _perspective}),
+    (
+        re.compile(r"^perspective (?P<code>.+) index$"),
+        _("Indeks perspektif %(code)s"),
+        {"code": _perspective},
+    ),
     (re.compile(r"^index (?P<code>\S+)$"), _("indeks %(code)s"), {}),
     (re.compile(r"^weight (?P<code>\S+)$"), _("bobot %(code)s"), {}),
     (
@@ -119,7 +129,11 @@ PATTERNS: list[tuple[re.Pattern[str], Promise, Mapping[str, Rewrite]]] = [
         _("%(code)s belum dilaporkan: tidak dihitung, bobot dibagi ulang"),
         {},
     ),
-    (re.compile(r"^predicate (?P<predicate>.+)$"), _("predikat %(predicate)s"), {"predicate": predicate_label}),
+    (
+        re.compile(r"^predicate (?P<predicate>.+)$"),
+        _("predikat %(predicate)s"),
+        {"predicate": predicate_label},
+    ),
     (
         re.compile(r"^incomplete: not reported (?P<codes>.+)$"),
         _("belum lengkap: belum dilaporkan %(codes)s"),
