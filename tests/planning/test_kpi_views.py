@@ -115,7 +115,7 @@ def test_manual_page_has_every_field_and_a_print_stylesheet(client, org, make_us
         "Baseline",
         "Nilai terburuk yang dapat ditoleransi",
         "IKU mandatory",
-        "Trajectory",
+        "Target per periode",
     ):
         assert f">{label}</th>" in html, label
     assert "planning/strategy.css" in html and not response.context["can_edit"]

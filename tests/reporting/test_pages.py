@@ -138,7 +138,7 @@ def test_scorecard_page_na_is_spelled_out_and_figures_explain_themselves(world, 
     assert (
         full.status_code == 200
         and "<html" in full.content.decode()
-        and "KPI S1.1 index" in full.content.decode()
+        and "Indeks IKU S1.1" in full.content.decode()
     )
     assert client.get(explain, {"jenis": "kpi", "kode": "nope"}).status_code == 404
     assert (

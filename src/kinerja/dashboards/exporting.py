@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from kinerja.common.labels import predicate_label
 from kinerja.interchange.cells import format_cell
 from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
 from kinerja.reporting.scorecard import shown
@@ -66,7 +67,7 @@ def ranking_records(report: RankingReport) -> list[list[object]]:
                 row.unit.get_kind_display(),
                 period,
                 shown(row.nko),
-                row.predicate,
+                predicate_label(row.predicate),
                 "" if na else (_("lengkap") if row.complete else _("belum lengkap")),
                 shown(row.previous_nko),
                 _("belum dilaporkan") if na else "",

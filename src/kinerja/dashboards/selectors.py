@@ -37,6 +37,7 @@ from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
 from kinerja.reporting import selectors as reporting
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from kinerja.reporting.scorecard import localized
 from kinerja.scoring import rank
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -467,7 +468,7 @@ def dashboard(
     board.snapshot = reporting.latest_snapshot(strategy_map, chosen)
     if board.snapshot is not None:
         board.staleness = reporting.staleness(board.snapshot, today=day)
-    result = board.result
+    result = localized(board.result, strategy_map.pk)  # names in the user's language
     board.perspectives = [
         PerspectiveFigure(
             code=p["code"],

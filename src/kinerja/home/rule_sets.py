@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kinerja.common.labels import PREDICATES
 from kinerja.scoring import (
     DEFAULT_RULE_SET,
     RULE_SETS,
@@ -77,17 +78,9 @@ WORDS: Mapping[str, Promise] = {
     Rating.BELOW: gettext_lazy("Di bawah ekspektasi"),
 }
 
-# Predicate and band labels as the regulations write them (Indonesian), in the user's language.
-LABELS: Mapping[str, Promise] = {
-    "sangat baik": gettext_lazy("Sangat Baik"),
-    "baik": gettext_lazy("Baik"),
-    "cukup": gettext_lazy("Cukup"),
-    "sedang": gettext_lazy("Sedang"),
-    "kurang": gettext_lazy("Kurang"),
-    "sangat kurang": gettext_lazy("Sangat Kurang"),
-    "buruk": gettext_lazy("Buruk"),
-    "butuh perbaikan": gettext_lazy("Butuh Perbaikan"),
-}
+# Predicate and band labels as the regulations write them (Indonesian), in the user's language: one
+# mapping for every page and export (kinerja.common.labels).
+LABELS: Mapping[str, Promise] = PREDICATES
 
 # Parameters that are shares (0.25 = 25 %) rather than numbers or multipliers.
 SHARES = frozenset(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -584,9 +585,13 @@ PERIODS_PER_YEAR: dict[str, int] = {
 
 def period_label(frequency: str, number: int) -> str:
     """A short label of period `number` under `frequency`: B1…B12, TW1…TW4, S1, S2, or the year."""
-    prefixes: dict[str, str] = {Frequency.MONTHLY: "B", Frequency.QUARTERLY: "TW", Frequency.SEMESTER: "S"}
-    prefix = prefixes.get(frequency)
-    return f"{prefix}{number}" if prefix else str(_("Tahunan"))
+    if frequency == Frequency.MONTHLY:
+        return gettext("B%(n)s") % {"n": number}  # bulan: M1 in English
+    if frequency == Frequency.QUARTERLY:
+        return gettext("TW%(n)s") % {"n": number}  # triwulan: Q1
+    if frequency == Frequency.SEMESTER:
+        return gettext("S%(n)s") % {"n": number}
+    return str(_("Tahunan"))
 
 
 def _decimal(verbose: StrOrPromise) -> models.DecimalField:

@@ -431,7 +431,7 @@ def _trajectory_change(old: MapData, new: MapData, old_kpi: Kpi, new_kpi: Kpi) -
 
     return FieldChange(
         "trajectory",
-        _("Trajectory"),
+        _("Target per periode"),
         summary(before, old_kpi.frequency, old_periods),
         summary(after, new_kpi.frequency, new_periods),
     )

@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,17 @@ LABEL_FORMAT = {
     Frequency.SEMESTER: "{year}-S{n}",
     Frequency.YEARLY: "{year}",
 }
+
+
+def period_display_name(frequency: str, number: int, year: int) -> str:
+    """A period of `frequency` as a person reads it in the active language ("Triwulan IV 2026" / "Quarter IV 2026")."""
+    if frequency == Frequency.MONTHLY:
+        return gettext("%(month)s %(year)s") % {"month": MONTHS[number], "year": year}
+    if frequency == Frequency.QUARTERLY:
+        return gettext("Triwulan %(n)s %(year)s") % {"n": ROMAN[number], "year": year}
+    if frequency == Frequency.SEMESTER:
+        return gettext("Semester %(n)s %(year)s") % {"n": ROMAN[number], "year": year}
+    return gettext("Tahun %(year)s") % {"year": year}
 
 
 class PeriodState(models.TextChoices):
@@ -108,15 +120,9 @@ class ReportingPeriod(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The period as a person reads it: "Maret 2026", "Triwulan I 2026", "Semester I 2026", "Tahun 2026"."""
-        year = self.start.year
-        if self.frequency == Frequency.MONTHLY:
-            return f"{MONTHS[self.number]} {year}"
-        if self.frequency == Frequency.QUARTERLY:
-            return f"{_('Triwulan')} {ROMAN[self.number]} {year}"
-        if self.frequency == Frequency.SEMESTER:
-            return f"{_('Semester')} {ROMAN[self.number]} {year}"
-        return f"{_('Tahun')} {year}"
+        """The period as a person reads it, in the active language at display time (never stored):
+        "Maret 2026" / "March 2026", "Triwulan I 2026" / "Quarter I 2026", "Semester I 2026", "Tahun 2026"."""
+        return period_display_name(self.frequency, self.number, self.start.year)
 
     @property
     def is_closed(self) -> bool:

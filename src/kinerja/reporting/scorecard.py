@@ -18,11 +18,11 @@ The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
       "scored_states": ["approved"], "inputs": "9f2c…",
       "nko": "101.25", "nko_status": "green", "predicate": "Baik",
       "complete": true, "missing": ["C1.b"], "not_due": ["L1.a"],
-      "perspectives": [{"code", "name", "weight", "set_weight", "effective_weight", "index",
+      "perspectives": [{"code", "name", "name_id", "name_en", "weight", "set_weight", "effective_weight", "index",
                         "contribution", "status", "complete", "objectives": [codes]}],
-      "objectives": [{"code", "name", "perspective", "weight", "index", "status",
+      "objectives": [{"code", "name", "name_id", "name_en", "perspective", "weight", "index", "status",
                       "complete", "kpis": [codes]}],
-      "kpis": [{"id", "code", "name", "objective", "perspective", "polarity",
+      "kpis": [{"id", "code", "name", "name_id", "name_en", "objective", "perspective", "polarity",
                 "consolidation", "frequency", "unit_of_measure", "weight", "worst",
                 "cap_on_target", "validity", "controllability",
                 "target", "target_low", "target_high", "realization", "period",
@@ -30,6 +30,9 @@ The snapshot JSON (``"schema": 1``), numbers as exact decimal strings
       "explanation": {...},      # the NKO's explanation tree (Explanation.to_dict), every node below it
       "errors": []               # the core's errors when the map cannot be scored (then no figures)
     }
+
+`name` is in the language of the computation; pages show `localized` names (`name_id` / `name_en` in the
+active language; older snapshots without them: the live records' names).
 
 `not_due` names the KPIs that have no reporting period of their own
 frequency ending by the as-of period (a quarterly KPI as of January, a yearly
@@ -392,7 +395,8 @@ def payload(
             ],
         }
     rules = prepared.rules
-    perspective_names = {p.code: p.name for p in data.perspectives}
+    perspective_names = {p.code: p for p in data.perspectives}
+    objective_names = {o.code: o for o in data.objectives}
     kpi_models = {k.code: k for k in prepared.kpi_models}
     inputs = {k.code: k for k in prepared.kpis}
     not_due = set(prepared.not_due)
@@ -411,6 +415,8 @@ def payload(
                 "id": model.pk,
                 "code": k.code,
                 "name": model.name,
+                "name_id": model.name_id,
+                "name_en": model.name_en,
                 "objective": given.objective,
                 "perspective": given.perspective.value,
                 "polarity": given.polarity.value,
@@ -446,7 +452,7 @@ def payload(
         "perspectives": [
             {
                 "code": p.code.value,
-                "name": perspective_names.get(p.code.value, p.code.value),
+                **_names(perspective_names.get(p.code.value), p.code.value),
                 "weight": number(p.weight),
                 "set_weight": number(set_weights.get(p.code.value)),
                 "effective_weight": number(p.effective_weight),
@@ -461,7 +467,7 @@ def payload(
         "objectives": [
             {
                 "code": o.code,
-                "name": o.name,
+                **_names(objective_names.get(o.code), o.name),
                 "perspective": o.perspective.value,
                 "weight": number(o.weight),
                 "index": number(o.index),
@@ -477,7 +483,62 @@ def payload(
     }
 
 
+def _names(model: Any, fallback: str) -> dict[str, str]:
+    """`name` (the language of the computation) and both stored names, for showing in any language later."""
+    if model is None:
+        return {"name": fallback}
+    return {"name": model.name, "name_id": model.name_id, "name_en": model.name_en}
+
+
 # ---------------------------------------------------------------- reading a snapshot's JSON
+
+NAMED_PARTS = ("perspectives", "objectives", "kpis")
+
+
+def localized(result: Mapping[str, Any], strategy_map_id: int | None) -> dict[str, Any]:
+    """A copy of a snapshot's JSON whose perspective, objective and KPI `name`s are in the active language.
+
+    A snapshot keeps `name_id` and `name_en` beside `name` (since issue 10 item 8); the name is picked from
+    them at display time, English falling back to Indonesian as `Bilingual.name` does. An older snapshot
+    kept only `name`, in the language of whoever computed it (mostly Indonesian): its names are looked up
+    on the live records of the map (perspectives and objectives by code, KPIs by id); a record since
+    deleted keeps the stored name.
+    """
+    from django.utils import translation
+
+    from kinerja.planning.models import Kpi, Objective, Perspective
+
+    english = translation.get_language() == "en"
+    copy = dict(result)
+    lookups: dict[str, dict[Any, Any]] = {}
+
+    def live(part: str) -> dict[Any, Any]:
+        if part not in lookups:
+            if strategy_map_id is None:
+                lookups[part] = {}
+            elif part == "perspectives":
+                lookups[part] = {p.code: p for p in Perspective.objects.filter(map_id=strategy_map_id)}
+            elif part == "objectives":
+                lookups[part] = {o.code: o for o in Objective.objects.filter(map_id=strategy_map_id)}
+            else:
+                lookups[part] = {k.pk: k for k in Kpi.objects.filter(objective__map_id=strategy_map_id)}
+        return lookups[part]
+
+    for part in NAMED_PARTS:
+        entries = []
+        for entry in result.get(part) or []:
+            entry = dict(entry)
+            if "name_id" in entry:
+                entry["name"] = (entry.get("name_en") if english else "") or entry["name_id"]
+            else:
+                key = entry.get("id") if part == "kpis" else entry.get("code")
+                record = live(part).get(key)
+                if record is not None:
+                    entry["name"] = record.name
+            entries.append(entry)
+        copy[part] = entries
+    return copy
+
 
 EXPLAINED_KINDS = ("nko", "perspective", "objective", "kpi")
 _SUBJECT_PREFIX = {"nko": "NKO", "perspective": "perspective ", "objective": "objective ", "kpi": "KPI "}

@@ -500,10 +500,10 @@ def _period_names(plan_year_id: int) -> dict[str, str]:
 def scorecard_view(snapshot: ScoreSnapshot) -> ScorecardView:
     """The snapshot's JSON arranged for the scorecard page (nothing recomputed: the stored figures).
 
-    A KPI whose result comes from an earlier period (``carried_from``, see
-    `scorecard.completeness`) gets that period's name to show beside its value.
+    Names are in the user's language (`scorecard.localized`). A KPI whose result comes from an earlier
+    period (``carried_from``, see `scorecard.completeness`) gets that period's name to show beside its value.
     """
-    result = snapshot.result
+    result = scorecard.localized(snapshot.result, snapshot.strategy_map_id)
     kpis = {k["code"]: k for k in result.get("kpis", [])}
     names = (
         _period_names(snapshot.period.plan_year_id)

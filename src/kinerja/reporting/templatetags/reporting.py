@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.common.templatetags import kinerja_numbers
 from kinerja.interchange.numbers import SCORE_DECIMALS, format_decimal
+from kinerja.reporting import explaining
 from kinerja.reporting.models import RealizationState
 
 register = template.Library()
@@ -44,7 +45,14 @@ def explained(value: Any) -> str:
         return str(value)
     if isinstance(value, int | float | Decimal):
         return format_decimal(value, decimals=SCORE_DECIMALS, lang=get_language(), trim=False)
-    return str(value)
+    return str(explaining.explain_value(value))
+
+
+@register.filter
+def explain(text: Any) -> str:
+    """A subject, formula, input name or note of a stored explanation in the user's language
+    (`kinerja.reporting.explaining`: the scoring core writes them in English)."""
+    return explaining.explain_text(text)
 
 
 @register.filter
