@@ -39,7 +39,8 @@ def test_home_page_screenshot_as_the_demo_admin(page, live_server, demo, tmp_pat
     stats = page.locator("#org-stats .stat").all_inner_texts()
     assert len(stats) == 3 and all(s.strip().isdigit() and int(s) > 0 for s in stats), stats
     queue = page.locator("#work-queue .stat").all_inner_texts()
-    assert len(queue) == 3 and all(s.strip().isdigit() for s in queue), queue
+    # due, to verify, to approve, and — when a period has KPIs missing — how many are incomplete
+    assert len(queue) in (3, 4) and all(s.strip().isdigit() for s in queue), queue
 
     target = Path(os.environ.get("KINERJA_SCREENSHOT_DIR") or tmp_path) / "home.png"
     target.parent.mkdir(parents=True, exist_ok=True)
