@@ -118,4 +118,4 @@ def test_a_recompute_killed_half_way_leaves_no_snapshot_and_the_next_run_stores_
     assert not ScoreSnapshot.objects.exists()
     snapshot_id = services.scores.recompute_scorecard.call(world.map.pk, q1.pk, "value")
     snapshot = ScoreSnapshot.objects.get()
-    assert snapshot.pk == snapshot_id and snapshot.nko == Decimal("90.000000") or snapshot.nko is not None
+    assert (snapshot.pk == snapshot_id and snapshot.nko == Decimal("90.000000")) or snapshot.nko is not None

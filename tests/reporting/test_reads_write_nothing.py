@@ -25,7 +25,7 @@ def row_counts() -> dict[str, int]:
             table = model._meta.db_table
             if table in counts:
                 continue
-            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - a table name from the models
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -41,9 +41,9 @@ def pages(world) -> list[str]:
         reverse("reporting:export", args=[world.map.pk, q1, "xlsx"]),
         reverse("reporting:template", args=[world.map.pk, "csv"]),
         reverse("reporting:periods") + "?tahun=2026",
-        "/api/scorecards/latest/?map=%d&period=2026-Q1" % world.map.pk,
-        "/api/scorecards/latest/?map=%d&period=%d" % (world.map.pk, q1),
-        "/api/scorecards/?map=%d" % world.map.pk,
+        f"/api/scorecards/latest/?map={world.map.pk}&period=2026-Q1",
+        f"/api/scorecards/latest/?map={world.map.pk}&period={q1}",
+        f"/api/scorecards/?map={world.map.pk}",
         "/api/realizations/",
         "/api/reporting-periods/",
     ]

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from kinerja.common import uploads
 from kinerja.common.history import Actor
 from kinerja.common.workflow import locked
-from kinerja.organisations.models import Position
-from kinerja.planning import kpi_services, services
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import check_size, check_zip
+from kinerja.organisations.models import Position
+from kinerja.planning import kpi_services, services
 from kinerja.planning.models import Initiative, Kpi, Objective, ObjectiveLink, Risk, StrategyMap, Theme
 
 from .layout import (
