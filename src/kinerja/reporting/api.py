@@ -698,6 +698,9 @@ class RealizationImportViewSet(RulesViewSet):
 
 class ImportJobSerializer(serializers.ModelSerializer):
     map = serializers.IntegerField(source="strategy_map_id")
+    # declared: a model's PositiveIntegerField would give a schema that differs between SQLite and PostgreSQL
+    total = serializers.IntegerField(help_text=_("Perkiraan jumlah baris berkas."))
+    processed = serializers.IntegerField(help_text=_("Baris yang sudah dibaca."))
     percent = serializers.IntegerField()
 
     class Meta:
