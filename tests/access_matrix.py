@@ -203,6 +203,7 @@ PAGES: dict[str, Page] = {
     "reporting:map": Page("map", pk("map"), get=READ_REPORT),
     "reporting:bulk": Page("map", pk("map"), get=None, post=ENTER),
     "reporting:import": Page("map", pk("map"), get=ENTER, post=ENTER),
+    "reporting:import-job": Page("import_job", pk("import_job"), get=ENTER),  # its starter, or who may import
     "reporting:template": Page(
         "map", pk("map"), get=READ_REPORT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
@@ -319,6 +320,7 @@ API: dict[str, Api] = {
     "api-realization-import-list": Api(
         "map", write=ENTER, multipart=True, body=lambda o: {"map": o["map"].pk}
     ),
+    "api-import-job-detail": Api("import_job", pk("import_job"), read=ENTER),
     # score snapshots
     "api-scorecard-list": Api(None),
     "api-scorecard-latest": Api(
@@ -393,7 +395,7 @@ def build_world() -> dict[str, Any]:
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
-    from kinerja.reporting.models import PeriodState, ReportingPeriod
+    from kinerja.reporting.models import ImportJob, PeriodState, ReportingPeriod
     from tests.factories import EmployeeFactory, PositionFactory, UserFactory, grant, make_nip, make_unit
     from tests.planning import builders as b
 
@@ -438,6 +440,7 @@ def build_world() -> dict[str, Any]:
         )
         realization.refresh_from_db()
         snapshot = services.compute_scorecard(strategy_map=m, period=period)
+        import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
         spare = UserFactory(username=f"am-spare-{scope}")
@@ -457,6 +460,7 @@ def build_world() -> dict[str, Any]:
             "realization": realization,
             "evidence": evidence,
             "snapshot": snapshot,
+            "import_job": import_job,
             "position": position,
             "employee": employee,
             "role": role,

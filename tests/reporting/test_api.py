@@ -173,6 +173,13 @@ def test_periods_close_and_reopen(world, as_user):
 def test_scorecards_latest_and_list(world, as_user):
     approved(world, world.quarterly, "2026-Q1", "90")
     api = as_user(world.auditor)
+    pending = api.get("/api/scorecards/latest/", {"map": world.map.pk, "period": "2026-Q1"})
+    assert (
+        pending.status_code == 404 and "belum dihitung" in pending.json()["detail"]
+    )  # a GET computes nothing
+    services.compute_scorecard(
+        strategy_map=world.map, period=world.period("2026-Q1")
+    )  # the recompute task's work
     latest = api.get("/api/scorecards/latest/", {"map": world.map.pk, "period": "2026-Q1"})
     assert latest.status_code == 200
     body = latest.json()

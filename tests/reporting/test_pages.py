@@ -123,6 +123,9 @@ def test_map_page_and_bulk_verify(world, client):
 
 def test_scorecard_page_na_is_spelled_out_and_figures_explain_themselves(world, client):
     approved(world, world.quarterly, "2026-Q1", "90")
+    services.compute_scorecard(
+        strategy_map=world.map, period=world.period("2026-Q1")
+    )  # the recompute task's work
     client.force_login(world.auditor)
     response = client.get(reverse("reporting:scorecard", args=[world.map.pk, world.period("2026-Q1").pk]))
     html = response.content.decode()
@@ -152,6 +155,9 @@ def test_scorecard_page_na_is_spelled_out_and_figures_explain_themselves(world, 
 def test_scorecard_page_lists_what_is_not_yet_due_apart_from_what_is_missing(world, client):
     b.kpi(b.objective(world.map, "learning_growth", "L1"), "L1.1", target=Decimal(100), frequency="yearly")
     approved(world, world.quarterly, "2026-Q1", "90")
+    services.compute_scorecard(
+        strategy_map=world.map, period=world.period("2026-Q1")
+    )  # the recompute task's work
     client.force_login(world.auditor)
     html = client.get(
         reverse("reporting:scorecard", args=[world.map.pk, world.period("2026-Q1").pk])

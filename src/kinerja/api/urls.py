@@ -26,6 +26,7 @@ router.register("risks", risks.RiskViewSet, basename="api-risk")
 router.register(
     "realization-imports", reporting_api.RealizationImportViewSet, basename="api-realization-import"
 )
+router.register("import-jobs", reporting_api.ImportJobViewSet, basename="api-import-job")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -99,6 +99,23 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "cannot be read: {detail}",
         "id": "tidak dapat dibaca: {detail}",
     },
+    # upload limits (sources.Limits): each names the limit and its setting
+    "too_large": {
+        "en": "the file is {size} bytes; the limit is {limit} bytes (KINERJA_IMPORT_MAX_BYTES)",
+        "id": "berkas berukuran {size} bita; batasnya {limit} bita (KINERJA_IMPORT_MAX_BYTES)",
+    },
+    "too_large_unzipped": {
+        "en": "the workbook unpacks to {size} bytes; the limit is {limit} bytes (KINERJA_IMPORT_MAX_UNZIPPED_BYTES)",
+        "id": "buku kerja ini terurai menjadi {size} bita; batasnya {limit} bita (KINERJA_IMPORT_MAX_UNZIPPED_BYTES)",
+    },
+    "too_compressed": {
+        "en": "the workbook is compressed {ratio} times; the limit is {limit} times (KINERJA_IMPORT_MAX_RATIO)",
+        "id": "buku kerja ini dimampatkan {ratio} kali; batasnya {limit} kali (KINERJA_IMPORT_MAX_RATIO)",
+    },
+    "too_many_rows": {
+        "en": "more than {limit} data rows; the limit is {limit} rows (KINERJA_IMPORT_MAX_ROWS)",
+        "id": "lebih dari {limit} baris data; batasnya {limit} baris (KINERJA_IMPORT_MAX_ROWS)",
+    },
     # scorecard rules
     "band_incomplete": {
         "en": "a band needs both target_low and target_high",

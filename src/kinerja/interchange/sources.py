@@ -13,6 +13,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +29,93 @@ Source = str | Path | IO[bytes]
 
 
 CHUNK = 50_000  # rows parsed at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What an uploaded file may cost before it is read; None = no limit (the command line).
+
+    - `max_bytes`: the file's size as uploaded;
+    - `max_unzipped`: an .xlsx's members, unpacked (the sum of the zip directory's sizes, read before
+      openpyxl opens the file: a zip bomb is refused without inflating a byte);
+    - `max_ratio`: unpacked size ÷ packed size of an .xlsx (a real workbook is 5-20 times; a bomb 1000);
+    - `max_rows`: data rows of a sheet, counted as they are streamed (the reading stops at the first
+      row beyond it).
+
+    The web reads them from the `KINERJA_IMPORT_*` settings (`kinerja.common.uploads.limits`).
+    """
+
+    max_bytes: int | None = None
+    max_unzipped: int | None = None
+    max_ratio: int | None = None
+    max_rows: int | None = None
+
+
+NO_LIMITS = Limits()
+
+
+def source_size(source: Source) -> int:
+    """The size in bytes of a file or of a seekable stream (its position is kept)."""
+    if isinstance(source, str | Path):
+        return os.path.getsize(source)
+    position = source.tell()
+    try:
+        source.seek(0, io.SEEK_END)
+        return source.tell()
+    finally:
+        source.seek(position)
+
+
+def check_size(source: Source, label: str, limits: Limits) -> None:
+    """InvalidFileError `too_large` when the file is over `limits.max_bytes`."""
+    if limits.max_bytes is None:
+        return
+    size = source_size(source)
+    if size > limits.max_bytes:
+        raise InvalidFileError([Problem(label, "too_large", {"size": size, "limit": limits.max_bytes})])
+
+
+def check_zip(source: Source, label: str, limits: Limits) -> None:
+    """Refuse a zip (an .xlsx) that unpacks beyond the limits, from its directory alone (nothing inflated).
+
+    Not a zip at all is left to the reader, which says the file cannot be read.
+    """
+    if limits.max_unzipped is None and limits.max_ratio is None:
+        return
+    position = None if isinstance(source, str | Path) else source.tell()
+    try:
+        try:
+            with zipfile.ZipFile(source) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return
+        unpacked = sum(m.file_size for m in members)
+        packed = max(sum(m.compress_size for m in members), 1)
+        if limits.max_unzipped is not None and unpacked > limits.max_unzipped:
+            raise InvalidFileError(
+                [Problem(label, "too_large_unzipped", {"size": unpacked, "limit": limits.max_unzipped})]
+            )
+        if limits.max_ratio is not None and unpacked > 1024 * 1024 and unpacked / packed > limits.max_ratio:
+            raise InvalidFileError(
+                [Problem(label, "too_compressed", {"ratio": unpacked // packed, "limit": limits.max_ratio})]
+            )
+    finally:
+        if position is not None:
+            assert not isinstance(source, str | Path)
+            source.seek(position)
+
+
+def limited(
+    records: Iterable[list[str]], label: str, sheet: str | None, max_rows: int | None
+) -> Iterator[list[str]]:
+    """`records` as they come, refused (`too_many_rows`) at the first row beyond `max_rows`."""
+    if max_rows is None:
+        yield from records
+        return
+    for count, record in enumerate(records, start=1):
+        if count > max_rows:
+            raise InvalidFileError([Problem(label, "too_many_rows", {"limit": max_rows}, sheet=sheet)])
+        yield record
 
 
 @dataclass(slots=True)
@@ -106,13 +195,14 @@ def detect_format(source: Source, name: str | None = None, fmt: str | None = Non
 # ---------------------------------------------------------------- CSV
 
 
-def read_csv(source: Source, name: str | None = None) -> Sheet:
+def read_csv(source: Source, name: str | None = None, *, limits: Limits = NO_LIMITS) -> Sheet:
     """The sheet of a UTF-8 CSV file (a byte-order mark is ignored), or InvalidFileError.
 
     The header is read at once, the rows as the sheet is consumed; the file is
     closed (a stream given is detached, not closed) when they have all been read.
     """
     label = source_name(source, name)
+    check_size(source, label, limits)
     owned = isinstance(source, str | Path)
     stream: IO[str]
     if isinstance(source, str | Path):
@@ -128,7 +218,8 @@ def read_csv(source: Source, name: str | None = None) -> Sheet:
     if header is None or not any(h.strip() for h in header):
         _release(stream, owned)
         raise InvalidFileError([Problem(label, "empty_file")])
-    return Sheet(label, None, [h.strip() for h in header], _csv_records(reader, stream, owned, label))
+    records = _csv_records(reader, stream, owned, label)
+    return Sheet(label, None, [h.strip() for h in header], limited(records, label, None, limits.max_rows))
 
 
 def _unreadable(label: str, exc: Exception) -> Problem:
@@ -214,14 +305,13 @@ def _excel_text(value: Any, number_format: str | None) -> str:
     return str(value)
 
 
-def _xlsx_records(worksheet: Any) -> list[list[str]]:
-    return [
-        [
+def _xlsx_records(worksheet: Any) -> Iterator[list[str]]:
+    """The rows after the header, streamed (openpyxl's read-only mode parses the sheet as it is consumed)."""
+    for cells in worksheet.iter_rows(min_row=2):
+        yield [
             "" if cell.value is None else _excel_text(cell.value, getattr(cell, "number_format", None))
             for cell in cells
         ]
-        for cells in worksheet.iter_rows(min_row=2)
-    ]
 
 
 def _xlsx_header(worksheet: Any) -> list[str]:
@@ -230,12 +320,19 @@ def _xlsx_header(worksheet: Any) -> list[str]:
     return []
 
 
-def open_workbook(source: Source, name: str | None = None) -> Any:
-    """An openpyxl workbook in read-only mode (values, not formulas), or InvalidFileError."""
+def open_workbook(source: Source, name: str | None = None, *, limits: Limits = NO_LIMITS) -> Any:
+    """An openpyxl workbook in read-only mode (values, not formulas), or InvalidFileError.
+
+    `limits` are checked first (the size, then the zip directory), before openpyxl reads a byte.
+    The worksheets are read lazily: a sheet's rows are parsed as they are consumed, so the workbook
+    must stay open until its sheets have been read (`xlsx_sheet`).
+    """
     # openpyxl is imported only when a workbook is read or written: a CSV run starts without it (startup time).
     from openpyxl import load_workbook
 
     label = source_name(source, name)
+    check_size(source, label, limits)
+    check_zip(source, label, limits)
     try:
         return load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on a bad file
@@ -244,13 +341,56 @@ def open_workbook(source: Source, name: str | None = None) -> Any:
         ) from exc
 
 
-def xlsx_sheet(worksheet: Any, label: str, sheet_name: str | None) -> Sheet:
+def xlsx_sheet(
+    worksheet: Any, label: str, sheet_name: str | None, *, max_rows: int | None = None, stream: bool = False
+) -> Sheet:
+    """The sheet of `worksheet`, its rows read at once, or with `stream` parsed as they are consumed (the
+    workbook must then stay open until they have been read); refused beyond `max_rows` either way."""
     # the stored dimension is sometimes wrong (some writers leave "A1"): read what is there
     worksheet.reset_dimensions()
     header = _xlsx_header(worksheet)
     if not any(header):
         raise InvalidFileError([Problem(label, "empty_file", sheet=sheet_name)])
-    return Sheet(label, sheet_name, header, _xlsx_records(worksheet))
+    records = limited(_xlsx_records(worksheet), label, sheet_name, max_rows)
+    return Sheet(label, sheet_name, header, records if stream else list(records))
+
+
+def count_rows(source: Source, name: str | None = None) -> int:
+    """About how many data rows a file holds, cheaply, to choose between a request and a background job.
+
+    A CSV: its line ends (a quoted cell spanning lines counts more); an .xlsx: the first sheet's stored
+    dimension, or its rows counted when the writer left none.
+    """
+    if detect_format(source, name) == "xlsx":
+        workbook = open_workbook(source, name)
+        try:
+            worksheet = workbook.worksheets[0]
+            rows = worksheet.max_row if worksheet.calculate_dimension(force=False) != "A1:A1" else None
+            if rows is None:
+                rows = sum(1 for _ in worksheet.iter_rows(values_only=True))
+            return max(int(rows) - 1, 0)
+        except Exception:  # an unreadable sheet: the import itself says what is wrong
+            return 0
+        finally:
+            workbook.close()
+            if not isinstance(source, str | Path):
+                source.seek(0)
+    if isinstance(source, str | Path):
+        with open(source, "rb") as f:
+            return _count_lines(f)
+    position = source.tell()
+    try:
+        return _count_lines(source)
+    finally:
+        source.seek(position)
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    lines, last = 0, b"\n"
+    while chunk := stream.read(1 << 20):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
 
 
 def write_xlsx_sheets(

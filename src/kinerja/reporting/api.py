@@ -12,6 +12,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,12 +27,13 @@ from rest_framework.response import Response
 
 from kinerja.accounts.scope import unit_filter
 from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors, validated
+from kinerja.common.races import Conflict
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import detect_format, open_workbook
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
 
 from . import selectors, services
-from .models import Evidence, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from .models import Evidence, ImportJob, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 from .scorecard import shown
 
 TAG = "capaian"
@@ -651,14 +653,22 @@ class RealizationImportViewSet(RulesViewSet):
         if not request.user.has_perm("reporting.import_realizations", strategy_map):
             raise PermissionDenied("reporting.import_realizations")
         upload = data["file"]
-        with service_errors():
-            result = services.import_realizations(
+        try:
+            started = services.start_import(
                 source=upload.file if hasattr(upload, "file") else upload,
                 name=upload.name,
                 strategy_map=strategy_map,
                 dry_run=data["dry_run"],
                 by=request.user,
             )
+        except Conflict as conflict:  # a lost race: nothing written, the client may send it again
+            return Response({"detail": " ".join(conflict.messages)}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            with service_errors():
+                raise error
+        if isinstance(started, ImportJob):  # a large file: 202 and the job to poll
+            return Response(ImportJobSerializer(started).data, status=status.HTTP_202_ACCEPTED)
+        result = started
         summary = {
             "map": strategy_map.pk,
             "dry_run": result.dry_run,
@@ -684,6 +694,39 @@ class RealizationImportViewSet(RulesViewSet):
         return Response(
             ImportFailureSerializer({**summary, "errors": errors}).data, status=status.HTTP_400_BAD_REQUEST
         )
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    map = serializers.IntegerField(source="strategy_map_id")
+    # declared: a model's PositiveIntegerField would give a schema that differs between SQLite and PostgreSQL
+    total = serializers.IntegerField(help_text=_("Perkiraan jumlah baris berkas."))
+    processed = serializers.IntegerField(help_text=_("Baris yang sudah dibaca."))
+    percent = serializers.IntegerField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "map", "file_name", "dry_run", "state", "total", "processed", "percent", "result"]
+
+
+@documented(TAG, retrieve=_("Kemajuan sebuah impor realisasi yang berjalan di latar belakang"))
+class ImportJobViewSet(mixins.RetrieveModelMixin, RulesViewSet):
+    # A large realization import (above KINERJA_IMPORT_BACKGROUND_ROWS rows) runs as a job: its progress.
+
+    rules_model = ImportJob
+    serializer_class = ImportJobSerializer
+    filter_backends: list[Any] = []
+    # who may read a job is decided with the job (its starter, or who may import into its map)
+    service_checked_actions = frozenset({"retrieve"})
+
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return ImportJob.objects.none()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raw = str(kwargs.get("pk", ""))
+        job = selectors.import_job_for(request.user, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+        if job is None:
+            raise NotFound(_("Impor tidak ditemukan."))
+        return Response(ImportJobSerializer(job).data)
 
 
 # ---------------------------------------------------------------- score snapshots
@@ -716,7 +759,7 @@ class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rul
     @extend_schema(
         summary=_("Skor terbaru sebuah peta pada suatu periode"),
         description=_(
-            "Potret terbaru (dihitung bila belum ada). `period` adalah id periode atau labelnya (2026-03, 2026-Q1)."
+            "Potret terbaru (404 bila belum dihitung; GET tidak menghitung). `period` adalah id periode atau labelnya (2026-03, 2026-Q1)."
         ),
         parameters=[
             OpenApiParameter("map", OpenApiTypes.INT, required=True, description=_("Id peta strategi.")),
@@ -738,15 +781,16 @@ class ScoreSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rul
         if period is None:
             return Response({"detail": _("Periode tidak ditemukan.")}, status=status.HTTP_404_NOT_FOUND)
         snapshot = selectors.latest_snapshot(strategy_map, period)
-        if snapshot is None:
-            with service_errors():
-                snapshot = services.compute_scorecard(strategy_map=strategy_map, period=period, trigger="api")
+        if snapshot is None:  # a GET computes nothing: the recompute task and "Hitung ulang" do
+            return Response(
+                {"detail": _("Skor peta ini untuk periode ini belum dihitung.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         return Response(ScoreSnapshotSerializer(snapshot).data)
 
 
 def _period_of(strategy_map: StrategyMap, value: str) -> ReportingPeriod | None:
     """A period of the map's plan year named by its label (2026-03, 2026-Q1, 2026) or, failing that, its id."""
-    services.ensure_periods(strategy_map.plan_year)
     text = value.strip().upper()
     found = selectors.period_by_label(strategy_map.plan_year, text)
     if found is None and text.isdigit():

@@ -16,7 +16,7 @@ every problem found names its row (as a spreadsheet numbers it) and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +38,8 @@ from kinerja.interchange.messages import InvalidFileError, Lang, Problem
 from kinerja.interchange.schema import Column, Field, Schema, build, parse_columns
 from kinerja.interchange.scorecard import SCORECARD_COLUMNS
 from kinerja.interchange.sources import (
+    NO_LIMITS,
+    Limits,
     Source,
     detect_format,
     open_workbook,
@@ -158,28 +160,55 @@ def converted(problems: Iterable[Problem]) -> list[ImportProblem]:
     return [ImportProblem(p.row, p.column, p.message(lang)) for p in problems]
 
 
-def read_entries(source: Source, *, name: str | None = None) -> tuple[EntryTable | None, list[ImportProblem]]:
-    """Read a realization file (CSV or .xlsx); the table (None when unreadable) and every problem found."""
+def read_entries(
+    source: Source,
+    *,
+    name: str | None = None,
+    limits: Limits = NO_LIMITS,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[EntryTable | None, list[ImportProblem]]:
+    """Read a realization file (CSV or .xlsx); the table (None when unreadable) and every problem found.
+
+    `limits` (the upload limits, `common.uploads.limits()`) are checked before the file is opened and
+    while its rows are streamed; a breach makes the file unreadable, with a message naming the limit.
+    `progress` is told the number of rows read so far, every `PROGRESS_EVERY` rows.
+    """
     label = source_name(source, name)
     problems: list[Problem] = []
+    workbook = None
     try:
-        if detect_format(source, name) == "xlsx":
-            workbook = open_workbook(source, name)
-            try:
-                sheet = xlsx_sheet(workbook.worksheets[0], label, None)
-            finally:
-                workbook.close()
-        else:
-            sheet = read_csv(source, name)
-    except InvalidFileError as error:
-        return None, converted(error.problems)
-    header = ENTRY_COLUMNS.match(sheet, problems)
-    if problems:
-        return None, converted(problems)
-    numbers, values, bad = parse_columns(sheet, header, ENTRY_FIELDS, problems)
+        try:
+            if detect_format(source, name) == "xlsx":
+                workbook = open_workbook(source, name, limits=limits)
+                sheet = xlsx_sheet(workbook.worksheets[0], label, None, max_rows=limits.max_rows, stream=True)
+            else:
+                sheet = read_csv(source, name, limits=limits)
+            header = ENTRY_COLUMNS.match(sheet, problems)
+            if problems:
+                return None, converted(problems)
+            if progress is not None:
+                sheet.records = _counted(sheet.records, progress)
+            numbers, values, bad = parse_columns(sheet, header, ENTRY_FIELDS, problems)
+        except InvalidFileError as error:
+            return None, converted(error.problems)
+    finally:
+        if workbook is not None:
+            workbook.close()
     rows: list[EntryRow] = build(EntryRow, ENTRY_FIELDS, numbers, values, bad)
     table = EntryTable(rows, dict(header.label), label)
     found = converted(problems)
     if not numbers:
         found.append(ImportProblem(None, None, _("Berkas tidak berisi baris data.")))
     return table, found
+
+
+PROGRESS_EVERY = 1000
+
+
+def _counted(records: Iterable[list[str]], progress: Callable[[int], None]) -> Iterator[list[str]]:
+    count = 0
+    for count, record in enumerate(records, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress(count)
+        yield record
+    progress(count)

@@ -368,3 +368,50 @@ class ScoreSnapshot(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.result.get("errors"))
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class ImportJob(models.Model):
+    """A large realization import run as a background job (`KINERJA_IMPORT_BACKGROUND_ROWS`), and its progress.
+
+    The uploaded file is kept in `content` until the job has run; `processed` of `total` rows have been
+    read; `result` holds what `import_realizations` found and did (the counts and every problem).
+    """
+
+    strategy_map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(blank=True, default=b"")
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pekerjaan impor")
+        verbose_name_plural = _("pekerjaan impor")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.DONE, ImportJobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0

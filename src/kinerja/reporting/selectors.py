@@ -58,6 +58,7 @@ from kinerja.planning.selectors import MapData, load_map_data, maps_reportable_b
 from . import conf, scorecard, workflow
 from .models import (
     Evidence,
+    ImportJob,
     PeriodReopen,
     PeriodState,
     Realization,
@@ -93,6 +94,22 @@ def visible_map(user: Viewer, pk: int) -> StrategyMap | None:
         .select_related("unit", "plan_year")
         .first()
     )
+
+
+def import_job_for(user: Viewer, pk: int) -> ImportJob | None:
+    """A background import the user started, or one of a map they may import into; None otherwise."""
+    job = (
+        ImportJob.objects.select_related("strategy_map__unit", "strategy_map__plan_year")
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None or visible_map(user, job.strategy_map_id) is None:
+        return None
+    if job.created_by_id != getattr(user, "pk", None) and not user.has_perm(
+        "reporting.import_realizations", job.strategy_map
+    ):
+        return None
+    return job
 
 
 def periods_of(plan_year: PlanYear | int, frequency: str | None = None) -> list[ReportingPeriod]:

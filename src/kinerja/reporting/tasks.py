@@ -16,14 +16,18 @@ import datetime as dt
 from django_tasks import task
 
 from . import services
+from .services.imports import run_import_job
 from .services.scores import recompute_scorecard
 
-__all__ = ["close_periods", "recompute_scorecard", "send_reminders"]
+__all__ = ["close_periods", "recompute_scorecard", "run_import_job", "send_reminders"]
 
 
 @task()
 def close_periods(today: str | None = None) -> list[int]:
-    """Close every open period whose lock date has come (idempotent); returns the ids closed."""
+    """Close every open period whose lock date has come (idempotent); returns the ids closed.
+
+    The plan years' reporting periods are made first when missing (`ensure_periods`): pages only read them.
+    """
     day = dt.date.fromisoformat(today) if today else None
     return [p.pk for p in services.close_due_periods(today=day)]
 

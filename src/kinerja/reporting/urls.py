@@ -8,6 +8,7 @@ urlpatterns = [
     path("peta/<int:pk>/", views.map_detail, name="map"),
     path("peta/<int:pk>/massal/", views.bulk, name="bulk"),
     path("peta/<int:pk>/impor/", views.import_view, name="import"),
+    path("impor/<int:pk>/", views.import_job, name="import-job"),
     path("peta/<int:pk>/templat.<str:fmt>", views.template_download, name="template"),
     path("peta/<int:pk>/skor/<int:period>/", views.scorecard, name="scorecard"),
     path("peta/<int:pk>/skor/<int:period>/unduh.<str:fmt>", views.export, name="export"),

@@ -24,7 +24,7 @@ from kinerja.planning.models import PlanYear, StrategyMap
 
 from . import exporting, selectors, services, workflow
 from .forms import BulkForm, EvidenceForm, ImportForm, RealizationForm, ReasonForm
-from .models import PeriodState, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from .models import ImportJob, PeriodState, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 
 ACTIONS = {"ajukan": "submit", "verifikasi": "verify", "setujui": "approve", "kembalikan": "return"}
 
@@ -82,7 +82,6 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def map_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strategy_map = _map(request, pk)
-    services.ensure_periods(strategy_map.plan_year)
     periods = selectors.periods_of(strategy_map.plan_year_id)
     chosen = request.GET.get("periode")
     period = next((p for p in periods if str(p.pk) == chosen), None) or selectors.default_period(strategy_map)
@@ -355,20 +354,17 @@ def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _visible_snapshot_page(
     request: HttpRequest, strategy_map: StrategyMap, period: ReportingPeriod
-) -> ScoreSnapshot:
-    """The latest snapshot; computed (as the system) the first time a map and period are viewed."""
+) -> ScoreSnapshot | None:
+    """The latest snapshot, or None when none has been computed yet (a GET never computes one: the
+    recompute task and the "Hitung ulang" POST do)."""
     if not request.user.has_perm("reporting.view_scoresnapshot", strategy_map):
         raise Http404
-    snapshot = selectors.latest_snapshot(strategy_map, period)
-    if snapshot is None:
-        snapshot = services.compute_scorecard(strategy_map=strategy_map, period=period, trigger="view")
-    return snapshot
+    return selectors.latest_snapshot(strategy_map, period)
 
 
 @login_required
 def scorecard(request: HttpRequest, pk: int, period: int) -> HttpResponse:
     strategy_map = _map(request, pk)
-    services.ensure_periods(strategy_map.plan_year)
     reporting_period = _period(strategy_map, period)
     if request.method == "POST":
         services.compute_scorecard(
@@ -377,6 +373,17 @@ def scorecard(request: HttpRequest, pk: int, period: int) -> HttpResponse:
         messages.success(request, _("Skor dihitung ulang."))
         return redirect("reporting:scorecard", strategy_map.pk, reporting_period.pk)
     snapshot = _visible_snapshot_page(request, strategy_map, reporting_period)
+    if snapshot is None:
+        return render(
+            request,
+            "reporting/scorecard_pending.html",
+            {
+                "map": strategy_map,
+                "period": reporting_period,
+                "can_recompute": request.user.has_perm("reporting.compute_scoresnapshot", strategy_map)
+                and not reporting_period.is_closed,
+            },
+        )
     return _scorecard_page(request, snapshot)
 
 
@@ -429,6 +436,8 @@ def export(request: HttpRequest, pk: int, period: int, fmt: str) -> HttpResponse
     strategy_map = _map(request, pk)
     reporting_period = _period(strategy_map, period)
     snapshot = _visible_snapshot_page(request, strategy_map, reporting_period)
+    if snapshot is None:  # nothing computed yet: the scorecard page says so
+        return redirect("reporting:scorecard", strategy_map.pk, reporting_period.pk)
     response = HttpResponse(
         exporting.export_scorecard(snapshot, fmt), content_type=exporting.CONTENT_TYPES[fmt]
     )
@@ -444,7 +453,6 @@ def template_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     strategy_map = _map(request, pk)
     if not request.user.has_perm("reporting.view_realization", strategy_map):
         raise Http404
-    services.ensure_periods(strategy_map.plan_year)
     chosen = request.GET.get("periode")
     periods = [
         p
@@ -466,13 +474,20 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = services.import_realizations(
-            source=upload.file if hasattr(upload, "file") else upload,
-            name=upload.name,
-            strategy_map=strategy_map,
-            dry_run=form.cleaned_data["dry_run"],
-            by=request.user,
-        )
+        try:
+            started = services.start_import(
+                source=upload.file if hasattr(upload, "file") else upload,
+                name=upload.name,
+                strategy_map=strategy_map,
+                dry_run=form.cleaned_data["dry_run"],
+                by=request.user,
+            )
+        except ValidationError as error:  # a lost race (`Conflict`): nothing written, try again
+            _errors(request, error)
+            return redirect("reporting:import", strategy_map.pk)
+        if isinstance(started, ImportJob):  # a large file: its progress page
+            return redirect("reporting:import-job", started.pk)
+        result = started
         if result.written:
             messages.success(
                 request,
@@ -484,3 +499,13 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "reporting/import.html", {"map": strategy_map, "form": form, "result": result}, status=status
     )
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import's progress: the page, and (htmx, every 2 s until it ends) its status block."""
+    job = selectors.import_job_for(request.user, pk)
+    if job is None:
+        raise Http404
+    template = "reporting/_import_job_status.html" if is_htmx(request) else "reporting/import_job.html"
+    return render(request, template, {"job": job, "map": job.strategy_map})

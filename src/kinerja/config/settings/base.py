@@ -258,6 +258,15 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# What an uploaded spreadsheet may cost (kinerja.common.uploads): size as uploaded, unpacked size and
+# compression ratio of an .xlsx (checked before openpyxl opens it), data rows; above
+# KINERJA_IMPORT_BACKGROUND_ROWS a realization import runs as a background job with its progress shown.
+KINERJA_IMPORT_MAX_BYTES = env_int("KINERJA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+KINERJA_IMPORT_MAX_UNZIPPED_BYTES = env_int("KINERJA_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+KINERJA_IMPORT_MAX_RATIO = env_int("KINERJA_IMPORT_MAX_RATIO", 100)
+KINERJA_IMPORT_MAX_ROWS = env_int("KINERJA_IMPORT_MAX_ROWS", 200_000)
+KINERJA_IMPORT_BACKGROUND_ROWS = env_int("KINERJA_IMPORT_BACKGROUND_ROWS", 5_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

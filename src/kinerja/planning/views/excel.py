@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kinerja.common import uploads
 from kinerja.common.web import require
 
 from .. import workbook
@@ -55,8 +56,13 @@ def map_import(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("strategy:map", pk)
         elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > workbook.MAX_BYTES:
-                form.add_error("file", _("Berkas terlalu besar."))
+            limit = uploads.limits().max_bytes
+            if limit is not None and upload.size > limit:
+                form.add_error(
+                    "file",
+                    _("Berkas berukuran %(size)d bita; batasnya %(limit)d bita (KINERJA_IMPORT_MAX_BYTES).")
+                    % {"size": upload.size, "limit": limit},
+                )
             else:
                 content = upload.read()
                 report = workbook.import_map(strategy_map=strategy_map, content=content, by=request.user)

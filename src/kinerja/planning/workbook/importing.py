@@ -12,6 +12,7 @@ refused outright: it changes only through a recorded revision.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -21,8 +22,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kinerja.common import uploads
 from kinerja.common.history import Actor
 from kinerja.common.workflow import locked
+from kinerja.interchange.messages import InvalidFileError
+from kinerja.interchange.sources import check_size, check_zip
 from kinerja.organisations.models import Position
 from kinerja.planning import kpi_services, services
 from kinerja.planning.models import Initiative, Kpi, Objective, ObjectiveLink, Risk, StrategyMap, Theme
@@ -31,7 +35,6 @@ from .layout import (
     HUBUNGAN,
     IKU,
     INISIATIF,
-    MAX_BYTES,
     PERSPEKTIF,
     RISIKO,
     SASARAN,
@@ -40,7 +43,7 @@ from .layout import (
     TEMA,
     Sheet,
 )
-from .reading import ImportReport, Issue, Row, read_workbook
+from .reading import ImportReport, Issue, Row, _language, read_workbook
 
 
 class _Importer:
@@ -375,17 +378,15 @@ def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run:
     """
     services.ensure_editable(strategy_map, by)
     report = ImportReport()
-    if len(content) > MAX_BYTES:
-        report.issues.append(
-            Issue(
-                _("berkas"),
-                None,
-                None,
-                _("Berkas lebih dari %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
-            )
-        )
+    limits = uploads.limits()
+    try:  # the upload limits (KINERJA_IMPORT_*), before openpyxl opens the file
+        source = io.BytesIO(content)
+        check_size(source, "", limits)
+        check_zip(source, "", limits)
+    except InvalidFileError as error:
+        report.issues.extend(Issue(_("berkas"), None, None, p.message(_language())) for p in error.problems)
         return report
-    sheets = read_workbook(content, report)
+    sheets = read_workbook(content, report, max_rows=limits.max_rows)
     with transaction.atomic():
         current = locked(strategy_map, related=("unit", "plan_year"))
         services.ensure_editable(current, by)

@@ -30,7 +30,7 @@ from kinerja.interchange.cells import (
     parse_decimal,
     parse_whole_number,
 )
-from kinerja.interchange.messages import Lang
+from kinerja.interchange.messages import Lang, text
 
 from .layout import SHEETS, Column
 
@@ -203,8 +203,14 @@ def _parse(column: Column, raw: Any, digits: tuple[int, int] | None = None) -> A
     return _choice(column, raw)
 
 
-def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
-    """Every sheet's rows, typed; cell problems go to `report` (the row is then left out)."""
+def read_workbook(
+    content: bytes, report: ImportReport, *, max_rows: int | None = None
+) -> dict[str, list[Row]]:
+    """Every sheet's rows, typed and streamed; cell problems go to `report` (the row is then left out).
+
+    A sheet with more than `max_rows` data rows (`KINERJA_IMPORT_MAX_ROWS`) stops the reading: one issue
+    names the limit and nothing is imported.
+    """
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not an XLSX workbook
@@ -258,6 +264,17 @@ def read_workbook(content: bytes, report: ImportReport) -> dict[str, list[Row]]:
             continue
         parsed: list[Row] = []
         for number, values in enumerate(rows, start=2):
+            if max_rows is not None and number - 1 > max_rows:
+                report.issues.append(
+                    Issue(
+                        sheet.name,
+                        None,
+                        None,
+                        text("too_many_rows", _language(), limit=max_rows),
+                    )
+                )
+                book.close()
+                return {}
             if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             typed: dict[str, Any] = {

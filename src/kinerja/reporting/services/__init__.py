@@ -40,7 +40,7 @@ from kinerja.planning.models import REPORTABLE_MAP_STATES
 from ..selectors import ReminderItem, missing_items, reportable_maps
 from .closing import close_due_periods, close_period, reopen_period
 from .evidence import add_evidence
-from .imports import ImportResult, import_realizations
+from .imports import ImportResult, import_realizations, run_import_job, start_import
 from .periods import ensure_period_open, ensure_periods, generate_periods
 from .realizations import (
     BulkResult,
@@ -96,10 +96,12 @@ __all__ = [
     "reopen_period",
     "reportable_maps",
     "return_realization",
+    "run_import_job",
     "save_realization",
     "schedule_map_recompute",
     "schedule_recompute",
     "send_reminders",
+    "start_import",
     "submit_realization",
     "verify_realization",
 ]

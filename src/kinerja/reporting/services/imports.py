@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import Actor
+from kinerja.common import uploads
+from kinerja.common.history import Actor, author
+from kinerja.common.races import Conflict, conflicts
+from kinerja.interchange.messages import InvalidFileError
+from kinerja.interchange.sources import Limits, check_size, check_zip, count_rows, detect_format, source_name
 from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
     Frequency,
@@ -22,8 +29,10 @@ from kinerja.planning.models import (
 )
 
 from ..bulk import insert_with_history
-from ..importing import ImportProblem, read_entries
+from ..importing import ImportProblem, converted, read_entries
 from ..models import (
+    ImportJob,
+    ImportJobState,
     PeriodState,
     Realization,
     RealizationState,
@@ -59,6 +68,8 @@ def import_realizations(
     strategy_map: StrategyMap | None = None,
     plan_year: PlanYear | None = None,
     dry_run: bool = False,
+    limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import realizations for many KPIs and periods at once, all or nothing (rules 20, 23).
 
@@ -73,6 +84,14 @@ def import_realizations(
     changed drafts updated, in one transaction with their history, and the
     scores recomputed after commit. `dry_run` checks everything and writes
     nothing.
+
+    The file is refused before it is read when it is over the upload limits
+    (`limits`, by default the `KINERJA_IMPORT_*` settings: size, unpacked size,
+    compression ratio, rows); its rows are streamed and `progress` is told how
+    many have been read. The rows written are locked in the order of their keys
+    (periods, then realizations, each by pk), so an import and a workflow step
+    or another import never deadlock; a writer that wins a race on the same
+    (KPI, period) makes this import a `Conflict` (nothing written; run it again).
     """
     if strategy_map is None and plan_year is None:
         raise ValueError("import_realizations needs a strategy map or a plan year")
@@ -81,7 +100,9 @@ def import_realizations(
         plan_year = strategy_map.plan_year
     assert plan_year is not None
     result = ImportResult(dry_run=dry_run)
-    table, problems = read_entries(source, name=name)
+    table, problems = read_entries(
+        source, name=name, limits=uploads.limits() if limits is None else limits, progress=progress
+    )
     result.problems = list(problems)
     if table is None:
         return result
@@ -98,10 +119,20 @@ def import_realizations(
             ),
         )
         return result
-    with transaction.atomic():
+    with (
+        conflicts(
+            _(
+                "Realisasi yang sama sedang diubah oleh pengguna lain; tidak ada yang disimpan. Jalankan impor lagi."
+            )
+        ),
+        transaction.atomic(),
+    ):
         ensure_periods(plan_year)
         periods = {
-            p.label: p for p in ReportingPeriod.objects.select_for_update().filter(plan_year=plan_year)
+            p.label: p
+            for p in ReportingPeriod.objects.select_for_update(of=("self",))
+            .filter(plan_year=plan_year)
+            .order_by("pk")
         }
         # the maps the rows may name, by unit code
         if strategy_map is not None:
@@ -126,9 +157,12 @@ def import_realizations(
         }
         wanted_periods = {str(r.period) for r in table.rows if r.period is not None}
         period_ids = [p.pk for label, p in periods.items() if label in wanted_periods]
+        # locked (their own rows, by pk) so that a step taken meanwhile is not overwritten by a stale draft
         existing = {
             (r.kpi_id, r.period_id): r
-            for r in Realization.objects.filter(kpi__objective__map_id__in=map_ids, period_id__in=period_ids)
+            for r in Realization.objects.select_for_update(of=("self",))
+            .filter(kpi__objective__map_id__in=map_ids, period_id__in=period_ids)
+            .order_by("pk")
         }
         seen: dict[tuple[int, int], int] = {}
         new: list[tuple[int, int, Decimal, str]] = []
@@ -283,3 +317,109 @@ def import_realizations(
         schedule_recompute([(map_id, by_id[period_id]) for map_id, period_id in touched], trigger="import")
         result.written = True
     return result
+
+
+# ---------------------------------------------------------------- large imports: a background job
+
+
+def start_import(
+    *, source: Any, by: Actor, strategy_map: StrategyMap, name: str | None = None, dry_run: bool = False
+) -> ImportResult | ImportJob:
+    """Import now, or — above `KINERJA_IMPORT_BACKGROUND_ROWS` rows — queue an `ImportJob` and return it.
+
+    The upload limits are checked first either way (a refused file is an `ImportResult` with the problem,
+    and no job). The job keeps the file until `run_import_job` has read it; its page shows the progress.
+    """
+    ensure(by, "reporting.import_realizations", strategy_map)
+    label = source_name(source, name)
+    limits = uploads.limits()
+    try:
+        check_size(source, label, limits)
+        if detect_format(source, name) == "xlsx":
+            check_zip(source, label, limits)
+        rows = count_rows(source, name)
+    except InvalidFileError as error:
+        return ImportResult(problems=converted(error.problems), dry_run=dry_run)
+    if rows <= uploads.background_rows():
+        return import_realizations(
+            source=source, name=name, strategy_map=strategy_map, dry_run=dry_run, by=by
+        )
+    if not isinstance(source, str | bytes):
+        source.seek(0)
+    content = source if isinstance(source, bytes) else _bytes_of(source)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            strategy_map=strategy_map,
+            created_by=author(by),
+            file_name=label,
+            content=content,
+            dry_run=dry_run,
+            total=rows,
+            result={"language": translation.get_language() or ""},
+        )
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return job
+
+
+def _bytes_of(source: Any) -> bytes:
+    if hasattr(source, "read"):
+        return bytes(source.read())
+    with open(source, "rb") as f:
+        return f.read()
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """The background task: run a queued (or failed) import job, its progress saved as rows are read.
+
+    All or nothing like every import: a failure (the database gone mid-way …) leaves no row written and the
+    job `failed` with its file kept, so running the task again finishes it. Returns the job's final state.
+    """
+    job = ImportJob.objects.select_related("strategy_map", "created_by").filter(pk=job_id).first()
+    if job is None or job.state == ImportJobState.DONE:
+        return "" if job is None else str(job.state)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJobState.RUNNING, processed=0, updated_at=timezone.now()
+    )
+
+    def progress(count: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed=count, updated_at=timezone.now())
+
+    language = str(job.result.get("language") or "") or None
+    try:
+        with translation.override(language):
+            if job.created_by is None:
+                raise Conflict(_("Pengguna yang memulai impor ini sudah tidak ada."))
+            result = import_realizations(
+                source=io.BytesIO(bytes(job.content)),
+                name=job.file_name,
+                strategy_map=job.strategy_map,
+                dry_run=job.dry_run,
+                by=job.created_by,
+                progress=progress,
+            )
+    except Exception as error:  # recorded on the job for its page; the task runner logs it too
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJobState.FAILED,
+            result={"language": language or "", "error": " ".join(getattr(error, "messages", [str(error)]))},
+            updated_at=timezone.now(),
+        )
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJobState.DONE,
+        content=b"",
+        processed=result.rows,
+        result={
+            "language": language or "",
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+            "dry_run": result.dry_run,
+            "written": result.written,
+            "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems],
+        },
+        updated_at=timezone.now(),
+    )
+    return str(ImportJobState.DONE)

@@ -64,6 +64,15 @@ def ensure_periods(plan_year: PlanYear) -> None:
         generate_periods(plan_year=plan_year)
 
 
+def on_plan_year_saved(
+    sender: object, *, instance: PlanYear, created: bool, raw: bool = False, **kwargs: object
+) -> None:
+    """A new plan year gets its reporting periods at once (connected to PlanYear's `post_save` in
+    `ReportingConfig.ready`), in the transaction that creates it: pages and the API only read periods."""
+    if created and not raw:
+        generate_periods(plan_year=instance)
+
+
 def ensure_period_open(period: ReportingPeriod) -> None:
     """Rule 23: a closed period takes no edits, no evidence and no imports."""
     if period.state == PeriodState.CLOSED:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author, recorded
+from kinerja.common.races import conflicts, retry_on_race
 from kinerja.common.workflow import locked
 from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
@@ -86,40 +87,49 @@ def save_realization(
     number = as_number(value)
     check_reportable(kpi, period)
     ensure_period_open(period)
-    with transaction.atomic():
-        realization = Realization.objects.select_for_update().filter(kpi=kpi, period=period).first()
-        if realization is None:
-            realization = Realization(kpi=kpi, period=period, value=number, created_by=author(by))
-            realization.analysis = analysis or ""
-            changed = True
-        else:
-            if realization.state != RealizationState.DRAFT:
-                raise ValidationError(
-                    _(
-                        "Realisasi %(code)s periode %(period)s berstatus %(state)s dan tidak dapat diubah; "
-                        "kembalikan ke konsep lebih dahulu."
+
+    def write() -> Realization:
+        # the row is locked (its own row only) when it exists; when two writers create it at once, the
+        # unique (kpi, period) constraint refuses the second insert and `retry_on_race` runs this again,
+        # which then finds the row the first writer made and updates it as a draft
+        with transaction.atomic():
+            realization = (
+                Realization.objects.select_for_update(of=("self",)).filter(kpi=kpi, period=period).first()
+            )
+            if realization is None:
+                realization = Realization(kpi=kpi, period=period, value=number, created_by=author(by))
+                realization.analysis = analysis or ""
+                changed = True
+            else:
+                if realization.state != RealizationState.DRAFT:
+                    raise ValidationError(
+                        _(
+                            "Realisasi %(code)s periode %(period)s berstatus %(state)s dan tidak dapat diubah; "
+                            "kembalikan ke konsep lebih dahulu."
+                        )
+                        % {
+                            "code": kpi.code,
+                            "period": period.display_name,
+                            "state": realization.get_state_display(),
+                        },
+                        code="not_draft",
                     )
-                    % {
-                        "code": kpi.code,
-                        "period": period.display_name,
-                        "state": realization.get_state_display(),
-                    },
-                    code="not_draft",
-                )
-            changed = realization.value != number
-            realization.value = number
-            if analysis is not None:
-                realization.analysis = analysis
-        realization.kpi, realization.period = kpi, period
-        recorded(realization, by).save()
-        if changed:
-            schedule_recompute([(kpi.objective.map_id, period)], trigger="value")
-    return realization
+                changed = realization.value != number
+                realization.value = number
+                if analysis is not None:
+                    realization.analysis = analysis
+            realization.kpi, realization.period = kpi, period
+            recorded(realization, by).save()
+            if changed:
+                schedule_recompute([(kpi.objective.map_id, period)], trigger="value")
+        return realization
+
+    return retry_on_race(write)
 
 
 def _step(realization: Realization, action: str, by: Actor, reason: str = "") -> Realization:
     """Take one workflow step on the locked row (`REALIZATION_WORKFLOW.run`); the score is recomputed after commit."""
-    with transaction.atomic():
+    with conflicts(), transaction.atomic():
         REALIZATION_WORKFLOW.run(
             realization,
             action,
@@ -173,9 +183,10 @@ def bulk_step(
     results: list[BulkResult] = []
     pending: set[tuple[int, ReportingPeriod]] = set()
     with transaction.atomic():
-        for realization in realizations:
+        # rows are locked in the order of their pk, as imports lock them: two writers never wait on each other
+        for realization in sorted(realizations, key=lambda r: r.pk):
             try:
-                with transaction.atomic():
+                with conflicts(), transaction.atomic():
                     current = locked(realization, related=workflow.LOCK_RELATED)
                     REALIZATION_WORKFLOW.ensure(current, action, by)
                     REALIZATION_WORKFLOW.apply(current, action, by=by, reason=reason)
@@ -189,7 +200,8 @@ def bulk_step(
             else:
                 results.append(BulkResult(realization.pk, True))
         schedule_recompute(pending, trigger=f"bulk_{action}")
-    return results
+    order = {r.pk: i for i, r in enumerate(realizations)}
+    return sorted(results, key=lambda result: order.get(result.realization_id, 0))
 
 
 def bulk_submit(*, realizations: Sequence[Realization], by: Actor) -> list[BulkResult]:
