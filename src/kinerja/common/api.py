@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -33,6 +34,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
 from kinerja.common.forms import read_number
+from kinerja.common.parsers import SafeJSONParser as SafeJSONParser  # re-exported: the API's JSON parser
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -150,6 +152,38 @@ def service_errors() -> Iterator[None]:
         yield
     except DjangoValidationError as exc:
         raise serializers.ValidationError(service_error_detail(exc)) from exc
+
+
+# ---------------------------------------------------------------- bodies and ids
+
+# The widest integer a database column holds (PostgreSQL bigint, SQLite INTEGER): an id beyond it names
+# nothing, and handed to the database driver it is an OverflowError, not an empty answer.
+ID_MIN = -(2**63)
+ID_MAX = 2**63 - 1
+
+
+class BoundedIntegerField(serializers.IntegerField):
+    """An integer (an id) within what a database column holds: beyond it a 400 naming the limit."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", ID_MIN)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class BoundedIntegerFormField(forms.IntegerField):
+    """`BoundedIntegerField` for a form or a filter: a whole number a database column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", ID_MIN)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter by id (or any whole number): a bounded integer, so a 30-digit value is a 400, not a 500."""
+
+    field_class = BoundedIntegerFormField
 
 
 # ---------------------------------------------------------------- numbers
