@@ -252,3 +252,72 @@ def documented(tag: str, **operations: StrOrPromise | dict[str, Any]) -> Callabl
     return extend_schema_view(  # type: ignore[return-value]
         **{action: extend_schema(**_with_tag(tag, spec)) for action, spec in specs.items()}
     )
+
+
+# ---------------------------------------------------------------- schema: the error answers every operation may give
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Satu pesan kesalahan.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Masukan ditolak: setiap kunci adalah nama isian (atau `non_field_errors`, `detail`) "
+        "dengan pesan-pesannya."
+    ),
+    "additionalProperties": {},
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_VALIDATION_REF = {"$ref": "#/components/schemas/ValidationError"}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _blank_emails(component: dict[str, Any]) -> None:
+    # Every e-mail address in Kinerja may be blank (a user or an employee without one): `format: email`
+    # alone refuses "", which the API sends and accepts.
+    for prop in component.get("properties", {}).values():
+        if prop.get("format") == "email":
+            del prop["format"]
+            prop["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
+
+
+def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: document the errors every operation may answer, in one place.
+
+    400 (a body or a query the API refuses; an operation's own 400 stays and the plain validation
+    answer is added beside it), 401 (no or a wrong credential), 403 (not allowed), 404 (outside the
+    user's reach, or a page beyond the last), 409 on writes (a concurrent write won), 429 (throttled).
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component in schemas.values():
+        _blank_emails(component)
+    schemas.setdefault("Error", ERROR_SCHEMA)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            own = responses.get("400")
+            if own is None:
+                responses["400"] = _answer("Masukan ditolak.", _VALIDATION_REF)
+            else:
+                for media in own.get("content", {}).values():
+                    if "schema" in media and media["schema"] != _VALIDATION_REF:
+                        media["schema"] = {"anyOf": [media["schema"], _VALIDATION_REF]}
+            responses.setdefault("401", _answer("Belum masuk atau kredensial salah.", _ERROR_REF))
+            responses.setdefault("403", _answer("Tidak berwenang.", _ERROR_REF))
+            responses.setdefault(
+                "404", _answer("Tidak ditemukan atau di luar jangkauan pengguna.", _ERROR_REF)
+            )
+            if method in _UNSAFE:
+                responses.setdefault("409", _answer("Bertabrakan dengan perubahan lain; ulangi.", _ERROR_REF))
+            responses.setdefault("429", _answer("Terlalu banyak permintaan; coba lagi nanti.", _ERROR_REF))
+    return result

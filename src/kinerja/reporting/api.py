@@ -61,7 +61,7 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
     period_state = serializers.CharField(
         source="state", read_only=True, help_text=_("open (terbuka) atau closed (ditutup).")
     )
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = ReportingPeriod
@@ -101,7 +101,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         source="kind", read_only=True, help_text=_("pdf, png, jpeg, xlsx, docx, csv, text")
     )
     current = serializers.BooleanField(source="is_current", read_only=True)
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -147,9 +147,9 @@ class RealizationSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="kpi.objective.map.unit.code", read_only=True)
     period_label = serializers.CharField(source="period.label", read_only=True)
     value = serializers.DecimalField(max_digits=24, decimal_places=6, read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Realization
