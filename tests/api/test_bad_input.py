@@ -119,3 +119,18 @@ def test_a_huge_id_in_any_page_path_is_a_404(client, django_user_model):
             answers[url] = client.get(url).status_code
     assert len(answers) > 20
     assert {url: code for url, code in answers.items() if code >= 500} == {}
+
+
+def test_an_address_the_router_does_not_know_is_a_json_404(api):
+    response = api.get("/api/kpis/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Tidak ditemukan."}
+
+
+@pytest.mark.parametrize("target", ["-Infinity", "Infinity", "NaN", "sNaN"])
+def test_suggested_trajectory_of_a_non_finite_target_is_empty(target):
+    from decimal import Decimal
+
+    from kinerja.planning.kpi_selectors import suggested_trajectory
+
+    assert suggested_trajectory(frequency="quarterly", consolidation="sum", target=Decimal(target)) == []
