@@ -124,7 +124,9 @@ def test_a_huge_id_in_any_page_path_is_a_404(client, django_user_model):
 def test_an_address_the_router_does_not_know_is_a_json_404(api):
     response = api.get("/api/kpis/0.5/")
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Tidak ditemukan."}
+    assert response["Content-Type"] == "application/json" and response.json() == {
+        "detail": "Tidak ditemukan."
+    }
 
 
 @pytest.mark.parametrize("target", ["-Infinity", "Infinity", "NaN", "sNaN"])

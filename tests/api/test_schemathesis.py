@@ -17,6 +17,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -51,6 +52,9 @@ CASES = {"count": 0}
 def wsgi_app():
     # As Django's test client does: keep the test's database connection (and its transaction) open
     # across requests.
+    # The language a request activates (LocaleMiddleware, from a generated Accept-Language) stays with
+    # the thread: put the test's back afterwards.
+    language = translation.get_language()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -58,6 +62,7 @@ def wsgi_app():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+        translation.activate(language)
 
 
 @pytest.fixture(params=["admin", "manager"])
