@@ -33,3 +33,22 @@ def test_the_schema_is_served(client, django_user_model):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/employees/{nip}/" in response.content
+
+
+def test_every_operation_documents_its_error_answers():
+    import yaml
+
+    schema = yaml.safe_load(COMMITTED.read_text(encoding="utf-8"))
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert {"400", "401", "403", "404", "429"} <= codes, (method, path, codes)
+            if method in {"post", "put", "patch", "delete"}:
+                assert "409" in codes, (method, path)
+    imported = schema["paths"]["/api/realization-imports/"]["post"]["responses"]["400"]
+    assert imported["content"]["application/json"]["schema"] == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/ImportFailure"},
+            {"$ref": "#/components/schemas/ValidationError"},
+        ]
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from kinerja.accounts import lockout
 from kinerja.accounts.models import User
 from kinerja.accounts.tokens import issue_token
-from kinerja.common.api import AUTHENTICATION, documented, op
+from kinerja.common.api import AUTHENTICATION, SafeJSONParser, documented, op
 from kinerja.organisations.models import Employee
 
 from .serializers import MeSerializer
@@ -67,6 +68,7 @@ class TokenView(ObtainAuthToken):
     # rest_framework.authtoken's obtain_auth_token, credentials only (no session, so no CSRF to send).
 
     authentication_classes = []
+    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
     # DRF's ObtainAuthToken switches throttling off; a password endpoint needs it most.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"

@@ -18,12 +18,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -34,6 +35,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
 from kinerja.common.forms import read_number
+from kinerja.common.parsers import SafeJSONParser as SafeJSONParser  # re-exported: the API's JSON parser
+from kinerja.common.races import CONFLICT_CODE
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -125,14 +128,30 @@ def service_error_detail(exc: DjangoValidationError) -> dict[str, Any]:
     return {"non_field_errors": exc.messages}
 
 
+class ConflictError(exceptions.APIException):
+    """409: another writer changed the same data at the same moment; nothing was written, send it again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _api_error(exc: DjangoValidationError) -> exceptions.APIException:
+    """A service's ValidationError as the API error it is: a lost race (code `conflict`, see
+    `common/races.py`) is a 409, anything else a 400 keyed by field."""
+    if getattr(exc, "code", None) == CONFLICT_CODE:
+        return ConflictError(" ".join(exc.messages))
+    return serializers.ValidationError(service_error_detail(exc))
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """The one mapping of service errors to responses: PermissionDenied → 403, ValidationError → 400.
+    """The one mapping of service errors to responses: PermissionDenied → 403, ValidationError → 400,
+    a lost race → 409.
 
     DRF already answers Django's `PermissionDenied` (403) and `Http404` (404); a service's
     ValidationError that no `service_errors` block caught becomes a 400 here instead of a 500.
     """
     if isinstance(exc, DjangoValidationError):
-        exc = serializers.ValidationError(service_error_detail(exc))
+        exc = _api_error(exc)
     return drf_exception_handler(exc, context)
 
 
@@ -152,7 +171,39 @@ def service_errors() -> Iterator[None]:
     try:
         yield
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(service_error_detail(exc)) from exc
+        raise _api_error(exc) from exc
+
+
+# ---------------------------------------------------------------- bodies and ids
+
+# The widest integer a database column holds (PostgreSQL bigint, SQLite INTEGER): an id beyond it names
+# nothing, and handed to the database driver it is an OverflowError, not an empty answer.
+ID_MIN = -(2**63)
+ID_MAX = 2**63 - 1
+
+
+class BoundedIntegerField(serializers.IntegerField):
+    """An integer (an id) within what a database column holds: beyond it a 400 naming the limit."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", ID_MIN)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class BoundedIntegerFormField(forms.IntegerField):
+    """`BoundedIntegerField` for a form or a filter: a whole number a database column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", ID_MIN)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter by id (or any whole number): a bounded integer, so a 30-digit value is a 400, not a 500."""
+
+    field_class = BoundedIntegerFormField
 
 
 # ---------------------------------------------------------------- numbers
@@ -221,3 +272,72 @@ def documented(tag: str, **operations: StrOrPromise | dict[str, Any]) -> Callabl
     return extend_schema_view(  # type: ignore[return-value]
         **{action: extend_schema(**_with_tag(tag, spec)) for action, spec in specs.items()}
     )
+
+
+# ---------------------------------------------------------------- schema: the error answers every operation may give
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Satu pesan kesalahan.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Masukan ditolak: setiap kunci adalah nama isian (atau `non_field_errors`, `detail`) "
+        "dengan pesan-pesannya."
+    ),
+    "additionalProperties": {},
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_VALIDATION_REF = {"$ref": "#/components/schemas/ValidationError"}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _blank_emails(component: dict[str, Any]) -> None:
+    # Every e-mail address in Kinerja may be blank (a user or an employee without one): `format: email`
+    # alone refuses "", which the API sends and accepts.
+    for prop in component.get("properties", {}).values():
+        if prop.get("format") == "email":
+            del prop["format"]
+            prop["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
+
+
+def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: document the errors every operation may answer, in one place.
+
+    400 (a body or a query the API refuses; an operation's own 400 stays and the plain validation
+    answer is added beside it), 401 (no or a wrong credential), 403 (not allowed), 404 (outside the
+    user's reach, or a page beyond the last), 409 on writes (a concurrent write won), 429 (throttled).
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component in schemas.values():
+        _blank_emails(component)
+    schemas.setdefault("Error", ERROR_SCHEMA)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            own = responses.get("400")
+            if own is None:
+                responses["400"] = _answer("Masukan ditolak.", _VALIDATION_REF)
+            else:
+                for media in own.get("content", {}).values():
+                    if "schema" in media and media["schema"] != _VALIDATION_REF:
+                        media["schema"] = {"anyOf": [media["schema"], _VALIDATION_REF]}
+            responses.setdefault("401", _answer("Belum masuk atau kredensial salah.", _ERROR_REF))
+            responses.setdefault("403", _answer("Tidak berwenang.", _ERROR_REF))
+            responses.setdefault(
+                "404", _answer("Tidak ditemukan atau di luar jangkauan pengguna.", _ERROR_REF)
+            )
+            if method in _UNSAFE:
+                responses.setdefault("409", _answer("Bertabrakan dengan perubahan lain; ulangi.", _ERROR_REF))
+            responses.setdefault("429", _answer("Terlalu banyak permintaan; coba lagi nanti.", _ERROR_REF))
+    return result

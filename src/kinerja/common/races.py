@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 # PostgreSQL's SQLSTATEs of a lost race: deadlock_detected, serialization_failure, lock_not_available
 RACE_STATES = frozenset({"40P01", "40001", "55P03"})
+CONFLICT_CODE = "conflict"  # the ValidationError code of a lost race (the API answers it with 409)
 
 
 class Conflict(ValidationError):
@@ -29,7 +30,7 @@ class Conflict(ValidationError):
         super().__init__(
             message
             or _("Data yang sama sedang diubah oleh pengguna lain; muat ulang halaman lalu coba lagi."),
-            code="conflict",
+            code=CONFLICT_CODE,
         )
 
 

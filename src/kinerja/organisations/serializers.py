@@ -74,7 +74,7 @@ class PositionSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text=_("Nama jabatan dalam bahasa aktif."))
     unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     superior: serializers.SlugRelatedField[Position] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text=_("Kode jabatan atasan.")
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Kode jabatan atasan.")
     )
 
     class Meta:

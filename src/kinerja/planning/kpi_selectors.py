@@ -58,7 +58,7 @@ def kpi_for_page(pk: int) -> Kpi:
 def suggested_trajectory(*, frequency: str, consolidation: str, target: Decimal | None) -> list[Decimal]:
     """A trajectory that reaches `target`: equal shares for `sum`, the target itself each period otherwise."""
     count = PERIODS_PER_YEAR[frequency]
-    if target is None:
+    if target is None or not target.is_finite():  # NaN or ±Infinity reach nothing (and cannot be divided)
         return []
     if consolidation == "sum" and count > 1:
         share = (target / count).quantize(Decimal("0.0001"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
@@ -28,6 +29,13 @@ from kinerja.scoring import enums
 from kinerja.scoring.enums import Perspective as PerspectiveKey
 
 from .scoring_bridge import DEFAULT_RULE_SET, RULE_SET_FIRST_YEAR, rule_set_codes
+
+# A weight is a share in percent: 0 to 100, refused outside wherever it is entered (page, API, workbook),
+# since the scoring core cannot weigh with a negative share (issue 11 item 9).
+WEIGHT_VALIDATORS = [
+    MinValueValidator(0, message=_("Bobot tidak boleh negatif.")),
+    MaxValueValidator(100, message=_("Bobot tidak boleh lebih dari %(limit_value)s persen.")),
+]
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -205,7 +213,9 @@ class Perspective(Bilingual):
     map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="perspectives")
     code = models.CharField(_("perspektif"), max_length=24, choices=PerspectiveCode.choices)
     order = models.PositiveSmallIntegerField(_("urutan"))
-    weight = models.DecimalField(_("bobot (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    weight = models.DecimalField(
+        _("bobot (%)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=WEIGHT_VALIDATORS
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -260,7 +270,9 @@ class Objective(Bilingual):
         related_name="objectives",
         verbose_name=_("penanggung jawab"),
     )
-    weight = models.DecimalField(_("bobot (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    weight = models.DecimalField(
+        _("bobot (%)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=WEIGHT_VALIDATORS
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -351,7 +363,14 @@ class Initiative(Bilingual):
         blank=True,
         help_text=_("Diisi bila penanggung jawab tidak berupa jabatan di aplikasi."),
     )
-    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    budget = models.DecimalField(
+        _("anggaran (Rp)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("Anggaran tidak boleh negatif."))],
+    )
     start = models.DateField(_("mulai"), null=True, blank=True)
     end = models.DateField(_("selesai"), null=True, blank=True)
     objectives = models.ManyToManyField(
@@ -405,7 +424,15 @@ class ProgressReport(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="progress_reports")
     date = models.DateField(_("tanggal"))
-    percent = models.DecimalField(_("kemajuan (%)"), max_digits=5, decimal_places=2)
+    percent = models.DecimalField(
+        _("kemajuan (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(0, message=_("Kemajuan harus antara 0 dan 100 persen.")),
+            MaxValueValidator(100, message=_("Kemajuan harus antara 0 dan 100 persen.")),
+        ],
+    )
     note = models.TextField(_("catatan"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -655,7 +682,12 @@ class Kpi(Bilingual):
         ),
     )
     weight = models.DecimalField(
-        _("bobot dalam SS (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("bobot dalam SS (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=WEIGHT_VALIDATORS,
     )
     target = _decimal(_("target tahunan"))
     target_low = _decimal(_("batas bawah target"))

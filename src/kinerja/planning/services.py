@@ -166,6 +166,8 @@ def update_perspectives(
         for name in ("name_id", "name_en", "weight"):
             if name in changes:
                 setattr(perspective, name, changes[name])
+    for perspective in perspectives:  # each weight within 0–100 % (the model's validators), then the total
+        perspective.clean_fields(exclude=[f.name for f in Perspective._meta.fields if f.name != "weight"])
     validation.raise_blocking(validation.check_perspective_weights(perspectives))
     with transaction.atomic():
         for perspective in perspectives:
@@ -210,6 +212,7 @@ def save_objective(
         owner_position,
         weight,
     )
+    target.clean_fields(exclude=[f.name for f in Objective._meta.fields if f.name != "weight"])  # 0–100 %
     validation.raise_blocking(validation.check_objective_perspective(target))
     if theme is not None and theme.map_id != strategy_map.pk:
         raise ValidationError(_("Tema tidak berada pada peta ini."), code="theme_other_map")

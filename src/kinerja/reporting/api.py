@@ -8,6 +8,7 @@ registered in `kinerja.api.urls`.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import django_filters
@@ -21,12 +22,23 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kinerja.accounts.scope import unit_filter
-from kinerja.common.api import HumanDecimalField, RulesViewSet, documented, op, service_errors, validated
+from kinerja.common.api import (
+    ID_MAX,
+    BoundedIntegerField,
+    HumanDecimalField,
+    IdFilter,
+    RulesViewSet,
+    SafeJSONParser,
+    documented,
+    op,
+    service_errors,
+    validated,
+)
 from kinerja.common.races import Conflict
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import detect_format, open_workbook
@@ -51,7 +63,7 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
     period_state = serializers.CharField(
         source="state", read_only=True, help_text=_("open (terbuka) atau closed (ditutup).")
     )
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = ReportingPeriod
@@ -91,7 +103,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         source="kind", read_only=True, help_text=_("pdf, png, jpeg, xlsx, docx, csv, text")
     )
     current = serializers.BooleanField(source="is_current", read_only=True)
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -124,7 +136,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
         help_text=_("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT; diperiksa menurut isinya.")
     )
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    replaces = serializers.IntegerField(
+    replaces = BoundedIntegerField(
         required=False,
         allow_null=True,
         help_text=_("Id data dukung terkini yang digantikan (tetap disimpan)."),
@@ -137,9 +149,9 @@ class RealizationSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="kpi.objective.map.unit.code", read_only=True)
     period_label = serializers.CharField(source="period.label", read_only=True)
     value = serializers.DecimalField(max_digits=24, decimal_places=6, read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Realization
@@ -191,7 +203,7 @@ class RealizationUpdateSerializer(serializers.Serializer):
 
 
 class BulkSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    ids = serializers.ListField(child=BoundedIntegerField(), allow_empty=False)
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -245,7 +257,7 @@ class ScoreSnapshotSerializer(serializers.ModelSerializer):
 
 
 class PeriodFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="plan_year__year", label=_("Tahun"))
+    year = IdFilter(field_name="plan_year__year", label=_("Tahun"))
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Periode pelaporan"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("Hanya yang terbuka"))
 
@@ -260,9 +272,9 @@ class PeriodFilter(django_filters.FilterSet):
 
 
 class RealizationFilter(django_filters.FilterSet):
-    map = django_filters.NumberFilter(field_name="kpi__objective__map", label=_("Id peta strategi"))
-    kpi = django_filters.NumberFilter(field_name="kpi", label=_("Id IKU"))
-    period = django_filters.NumberFilter(field_name="period", label=_("Id periode"))
+    map = IdFilter(field_name="kpi__objective__map", label=_("Id peta strategi"))
+    kpi = IdFilter(field_name="kpi", label=_("Id IKU"))
+    period = IdFilter(field_name="period", label=_("Id periode"))
     state = django_filters.ChoiceFilter(choices=RealizationState.choices, label=_("Status"))
 
     class Meta:
@@ -271,8 +283,8 @@ class RealizationFilter(django_filters.FilterSet):
 
 
 class SnapshotFilter(django_filters.FilterSet):
-    map = django_filters.NumberFilter(field_name="strategy_map", label=_("Id peta strategi"))
-    period = django_filters.NumberFilter(field_name="period", label=_("Id periode"))
+    map = IdFilter(field_name="strategy_map", label=_("Id peta strategi"))
+    period = IdFilter(field_name="period", label=_("Id periode"))
     final = django_filters.BooleanFilter(label=_("Hanya potret final"))
 
     class Meta:
@@ -376,7 +388,7 @@ class RealizationViewSet(
     rules_model = Realization
     serializer_class = RealizationSerializer
     filterset_class = RealizationFilter
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self) -> QuerySet[Realization]:
         return selectors.realizations_visible_to(self.request.user).order_by("period__end", "kpi__code", "pk")
@@ -567,7 +579,7 @@ class RealizationImportSerializer(serializers.Serializer):
             "period (periode) dan realization (realisasi); unit dan analysis (analisis) boleh ditambahkan."
         )
     )
-    map = serializers.IntegerField(help_text=_("Id peta strategi yang realisasinya diimpor."))
+    map = BoundedIntegerField(help_text=_("Id peta strategi yang realisasinya diimpor."))
     dry_run = serializers.BooleanField(
         default=True, help_text=_("Uji coba saja: periksa tanpa menyimpan (bawaan: true).")
     )
@@ -600,22 +612,20 @@ class ImportFailureSerializer(ImportSummarySerializer):
     errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
 
 
-def _sheet_name(upload: Any) -> str | None:
+def _sheet_name(content: bytes, name: str) -> str | None:
     """The title of the sheet an .xlsx import reads (the first); None for a CSV or an unreadable file."""
-    stream = upload.file if hasattr(upload, "file") else upload
+    stream = io.BytesIO(content)
     try:
-        stream.seek(0)
-        if detect_format(stream, upload.name) != "xlsx":
+        if detect_format(stream, name) != "xlsx":
             return None
-        workbook = open_workbook(stream, upload.name)
+        stream.seek(0)
+        workbook = open_workbook(stream, name)
         try:
             return str(workbook.worksheets[0].title) if workbook.worksheets else None
         finally:
             workbook.close()
     except (InvalidFileError, OSError, ValueError, KeyError):
         return None
-    finally:
-        stream.seek(0)
 
 
 @documented(
@@ -653,9 +663,13 @@ class RealizationImportViewSet(RulesViewSet):
         if not request.user.has_perm("reporting.import_realizations", strategy_map):
             raise PermissionDenied("reporting.import_realizations")
         upload = data["file"]
+        # Read once: the reader owns (and may close) the stream it is given, and a failed import reads
+        # the file again for its sheet's name; each reading gets its own stream over the same bytes.
+        upload.seek(0)
+        content = upload.read()
         try:
             started = services.start_import(
-                source=upload.file if hasattr(upload, "file") else upload,
+                source=io.BytesIO(content),
                 name=upload.name,
                 strategy_map=strategy_map,
                 dry_run=data["dry_run"],
@@ -681,7 +695,7 @@ class RealizationImportViewSet(RulesViewSet):
         }
         if result.ok:
             return Response(ImportSummarySerializer(summary).data)
-        sheet = _sheet_name(upload)
+        sheet = _sheet_name(content, upload.name)
         errors = [
             {
                 "sheet": sheet if problem.row is not None or problem.column else None,
@@ -733,7 +747,7 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, RulesViewSet):
 
 
 class LatestQuerySerializer(serializers.Serializer):
-    map = serializers.IntegerField()
+    map = BoundedIntegerField()
     period = serializers.CharField()
 
 
@@ -793,6 +807,6 @@ def _period_of(strategy_map: StrategyMap, value: str) -> ReportingPeriod | None:
     """A period of the map's plan year named by its label (2026-03, 2026-Q1, 2026) or, failing that, its id."""
     text = value.strip().upper()
     found = selectors.period_by_label(strategy_map.plan_year, text)
-    if found is None and text.isdigit():
+    if found is None and text.isdigit() and int(text) <= ID_MAX:
         found = ReportingPeriod.objects.filter(pk=int(text), plan_year_id=strategy_map.plan_year_id).first()
     return found
