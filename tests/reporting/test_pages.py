@@ -227,3 +227,21 @@ def test_the_entry_form_shows_the_value_as_typed(client, world):
     client.force_login(world.employee)
     page = client.get(f"/capaian/iku/{world.quarterly.pk}/periode/{world.period('2026-Q2').pk}/")
     assert 'value="85"' in page.text
+
+
+@pytest.mark.parametrize("who", ["auditor", "leader"])
+def test_readers_see_the_entry_page_read_only(client, world, who):
+    """Issue 10 item 10: an auditor (or a leader) sees no entry form, and a save changes nothing."""
+    client.force_login(getattr(world, who))
+    url = reverse("reporting:entry", args=[world.quarterly.pk, world.period("2026-Q2").pk])
+    page = client.get(url).content.decode()
+    assert "hanya dapat membaca" in page and 'name="value"' not in page
+    response = client.post(url, {"value": "95"})
+    assert response.status_code == 200 and "hanya dapat membaca" in response.content.decode()
+    assert not Realization.objects.filter(kpi=world.quarterly).exists()
+
+
+def test_the_employee_still_gets_the_entry_form(client, world):
+    client.force_login(world.employee)
+    url = reverse("reporting:entry", args=[world.quarterly.pk, world.period("2026-Q2").pk])
+    assert 'name="value"' in client.get(url).content.decode()

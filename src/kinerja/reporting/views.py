@@ -150,6 +150,11 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
     reporting_period = _period(found.objective.map, period)
     existing = found.realizations.filter(period=reporting_period).first()
     locked = _entry_locked(reporting_period, existing)
+    if not locked and not _may_enter(request.user, found, existing):
+        # a reader (an auditor, a leader) sees the page read-only instead of a form the rules would refuse
+        locked = _(
+            "Peran Anda hanya dapat membaca realisasi IKU ini; pengisian dilakukan oleh pegawai atau pengelola kinerja unitnya."
+        )
     initial = {"value": existing.value, "analysis": existing.analysis} if existing else None
     form = RealizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and locked:
@@ -177,6 +182,12 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
             "locked": locked,
         },
     )
+
+
+def _may_enter(user: Any, kpi: Any, existing: Realization | None) -> bool:
+    if existing is not None:
+        return bool(user.has_perm("reporting.change_realization", existing))
+    return bool(user.has_perm("reporting.add_realization", kpi.objective.map))
 
 
 def _entry_locked(period: ReportingPeriod, existing: Realization | None) -> str:
