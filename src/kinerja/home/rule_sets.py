@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.common.labels import PREDICATES
+from kinerja.common.labels import PREDICATES, predicate_label
+from kinerja.interchange.numbers import format_decimal
 from kinerja.scoring import (
     DEFAULT_RULE_SET,
     RULE_SETS,
@@ -116,20 +117,12 @@ class Parameter:
 
 def number(value: Decimal | int) -> str:
     """A number as the user's language writes it: `1.234,5` / `1,234.5`, no trailing zeros."""
-    value = Decimal(value)
-    exponent = value.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return format_decimal(value, decimals=None, lang=translation.get_language())
 
 
 def word(value: Any) -> str:
     found = WORDS.get(value)
     return str(found) if found is not None else str(value)
-
-
-def label(text: str) -> str:
-    found = LABELS.get(text.strip().lower())
-    return str(found) if found is not None else text
 
 
 def _value(name: str, value: Decimal | int | None) -> str:
@@ -151,11 +144,11 @@ def _ranges(bands: Bands) -> list[list[str]]:
         rows.append(
             [
                 _("%(low)s dan %(high)s") % {"low": low, "high": above} if above else low,
-                label(word(step.label)),
+                predicate_label(word(step.label)),
             ]
         )
         above = f"{'≤' if step.strict else '<'} {number(step.bound)}"
-    rows.append([above, label(word(bands.otherwise))])
+    rows.append([above, predicate_label(word(bands.otherwise))])
     return rows
 
 
@@ -163,7 +156,9 @@ def _matrix(name: str, table: Mapping[tuple[Any, Any], Any], corner: str) -> Par
     rows_keys = list(dict.fromkeys(k[0] for k in table))
     cols_keys = list(dict.fromkeys(k[1] for k in table))
     cell = (
-        (lambda v: label(v)) if isinstance(next(iter(table.values())), str) else (lambda v: _value(name, v))
+        (lambda v: predicate_label(v))
+        if isinstance(next(iter(table.values())), str)
+        else (lambda v: _value(name, v))
     )
     return Parameter(
         name=name,
