@@ -7,6 +7,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+NIP_LENGTH = 18
+
+
+def nip_of(value: Any) -> str | None:
+    """What was typed as a sign-in name, read as an 18-digit NIP (spaces around ignored); None if it is not one.
+
+    The shape only: whether an employee holds it is the caller's query (organisations validates NIPs fully).
+    """
+    text = str(value or "").strip()
+    return text if len(text) == NIP_LENGTH and text.isdigit() else None
+
 
 class UsernameOrNipBackend(ModelBackend):
     def authenticate(
@@ -15,9 +26,10 @@ class UsernameOrNipBackend(ModelBackend):
         if username is None or password is None:
             return None
         username = username.strip()
-        if len(username) == 18 and username.isdigit():
+        nip = nip_of(username)
+        if nip is not None:
             user_model = get_user_model()
-            user = user_model._default_manager.filter(employee__nip=username).first()
+            user = user_model._default_manager.filter(employee__nip=nip).first()
             if user is None:
                 user_model().set_password(password)  # same work as a hit: no timing oracle
                 return None

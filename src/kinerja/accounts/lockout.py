@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-NIP_LENGTH = 18
+from .backends import nip_of
 
 
 def username_of(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
@@ -25,10 +25,11 @@ def username_of(request: HttpRequest | None, credentials: dict[str, Any] | None)
     if given is None and request is not None:
         given = request.POST.get("username", "")
     given = (given or "").strip()
-    if len(given) == NIP_LENGTH and given.isdigit():
+    nip = nip_of(given)
+    if nip is not None:
         found = (
             get_user_model()
-            ._default_manager.filter(employee__nip=given)
+            ._default_manager.filter(employee__nip=nip)
             .values_list("username", flat=True)
             .first()
         )

@@ -27,13 +27,9 @@ from ldap3.core.exceptions import LDAPException
 from ldap3.utils.dn import escape_rdn
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from .backends import nip_of
+
 log = logging.getLogger(__name__)
-NIP_LENGTH = 18
-
-
-def _nip(value: Any) -> str | None:
-    text = str(value or "").strip()
-    return text if len(text) == NIP_LENGTH and text.isdigit() else None
 
 
 def account_for_nip(nip: str | None, *, email: str = "", first_name: str = "", last_name: str = "") -> Any:
@@ -66,7 +62,7 @@ class NipOIDCBackend(OIDCAuthenticationBackend):
     """OpenID Connect sign-in, the person found by the NIP claim (mozilla-django-oidc does the protocol)."""
 
     def _claim(self, claims: dict[str, Any]) -> str | None:
-        return _nip(claims.get(getattr(settings, "KINERJA_OIDC_NIP_CLAIM", "nip")))
+        return nip_of(claims.get(getattr(settings, "KINERJA_OIDC_NIP_CLAIM", "nip")))
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return self._claim(claims) is not None
@@ -116,7 +112,7 @@ class LdapBackend(BaseBackend):
         except LDAPException as exc:  # a wrong password is `bound = False`; this is the directory failing
             log.warning("LDAP sign-in failed for %s: %s", username, exc)
             return None
-        return account_for_nip(_nip(values[0]))
+        return account_for_nip(nip_of(values[0]))
 
     def get_user(self, user_id: int) -> Any:
         return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.accounts.backends import nip_of
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EDIT_ORG_ROLES, EDIT_PEOPLE_ROLES
 from kinerja.accounts.services import grant_problem, grant_role
@@ -354,7 +355,8 @@ class GrantRoleForm(forms.Form):
     def clean_user(self) -> Any:
         value = self.cleaned_data["user"].strip()
         users = get_user_model()._default_manager
-        found = users.filter(employee__nip=value).first() if value.isdigit() and len(value) == 18 else None
+        nip = nip_of(value)
+        found = users.filter(employee__nip=nip).first() if nip is not None else None
         found = found or users.filter(username=value).first()
         if found is None:
             raise forms.ValidationError(_("Pengguna dengan nama pengguna atau NIP ini tidak ditemukan."))
