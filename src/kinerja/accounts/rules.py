@@ -239,6 +239,10 @@ def _reporting_path(obj: Any) -> str | None:
         obj = obj.strategy_map
     if hasattr(obj, "kpi_id"):
         obj = obj.kpi
+    if getattr(obj, "holder_id", None) is not None:
+        # an individual KPI (IKI) answers to its holder's unit: the holder's section reports it, the
+        # managers above verify it
+        return getattr(obj.holder.unit, "path", None)
     if hasattr(obj, "objective_id"):
         obj = obj.objective
     if hasattr(obj, "map_id"):
@@ -286,6 +290,84 @@ rules.add_perm("reporting.view_reportingperiod", has_some_role)
 rules.add_perm("reporting.add_reportingperiod", manages_ministry)
 rules.add_perm("reporting.close_reportingperiod", manages_ministry)
 rules.add_perm("reporting.reopen_reportingperiod", manages_ministry)
+
+
+# --------------------------------------------------------------------------- contracts and cascading (contracts)
+# A contract answers to its holder's unit. Reading: the holder, the superior who agrees it, and any role
+# reaching the unit (a person sees their own contract, their subordinates' and their role's subtree).
+# Drafting (KPIs, weights, K3 inputs) and proposing: the holder or the unit's performance manager.
+# Agreeing or returning: the superior named on the contract (the acting holder when the post is vacant,
+# rule 18). Signing: the holder. Revising a signed contract, ending it for a replacement: a performance
+# manager or the superior. Creating contracts: a performance manager or administrator of the unit (a person
+# may start their own). Cascading a KPI down (its mode, its children, shares): a performance manager of the
+# KPI's unit, or the holder of the KPI's contract.
+
+CONTRACT_PLAN_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _contract_path(obj: Any) -> str | None:
+    """The unit path of a contract, a contract KPI, a cascade or link (its parent KPI), a KPI or a unit."""
+    if obj is None:
+        return None
+    if isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj.path
+    if hasattr(obj, "cascade_id"):
+        obj = obj.cascade
+    if hasattr(obj, "parent_id") and hasattr(obj, "mode"):
+        obj = obj.parent
+    if hasattr(obj, "contract_id"):
+        obj = obj.contract
+    if hasattr(obj, "employee_id") and hasattr(obj, "unit_id"):
+        return getattr(obj.unit, "path", None)
+    return _reporting_path(obj)
+
+
+def _contract_of(obj: Any) -> Any:
+    if obj is not None and hasattr(obj, "contract_id"):
+        return obj.contract
+    return obj
+
+
+@rules.predicate
+def holds_contract(user: Viewer, obj: Any = None) -> bool:
+    contract = _contract_of(obj)
+    employee_id = getattr(user, "employee_id", None)
+    return employee_id is not None and getattr(contract, "employee_id", None) == employee_id
+
+
+@rules.predicate
+def agrees_contract(user: Viewer, obj: Any = None) -> bool:
+    contract = _contract_of(obj)
+    employee_id = getattr(user, "employee_id", None)
+    return employee_id is not None and getattr(contract, "superior_id", None) == employee_id
+
+
+@rules.predicate
+def holds_kpi(user: Viewer, obj: Any = None) -> bool:
+    """The user holds the position of an individual KPI (or of a cascade's parent KPI)."""
+    if obj is not None and hasattr(obj, "cascade_id"):
+        obj = obj.cascade
+    if obj is not None and hasattr(obj, "parent_id") and hasattr(obj, "mode"):
+        obj = obj.parent
+    holder_id = getattr(obj, "holder_id", None)
+    employee = getattr(user, "employee", None) if getattr(user, "employee_id", None) else None
+    return holder_id is not None and employee is not None and employee.position_id == holder_id
+
+
+reads_contract_unit = _role_predicate("reads_contract_unit", READ_ROLES, _contract_path)
+plans_contract = _role_predicate("plans_contract", CONTRACT_PLAN_ROLES, _contract_path)
+reads_contract = holds_contract | agrees_contract | reads_contract_unit
+
+rules.add_perm("contracts.view_contract", reads_contract)
+rules.add_perm("contracts.add_contract", plans_contract)
+rules.add_perm("contracts.change_contract", holds_contract | plans_contract)
+rules.add_perm("contracts.propose_contract", holds_contract | plans_contract)
+rules.add_perm("contracts.agree_contract", agrees_contract)
+rules.add_perm("contracts.return_contract", agrees_contract)
+rules.add_perm("contracts.sign_contract", holds_contract)
+rules.add_perm("contracts.revise_contract", agrees_contract | plans_contract)
+rules.add_perm("contracts.manage_cascade", plans_contract | holds_kpi)
+rules.add_perm("contracts.view_cascade", reads_contract_unit | holds_kpi)
 
 
 # --------------------------------------------------------------------------- audit trail (dashboards)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("strategi/", include("kinerja.planning.urls")),
     path("iku/", include("kinerja.planning.kpi_urls")),
     path("capaian/", include("kinerja.reporting.urls")),
+    path("kontrak/", include("kinerja.contracts.urls")),
     path("laporan/", include("kinerja.dashboards.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.home.urls")),

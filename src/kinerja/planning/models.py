@@ -625,8 +625,23 @@ def _decimal(verbose: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=24, decimal_places=6, null=True, blank=True)
 
 
+class MapKpiManager(models.Manager["Kpi"]):
+    """`Kpi.objects`: the KPIs of strategy maps only (IKU). A person's individual KPIs (IKI, `holder` set)
+    are never part of a map's scorecard, lists or workbook; `Kpi.all_kpis` reaches both."""
+
+    def get_queryset(self) -> models.QuerySet[Kpi]:
+        return super().get_queryset().filter(holder__isnull=True)
+
+
 class Kpi(Bilingual):
-    """An IKU of one SS with its manual (manual IKU), yearly target and trajectory."""
+    """An IKU of one SS with its manual (manual IKU), yearly target and trajectory.
+
+    A KPI with a `holder` is a position's individual KPI (Indikator Kinerja Individu, IKI) held through
+    a performance contract (`kinerja.contracts`): cascaded from a superior's KPI or the holder's own.
+    Its `objective` is the SS of the map it ultimately supports (domain.md §4: "a non-owner's KPI points
+    to the SS or KPI it supports"), so it reports in the same periods and workflow as the map's KPIs,
+    but it never counts in the map's NKO: `Kpi.objects` leaves it out, `Kpi.all_kpis` has it.
+    """
 
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("sasaran strategis")
@@ -692,14 +707,43 @@ class Kpi(Bilingual):
     target = _decimal(_("target tahunan"))
     target_low = _decimal(_("batas bawah target"))
     target_high = _decimal(_("batas atas target"))
+    holder = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="individual_kpis",
+        verbose_name=_("pemegang IKI"),
+        help_text=_("Diisi untuk Indikator Kinerja Individu (IKI) sebuah jabatan; kosong untuk IKU peta."),
+    )
+    # Rule 20: an individual KPI takes realizations only while a signed contract holds it; the contracts
+    # app sets this flag when a contract holding the KPI is signed (planning and reporting never ask it).
+    contract_signed = models.BooleanField(_("dalam kontrak kinerja yang ditandatangani"), default=False)
+    # Rule 20: a KPI cascaded directly downwards takes its realization from its children (roll-up); it is
+    # never typed in. Kept by the contracts app with the cascade.
+    rolled_up = models.BooleanField(_("realisasi dari turunan (roll-up)"), default=False)
     history = HistoricalRecords()
+
+    all_kpis = models.Manager()
+    objects = MapKpiManager()
 
     class Meta:
         verbose_name = _("IKU")
         verbose_name_plural = _("IKU")
         ordering = ["objective", "code"]
+        default_manager_name = "objects"
+        base_manager_name = "all_kpis"
         constraints = [
-            models.UniqueConstraint(fields=["objective", "code"], name="unique_kpi_code_per_objective")
+            models.UniqueConstraint(
+                fields=["objective", "code"],
+                condition=models.Q(holder__isnull=True),
+                name="unique_kpi_code_per_objective",
+            ),
+            models.UniqueConstraint(
+                fields=["objective", "holder", "code"],
+                condition=models.Q(holder__isnull=False),
+                name="unique_individual_kpi_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -708,6 +752,10 @@ class Kpi(Bilingual):
     @property
     def period_count(self) -> int:
         return PERIODS_PER_YEAR[self.frequency]
+
+    @property
+    def is_individual(self) -> bool:
+        return self.holder_id is not None
 
     @property
     def owner_label(self) -> str:

@@ -31,6 +31,8 @@ __all__ = [
     "RULE_SET_FIRST_YEAR",
     "avoid_pairs",
     "consolidated_target",
+    "contract_kpi_cap",
+    "replacement_working_days",
     "rule_set",
     "rule_set_codes",
     "target_error",
@@ -44,6 +46,23 @@ MAP_KPI_LIMIT = 30
 DEFAULT_AVOID_PAIRS = frozenset({("activity", "low"), ("exact", "high")})
 # A rule set applies from the year its decree took effect (scoring.md §7: KMK 127/2026 for 2026 on).
 RULE_SET_FIRST_YEAR: dict[str, int] = {"kmk-127-2026": 2026}
+
+
+# domain.md §2 / rule 17: a contract's KPI cap (Kemenkeu-Three non-owners 10) and the replacement deadline.
+KPI_CAP_THREE_NON_OWNER = 10
+REPLACEMENT_WORKING_DAYS = 15
+
+
+def contract_kpi_cap(code: str | None, level: str, owns_map: bool) -> int | None:
+    """The KPI cap of a contract held at a unit of `level` (domain.md §2, rule 10: warn); None = no cap."""
+    if level == "three" and not owns_map:
+        return KPI_CAP_THREE_NON_OWNER
+    return KPI_CAP_PER_LEVEL.get(level)
+
+
+def replacement_working_days(code: str | None) -> int:
+    """Rule 17: working days after a job change within which the replacement contract is made (warn after)."""
+    return REPLACEMENT_WORKING_DAYS
 
 
 def rule_set_codes() -> tuple[str, ...]:

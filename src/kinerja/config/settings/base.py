@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kinerja.organisations",
     "kinerja.planning",
     "kinerja.reporting",
+    "kinerja.contracts",
     "kinerja.dashboards",
     "kinerja.api",
     "kinerja.home",

@@ -1,0 +1,11 @@
+"""Routes of the contracts app, one module of views per purpose (views/…)."""
+
+from django.urls import path
+
+from .views import contracts
+
+app_name = "contracts"
+urlpatterns = [
+    path("", contracts.index, name="index"),
+    path("<int:pk>/", contracts.detail, name="detail"),
+]
