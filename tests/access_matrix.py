@@ -254,6 +254,14 @@ PAGES: dict[str, Page] = {
         body=lambda o: {"reason": "koreksi"},
     ),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
+    # --- contracts: a person's scorecard (the person, a superior who agrees their contract, roles reaching
+    # their unit); "my scorecard" redirects the signed-in person, or says why not (no employee, no contract)
+    "contracts:personal": Page(
+        "employee",
+        lambda o: {"employee_pk": o["employee"].pk, "period_pk": o["period"].pk},
+        get=READ_ORG,
+    ),
+    "contracts:my-scorecard": Page(None),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
     "dashboards:ranking": Page(None),
