@@ -408,7 +408,7 @@ def _recompute(levels: dict[int, int], period_ids: set[int]) -> int:
                 default_change_reason=reason,
             )
         if remove:
-            _delete_with_history(remove, reason, now)
+            _delete_derived(remove)
         if events:
             WorkflowEvent.objects.bulk_create([e for e in events if e.realization_id is not None])
         if moved_maps:
@@ -426,22 +426,8 @@ def _event(realization: Realization, from_state: str, to_state: str) -> Workflow
     )
 
 
-def _delete_with_history(rows: Sequence[Realization], reason: str, now: Any) -> None:
-    """Delete derived rows with a "-" history row each (a queryset delete leaves none)."""
-    history = Realization.history.model
-    fields = [f.attname for f in Realization._meta.concrete_fields]
-    history.objects.bulk_create(
-        [
-            history(
-                **{name: getattr(row, name) for name in fields},
-                history_type="-",
-                history_date=now,
-                history_user_id=None,
-                history_change_reason=reason,
-            )
-            for row in rows
-        ]
-    )
+def _delete_derived(rows: Sequence[Realization]) -> None:
+    """Delete derived rows; django-simple-history records a "-" row for each (its `post_delete`)."""
     Realization.objects.filter(pk__in=[r.pk for r in rows]).delete()
 
 
