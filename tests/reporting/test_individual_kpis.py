@@ -189,4 +189,3 @@ def test_a_backup_keeps_the_individual_kpis(office, tmp_path):  # noqa: F811
         rows = [json.loads(line) for line in io.TextIOWrapper(data, encoding="utf-8") if line.strip()]
     kpis = {row["pk"] for row in rows if row["model"] == "planning.kpi"}
     assert {office.kpi_sum.pk, office.kpi_pct.pk, iki.pk} <= kpis
-
