@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kinerja.accounts.scope import Viewer, reaches
 from kinerja.organisations.models import Employee
 from kinerja.planning import scoring_bridge
-from kinerja.planning.models import PeriodTarget, PlanYear
+from kinerja.planning.models import Kpi, PeriodTarget, PlanYear
 from kinerja.reporting import conf
 from kinerja.reporting.models import Realization, ReportingPeriod
 from kinerja.scoring import (
@@ -71,7 +73,7 @@ class PersonalKpi:
     error: str = ""
 
     @property
-    def kpi(self) -> object:
+    def kpi(self) -> Kpi:
         return self.entry.kpi
 
     @property
@@ -139,7 +141,7 @@ def contracts_for(employee: Employee, plan_year: PlanYear, *, until: dt.date | N
 def latest_period(employee: Employee, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The period a person's scorecard opens on: the last period ended by today of the most common frequency
     among their newest contract's KPIs (else that year's first period); None without a signed contract."""
-    day = today or dt.date.today()
+    day = today or timezone.localdate()
     contract = (
         Contract.objects.filter(employee=employee, state__in=[str(s) for s in REPORTING_CONTRACT_STATES])
         .order_by("-plan_year__year", "-start")
