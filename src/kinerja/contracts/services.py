@@ -354,12 +354,7 @@ def update_individual_kpi(
             _("IKU peta strategi diubah melalui peta strateginya."), code="map_kpi_not_here"
         )
     _refuse_unknown(fields, MANUAL_FIELDS)
-    if _is_direct_full_child(kpi):
-        changed = sorted(
-            name for name in fields if name in LOCKED_BY_DIRECT_FULL and getattr(kpi, name) != fields[name]
-        )
-        if changed or (trajectory is not None and list(trajectory) != _trajectory(kpi)):
-            raise ValidationError(_direct_full_message(kpi), code="direct_full_locked")
+    direct_full_guard(kpi, fields, trajectory)
     for name, value in fields.items():
         setattr(kpi, name, value)
     with transaction.atomic():
@@ -368,6 +363,18 @@ def update_individual_kpi(
             entry.target = kpi.target
             recorded(entry, by).save(update_fields=["target"])
     return kpi
+
+
+def direct_full_guard(kpi: Kpi, fields: Mapping[str, Any], trajectory: Sequence[Decimal] | None) -> None:
+    """Rule 14 for KPIs edited in planning (a lower map's KPI linked as a direct-full child): its manual and
+    target stay the parent's. Registered with `planning.kpi_services.register_kpi_guard` at start-up."""
+    if not _is_direct_full_child(kpi):
+        return
+    changed = [
+        name for name in fields if name in LOCKED_BY_DIRECT_FULL and getattr(kpi, name) != fields[name]
+    ]
+    if changed or (trajectory is not None and list(trajectory) != _trajectory(kpi)):
+        raise ValidationError(_direct_full_message(kpi), code="direct_full_locked")
 
 
 def _trajectory(kpi: Kpi) -> list[Decimal]:
