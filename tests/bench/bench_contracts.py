@@ -93,9 +93,12 @@ def populate(
         start_year=year - 1, end_year=year + 3, defaults={"name": "Renstra"}
     )
     years = {
-        y: PlanYear.objects.get_or_create(year=y, defaults={"plan_period": period, "rule_set": "kmk-127-2026"})[0]
+        y: PlanYear.objects.get_or_create(
+            year=y, defaults={"plan_period": period, "rule_set": "kmk-127-2026"}
+        )[0]
         for y in (year - 1, year)
     }
+
     def child(of: Any, **fields: Any) -> Any:
         of.refresh_from_db()
         return Unit.objects.add_child(of, create_kwargs=fields)
@@ -106,7 +109,11 @@ def populate(
     for d in range(directorates):
         directorate = child(
             top,
-            code=f"{code}-D{d:02d}", name_id=f"Direktorat {d}", level="two", kind="directorate", owns_map=True
+            code=f"{code}-D{d:02d}",
+            name_id=f"Direktorat {d}",
+            level="two",
+            kind="directorate",
+            owns_map=True,
         )
         owners.append(directorate)
         for s in range(sections):
@@ -252,7 +259,8 @@ def populate(
             owner_of.append(n)
     Kpi.all_kpis.bulk_create(kpis, batch_size=2000)
     PeriodTarget.objects.bulk_create(
-        (PeriodTarget(kpi=k, period=q, target=Decimal(25)) for k in kpis for q in range(1, 5)), batch_size=5000
+        (PeriodTarget(kpi=k, period=q, target=Decimal(25)) for k in kpis for q in range(1, 5)),
+        batch_size=5000,
     )
     ContractKpi.objects.bulk_create(
         (
@@ -328,7 +336,12 @@ def main() -> dict[str, object]:
         from kinerja.planning.models import PlanYear
 
         root = Unit.objects.add_root(
-            create_kwargs={"code": "KEMENKEU", "name_id": "Kementerian Keuangan", "level": "wide", "kind": "ministry"}
+            create_kwargs={
+                "code": "KEMENKEU",
+                "name_id": "Kementerian Keuangan",
+                "level": "wide",
+                "kind": "ministry",
+            }
         )
         started = time.perf_counter()
         unit = populate(root)
@@ -368,7 +381,7 @@ def main() -> dict[str, object]:
             )
             print(f"   round {number + 1}: plan + apply {cpu:.3f} s CPU, {wall:.3f} s wall", flush=True)
     contracts = figures["contracts"]
-    plan_s, plan_wall = best["plan"]
+    plan_s, _plan_wall = best["plan"]
     base_s, base_wall = best["baseline"]
     total_s, total_wall = best["plan_apply"]
     figures.update(

@@ -110,10 +110,16 @@ def test_apply_creates_it_and_running_again_creates_nothing(office):
     assert (entry.weight, entry.kind, entry.fixed_target) == (D(100), "new", True)
     assert (entry.target, entry.target_prev, entry.realization_prev) == (D(100), D(100), D(120))
     kpi = entry.kpi
-    assert (kpi.holder_id, kpi.objective.map.plan_year_id, kpi.code) == (office.staff[0].position_id, year.pk, "IKI-P")
+    assert (kpi.holder_id, kpi.objective.map.plan_year_id, kpi.code) == (
+        office.staff[0].position_id,
+        year.pk,
+        "IKI-P",
+    )
     assert kpi.formula == old.kpi.formula and kpi.contract_signed is False
     assert list(PeriodTarget.objects.filter(kpi=kpi).values_list("target", flat=True)) == [D(25)] * 4
-    assert entry.history.count() == 1 and kpi.history.count() == 1  # history rows written with the bulk inserts
+    assert (
+        entry.history.count() == 1 and kpi.history.count() == 1
+    )  # history rows written with the bulk inserts
     head = contracts.get(employee=office.head)
     assert list(head.kpis.order_by("order").values_list("kpi__code", flat=True)) == ["S1.1", "S1.2"]
     # again: everybody holds a contract now
@@ -175,7 +181,9 @@ def test_the_page_previews_then_the_job_creates(client, office, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     job = ContractBulkJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("contracts:bulk-job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "contracts:bulk-job", args=[job.pk]
+    )
     job.refresh_from_db()
     assert job.state == BulkJobState.DONE and job.result["contracts"] == 5 and job.percent == 100
     assert Contract.objects.filter(plan_year=office.map.plan_year).count() == 5

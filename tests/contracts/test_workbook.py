@@ -55,8 +55,12 @@ def _book(sheets: dict[str, list[list[object]]]) -> io.BytesIO:
 
 def _import(office, data, dry_run=False):
     return workbook.import_contracts(
-        source=data, name="kontrak.xlsx", unit=office.org.kpp_a, plan_year=office.map.plan_year,
-        by=office.manager, dry_run=dry_run,
+        source=data,
+        name="kontrak.xlsx",
+        unit=office.org.kpp_a,
+        plan_year=office.map.plan_year,
+        by=office.manager,
+        dry_run=dry_run,
     )
 
 
@@ -92,7 +96,12 @@ def test_export_then_import_changes_nothing(office):
     before = _fingerprint()
     result = _import(office, io.BytesIO(data))
     assert result.ok, result.problems
-    assert (result.contracts_new, result.contracts_changed, result.kpis_new, result.kpis_changed) == (0, 0, 0, 0)
+    assert (result.contracts_new, result.contracts_changed, result.kpis_new, result.kpis_changed) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert result.unchanged == 5
     assert _fingerprint() == before
 
@@ -104,9 +113,18 @@ def test_dry_run_lists_every_error_by_sheet_row_and_column_and_writes_nothing(of
     sheets["kontrak"].append([office.staff[0].nip, "", "", "2026-01-01", "2026-12-31", "", office.kasi.nip])
     sheets["kontrak"].append(["199001012015011999", "", "", "2026-01-01", "tahun depan", "", ""])
     new = dict.fromkeys(header, None) | {
-        "nip": office.staff[0].nip, "kode_iku": "IKI-9", "asal": "individual", "kode_ss": "S1", "nama": "Baru",
-        "polaritas": "max", "konsolidasi": "sum", "frekuensi": "quarterly", "validitas": "proxy",
-        "keterkendalian": "high", "bobot": "abc", "target": 100,
+        "nip": office.staff[0].nip,
+        "kode_iku": "IKI-9",
+        "asal": "individual",
+        "kode_ss": "S1",
+        "nama": "Baru",
+        "polaritas": "max",
+        "konsolidasi": "sum",
+        "frekuensi": "quarterly",
+        "validitas": "proxy",
+        "keterkendalian": "high",
+        "bobot": "abc",
+        "target": 100,
     }
     sheets["iku"].append([new[h] for h in header])
     before = _fingerprint()
@@ -133,7 +151,11 @@ def test_dry_run_lists_every_error_by_sheet_row_and_column_and_writes_nothing(of
     contract = Contract.objects.get(employee=office.staff[0], plan_year=office.map.plan_year)
     assert contract.superior == office.kasi and contract.state == ContractState.DRAFT
     entry = contract.kpis.get()
-    assert (entry.kpi.code, entry.kpi.holder_id, entry.weight) == ("IKI-9", office.staff[0].position_id, D(100))
+    assert (entry.kpi.code, entry.kpi.holder_id, entry.weight) == (
+        "IKI-9",
+        office.staff[0].position_id,
+        D(100),
+    )
     assert list(entry.kpi.period_targets.order_by("period").values_list("target", flat=True)) == [D(25)] * 4
     assert entry.history.count() == 1
 

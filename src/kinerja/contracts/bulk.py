@@ -25,7 +25,6 @@ Run from the page as a background task (`bulk_tasks.run_bulk_job`) with its prog
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from .services import default_commitment, default_deadline, year_bounds
 BATCH = 1000  # rows of one INSERT statement
 # What an IKI carried to a new year keeps of last year's: its whole manual, the target included (attnames:
 # a foreign key is copied as its id, never loaded).
-KPI_COPIED_FIELDS = tuple(Kpi._meta.get_field(name).attname for name in MANUAL_FIELDS)
+KPI_COPIED_FIELDS = tuple(Kpi._meta.get_field(name).attname for name in MANUAL_FIELDS)  # type: ignore[union-attr]
 Progress = Callable[[int, int], None]  # (contracts done, contracts in all)
 
 
@@ -181,7 +180,9 @@ def plan_year_contracts(unit: Unit, plan_year: PlanYear, by: Actor) -> Plan:
         )
         if superior is None and position.superior_id is not None:
             planned.warnings.append(
-                _("Atasan belum ditemukan (jabatan atasan kosong tanpa Plt./Plh.); lengkapi sebelum diajukan.")
+                _(
+                    "Atasan belum ditemukan (jabatan atasan kosong tanpa Plt./Plh.); lengkapi sebelum diajukan."
+                )
             )
         if position.is_head and position.unit.owns_map:
             found = map_kpis.get(position.unit_id)
@@ -213,7 +214,7 @@ def _superiors(employees: list[Employee]) -> dict[int, Employee | None]:
     """`services.default_superior` for every employee at once: the direct superior, else an active holder of
     the superior post, else its acting holder (Plt./Plh.). Two queries."""
     found: dict[int, Employee | None] = {}
-    wanted = {e.position.superior_id for e in employees if e.superior_id is None and e.position.superior_id}
+    wanted = {e.position.superior_id for e in employees if e.superior_id is None and e.position.superior_id}  # type: ignore[union-attr]
     holders: dict[int, list[Employee]] = defaultdict(list)
     acting: dict[int, Employee] = {}
     if wanted:
@@ -229,12 +230,12 @@ def _superiors(employees: list[Employee]) -> dict[int, Employee | None]:
         if employee.superior_id is not None:
             found[employee.pk] = employee.superior
             continue
-        post = employee.position.superior_id
+        post = employee.position.superior_id  # type: ignore[union-attr]
         if post is None:
             found[employee.pk] = None
             continue
-        holder = next((h for h in holders.get(post, []) if h.pk != employee.pk), None)
-        found[employee.pk] = holder if holder is not None else acting.get(post)
+        found_holder = next((h for h in holders.get(post, []) if h.pk != employee.pk), None)
+        found[employee.pk] = found_holder if found_holder is not None else acting.get(post)
     return found
 
 
@@ -255,9 +256,7 @@ def _map_kpis(unit_ids: set[int], plan_year: PlanYear) -> dict[int, list[Kpi]]:
     return found
 
 
-def _carried(
-    employees: list[Employee], plan_year: PlanYear
-) -> dict[int, tuple[list[PlannedKpi], list[str]]]:
+def _carried(employees: list[Employee], plan_year: PlanYear) -> dict[int, tuple[list[PlannedKpi], list[str]]]:
     """Last year's individual KPIs of each employee's contract in the same position, planned for this year."""
     result: dict[int, tuple[list[PlannedKpi], list[str]]] = {}
     if not employees:
@@ -269,9 +268,9 @@ def _carried(
     by_employee = {e.pk: e for e in employees}
     # the latest of last year's contracts in the current position
     old: dict[int, Contract] = {}
-    for contract in Contract.objects.filter(
-        plan_year=previous, employee_id__in=list(by_employee)
-    ).order_by("employee_id", "-end", "-pk"):
+    for contract in Contract.objects.filter(plan_year=previous, employee_id__in=list(by_employee)).order_by(
+        "employee_id", "-end", "-pk"
+    ):
         if contract.position_id == by_employee[contract.employee_id].position_id:
             old.setdefault(contract.employee_id, contract)
     entries = list(
@@ -295,13 +294,13 @@ def _carried(
         elif entry.source == ContractKpiSource.CASCADED:
             cascaded[entry.contract_id] += 1
     for employee in employees:
-        contract = old.get(employee.pk)
-        if contract is None:
+        last_contract = old.get(employee.pk)
+        if last_contract is None:
             result[employee.pk] = ([], [nothing])
             continue
         planned: list[PlannedKpi] = []
         warnings: list[str] = []
-        for entry in kept.get(contract.pk, []):
+        for entry in kept.get(last_contract.pk, []):
             kpi = entry.kpi
             objective_id = objectives.get((kpi.objective.map.unit_id, kpi.objective.code))
             if objective_id is None:
@@ -326,14 +325,14 @@ def _carried(
                     realization_prev=realized.get(kpi.pk),
                 )
             )
-        if cascaded.get(contract.pk):
+        if cascaded.get(last_contract.pk):
             warnings.append(
                 _(
                     "%(count)d IKU turunan tahun lalu tidak dibawa; turunkan kembali dari kontrak atasan tahun ini."
                 )
-                % {"count": cascaded[contract.pk]}
+                % {"count": cascaded[last_contract.pk]}
             )
-        if not planned and not cascaded.get(contract.pk):
+        if not planned and not cascaded.get(last_contract.pk):
             warnings.append(nothing)
         result[employee.pk] = (planned, warnings)
     return result
@@ -428,7 +427,7 @@ def apply_plan(plan: Plan, by: Actor, progress: Progress | None = None) -> Appli
                 rows.append(
                     ContractKpi(
                         contract_id=contract.pk,
-                        kpi_id=kpi_id,
+                        kpi_id=kpi_id,  # type: ignore[misc]
                         source=k.source,
                         order=k.order,
                         weight=k.weight,
@@ -460,14 +459,15 @@ def _individual_kpis(planned: Iterable[PlannedContract], by: Actor) -> dict[tupl
     existing = {
         (holder, objective, code): pk
         for pk, holder, objective, code in Kpi.all_kpis.filter(
-            holder_id__in=positions, objective_id__in=objectives
+            holder_id__in=positions,
+            objective_id__in=objectives,  # type: ignore[misc]
         ).values_list("pk", "holder_id", "objective_id", "code")
     }
     trajectories: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for kpi_id, period, target in (
-        PeriodTarget.objects.filter(kpi_id__in=list(old)).order_by("kpi_id", "period").values_list(
-            "kpi_id", "period", "target"
-        )
+        PeriodTarget.objects.filter(kpi_id__in=list(old))
+        .order_by("kpi_id", "period")
+        .values_list("kpi_id", "period", "target")
     ):
         trajectories[kpi_id].append((period, target))
     trajectory_of: list[int] = []  # last year's KPI of each new one, for its trajectory
@@ -478,13 +478,13 @@ def _individual_kpis(planned: Iterable[PlannedContract], by: Actor) -> dict[tupl
     for position_id, old_id, objective_id in sorted(wanted, key=lambda w: (w[0], w[1], w[2] or 0)):
         source = old[old_id]
         key = (position_id, objective_id, source.code)
-        reuse = existing.get(key)  # type: ignore[call-overload]
+        reuse = existing.get(key)  # type: ignore[arg-type]
         if reuse is not None:
             result[(position_id, old_id)] = reuse
             continue
         if key not in index:
             copy = Kpi(
-                objective_id=objective_id,
+                objective_id=objective_id,  # type: ignore[misc]
                 holder_id=position_id,
                 code=source.code,
                 **{name: getattr(source, name) for name in KPI_COPIED_FIELDS},

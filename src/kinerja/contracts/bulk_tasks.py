@@ -49,7 +49,9 @@ def run_bulk_job(job_id: int) -> str:
     )
 
     def progress(done: int, total: int) -> None:
-        ContractBulkJob.objects.filter(pk=job.pk).update(processed=done, total=total, updated_at=timezone.now())
+        ContractBulkJob.objects.filter(pk=job.pk).update(
+            processed=done, total=total, updated_at=timezone.now()
+        )
 
     language = str(job.result.get("language") or "") or None
     try:

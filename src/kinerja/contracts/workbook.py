@@ -39,7 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from kinerja.accounts.rules import ensure
 from kinerja.common import uploads
 from kinerja.common.history import Actor
-from kinerja.interchange.cells import CellError, NumberStyle, YES_NO, name_key, parse_decimal
+from kinerja.interchange.cells import YES_NO, CellError, NumberStyle, name_key, parse_decimal
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import open_workbook, source_name, write_xlsx_sheets, xlsx_sheet
 from kinerja.organisations.models import Employee, Position, Unit
@@ -122,7 +122,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _contracts(unit: Unit, plan_year: PlanYear, by: Actor) -> Any:
     found = Contract.objects.filter(plan_year=plan_year, unit__path__startswith=unit.path)
     if by is not None:
-        found = found.filter(contract_scope(by))
+        found = found.filter(contract_scope(by))  # type: ignore[arg-type]
     return found
 
 
@@ -279,7 +279,9 @@ class _Reader:
             self.fail(row, column, _("wajib diisi"))
         return value
 
-    def number(self, row: _Row, column: str, *, minimum: int | None = None, maximum: int | None = None) -> Any:
+    def number(
+        self, row: _Row, column: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> Any:
         raw = row.values.get(column, "")
         try:
             value = parse_decimal(
@@ -351,7 +353,14 @@ def _cell_message(error: CellError) -> str:
     return error.message(lang)  # type: ignore[arg-type]
 
 
-def _rows(workbook: Any, label: str, name: str, columns: Sequence[str], problems: list[WorkbookProblem], max_rows: int | None) -> list[_Row]:
+def _rows(
+    workbook: Any,
+    label: str,
+    name: str,
+    columns: Sequence[str],
+    problems: list[WorkbookProblem],
+    max_rows: int | None,
+) -> list[_Row]:
     sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     worksheet = sheets.get(name)
     if worksheet is None:
@@ -404,7 +413,9 @@ def import_contracts(
     try:
         workbook = open_workbook(source, name, limits=limits)
         try:
-            contract_rows = _rows(workbook, label, CONTRACT_SHEET, CONTRACT_COLUMNS, result.problems, limits.max_rows)
+            contract_rows = _rows(
+                workbook, label, CONTRACT_SHEET, CONTRACT_COLUMNS, result.problems, limits.max_rows
+            )
             kpi_rows = _rows(workbook, label, KPI_SHEET, KPI_COLUMNS, result.problems, limits.max_rows)
         finally:
             workbook.close()
@@ -441,14 +452,19 @@ def _check(
     }
     employees = {
         e.nip: e
-        for e in Employee.objects.filter(nip__in=[n for n in nips if n]).select_related("unit", "position__unit")
+        for e in Employee.objects.filter(nip__in=[n for n in nips if n]).select_related(
+            "unit", "position__unit"
+        )
     }
     codes = {r.values["kode_jabatan"].strip() for r in contract_rows if r.values["kode_jabatan"].strip()}
     positions = {p.code: p for p in Position.objects.filter(code__in=codes).select_related("unit")}
     existing: dict[int, list[Contract]] = defaultdict(list)
-    for contract in Contract.objects.filter(
-        plan_year=plan_year, employee__nip__in=[n for n in nips if n]
-    ).select_related("position").select_for_update(of=("self",)).order_by("pk"):
+    for contract in (
+        Contract.objects.filter(plan_year=plan_year, employee__nip__in=[n for n in nips if n])
+        .select_related("position")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    ):
         existing[contract.employee_id].append(contract)
     # --- kontrak
     by_key: dict[tuple[str, dt.date | None], Contract] = {}
@@ -489,15 +505,19 @@ def _check(
             continue
         key = (nip, start)
         if key in seen:
-            read.fail(row, "nip", _("kontrak %(nip)s mulai %(start)s muncul dua kali (juga baris %(other)d)")
-                      % {"nip": nip, "start": start.isoformat(), "other": seen[key]})
+            read.fail(
+                row,
+                "nip",
+                _("kontrak %(nip)s mulai %(start)s muncul dua kali (juga baris %(other)d)")
+                % {"nip": nip, "start": start.isoformat(), "other": seen[key]},
+            )
             continue
         seen[key] = row.number
         mine = existing.get(employee.pk, [])
         current = next((c for c in mine if c.start == start), None)
-        overlap = [
-            c for c in mine if c is not current and c.start <= end and c.end >= start
-        ] + [c for c in by_key.values() if c.employee_id == employee.pk and c.start <= end and c.end >= start]
+        overlap = [c for c in mine if c is not current and c.start <= end and c.end >= start] + [
+            c for c in by_key.values() if c.employee_id == employee.pk and c.start <= end and c.end >= start
+        ]
         if overlap:
             read.fail(
                 row,
@@ -559,7 +579,8 @@ def _editable(read: _Reader, row: _Row, contract: Contract, column: str, by: Act
         read.fail(
             row,
             _column(column),
-            _("kontrak berstatus %(state)s; hanya konsep yang dapat diubah") % {"state": contract.get_state_display()},
+            _("kontrak berstatus %(state)s; hanya konsep yang dapat diubah")
+            % {"state": contract.get_state_display()},
         )
         return False
     if by is not None and not by.has_perm("contracts.change_contract", contract):
@@ -595,7 +616,9 @@ def _objectives_above(units: Iterable[Unit], plan_year: PlanYear) -> dict[int, d
     prefixes = {u.path[: i * Unit.steplen] for u in units for i in range(1, len(u.path) // Unit.steplen + 1)}
     maps = {
         m.unit.path: m
-        for m in StrategyMap.objects.filter(plan_year=plan_year, unit__path__in=prefixes).select_related("unit")
+        for m in StrategyMap.objects.filter(plan_year=plan_year, unit__path__in=prefixes).select_related(
+            "unit"
+        )
     }
     objectives: dict[int, dict[str, Objective]] = defaultdict(dict)
     for objective in Objective.objects.filter(map__in=list(maps.values())):
@@ -676,7 +699,11 @@ def _check_kpis(
         contract = mine[0]
         key = (id(contract), code)
         if key in seen:
-            read.fail(row, "kode_iku", _("IKU %(code)s muncul dua kali (juga baris %(other)d)") % {"code": code, "other": seen[key]})
+            read.fail(
+                row,
+                "kode_iku",
+                _("IKU %(code)s muncul dua kali (juga baris %(other)d)") % {"code": code, "other": seen[key]},
+            )
             continue
         seen[key] = row.number
         source = read.choice(row, "asal")
@@ -698,43 +725,79 @@ def _check_kpis(
             continue
         trajectory = [p for p in periods if p is not None]
         if trajectory and (
-            periods[: len(trajectory)] != trajectory or len(trajectory) != PERIODS_PER_YEAR[manual["frequency"]]
+            periods[: len(trajectory)] != trajectory
+            or len(trajectory) != PERIODS_PER_YEAR[manual["frequency"]]
         ):
             read.fail(
                 row,
                 "p1",
                 _("trajectory %(frequency)s berisi %(n)d periode berurutan mulai p1")
-                % {"frequency": Frequency(manual["frequency"]).label.lower(), "n": PERIODS_PER_YEAR[manual["frequency"]]},
+                % {
+                    "frequency": Frequency(manual["frequency"]).label.lower(),
+                    "n": PERIODS_PER_YEAR[manual["frequency"]],
+                },
             )
             continue
-        entry = entries.get((contract.pk, code)) if contract.pk is not None else None
-        if entry is not None:
-            _check_change(read, row, entry, source, values, manual, trajectory, trajectories, parents, plan, result, by)
+        stored = entries.get((contract.pk, code)) if contract.pk is not None else None
+        if stored is not None:
+            _check_change(
+                read, row, stored, source, values, manual, trajectory, trajectories, parents, plan, result, by
+            )
             continue
         # a new KPI of the contract
         if contract.pk is not None and not _editable(read, row, contract, "kode_iku", by):
             continue
         if source == ContractKpiSource.CASCADED:
-            read.fail(row, "asal", _("IKU turunan dibuat melalui cascading dari kontrak atasan, bukan melalui impor"))
+            read.fail(
+                row,
+                "asal",
+                _("IKU turunan dibuat melalui cascading dari kontrak atasan, bukan melalui impor"),
+            )
             continue
         if source == ContractKpiSource.MAP:
             unit = map_units.get(contract.position_id)
-            kpi = map_kpis.get((unit.pk, code)) if unit is not None else None
-            if kpi is None:
-                read.fail(row, "kode_iku", _("IKU %(code)s bukan IKU peta strategi unit pemegang kontrak tahun ini") % {"code": code})
+            map_kpi = map_kpis.get((unit.pk, code)) if unit is not None else None
+            if map_kpi is None:
+                read.fail(
+                    row,
+                    "kode_iku",
+                    _("IKU %(code)s bukan IKU peta strategi unit pemegang kontrak tahun ini")
+                    % {"code": code},
+                )
                 continue
-            plan.new_entries.append((ContractKpi(kpi=kpi, source=source, target=values["target"] if values["target"] is not None else kpi.target, order=row.number, **{k: v for k, v in values.items() if k != "target"}), contract, None))
+            plan.new_entries.append(
+                (
+                    ContractKpi(
+                        kpi=map_kpi,
+                        source=source,
+                        target=values["target"] if values["target"] is not None else map_kpi.target,
+                        order=row.number,
+                        **{k: v for k, v in values.items() if k != "target"},
+                    ),
+                    contract,
+                    None,
+                )
+            )
             result.kpis_new += 1
             continue
         objective = objectives.get(units[contract.position_id].pk, {}).get(read.text(row, "kode_ss"))
         if objective is None:
-            read.fail(row, "kode_ss", _("SS %(code)s tidak ada pada peta strategi di atas pemegang kontrak tahun ini") % {"code": read.text(row, "kode_ss") or "—"})
+            read.fail(
+                row,
+                "kode_ss",
+                _("SS %(code)s tidak ada pada peta strategi di atas pemegang kontrak tahun ini")
+                % {"code": read.text(row, "kode_ss") or "—"},
+            )
             continue
         if (contract.position_id, code) in holder_codes:
-            read.fail(row, "kode_iku", _("Kode IKI %(code)s sudah dipakai pemegang jabatan ini") % {"code": code})
+            read.fail(
+                row, "kode_iku", _("Kode IKI %(code)s sudah dipakai pemegang jabatan ini") % {"code": code}
+            )
             continue
         holder_codes.add((contract.position_id, code))
-        kpi = Kpi(objective=objective, holder_id=contract.position_id, code=code, **manual, target=values["target"])
+        kpi = Kpi(
+            objective=objective, holder_id=contract.position_id, code=code, **manual, target=values["target"]
+        )
         plan.new_kpis.append((kpi, trajectory))
         plan.new_entries.append((ContractKpi(source=source, order=row.number, **values), contract, kpi))
         result.kpis_new += 1
@@ -776,7 +839,8 @@ def _check_change(
         read.fail(
             row,
             _column((manual_changed or ["target"])[0]),
-            _("IKU %(code)s diturunkan langsung penuh: manual dan targetnya mengikuti IKU induk (aturan 14)") % {"code": kpi.code},
+            _("IKU %(code)s diturunkan langsung penuh: manual dan targetnya mengikuti IKU induk (aturan 14)")
+            % {"code": kpi.code},
         )
         return
     for k in changed:
@@ -797,7 +861,9 @@ def _check_change(
 
 
 def _write(plan: _Plan, by: Actor) -> None:
-    created = bulk_create_with_history(plan.new_contracts, Contract, default_user=by) if plan.new_contracts else []
+    created = (
+        bulk_create_with_history(plan.new_contracts, Contract, default_user=by) if plan.new_contracts else []
+    )
     for contract, made in zip(plan.new_contracts, created, strict=True):
         contract.pk = made.pk
     if plan.changed_contracts:
@@ -809,18 +875,30 @@ def _write(plan: _Plan, by: Actor) -> None:
         for (kpi, _trajectory), made in zip(plan.new_kpis, kpis, strict=True):
             kpi.pk = made.pk
         bulk_create_with_history(
-            [PeriodTarget(kpi_id=k.pk, period=i + 1, target=v) for k, t in plan.new_kpis for i, v in enumerate(t)],
+            [
+                PeriodTarget(kpi_id=k.pk, period=i + 1, target=v)
+                for k, t in plan.new_kpis
+                for i, v in enumerate(t)
+            ],
             PeriodTarget,
             default_user=by,
         )
     if plan.changed_kpis:
         bulk_update_with_history(
-            plan.changed_kpis, Kpi, ["target", *MANUAL_COLUMNS.values()], default_user=by, manager=Kpi.all_kpis
+            plan.changed_kpis,
+            Kpi,
+            ["target", *MANUAL_COLUMNS.values()],
+            default_user=by,
+            manager=Kpi.all_kpis,
         )
     if plan.trajectories:
         PeriodTarget.objects.filter(kpi_id__in=list(plan.trajectories)).delete()
         bulk_create_with_history(
-            [PeriodTarget(kpi_id=k, period=i + 1, target=v) for k, t in plan.trajectories.items() for i, v in enumerate(t)],
+            [
+                PeriodTarget(kpi_id=k, period=i + 1, target=v)
+                for k, t in plan.trajectories.items()
+                for i, v in enumerate(t)
+            ],
             PeriodTarget,
             default_user=by,
         )
@@ -833,13 +911,13 @@ def _write(plan: _Plan, by: Actor) -> None:
             .values_list("contract_id", "top")
         )
         rows = []
-        for entry, contract, kpi in plan.new_entries:
-            entry.contract_id = contract.pk
-            if kpi is not None:
-                entry.kpi_id = kpi.pk
-            orders[contract.pk] = orders.get(contract.pk, last.get(contract.pk) or 0) + 1
-            entry.order = orders[contract.pk]
-            rows.append(entry)
+        for new_entry, owner, new_kpi in plan.new_entries:
+            new_entry.contract_id = owner.pk
+            if new_kpi is not None:
+                new_entry.kpi_id = new_kpi.pk
+            orders[owner.pk] = orders.get(owner.pk, last.get(owner.pk) or 0) + 1
+            new_entry.order = orders[owner.pk]
+            rows.append(new_entry)
         bulk_create_with_history(rows, ContractKpi, default_user=by)
     if plan.changed_entries:
         bulk_update_with_history(

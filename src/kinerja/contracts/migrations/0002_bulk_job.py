@@ -6,33 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('planning', '0004_individual_kpis'),
+        ("contracts", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("planning", "0004_individual_kpis"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContractBulkJob',
+            name="ContractBulkJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('state', models.CharField(choices=[('queued', 'Menunggu'), ('running', 'Berjalan'), ('done', 'Selesai'), ('failed', 'Gagal')], default='queued', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_bulk_jobs', to='planning.planyear')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_bulk_jobs', to='organisations.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Menunggu"),
+                            ("running", "Berjalan"),
+                            ("done", "Selesai"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contract_bulk_jobs",
+                        to="planning.planyear",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contract_bulk_jobs",
+                        to="organisations.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pembuatan kontrak massal',
-                'verbose_name_plural': 'pembuatan kontrak massal',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "pembuatan kontrak massal",
+                "verbose_name_plural": "pembuatan kontrak massal",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

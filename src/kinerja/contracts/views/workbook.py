@@ -34,7 +34,9 @@ def _scope(unit_pk: int, year: int) -> tuple[Unit, PlanYear]:
 def export_xlsx(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     unit, plan_year = _scope(unit_pk, year)
     require(request, "contracts.view_contract", unit)
-    response = HttpResponse(workbook.export_contracts(unit, plan_year, request.user), content_type=workbook.XLSX)
+    response = HttpResponse(
+        workbook.export_contracts(unit, plan_year, request.user), content_type=workbook.XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="{workbook.file_name(unit, plan_year)}"'
     return response
 
@@ -64,7 +66,9 @@ def import_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
         if result.written:
             messages.success(
                 request,
-                _("Impor selesai: %(new)d kontrak baru, %(changed)d kontrak diubah, %(kpis)d IKU baru, %(kchanged)d IKU diubah.")
+                _(
+                    "Impor selesai: %(new)d kontrak baru, %(changed)d kontrak diubah, %(kpis)d IKU baru, %(kchanged)d IKU diubah."
+                )
                 % {
                     "new": result.contracts_new,
                     "changed": result.contracts_changed,
