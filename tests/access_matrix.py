@@ -206,7 +206,9 @@ PAGES: dict[str, Page] = {
     "contracts:bulk": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN),
     "contracts:bulk-job": Page("contract_job", pk("contract_job"), get=PLAN),  # its starter, or who may add
     "contracts:export-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
-    "contracts:import": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN),  # an empty POST re-renders the form
+    "contracts:import": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN
+    ),  # an empty POST re-renders the form
     "reporting:bulk": Page("map", pk("map"), get=None, post=ENTER),
     "reporting:import": Page("map", pk("map"), get=ENTER, post=ENTER),
     "reporting:import-job": Page("import_job", pk("import_job"), get=ENTER),  # its starter, or who may import
