@@ -201,6 +201,14 @@ PAGES: dict[str, Page] = {
     # --- reporting
     "reporting:index": Page(None),
     "reporting:map": Page("map", pk("map"), get=READ_REPORT),
+    # --- contracts: the new year in one action, the workbook (issue 12 item 10; contracts.add_contract /
+    # view_contract on the unit: a performance manager or administrator; reading, every role of the subtree)
+    "contracts:bulk": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN),
+    "contracts:bulk-job": Page("contract_job", pk("contract_job"), get=PLAN),  # its starter, or who may add
+    "contracts:export-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:import": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN
+    ),  # an empty POST re-renders the form
     "reporting:bulk": Page("map", pk("map"), get=None, post=ENTER),
     "reporting:import": Page("map", pk("map"), get=ENTER, post=ENTER),
     "reporting:import-job": Page("import_job", pk("import_job"), get=ENTER),  # its starter, or who may import
@@ -392,6 +400,7 @@ def build_world() -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
+    from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
@@ -441,6 +450,7 @@ def build_world() -> dict[str, Any]:
         realization.refresh_from_db()
         snapshot = services.compute_scorecard(strategy_map=m, period=period)
         import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
+        contract_job = ContractBulkJob.objects.create(unit=unit, plan_year=year, created_by=maker)
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
         spare = UserFactory(username=f"am-spare-{scope}")
@@ -461,6 +471,7 @@ def build_world() -> dict[str, Any]:
             "evidence": evidence,
             "snapshot": snapshot,
             "import_job": import_job,
+            "contract_job": contract_job,
             "position": position,
             "employee": employee,
             "role": role,

@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from .views import contracts
+from .views import bulk, contracts, workbook
 
 app_name = "contracts"
 urlpatterns = [
     path("", contracts.index, name="index"),
     path("<int:pk>/", contracts.detail, name="detail"),
+    path("massal/<int:unit_pk>/<int:year>/", bulk.bulk, name="bulk"),
+    path("massal/pekerjaan/<int:pk>/", bulk.bulk_job, name="bulk-job"),
+    path("unduh/<int:unit_pk>/<int:year>.xlsx", workbook.export_xlsx, name="export-xlsx"),
+    path("impor/<int:unit_pk>/<int:year>/", workbook.import_view, name="import"),
 ]
