@@ -380,6 +380,58 @@ API: dict[str, Api] = {
     "api-risk-monitoring": Api(
         "risk", pk("risk"), write=MONITOR, body=lambda o: {"date": "2026-12-01", "note": "dipantau"}
     ),
+    # contracts (a draft contract of the scope's employee, with a KPI cascaded "direct shared" from a map KPI):
+    # read by every role on the unit's subtree (and by its holder and superior); drafted by its performance
+    # manager or administrator; agreed, returned and signed by nobody here (no superior or holder signs in, and
+    # the draft is in no state for it); replaced by a manager or administrator
+    "api-contract-list": Api(
+        "contract", write=PLAN, body=lambda o: {"employee": o["employee"].nip, "year": 2026}
+    ),
+    "api-contract-detail": Api(
+        "contract", pk("contract"), read=READ_ORG, write=PLAN, body=lambda o: {"commitment": "Saya berjanji."}
+    ),
+    "api-contract-propose": Api("contract", pk("contract"), read=READ_ORG, write=PLAN),
+    "api-contract-agree": Api("contract", pk("contract"), read=READ_ORG),
+    "api-contract-return": Api(
+        "contract", pk("contract"), read=READ_ORG, body=lambda o: {"reason": "perbaiki"}
+    ),
+    "api-contract-sign": Api("contract", pk("contract"), read=READ_ORG),
+    "api-contract-revise": Api(
+        "contract", pk("contract"), read=READ_ORG, body=lambda o: {"reason": "revisi"}
+    ),
+    "api-contract-replace": Api(
+        "contract", pk("contract"), read=READ_ORG, write=PLAN, body=lambda o: {"change_date": "2026-07-01"}
+    ),
+    "api-contract-kpi-list": Api(
+        "contract",
+        write=PLAN,
+        body=lambda o: {
+            "contract": o["contract"].pk,
+            "source": "individual",
+            "objective": o["objective"].pk,
+            "code": "IKI-9",
+            "manual": {
+                "name_id": "IKI baru",
+                "validity": "proxy",
+                "controllability": "moderate",
+                "polarity": "max",
+                "consolidation": "last",
+                "frequency": "yearly",
+                "target": "90",
+            },
+        },
+    ),
+    "api-contract-kpi-detail": Api(
+        "contract_kpi", pk("contract_kpi"), read=READ_ORG, write=PLAN, body=lambda o: {"weight": "10"}
+    ),
+    "api-cascade-list": Api(None),
+    "api-cascade-detail": Api(
+        "cascade", pk("cascade"), read=READ_ORG, write=PLAN, body=lambda o: {"mode": "direct_shared"}
+    ),
+    "api-cascade-link-list": Api(None),
+    "api-cascade-link-detail": Api(
+        "cascade_link", pk("cascade_link"), read=READ_ORG, write=PLAN, body=lambda o: {"share": "40"}
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -395,11 +447,13 @@ D = Decimal
 def build_world() -> dict[str, Any]:
     """KEMENKEU (root) → DJP (parent) → KPP-A (own), KPP-B (other). One approved 2026 map per unit with two
     objectives and a link, a theme, two KPIs, an initiative with a milestone, a risk, a draft realization with
-    evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit;
+    evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit; the
+    employee's draft 2026 contract holding a KPI cascaded "direct shared" from a third map KPI (S1.2);
     users holding each role (admin on the root, the others on KPP-A)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
+    from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
@@ -453,6 +507,13 @@ def build_world() -> dict[str, Any]:
         contract_job = ContractBulkJob.objects.create(unit=unit, plan_year=year, created_by=maker)
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
+        # a draft contract of the employee holding a KPI cascaded "direct shared" from a third map KPI
+        contract = contract_services.create_contract(employee=employee, plan_year=year, by=None)
+        shared = b.kpi(s1, "S1.2", frequency="quarterly")
+        contract_kpi = contract_services.cascade_to(
+            parent=shared, contract=contract, mode="direct_shared", share=D(50), by=None
+        )
+        cascade_link = contract_kpi.kpi.cascaded_from
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -474,6 +535,10 @@ def build_world() -> dict[str, Any]:
             "contract_job": contract_job,
             "position": position,
             "employee": employee,
+            "contract": contract,
+            "contract_kpi": contract_kpi,
+            "cascade": cascade_link.cascade,
+            "cascade_link": cascade_link,
             "role": role,
             "period": period,
             "closed_period": closed,
