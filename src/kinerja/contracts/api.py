@@ -10,12 +10,10 @@ recorded revision with a reason, rule 19). Routes are registered in `kinerja.api
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _gettext
@@ -26,11 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.accounts.rules import ensure
 from kinerja.accounts.scope import unit_filter
 from kinerja.common.api import IdFilter, RulesViewSet, documented, op, service_errors, validated
-from kinerja.common.history import recorded
-from kinerja.common.workflow import locked
 from kinerja.organisations.models import Employee, Position
 from kinerja.planning.models import PeriodTarget, PlanYear
 
@@ -84,39 +79,6 @@ def cascades_readable_by(user: Any) -> QuerySet[Cascade]:
         | unit_filter(user, "parent__holder__unit__path")
     )
     return Cascade.objects.filter(pk__in=Cascade.objects.filter(condition).values("pk"))
-
-
-def _contracts_holding(kpi_ids: Iterable[int]) -> list[Contract]:
-    """The contracts (not ended) that hold these KPIs: what a cascade write changes."""
-    return list(
-        Contract.objects.filter(kpis__kpi_id__in=list(kpi_ids))
-        .exclude(state=ContractState.ENDED)
-        .select_related("employee", "plan_year")
-        .distinct()
-    )
-
-
-def _refuse_unless_editable(contracts: Iterable[Contract], user: Any) -> None:
-    """A cascade write changes the contracts holding its KPIs: refused (400, the workflow's message) unless
-    each is a draft — a signed contract changes only through a revision (rule 19)."""
-    for contract in contracts:
-        problem = CONTRACT_WORKFLOW.problem(contract, "change", user)
-        if problem:
-            raise DjangoValidationError(problem, code="contract_read_only")
-
-
-def _update_commitment(contract: Contract, commitment: str, by: Any) -> Contract:
-    """The commitment statement of a draft contract (the workflow's 'change' gate: rule 19).
-
-    TODO(integrator): move to `services.update_contract` once the services have one.
-    """
-    services.ensure_contract_editable(contract, by)
-    with transaction.atomic():
-        current = locked(contract)
-        services.ensure_contract_editable(current, by)
-        current.commitment = commitment
-        recorded(current, by).save(update_fields=["commitment", "updated_at"])
-    return current
 
 
 # ---------------------------------------------------------------- filters
@@ -328,7 +290,9 @@ class ContractViewSet(
         contract = self.get_object()
         data = validated(ContractUpdateSerializer, request)
         with service_errors():
-            contract = _update_commitment(contract, data["commitment"], request.user)
+            contract = services.update_contract(
+                contract=contract, commitment=data["commitment"], by=request.user
+            )
         return self._respond(contract)
 
     def _step(self, request: Request, name: str, **kwargs: Any) -> Response:
@@ -593,7 +557,6 @@ class CascadeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesView
         cascade = self.get_object()
         data = validated(CascadeUpdateSerializer, request, partial=True)
         with service_errors():
-            _refuse_unless_editable(_contracts_holding([cascade.parent_id]), request.user)
             services.set_cascade_mode(
                 parent=cascade.parent,
                 mode=data.get("mode", cascade.mode),
@@ -646,14 +609,9 @@ class CascadeLinkViewSet(
         link = self.get_object()
         data = validated(ShareSerializer, request)
         with service_errors():
-            _refuse_unless_editable(_contracts_holding([link.child_id]), request.user)
-            # shares are the cascade's (rules.py: its KPI's performance manager or holder), not the child's:
-            # TODO(integrator): `services.set_share` should ask this itself, for the pages and imports too
-            ensure(request.user, "contracts.manage_cascade", link)
             services.set_share(link=link, share=data["share"], by=request.user)
         return Response(CascadeLinkSerializer(self.get_queryset().get(pk=link.pk)).data)
 
     def perform_destroy(self, instance: CascadeLink) -> None:
         with service_errors():
-            _refuse_unless_editable(_contracts_holding([instance.child_id]), self.request.user)
             services.unlink_child(link=instance, by=self.request.user)

@@ -89,6 +89,37 @@ def ensure_contract_editable(contract: Contract, by: Actor) -> None:
     CONTRACT_WORKFLOW.ensure(contract, "change", by)
 
 
+def contracts_holding(kpi_ids: Iterable[int]) -> list[Contract]:
+    """The contracts (not ended) that hold these KPIs: what a cascade write changes."""
+    return list(
+        Contract.objects.filter(kpis__kpi_id__in=list(kpi_ids))
+        .exclude(state=ContractState.ENDED)
+        .select_related("employee", "plan_year")
+        .distinct()
+    )
+
+
+def ensure_holding_contracts_editable(kpi_ids: Iterable[int], by: Actor) -> None:
+    """A write to a cascade changes the contracts holding its KPIs: refused (the workflow's message) unless each
+    is a draft — a signed contract changes only through a revision (rule 19)."""
+    for contract in contracts_holding(kpi_ids):
+        problem = CONTRACT_WORKFLOW.problem(contract, "change", by)
+        if problem:
+            raise ValidationError(problem, code="contract_read_only")
+
+
+def update_contract(*, contract: Contract, commitment: str, by: Actor) -> Contract:
+    """The commitment statement of a draft contract (the workflow's 'change' gate: rule 19)."""
+    ensure_contract_editable(contract, by)
+    with transaction.atomic():
+        current = locked(contract)
+        ensure_contract_editable(current, by)
+        current.commitment = commitment
+        recorded(current, by).save(update_fields=["commitment", "updated_at"])
+    contract.commitment = current.commitment
+    return current
+
+
 def _ensure_may_add(employee: Employee, by: Actor) -> None:
     if by is not None and getattr(by, "employee_id", None) == employee.pk:
         return
@@ -484,6 +515,11 @@ def set_cascade_mode(*, parent: Kpi, mode: str, by: Actor, aggregation: str | No
             % {"code": parent.code},
             code="cascade_has_children",
         )
+    if cascade.pk is not None and (
+        cascade.mode != mode or (aggregation and aggregation != cascade.aggregation)
+    ):
+        # declaring how a KPI goes down the first time leaves its contract as signed; changing it is a revision
+        ensure_holding_contracts_editable([parent.pk], by)
     cascade.mode = mode
     if aggregation:
         cascade.aggregation = aggregation
@@ -613,10 +649,12 @@ def _scaled(
 
 
 def set_share(*, link: CascadeLink, share: Decimal, by: Actor) -> CascadeLink:
-    """A direct-shared child's share of the parent's target; the child's target and trajectory follow."""
-    child_contracts = Contract.objects.filter(kpis__kpi=link.child)
-    for contract in child_contracts:
-        ensure_contract_editable(contract, by)
+    """A direct-shared child's share of the parent's target; the child's target and trajectory follow.
+
+    The share is the cascade's (its KPI's performance manager or holder), and the child's contract must be a draft.
+    """
+    _ensure_cascades(link.cascade.parent, by)
+    ensure_holding_contracts_editable([link.child_id], by)
     if link.cascade.mode != CascadeMode.DIRECT_SHARED:
         raise ValidationError(_("Hanya cascading berbagi target yang memiliki porsi."), code="not_shared")
     parent = link.cascade.parent
@@ -668,6 +706,7 @@ def link_child(*, parent: Kpi, child: Kpi, mode: str, by: Actor, share: Decimal 
 
 def unlink_child(*, link: CascadeLink, by: Actor) -> None:
     _ensure_cascades(link.cascade.parent, by)
+    ensure_holding_contracts_editable([link.child_id], by)
     with transaction.atomic():
         recorded(link, by).delete()
 
