@@ -253,6 +253,8 @@ PAGES: dict[str, Page] = {
         post=MINISTRY,
         body=lambda o: {"reason": "koreksi"},
     ),
+    # --- contracts (a contract answers to its holder's unit: its holder, its superior and any role there read it)
+    "contracts:document": Page("contract", pk("contract"), get=READ_REPORT),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
@@ -389,9 +391,12 @@ def build_world() -> dict[str, Any]:
     objectives and a link, a theme, two KPIs, an initiative with a milestone, a risk, a draft realization with
     evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit;
     users holding each role (admin on the root, the others on KPP-A)."""
+    import datetime
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
+    from kinerja.contracts.models import Contract
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
@@ -443,6 +448,14 @@ def build_world() -> dict[str, Any]:
         import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
+        contract = Contract.objects.create(  # a draft contract of the unit's employee (no map: one short PDF)
+            employee=employee,
+            position=position,
+            unit=unit,
+            plan_year=year,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+        )
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -463,6 +476,7 @@ def build_world() -> dict[str, Any]:
             "import_job": import_job,
             "position": position,
             "employee": employee,
+            "contract": contract,
             "role": role,
             "period": period,
             "closed_period": closed,

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from .views import contracts
+from .views import contracts, documents
 
 app_name = "contracts"
 urlpatterns = [
     path("", contracts.index, name="index"),
     path("<int:pk>/", contracts.detail, name="detail"),
+    path("<int:pk>/dokumen.pdf", documents.contract_document, name="document"),
 ]
