@@ -261,6 +261,8 @@ PAGES: dict[str, Page] = {
         post=MINISTRY,
         body=lambda o: {"reason": "koreksi"},
     ),
+    # --- contracts (a contract answers to its holder's unit: its holder, its superior and any role there read it)
+    "contracts:document": Page("contract", pk("contract"), get=READ_REPORT),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
@@ -450,6 +452,8 @@ def build_world() -> dict[str, Any]:
     evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit; the
     employee's draft 2026 contract holding a KPI cascaded "direct shared" from a third map KPI (S1.2);
     users holding each role (admin on the root, the others on KPP-A)."""
+    import datetime
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bulk, contracts, workbook
+from .views import bulk, contracts, documents, workbook
 
 app_name = "contracts"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("massal/pekerjaan/<int:pk>/", bulk.bulk_job, name="bulk-job"),
     path("unduh/<int:unit_pk>/<int:year>.xlsx", workbook.export_xlsx, name="export-xlsx"),
     path("impor/<int:unit_pk>/<int:year>/", workbook.import_view, name="import"),
+    path("<int:pk>/dokumen.pdf", documents.contract_document, name="document"),
 ]
