@@ -253,6 +253,13 @@ PAGES: dict[str, Page] = {
         post=MINISTRY,
         body=lambda o: {"reason": "koreksi"},
     ),
+    # --- cascading matrix, alignment panel and SS supports (contracts.view_cascade: readers of the unit's
+    # subtree; supports are managed by the unit's performance manager, contracts.manage_cascade)
+    "contracts:matrix-index": Page(None),
+    "contracts:matrix": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:matrix-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:alignment": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:supports": Page("map", lambda o: {"map_pk": o["map"].pk}, get=READ_REPORT, post=PLAN),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
