@@ -73,9 +73,7 @@ def build(office: Any) -> Cascaded:
         )
         for c, share in zip(staff, (D(500), D(400), D(200)), strict=True)
     ]
-    kasi_pct = services.cascade_to(
-        parent=office.kpi_pct, contract=kasi, mode=CascadeMode.DIRECT_FULL, by=by
-    )
+    kasi_pct = services.cascade_to(parent=office.kpi_pct, contract=kasi, mode=CascadeMode.DIRECT_FULL, by=by)
     return Cascaded(
         office,
         lower_unit,
