@@ -121,7 +121,7 @@ def test_queries_stay_bounded_with_many_people(office, django_assert_max_num_que
     world = build(office)
     year = office.map.plan_year
     kasi_pos = office.kasi.position
-    for i in range(30):
+    for _i in range(30):
         employee = EmployeeFactory(
             unit=office.org.section_a,
             position=PositionFactory(unit=office.org.section_a, superior=kasi_pos),

@@ -219,7 +219,7 @@ def build_panel(unit: Unit, plan_year: PlanYear, *, today: dt.date | None = None
         return out
 
     def unit_of(kpi: Kpi) -> Unit:
-        return kpi.holder.unit if kpi.holder_id is not None else kpi.objective.map.unit
+        return kpi.holder.unit if kpi.holder is not None else kpi.objective.map.unit
 
     items: list[Item] = []
 
@@ -455,7 +455,7 @@ def build_panel(unit: Unit, plan_year: PlanYear, *, today: dt.date | None = None
 
 
 def _holder(kpi: Kpi) -> str:
-    if kpi.holder_id is not None:
+    if kpi.holder is not None:
         return str(kpi.holder.title)
     return str(kpi.objective.map.unit.code)
 

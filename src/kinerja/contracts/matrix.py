@@ -113,7 +113,7 @@ def cascade_of(kpi: Kpi) -> Cascade | None:
 
 def kpi_unit_path(kpi: Kpi) -> str:
     """Where a KPI sits: its holder's unit (individual KPIs), else its map's unit."""
-    if kpi.holder_id is not None:
+    if kpi.holder is not None:
         return str(kpi.holder.unit.path)
     return str(kpi.objective.map.unit.path)
 
@@ -207,7 +207,7 @@ class Row:
 
     @property
     def holder_label(self) -> str:
-        if self.kpi is not None and self.kpi.holder_id is not None:
+        if self.kpi is not None and self.kpi.holder is not None:
             return str(self.kpi.holder.title)
         return ""
 
@@ -304,11 +304,11 @@ def build_matrix(unit: Unit, plan_year: PlanYear) -> Matrix:
     links_of: dict[int, list[CascadeLink]] = defaultdict(list)
     for link in links:
         links_of[link.cascade.parent_id].append(link)
-        if link.child.holder_id is not None and link.child.holder_id not in head_positions:
-            key = f"p{link.child.holder_id}"
-            path = link.child.holder.unit.path
-            if _column_of(path, by_path) is None and key not in people:
-                people[key] = Column(key, "person", link.child.holder.unit, link.child.holder)
+        holder = link.child.holder
+        if holder is not None and holder.pk not in head_positions:
+            key = f"p{holder.pk}"
+            if _column_of(holder.unit.path, by_path) is None and key not in people:
+                people[key] = Column(key, "person", holder.unit, holder)
 
     ordered_people = sorted(
         people.values(),
@@ -376,11 +376,11 @@ def build_matrix(unit: Unit, plan_year: PlanYear) -> Matrix:
     for objective in objectives:
         row = Row("objective", 0, objective=objective)
         for support in supports_of.get(objective.pk, []):
-            key = _column_of(support.child.map.unit.path, by_path)
-            if key is None:
+            found = _column_of(support.child.map.unit.path, by_path)
+            if found is None:
                 continue
             abbr = SUPPORT_ABBREVIATIONS[SupportKind(support.kind)]
-            cells = row.cells.setdefault(key, [])
+            cells = row.cells.setdefault(found, [])
             match = next((c for c in cells if c.abbr == abbr), None)
             if match is None:
                 cells.append(Cell(abbr, objectives=[support.child]))

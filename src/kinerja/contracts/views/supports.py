@@ -22,21 +22,27 @@ from .. import support as services
 from ..models import ObjectiveSupport, SupportKind
 
 
+class _ObjectiveField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class _ParentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.map.unit.code} · {obj.code} {obj.name}"
+
+
 class SupportForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=Objective.objects.none(), label=gettext_lazy("SS peta ini"))
-    parent = forms.ModelChoiceField(
-        queryset=Objective.objects.none(), label=gettext_lazy("mendukung SS peta atasan")
-    )
+    child = _ObjectiveField(queryset=Objective.objects.none(), label=gettext_lazy("SS peta ini"))
+    parent = _ParentField(queryset=Objective.objects.none(), label=gettext_lazy("mendukung SS peta atasan"))
     kind = forms.ChoiceField(choices=SupportKind.choices, label=gettext_lazy("jenis"))
 
     def __init__(self, *args: Any, objectives: Any, parents: list[Objective], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = objectives
-        self.fields["child"].label_from_instance = lambda o: f"{o.code} {o.name}"
-        self.fields["parent"].queryset = Objective.objects.filter(
-            pk__in=[p.pk for p in parents]
-        ).select_related("map__unit")
-        self.fields["parent"].label_from_instance = lambda o: f"{o.map.unit.code} · {o.code} {o.name}"
+        child, parent = self.fields["child"], self.fields["parent"]
+        assert isinstance(child, forms.ModelChoiceField) and isinstance(parent, forms.ModelChoiceField)
+        child.queryset = objectives
+        parent.queryset = Objective.objects.filter(pk__in=[p.pk for p in parents]).select_related("map__unit")
 
 
 def _map(request: HttpRequest, map_pk: int) -> StrategyMap:
