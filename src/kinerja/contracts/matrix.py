@@ -146,6 +146,8 @@ class Column:
                 seen.append(contract.employee.name)
         return ", ".join(seen)
 
+    group: str = ""  # the column's unit, shortened for the header (its code without the owner's prefix)
+
     @property
     def sublabel(self) -> str:
         if self.kind == "unit":
@@ -396,6 +398,10 @@ def build_matrix(unit: Unit, plan_year: PlanYear) -> Matrix:
             rows += kpi_rows(kpi, 1, {kpi.pk})
 
     ordered = list(columns.values())
+    prefix = f"{unit.code}-"
+    for column in ordered:
+        code = str(column.unit.code)
+        column.group = code[len(prefix) :] if code.startswith(prefix) else code
     for row in rows:
         row.line = [row.cells.get(c.key, []) for c in ordered]
     return Matrix(unit, plan_year, strategy_map, ordered, rows, years)
