@@ -263,6 +263,13 @@ PAGES: dict[str, Page] = {
     ),
     # --- contracts (a contract answers to its holder's unit: its holder, its superior and any role there read it)
     "contracts:document": Page("contract", pk("contract"), get=READ_REPORT),
+    # --- cascading matrix, alignment panel and SS supports (contracts.view_cascade: readers of the unit's
+    # subtree; supports are managed by the unit's performance manager, contracts.manage_cascade)
+    "contracts:matrix-index": Page(None),
+    "contracts:matrix": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:matrix-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:alignment": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:supports": Page("map", lambda o: {"map_pk": o["map"].pk}, get=READ_REPORT, post=PLAN),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),

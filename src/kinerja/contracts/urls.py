@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bulk, contracts, documents, workbook
+from .views import alignment, bulk, contracts, documents, matrix, supports, workbook
 
 app_name = "contracts"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("unduh/<int:unit_pk>/<int:year>.xlsx", workbook.export_xlsx, name="export-xlsx"),
     path("impor/<int:unit_pk>/<int:year>/", workbook.import_view, name="import"),
     path("<int:pk>/dokumen.pdf", documents.contract_document, name="document"),
+    path("matriks/", matrix.matrix_index, name="matrix-index"),
+    path("matriks/<int:unit_pk>/<int:year>/", matrix.matrix, name="matrix"),
+    path("matriks/<int:unit_pk>/<int:year>/matriks.xlsx", matrix.matrix_xlsx, name="matrix-xlsx"),
+    path("penyelarasan/<int:unit_pk>/<int:year>/", alignment.alignment, name="alignment"),
+    path("peta/<int:map_pk>/dukungan/", supports.supports, name="supports"),
 ]
