@@ -186,6 +186,19 @@ def default_commitment(employee: Employee, position: Position, plan_year: PlanYe
     ) % {"name": employee.name, "position": position.title, "year": plan_year.year}
 
 
+def update_contract(*, contract: Contract, commitment: str, by: Actor) -> Contract:
+    """The commitment statement of a draft contract (the holder or the unit's performance manager)."""
+    ensure_contract_editable(contract, by)
+    contract.commitment = commitment.strip()
+    if not contract.commitment:
+        raise ValidationError(
+            {"commitment": _("Pernyataan kesanggupan wajib diisi.")}, code="commitment_required"
+        )
+    with transaction.atomic():
+        recorded(contract, by).save(update_fields=["commitment", "updated_at"])
+    return contract
+
+
 def holder_map(contract: Contract) -> StrategyMap | None:
     """The strategy map a contract carries (rule 18): the head of a map-owner unit's own map for the year."""
     if not (contract.position.is_head and contract.unit.owns_map):
