@@ -253,6 +253,33 @@ PAGES: dict[str, Page] = {
         post=MINISTRY,
         body=lambda o: {"reason": "koreksi"},
     ),
+    # --- contracts (the world's contract is a draft of a non-head employee with no superior: drafting is the
+    # unit's performance manager's; agreeing, returning and signing nobody's here; every role reads it)
+    "contracts:index": Page(None),
+    "contracts:create": Page(None, get=PLAN, post=PLAN),
+    "contracts:detail": Page("contract", pk("contract"), get=READ_REPORT, post=PLAN),  # POST: the commitment
+    "contracts:kpi-add-map": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:kpi-add-individual": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:replace": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:action": Page(
+        "contract",
+        pk("contract"),
+        get=None,
+        variants={k: {"action": k} for k in ("propose", "agree", "return", "sign", "revise")},
+        by_variant={
+            "propose": (None, PLAN),
+            "agree": (None, NOBODY),
+            "return": (None, NOBODY),
+            "sign": (None, NOBODY),
+            "revise": (None, PLAN),
+        },
+    ),
+    "contracts:kpi-edit": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:kpi-remove": Page("contract", pk("contract_kpi"), get=None, post=PLAN),
+    "contracts:cascade": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:share": Page(
+        "contract", pk("cascade_link"), get=None, post=PLAN, body=lambda o: {"share": "3"}
+    ),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
@@ -443,6 +470,7 @@ def build_world() -> dict[str, Any]:
         import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
+        contract, contract_kpi, cascade_link = _contract_world(m, kpi, kpi2, c1, employee)
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -464,8 +492,51 @@ def build_world() -> dict[str, Any]:
             "position": position,
             "employee": employee,
             "role": role,
+            "contract": contract,
+            "contract_kpi": contract_kpi,
+            "cascade_link": cascade_link,
             "period": period,
             "closed_period": closed,
             "new_nip": make_nip(),
         }
     return {"users": users, "scopes": scopes}
+
+
+def _contract_world(
+    strategy_map: Any, kpi: Any, kpi2: Any, objective: Any, employee: Any
+) -> tuple[Any, Any, Any]:
+    """A draft 2026 contract of the scope's employee holding a map KPI and an individual KPI that `kpi2` goes
+    down to, shared (so the share route has a link)."""
+    import datetime as dt
+
+    from kinerja.contracts.models import Cascade, CascadeLink, Contract, ContractKpi
+    from kinerja.planning.models import Kpi, PeriodTarget
+
+    contract = Contract.objects.create(
+        employee=employee,
+        position=employee.position,
+        unit=employee.unit,
+        plan_year=strategy_map.plan_year,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+        commitment="Saya berjanji.",
+    )
+    entry = ContractKpi.objects.create(contract=contract, kpi=kpi, source="map", order=1, target=kpi.target)
+    child = Kpi.all_kpis.create(
+        objective=objective,
+        holder=employee.position,
+        code=kpi2.code,
+        name_id="Turunan",
+        polarity=kpi2.polarity,
+        validity=kpi2.validity,
+        controllability=kpi2.controllability,
+        frequency=kpi2.frequency,
+        consolidation=kpi2.consolidation,
+        target=D(5),
+    )
+    for period in range(1, child.period_count + 1):
+        PeriodTarget.objects.create(kpi=child, period=period, target=D(5))
+    ContractKpi.objects.create(contract=contract, kpi=child, source="cascaded", order=2, target=D(5))
+    cascade = Cascade.objects.create(parent=kpi2, mode="direct_shared")
+    link = CascadeLink.objects.create(cascade=cascade, child=child, share=D(5))
+    return contract, entry, link

@@ -128,7 +128,7 @@ class MapKpiForm(forms.Form):
         limit(self.fields["kpi"], kpis)
         field = self.fields["kpi"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda k: f"{k.code} — {k.name}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda k: f"{k.code} — {k.name}"  # type: ignore[method-assign,assignment]
 
 
 class EntryForm(forms.ModelForm):
@@ -166,11 +166,6 @@ class IndividualKpiForm(KpiForm):
     )
     contract_weight = weight_field()
 
-    GROUPS = (
-        (_("Identitas"), ("supports", "code", "name_id", "name_en", "contract_weight")),
-        *KpiForm.GROUPS[1:],
-    )
-
     def __init__(
         self,
         *args: Any,
@@ -186,17 +181,22 @@ class IndividualKpiForm(KpiForm):
         limit(self.fields["supports"], objectives)
         field = self.fields["supports"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda o: f"{o.map.unit.code} {o.code} — {o.name}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda o: f"{o.map.unit.code} {o.code} — {o.name}"  # type: ignore[method-assign,assignment]
         if objective is not None:
             self.initial.setdefault("supports", objective.pk)
         limit(self.fields["owner_position"], Position.objects.filter(unit=contract.unit_id))
         del self.fields["weight"]  # an IKI's weight is the contract's, not a map's
-        target_group = next(names for legend, names in KpiForm.GROUPS if "target" in names)
-        self.GROUPS = (
-            self.GROUPS[0],
-            self.GROUPS[1],
-            (self.GROUPS[2][0], tuple(n for n in target_group if n != "weight")),
-        )
+        (identity, _names), manual, (target_legend, target_names) = KpiForm.GROUPS
+        self.layout: list[tuple[Any, tuple[str, ...]]] = [
+            (identity, ("supports", "code", "name_id", "name_en", "contract_weight")),
+            manual,
+            (target_legend, tuple(n for n in target_names if n != "weight")),
+        ]
+
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (legend, [self[name] for name in names if name in self.fields]) for legend, names in self.layout
+        ]
 
     def manual_fields(self) -> dict[str, Any]:
         fields = {name: self.cleaned_data[name] for name in self.fields if name in _MANUAL}
@@ -219,11 +219,7 @@ class EditManualForm(IndividualKpiForm):
         del self.fields["supports"]
         del self.fields["contract_weight"]
         self.fields["code"].disabled = True
-        self.GROUPS = (
-            (self.GROUPS[0][0], ("code", "name_id", "name_en")),
-            self.GROUPS[1],
-            self.GROUPS[2],
-        )
+        self.layout[0] = (self.layout[0][0], ("code", "name_id", "name_en"))
 
 
 class CascadeForm(forms.Form):
@@ -331,7 +327,7 @@ class ReplaceForm(forms.Form):
         limit(self.fields["position"], positions)
         field = self.fields["position"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda p: f"{p.title} — {p.unit.code}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: f"{p.title} — {p.unit.code}"  # type: ignore[method-assign,assignment]
 
 
 __all__ = [

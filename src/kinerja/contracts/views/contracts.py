@@ -611,8 +611,8 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if ok:
             messages.success(request, _("Bobot IKU %(code)s disimpan.") % {"code": entry.kpi.code})
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, f"{entry.kpi.code}: {message}")
+            for text in errors:
+                messages.error(request, f"{entry.kpi.code}: {text}")
         return _back(contract, "#iku")
     if part == "entry" and entry_form.is_valid():
         fields = {name: entry_form.cleaned_data[name] for name in entry_form.fields}
