@@ -232,10 +232,18 @@ class CascadeForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, children: list[Contract], parent: Kpi, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        children: list[Contract],
+        parent: Kpi,
+        holding: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.children = children
         self.parent = parent
+        self.holding = holding  # contracts that already hold a child of `parent`
         for child in children:
             self.fields[f"to_{child.pk}"] = forms.BooleanField(label=str(child.employee.name), required=False)
             self.fields[f"share_{child.pk}"] = DecimalInputField(
@@ -262,7 +270,8 @@ class CascadeForm(forms.Form):
                 "code": self[f"code_{child.pk}"],
                 "name": self[f"name_{child.pk}"],
                 "target": self[f"target_{child.pk}"],
-                "editable": child.state == ContractState.DRAFT,
+                "editable": child.state == ContractState.DRAFT and child.pk not in self.holding,
+                "holds": child.pk in self.holding,
             }
             for child in self.children
         ]

@@ -752,7 +752,14 @@ def cascade(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"mode": existing.mode if existing is not None else CascadeMode.DIRECT_FULL}
     for child in children:
         initial[f"to_{child.pk}"] = only is not None
-    form = CascadeForm(request.POST or None, children=children, parent=parent, initial=initial)
+    holding = frozenset(
+        ContractKpi.objects.filter(
+            kpi__cascaded_from__cascade__parent=parent, contract__in=[c.pk for c in children]
+        ).values_list("contract_id", flat=True)
+    )
+    form = CascadeForm(
+        request.POST or None, children=children, parent=parent, holding=holding, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         mode = form.cleaned_data["mode"]
         try:
