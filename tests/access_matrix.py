@@ -270,6 +270,33 @@ PAGES: dict[str, Page] = {
     "contracts:matrix-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
     "contracts:alignment": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
     "contracts:supports": Page("map", lambda o: {"map_pk": o["map"].pk}, get=READ_REPORT, post=PLAN),
+    # --- contracts (the world's contract is a draft of a non-head employee with no superior: drafting is the
+    # unit's performance manager's; agreeing, returning and signing nobody's here; every role reads it)
+    "contracts:index": Page(None),
+    "contracts:create": Page(None, get=PLAN, post=PLAN),
+    "contracts:detail": Page("contract", pk("contract"), get=READ_REPORT, post=PLAN),  # POST: the commitment
+    "contracts:kpi-add-map": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:kpi-add-individual": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:replace": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:action": Page(
+        "contract",
+        pk("contract"),
+        get=None,
+        variants={k: {"action": k} for k in ("propose", "agree", "return", "sign", "revise")},
+        by_variant={
+            "propose": (None, PLAN),
+            "agree": (None, NOBODY),
+            "return": (None, NOBODY),
+            "sign": (None, NOBODY),
+            "revise": (None, PLAN),
+        },
+    ),
+    "contracts:kpi-edit": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:kpi-remove": Page("contract", pk("contract_kpi"), get=None, post=PLAN),
+    "contracts:cascade": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:share": Page(
+        "contract", pk("cascade_link"), get=None, post=PLAN, body=lambda o: {"share": "3"}
+    ),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
@@ -459,7 +486,6 @@ def build_world() -> dict[str, Any]:
     evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit; the
     employee's draft 2026 contract holding a KPI cascaded "direct shared" from a third map KPI (S1.2);
     users holding each role (admin on the root, the others on KPP-A)."""
-    import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -111,6 +111,11 @@ def ensure_holding_contracts_editable(kpi_ids: Iterable[int], by: Actor) -> None
 def update_contract(*, contract: Contract, commitment: str, by: Actor) -> Contract:
     """The commitment statement of a draft contract (the workflow's 'change' gate: rule 19)."""
     ensure_contract_editable(contract, by)
+    commitment = commitment.strip()
+    if not commitment:
+        raise ValidationError(
+            {"commitment": _("Pernyataan kesanggupan wajib diisi.")}, code="commitment_required"
+        )
     with transaction.atomic():
         current = locked(contract)
         ensure_contract_editable(current, by)
