@@ -367,13 +367,32 @@ def _set_entry_fields(entry: ContractKpi, fields: Mapping[str, Any]) -> None:
 
 
 def update_contract_kpi(*, entry: ContractKpi, fields: Mapping[str, Any], by: Actor) -> ContractKpi:
-    """Weight, K3 inputs and (for a KPI of the holder's own) the target of a contract KPI, while the contract is a draft."""
+    """Weight, order and K3 inputs of a contract KPI, while the contract is a draft.
+
+    The year target is not set here: a map KPI's is the map's, a direct-full child's is its parent's, a
+    direct-shared child's is its share (`set_share`), and an individual KPI's goes with its trajectory
+    (`update_individual_kpi`, rule 12). A `target` equal to the current one is accepted and ignored.
+    """
     ensure_contract_editable(entry.contract, by)
-    if "target" in fields and fields["target"] != entry.target and _is_direct_full_child(entry.kpi):
-        raise ValidationError(_direct_full_message(entry.kpi), code="direct_full_locked")
+    fields = dict(fields)
+    if "target" in fields:
+        target = fields.pop("target")
+        if target != entry.target:
+            raise ValidationError({"target": _target_elsewhere(entry)}, code="target_not_here")
     _set_entry_fields(entry, fields)
     _save_entry(entry, by)
     return entry
+
+
+def _target_elsewhere(entry: ContractKpi) -> str:
+    kpi = entry.kpi
+    if kpi.holder_id is None:
+        return _("Target IKU %(code)s mengikuti peta strategi dan diubah melalui peta.") % {"code": kpi.code}
+    if _is_direct_full_child(kpi):
+        return _direct_full_message(kpi)
+    if CascadeLink.objects.filter(child=kpi, cascade__mode=CascadeMode.DIRECT_SHARED).exists():
+        return _("Target IKU %(code)s adalah porsinya dari IKU induk; ubah porsinya.") % {"code": kpi.code}
+    return _("Target IKI %(code)s diubah bersama trajectory-nya pada manual IKI.") % {"code": kpi.code}
 
 
 def update_individual_kpi(
@@ -568,8 +587,14 @@ def cascade_to(
     direct full: the child is the same KPI with the same manual and target; direct shared: the same KPI with
     `share` of the target (the trajectory scaled by the share); indirect: a different KPI (`code`, `fields`,
     `trajectory`) that supports the parent. The parent's cascade mode is set or must match.
+
+    The parent's side decides (`contracts.manage_cascade`: the KPI's performance manager or its holder, e.g.
+    the superior handing a KPI to the team); the child's contract must be a draft.
     """
-    ensure_contract_editable(contract, by)
+    _ensure_cascades(parent, by)
+    problem = CONTRACT_WORKFLOW.problem(contract, "change", by)
+    if problem:
+        raise ValidationError(problem, code="contract_read_only")
     if mode == CascadeMode.NONE:
         raise ValidationError(
             _("IKU %(code)s ditandai tidak diturunkan dan tidak boleh memiliki turunan (aturan 14).")
