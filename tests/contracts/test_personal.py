@@ -35,7 +35,7 @@ def _year(office, rule_set):
     return year
 
 
-def test_a_replacement_on_1_july_weights_the_nhk_by_contract_days(office):
+def test_a_replacement_on_1_july_weights_the_nhk_by_contract_days(office, client):
     year = _year(office, "kmk-127-2026")
     person = office.staff[0]
     first = contracts.create_contract(employee=person, plan_year=year, by=office.manager)
@@ -71,6 +71,11 @@ def test_a_replacement_on_1_july_weights_the_nhk_by_contract_days(office):
     assert card.score == result.nhk and card.calibrated == result.nhk_calibrated
     assert [r.weight for r in card.rows] == [k.weight for k in result.kpis]
     assert [r.index for r in card.rows] == [k.index for k in result.kpis] and not card.missing
+    client.force_login(office.user(person))
+    page = client.get(
+        reverse("contracts:personal", args=[person.pk, period(office, "2026-Q4").pk])
+    ).content.decode()
+    assert "Nilai hasil kerja (NHK)" in page and "lebih dari satu kontrak" in page and ">181<" in page
     # as of the second quarter only the first contract has begun
     june = personal.personal_scorecard(person, period(office, "2026-Q2"))
     assert [r.entry.kpi.code for r in june.rows] == ["IKI-1"] and june.rows[0].core.days == D(181)
