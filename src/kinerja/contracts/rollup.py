@@ -462,6 +462,13 @@ def on_realization_saved(sender: Any, instance: Realization, raw: bool = False, 
     schedule_rollups([instance.kpi_id], [instance.period_id])
 
 
+def on_realization_deleted(sender: Any, instance: Realization, **kwargs: Any) -> None:
+    """`post_delete` of a realization: a child gone makes its parents incomplete, so they recompute too."""
+    if _deriving.get():
+        return
+    schedule_rollups([instance.kpi_id], [instance.period_id])
+
+
 def on_realizations_changed(
     sender: Any, kpi_ids: Sequence[int] = (), period_ids: Sequence[int] = (), **kwargs: Any
 ) -> None:
