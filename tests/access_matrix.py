@@ -446,6 +446,14 @@ API: dict[str, Api] = {
     "api-contract-replace": Api(
         "contract", pk("contract"), read=READ_ORG, write=PLAN, body=lambda o: {"change_date": "2026-07-01"}
     ),
+    # the cascading matrix and the alignment findings of a unit and year (the query): as their pages,
+    # contracts.view_cascade on the unit (every role of its subtree), else 404
+    "api-contract-matrix": Api(
+        "unit", read=READ_REPORT, query=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
+    "api-contract-alignment": Api(
+        "unit", read=READ_REPORT, query=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
     "api-contract-kpi-list": Api(
         "contract",
         write=PLAN,

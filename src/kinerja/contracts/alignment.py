@@ -88,11 +88,24 @@ class Group:
 
 
 @dataclass
+class SupportMap:
+    """A lower map of the subtree (a map with a map above it that year): where its SS supports are given (rule 5)."""
+
+    strategy_map: StrategyMap
+    idle: int  # its SS supporting nothing
+
+    @property
+    def url(self) -> str:
+        return reverse("contracts:supports", args=[self.strategy_map.pk])
+
+
+@dataclass
 class Panel:
     unit: Unit
     plan_year: PlanYear
     items: list[Item]
     years: list[int]
+    lower_maps: list[StrategyMap] = field(default_factory=list)
 
     @property
     def groups(self) -> list[Group]:
@@ -113,6 +126,14 @@ class Panel:
 
     def of_kind(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
+
+    @property
+    def supports(self) -> list[SupportMap]:
+        """Each lower map of the subtree with the number of its SS supporting nothing (the "Dukungan SS" links)."""
+        idle: dict[int, int] = defaultdict(int)
+        for item in self.of_kind("objective_supports_nothing"):
+            idle[item.finding.object.map_id] += 1
+        return [SupportMap(m, idle[m.pk]) for m in self.lower_maps]
 
 
 def _normal(text: str) -> str:
@@ -451,7 +472,8 @@ def build_panel(unit: Unit, plan_year: PlanYear, *, today: dt.date | None = None
     items.sort(
         key=lambda i: (order.index(i.kind) if i.kind in order else len(order), i.unit.path if i.unit else "")
     )
-    return Panel(unit, plan_year, items, years)
+    lower_maps.sort(key=lambda m: m.unit.path)
+    return Panel(unit, plan_year, items, years, lower_maps)
 
 
 def _holder(kpi: Kpi) -> str:

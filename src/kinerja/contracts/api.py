@@ -16,6 +16,7 @@ from typing import Any
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -25,12 +26,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kinerja.accounts.scope import unit_filter
-from kinerja.common.api import IdFilter, RulesViewSet, documented, op, service_errors, validated
-from kinerja.organisations.models import Employee, Position
+from kinerja.common.api import ID_MAX, IdFilter, RulesViewSet, documented, op, service_errors, validated
+from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.planning.models import PeriodTarget, PlanYear
 
 from . import services
+from .alignment import build_panel
 from .checks import findings, k3_rows
+from .matrix import build_matrix
 from .models import (
     Cascade,
     CascadeLink,
@@ -41,7 +44,9 @@ from .models import (
 )
 from .selectors import contracts_readable_by
 from .serializers import (
+    AlignmentSerializer,
     CascadeLinkSerializer,
+    CascadeScopeSerializer,
     CascadeSerializer,
     CascadeUpdateSerializer,
     ContractCreateSerializer,
@@ -52,6 +57,7 @@ from .serializers import (
     ContractReasonSerializer,
     ContractSerializer,
     ContractUpdateSerializer,
+    MatrixSerializer,
     ReplaceSerializer,
     ShareSerializer,
 )
@@ -197,6 +203,27 @@ def _superior(nip: str | None) -> Employee | None:
 CONTRACT_RELATED = ("employee", "position", "unit", "plan_year", "superior", "agreed_by", "signed_by")
 
 
+def cascade_scope(request: Request, *, map_owner: bool) -> tuple[Unit, PlanYear]:
+    """The unit and plan year of a matrix or alignment request, as their pages decide them: a unit of the
+    user's reach (by code, else by id) on which they may read cascades (`contracts.view_cascade`), a map owner
+    for the matrix, and an existing plan year; anything else is a 404 (a malformed query is a 400)."""
+    query = CascadeScopeSerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    value: str = query.validated_data["unit"].strip()
+    units = Unit.objects.filter(unit_filter(request.user, "path"))
+    unit = units.filter(code=value).first()
+    if unit is None and value.isascii() and value.isdigit() and int(value) <= ID_MAX:
+        unit = units.filter(pk=int(value)).first()
+    if unit is None or not request.user.has_perm("contracts.view_cascade", unit):
+        raise Http404
+    if map_owner and not unit.owns_map:
+        raise Http404
+    plan_year = PlanYear.objects.filter(year=query.validated_data["year"]).first()
+    if plan_year is None:
+        raise Http404
+    return unit, plan_year
+
+
 @documented(
     TAG,
     list=op(
@@ -230,6 +257,27 @@ CONTRACT_RELATED = ("employee", "position", "unit", "plan_year", "superior", "ag
         request=ContractUpdateSerializer,
         responses=ContractDetailSerializer,
     ),
+    matrix=op(
+        _("Matriks cascading unit pemilik peta untuk satu tahun"),
+        description=_(
+            "Seperti halaman matriks: baris SS peta dan IKU-nya beserta turunan yang diturunkan lagi dalam "
+            "wilayah unit, kolom unit anak pemilik peta dan jabatan dalam wilayah unit, sel jenis cascading "
+            "(DF, DS dengan porsi, I dengan IKU turunan) atau dukungan SS (L, TL), serta cek porsi setiap baris "
+            "berbagi target (aturan 5, 14, 15). Unit di luar jangkauan pengguna atau bukan pemilik peta: 404."
+        ),
+        parameters=[CascadeScopeSerializer],
+        responses=MatrixSerializer,
+    ),
+    alignment=op(
+        _("Temuan penyelarasan cascading dan kontrak pada subtree unit untuk satu tahun"),
+        description=_(
+            "Seperti panel penyelarasan: jumlah setiap jenis temuan, setiap temuan dengan tautan perbaikannya "
+            "(aturan 5, 10, 13–17), dan peta bawahan dengan halaman dukungan SS-nya. Unit di luar jangkauan "
+            "pengguna: 404."
+        ),
+        parameters=[CascadeScopeSerializer],
+        responses=AlignmentSerializer,
+    ),
 )
 class ContractViewSet(
     mixins.ListModelMixin,
@@ -242,8 +290,21 @@ class ContractViewSet(
     rules_model = Contract
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
+    # matrix, alignment: the unit of the query decides (contracts.view_cascade on it, else 404)
     service_checked_actions = frozenset(
-        {"list", "create", "partial_update", "propose", "agree", "return_", "sign", "revise", "replace"}
+        {
+            "list",
+            "create",
+            "partial_update",
+            "propose",
+            "agree",
+            "return_",
+            "sign",
+            "revise",
+            "replace",
+            "matrix",
+            "alignment",
+        }
     )
 
     def get_queryset(self) -> QuerySet[Contract]:
@@ -393,6 +454,16 @@ class ContractViewSet(
                 copy_kpis=data["copy_kpis"],
             )
         return self._respond(new, status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def matrix(self, request: Request) -> Response:
+        unit, plan_year = cascade_scope(request, map_owner=True)
+        return Response(MatrixSerializer(build_matrix(unit, plan_year)).data)
+
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def alignment(self, request: Request) -> Response:
+        unit, plan_year = cascade_scope(request, map_owner=False)
+        return Response(AlignmentSerializer(build_panel(unit, plan_year)).data)
 
 
 # ---------------------------------------------------------------- contract KPIs

@@ -7,6 +7,7 @@ up among those the requesting user may see, so anything else is a 400 naming the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -587,3 +588,232 @@ class CascadeUpdateSerializer(serializers.Serializer):
 
 class ShareSerializer(serializers.Serializer):
     share = HumanDecimalField(max_digits=24, decimal_places=6, min_value=0, help_text=_("Porsi target anak."))
+
+
+# ---------------------------------------------------------------- the cascading matrix and the alignment panel
+
+
+class CascadeScopeSerializer(serializers.Serializer):
+    # The query of the matrix and the alignment panel: a unit and a plan year.
+    unit = serializers.CharField(
+        max_length=64, help_text=_("Kode unit (mis. KPP-A) atau id unit, dalam jangkauan pengguna.")
+    )
+    year = serializers.IntegerField(min_value=1900, max_value=9999, help_text=_("Tahun rencana."))
+
+
+class UnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CodeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+
+
+class ShareCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(help_text=_("Porsi turunan sesuai target induk."))
+    how = serializers.ChoiceField(
+        choices=[("sum", "sum"), ("average", "average"), ("each", "each")],
+        help_text=_("Menurut konsolidasi IKU induk: jumlah, rata-rata, atau setiap porsi (nilai terakhir)."),
+    )
+    value = serializers.DecimalField(
+        max_digits=40,
+        decimal_places=6,
+        allow_null=True,
+        help_text=_("Jumlah atau rata-rata porsi; null untuk setiap porsi."),
+    )
+    target = serializers.DecimalField(max_digits=40, decimal_places=6, help_text=_("Target IKU induk."))
+    missing = serializers.IntegerField(help_text=_("Porsi yang belum diisi."))
+    text = serializers.CharField(help_text=_("Hasil cek seperti tampil pada halaman."))
+
+
+@dataclass(frozen=True)
+class PlacedCell:
+    """A matrix cell with the key of the column it sits in."""
+
+    column: str
+    cell: Any
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text=_("Kunci kolom (`columns[].key`)."))
+    abbr = serializers.ChoiceField(
+        source="cell.abbr",
+        choices=[(a, a) for a in ("DF", "DS", "I", "L", "TL")],
+        help_text=_(
+            "Baris IKU: DF langsung penuh, DS langsung berbagi target, I tidak langsung. Baris SS: L didukung "
+            "langsung, TL didukung tidak langsung (aturan 5)."
+        ),
+    )
+    text = serializers.CharField(source="cell.text", help_text=_("Isi sel seperti tampil pada halaman."))
+    share = serializers.DecimalField(
+        source="cell.share",
+        max_digits=24,
+        decimal_places=6,
+        allow_null=True,
+        help_text=_("Porsi target (DS); null bila belum diisi atau jenis lain."),
+    )
+    kpis = CodeRefSerializer(source="cell.kpis", many=True, help_text=_("IKU turunan pada kolom ini."))
+    objectives = CodeRefSerializer(
+        source="cell.objectives", many=True, help_text=_("SS kolom ini yang mendukung SS baris (baris SS).")
+    )
+
+
+class MatrixColumnSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("u<id unit> untuk unit anak, p<id jabatan> untuk orang."))
+    kind = serializers.ChoiceField(
+        choices=[("unit", "unit"), ("person", "person")],
+        help_text=_("unit: unit pemilik peta terdekat di bawah; person: jabatan dalam wilayah unit sendiri."),
+    )
+    label = serializers.CharField(help_text=_("Kode unit, atau nama jabatan."))  # type: ignore[assignment]
+    sublabel = serializers.CharField(help_text=_("Nama unit, atau nama pemegang kontrak jabatan."))
+    group = serializers.CharField(help_text=_("Unit kolom, disingkat untuk judul kelompok."))
+    unit = serializers.CharField(
+        source="unit.code", help_text=_("Kode unit kolom (unit jabatan untuk orang).")
+    )
+    position = serializers.CharField(
+        source="position.code", allow_null=True, default=None, help_text=_("Kode jabatan; null untuk unit.")
+    )
+    map = serializers.IntegerField(
+        source="strategy_map.pk",
+        allow_null=True,
+        default=None,
+        help_text=_("Id peta strategi unit anak tahun ini; null bila tidak ada atau untuk orang."),
+    )
+    contracts = serializers.SerializerMethodField(help_text=_("Id kontrak jabatan tahun ini."))
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_contracts(self, column: Any) -> list[int]:
+        return [c.pk for c in column.contracts]
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[("objective", "objective"), ("kpi", "kpi"), ("heading", "heading")],
+        help_text=_(
+            "objective: SS peta; kpi: IKU (depth > 1: turunan yang diturunkan lagi); heading: judul."
+        ),
+    )
+    depth = serializers.IntegerField(help_text=_("Kedalaman indentasi."))
+    code = serializers.CharField()
+    name = serializers.CharField()
+    objective = serializers.IntegerField(source="objective.pk", allow_null=True, default=None)
+    kpi = serializers.IntegerField(source="kpi.pk", allow_null=True, default=None)
+    holder = serializers.CharField(
+        source="kpi.holder.code",
+        allow_null=True,
+        default=None,
+        help_text=_("Kode jabatan pemegang IKU turunan; null untuk IKU peta dan SS."),
+    )
+    holder_label = serializers.CharField(help_text=_("Nama jabatan pemegang (kosong untuk IKU peta)."))
+    mode = serializers.ChoiceField(
+        source="cascade.mode",
+        choices=CascadeMode.choices,
+        allow_null=True,
+        default=None,
+        help_text=_("Jenis cascading IKU; null bila belum ditetapkan atau bukan IKU."),
+    )
+    mode_label = serializers.CharField()
+    target = serializers.DecimalField(
+        source="kpi.target", max_digits=24, decimal_places=6, allow_null=True, default=None
+    )
+    check = ShareCheckSerializer(
+        allow_null=True, help_text=_("Cek porsi berbagi target (aturan 15); null bila tidak ada yang dicek.")
+    )
+    cells = serializers.SerializerMethodField(help_text=_("Sel yang terisi, menurut urutan kolom."))
+
+    @extend_schema_field(MatrixCellSerializer(many=True))
+    def get_cells(self, row: Any) -> list[Any]:
+        keys = [c.key for c in getattr(self.root.instance, "columns", [])]  # the matrix's column order
+        placed = [PlacedCell(key, cell) for key in keys for cell in row.cells.get(key, [])]
+        return list(MatrixCellSerializer(placed, many=True).data)
+
+
+class LegendSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    meaning = serializers.CharField()
+
+
+class MatrixSerializer(serializers.Serializer):
+    unit = UnitRefSerializer(help_text=_("Unit pemilik peta."))
+    year = serializers.IntegerField(source="plan_year.year")
+    map = serializers.IntegerField(
+        source="strategy_map.pk",
+        allow_null=True,
+        default=None,
+        help_text=_("Id peta strategi unit tahun ini."),
+    )
+    years = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Tahun yang memiliki peta strategi unit ini.")
+    )
+    problems = serializers.IntegerField(help_text=_("Baris yang porsinya tidak sesuai target induk."))
+    columns = MatrixColumnSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)
+    legend = serializers.SerializerMethodField(help_text=_("Arti singkatan sel."))
+
+    @extend_schema_field(LegendSerializer(many=True))
+    def get_legend(self, matrix: Any) -> list[dict[str, str]]:
+        from .matrix import legend
+
+        return [{"code": code, "meaning": meaning} for code, meaning in legend()]
+
+
+class FixLinkSerializer(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]
+    url = serializers.CharField(help_text=_("Alamat halaman (relatif terhadap situs)."))
+
+
+class AlignmentFindingSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("Jenis temuan (`counts[].kind`)."))
+    rule = serializers.IntegerField(source="finding.rule", help_text=_("Nomor aturan (domain.md §5)."))
+    severity = serializers.ChoiceField(
+        source="finding.severity", choices=[("block", "block"), ("warn", "warn")]
+    )
+    code = serializers.CharField(source="finding.code")
+    message = serializers.CharField(source="finding.message")
+    unit = serializers.CharField(
+        source="unit.code", allow_null=True, default=None, help_text=_("Kode unit tempat temuan.")
+    )
+    fix_url = serializers.CharField(
+        source="finding.fix_url", allow_null=True, help_text=_("Halaman utama untuk memperbaiki.")
+    )
+    links = serializers.SerializerMethodField(
+        help_text=_("Halaman untuk memperbaiki, yang utama lebih dulu.")
+    )
+
+    @extend_schema_field(FixLinkSerializer(many=True))
+    def get_links(self, item: Any) -> list[dict[str, str]]:
+        return [{"label": str(label), "url": url} for label, url in item.links]
+
+
+class AlignmentCountSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    rule = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    count = serializers.IntegerField()
+
+
+class SupportMapSerializer(serializers.Serializer):
+    map = serializers.IntegerField(source="strategy_map.pk", help_text=_("Id peta strategi."))
+    unit = serializers.CharField(source="strategy_map.unit.code")
+    unit_name = serializers.CharField(source="strategy_map.unit.name")
+    idle = serializers.IntegerField(help_text=_("SS peta ini yang belum mendukung SS mana pun (aturan 5)."))
+    url = serializers.CharField(help_text=_("Halaman dukungan SS peta ini."))
+
+
+class AlignmentSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    year = serializers.IntegerField(source="plan_year.year")
+    years = serializers.ListField(child=serializers.IntegerField(), help_text=_("Tahun yang dapat dipilih."))
+    counts = AlignmentCountSerializer(
+        many=True, help_text=_("Setiap jenis temuan dengan jumlahnya (juga nol).")
+    )
+    findings = AlignmentFindingSerializer(many=True, source="items")
+    supports = SupportMapSerializer(
+        many=True,
+        help_text=_(
+            "Peta bawahan dalam subtree (ada peta di atasnya tahun ini) dan halaman dukungan SS-nya."
+        ),
+    )

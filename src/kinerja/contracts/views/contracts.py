@@ -9,7 +9,9 @@ into a message on the page, changing nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kinerja.accounts.rules import CONTRACT_PLAN_ROLES
-from kinerja.accounts.scope import has_any_role
+from kinerja.accounts.scope import has_any_role, paths_for
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.organisations.selectors import scoped_employees
@@ -58,6 +60,7 @@ from ..models import (
     ContractKpi,
     ContractState,
 )
+from ..support import ancestor_paths
 from ..workflow import CONTRACT_WORKFLOW
 
 PAGE_SIZE = 25
@@ -187,7 +190,59 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if is_htmx(request, "contract-results"):
         return render(request, "contracts/_results.html", {**context, "oob": True})
+    context["tools"] = unit_tools(request)
     return render(request, "contracts/index.html", context)
+
+
+@dataclass
+class UnitTools:
+    """The contract pages of one unit and year the user may open from the index: the bulk creation and the
+    workbook import (who plans contracts there), the workbook export, the cascading matrix and the alignment
+    panel (who reads there); `units` and `years` feed the small chooser when there is more than one."""
+
+    unit: Unit
+    plan_year: PlanYear
+    units: list[Unit]
+    years: list[int]
+    links: list[tuple[str, str, bool]] = field(default_factory=list)  # (label, URL, a write)
+
+
+def unit_tools(request: HttpRequest) -> UnitTools | None:
+    """The units where the user holds a role (`?untuk_unit=<id>` picks one, else the first) and this year's
+    plan year (`?tahun_unit=`, else the calendar year's, else the latest): the links the user may follow."""
+    user = request.user
+    units = list(Unit.objects.filter(path__in=paths_for(user), is_active=True).order_by("path"))
+    years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
+    if not units or not years:
+        return None
+    chosen = request.GET.get("untuk_unit", "")
+    unit = next((u for u in units if str(u.pk) == chosen), units[0])
+    asked = request.GET.get("tahun_unit", "")
+    this_year = dt.date.today().year
+    year = next((y for y in years if str(y) == asked), this_year if this_year in years else years[0])
+    plan_year = PlanYear.objects.get(year=year)
+    tools = UnitTools(unit, plan_year, units, years)
+    args = (unit.pk, year)
+    if user.has_perm("contracts.add_contract", unit):
+        label = (
+            _("Buat kontrak tahun ini untuk unit (massal)")
+            if year == this_year
+            else _("Buat kontrak tahun %(year)d untuk unit (massal)") % {"year": year}
+        )
+        tools.links.append((label, reverse("contracts:bulk", args=args), True))
+    if user.has_perm("contracts.view_contract", unit):
+        tools.links.append((_("Unduh Excel"), reverse("contracts:export-xlsx", args=args), False))
+    if user.has_perm("contracts.add_contract", unit):
+        tools.links.append((_("Impor Excel"), reverse("contracts:import", args=args), True))
+    if user.has_perm("contracts.view_cascade", unit):
+        matrix = (
+            reverse("contracts:matrix", args=args)
+            if unit.owns_map
+            else reverse("contracts:matrix-index") + f"?tahun={year}"
+        )
+        tools.links.append((_("Matriks cascading"), matrix, False))
+        tools.links.append((_("Penyelarasan"), reverse("contracts:alignment", args=args), False))
+    return tools if tools.links else None
 
 
 def _may_create(request: HttpRequest) -> bool:
@@ -376,6 +431,7 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra: Any) -> d
         if contract.replaces_id
         else None,
         "document_url": _optional_url("contracts:document", contract.pk),
+        **_cascade_links(request, contract),
         "personal_url": _optional_url("contracts:personal", contract.pk),
         "commitment_form": CommitmentForm(instance=contract) if can_change else None,
         "reason_form": ReasonForm(),
@@ -385,6 +441,29 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra: Any) -> d
     }
     context.update(extra)
     return context
+
+
+def _cascade_links(request: HttpRequest, contract: Contract) -> dict[str, str | None]:
+    """The contract's PDF in each language, the alignment panel of its unit and the cascading matrix it sits in
+    (its nearest map owner's), each when the user may open it."""
+    document = _optional_url("contracts:document", contract.pk)
+    year = contract.plan_year.year
+    user = request.user
+    owner = (
+        Unit.objects.filter(path__in=[*ancestor_paths(contract.unit.path), contract.unit.path], owns_map=True)
+        .order_by("-depth")
+        .first()
+    )
+    return {
+        "document_url_id": f"{document}?lang=id" if document else None,
+        "document_url_en": f"{document}?lang=en" if document else None,
+        "alignment_url": reverse("contracts:alignment", args=[contract.unit_id, year])
+        if user.has_perm("contracts.view_cascade", contract.unit)
+        else None,
+        "matrix_url": reverse("contracts:matrix", args=[owner.pk, year])
+        if owner is not None and user.has_perm("contracts.view_cascade", owner)
+        else None,
+    }
 
 
 def _trajectory_of(entry: ContractKpi, live: dict[int, list[tuple[int, Decimal]]]) -> list[tuple[str, Any]]:
