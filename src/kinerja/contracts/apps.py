@@ -21,7 +21,9 @@ class ContractsConfig(AppConfig):
 
         # a child's realization saved (a value, a workflow step): its direct parents recompute after commit
         post_save.connect(on_realization_saved, sender=Realization, dispatch_uid="contracts.rollup.saved")
-        post_delete.connect(on_realization_deleted, sender=Realization, dispatch_uid="contracts.rollup.deleted")
+        post_delete.connect(
+            on_realization_deleted, sender=Realization, dispatch_uid="contracts.rollup.deleted"
+        )
         # a bulk write (an import) sends no post_save per row: reporting says so once
         realizations_changed.connect(on_realizations_changed, dispatch_uid="contracts.rollup.changed")
         # rule 14 on map KPIs edited in planning: a direct-full child keeps its parent's manual and target
