@@ -342,15 +342,18 @@ def add_individual_kpi(
     kpi = Kpi(objective=objective, holder=contract.position, code=code.strip(), **dict(fields))
     with transaction.atomic():
         _save_individual_kpi(kpi, trajectory, contract.plan_year.rule_set, by)
-        entry = ContractKpi(
-            contract=contract,
-            kpi=kpi,
-            source=ContractKpiSource.INDIVIDUAL,
-            target=kpi.target,
-            order=_next_order(contract),
-        )
-        _set_entry_fields(entry, entry_fields or {})
-        _save_entry(entry, by)
+        return _hold(contract, kpi, ContractKpiSource.INDIVIDUAL, entry_fields, by)
+
+
+def _hold(
+    contract: Contract, kpi: Kpi, source: str, entry_fields: Mapping[str, Any] | None, by: Actor
+) -> ContractKpi:
+    """The contract takes `kpi` (just saved) as its next KPI, with its target and the entry fields given."""
+    entry = ContractKpi(
+        contract=contract, kpi=kpi, source=source, target=kpi.target, order=_next_order(contract)
+    )
+    _set_entry_fields(entry, entry_fields or {})
+    _save_entry(entry, by)
     return entry
 
 
@@ -647,16 +650,7 @@ def cascade_to(
             cascade=cascade, child=kpi, share=share if mode == CascadeMode.DIRECT_SHARED else None
         )
         recorded(link, by).save()
-        entry = ContractKpi(
-            contract=contract,
-            kpi=kpi,
-            source=ContractKpiSource.CASCADED,
-            target=kpi.target,
-            order=_next_order(contract),
-        )
-        _set_entry_fields(entry, entry_fields or {})
-        _save_entry(entry, by)
-    return entry
+        return _hold(contract, kpi, ContractKpiSource.CASCADED, entry_fields, by)
 
 
 def _scaled(
