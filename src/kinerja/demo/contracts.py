@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -76,10 +77,17 @@ from . import organisation as org
 from . import reporting as demo_reporting
 from .steps import Counts, DemoRun, DemoStep, demo_user
 
-try:  # the roll-up of direct cascades (`contracts.rollup`); until it exists the demo types the parents
-    from kinerja.contracts import rollup as _rollup
-except ImportError:  # pragma: no cover - depends on what is merged
-    _rollup = None
+
+def _rollup_module() -> Any:
+    """`kinerja.contracts.rollup` (the roll-up of direct cascades), or None while it is not there: then the
+    demo types the parents' realizations itself, with the values the roll-up would derive."""
+    try:
+        return importlib.import_module("kinerja.contracts.rollup")
+    except ImportError:  # pragma: no cover - depends on what is merged
+        return None
+
+
+_rollup = _rollup_module()
 
 DEMO_YEAR = demo_reporting.DEMO_YEAR
 SEED = "kinerja-demo-contracts"
@@ -629,9 +637,10 @@ def _build_supports(ctx: _Context) -> int:
                 continue
             same = [p for p in parents if p.code == objective.code]
             band = [p for p in parents if p.perspective.order == objective.perspective.order]
-            target = (same or band or parents or [None])[0]
-            if target is None:
+            candidates = same or band or parents
+            if not candidates:
                 continue
+            target = candidates[0]
             ObjectiveSupport.objects.create(
                 child=objective,
                 parent=target,
@@ -805,12 +814,10 @@ def _own_plans(plan_year: PlanYear, periods: list[ReportingPeriod], skip: set[in
                 or period.end > contract.end
             ):
                 continue
-            seed = f"{kpi.holder.code}|{kpi.code}|{period.label}"  # type: ignore[union-attr]
+            holder_code = kpi.holder.code if kpi.holder is not None else ""
+            seed = f"{holder_code}|{kpi.code}|{period.label}"
             state = demo_reporting._state_for(
-                kpi.holder.code,
-                kpi.code,
-                period.label,
-                period.end <= demo_reporting.CLOSED_THROUGH,  # type: ignore[union-attr]
+                holder_code, kpi.code, period.label, period.end <= demo_reporting.CLOSED_THROUGH
             )
             target = targets.get((kpi.pk, period.number), kpi.target)
             if target is None:

@@ -572,6 +572,7 @@ def build_employees(run: DemoRun) -> Counts:
     for person in persons:
         employee = employees[person.nip]
         move = moves().get(person.slot)
+        spans: list[tuple[str, dt.date, dt.date | None, str]]
         if move is None:
             spans = [(person.position_code, ASSIGNMENT_SINCE, None, _("Data demo"))]
         else:
