@@ -201,6 +201,14 @@ PAGES: dict[str, Page] = {
     # --- reporting
     "reporting:index": Page(None),
     "reporting:map": Page("map", pk("map"), get=READ_REPORT),
+    # --- contracts: the new year in one action, the workbook (issue 12 item 10; contracts.add_contract /
+    # view_contract on the unit: a performance manager or administrator; reading, every role of the subtree)
+    "contracts:bulk": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN),
+    "contracts:bulk-job": Page("contract_job", pk("contract_job"), get=PLAN),  # its starter, or who may add
+    "contracts:export-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:import": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=PLAN, post=PLAN
+    ),  # an empty POST re-renders the form
     "reporting:bulk": Page("map", pk("map"), get=None, post=ENTER),
     "reporting:import": Page("map", pk("map"), get=ENTER, post=ENTER),
     "reporting:import-job": Page("import_job", pk("import_job"), get=ENTER),  # its starter, or who may import
@@ -253,7 +261,51 @@ PAGES: dict[str, Page] = {
         post=MINISTRY,
         body=lambda o: {"reason": "koreksi"},
     ),
+    # --- contracts (a contract answers to its holder's unit: its holder, its superior and any role there read it)
+    "contracts:document": Page("contract", pk("contract"), get=READ_REPORT),
+    # --- cascading matrix, alignment panel and SS supports (contracts.view_cascade: readers of the unit's
+    # subtree; supports are managed by the unit's performance manager, contracts.manage_cascade)
+    "contracts:matrix-index": Page(None),
+    "contracts:matrix": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:matrix-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:alignment": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "contracts:supports": Page("map", lambda o: {"map_pk": o["map"].pk}, get=READ_REPORT, post=PLAN),
+    # --- contracts (the world's contract is a draft of a non-head employee with no superior: drafting is the
+    # unit's performance manager's; agreeing, returning and signing nobody's here; every role reads it)
+    "contracts:index": Page(None),
+    "contracts:create": Page(None, get=PLAN, post=PLAN),
+    "contracts:detail": Page("contract", pk("contract"), get=READ_REPORT, post=PLAN),  # POST: the commitment
+    "contracts:kpi-add-map": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:kpi-add-individual": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:replace": Page("contract", pk("contract"), get=PLAN, post=PLAN),
+    "contracts:action": Page(
+        "contract",
+        pk("contract"),
+        get=None,
+        variants={k: {"action": k} for k in ("propose", "agree", "return", "sign", "revise")},
+        by_variant={
+            "propose": (None, PLAN),
+            "agree": (None, NOBODY),
+            "return": (None, NOBODY),
+            "sign": (None, NOBODY),
+            "revise": (None, PLAN),
+        },
+    ),
+    "contracts:kpi-edit": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:kpi-remove": Page("contract", pk("contract_kpi"), get=None, post=PLAN),
+    "contracts:cascade": Page("contract", pk("contract_kpi"), get=PLAN, post=PLAN),
+    "contracts:share": Page(
+        "contract", pk("cascade_link"), get=None, post=PLAN, body=lambda o: {"share": "3"}
+    ),
     # --- dashboards (ministry-wide pages whose numbers the selectors limit to the user's reach)
+    # --- contracts: a person's scorecard (the person, a superior who agrees their contract, roles reaching
+    # their unit); "my scorecard" redirects the signed-in person, or says why not (no employee, no contract)
+    "contracts:personal": Page(
+        "employee",
+        lambda o: {"employee_pk": o["employee"].pk, "period_pk": o["period"].pk},
+        get=READ_ORG,
+    ),
+    "contracts:my-scorecard": Page(None),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
     "dashboards:ranking": Page(None),
@@ -372,6 +424,66 @@ API: dict[str, Api] = {
     "api-risk-monitoring": Api(
         "risk", pk("risk"), write=MONITOR, body=lambda o: {"date": "2026-12-01", "note": "dipantau"}
     ),
+    # contracts (a draft contract of the scope's employee, with a KPI cascaded "direct shared" from a map KPI):
+    # read by every role on the unit's subtree (and by its holder and superior); drafted by its performance
+    # manager or administrator; agreed, returned and signed by nobody here (no superior or holder signs in, and
+    # the draft is in no state for it); replaced by a manager or administrator
+    "api-contract-list": Api(
+        "contract", write=PLAN, body=lambda o: {"employee": o["employee"].nip, "year": 2026}
+    ),
+    "api-contract-detail": Api(
+        "contract", pk("contract"), read=READ_ORG, write=PLAN, body=lambda o: {"commitment": "Saya berjanji."}
+    ),
+    "api-contract-propose": Api("contract", pk("contract"), read=READ_ORG, write=PLAN),
+    "api-contract-agree": Api("contract", pk("contract"), read=READ_ORG),
+    "api-contract-return": Api(
+        "contract", pk("contract"), read=READ_ORG, body=lambda o: {"reason": "perbaiki"}
+    ),
+    "api-contract-sign": Api("contract", pk("contract"), read=READ_ORG),
+    "api-contract-revise": Api(
+        "contract", pk("contract"), read=READ_ORG, body=lambda o: {"reason": "revisi"}
+    ),
+    "api-contract-replace": Api(
+        "contract", pk("contract"), read=READ_ORG, write=PLAN, body=lambda o: {"change_date": "2026-07-01"}
+    ),
+    # the cascading matrix and the alignment findings of a unit and year (the query): as their pages,
+    # contracts.view_cascade on the unit (every role of its subtree), else 404
+    "api-contract-matrix": Api(
+        "unit", read=READ_REPORT, query=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
+    "api-contract-alignment": Api(
+        "unit", read=READ_REPORT, query=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
+    "api-contract-kpi-list": Api(
+        "contract",
+        write=PLAN,
+        body=lambda o: {
+            "contract": o["contract"].pk,
+            "source": "individual",
+            "objective": o["objective"].pk,
+            "code": "IKI-9",
+            "manual": {
+                "name_id": "IKI baru",
+                "validity": "proxy",
+                "controllability": "moderate",
+                "polarity": "max",
+                "consolidation": "last",
+                "frequency": "yearly",
+                "target": "90",
+            },
+        },
+    ),
+    "api-contract-kpi-detail": Api(
+        "contract_kpi", pk("contract_kpi"), read=READ_ORG, write=PLAN, body=lambda o: {"weight": "10"}
+    ),
+    "api-cascade-list": Api(None),
+    "api-cascade-detail": Api(
+        "cascade", pk("cascade"), read=READ_ORG, write=PLAN, body=lambda o: {"mode": "direct_shared"}
+    ),
+    "api-cascade-link-list": Api(None),
+    "api-cascade-link-detail": Api(
+        "cascade_link", pk("cascade_link"), read=READ_ORG, write=PLAN, body=lambda o: {"share": "40"}
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -387,11 +499,15 @@ D = Decimal
 def build_world() -> dict[str, Any]:
     """KEMENKEU (root) → DJP (parent) → KPP-A (own), KPP-B (other). One approved 2026 map per unit with two
     objectives and a link, a theme, two KPIs, an initiative with a milestone, a risk, a draft realization with
-    evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit;
+    evidence in an open quarter, and a score snapshot; a position, an employee and a granted role per unit; the
+    employee's draft 2026 contract holding a KPI cascaded "direct shared" from a third map KPI (S1.2);
     users holding each role (admin on the root, the others on KPP-A)."""
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
+    from kinerja.contracts import services as contract_services
+    from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
@@ -441,8 +557,16 @@ def build_world() -> dict[str, Any]:
         realization.refresh_from_db()
         snapshot = services.compute_scorecard(strategy_map=m, period=period)
         import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
+        contract_job = ContractBulkJob.objects.create(unit=unit, plan_year=year, created_by=maker)
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
+        # a draft contract of the employee holding a KPI cascaded "direct shared" from a third map KPI
+        contract = contract_services.create_contract(employee=employee, plan_year=year, by=None)
+        shared = b.kpi(s1, "S1.2", frequency="quarterly")
+        contract_kpi = contract_services.cascade_to(
+            parent=shared, contract=contract, mode="direct_shared", share=D(50), by=None
+        )
+        cascade_link = contract_kpi.kpi.cascaded_from
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -461,8 +585,13 @@ def build_world() -> dict[str, Any]:
             "evidence": evidence,
             "snapshot": snapshot,
             "import_job": import_job,
+            "contract_job": contract_job,
             "position": position,
             "employee": employee,
+            "contract": contract,
+            "contract_kpi": contract_kpi,
+            "cascade": cascade_link.cascade,
+            "cascade_link": cascade_link,
             "role": role,
             "period": period,
             "closed_period": closed,

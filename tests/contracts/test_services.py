@@ -84,7 +84,7 @@ def test_direct_full_cascade_copies_manual_target_and_trajectory_and_locks_them(
     assert office.kpi_sum.rolled_up
     with pytest.raises(ValidationError) as error:
         services.update_contract_kpi(entry=entry, fields={"target": D(1000)}, by=office.manager)
-    assert error.value.code == "direct_full_locked"
+    assert "langsung penuh" in error.value.message_dict["target"][0]
     with pytest.raises(ValidationError):
         services.update_individual_kpi(
             entry=entry, fields={"formula": "lain"}, trajectory=None, by=office.manager

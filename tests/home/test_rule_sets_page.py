@@ -46,3 +46,31 @@ def test_the_rules_page_in_english(client, org, make_user):
     assert "≥ 100 and &lt; 110" in text
     assert "Very good" in text and "Sangat Baik" not in text
     assert "× 1.2" in text and "Exact — high control" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("id", "Batas IKU per kontrak menurut level"),
+        ("en", "KPI cap per contract by level"),
+    ],
+)
+def test_planning_limits_are_shown_per_level_on_one_line(client, org, make_user, lang, label):
+    """Issue 12: the KPI caps per level, KPIs per SS and per map and the replacement deadline are shown."""
+    client.force_login(make_user(org.kpp_a))
+    client.cookies["django_language"] = lang
+    text = client.get("/aturan-penilaian/").text
+    line = "Kemenkeu-One 25 · Kemenkeu-Two 20 · Kemenkeu-Three 20 · Kemenkeu-Four 10 · Kemenkeu-Five 10"
+    assert text.count(line) == len(RULE_SETS)
+    assert label in text
+    assert "UnitLevel" not in text and "&#x27;one&#x27;" not in text and "one: 25" not in text
+    for _code, rules in RULE_SETS.items():
+        for name in (
+            "kpi_cap_three_non_owner",
+            "map_kpi_limit",
+            "kpis_per_objective",
+            "replacement_working_days",
+        ):
+            param = getattr(rules, name)
+            assert escape(param.label_en if lang == "en" else param.label_id) in text

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 
-from kinerja.planning.models import PeriodTarget, Perspective
-from kinerja.planning.validation import BLOCK, WARN
+from kinerja.planning import scoring_bridge
+from kinerja.planning.models import PeriodTarget, Perspective, StrategyMap
+from kinerja.planning.selectors import load_map_data
+from kinerja.planning.validation import BLOCK, WARN, validate_map
+from kinerja.scoring import UnitLevel, get_rule_set
+from kinerja.scoring import rules as rules_module
 from tests.planning import builders as b
 
 D = Decimal
@@ -207,6 +212,60 @@ def test_rule_10_more_than_thirty_kpis_on_a_map_warns(org):
     b.kpi(strategy_map.objectives.get(code="L4"), "L4.2")
     assert finding(strategy_map, "map_kpi_limit").severity == WARN
     assert finding(strategy_map, "level_kpi_cap") is None
+
+
+def _variant(code="kmk-127-2026", **values):
+    """The rule set `code` with some parameters set to other values (`dataclasses.replace`)."""
+    rules = get_rule_set(code)
+    return dataclasses.replace(
+        rules, **{name: dataclasses.replace(getattr(rules, name), value=v) for name, v in values.items()}
+    )
+
+
+def _findings_under(strategy_map, rules, code):
+    strategy_map = StrategyMap.objects.select_related("unit", "plan_year").get(pk=strategy_map.pk)
+    return [f for f in validate_map(load_map_data(strategy_map), rules) if f.code == code]
+
+
+def test_rule_10_the_level_cap_comes_from_the_rule_set(org):
+    """Issue 12: a rule set with another cap for Kemenkeu-Three changes the finding."""
+    strategy_map = b.sound_map(org.kpp_a, per_band=4)  # Kemenkeu-Three map owner, 16 KPIs
+    assert finding(strategy_map, "level_kpi_cap") is None
+    stricter = _variant(kpi_caps={UnitLevel.THREE: 15})
+    [f] = _findings_under(strategy_map, stricter, "level_kpi_cap")
+    assert f.severity == WARN and "16 IKU" in f.message and "15 IKU" in f.message
+    assert _findings_under(strategy_map, _variant(kpi_caps={UnitLevel.THREE: 16}), "level_kpi_cap") == []
+    # the non-owner cap is for contracts of Kemenkeu-Three units without a map, not for a map owner
+    assert _findings_under(strategy_map, _variant(kpi_cap_three_non_owner=1), "level_kpi_cap") == []
+
+
+def test_rule_10_the_map_limit_comes_from_the_rule_set(org):
+    strategy_map = b.sound_map(org.ministry, per_band=3)  # Kemenkeu-Wide, 12 KPIs
+    assert finding(strategy_map, "map_kpi_limit") is None
+    [f] = _findings_under(strategy_map, _variant(map_kpi_limit=11), "map_kpi_limit")
+    assert "12 IKU" in f.message and "11" in f.message
+
+
+def test_rule_7_the_limit_per_ss_comes_from_the_rule_set(org):
+    strategy_map = b.sound_map(org.kpp_a)
+    b.kpi(strategy_map.objectives.get(code="P1"), "P1.2")
+    assert finding(strategy_map, "too_many_kpis") is None
+    [f] = _findings_under(strategy_map, _variant(kpis_per_objective=1), "too_many_kpis")
+    assert "P1" in f.message and "lebih dari 1" in f.message
+
+
+def test_the_plan_years_rule_set_is_read_by_code(org, monkeypatch):
+    """Without a rule set given, the limits come from the plan year's rule set, looked up by its code."""
+    strategy_map = b.sound_map(org.kpp_a, per_band=4)
+    assert strategy_map.plan_year.rule_set == "kmk-127-2026"
+    variant = _variant(kpi_caps={UnitLevel.THREE: 15}, replacement_working_days=5)
+    monkeypatch.setattr(rules_module, "RULE_SETS", {**rules_module.RULE_SETS, variant.code: variant})
+    assert finding(strategy_map, "level_kpi_cap") is not None
+    assert scoring_bridge.contract_kpi_cap("kmk-127-2026", "three", owns_map=True) == 15
+    assert scoring_bridge.contract_kpi_cap("kmk-467-2014", "three", owns_map=True) == 20
+    assert scoring_bridge.contract_kpi_cap("kmk-127-2026", "three", owns_map=False) == 10
+    assert scoring_bridge.replacement_working_days("kmk-127-2026") == 5
+    assert scoring_bridge.replacement_working_days(None) == 15
 
 
 @pytest.mark.parametrize(

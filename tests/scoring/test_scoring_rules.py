@@ -18,6 +18,7 @@ from kinerja.scoring import (
     ScoringError,
     StabilizeMethod,
     Step,
+    UnitLevel,
     get_rule_set,
 )
 
@@ -143,3 +144,54 @@ def test_avoid_list():
     assert rules.avoided(Validity.ACTIVITY, Controllability.LOW)
     assert rules.avoided(Validity.EXACT, Controllability.HIGH)
     assert not rules.avoided(Validity.PROXY, Controllability.MODERATE)
+
+
+@pytest.mark.parametrize("code", sorted(RULE_SETS))
+def test_planning_limits_are_parameters_with_the_domain_defaults(code):
+    """Issue 12: domain.md §2 caps and §5 rules 7, 10, 17 are rule-set parameters, not constants."""
+    rules = get_rule_set(code)
+    L = UnitLevel
+    assert dict(rules.kpi_caps.value) == {L.ONE: 25, L.TWO: 20, L.THREE: 20, L.FOUR: 10, L.FIVE: 10}
+    assert rules.kpi_cap_three_non_owner.value == 10
+    assert rules.map_kpi_limit.value == 30
+    assert rules.kpis_per_objective.value == 3
+    assert rules.replacement_working_days.value == 15
+    names = {name for name, _ in rules.parameters()}
+    assert {
+        "kpi_caps",
+        "kpi_cap_three_non_owner",
+        "map_kpi_limit",
+        "kpis_per_objective",
+        "replacement_working_days",
+    } <= names
+    assert rules.kpi_caps.source == "KMK 467/KMK.01/2014"
+
+
+@pytest.mark.parametrize(
+    ("level", "owns_map", "cap"),
+    [
+        ("wide", True, None),
+        ("one", True, 25),
+        ("two", True, 20),
+        ("three", True, 20),
+        ("three", False, 10),
+        ("four", False, 10),
+        ("five", False, 10),
+        ("unknown", False, None),
+    ],
+)
+def test_kpi_cap_per_level(level, owns_map, cap):
+    assert get_rule_set().kpi_cap(level, owns_map=owns_map) == cap
+
+
+def test_a_variant_rule_set_changes_the_kpi_caps():
+    rules = get_rule_set()
+    variant = dataclasses.replace(
+        rules,
+        kpi_caps=dataclasses.replace(rules.kpi_caps, value={UnitLevel.THREE: 15}),
+        kpi_cap_three_non_owner=dataclasses.replace(rules.kpi_cap_three_non_owner, value=8),
+    )
+    assert variant.kpi_cap(UnitLevel.THREE, owns_map=True) == 15
+    assert variant.kpi_cap("three", owns_map=False) == 8
+    assert variant.kpi_cap("one", owns_map=True) is None
+    assert rules.kpi_cap("three", owns_map=True) == 20

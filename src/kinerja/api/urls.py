@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kinerja.contracts import api as contracts_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
@@ -27,6 +28,10 @@ router.register(
     "realization-imports", reporting_api.RealizationImportViewSet, basename="api-realization-import"
 )
 router.register("import-jobs", reporting_api.ImportJobViewSet, basename="api-import-job")
+router.register("contracts", contracts_api.ContractViewSet, basename="api-contract")
+router.register("contract-kpis", contracts_api.ContractKpiViewSet, basename="api-contract-kpi")
+router.register("cascades", contracts_api.CascadeViewSet, basename="api-cascade")
+router.register("cascade-links", contracts_api.CascadeLinkViewSet, basename="api-cascade-link")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -109,6 +109,9 @@ def backup(path: str | Path, *, report: Callable[[str], None] = lambda _line: No
             format="jsonl",
             natural_foreign=True,
             natural_primary=True,
+            # every row: a model's default manager may hide some (planning's `Kpi.objects` leaves out the
+            # individual KPIs that performance contracts hold); the base manager reaches them all
+            use_base_manager=True,
             exclude=_excluded_labels(),
             output=str(data_path),
             verbosity=0,

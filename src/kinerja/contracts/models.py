@@ -316,3 +316,48 @@ class ContractEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class BulkJobState(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class ContractBulkJob(models.Model):
+    """A new year's contracts for a unit's subtree made in the background (`bulk.py`), and its progress.
+
+    `processed` of `total` contracts are done; `result` holds the counts (contracts, KPIs, individual KPIs
+    re-created, employees skipped) or the error. All or nothing: a failed job wrote nothing.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contract_bulk_jobs")
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="contract_bulk_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    state = models.CharField(max_length=10, choices=BulkJobState.choices, default=BulkJobState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pembuatan kontrak massal")
+        verbose_name_plural = _("pembuatan kontrak massal")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.plan_year_id} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (BulkJobState.DONE, BulkJobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0

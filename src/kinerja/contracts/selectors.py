@@ -15,6 +15,8 @@ from .models import Contract
 
 def contract_scope(user: Viewer) -> Q:
     """The contracts `user` may read, as a filter (the same answer as `contracts.view_contract`)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return Q()
     condition = unit_filter(user, "unit__path", READ_ROLES)
     employee_id = getattr(user, "employee_id", None)
     if employee_id is not None:

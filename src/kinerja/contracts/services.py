@@ -89,6 +89,42 @@ def ensure_contract_editable(contract: Contract, by: Actor) -> None:
     CONTRACT_WORKFLOW.ensure(contract, "change", by)
 
 
+def contracts_holding(kpi_ids: Iterable[int]) -> list[Contract]:
+    """The contracts (not ended) that hold these KPIs: what a cascade write changes."""
+    return list(
+        Contract.objects.filter(kpis__kpi_id__in=list(kpi_ids))
+        .exclude(state=ContractState.ENDED)
+        .select_related("employee", "plan_year")
+        .distinct()
+    )
+
+
+def ensure_holding_contracts_editable(kpi_ids: Iterable[int], by: Actor) -> None:
+    """A write to a cascade changes the contracts holding its KPIs: refused (the workflow's message) unless each
+    is a draft — a signed contract changes only through a revision (rule 19)."""
+    for contract in contracts_holding(kpi_ids):
+        problem = CONTRACT_WORKFLOW.problem(contract, "change", by)
+        if problem:
+            raise ValidationError(problem, code="contract_read_only")
+
+
+def update_contract(*, contract: Contract, commitment: str, by: Actor) -> Contract:
+    """The commitment statement of a draft contract (the workflow's 'change' gate: rule 19)."""
+    ensure_contract_editable(contract, by)
+    commitment = commitment.strip()
+    if not commitment:
+        raise ValidationError(
+            {"commitment": _("Pernyataan kesanggupan wajib diisi.")}, code="commitment_required"
+        )
+    with transaction.atomic():
+        current = locked(contract)
+        ensure_contract_editable(current, by)
+        current.commitment = commitment
+        recorded(current, by).save(update_fields=["commitment", "updated_at"])
+    contract.commitment = current.commitment
+    return current
+
+
 def _ensure_may_add(employee: Employee, by: Actor) -> None:
     if by is not None and getattr(by, "employee_id", None) == employee.pk:
         return
@@ -331,13 +367,32 @@ def _set_entry_fields(entry: ContractKpi, fields: Mapping[str, Any]) -> None:
 
 
 def update_contract_kpi(*, entry: ContractKpi, fields: Mapping[str, Any], by: Actor) -> ContractKpi:
-    """Weight, K3 inputs and (for a KPI of the holder's own) the target of a contract KPI, while the contract is a draft."""
+    """Weight, order and K3 inputs of a contract KPI, while the contract is a draft.
+
+    The year target is not set here: a map KPI's is the map's, a direct-full child's is its parent's, a
+    direct-shared child's is its share (`set_share`), and an individual KPI's goes with its trajectory
+    (`update_individual_kpi`, rule 12). A `target` equal to the current one is accepted and ignored.
+    """
     ensure_contract_editable(entry.contract, by)
-    if "target" in fields and fields["target"] != entry.target and _is_direct_full_child(entry.kpi):
-        raise ValidationError(_direct_full_message(entry.kpi), code="direct_full_locked")
+    fields = dict(fields)
+    if "target" in fields:
+        target = fields.pop("target")
+        if target != entry.target:
+            raise ValidationError({"target": _target_elsewhere(entry)}, code="target_not_here")
     _set_entry_fields(entry, fields)
     _save_entry(entry, by)
     return entry
+
+
+def _target_elsewhere(entry: ContractKpi) -> str:
+    kpi = entry.kpi
+    if kpi.holder_id is None:
+        return _("Target IKU %(code)s mengikuti peta strategi dan diubah melalui peta.") % {"code": kpi.code}
+    if _is_direct_full_child(kpi):
+        return _direct_full_message(kpi)
+    if CascadeLink.objects.filter(child=kpi, cascade__mode=CascadeMode.DIRECT_SHARED).exists():
+        return _("Target IKU %(code)s adalah porsinya dari IKU induk; ubah porsinya.") % {"code": kpi.code}
+    return _("Target IKI %(code)s diubah bersama trajectory-nya pada manual IKI.") % {"code": kpi.code}
 
 
 def update_individual_kpi(
@@ -354,12 +409,7 @@ def update_individual_kpi(
             _("IKU peta strategi diubah melalui peta strateginya."), code="map_kpi_not_here"
         )
     _refuse_unknown(fields, MANUAL_FIELDS)
-    if _is_direct_full_child(kpi):
-        changed = sorted(
-            name for name in fields if name in LOCKED_BY_DIRECT_FULL and getattr(kpi, name) != fields[name]
-        )
-        if changed or (trajectory is not None and list(trajectory) != _trajectory(kpi)):
-            raise ValidationError(_direct_full_message(kpi), code="direct_full_locked")
+    direct_full_guard(kpi, fields, trajectory)
     for name, value in fields.items():
         setattr(kpi, name, value)
     with transaction.atomic():
@@ -368,6 +418,18 @@ def update_individual_kpi(
             entry.target = kpi.target
             recorded(entry, by).save(update_fields=["target"])
     return kpi
+
+
+def direct_full_guard(kpi: Kpi, fields: Mapping[str, Any], trajectory: Sequence[Decimal] | None) -> None:
+    """Rule 14 for KPIs edited in planning (a lower map's KPI linked as a direct-full child): its manual and
+    target stay the parent's. Registered with `planning.kpi_services.register_kpi_guard` at start-up."""
+    if not _is_direct_full_child(kpi):
+        return
+    changed = [
+        name for name in fields if name in LOCKED_BY_DIRECT_FULL and getattr(kpi, name) != fields[name]
+    ]
+    if changed or (trajectory is not None and list(trajectory) != _trajectory(kpi)):
+        raise ValidationError(_direct_full_message(kpi), code="direct_full_locked")
 
 
 def _trajectory(kpi: Kpi) -> list[Decimal]:
@@ -477,6 +539,11 @@ def set_cascade_mode(*, parent: Kpi, mode: str, by: Actor, aggregation: str | No
             % {"code": parent.code},
             code="cascade_has_children",
         )
+    if cascade.pk is not None and (
+        cascade.mode != mode or (aggregation and aggregation != cascade.aggregation)
+    ):
+        # declaring how a KPI goes down the first time leaves its contract as signed; changing it is a revision
+        ensure_holding_contracts_editable([parent.pk], by)
     cascade.mode = mode
     if aggregation:
         cascade.aggregation = aggregation
@@ -520,8 +587,14 @@ def cascade_to(
     direct full: the child is the same KPI with the same manual and target; direct shared: the same KPI with
     `share` of the target (the trajectory scaled by the share); indirect: a different KPI (`code`, `fields`,
     `trajectory`) that supports the parent. The parent's cascade mode is set or must match.
+
+    The parent's side decides (`contracts.manage_cascade`: the KPI's performance manager or its holder, e.g.
+    the superior handing a KPI to the team); the child's contract must be a draft.
     """
-    ensure_contract_editable(contract, by)
+    _ensure_cascades(parent, by)
+    problem = CONTRACT_WORKFLOW.problem(contract, "change", by)
+    if problem:
+        raise ValidationError(problem, code="contract_read_only")
     if mode == CascadeMode.NONE:
         raise ValidationError(
             _("IKU %(code)s ditandai tidak diturunkan dan tidak boleh memiliki turunan (aturan 14).")
@@ -606,10 +679,12 @@ def _scaled(
 
 
 def set_share(*, link: CascadeLink, share: Decimal, by: Actor) -> CascadeLink:
-    """A direct-shared child's share of the parent's target; the child's target and trajectory follow."""
-    child_contracts = Contract.objects.filter(kpis__kpi=link.child)
-    for contract in child_contracts:
-        ensure_contract_editable(contract, by)
+    """A direct-shared child's share of the parent's target; the child's target and trajectory follow.
+
+    The share is the cascade's (its KPI's performance manager or holder), and the child's contract must be a draft.
+    """
+    _ensure_cascades(link.cascade.parent, by)
+    ensure_holding_contracts_editable([link.child_id], by)
     if link.cascade.mode != CascadeMode.DIRECT_SHARED:
         raise ValidationError(_("Hanya cascading berbagi target yang memiliki porsi."), code="not_shared")
     parent = link.cascade.parent
@@ -661,6 +736,7 @@ def link_child(*, parent: Kpi, child: Kpi, mode: str, by: Actor, share: Decimal 
 
 def unlink_child(*, link: CascadeLink, by: Actor) -> None:
     _ensure_cascades(link.cascade.parent, by)
+    ensure_holding_contracts_editable([link.child_id], by)
     with transaction.atomic():
         recorded(link, by).delete()
 

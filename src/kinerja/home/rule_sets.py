@@ -1,7 +1,7 @@
 """The rule-sets page: each scoring parameter as a person reads it in the decree.
 
-The scoring core keeps its parameters as data (`kinerja.scoring.rules`): numbers, bands, enums, and tables
-keyed by enum pairs. This module turns each into one of three shapes the template draws: a sentence
+The scoring core keeps its parameters as data (`kinerja.scoring.rules`): numbers, bands, enums, tables
+keyed by enum pairs, and limits per unit level (drawn on one line). This module turns each into one of three shapes the template draws: a sentence
 (`text`), a two-column table (`table`) or a matrix (`matrix`), with bands as ranges, shares as percentages
 and every keyword in the user's language.
 """
@@ -32,6 +32,7 @@ from kinerja.scoring import (
     Rating,
     StabilizeMethod,
     TargetCase,
+    UnitLevel,
     Validity,
 )
 from kinerja.scoring.rules import Bands, RuleSet
@@ -77,6 +78,12 @@ WORDS: Mapping[str, Promise] = {
     Rating.ABOVE: gettext_lazy("Di atas ekspektasi"),
     Rating.MEETS: gettext_lazy("Sesuai ekspektasi"),
     Rating.BELOW: gettext_lazy("Di bawah ekspektasi"),
+    UnitLevel.WIDE: gettext_lazy("Kemenkeu-Wide"),
+    UnitLevel.ONE: gettext_lazy("Kemenkeu-One"),
+    UnitLevel.TWO: gettext_lazy("Kemenkeu-Two"),
+    UnitLevel.THREE: gettext_lazy("Kemenkeu-Three"),
+    UnitLevel.FOUR: gettext_lazy("Kemenkeu-Four"),
+    UnitLevel.FIVE: gettext_lazy("Kemenkeu-Five"),
 }
 
 # Predicate and band labels as the regulations write them (Indonesian), in the user's language: one
@@ -182,6 +189,11 @@ def describe(name: str, value: Any) -> Parameter:
             else _("Hasil kerja \\ perilaku")
         )
         return _matrix(name, value, corner)
+    if isinstance(value, Mapping) and value and all(isinstance(k, UnitLevel) for k in value):
+        # a limit per unit level, on one line: "Kemenkeu-One 25 · Kemenkeu-Two 20 · …"
+        return Parameter(
+            name, "", "", "text", text=" · ".join(f"{word(k)} {number(v)}" for k, v in value.items())
+        )
     if isinstance(value, Mapping):
         return Parameter(
             name,

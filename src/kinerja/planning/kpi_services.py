@@ -8,7 +8,7 @@ and consolidate to the yearly target (rule 12) — both *block*, checked by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,19 @@ MANUAL_FIELDS = (
 )
 
 
+KpiGuard = Callable[[Kpi, Mapping[str, Any], "Sequence[Decimal] | None"], None]
+"""`guard(kpi, fields, trajectory)`: raise `ValidationError` when a change to a saved KPI breaks a rule kept by
+a layer above planning (e.g. rule 14: a direct-full cascaded KPI keeps its parent's manual and target). The
+upper layer registers it at start-up (`register_kpi_guard`); planning never imports it."""
+
+_KPI_GUARDS: list[KpiGuard] = []
+
+
+def register_kpi_guard(guard: KpiGuard) -> None:
+    if guard not in _KPI_GUARDS:
+        _KPI_GUARDS.append(guard)
+
+
 def save_kpi(
     *,
     objective: Objective,
@@ -77,6 +90,9 @@ def save_kpi(
     unknown = set(fields) - set(MANUAL_FIELDS)
     if unknown:
         raise ValueError(f"unknown KPI fields: {sorted(unknown)}")
+    if target.pk is not None:
+        for guard in _KPI_GUARDS:
+            guard(target, fields, trajectory)
     target.objective = objective
     target.code = code.strip()
     for name, value in fields.items():

@@ -1,7 +1,9 @@
 """The few facts strategy planning takes from the scoring core, in one place.
 
-Rule-set codes, the avoided validity/controllability pairs, the KPI caps per
-level and the "does this polarity fit this target" check all come from
+Rule-set codes, the avoided validity/controllability pairs, the limits of
+domain.md §2 and §5 (KPI caps per level, KPIs per SS and per map, the
+replacement-contract deadline: parameters of the plan year's rule set) and
+the "does this polarity fit this target" check all come from
 `kinerja.scoring` (one source of truth per fact); this module only adapts
 them to the planning models' plain strings and Decimals.
 """
@@ -26,54 +28,62 @@ from kinerja.scoring import (
 
 __all__ = [
     "DEFAULT_RULE_SET",
-    "KPI_CAP_PER_LEVEL",
-    "MAP_KPI_LIMIT",
     "RULE_SET_FIRST_YEAR",
+    "RuleSetRef",
     "avoid_pairs",
     "consolidated_target",
     "contract_kpi_cap",
+    "kpis_per_objective",
+    "map_kpi_limit",
     "replacement_working_days",
     "rule_set",
     "rule_set_codes",
     "target_error",
 ]
 
-# domain.md §2: the KPI cap of a map owner's own scorecard, per unit level (warn).
-# Kemenkeu-Three offices own maps only when they are map owners, with the owner's cap of 20.
-KPI_CAP_PER_LEVEL: dict[str, int] = {"one": 25, "two": 20, "three": 20, "four": 10, "five": 10}
-# domain.md §5 rule 10: more than 30 KPIs on one map is a warning.
-MAP_KPI_LIMIT = 30
 DEFAULT_AVOID_PAIRS = frozenset({("activity", "low"), ("exact", "high")})
 # A rule set applies from the year its decree took effect (scoring.md §7: KMK 127/2026 for 2026 on).
 RULE_SET_FIRST_YEAR: dict[str, int] = {"kmk-127-2026": 2026}
 
-
-# domain.md §2 / rule 17: a contract's KPI cap (Kemenkeu-Three non-owners 10) and the replacement deadline.
-KPI_CAP_THREE_NON_OWNER = 10
-REPLACEMENT_WORKING_DAYS = 15
+RuleSetRef = str | RuleSet | None
+"""A plan year's rule-set code (None: the default) or a rule set itself (a variant made in a test)."""
 
 
-def contract_kpi_cap(code: str | None, level: str, owns_map: bool) -> int | None:
+# The limits of domain.md §2 and §5 (rules 7, 10, 17) are rule-set parameters (issue 12).
+
+
+def contract_kpi_cap(code: RuleSetRef, level: str, owns_map: bool) -> int | None:
     """The KPI cap of a contract held at a unit of `level` (domain.md §2, rule 10: warn); None = no cap."""
-    if level == "three" and not owns_map:
-        return KPI_CAP_THREE_NON_OWNER
-    return KPI_CAP_PER_LEVEL.get(level)
+    return rule_set(code).kpi_cap(level, owns_map=owns_map)
 
 
-def replacement_working_days(code: str | None) -> int:
+def map_kpi_limit(code: RuleSetRef) -> int:
+    """Rule 10: more KPIs than this on one map is a warning."""
+    return rule_set(code).map_kpi_limit.value
+
+
+def kpis_per_objective(code: RuleSetRef) -> int:
+    """Rule 7: more KPIs than this on one SS is a warning."""
+    return rule_set(code).kpis_per_objective.value
+
+
+def replacement_working_days(code: RuleSetRef) -> int:
     """Rule 17: working days after a job change within which the replacement contract is made (warn after)."""
-    return REPLACEMENT_WORKING_DAYS
+    return rule_set(code).replacement_working_days.value
 
 
 def rule_set_codes() -> tuple[str, ...]:
     return tuple(RULE_SETS)
 
 
-def rule_set(code: str | None) -> RuleSet:
+def rule_set(code: RuleSetRef) -> RuleSet:
+    """The rule set named `code` (the default when empty); a `RuleSet` is returned as it is."""
+    if isinstance(code, RuleSet):
+        return code
     return get_rule_set(code or DEFAULT_RULE_SET)
 
 
-def avoid_pairs(code: str | None) -> frozenset[tuple[str, str]]:
+def avoid_pairs(code: RuleSetRef) -> frozenset[tuple[str, str]]:
     """The (validity, controllability) pairs a rule set asks to avoid; the §5 defaults when it names none."""
     param = getattr(rule_set(code), "avoid_pairs", None)
     if param is None:
@@ -89,7 +99,7 @@ def target_error(
     target_high: Decimal | None,
     worst: Decimal | None,
     cap_on_target: bool,
-    rule_set_code: str | None,
+    rule_set_code: RuleSetRef,
     kpi: str = "",
 ) -> ScoringError | None:
     """The scoring core's objection to this polarity and target, or None when it can be scored (§1).

@@ -32,7 +32,6 @@ BLOCK = "block"
 WARN = "warn"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-KPIS_PER_OBJECTIVE = 3
 
 
 @dataclass(frozen=True)
@@ -388,8 +387,14 @@ def _manual_gaps(kpi: Kpi) -> list[str]:
     return missing
 
 
-def check_objective_kpis(data: MapData) -> list[Finding]:
-    """Rules 6 (block at submission), 7 and 8 (warn) per SS."""
+def _rules_of(data: MapData, rules: scoring_bridge.RuleSetRef) -> scoring_bridge.RuleSetRef:
+    """The rule set the map's limits come from: `rules` when given, else the plan year's."""
+    return data.map.plan_year.rule_set if rules is None else rules
+
+
+def check_objective_kpis(data: MapData, rules: scoring_bridge.RuleSetRef = None) -> list[Finding]:
+    """Rules 6 (block at submission), 7 and 8 (warn) per SS; rule 7's limit is a rule-set parameter."""
+    limit = scoring_bridge.kpis_per_objective(_rules_of(data, rules))
     findings: list[Finding] = []
     for objective in data.objectives:
         kpis = data.kpis_of(objective)
@@ -405,13 +410,13 @@ def check_objective_kpis(data: MapData) -> list[Finding]:
                 )
             )
             continue
-        if len(kpis) > KPIS_PER_OBJECTIVE:
+        if len(kpis) > limit:
             findings.append(
                 Finding(
                     7,
                     WARN,
                     _("SS %(code)s diukur dengan %(count)d IKU (lebih dari %(limit)d).")
-                    % {"code": objective.code, "count": len(kpis), "limit": KPIS_PER_OBJECTIVE},
+                    % {"code": objective.code, "count": len(kpis), "limit": limit},
                     objective,
                     _url("strategy:objective", objective.pk),
                     "too_many_kpis",
@@ -478,7 +483,7 @@ def check_kpi_manual(kpi: Kpi) -> list[Finding]:
     ]
 
 
-def check_kpi_pair(kpi: Kpi, rule_set_code: str | None) -> list[Finding]:
+def check_kpi_pair(kpi: Kpi, rule_set_code: scoring_bridge.RuleSetRef) -> list[Finding]:
     """Rule 9 (warn): a validity/controllability pair on the rule set's avoid list."""
     if (kpi.validity, kpi.controllability) not in scoring_bridge.avoid_pairs(rule_set_code):
         return []
@@ -501,24 +506,29 @@ def check_kpi_pair(kpi: Kpi, rule_set_code: str | None) -> list[Finding]:
     ]
 
 
-def check_kpi_count(data: MapData) -> list[Finding]:
-    """Rule 10 (warn): more than 30 KPIs on a map; more than the owner's cap for its level (§2)."""
+def check_kpi_count(data: MapData, rules: scoring_bridge.RuleSetRef = None) -> list[Finding]:
+    """Rule 10 (warn): more KPIs on a map than the map limit (30) or the owner's cap for its level (§2).
+
+    Both limits are parameters of the rule set (`rules`, else the plan year's).
+    """
+    code = _rules_of(data, rules)
     findings: list[Finding] = []
     count = len(data.kpis)
     url = _url("strategy:map", data.map.pk, "#ss")
-    if count > scoring_bridge.MAP_KPI_LIMIT:
+    limit = scoring_bridge.map_kpi_limit(code)
+    if count > limit:
         findings.append(
             Finding(
                 10,
                 WARN,
                 _("Peta ini memiliki %(count)d IKU (lebih dari %(limit)d).")
-                % {"count": count, "limit": scoring_bridge.MAP_KPI_LIMIT},
+                % {"count": count, "limit": limit},
                 data.map,
                 url,
                 "map_kpi_limit",
             )
         )
-    cap = scoring_bridge.KPI_CAP_PER_LEVEL.get(data.map.unit.level)
+    cap = scoring_bridge.contract_kpi_cap(code, data.map.unit.level, owns_map=True)
     if cap is not None and count > cap:
         findings.append(
             Finding(
@@ -537,7 +547,7 @@ def check_kpi_count(data: MapData) -> list[Finding]:
 # --------------------------------------------------------------------------- rules 11–12
 
 
-def check_kpi_target(kpi: Kpi, rule_set_code: str | None) -> list[Finding]:
+def check_kpi_target(kpi: Kpi, rule_set_code: scoring_bridge.RuleSetRef) -> list[Finding]:
     """Rule 11 (block): the polarity fits the target, as the scoring core judges it (scoring.md §1)."""
     error = scoring_bridge.target_error(
         polarity=kpi.polarity,
@@ -645,7 +655,9 @@ def check_trajectory(kpi: Kpi, trajectory: Sequence[PeriodTarget]) -> list[Findi
     ]
 
 
-def check_kpi(kpi: Kpi, trajectory: Sequence[PeriodTarget], rule_set_code: str | None) -> list[Finding]:
+def check_kpi(
+    kpi: Kpi, trajectory: Sequence[PeriodTarget], rule_set_code: scoring_bridge.RuleSetRef
+) -> list[Finding]:
     """Every per-KPI rule: the save-time blocks (11, 12) and the warnings about the KPI itself (9)."""
     findings = check_kpi_target(kpi, rule_set_code)
     findings += check_trajectory(kpi, trajectory)
@@ -656,9 +668,9 @@ def check_kpi(kpi: Kpi, trajectory: Sequence[PeriodTarget], rule_set_code: str |
 # --------------------------------------------------------------------------- the whole map
 
 
-def validate_map(data: MapData) -> list[Finding]:
-    """Every finding on a map, blocks first, then by rule."""
-    rule_set_code = data.map.plan_year.rule_set
+def validate_map(data: MapData, rules: scoring_bridge.RuleSetRef = None) -> list[Finding]:
+    """Every finding on a map, blocks first, then by rule; under `rules`, else the plan year's rule set."""
+    rule_set_code = _rules_of(data, rules)
     findings = check_map_owner(data.map)
     findings += check_perspective_weights(data.perspectives)
     for objective in data.objectives:
@@ -667,10 +679,10 @@ def validate_map(data: MapData) -> list[Finding]:
     findings += check_objective_weights(data)
     findings += check_links(data)
     findings += check_map_coverage(data)
-    findings += check_objective_kpis(data)
+    findings += check_objective_kpis(data, rule_set_code)
     for kpi in data.kpis:
         findings += check_kpi_manual(kpi)
         findings += check_kpi(kpi, data.trajectory(kpi), rule_set_code)
-    findings += check_kpi_count(data)
+    findings += check_kpi_count(data, rule_set_code)
     findings.sort(key=lambda f: (f.severity != BLOCK, f.rule))
     return findings

@@ -192,9 +192,10 @@ class RealizationCreateSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             field = self.fields["kpi"]
-            field.queryset = Kpi.objects.filter(  # type: ignore[attr-defined]
-                unit_filter(request.user, "objective__map__unit__path")
-            ).select_related("objective__map__unit", "objective__map__plan_year")
+            # map KPIs and individual KPIs (IKI) alike, each in the unit it answers to
+            field.queryset = Kpi.all_kpis.filter(  # type: ignore[attr-defined]
+                selectors.kpi_scope(request.user)
+            ).select_related("objective__map__unit", "objective__map__plan_year", "holder__unit")
 
 
 class RealizationUpdateSerializer(serializers.Serializer):

@@ -72,11 +72,42 @@ REALIZATION_RELATED = (
     "kpi__objective__perspective",
     "kpi__objective__map__unit",
     "kpi__objective__map__plan_year",
+    "kpi__holder__unit",
     "period",
     "submitted_by",
     "verified_by",
     "approved_by",
 )
+
+
+# --------------------------------------------------------------------------- whose KPIs
+
+
+def kpi_scope(user: Viewer, prefix: str = "") -> Q:
+    """The KPIs the user's roles reach, as a filter on a KPI (`prefix` "" ) or on a path to one ("kpi__").
+
+    A map KPI answers to its map's unit; an individual KPI (IKI, `holder` set) to its holder's unit, as
+    `accounts.rules._reporting_path` says: the holder's section reports it, the managers above verify it.
+    """
+    return (
+        Q(**{f"{prefix}holder__isnull": True}) & unit_filter(user, f"{prefix}objective__map__unit__path")
+    ) | (Q(**{f"{prefix}holder__isnull": False}) & unit_filter(user, f"{prefix}holder__unit__path"))
+
+
+def reportable_kpis() -> Q:
+    """The KPIs that take typed realizations now (rule 20): a map KPI of an approved (or revised) map, an
+    individual KPI of a signed contract; never a rolled-up KPI (its realization is derived)."""
+    return (
+        Q(holder__isnull=True, objective__map__state__in=REPORTABLE_MAP_STATES)
+        | Q(holder__isnull=False, contract_signed=True)
+    ) & Q(rolled_up=False)
+
+
+def reporting_unit(kpi: Kpi) -> Unit:
+    """The unit a KPI's realizations answer to: its holder's for an individual KPI, else its map's."""
+    if kpi.holder_id is not None:
+        return kpi.holder.unit  # type: ignore[union-attr]
+    return kpi.objective.map.unit
 
 
 # --------------------------------------------------------------------------- maps and periods
@@ -157,10 +188,9 @@ def default_period(strategy_map: StrategyMap, *, today: dt.date | None = None) -
 
 
 def realizations_visible_to(user: Viewer) -> QuerySet[Realization]:
-    """Realizations of the KPIs on maps of the units the user reaches."""
-    return Realization.objects.filter(unit_filter(user, "kpi__objective__map__unit__path")).select_related(
-        *REALIZATION_RELATED
-    )
+    """Realizations of the KPIs the user reaches: on maps of their units, and the individual KPIs (IKI) of
+    positions in their units (`kpi_scope`)."""
+    return Realization.objects.filter(kpi_scope(user, "kpi__")).select_related(*REALIZATION_RELATED)
 
 
 def realization_for(user: Viewer, pk: int) -> Realization | None:
@@ -168,10 +198,13 @@ def realization_for(user: Viewer, pk: int) -> Realization | None:
 
 
 def kpi_for(user: Viewer, pk: int) -> Kpi | None:
-    """A KPI on a map the user's roles reach (for entering its realization), or None."""
+    """A KPI the user's roles reach (for entering its realization): a map KPI, or an individual KPI of a
+    position in their units; None otherwise."""
     return (
-        Kpi.objects.filter(unit_filter(user, "objective__map__unit__path"), pk=pk)
-        .select_related("objective__map__unit", "objective__map__plan_year", "objective__perspective")
+        Kpi.all_kpis.filter(kpi_scope(user), pk=pk)
+        .select_related(
+            "objective__map__unit", "objective__map__plan_year", "objective__perspective", "holder__unit"
+        )
         .first()
     )
 
@@ -189,8 +222,10 @@ def evidence_of(realization: Realization) -> list[Evidence]:
 
 def evidence_for(user: Viewer, pk: int) -> Evidence | None:
     return (
-        Evidence.objects.filter(unit_filter(user, "realization__kpi__objective__map__unit__path"), pk=pk)
-        .select_related("realization__kpi__objective__map__unit", "realization__period")
+        Evidence.objects.filter(kpi_scope(user, "realization__kpi__"), pk=pk)
+        .select_related(
+            "realization__kpi__objective__map__unit", "realization__kpi__holder__unit", "realization__period"
+        )
         .first()
     )
 
@@ -255,7 +290,10 @@ class DueItem:
 
 def due_items(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
     """What is due for the user: KPIs in their subtree with no realization submitted yet for open periods
-    that have ended (all open periods with `include_future`), by due date."""
+    that have ended (all open periods with `include_future`), by due date.
+
+    Map KPIs of approved maps and individual KPIs of signed contracts (rule 20); a rolled-up KPI is never
+    due (its realization is derived from its children's)."""
     day = today or timezone.localdate()
     periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
     if not include_future:
@@ -264,13 +302,13 @@ def due_items(user: Viewer, *, today: dt.date | None = None, include_future: boo
     if not periods_list:
         return []
     kpis = list(
-        Kpi.objects.filter(
-            unit_filter(user, "objective__map__unit__path"),
-            objective__map__state__in=REPORTABLE_MAP_STATES,
+        Kpi.all_kpis.filter(
+            kpi_scope(user),
+            reportable_kpis(),
             objective__map__plan_year_id__in={p.plan_year_id for p in periods_list},
         )
-        .select_related("objective__map__unit", "objective__map__plan_year")
-        .order_by("objective__map__unit__path", "objective__code", "code")
+        .select_related("objective__map__unit", "objective__map__plan_year", "holder__unit")
+        .order_by("objective__map__unit__path", "objective__code", "code", "holder_id")
     )
     found = {
         (r.kpi_id, r.period_id): r for r in Realization.objects.filter(kpi__in=kpis, period__in=periods_list)
@@ -639,6 +677,7 @@ def _changed_after(snapshot: ScoreSnapshot, *, realizations_only: bool = False) 
     found: list[dt.datetime] = []
     newest = Realization.objects.filter(
         kpi__objective__map_id=snapshot.strategy_map_id,
+        kpi__holder__isnull=True,
         period__plan_year_id=period.plan_year_id,
         period__end__lte=period.end,
         updated_at__gt=since,
@@ -647,10 +686,10 @@ def _changed_after(snapshot: ScoreSnapshot, *, realizations_only: bool = False) 
         found.append(newest)
     if not realizations_only:
         kpi_changed = Kpi.history.filter(
-            objective__map_id=snapshot.strategy_map_id, history_date__gt=since
+            objective__map_id=snapshot.strategy_map_id, holder__isnull=True, history_date__gt=since
         ).aggregate(at=Max("history_date"))["at"]
         target_changed = PeriodTarget.history.filter(
-            kpi__objective__map_id=snapshot.strategy_map_id, history_date__gt=since
+            kpi__objective__map_id=snapshot.strategy_map_id, kpi__holder__isnull=True, history_date__gt=since
         ).aggregate(at=Max("history_date"))["at"]
         weights_changed = [
             Objective.history.filter(map_id=snapshot.strategy_map_id, history_date__gt=since).aggregate(
@@ -737,13 +776,13 @@ def missing_items(*, today: dt.date | None = None, plan_year: PlanYear | None = 
         periods = periods.filter(plan_year=plan_year)
     items: list[ReminderItem] = []
     for period in periods.order_by("due_date", "end"):
-        kpis = Kpi.objects.filter(
+        kpis = Kpi.all_kpis.filter(
+            reportable_kpis(),
             frequency=period.frequency,
             objective__map__plan_year_id=period.plan_year_id,
-            objective__map__state__in=REPORTABLE_MAP_STATES,
-        ).select_related("objective__map__unit")
+        ).select_related("objective__map__unit", "holder__unit")
         found = {r.kpi_id: r for r in Realization.objects.filter(period=period, kpi__in=kpis)}
-        for kpi in kpis.order_by("objective__map__unit__path", "objective__code", "code"):
+        for kpi in kpis.order_by("objective__map__unit__path", "objective__code", "code", "holder_id"):
             realization = found.get(kpi.pk)
             if realization is not None and realization.state != RealizationState.DRAFT:
                 continue

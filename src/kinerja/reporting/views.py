@@ -149,7 +149,7 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
         raise Http404
     reporting_period = _period(found.objective.map, period)
     existing = found.realizations.filter(period=reporting_period).first()
-    locked = _entry_locked(reporting_period, existing)
+    locked = _entry_locked(reporting_period, existing, found)
     if not locked and not _may_enter(request.user, found, existing):
         # a reader (an auditor, a leader) sees the page read-only instead of a form the rules would refuse
         locked = _(
@@ -185,16 +185,22 @@ def entry(request: HttpRequest, kpi: int, period: int) -> HttpResponse:
 
 
 def _may_enter(user: Any, kpi: Any, existing: Realization | None) -> bool:
+    # the KPI itself: a map KPI answers to its map's unit, an individual KPI to its holder's (rules.py)
     if existing is not None:
         return bool(user.has_perm("reporting.change_realization", existing))
-    return bool(user.has_perm("reporting.add_realization", kpi.objective.map))
+    return bool(user.has_perm("reporting.add_realization", kpi))
 
 
-def _entry_locked(period: ReportingPeriod, existing: Realization | None) -> str:
-    """Why the entry form is read-only ("" when it is not): a closed period, or a realization past draft.
+def _entry_locked(period: ReportingPeriod, existing: Realization | None, kpi: Any = None) -> str:
+    """Why the entry form is read-only ("" when it is not): a rolled-up KPI or an individual KPI of no signed
+    contract (rule 20), a closed period, or a realization past draft.
 
     The services refuse such a save anyway; the page says so before the user types.
     """
+    if kpi is not None and (kpi.rolled_up or kpi.holder_id is not None):
+        problem = services.reportable_problem(kpi)
+        if problem:
+            return problem
     if period.state == PeriodState.CLOSED:
         return workflow.period_closed_message(period)
     if existing is not None and existing.state != RealizationState.DRAFT:

@@ -54,6 +54,17 @@ def _period_open(realization: Any, actor: Actor, context: Mapping[str, Any]) -> 
     return period_closed_message(period) if period.state == PeriodState.CLOSED else None
 
 
+def _not_derived(realization: Any, actor: Actor, context: Mapping[str, Any]) -> str | None:
+    """Rule 20: a rolled-up KPI's realization is derived from its children's and follows their state; no one
+    steps it by hand (the system writes it, `kinerja.contracts.rollup`)."""
+    if actor is not None and getattr(realization.kpi, "rolled_up", False):
+        return _(
+            "Realisasi IKU %(code)s dihitung dari realisasi IKU turunannya (roll-up); statusnya mengikuti "
+            "turunannya dan tidak dapat diubah di sini."
+        ) % {"code": realization.kpi.code}
+    return None
+
+
 def _not_the_submitter(realization: Any, actor: Actor, context: Mapping[str, Any]) -> str | None:
     if (
         actor is not None
@@ -163,7 +174,7 @@ REALIZATION_WORKFLOW = Workflow(
         ),
     ),
     record=_record,
-    guards=(_period_open,),
+    guards=(_period_open, _not_derived),
     wrong_state=_wrong_state,
     reason_message=gettext_lazy("Alasan pengembalian wajib diisi."),
 )
@@ -183,7 +194,7 @@ STEP_FIELDS = (
     "approved_at",
     "updated_at",
 )
-LOCK_RELATED = ("kpi__objective__map__unit", "kpi__objective__map__plan_year", "period")
+LOCK_RELATED = ("kpi__objective__map__unit", "kpi__objective__map__plan_year", "kpi__holder__unit", "period")
 
 
 def problem(

@@ -23,7 +23,7 @@ Vocabularies (`enums`)
     `Controllability`, `KpiKind`, `TargetCase`, `StabilizeMethod`,
     `MissingPolicy`, `CapOnTargetRule`, `NkpMethod`, `Aggregation`,
     `CascadeType`, `RaterGroup`, `Aspect`, `DisciplineCategory`, `Rating`,
-    `DistributionLabel`.
+    `DistributionLabel`, `UnitLevel`.
 One KPI (`kpi`, §1, §2, §7.1)
     `kpi_index`, `status_of`, `consolidate`, `parse_period`, `Period`,
     `PeriodValue`, `KpiInput`, `KpiResult`, `score_kpi`.
@@ -79,6 +79,7 @@ from kinerja.scoring.enums import (
     StabilizeMethod,
     Status,
     TargetCase,
+    UnitLevel,
     Validity,
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
@@ -211,6 +212,7 @@ __all__ = [
     "Step",
     "TargetCase",
     "TargetQuality",
+    "UnitLevel",
     "Validity",
     "behaviour_score_2014",
     "blend_weight",

@@ -28,6 +28,7 @@ __all__ = [
     "StabilizeMethod",
     "Status",
     "TargetCase",
+    "UnitLevel",
     "Validity",
 ]
 
@@ -198,3 +199,14 @@ class DistributionLabel(StrEnum):
     BEST = "best"
     AVERAGE = "average"
     BELOW = "below"
+
+
+class UnitLevel(StrEnum):
+    """Organisation level of a unit (`domain.md` §2), Kemenkeu-Wide highest; keys of the KPI caps."""
+
+    WIDE = "wide"
+    ONE = "one"
+    TWO = "two"
+    THREE = "three"
+    FOUR = "four"
+    FIVE = "five"

@@ -4,7 +4,9 @@ A `RuleSet` is a frozen dataclass of `Param`s. Each `Param` carries its value,
 an Indonesian and an English label and the regulation it comes from, so the
 web application can show *why* a figure is what it is
 (`RuleSet.parameters()` lists them all). Formulas read their numbers from the
-rule set and never from constants in code (`scoring.md`, preamble).
+rule set and never from constants in code (`scoring.md`, preamble); so do the
+planning and contract limits of `domain.md` §2 and §5 (KPI caps per unit level,
+KPIs per SS and per map, the replacement-contract deadline: `RuleSet.kpi_cap`).
 
 Two rule sets ship (`RULE_SETS`): `kmk-467-2014` (§1–§6, the default) and
 `kmk-127-2026` (§7). Parameters used only by one employee-score method live in
@@ -32,6 +34,7 @@ from kinerja.scoring.enums import (
     Rating,
     StabilizeMethod,
     TargetCase,
+    UnitLevel,
     Validity,
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError
@@ -209,6 +212,11 @@ class RuleSet:
     stabilize_scale: Param[ConversionScale]
     cap_on_target_rule: Param[CapOnTargetRule]
     avoid_pairs: Param[frozenset[tuple[Validity, Controllability]]]
+    kpi_caps: Param[Mapping[UnitLevel, int]]
+    kpi_cap_three_non_owner: Param[int]
+    map_kpi_limit: Param[int]
+    kpis_per_objective: Param[int]
+    replacement_working_days: Param[int]
     nkp_method: Param[NkpMethod]
     nkp2014: Nkp2014Rules | None = field(default=None)
     nkp2026: Nkp2026Rules | None = field(default=None)
@@ -227,6 +235,16 @@ class RuleSet:
     def avoided(self, validity: Validity, controllability: Controllability) -> bool:
         """Whether a validity/controllability pair is on the avoid list (a warning, `domain.md` §5 rule 9)."""
         return (validity, controllability) in self.avoid_pairs.value
+
+    def kpi_cap(self, level: str, *, owns_map: bool) -> int | None:
+        """The KPI cap of a contract held at a unit of `level` (`domain.md` §2, rule 10: a warning).
+
+        `level` is a `UnitLevel` value; a Kemenkeu-Three unit that owns no map has the non-owner cap.
+        ``None`` means no cap (Kemenkeu-Wide, or a level the rule set does not name).
+        """
+        if level == UnitLevel.THREE and not owns_map:
+            return self.kpi_cap_three_non_owner.value
+        return self.kpi_caps.value.get(UnitLevel(level)) if level in _LEVELS else None
 
     @cached_property
     def compiled(self) -> _Compiled:
@@ -257,6 +275,7 @@ READING = "KMK 127/2026 (reading)"
 KINERJA = "Kinerja default (not fixed by the decree)"
 
 _V, _C = Validity, Controllability
+_LEVELS = frozenset(UnitLevel)
 
 _COMMON: dict[str, Any] = {
     "index_floor": _p(_d("0"), "Batas bawah indeks capaian", "Index floor", KMK_2014),
@@ -288,6 +307,43 @@ _COMMON: dict[str, Any] = {
         "Pasangan jenis IKU dan tingkat kendali yang dihindari",
         "Validity/controllability pairs to avoid",
         KMK_2014,
+    ),
+    # domain.md §2 and §5 rules 7, 10 and 17: planning and contract limits (warnings).
+    "kpi_caps": _p(
+        MappingProxyType(
+            {
+                UnitLevel.ONE: 25,
+                UnitLevel.TWO: 20,
+                UnitLevel.THREE: 20,
+                UnitLevel.FOUR: 10,
+                UnitLevel.FIVE: 10,
+            }
+        ),
+        "Batas IKU per kontrak menurut level, peringatan bila lebih (Kemenkeu-Three: pemilik peta; "
+        "Kemenkeu-Wide: tanpa batas)",
+        "KPI cap per contract by level, warn above (Kemenkeu-Three: map owners; Kemenkeu-Wide: no cap)",
+        KMK_2014,
+    ),
+    "kpi_cap_three_non_owner": _p(
+        10,
+        "Batas IKU per kontrak Kemenkeu-Three yang bukan pemilik peta",
+        "KPI cap per contract, Kemenkeu-Three not owning a map",
+        KMK_2014,
+    ),
+    "map_kpi_limit": _p(
+        30,
+        "Batas IKU pada satu peta strategi, peringatan bila lebih",
+        "KPIs on one map, warn above",
+        KMK_2014,
+    ),
+    "kpis_per_objective": _p(
+        3, "Batas IKU pada satu SS, peringatan bila lebih", "KPIs on one SS, warn above", KMK_2014
+    ),
+    "replacement_working_days": _p(
+        15,
+        "Batas pembuatan kontrak pengganti setelah perpindahan jabatan (hari kerja)",
+        "Replacement contract due after a job change (working days)",
+        KMK_2014 + " (about 15; varies by unit)",
     ),
 }
 

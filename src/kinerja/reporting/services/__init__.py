@@ -28,11 +28,18 @@ from `plan_changed`, which reporting subscribes to planning's `plan_changed` sig
 (`ReportingConfig.ready`).
 
 Rules (domain.md §5): 20 (realizations are numbers, for periods of the KPI's
-frequency, on an approved map), 21 (evidence before submission), 22 (the
-workflow), 23 (a closed period takes no edits or imports; reopening needs a
-reason and keeps the old snapshot), 24 (reminders about missing realizations).
-Realizations derived from lower units (scoring.md §5) are not handled here:
-the KPI models have no cascading links yet, so every realization is typed in.
+frequency, on an approved map — or, for an individual KPI, of a signed
+contract — and never typed for a rolled-up KPI), 21 (evidence before
+submission), 22 (the workflow), 23 (a closed period takes no edits or imports;
+reopening needs a reason and keeps the old snapshot), 24 (reminders about
+missing realizations).
+
+Individual KPIs (IKI, `Kpi.holder` set) report here like map KPIs: the same
+periods, evidence, workflow and locks; they answer to their holder's unit and
+never move a map's score. Realizations derived from lower units (scoring.md
+§5, a directly cascaded KPI) are written by `kinerja.contracts.rollup`, which
+listens to realization saves and to `reporting.signals.realizations_changed`
+(sent after a bulk write such as an import).
 """
 
 from kinerja.planning.models import REPORTABLE_MAP_STATES
@@ -51,6 +58,7 @@ from .realizations import (
     bulk_submit,
     bulk_verify,
     check_reportable,
+    reportable_problem,
     return_realization,
     save_realization,
     submit_realization,
@@ -95,6 +103,7 @@ __all__ = [
     "plan_changed",
     "reopen_period",
     "reportable_maps",
+    "reportable_problem",
     "return_realization",
     "run_import_job",
     "save_realization",

@@ -38,6 +38,7 @@ from ..models import (
     RealizationState,
     ReportingPeriod,
 )
+from ..signals import realizations_changed
 from .periods import ensure_periods
 from .scores import schedule_recompute
 
@@ -150,10 +151,10 @@ def import_realizations(
         }
         map_ids = [m.pk for m in maps.values()]
         kpis = {
-            (map_id, code): (pk, frequency)
-            for pk, code, frequency, map_id in Kpi.objects.filter(objective__map_id__in=map_ids).values_list(
-                "pk", "code", "frequency", "objective__map_id"
-            )
+            (map_id, code): (pk, frequency, rolled_up)
+            for pk, code, frequency, map_id, rolled_up in Kpi.objects.filter(
+                objective__map_id__in=map_ids
+            ).values_list("pk", "code", "frequency", "objective__map_id", "rolled_up")
         }
         wanted_periods = {str(r.period) for r in table.rows if r.period is not None}
         period_ids = [p.pk for label, p in periods.items() if label in wanted_periods]
@@ -161,7 +162,7 @@ def import_realizations(
         existing = {
             (r.kpi_id, r.period_id): r
             for r in Realization.objects.select_for_update(of=("self",))
-            .filter(kpi__objective__map_id__in=map_ids, period_id__in=period_ids)
+            .filter(kpi__objective__map_id__in=map_ids, kpi__holder__isnull=True, period_id__in=period_ids)
             .order_by("pk")
         }
         seen: dict[tuple[int, int], int] = {}
@@ -230,7 +231,20 @@ def import_realizations(
                     )
                 )
                 continue
-            kpi_id, frequency = kpi
+            kpi_id, frequency, rolled_up = kpi
+            if rolled_up:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("realization"),
+                        _(
+                            "IKU %(code)s diturunkan langsung ke bawahan: realisasinya dihitung dari IKU "
+                            "turunannya (roll-up) dan tidak dapat diimpor"
+                        )
+                        % {"code": row.kpi_code},
+                    )
+                )
+                continue
             if frequency != period.frequency:
                 found.append(
                     ImportProblem(
@@ -315,6 +329,12 @@ def import_realizations(
             )
         by_id = {p.pk: p for p in periods.values()}
         schedule_recompute([(map_id, by_id[period_id]) for map_id, period_id in touched], trigger="import")
+        written = sorted({k for k, _p, _v, _a in new} | {r.kpi_id for r in changed})
+        written_periods = sorted({p for _k, p, _v, _a in new} | {r.period_id for r in changed})
+        # a bulk write sends no post_save per row: tell the layers above once, after commit (roll-ups)
+        transaction.on_commit(
+            lambda: realizations_changed.send(sender=Realization, kpi_ids=written, period_ids=written_periods)
+        )
         result.written = True
     return result
 

@@ -47,15 +47,56 @@ def as_number(value: Any) -> Decimal:
     return number
 
 
-def check_reportable(kpi: Kpi, period: ReportingPeriod) -> None:
-    """Rule 20: the KPI's map is approved (or under revision) and the period is one of the KPI's own periods."""
+def rolled_up_message(kpi: Kpi) -> str:
+    return _(
+        "IKU %(code)s diturunkan langsung ke bawahan: realisasinya dihitung dari realisasi IKU turunannya "
+        "(roll-up) dan tidak dapat diisi (aturan 20)."
+    ) % {"code": kpi.code}
+
+
+def contract_not_signed_message(kpi: Kpi) -> str:
+    return _(
+        "IKI %(code)s belum termasuk kontrak kinerja yang ditandatangani; realisasi dapat diisi setelah "
+        "kontraknya ditandatangani (aturan 20)."
+    ) % {"code": kpi.code}
+
+
+def reportable_problem(kpi: Kpi) -> str | None:
+    """Rule 20, what the KPI itself decides (no period): why it takes no typed realization now, or None.
+
+    A rolled-up KPI never does (its realization is derived from its children's); an individual KPI (IKI)
+    only once a signed contract holds it; a map KPI once its map is approved (or under revision).
+    """
+    if kpi.rolled_up:
+        return rolled_up_message(kpi)
+    if kpi.holder_id is not None:
+        return None if kpi.contract_signed else contract_not_signed_message(kpi)
     strategy_map = kpi.objective.map
     if strategy_map.state not in REPORTABLE_MAP_STATES:
-        raise ValidationError(
-            _("Peta strategi %(map)s belum disetujui; realisasi dapat diisi setelah peta disetujui.")
-            % {"map": str(strategy_map)},
-            code="map_not_approved",
+        return _("Peta strategi %(map)s belum disetujui; realisasi dapat diisi setelah peta disetujui.") % {
+            "map": str(strategy_map)
+        }
+    return None
+
+
+def check_reportable(kpi: Kpi, period: ReportingPeriod) -> None:
+    """Rule 20: the KPI takes typed realizations (`reportable_problem`) and the period is one of its own.
+
+    A map KPI needs its map approved (or under revision); an individual KPI (IKI) a signed contract; a
+    rolled-up KPI is refused (its realization is derived). The period is of the plan year of the KPI's map
+    (for an IKI: the map of the objective it supports) and of the KPI's frequency.
+    """
+    problem = reportable_problem(kpi)
+    if problem is not None:
+        code = (
+            "rolled_up"
+            if kpi.rolled_up
+            else "contract_not_signed"
+            if kpi.holder_id is not None
+            else "map_not_approved"
         )
+        raise ValidationError(problem, code=code)
+    strategy_map = kpi.objective.map
     if period.plan_year_id != strategy_map.plan_year_id:
         raise ValidationError(
             _("Periode %(period)s bukan periode tahun rencana %(year)s.")
@@ -120,7 +161,7 @@ def save_realization(
                     realization.analysis = analysis
             realization.kpi, realization.period = kpi, period
             recorded(realization, by).save()
-            if changed:
+            if changed and kpi.holder_id is None:  # an IKI never moves a map's score
                 schedule_recompute([(kpi.objective.map_id, period)], trigger="value")
         return realization
 
@@ -138,7 +179,8 @@ def _step(realization: Realization, action: str, by: Actor, reason: str = "") ->
             related=workflow.LOCK_RELATED,
             sync=workflow.STEP_FIELDS,
         )
-        schedule_recompute([(realization.kpi.objective.map_id, realization.period)], trigger=action)
+        if realization.kpi.holder_id is None:
+            schedule_recompute([(realization.kpi.objective.map_id, realization.period)], trigger=action)
     return realization
 
 
@@ -190,7 +232,8 @@ def bulk_step(
                     current = locked(realization, related=workflow.LOCK_RELATED)
                     REALIZATION_WORKFLOW.ensure(current, action, by)
                     REALIZATION_WORKFLOW.apply(current, action, by=by, reason=reason)
-                    pending.add((current.kpi.objective.map_id, current.period))
+                    if current.kpi.holder_id is None:
+                        pending.add((current.kpi.objective.map_id, current.period))
             except PermissionDenied:
                 results.append(
                     BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini."))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import Role, RoleAssignment, User
 from kinerja.organisations.models import Unit
 
-from ..selectors import ReminderItem, missing_items
+from ..selectors import ReminderItem, missing_items, reporting_unit
 from .periods import _today
 
 __all__ = ["ReminderItem", "ReminderReport", "missing_items", "send_reminders"]
@@ -65,10 +65,10 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Re
     report = ReminderReport()
     if not items:
         return report
-    units = {item.kpi.objective.map.unit.pk: item.kpi.objective.map.unit for item in items}
+    units = {reporting_unit(item.kpi).pk: reporting_unit(item.kpi) for item in items}
     managers = _managers_by_unit(units.values())
     for item in items:
-        for user in managers.get(item.kpi.objective.map.unit_id, []):
+        for user in managers.get(reporting_unit(item.kpi).pk, []):
             address = _address(user)
             if address:
                 report.items.setdefault(address, []).append(item)
@@ -87,7 +87,7 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Re
                 when = _("batas waktu %(date)s") % {"date": item.period.due_date.isoformat()}
             state = _("konsep") if item.realization is not None else _("belum diisi")
             lines.append(
-                f"- {item.kpi.objective.map.unit.code} · {item.kpi.code} {item.kpi.name} · "
+                f"- {reporting_unit(item.kpi).code} · {item.kpi.code} {item.kpi.name} · "
                 f"{item.period.display_name} · {state} · {when}"
             )
         lines += ["", _("Pesan ini dikirim otomatis oleh Kinerja.")]
