@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kinerja.contracts import services as contracts
+from kinerja.contracts import support
 from kinerja.contracts.models import (
     Cascade,
     CascadeMode,
@@ -641,12 +642,11 @@ def _build_supports(ctx: _Context) -> int:
             if not candidates:
                 continue
             target = candidates[0]
-            ObjectiveSupport.objects.create(
-                child=objective,
-                parent=target,
-                kind=SupportKind.DIRECT
-                if same and same[0].name_id == objective.name_id
-                else SupportKind.INDIRECT,
+            support.add_support(
+                objective,
+                target,
+                SupportKind.DIRECT if same and same[0].name_id == objective.name_id else SupportKind.INDIRECT,
+                by=None,
             )
             made += 1
     return made
