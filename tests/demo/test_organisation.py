@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
-from kinerja.demo import build, planning, reporting
+from kinerja.demo import build, contracts, planning, reporting
 from kinerja.demo import organisation as demo
 from kinerja.organisations import services
 from kinerja.organisations.models import (
@@ -117,11 +117,15 @@ def test_every_employee_but_the_minister_has_the_holder_of_the_superior_position
         assert employee.superior.position_id == employee.position.superior_id, employee
 
 
-def test_each_employee_has_a_position_in_their_unit_and_one_assignment(ministry):
+def test_each_employee_has_a_position_in_their_unit_and_one_open_assignment(ministry):
     for employee in Employee.objects.select_related("position"):
         assert employee.position.unit_id == employee.unit_id
-    assert Assignment.objects.count() == Employee.objects.count()
-    assert not Assignment.objects.exclude(end__isnull=True).exists()
+        current = Assignment.objects.get(employee=employee, end__isnull=True)
+        assert current.position_id == employee.position_id
+    # the mid-year moves keep their former post in the history, ended the day before the move
+    ended = Assignment.objects.exclude(end__isnull=True)
+    assert ended.count() == len(demo.MOVES)
+    assert Assignment.objects.count() == Employee.objects.count() + len(demo.MOVES)
 
 
 def test_every_unit_has_one_structural_head_and_positions_of_each_type(ministry):
@@ -259,7 +263,8 @@ def test_steps_run_in_their_declared_order():
         "employees",
         "logins",
         "strategy",
+        "contracts",
         "reporting",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-2:] == (planning.STEP, reporting.STEP)
+    assert build.STEPS[-3:] == (planning.STEP, contracts.STEP, reporting.STEP)

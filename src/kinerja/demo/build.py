@@ -1,13 +1,15 @@
-"""The whole demo, in its declared order: the organisation, then the strategy maps, then the reporting on them."""
+"""The whole demo, in its declared order: the organisation, the strategy maps, the contracts, the reporting."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import organisation, planning, reporting
+from . import contracts, organisation, planning, reporting
 from .steps import DemoRun, DemoStep, run_steps
 
-STEPS: tuple[DemoStep, ...] = (*organisation.STEPS, planning.STEP, reporting.STEP)
+# Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
+# periods the reporting step closes are open; the leaves of direct cascades report before their parents.
+STEPS: tuple[DemoStep, ...] = (*organisation.STEPS, planning.STEP, contracts.STEP, reporting.STEP)
 
 
 def build_demo(

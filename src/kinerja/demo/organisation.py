@@ -382,6 +382,47 @@ def clear_positions(run: DemoRun) -> int:
 # ---------------------------------------------------------------- employees
 
 
+@dataclass(frozen=True)
+class Move:
+    """A job change in the plan year: the person in `slot` holds `to_position` from `on` (rule 16).
+
+    The employee's current position is the new one; the assignment history keeps the old one, ended the day
+    before. The contracts demo (`kinerja.demo.contracts`) gives each mover a replacement contract.
+    """
+
+    slot: str
+    to_position: str
+    on: dt.date
+    note: str
+
+
+# Two mid-year moves of the demo: one whose replacement contract was made in time, one made late (rule 17).
+MOVES: tuple[Move, ...] = (
+    Move(
+        "DJP-KPP-MADYA-MALANG-PENGAWASAN-I-PELAKSANA#2",
+        "DJP-KPP-MADYA-MALANG-PKD-PELAKSANA",
+        dt.date(2026, 7, 1),
+        "Mutasi antarseksi KPP Madya Malang",
+    ),
+    Move(
+        "DJKN-KPKNL-MALANG-PIUTANG-PELAKSANA#2",
+        "DJKN-KPKNL-MALANG-LELANG-PELAKSANA",
+        dt.date(2026, 4, 1),
+        "Mutasi antarseksi KPKNL Malang",
+    ),
+)
+
+
+def moves() -> dict[str, Move]:
+    return {m.slot: m for m in MOVES}
+
+
+def current_position_code(person: Person) -> str:
+    """The position the person holds now: the one of their slot, or where a move took them."""
+    move = moves().get(person.slot)
+    return move.to_position if move is not None else person.position_code
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
@@ -483,11 +524,12 @@ def build_employees(run: DemoRun) -> Counts:
     new, changed = [], []
     fields = ["name", "email", "unit", "position", "is_active"]
     for person in persons:
+        position = positions[current_position_code(person)]
         values = {
             "name": person.name,
             "email": person.email,
-            "unit": units[person.unit_code],
-            "position": positions[person.position_code],
+            "unit": units[specs[position.code].unit_code],
+            "position": position,
             "is_active": True,
         }
         employee = existing.get(person.nip)
@@ -511,7 +553,7 @@ def build_employees(run: DemoRun) -> Counts:
     linked = []
     for person in persons:
         employee = employees[person.nip]
-        superior_code = specs[person.position_code].superior_code
+        superior_code = specs[current_position_code(person)].superior_code
         superior = first_holder.get(superior_code) if superior_code else None
         if employee.superior_id != (superior.pk if superior else None):
             employee.superior = superior
@@ -521,24 +563,39 @@ def build_employees(run: DemoRun) -> Counts:
         already = {e.nip for e in new} | {e.nip for e in changed}
         counts.updated += len([e for e in linked if e.nip not in already])
 
-    # One definitive assignment each, for those that have none yet.
+    # One definitive assignment each, for those that have none yet; a mover's history has two (the old post
+    # ended the day before the move).
     assigned = set(
-        Assignment.objects.filter(employee__in=employees.values()).values_list("employee_id", flat=True)
+        Assignment.objects.filter(employee__in=employees.values()).values_list("employee_id", "start")
     )
-    Assignment.objects.bulk_create(
-        [
-            Assignment(
-                employee=e,
-                unit_id=e.unit_id,
-                position_id=e.position_id,
-                kind=AssignmentKind.DEFINITIVE,
-                start=ASSIGNMENT_SINCE,
-                note=_("Data demo"),
+    wanted: list[Assignment] = []
+    for person in persons:
+        employee = employees[person.nip]
+        move = moves().get(person.slot)
+        spans: list[tuple[str, dt.date, dt.date | None, str]]
+        if move is None:
+            spans = [(person.position_code, ASSIGNMENT_SINCE, None, _("Data demo"))]
+        else:
+            spans = [
+                (person.position_code, ASSIGNMENT_SINCE, move.on - dt.timedelta(days=1), _("Data demo")),
+                (move.to_position, move.on, None, move.note),
+            ]
+        for code, start, end, note in spans:
+            if (employee.pk, start) in assigned:
+                continue
+            position = positions[code]
+            wanted.append(
+                Assignment(
+                    employee=employee,
+                    unit_id=position.unit_id,
+                    position=position,
+                    kind=AssignmentKind.DEFINITIVE,
+                    start=start,
+                    end=end,
+                    note=note,
+                )
             )
-            for e in employees.values()
-            if e.pk not in assigned
-        ]
-    )
+    Assignment.objects.bulk_create(wanted)
     run.cache["employees"] = employees
     run.cache["people"] = persons
     return counts
@@ -601,9 +658,20 @@ LOGINS = (
         Role.EMPLOYEE,
         "DJP-KPP-MADYA-MALANG",
         gettext_lazy(
-            "KPP Madya Malang dan seksi-seksinya; mengisi dan mengajukan capaian IKU dengan data dukung"
+            "KPP Madya Malang dan seksi-seksinya; pelaksana pemegang IKI: mengisi dan mengajukan capaian IKU "
+            "dan IKI dengan data dukung, menandatangani kontrak kinerjanya"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA#1",
+    ),
+    Login(
+        "kasi.pelayanan.kpp.malang",
+        Role.EMPLOYEE,
+        "DJP-KPP-MADYA-MALANG-PELAYANAN",
+        gettext_lazy(
+            "Seksi Pelayanan KPP Madya Malang; kepala seksi: menyetujui kontrak kinerja pelaksananya, "
+            "menandatangani kontraknya sendiri"
+        ),
+        employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-KEPALA#1",
     ),
     Login(
         "auditor.itjen",

@@ -275,6 +275,8 @@ def _build_map(strategy_map: StrategyMap, periods: list[ReportingPeriod], actors
     unit = strategy_map.unit.code
     total = created = 0
     for kpi in kpis:
+        if kpi.rolled_up:  # cascaded directly: derived from its children's (the contracts demo reports them)
+            continue
         for period in periods:
             if period.frequency != kpi.frequency or period.end > OPEN_MONTH_END:
                 continue
