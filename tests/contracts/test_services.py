@@ -232,3 +232,41 @@ def test_k3_preview_matches_the_spec_example(office):
         ("T = 94", D("1.10")),
         ("T > 94", D("1.20")),
     ]
+
+
+def test_the_top_of_the_line_commits_without_a_superior_and_nobody_else_lacks_one(office, org):
+    from kinerja.organisations.models import PositionType
+    from tests.contracts.conftest import _person
+    from tests.factories import PositionFactory
+
+    year = office.map.plan_year
+    minister_post = PositionFactory(unit=org.ministry, type=PositionType.STRUCTURAL, is_head=True)
+    minister = _person(org.ministry, minister_post, None, office.users)
+    top = services.create_contract(employee=minister, plan_year=year, by=None)
+    iki = services.add_individual_kpi(
+        contract=top,
+        objective=office.kpi_sum.objective,
+        code="KK-1",
+        fields={
+            "name_id": "Indeks kepuasan pengguna layanan",
+            "polarity": "max",
+            "validity": "proxy",
+            "controllability": "moderate",
+            "consolidation": "last",
+            "frequency": "yearly",
+            "target": D(4),
+            **b.MANUAL,
+        },
+        trajectory=[D(4)],
+        by=None,
+    )
+    services.update_contract_kpi(entry=iki, fields={"weight": D(100)}, by=None)
+    assert top.superior is None and top.is_top
+    assert "no_superior" not in {f.code for f in findings(top)}
+    services.propose(contract=top, by=office.user(minister))
+    services.agree(contract=top, by=office.user(minister))  # nobody above: the holder commits
+    services.sign(contract=top, by=office.user(minister))
+    # the head of KPP-A has no superior in the fixture but is not the top: rule 18 blocks
+    head = services.create_contract(employee=office.head, plan_year=year, by=office.manager)
+    assert not head.is_top and "no_superior" in {f.code for f in findings(head)}
+    assert not office.user(office.head).has_perm("contracts.agree_contract", head)

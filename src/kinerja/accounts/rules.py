@@ -337,9 +337,15 @@ def holds_contract(user: Viewer, obj: Any = None) -> bool:
 
 @rules.predicate
 def agrees_contract(user: Viewer, obj: Any = None) -> bool:
+    """The superior named on the contract; at the top of the line of command (the Minister's commitment,
+    `Contract.is_top`), where nobody is above, the holder."""
     contract = _contract_of(obj)
     employee_id = getattr(user, "employee_id", None)
-    return employee_id is not None and getattr(contract, "superior_id", None) == employee_id
+    if employee_id is None or contract is None:
+        return False
+    if getattr(contract, "superior_id", None) == employee_id:
+        return True
+    return contract.superior_id is None and contract.employee_id == employee_id and bool(contract.is_top)
 
 
 @rules.predicate

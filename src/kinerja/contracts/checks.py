@@ -77,7 +77,7 @@ def blocking_findings(contract: Contract) -> list[Finding]:
 
 def _rule_18(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]:
     out: list[Finding] = []
-    if contract.superior_id is None:
+    if contract.superior_id is None and not contract.is_top:
         out.append(
             Finding(
                 18,

@@ -134,6 +134,12 @@ class Contract(models.Model):
         return self.state in EDITABLE_CONTRACT_STATES
 
     @property
+    def is_top(self) -> bool:
+        """The top of the line of command (the Minister's performance commitment): a head position with no
+        superior post, on a root unit. Nobody above agrees it; the holder commits to it (rule 18's exception)."""
+        return self.position.superior_id is None and self.position.is_head and self.unit.depth == 1
+
+    @property
     def days(self) -> int:
         """Days the contract covers, both ends included (the `d_i` of `scoring.md` §7.3)."""
         return (self.end - self.start).days + 1

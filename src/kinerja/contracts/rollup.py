@@ -26,6 +26,7 @@ triggers itself.
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -444,11 +445,43 @@ def recompute_rollups(kpi_ids: list[int], period_ids: list[int]) -> int:
     return recompute_parents(kpi_ids, period_ids)
 
 
+class _Pending:
+    """The KPIs and periods changed in the current transaction, enqueued once when it commits."""
+
+    def __init__(self) -> None:
+        self.kpis: set[int] = set()
+        self.periods: set[int] = set()
+
+    def flush(self) -> None:
+        if _state.__dict__.get("pending") is self:
+            del _state.pending
+        recompute_rollups.enqueue(sorted(self.kpis), sorted(self.periods))
+
+
+_state = threading.local()
+
+
 def schedule_rollups(kpi_ids: Sequence[int], period_ids: Sequence[int]) -> None:
-    """Enqueue `recompute_rollups` for these KPIs and periods once the transaction commits."""
-    kpis, periods = sorted(set(kpi_ids)), sorted(set(period_ids))
-    if kpis and periods:
-        transaction.on_commit(lambda: recompute_rollups.enqueue(kpis, periods))
+    """Enqueue `recompute_rollups` for these KPIs and periods once the transaction commits.
+
+    Every change in one transaction joins one task (an import or a demo step saving thousands of
+    realizations enqueues once, not once per row); outside a transaction it is enqueued at once.
+    """
+    kpis, periods = set(kpi_ids), set(period_ids)
+    if not kpis or not periods:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        recompute_rollups.enqueue(sorted(kpis), sorted(periods))
+        return
+    pending: _Pending | None = getattr(_state, "pending", None)
+    # still waiting for this transaction's commit? (a rolled-back savepoint drops its callbacks)
+    if pending is None or not any(entry[1] == pending.flush for entry in connection.run_on_commit):
+        pending = _Pending()
+        _state.pending = pending
+        transaction.on_commit(pending.flush)
+    pending.kpis |= kpis
+    pending.periods |= periods
 
 
 def on_realization_saved(sender: Any, instance: Realization, raw: bool = False, **kwargs: Any) -> None:

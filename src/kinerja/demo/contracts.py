@@ -60,7 +60,6 @@ from kinerja.contracts.models import (
     ObjectiveSupport,
     SupportKind,
 )
-from kinerja.contracts.workflow import CONTRACT_WORKFLOW
 from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
@@ -490,13 +489,9 @@ def _sign(contract: Contract, when: dt.date) -> None:
     """Propose (holder), agree (superior), sign (holder), dated `when` and the days after."""
     holder_user = _user_of(contract.employee)
     superior_user = _user_of(contract.superior)
-    if contract.superior_id is None:
-        # The Minister has no superior in the application (the contract is agreed with the President): the
-        # proposal check refuses a contract without one (rule 18), so the demo proposes it directly.
-        CONTRACT_WORKFLOW.run(contract, "propose", by=None, reason="", update_fields=("updated_at",))
-    else:
-        contracts.propose(contract=contract, by=holder_user)
-    contracts.agree(contract=contract, by=superior_user)
+    contracts.propose(contract=contract, by=holder_user)
+    # the Minister's commitment has nobody above it in the application: the holder agrees it (Contract.is_top)
+    contracts.agree(contract=contract, by=superior_user if contract.superior_id else holder_user)
     contracts.sign(contract=contract, by=holder_user)
     _date(contract, when)
 
