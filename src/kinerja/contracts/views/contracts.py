@@ -736,7 +736,9 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "entry_form": entry_form,
             "manual_form": manual_form,
             "form": manual_form,
-            "share_form": ShareForm(initial={"share": link.share}) if shared and link else None,
+            "share_form": ShareForm(initial={"share": link.share})
+            if shared and link and request.user.has_perm("contracts.manage_cascade", link.cascade.parent)
+            else None,
             "title": _("IKU %(code)s dalam kontrak") % {"code": entry.kpi.code},
             "cancel_url": reverse("contracts:detail", args=[contract.pk]) + f"#kpi-{entry.pk}",
         },
@@ -942,7 +944,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(target, "#iku")
     try:
         services.set_share(link=link, share=form.cleaned_data["share"], by=request.user)
-    except ValidationError as error:
+    except (ValidationError, PermissionDenied) as error:
         _say_errors(request, error)
         return _back(target, "#iku")
     messages.success(
