@@ -52,6 +52,7 @@ from .rollup import RollUp, roll_up_kpi
 __all__ = [
     "PersonalKpi",
     "PersonalScorecard",
+    "contract_period",
     "contracts_for",
     "latest_period",
     "nhk_inputs",
@@ -149,6 +150,13 @@ def latest_period(employee: Employee, *, today: dt.date | None = None) -> Report
     )
     if contract is None:
         return None
+    return contract_period(contract, today=day)
+
+
+def contract_period(contract: Contract, *, today: dt.date | None = None) -> ReportingPeriod | None:
+    """The period a contract's scorecard opens on: the last period of its year ended by today of the most common
+    frequency among its KPIs (else that year's first period)."""
+    day = today or timezone.localdate()
     frequencies = [f for f in contract.kpis.values_list("kpi__frequency", flat=True)]
     frequency = max(set(frequencies), key=frequencies.count) if frequencies else "quarterly"
     periods = list(

@@ -37,7 +37,7 @@ from kinerja.planning.kpi_selectors import suggested_trajectory
 from kinerja.planning.kpi_services import MANUAL_FIELDS
 from kinerja.planning.models import Kpi, Objective, PeriodTarget, PlanYear, StrategyMap, period_label
 
-from .. import selectors, services
+from .. import personal, selectors, services
 from ..checks import findings, k3_rows
 from ..forms import (
     CascadeForm,
@@ -54,6 +54,7 @@ from ..forms import (
     WeightForm,
 )
 from ..models import (
+    REPORTING_CONTRACT_STATES,
     CascadeLink,
     CascadeMode,
     Contract,
@@ -432,7 +433,7 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra: Any) -> d
         else None,
         "document_url": _optional_url("contracts:document", contract.pk),
         **_cascade_links(request, contract),
-        "personal_url": _optional_url("contracts:personal", contract.pk),
+        "personal_url": _personal_url(request, contract),
         "commitment_form": CommitmentForm(instance=contract) if can_change else None,
         "reason_form": ReasonForm(),
         "map_kpi_form": MapKpiForm(kpis=map_kpis) if map_kpis.exists() else None,
@@ -464,6 +465,17 @@ def _cascade_links(request: HttpRequest, contract: Contract) -> dict[str, str | 
         if owner is not None and user.has_perm("contracts.view_cascade", owner)
         else None,
     }
+
+
+def _personal_url(request: HttpRequest, contract: Contract) -> str | None:
+    """The holder's personal scorecard, opened on the contract's latest period, once the contract is signed and
+    when the user may see it."""
+    if contract.state not in REPORTING_CONTRACT_STATES or not personal.may_view(
+        request.user, contract.employee
+    ):
+        return None
+    found = personal.contract_period(contract)
+    return reverse("contracts:personal", args=[contract.employee_id, found.pk]) if found is not None else None
 
 
 def _trajectory_of(entry: ContractKpi, live: dict[int, list[tuple[int, Decimal]]]) -> list[tuple[str, Any]]:
@@ -724,7 +736,9 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "entry_form": entry_form,
             "manual_form": manual_form,
             "form": manual_form,
-            "share_form": ShareForm(initial={"share": link.share}) if shared and link else None,
+            "share_form": ShareForm(initial={"share": link.share})
+            if shared and link and request.user.has_perm("contracts.manage_cascade", link.cascade.parent)
+            else None,
             "title": _("IKU %(code)s dalam kontrak") % {"code": entry.kpi.code},
             "cancel_url": reverse("contracts:detail", args=[contract.pk]) + f"#kpi-{entry.pk}",
         },
@@ -930,7 +944,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(target, "#iku")
     try:
         services.set_share(link=link, share=form.cleaned_data["share"], by=request.user)
-    except ValidationError as error:
+    except (ValidationError, PermissionDenied) as error:
         _say_errors(request, error)
         return _back(target, "#iku")
     messages.success(
