@@ -343,7 +343,9 @@ def agrees_contract(user: Viewer, obj: Any = None) -> bool:
     employee_id = getattr(user, "employee_id", None)
     if employee_id is None or contract is None:
         return False
-    if getattr(contract, "superior_id", None) == employee_id:
+    if not hasattr(contract, "superior_id"):  # a unit or another object: only a contract has a superior
+        return False
+    if contract.superior_id == employee_id:
         return True
     return contract.superior_id is None and contract.employee_id == employee_id and bool(contract.is_top)
 
