@@ -270,3 +270,34 @@ def test_the_top_of_the_line_commits_without_a_superior_and_nobody_else_lacks_on
     head = services.create_contract(employee=office.head, plan_year=year, by=office.manager)
     assert not head.is_top and "no_superior" in {f.code for f in findings(head)}
     assert not office.user(office.head).has_perm("contracts.agree_contract", head)
+
+
+def test_k3_target_options_when_last_year_fell_short_name_only_last_years_target(office):
+    _, kasi = _contracts(office)
+    entry = services.cascade_to(
+        parent=office.kpi_pct,
+        contract=kasi,
+        mode=CascadeMode.INDIRECT,
+        by=office.manager,
+        code="IKI-8",
+        trajectory=[D(95)] * 4,
+        fields={
+            "name_id": "Persentase lelang tepat waktu",
+            "polarity": "max",
+            "validity": "proxy",
+            "controllability": "moderate",
+            "consolidation": "last",
+            "frequency": "quarterly",
+            "target": D(95),
+            **b.MANUAL,
+        },
+    )
+    services.update_contract_kpi(
+        entry=entry, fields={"target_prev": D(95), "realization_prev": D("93.1")}, by=office.manager
+    )
+    row = {r.entry.pk: r for r in k3_rows(kasi)}[entry.pk]
+    assert [(o.condition, o.q_target) for o in row.options] == [
+        ("T < 95", D("0.80")),
+        ("T = 95", D("1.00")),
+        ("T > 95", D("1.20")),
+    ]

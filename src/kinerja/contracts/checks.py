@@ -370,10 +370,12 @@ def _options(
         points += [(t1 + r1) / _TWO, r1]
     better = max(t1 * sign, r1 * sign) * sign
     points.append(better + sign * step)
+    # the values where Q_target changes: T1, and R1 only when it lies beyond T1 (else every T > T1 is above R1)
+    marks = sorted({t1, r1} if (r1 - t1) * sign > 0 else {t1})
     seen: set[str] = set()
     out: list[TargetOption] = []
     for value in points:
-        condition = _condition(value, t1, r1)
+        condition = _condition(value, marks)
         if condition in seen:
             continue
         seen.add(condition)
@@ -383,14 +385,13 @@ def _options(
     return out
 
 
-def _condition(value: Decimal, t1: Decimal, r1: Decimal) -> str:
-    """The range `value` stands for, written with T1 and R1's numbers: "T < 90", "90 < T < 94", "T = 94"."""
-    lo, hi = min(t1, r1), max(t1, r1)
-    a, b = format_decimal(lo), format_decimal(hi)
-    if value in (lo, hi):
+def _condition(value: Decimal, marks: Sequence[Decimal]) -> str:
+    """The range `value` stands for, written with the marks' numbers: "T < 90", "90 < T < 94", "T = 94"."""
+    if value in marks:
         return f"T = {format_decimal(value)}"
+    lo, hi = marks[0], marks[-1]
     if value < lo:
-        return f"T < {a}"
+        return f"T < {format_decimal(lo)}"
     if value > hi:
-        return f"T > {b}"
-    return f"{a} < T < {b}"
+        return f"T > {format_decimal(hi)}"
+    return f"{format_decimal(lo)} < T < {format_decimal(hi)}"
