@@ -301,3 +301,32 @@ def test_k3_target_options_when_last_year_fell_short_name_only_last_years_target
         ("T = 95", D("1.00")),
         ("T > 95", D("1.20")),
     ]
+
+
+def test_an_individual_kpi_whose_trajectory_misses_its_target_blocks_the_proposal(office):
+    _, kasi = _contracts(office)
+    entry = services.add_individual_kpi(
+        contract=kasi,
+        objective=office.kpi_sum.objective,
+        code="IKI-7",
+        fields={
+            "name_id": "Jumlah berkas diproses",
+            "polarity": "max",
+            "validity": "proxy",
+            "controllability": "moderate",
+            "consolidation": "sum",
+            "frequency": "quarterly",
+            "target": D(100),
+            **b.MANUAL,
+        },
+        trajectory=[D(25)] * 4,
+        by=office.manager,
+    )
+    services.update_contract_kpi(entry=entry, fields={"weight": D(100)}, by=office.manager)
+    assert not [f for f in findings(kasi) if f.blocks]
+    # a write around the services (an old import, a carry-over) leaves a trajectory that no longer reaches it
+    PeriodTarget.objects.filter(kpi=entry.kpi, period=4).update(target=D(5))
+    kasi = type(kasi).objects.get(pk=kasi.pk)
+    assert "trajectory_target" in {f.code for f in findings(kasi) if f.blocks}
+    with pytest.raises(ValidationError):
+        services.propose(contract=kasi, by=office.manager)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.interchange.numbers import format_decimal as _format_decimal
 from kinerja.planning import scoring_bridge, validation
-from kinerja.planning.models import Kpi
+from kinerja.planning.models import Kpi, PeriodTarget
 from kinerja.planning.validation import BLOCK, WARN, Finding
 from kinerja.scoring import (
     Controllability,
@@ -63,6 +63,7 @@ def findings(contract: Contract, *, today: dt.date | None = None) -> list[Findin
     out += _rule_18(contract, entries)
     out += _rule_13(contract, entries)
     out += _rule_6(contract, entries)
+    out += _rules_11_12(contract, entries)
     out += _k3_not_allowed(contract, entries)
     out += _rule_10(contract, entries)
     out += _rule_9(contract, entries)
@@ -175,6 +176,26 @@ def _rule_6(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]
         out += [
             Finding(6, BLOCK, f.message, entry, _url(contract, f"#kpi-{entry.pk}"), f.code)
             for f in validation.check_kpi_manual(entry.kpi)
+        ]
+    return out
+
+
+def _rules_11_12(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]:
+    """Rules 11 and 12 (block) for the contract's own KPIs, however they came in (a page, the API, a workbook
+    import, a new year's carry-over): the polarity fits the target and the trajectory reaches it."""
+    own = [e for e in entries if e.kpi.holder_id is not None]
+    if not own:
+        return []
+    trajectories: dict[int, list[PeriodTarget]] = {}
+    for target in PeriodTarget.objects.filter(kpi__in=[e.kpi_id for e in own]).order_by("kpi_id", "period"):
+        trajectories.setdefault(target.kpi_id, []).append(target)
+    out: list[Finding] = []
+    for entry in own:
+        checked = validation.check_kpi_target(entry.kpi, contract.plan_year.rule_set)
+        checked += validation.check_trajectory(entry.kpi, trajectories.get(entry.kpi_id, []))
+        out += [
+            Finding(f.rule, f.severity, f.message, entry, _url(contract, f"#kpi-{entry.pk}"), f.code)
+            for f in checked
         ]
     return out
 
