@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kinerja.planning",
     "kinerja.reporting",
     "kinerja.contracts",
+    "kinerja.appraisals",
     "kinerja.dashboards",
     "kinerja.api",
     "kinerja.home",
