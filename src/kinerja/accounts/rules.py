@@ -378,6 +378,81 @@ rules.add_perm("contracts.manage_cascade", plans_contract | holds_kpi)
 rules.add_perm("contracts.view_cascade", reads_contract_unit | holds_kpi)
 
 
+# --------------------------------------------------------------------------- employee appraisal (appraisals)
+# An employee's scores, behaviour scores, sentences and corrections answer to the employee's unit. Reading:
+# the employee (their own only), their direct superior, and a manager, leader, auditor or administrator
+# reaching the unit — a colleague with the plain employee role does not see another's scores. Behaviour
+# (BerAKHLAK) is scored by the direct superior. Disciplinary sentences are entered by the performance
+# manager; the correction is the leader's. A 360° campaign is run by the unit's performance manager; an
+# answer is given by the rater the assignment names, and read back by nobody else but the managers' tallies.
+
+APPRAISAL_READ_ROLES = (Role.MANAGER, Role.LEADER, Role.AUDITOR, Role.ADMIN)
+APPRAISAL_MANAGE_ROLES = (Role.MANAGER, Role.ADMIN)
+APPRAISAL_COMPUTE_ROLES = (Role.MANAGER, Role.LEADER, Role.ADMIN)
+
+
+def _appraised(obj: Any) -> Any:
+    """The employee an appraisal object is about (an Employee, or an object with `employee`)."""
+    if obj is None:
+        return None
+    if hasattr(obj, "nip"):
+        return obj
+    return getattr(obj, "employee", None)
+
+
+def _appraisal_path(obj: Any) -> str | None:
+    """The unit path of an appraisal object: a unit, a campaign (its unit), an assignment (its campaign's unit),
+    or the employee an object is about."""
+    if obj is None:
+        return None
+    if isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj.path
+    if hasattr(obj, "campaign_id"):
+        obj = obj.campaign
+    if hasattr(obj, "semester") and hasattr(obj, "unit_id"):
+        return getattr(obj.unit, "path", None)
+    employee = _appraised(obj)
+    return getattr(getattr(employee, "unit", None), "path", None)
+
+
+@rules.predicate
+def is_appraised(user: Viewer, obj: Any = None) -> bool:
+    employee = _appraised(obj)
+    employee_id = getattr(user, "employee_id", None)
+    return employee is not None and employee_id is not None and employee.pk == employee_id
+
+
+@rules.predicate
+def is_direct_superior(user: Viewer, obj: Any = None) -> bool:
+    employee = _appraised(obj)
+    employee_id = getattr(user, "employee_id", None)
+    return employee is not None and employee_id is not None and employee.superior_id == employee_id
+
+
+@rules.predicate
+def is_rater(user: Viewer, obj: Any = None) -> bool:
+    employee_id = getattr(user, "employee_id", None)
+    return employee_id is not None and getattr(obj, "rater_id", None) == employee_id
+
+
+reads_appraisal_unit = _role_predicate("reads_appraisal_unit", APPRAISAL_READ_ROLES, _appraisal_path)
+manages_appraisal = _role_predicate("manages_appraisal", APPRAISAL_MANAGE_ROLES, _appraisal_path)
+leads_appraisal = _role_predicate("leads_appraisal", LEAD_ROLES, _appraisal_path)
+computes_appraisal = _role_predicate("computes_appraisal", APPRAISAL_COMPUTE_ROLES, _appraisal_path)
+
+rules.add_perm("appraisals.view_scorerecord", is_appraised | is_direct_superior | reads_appraisal_unit)
+rules.add_perm("appraisals.compute_scorerecord", computes_appraisal)
+rules.add_perm("appraisals.view_behaviourscore", is_appraised | is_direct_superior | reads_appraisal_unit)
+rules.add_perm("appraisals.add_behaviourscore", is_direct_superior)
+rules.add_perm("appraisals.view_disciplinarysentence", is_appraised | is_direct_superior | reads_appraisal_unit)
+rules.add_perm("appraisals.add_disciplinarysentence", manages_appraisal)
+rules.add_perm("appraisals.view_correction", is_appraised | is_direct_superior | reads_appraisal_unit)
+rules.add_perm("appraisals.add_correction", leads_appraisal)
+rules.add_perm("appraisals.view_campaign", reads_appraisal_unit)
+rules.add_perm("appraisals.manage_campaign", manages_appraisal)
+rules.add_perm("appraisals.answer_raterassignment", is_rater)
+
+
 # --------------------------------------------------------------------------- audit trail (dashboards)
 # Who changed what and when (dashboards/audit.py): auditors and administrators, each on their subtree.
 
