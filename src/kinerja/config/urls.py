@@ -17,6 +17,7 @@ urlpatterns = [
     path("iku/", include("kinerja.planning.kpi_urls")),
     path("capaian/", include("kinerja.reporting.urls")),
     path("kontrak/", include("kinerja.contracts.urls")),
+    path("penilaian/", include("kinerja.appraisals.urls")),
     path("laporan/", include("kinerja.dashboards.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.home.urls")),
