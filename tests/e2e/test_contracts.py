@@ -287,7 +287,7 @@ def test_a_section_gets_its_contracts_a_shared_target_is_split_signed_and_rolled
     open_contract(page, "Andi Pratama")
     page.once("dialog", lambda dialog: dialog.accept())
     contract_action(page, "Tandatangani")
-    assert messages(page) == "Kontrak ditandatangani; target dan trajectory kini dibekukan."
+    assert messages(page) == "Kontrak ditandatangani; target dan target per periode kini dibekukan."
     assert state_of(page) == "Ditandatangani"
     pdf_link = page.get_by_role("link", name="Unduh PDF kontrak")
     with page.expect_download() as download:

@@ -402,7 +402,7 @@ class ContractViewSet(
     @extend_schema(
         summary=_("Menandatangani kontrak"),
         description=_(
-            "Oleh pemegang kontrak, setelah disetujui atasan; target dan trajectory dibekukan dan IKU kontrak "
+            "Oleh pemegang kontrak, setelah disetujui atasan; target dan target per periode dibekukan dan IKU kontrak "
             "dapat menerima realisasi (aturan 20)."
         ),
         request=None,
@@ -476,7 +476,7 @@ class ContractViewSet(
     create=op(
         _("Menambah IKU ke kontrak (konsep)"),
         description=_(
-            "Menurut `source`: map (IKU peta pemegang), individual (IKI dengan manual dan trajectory sendiri), "
+            "Menurut `source`: map (IKU peta pemegang), individual (IKI dengan manual dan target per periode sendiri), "
             "cascaded (turunan dari IKU atasan: langsung penuh, berbagi target dengan `share`, atau tidak "
             "langsung dengan manual sendiri; aturan 14)."
         ),
@@ -644,7 +644,7 @@ class CascadeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesView
     partial_update=op(
         _("Mengubah porsi target turunan (berbagi target)"),
         description=_(
-            "Target dan trajectory IKU turunan mengikuti porsinya; kontrak pemegang turunan harus berstatus konsep."
+            "Target dan target per periode IKU turunan mengikuti porsinya; kontrak pemegang turunan harus berstatus konsep."
         ),
         request=ShareSerializer,
         responses=CascadeLinkSerializer,

@@ -498,7 +498,7 @@ class ContractKpiUpdateSerializer(HumanDecimalsMixin, serializers.Serializer):
         decimal_places=6,
         required=False,
         allow_null=True,
-        help_text=_("Target tahunan; untuk IKI ubah `manual.target` agar trajectory ikut diperiksa."),
+        help_text=_("Target tahunan; untuk IKI ubah `manual.target` agar target per periode ikut diperiksa."),
     )
     kpi_kind = serializers.ChoiceField(
         source="kind", choices=KpiKind.choices, required=False, help_text=_("Riwayat IKU untuk faktor K3.")

@@ -395,7 +395,7 @@ def _target_elsewhere(entry: ContractKpi) -> str:
         return _direct_full_message(kpi)
     if CascadeLink.objects.filter(child=kpi, cascade__mode=CascadeMode.DIRECT_SHARED).exists():
         return _("Target IKU %(code)s adalah porsinya dari IKU induk; ubah porsinya.") % {"code": kpi.code}
-    return _("Target IKI %(code)s diubah bersama trajectory-nya pada manual IKI.") % {"code": kpi.code}
+    return _("Target IKI %(code)s diubah bersama target per periodenya pada manual IKI.") % {"code": kpi.code}
 
 
 def update_individual_kpi(

@@ -731,7 +731,7 @@ def _check_kpis(
             read.fail(
                 row,
                 "p1",
-                _("trajectory %(frequency)s berisi %(n)d periode berurutan mulai p1")
+                _("target per periode %(frequency)s berisi %(n)d periode berurutan mulai p1")
                 % {
                     "frequency": Frequency(manual["frequency"]).label.lower(),
                     "n": PERIODS_PER_YEAR[manual["frequency"]],
