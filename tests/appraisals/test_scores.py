@@ -191,7 +191,9 @@ def _more_people(office, n):
 
     for _ in range(n):
         person = _person(office.org.section_a, office.staff[0].position, office.kasi, office.users)
-        contract = contracts.create_contract(employee=person, plan_year=office.map.plan_year, by=office.manager)
+        contract = contracts.create_contract(
+            employee=person, plan_year=office.map.plan_year, by=office.manager
+        )
         kpi = add_iki(contract, office, f"IKI-{person.pk}", target=D(100))
         ContractKpi.objects.filter(contract=contract).update(kind="new")
         sign(contract, office)
@@ -205,17 +207,19 @@ def _more_people(office, n):
 
 
 @pytest.mark.parametrize("rules", ["kmk-127-2026", "kmk-467-2014"])
-def test_computing_reads_and_writes_in_a_fixed_number_of_queries(office, django_assert_max_num_queries, rules):
+def test_computing_reads_and_writes_in_a_fixed_number_of_queries(
+    office, django_assert_max_num_queries, rules
+):
     worked_example(office)
     year = rule_set(office, rules)
     _more_people(office, 2)
-    with django_assert_max_num_queries(30) as small:
+    with django_assert_max_num_queries(20) as small:
         services.compute_scores(unit=office.org.kpp_a, plan_year=year, by=None)
     _more_people(office, 8)
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         records = services.compute_scores(unit=office.org.kpp_a, plan_year=year, by=None)
     assert len(records) == 15 and len(large.captured_queries) == len(small.captured_queries)
-    assert sum(r.nkp is not None for r in records) >= 11
+    assert sum(r.work is not None for r in records) == 11  # 2014: no NP without a closed campaign
 
 
 def test_a_replacement_contract_weights_by_days(office):

@@ -125,7 +125,7 @@ def gather(unit: Unit, plan_year: PlanYear, *, as_of: ReportingPeriod | None = N
     label = as_of_label(plan_year, as_of)
     people = list(
         subtree_employees(unit)
-        .select_related("unit", "position", "superior")
+        .select_related("unit", "position__unit", "superior")
         .order_by("unit__path", "-position__is_head", "nip")
     )
     ids = subtree_employees(unit).values("pk")
