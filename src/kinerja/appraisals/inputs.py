@@ -256,7 +256,7 @@ def _calibrated(position: Position | None) -> bool:
 
 
 def _kpis(
-    ids: QuerySet[Employee, dict[str, int]],
+    ids: Any,
     plan_year: PlanYear,
     as_of: ReportingPeriod | None,
     *,
@@ -304,9 +304,7 @@ def _kpis(
 # ---------------------------------------------------------------- discipline
 
 
-def _sentences(
-    ids: QuerySet[Employee, dict[str, int]], plan_year: PlanYear, label: str, rules: RuleSet
-) -> dict[int, list[Sentence]]:
+def _sentences(ids: Any, plan_year: PlanYear, label: str, rules: RuleSet) -> dict[int, list[Sentence]]:
     """The sentences that may be in force during the year (begun the year before or in it). One query."""
     found: dict[int, list[Sentence]] = defaultdict(list)
     rows = DisciplinarySentence.objects.filter(
@@ -333,7 +331,7 @@ def _in_own_force(start: int, quarters: int, label: str) -> bool:
 # ---------------------------------------------------------------- behaviour
 
 
-def _core_values(ids: QuerySet[Employee, dict[str, int]], plan_year: PlanYear) -> dict[int, list[CoreValues]]:
+def _core_values(ids: Any, plan_year: PlanYear) -> dict[int, list[CoreValues]]:
     """`kmk-127-2026`: per person and period the seven core values, each the mean of the raters'. One query."""
     sums: dict[tuple[int, str], list[Decimal]] = {}
     counts: dict[tuple[int, str], int] = defaultdict(int)
@@ -361,7 +359,7 @@ def _core_values(ids: QuerySet[Employee, dict[str, int]], plan_year: PlanYear) -
 
 
 def _ratings(
-    unit: Unit, ids: QuerySet[Employee, dict[str, int]], plan_year: PlanYear, people: Sequence[Employee]
+    unit: Unit, ids: Any, plan_year: PlanYear, people: Sequence[Employee]
 ) -> tuple[dict[int, list[BehaviourRating]], dict[int, Participation]]:
     """`kmk-467-2014`: the answers of the year's closed campaigns, and participation. Three queries."""
     closed = Campaign.objects.filter(plan_year=plan_year, state=CampaignState.CLOSED)

@@ -110,7 +110,7 @@ def compute_scores(
                 behaviour=_cents(behaviour),
                 nkp=_cents(result.nkp),
                 predicate=predicate,
-                result=result.to_dict(),
+                result={**result.to_dict(), "explanation": result.explain().to_dict()},
                 computed_by=author(by),
             )
         )
