@@ -452,7 +452,7 @@ def workbook_of(gathered: Gathered) -> EmployeeWorkbook:
                     EmployeeKpiRow(
                         nip=person.nip,
                         kpi_code=k.code,
-                        period=None if value is None else cell_period(value.period),
+                        period=None if value is None or value.period is None else cell_period(value.period),
                         kpi_name=k.name,
                         polarity=k.polarity,
                         target=k.target if value is None else value.target,
@@ -474,7 +474,12 @@ def workbook_of(gathered: Gathered) -> EmployeeWorkbook:
                 )
         if nhk:
             behaviour.extend(
-                CoreValuesRow(person.nip, cell_period(v.period), *v.values()) for v in person.core_values
+                CoreValuesRow(
+                    person.nip,
+                    cell_period(v.period),
+                    *v.values(),  # type: ignore[arg-type]
+                )
+                for v in person.core_values
             )
         else:
             behaviour.extend(
