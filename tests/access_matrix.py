@@ -306,6 +306,24 @@ PAGES: dict[str, Page] = {
         get=READ_ORG,
     ),
     "contracts:my-scorecard": Page(None),
+    # --- appraisals: scores (an employee sees only their own, the direct superior their subordinates, managers,
+    # leaders, auditors and administrators their subtree); an empty "Hitung ulang" names no unit: 404 for all
+    "appraisals:index": Page(None, post=NOBODY),
+    "appraisals:employee": Page(
+        "employee",
+        lambda o: {"employee_pk": o["employee"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:unit": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:unit-xlsx": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
     "dashboards:ranking": Page(None),

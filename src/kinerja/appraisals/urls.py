@@ -1,6 +1,13 @@
 """Routes of the appraisals app, one module of views per purpose (views/…). A flat list: one line per route."""
 
-from django.urls import path  # noqa: F401  (the routes below use it)
+from django.urls import path
+
+from .views import scores
 
 app_name = "appraisals"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", scores.index, name="index"),
+    path("pegawai/<int:employee_pk>/<int:year>/", scores.employee, name="employee"),
+    path("unit/<int:unit_pk>/<int:year>/", scores.unit, name="unit"),
+    path("unit/<int:unit_pk>/<int:year>/rekap.xlsx", scores.unit_xlsx, name="unit-xlsx"),
+]

@@ -15,7 +15,7 @@ only realizations in a state the score counts (`KINERJA_SCORED_STATES`, approved
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,6 +54,7 @@ __all__ = [
     "PersonalScorecard",
     "contract_period",
     "contracts_for",
+    "core_kpi",
     "latest_period",
     "nhk_inputs",
     "personal_scorecard",
@@ -213,48 +214,8 @@ def _rows(employee: Employee, plan_year: PlanYear, as_of: ReportingPeriod | None
     }
     rows: list[PersonalKpi] = []
     for entry in entries:
-        kpi, contract = entry.kpi, entry.contract
-        frozen = {int(n): Decimal(v) for n, v in (entry.trajectory or {}).items()}
-        own = frozen or targets.get(kpi.pk, {})
-        year_target = entry.target if entry.target is not None else kpi.target
-        band = year_target is None and kpi.target_low is not None and kpi.target_high is not None
-        values: list[PeriodValue] = []
-        for p in periods:
-            if p.frequency != kpi.frequency or p.end < contract.start or p.start > contract.end:
-                continue
-            target = own.get(p.number)
-            if target is None and kpi.period_count == 1:
-                target = year_target
-            found = realizations.get((kpi.pk, p.pk))
-            values.append(
-                PeriodValue(
-                    period=p.label,
-                    target=None if band else target,
-                    realization=found.value if found is not None and found.state in states else None,
-                    target_low=kpi.target_low if band else None,
-                    target_high=kpi.target_high if band else None,
-                )
-            )
-        core = EmployeeKpi(
-            code=kpi.code,
-            name=kpi.name,
-            polarity=Polarity(kpi.polarity),
-            target=year_target,
-            target_low=kpi.target_low,
-            target_high=kpi.target_high,
-            worst=kpi.worst,
-            consolidation=Consolidation(kpi.consolidation),
-            periods=tuple(values),
-            cap_on_target=kpi.cap_on_target,
-            weight=entry.weight,
-            validity=_enum(Validity, kpi.validity),  # type: ignore[arg-type]
-            controllability=_enum(Controllability, kpi.controllability),  # type: ignore[arg-type]
-            kind=KpiKind(entry.kind),
-            target_prev=entry.target_prev,
-            realization_prev=entry.realization_prev,
-            fixed_target=entry.fixed_target,
-            days=Decimal(_days(contract, as_of)),
-        )
+        kpi = entry.kpi
+        core = core_kpi(entry, periods, targets, realizations, states, as_of)
         own_period = None
         if as_of is not None:
             own_period = next(
@@ -269,6 +230,62 @@ def _rows(employee: Employee, plan_year: PlanYear, as_of: ReportingPeriod | None
             )
         )
     return rows
+
+
+def core_kpi(
+    entry: ContractKpi,
+    periods: Sequence[ReportingPeriod],
+    targets: dict[int, dict[int, Decimal]],
+    realizations: dict[tuple[int, int], Realization],
+    states: Collection[str],
+    as_of: ReportingPeriod | None,
+) -> EmployeeKpi:
+    """The scoring core's input of one contract KPI (`entry.contract` set): the contract's frozen trajectory
+    (else the KPI's period `targets`), the periods of the plan year its contract covers (`periods`, in time
+    order, up to `as_of`), the `realizations` by (KPI, period) counted when in `states`, and `days` = the
+    days its contract covers (§7.3). Shared by `nhk_inputs` and the set-based appraisal inputs."""
+    kpi, contract = entry.kpi, entry.contract
+    frozen = {int(n): Decimal(v) for n, v in (entry.trajectory or {}).items()}
+    own = frozen or targets.get(kpi.pk, {})
+    year_target = entry.target if entry.target is not None else kpi.target
+    band = year_target is None and kpi.target_low is not None and kpi.target_high is not None
+    values: list[PeriodValue] = []
+    for p in periods:
+        if p.frequency != kpi.frequency or p.end < contract.start or p.start > contract.end:
+            continue
+        target = own.get(p.number)
+        if target is None and kpi.period_count == 1:
+            target = year_target
+        found = realizations.get((kpi.pk, p.pk))
+        values.append(
+            PeriodValue(
+                period=p.label,
+                target=None if band else target,
+                realization=found.value if found is not None and found.state in states else None,
+                target_low=kpi.target_low if band else None,
+                target_high=kpi.target_high if band else None,
+            )
+        )
+    return EmployeeKpi(
+        code=kpi.code,
+        name=kpi.name,
+        polarity=Polarity(kpi.polarity),
+        target=year_target,
+        target_low=kpi.target_low,
+        target_high=kpi.target_high,
+        worst=kpi.worst,
+        consolidation=Consolidation(kpi.consolidation),
+        periods=tuple(values),
+        cap_on_target=kpi.cap_on_target,
+        weight=entry.weight,
+        validity=_enum(Validity, kpi.validity),  # type: ignore[arg-type]
+        controllability=_enum(Controllability, kpi.controllability),  # type: ignore[arg-type]
+        kind=KpiKind(entry.kind),
+        target_prev=entry.target_prev,
+        realization_prev=entry.realization_prev,
+        fixed_target=entry.fixed_target,
+        days=Decimal(_days(contract, as_of)),
+    )
 
 
 def nhk_inputs(employee: Employee, plan_year: PlanYear) -> list[EmployeeKpi]:

@@ -1,0 +1,174 @@
+"""Score pages: my appraisal (index, with the unit chooser and "Hitung ulang" for managers and leaders), a
+person's year (work result, behaviour, NKP, predicate, explanation, history) and the unit recap (+ Excel)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.rules import APPRAISAL_COMPUTE_ROLES, APPRAISAL_READ_ROLES
+from kinerja.accounts.scope import unit_filter
+from kinerja.common.web import require
+from kinerja.organisations.models import Employee, Unit
+from kinerja.planning.models import PlanYear
+
+from .. import selectors, services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREDICATE_MATRIX = (
+    ("above", ("Kurang", "Baik", "Sangat Baik")),
+    ("meets", ("Kurang", "Baik", "Baik")),
+    ("below", ("Sangat Kurang", "Butuh Perbaikan", "Butuh Perbaikan")),
+)
+NP_BANDS = (
+    ("91–100", "sangat baik"),
+    ("76–90", "baik"),
+    ("61–75", "cukup"),
+    ("51–60", "sedang"),
+    ("≤ 50", "kurang"),
+)
+
+
+def _unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
+    unit = Unit.objects.filter(unit_filter(request.user, "path", APPRAISAL_READ_ROLES), pk=unit_pk).first()
+    if unit is None or not request.user.has_perm("appraisals.view_scorerecord", unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's latest score card, and for managers and leaders the units to recompute."""
+    employee = getattr(request.user, "employee", None)
+    own = selectors.history(employee)[:1] if employee is not None else []
+    units = Unit.objects.filter(
+        unit_filter(request.user, "path", APPRAISAL_READ_ROLES), owns_map=True
+    ).order_by("path")[:200]
+    years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
+    if request.method == "POST":
+        unit = _unit_or_404(request, int(request.POST.get("unit") or 0))
+        plan_year = get_object_or_404(PlanYear, year=int(request.POST.get("tahun") or 0))
+        require(request, "appraisals.compute_scorerecord", unit)
+        records = services.compute_scores(unit=unit, plan_year=plan_year, by=request.user)
+        messages.success(request, _("Nilai %(n)d pegawai dihitung ulang.") % {"n": len(records)})
+        return redirect("appraisals:unit", unit.pk, plan_year.year)
+    may_compute = any(request.user.has_perm("appraisals.compute_scorerecord", u) for u in units[:50])
+    return render(
+        request,
+        "appraisals/index.html",
+        {
+            "employee": employee,
+            "record": own[0] if own else None,
+            "units": units,
+            "years": years,
+            "may_compute": may_compute,
+            "roles": APPRAISAL_COMPUTE_ROLES,
+        },
+    )
+
+
+@login_required
+def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
+    """A person's year: only the person, their direct superior and the roles reaching their unit (else 404)."""
+    person = (
+        selectors.visible_employees(request.user)
+        .select_related("unit", "position")
+        .filter(pk=employee_pk)
+        .first()
+    )
+    if person is None or not request.user.has_perm("appraisals.view_scorerecord", person):
+        raise Http404
+    plan_year = get_object_or_404(PlanYear, year=year)
+    record = selectors.latest(person, plan_year)
+    return render(
+        request,
+        "appraisals/employee.html",
+        {
+            "person": person,
+            "plan_year": plan_year,
+            "record": record,
+            "result": record.result if record is not None else {},
+            "node": (record.result or {}).get("explanation") if record is not None else None,
+            "history": selectors.history(person),
+            "matrix": PREDICATE_MATRIX,
+            "bands": NP_BANDS,
+        },
+    )
+
+
+@login_required
+def unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    """The unit recap: per employee the work result, behaviour, NKP, predicate and errors, paginated."""
+    found = _unit_or_404(request, unit_pk)
+    plan_year = get_object_or_404(PlanYear, year=year)
+    page = Paginator(selectors.unit_records(found, plan_year), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "appraisals/unit.html",
+        {
+            "unit": found,
+            "plan_year": plan_year,
+            "page": page,
+            "may_compute": request.user.has_perm("appraisals.compute_scorerecord", found),
+        },
+    )
+
+
+@login_required
+def unit_xlsx(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    found = _unit_or_404(request, unit_pk)
+    plan_year = get_object_or_404(PlanYear, year=year)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Rekap nilai")[:31]
+    sheet.append(
+        [
+            _("NIP"),
+            _("Nama"),
+            _("Unit"),
+            _("Hasil kerja (CKP/NHK)"),
+            _("Perilaku (NP/NPK)"),
+            _("NKP"),
+            _("Predikat"),
+            _("Kesalahan masukan"),
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in selectors.unit_records(found, plan_year).iterator():
+        sheet.append(
+            [
+                r.employee.nip,
+                r.employee.name,
+                r.employee.unit.code,
+                None if r.work is None else float(r.work),
+                None if r.behaviour is None else float(r.behaviour),
+                None if r.nkp is None else float(r.nkp),
+                r.predicate,
+                "; ".join(e.get("message", "") for e in r.errors),
+            ]
+        )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="nilai-pegawai-{slugify(found.code)}-{year}.xlsx"'
+    )
+    return response
+
+
+__all__ = ["Employee", "employee", "index", "unit", "unit_xlsx"]
