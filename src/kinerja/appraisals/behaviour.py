@@ -337,7 +337,11 @@ def save_behaviour_score(
         score = BehaviourScore.objects.filter(employee=employee, period=period, rater=rater).first()
         if score is None:
             score = BehaviourScore(
-                employee=employee, period=period, rater=rater, group=RaterGroup.SUPERIOR, created_by=author(by)
+                employee=employee,
+                period=period,
+                rater=rater,
+                group=RaterGroup.SUPERIOR,
+                created_by=author(by),
             )
         for name, value in clean.items():
             setattr(score, name, value)
