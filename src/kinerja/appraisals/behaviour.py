@@ -324,9 +324,11 @@ def save_behaviour_score(
     params = ensure_berakhlak(plan_year)
     if period.frequency != behaviour_frequency(plan_year):
         raise ValidationError(
-            {
-                "period": _("Nilai BerAKHLAK tahun %(year)s diberikan per %(frequency)s.")
-                % {"year": plan_year.year, "frequency": Frequency(behaviour_frequency(plan_year)).label}
+            _("Nilai BerAKHLAK tahun %(year)s diberikan per periode %(frequency)s, bukan %(period)s.")
+            % {
+                "year": plan_year.year,
+                "frequency": str(Frequency(behaviour_frequency(plan_year)).label).lower(),
+                "period": period.display_name,
             },
             code="period_frequency",
         )
