@@ -324,6 +324,30 @@ PAGES: dict[str, Page] = {
         lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
     ),
+    # --- appraisals, behaviour (kmk-127-2026; the world's 2026 is kmk-467-2014, so the pages say so and take
+    # nothing): the team form is every signed-in user's own (only their direct subordinates; the world's users
+    # have none, so a POST saves nothing); an employee's behaviour and correction pages are read by the person,
+    # their direct superior and the manager/leader/auditor/administrator reaching the unit; a unit's sentences
+    # likewise, added (or deleted with a reason) by its performance manager or administrator; the correction
+    # is set by the unit's leader
+    "appraisals:team": Page(None, lambda o: {"year": 2026}, post=ANY),
+    "appraisals:behaviour": Page(
+        "employee",
+        lambda o: {"employee_pk": o["employee"].pk},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:sentences": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk},
+        get=reach("manager", "leader", "auditor", "admin"),
+        post=reach("manager", "admin"),
+    ),
+    "appraisals:correction": Page(
+        "employee",
+        lambda o: {"employee_pk": o["employee"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+        post=reach("leader"),
+    ),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
     "dashboards:ranking": Page(None),
