@@ -1,6 +1,21 @@
 """Routes of the appraisals app, one module of views per purpose (views/…). A flat list: one line per route."""
 
-from django.urls import path  # noqa: F401  (the routes below use it)
+from django.urls import path, re_path
+
+from .views import campaigns
 
 app_name = "appraisals"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("360/", campaigns.campaign_list, name="campaigns"),
+    path("360/baru/", campaigns.campaign_create, name="campaign-create"),
+    path("360/<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    re_path(
+        r"^360/(?P<pk>[0-9]+)/(?P<action>generate|launch|remind|close)/$",
+        campaigns.campaign_action,
+        name="campaign-action",
+    ),
+    path("360/<int:pk>/penilai/", campaigns.rater_add, name="rater-add"),
+    path("360/penilai/<int:pk>/hapus/", campaigns.rater_remove, name="rater-remove"),
+    path("360/saya/", campaigns.my_ratings, name="my-ratings"),
+    path("360/isi/<int:assignment_pk>/", campaigns.rating, name="rating"),
+]
