@@ -436,7 +436,7 @@ def test_a_manager_who_is_rated_does_not_see_their_own_hidden_raters(office):
 
 
 def test_managers_see_progress_but_never_the_answer_values(office):
-    campaign, rated = _hidden_raters(office)
+    campaign, _rated = _hidden_raters(office)
     page = _client(office.manager).get(reverse("appraisals:campaign", args=[campaign.pk])).content.decode()
     assert "2 dari" in page  # two forms answered
     assert "88" not in page.replace(str(campaign.pk), "")  # the cooperation score given nowhere

@@ -26,9 +26,19 @@ class _EmployeeChoice(forms.ModelChoiceField):
         return f"{obj.name} — {obj.nip}"
 
 
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+class _YearChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year} ({obj.rule_set})"
+
+
 class CampaignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    plan_year = forms.ModelChoiceField(label=_("Tahun rencana"), queryset=PlanYear.objects.none())
+    unit = _UnitChoice(label=_("Unit"), queryset=Unit.objects.none())
+    plan_year = _YearChoice(label=_("Tahun rencana"), queryset=PlanYear.objects.none())
     semester = forms.TypedChoiceField(
         label=_("Semester"),
         coerce=int,
@@ -48,11 +58,9 @@ class CampaignForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = campaigns.units_for_campaigns(user)
-        unit_field.label_from_instance = lambda u: f"{u.code} — {u.name}"
         year_field = self.fields["plan_year"]
         assert isinstance(year_field, forms.ModelChoiceField)
         year_field.queryset = campaigns.campaign_plan_years()
-        year_field.label_from_instance = lambda y: f"{y.year} ({y.rule_set})"
 
 
 class RaterForm(forms.Form):

@@ -219,9 +219,9 @@ def campaign_progress(campaign_ids: Iterable[int]) -> dict[int, Progress]:
         RaterAssignment.objects.filter(campaign_id__in=list(campaign_ids))
         .order_by()
         .values("campaign_id")
-        .annotate(assigned=Count("pk"), answered=Count("pk", filter=Q(submitted_at__isnull=False)))
+        .annotate(n_assigned=Count("pk"), n_answered=Count("pk", filter=Q(submitted_at__isnull=False)))
     )
-    return {r["campaign_id"]: Progress(r["answered"], r["assigned"]) for r in rows}
+    return {r["campaign_id"]: Progress(r["n_answered"], r["n_assigned"]) for r in rows}
 
 
 def progress_by_unit(campaign: Campaign) -> list[UnitProgress]:
@@ -233,9 +233,9 @@ def progress_by_unit(campaign: Campaign) -> list[UnitProgress]:
             "employee__unit_id", "employee__unit__code", "employee__unit__name_id", "employee__unit__path"
         )
         .annotate(
-            assigned=Count("pk"),
-            answered=Count("pk", filter=Q(submitted_at__isnull=False)),
-            employees=Count("employee_id", distinct=True),
+            n_assigned=Count("pk"),
+            n_answered=Count("pk", filter=Q(submitted_at__isnull=False)),
+            n_employees=Count("employee_id", distinct=True),
         )
     )
     return [
@@ -243,8 +243,8 @@ def progress_by_unit(campaign: Campaign) -> list[UnitProgress]:
             r["employee__unit_id"],
             r["employee__unit__code"],
             r["employee__unit__name_id"],
-            r["employees"],
-            Progress(r["answered"], r["assigned"]),
+            r["n_employees"],
+            Progress(r["n_answered"], r["n_assigned"]),
         )
         for r in sorted(rows, key=lambda r: r["employee__unit__path"])
     ]
