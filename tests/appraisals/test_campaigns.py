@@ -547,3 +547,30 @@ def test_my_ratings_lists_only_my_forms(office):
         assert reverse("appraisals:rating", args=[task.pk]) in page
     others = campaign.assignments.exclude(rater=office.staff[0])
     assert not [t for t in others if reverse("appraisals:rating", args=[t.pk]) in page]
+
+
+def test_generation_queries_do_not_grow_with_the_unit(office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kinerja.organisations.models import Employee, Position, PositionType
+    from tests.factories import make_nip
+
+    kasi_b = office.kasi_b
+    position = Position.objects.create(
+        unit=office.org.section_a, code="POS-MANY", title_id="Pelaksana", type=PositionType.EXECUTOR
+    )
+    Employee.objects.bulk_create(
+        Employee(
+            nip=make_nip(), name=f"Pegawai {i}", unit=office.org.section_a, position=position, superior=kasi_b
+        )
+        for i in range(200)
+    )
+    campaign = office.campaign()
+    with CaptureQueriesContext(connection) as captured:
+        added = svc.generate_raters(campaign, office.manager)
+    reads = [q for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
+    inserts = len(captured.captured_queries) - len(reads)
+    assert len(reads) <= 12  # no read per employee
+    assert inserts <= 2 * (added // 50 + 1)  # batched inserts (SQLite caps the parameters per statement)
+    assert added > 200 * 4  # superior + 3 peers each, and kasi B rated by 200 subordinates
