@@ -54,6 +54,7 @@ PEOPLE = reach("admin", "manager")
 ORG = reach("admin")
 AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrators, rows of their subtree
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
+READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.view_campaign
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,27 @@ PAGES: dict[str, Page] = {
         lambda o: {"employee_pk": o["employee"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
         post=reach("leader"),
+    # --- appraisals, the 360° assessment (issue 13 item 3; a draft campaign of the scope's unit with one
+    # rater assignment, the scope's employee rating themselves): campaigns are read by managers, leaders,
+    # auditors and administrators of the unit (appraisals.view_campaign; outside it 404), run by its
+    # performance manager or administrator (manage_campaign; a leader or auditor gets 403). The list sends a
+    # plain employee to their own forms (302). A form exists only for its rater, who is no matrix user: 404
+    # for every role (and the campaign is not launched).
+    "appraisals:campaigns": Page(None),
+    "appraisals:campaign-create": Page(None, get=PLAN, post=PLAN),  # an empty POST re-renders the form
+    "appraisals:campaign": Page("campaign", pk("campaign"), get=READ_APPRAISAL),
+    "appraisals:campaign-action": Page(
+        "campaign",
+        pk("campaign"),
+        get=None,
+        post=PLAN,  # in the wrong state (remind, close a draft): a message and a redirect, nothing changed
+        variants={a: {"action": a} for a in ("generate", "launch", "remind", "close")},
+    ),
+    "appraisals:rater-add": Page("campaign", pk("campaign"), get=None, post=PLAN),  # empty POST: 400
+    "appraisals:rater-remove": Page("rater_assignment", pk("rater_assignment"), get=None, post=PLAN),
+    "appraisals:my-ratings": Page(None),
+    "appraisals:rating": Page(
+        "rater_assignment", lambda o: {"assignment_pk": o["rater_assignment"].pk}, get=NOBODY, post=NOBODY
     ),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
@@ -548,6 +570,7 @@ def build_world() -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
+    from kinerja.appraisals.models import Campaign, RaterAssignment
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
@@ -609,6 +632,10 @@ def build_world() -> dict[str, Any]:
             parent=shared, contract=contract, mode="direct_shared", share=D(50), by=None
         )
         cascade_link = contract_kpi.kpi.cascaded_from
+        campaign = Campaign.objects.create(unit=unit, plan_year=year, semester=1, allow_self=True)
+        rater_assignment = RaterAssignment.objects.create(
+            campaign=campaign, employee=employee, rater=employee, group="self"
+        )
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -638,5 +665,7 @@ def build_world() -> dict[str, Any]:
             "period": period,
             "closed_period": closed,
             "new_nip": make_nip(),
+            "campaign": campaign,
+            "rater_assignment": rater_assignment,
         }
     return {"users": users, "scopes": scopes}

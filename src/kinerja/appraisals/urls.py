@@ -1,11 +1,11 @@
 """Routes of the appraisals app, one module of views per purpose (views/…). A flat list: one line per route."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import behaviour, scores
+from .views import behaviour, campaigns, scores
 
 app_name = "appraisals"
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", scores.index, name="index"),
     path("pegawai/<int:employee_pk>/<int:year>/", scores.employee, name="employee"),
     path("unit/<int:unit_pk>/<int:year>/", scores.unit, name="unit"),
@@ -14,4 +14,16 @@ urlpatterns: list[URLPattern] = [
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),
     path("koreksi/<int:employee_pk>/<int:year>/", behaviour.correction, name="correction"),
+    path("360/", campaigns.campaign_list, name="campaigns"),
+    path("360/baru/", campaigns.campaign_create, name="campaign-create"),
+    path("360/<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    re_path(
+        r"^360/(?P<pk>[0-9]+)/(?P<action>generate|launch|remind|close)/$",
+        campaigns.campaign_action,
+        name="campaign-action",
+    ),
+    path("360/<int:pk>/penilai/", campaigns.rater_add, name="rater-add"),
+    path("360/penilai/<int:pk>/hapus/", campaigns.rater_remove, name="rater-remove"),
+    path("360/saya/", campaigns.my_ratings, name="my-ratings"),
+    path("360/isi/<int:assignment_pk>/", campaigns.rating, name="rating"),
 ]

@@ -1,0 +1,112 @@
+"""Forms of the 360° campaign pages: a new campaign, a rater added by hand, and the rater's answer.
+
+The forms read and show; the rules (rule 25, the campaign's state, who may act) are the services' in
+`campaigns.py`, whose refusals the views put back onto these forms.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.accounts.scope import Viewer
+from kinerja.common.forms import DecimalInputField
+from kinerja.organisations.models import Employee, Unit
+from kinerja.planning.models import PlanYear
+
+from . import campaigns
+from .models import ASPECT_FIELDS, Campaign, RaterAssignment, RaterGroup
+
+
+class _EmployeeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.nip}"
+
+
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+class _YearChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year} ({obj.rule_set})"
+
+
+class CampaignForm(forms.Form):
+    unit = _UnitChoice(label=_("Unit"), queryset=Unit.objects.none())
+    plan_year = _YearChoice(label=_("Tahun rencana"), queryset=PlanYear.objects.none())
+    semester = forms.TypedChoiceField(
+        label=_("Semester"),
+        coerce=int,
+        choices=[(1, _("Semester I (Januari–Juni)")), (2, _("Semester II (Juli–Desember)"))],
+    )
+    allow_self = forms.BooleanField(
+        label=_("Izinkan penilaian diri sendiri"),
+        required=False,
+        help_text=_("Hanya bila aturan penilaian tahun itu mengizinkannya (aturan 25)."),
+    )
+    due_date = forms.DateField(
+        label=_("Batas waktu pengisian"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = campaigns.units_for_campaigns(user)
+        year_field = self.fields["plan_year"]
+        assert isinstance(year_field, forms.ModelChoiceField)
+        year_field.queryset = campaigns.campaign_plan_years()
+
+
+class RaterForm(forms.Form):
+    """One rater added by hand to a draft campaign."""
+
+    employee = _EmployeeChoice(label=_("Pegawai yang dinilai"), queryset=Employee.objects.none())
+    rater = _EmployeeChoice(label=_("Penilai"), queryset=Employee.objects.none())
+    group = forms.ChoiceField(label=_("Kelompok penilai"), choices=RaterGroup.choices)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        employee_field = self.fields["employee"]
+        rater_field = self.fields["rater"]
+        assert isinstance(employee_field, forms.ModelChoiceField)
+        assert isinstance(rater_field, forms.ModelChoiceField)
+        employee_field.queryset = campaigns.rateable_employees(campaign).order_by("name")
+        rater_field.queryset = campaigns.candidate_raters(campaign)
+        if not campaign.allow_self:
+            group_field = self.fields["group"]
+            assert isinstance(group_field, forms.ChoiceField)
+            group_field.choices = [c for c in RaterGroup.choices if c[0] != RaterGroup.SELF]
+
+
+class RatingForm(forms.Form):
+    """The rater's answer: one score 0–100 per aspect asked (leadership only for a structural official)."""
+
+    def __init__(self, *args: Any, assignment: RaterAssignment, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(assignment, name) for name in ASPECT_FIELDS})
+        super().__init__(*args, **kwargs)
+        labels = {
+            f.name: f.verbose_name for f in RaterAssignment._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        for name in campaigns.aspects_for(assignment.employee):
+            self.fields[name] = DecimalInputField(
+                label=str(labels[name]).capitalize(),
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                help_text=campaigns.ASPECT_MEANINGS[name],
+                error_messages={
+                    "min_value": _("Nilai antara 0 dan 100 (aturan 25)."),
+                    "max_value": _("Nilai antara 0 dan 100 (aturan 25)."),
+                },
+            )
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "size": 6})
+
+    def scores(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
