@@ -348,6 +348,7 @@ PAGES: dict[str, Page] = {
         lambda o: {"employee_pk": o["employee"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
         post=reach("leader"),
+    ),
     # --- appraisals, the 360° assessment (issue 13 item 3; a draft campaign of the scope's unit with one
     # rater assignment, the scope's employee rating themselves): campaigns are read by managers, leaders,
     # auditors and administrators of the unit (appraisals.view_campaign; outside it 404), run by its

@@ -444,7 +444,9 @@ rules.add_perm("appraisals.view_scorerecord", is_appraised | is_direct_superior 
 rules.add_perm("appraisals.compute_scorerecord", computes_appraisal)
 rules.add_perm("appraisals.view_behaviourscore", is_appraised | is_direct_superior | reads_appraisal_unit)
 rules.add_perm("appraisals.add_behaviourscore", is_direct_superior)
-rules.add_perm("appraisals.view_disciplinarysentence", is_appraised | is_direct_superior | reads_appraisal_unit)
+rules.add_perm(
+    "appraisals.view_disciplinarysentence", is_appraised | is_direct_superior | reads_appraisal_unit
+)
 rules.add_perm("appraisals.add_disciplinarysentence", manages_appraisal)
 rules.add_perm("appraisals.view_correction", is_appraised | is_direct_superior | reads_appraisal_unit)
 rules.add_perm("appraisals.add_correction", leads_appraisal)

@@ -539,7 +539,9 @@ def action(request: HttpRequest, pk: int | str, action: str) -> HttpResponse:
             messages.success(request, _("Kontrak dikembalikan menjadi konsep untuk diperbaiki."))
         elif action == "sign":
             services.sign(contract=contract, by=request.user)
-            messages.success(request, _("Kontrak ditandatangani; target dan target per periode kini dibekukan."))
+            messages.success(
+                request, _("Kontrak ditandatangani; target dan target per periode kini dibekukan.")
+            )
         else:
             services.revise(contract=contract, by=request.user, reason=reason)
             messages.success(request, _("Revisi kontrak dimulai; kontrak kembali menjadi konsep."))
