@@ -16,6 +16,8 @@ The formulas stay in `kinerja.scoring`; this app gathers inputs and stores resul
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +28,9 @@ from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 from kinerja.reporting.models import ReportingPeriod
 from kinerja.scoring import enums
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CORE_VALUE_FIELDS = (
     "service",
@@ -39,7 +44,7 @@ CORE_VALUE_FIELDS = (
 ASPECT_FIELDS = tuple(a.value for a in enums.Aspect)
 
 
-def _core_value(label: str) -> models.DecimalField:
+def _core_value(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=6,
@@ -51,7 +56,7 @@ def _core_value(label: str) -> models.DecimalField:
     )
 
 
-def _aspect(label: str) -> models.DecimalField:
+def _aspect(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=5,
