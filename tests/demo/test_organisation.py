@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
-from kinerja.demo import build, contracts, planning, reporting
+from kinerja.demo import appraisals, build, contracts, planning, reporting
 from kinerja.demo import organisation as demo
 from kinerja.organisations import services
 from kinerja.organisations.models import (
@@ -264,7 +264,15 @@ def test_steps_run_in_their_declared_order():
         "logins",
         "strategy",
         "contracts",
+        "appraisals",
         "reporting",
+        "appraisal-scores",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-3:] == (planning.STEP, contracts.STEP, reporting.STEP)
+    assert build.STEPS[-5:] == (
+        planning.STEP,
+        contracts.STEP,
+        appraisals.STEP,
+        reporting.STEP,
+        appraisals.SCORES_STEP,
+    )

@@ -1,15 +1,25 @@
-"""The whole demo, in its declared order: the organisation, the strategy maps, the contracts, the reporting."""
+"""The whole demo, in its declared order: the organisation, the strategy maps, the contracts, the BerAKHLAK
+scores, the reporting, the employees' scores."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import contracts, organisation, planning, reporting
+from . import appraisals, contracts, organisation, planning, reporting
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
 # periods the reporting step closes are open; the leaves of direct cascades report before their parents.
-STEPS: tuple[DemoStep, ...] = (*organisation.STEPS, planning.STEP, contracts.STEP, reporting.STEP)
+# BerAKHLAK scores, the sentence and the correction before reporting too (the services refuse closed quarters);
+# the employees' scores after it, when every realization is in.
+STEPS: tuple[DemoStep, ...] = (
+    *organisation.STEPS,
+    planning.STEP,
+    contracts.STEP,
+    appraisals.STEP,
+    reporting.STEP,
+    appraisals.SCORES_STEP,
+)
 
 
 def build_demo(

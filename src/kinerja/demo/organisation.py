@@ -649,7 +649,8 @@ LOGINS = (
         Role.LEADER,
         "DJP-KPP-MADYA-MALANG",
         gettext_lazy(
-            "KPP Madya Malang dan seksi-seksinya; pemilik peta strategi; menyetujui peta dan capaian"
+            "KPP Madya Malang dan seksi-seksinya; pemilik peta strategi; menyetujui peta dan capaian; melihat "
+            "rekap nilai kinerja pegawai kantor dan memberi koreksi pimpinan"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-KEPALA#1",
     ),
@@ -659,7 +660,8 @@ LOGINS = (
         "DJP-KPP-MADYA-MALANG",
         gettext_lazy(
             "KPP Madya Malang dan seksi-seksinya; pelaksana pemegang IKI: mengisi dan mengajukan capaian IKU "
-            "dan IKI dengan data dukung, menandatangani kontrak kinerjanya"
+            "dan IKI dengan data dukung, menandatangani kontrak kinerjanya, melihat nilai kinerja dan nilai "
+            "BerAKHLAK-nya"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA#1",
     ),
@@ -669,7 +671,7 @@ LOGINS = (
         "DJP-KPP-MADYA-MALANG-PELAYANAN",
         gettext_lazy(
             "Seksi Pelayanan KPP Madya Malang; kepala seksi: menyetujui kontrak kinerja pelaksananya, "
-            "menandatangani kontraknya sendiri"
+            "menandatangani kontraknya sendiri, memberi nilai BerAKHLAK timnya dan melihat nilai kinerja mereka"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-KEPALA#1",
     ),
