@@ -4,6 +4,7 @@ person's year (work result, behaviour, NKP, predicate, explanation, history) and
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,29 +12,52 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import APPRAISAL_COMPUTE_ROLES, APPRAISAL_READ_ROLES
 from kinerja.accounts.scope import unit_filter
 from kinerja.common.web import require
+from kinerja.interchange.numbers import format_decimal as _format_decimal
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
+from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
 from .. import selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREDICATE_MATRIX = (
-    ("above", ("Kurang", "Baik", "Sangat Baik")),
-    ("meets", ("Kurang", "Baik", "Baik")),
-    ("below", ("Sangat Kurang", "Butuh Perbaikan", "Butuh Perbaikan")),
-)
-NP_BANDS = (
-    ("91–100", "sangat baik"),
-    ("76–90", "baik"),
-    ("61–75", "cukup"),
-    ("51–60", "sedang"),
-    ("≤ 50", "kurang"),
-)
+RATING_ORDER = (Rating.ABOVE, Rating.MEETS, Rating.BELOW)
+
+
+def format_decimal(value: Decimal) -> str:
+    return _format_decimal(value, decimals=None, lang=get_language())
+
+
+def predicate_matrix(rules: RuleSet) -> list[tuple[str, str, list[str]]]:
+    """The predicate matrix of a rule set (§7.3): per work-result rating (key, label) the predicates for
+    behaviour below, meeting and above expectations — read from the rule set, never copied here."""
+    labels = {
+        Rating.ABOVE: _("di atas ekspektasi"),
+        Rating.MEETS: _("sesuai ekspektasi"),
+        Rating.BELOW: _("di bawah ekspektasi"),
+    }
+    behaviour = (Rating.BELOW, Rating.MEETS, Rating.ABOVE)
+    return [
+        (work.value, str(labels[work]), [predicate_of(work, b, rules=rules) for b in behaviour])
+        for work in RATING_ORDER
+    ]
+
+
+def np_bands(rules: RuleSet) -> list[tuple[str, str]]:
+    """The NP bands of a kmk-467-2014 rule set (§6) as (range, label) rows, highest first."""
+    if rules.nkp2014 is None:
+        return []
+    bands = rules.nkp2014.np_bands.value
+    rows = [
+        (f"{'>' if step.strict else '≥'} {format_decimal(step.bound)}", step.label) for step in bands.steps
+    ]
+    rows.append((_("lainnya"), bands.otherwise))
+    return rows
 
 
 def _unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
@@ -87,6 +111,7 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
         raise Http404
     plan_year = get_object_or_404(PlanYear, year=year)
     record = selectors.latest(person, plan_year)
+    rules = get_rule_set(record.rule_set if record is not None else plan_year.rule_set)
     return render(
         request,
         "appraisals/employee.html",
@@ -97,8 +122,8 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
             "result": record.result if record is not None else {},
             "node": (record.result or {}).get("explanation") if record is not None else None,
             "history": selectors.history(person),
-            "matrix": PREDICATE_MATRIX,
-            "bands": NP_BANDS,
+            "matrix": predicate_matrix(rules),
+            "bands": np_bands(rules),
         },
     )
 
