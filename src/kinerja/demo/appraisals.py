@@ -157,7 +157,8 @@ def _users_by_employee(employee_ids: set[int]) -> dict[int, Any]:
     users = get_user_model().objects.filter(employee_id__in=employee_ids, is_active=True).order_by("pk")
     found: dict[int, Any] = {}
     for user in users:
-        found.setdefault(user.employee_id, user)
+        if user.employee_id is not None:
+            found.setdefault(user.employee_id, user)
     return found
 
 
@@ -294,7 +295,7 @@ def clear_appraisals_demo() -> int:
     removed = 0
     with transaction.atomic():
         for model in (ScoreRecord, BehaviourScore, DisciplinarySentence, Correction):
-            count, _detail = model.objects.filter(employee__nip__in=nips).delete()  # type: ignore[attr-defined]
+            count, _detail = model._default_manager.filter(employee__nip__in=nips).delete()
             removed += count
         removed += BehaviourScore.objects.filter(rater__nip__in=nips).delete()[0]
     return removed
