@@ -20,7 +20,7 @@ def test_an_employee_sees_only_their_own_scores(office, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "104,54" in text or "104.54" in text
-    assert "Sangat Baik" in text and 'id="matrix"' in text and "explain-tree" in text
+    assert "Sangat Baik" in text and 'id="matrix"' in text and 'id="breakdown"' in text  # the 2026 breakdown
     assert client.get(reverse("appraisals:index")).status_code == 200
     # a colleague (not his subordinate) sees nothing of his; he sees his subordinates'
     client.force_login(office.user(office.staff[0]))

@@ -50,7 +50,7 @@ def predicate_matrix(rules: RuleSet) -> list[tuple[str, str, list[str]]]:
 
 def np_bands(rules: RuleSet) -> list[tuple[str, str]]:
     """The NP bands of a kmk-467-2014 rule set (§6) as (range, label) rows, highest first."""
-    if rules.nkp2014 is None:
+    if rules.nkp2014 is None:  # a rule set without the 360° method has no NP bands
         return []
     bands = rules.nkp2014.np_bands.value
     rows = [
@@ -122,7 +122,7 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
             "result": record.result if record is not None else {},
             "node": (record.result or {}).get("explanation") if record is not None else None,
             "history": selectors.history(person),
-            "matrix": predicate_matrix(rules),
+            "matrix": predicate_matrix(rules) if rules.nkp2026 is not None else [],
             "bands": np_bands(rules),
         },
     )
