@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kinerja.interchange.numbers import format_decimal as _format_decimal
+from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.planning import scoring_bridge, validation
 from kinerja.planning.models import Kpi, PeriodTarget
 from kinerja.planning.validation import BLOCK, WARN, Finding
@@ -35,10 +34,6 @@ from .models import Contract, ContractKind, ContractKpi, ContractState
 from .services import holder_map, working_days_between
 
 _TWO = Decimal(2)
-
-
-def format_decimal(value: Decimal) -> str:
-    return _format_decimal(value, decimals=None, lang=get_language())
 
 
 _HUNDRED = Decimal(100)
@@ -161,7 +156,7 @@ def _rule_13(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding
             Finding(
                 13,
                 BLOCK,
-                _("Jumlah bobot IKU kontrak %(total)s%%, harus 100%%.") % {"total": format_decimal(total)},
+                _("Jumlah bobot IKU kontrak %(total)s%%, harus 100%%.") % {"total": shown(total)},
                 contract,
                 _url(contract, "#iku"),
                 "weights_not_100",
@@ -409,10 +404,10 @@ def _options(
 def _condition(value: Decimal, marks: Sequence[Decimal]) -> str:
     """The range `value` stands for, written with the marks' numbers: "T < 90", "90 < T < 94", "T = 94"."""
     if value in marks:
-        return f"T = {format_decimal(value)}"
+        return f"T = {shown(value)}"
     lo, hi = marks[0], marks[-1]
     if value < lo:
-        return f"T < {format_decimal(lo)}"
+        return f"T < {shown(lo)}"
     if value > hi:
-        return f"T > {format_decimal(hi)}"
-    return f"{format_decimal(lo)} < T < {format_decimal(hi)}"
+        return f"T > {shown(hi)}"
+    return f"{shown(lo)} < T < {shown(hi)}"

@@ -39,7 +39,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from kinerja.interchange.numbers import SCORE_DECIMALS, format_decimal, unit_decimals
+from kinerja.common.templatetags.kinerja_numbers import shown
+from kinerja.interchange.numbers import SCORE_DECIMALS, unit_decimals
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee
 from kinerja.planning import drawing, exports
 from kinerja.planning.models import PERIODS_PER_YEAR, Frequency, Kpi, PeriodTarget, StrategyMap, period_label
@@ -164,12 +165,6 @@ class InitiativeRow:
     owner: str
 
 
-def _number(value: Decimal | str | None, decimals: int | None, *, trim: bool = True) -> str:
-    if value is None or value == "":
-        return _DASH
-    return format_decimal(value, decimals=decimals, lang=get_language(), trim=trim)
-
-
 def _date(day: dt.date | None) -> str:
     return formats.date_format(day, "j F Y") if day is not None else ""
 
@@ -237,10 +232,10 @@ def kpi_rows(contract: Contract, entries: list[ContractKpi]) -> tuple[list[KpiRo
                 code=kpi.code,
                 name=kpi.name,
                 source=str(entry.get_source_display()),
-                weight=_number(entry.weight, SCORE_DECIMALS, trim=False),
-                target=_number(_year_target(entry), unit_decimals(kpi.unit_of_measure)),
+                weight=shown(entry.weight, SCORE_DECIMALS, trim=False),
+                target=shown(_year_target(entry), unit_decimals(kpi.unit_of_measure)),
                 unit_of_measure=kpi.unit_of_measure,
-                k3=_number(k3_by_entry.get(entry.pk), 3, trim=False) if k3 is not None else "",
+                k3=shown(k3_by_entry.get(entry.pk), 3, trim=False) if k3 is not None else "",
             )
         )
     return rows, k3 is not None
@@ -250,7 +245,7 @@ def total_weight(entries: list[ContractKpi]) -> str:
     weights = [e.weight for e in entries if e.weight is not None]
     if not weights:
         return _DASH
-    return format_decimal(sum(weights, Decimal(0)), decimals=SCORE_DECIMALS, lang=get_language(), trim=False)
+    return shown(sum(weights, Decimal(0)), SCORE_DECIMALS, trim=False)
 
 
 def _decimal(text: Any) -> Decimal | None:
@@ -291,7 +286,7 @@ def trajectory_tables(contract: Contract, entries: list[ContractKpi]) -> list[Tr
                 code=kpi.code,
                 name=kpi.name,
                 unit_of_measure=kpi.unit_of_measure,
-                values=[_number(values.get(n), decimals) for n in range(1, count + 1)],
+                values=[shown(values.get(n), decimals) for n in range(1, count + 1)],
             )
         )
     return [part for f in _FREQUENCY_ORDER if f in tables for part in _halves(tables[f])]
@@ -315,7 +310,7 @@ def initiative_rows(strategy_map: StrategyMap) -> list[InitiativeRow]:
                 code=initiative.code,
                 name=initiative.name,
                 objectives=objectives or _DASH,
-                budget=_number(initiative.budget, 0),
+                budget=shown(initiative.budget, 0),
                 period=period,
                 owner=initiative.owner_label or _DASH,
             )

@@ -23,10 +23,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.organisations.models import Position, Unit
 from kinerja.planning.models import Kpi, Objective, PlanYear, StrategyMap
 
-from .checks import format_decimal
 from .models import Cascade, CascadeLink, CascadeMode, Contract, ObjectiveSupport, SupportKind
 from .support import ancestor_paths
 
@@ -59,14 +59,14 @@ class ShareCheck:
 
     @property
     def text(self) -> str:
-        target = format_decimal(self.target)
+        target = shown(self.target)
         if self.missing:
             return _("%(n)d porsi belum diisi") % {"n": self.missing}
         if self.how == "sum":
-            value = format_decimal(self.value or Decimal(0))
+            value = shown(self.value or Decimal(0))
             return f"Σ {value} = {target}" if self.ok else f"Σ {value} ≠ {target}"
         if self.how == "average":
-            value = format_decimal((self.value or Decimal(0)).quantize(_TOLERANCE).normalize())
+            value = shown((self.value or Decimal(0)).quantize(_TOLERANCE).normalize())
             mean = _("rata-rata")
             return f"{mean} {value} = {target}" if self.ok else f"{mean} {value} ≠ {target}"
         return (
@@ -169,7 +169,7 @@ class Cell:
         if self.objectives:
             return ", ".join(f"{o.code}" for o in self.objectives) + f" ({self.abbr})"
         if self.abbr == "DS":
-            return "DS " + (format_decimal(self.share) if self.share is not None else "?")
+            return "DS " + (shown(self.share) if self.share is not None else "?")
         if self.abbr == "I":
             return "I " + ", ".join(k.code for k in self.kpis)
         return self.abbr

@@ -4,7 +4,6 @@ person's year (work result, behaviour, NKP, predicate, explanation, history) and
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import APPRAISAL_COMPUTE_ROLES, APPRAISAL_READ_ROLES
 from kinerja.accounts.scope import unit_filter
+from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.common.web import require
-from kinerja.interchange.numbers import format_decimal as _format_decimal
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
@@ -27,10 +25,6 @@ from .. import selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATING_ORDER = (Rating.ABOVE, Rating.MEETS, Rating.BELOW)
-
-
-def format_decimal(value: Decimal) -> str:
-    return _format_decimal(value, decimals=None, lang=get_language())
 
 
 def predicate_matrix(rules: RuleSet) -> list[tuple[str, str, list[str]]]:
@@ -53,9 +47,7 @@ def np_bands(rules: RuleSet) -> list[tuple[str, str]]:
     if rules.nkp2014 is None:  # a rule set without the 360° method has no NP bands
         return []
     bands = rules.nkp2014.np_bands.value
-    rows = [
-        (f"{'>' if step.strict else '≥'} {format_decimal(step.bound)}", step.label) for step in bands.steps
-    ]
+    rows = [(f"{'>' if step.strict else '≥'} {shown(step.bound)}", step.label) for step in bands.steps]
     rows.append((_("lainnya"), bands.otherwise))
     return rows
 

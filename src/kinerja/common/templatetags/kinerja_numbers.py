@@ -36,7 +36,9 @@ def _decimals(arg: Any) -> int | None:
     return int(arg)
 
 
-def _shown(value: Any, decimals: int | None, *, trim: bool = True) -> str:
+def shown(value: Any, decimals: int | None = None, *, trim: bool = True) -> str:
+    """A number in the active language at `decimals` places (None: as many as it has), blank → `—`; the one
+    reading of `format_decimal` for pages, documents and messages built in Python."""
     if value is None or value == "":
         return BLANK
     return format_decimal(value, decimals=decimals, lang=get_language(), trim=trim)
@@ -56,14 +58,14 @@ def kpi_unit(kpi: Any) -> str:
 @register.filter
 def num(value: Any, decimals: Any = None) -> str:
     """`{{ x|num }}` as stored, `{{ x|num:2 }}` at most 2 decimals; trailing zeros dropped."""
-    return _shown(value, _decimals(decimals))
+    return shown(value, _decimals(decimals))
 
 
 @register.filter
 def kpi_value(value: Any, kpi: Any = None) -> str:
     """`{{ r.value|kpi_value:kpi }}`: a KPI's value with the KPI's precision (`unit_decimals`)."""
     unit = kpi_unit(kpi)
-    return _shown(value, unit_decimals(unit) if unit else UNIT_DECIMALS)
+    return shown(value, unit_decimals(unit) if unit else UNIT_DECIMALS)
 
 
 @register.filter
@@ -77,5 +79,5 @@ def score(value: Any, na: str = "") -> str:
 @register.filter
 def percent(value: Any, decimals: Any = UNIT_DECIMALS) -> str:
     """A percentage: `{{ 92.5|percent }}` → `92,5%`, `{{ x|percent:0 }}` whole; blank → `—`."""
-    shown = _shown(value, _decimals(decimals))
-    return shown if shown == BLANK else f"{shown}%"
+    text = shown(value, _decimals(decimals))
+    return text if text == BLANK else f"{text}%"
