@@ -123,6 +123,8 @@ def choose_frequency(page, label: str) -> None:
 def trajectory(page) -> dict[str, str]:
     """The trajectory inputs now on the form: {period label: value}."""
     grid = page.locator("#trajectory")
+    # all_inner_texts does not wait: wait for the inputs to be on the page first.
+    expect(grid.locator("label").first).to_be_visible()
     labels = [t.strip() for t in grid.locator("label").all_inner_texts()]
     return {label: grid.get_by_label(label, exact=True).input_value() for label in labels}
 
@@ -235,7 +237,8 @@ def test_a_manager_builds_a_map_the_leader_approves_it_and_another_office_cannot
     assert re.search(r"/iku/\d+/$", kpi_s1), kpi_s1
 
     # ...and a trajectory that misses the target is refused (rule 12) and the input kept.
-    page.get_by_role("link", name="Ubah", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ubah", exact=True).click()
     assert trajectory(page) == {"TW1": "250", "TW2": "300", "TW3": "300", "TW4": "350"}
     page.locator("#trajectory").get_by_label("TW4", exact=True).fill("300")
     save(page)

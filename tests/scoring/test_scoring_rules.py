@@ -68,7 +68,8 @@ def test_parameter_values():
     p = rules.nkp2014
     assert p is not None
     assert (p.weight_ckp.value, p.weight_np.value) == (D("0.60"), D("0.40"))
-    assert (p.distribution_best.value, p.distribution_average.value, p.distribution_below.value) == (
+    a = rules.appraisal
+    assert (a.distribution_best.value, a.distribution_average.value, a.distribution_below.value) == (
         15,
         70,
         15,

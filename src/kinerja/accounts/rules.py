@@ -409,8 +409,10 @@ def _appraisal_path(obj: Any) -> str | None:
         return obj.path
     if hasattr(obj, "campaign_id"):
         obj = obj.campaign
-    if hasattr(obj, "semester") and hasattr(obj, "unit_id"):
-        return getattr(obj.unit, "path", None)
+    if hasattr(obj, "session_id"):  # a calibration adjustment answers to its session's unit
+        obj = obj.session
+    if hasattr(obj, "unit_id") and hasattr(obj, "plan_year_id") and not hasattr(obj, "nip"):
+        return getattr(obj.unit, "path", None)  # a campaign, a calibration session
     employee = _appraised(obj)
     return getattr(getattr(employee, "unit", None), "path", None)
 
@@ -453,6 +455,13 @@ rules.add_perm("appraisals.add_correction", leads_appraisal)
 rules.add_perm("appraisals.view_campaign", reads_appraisal_unit)
 rules.add_perm("appraisals.manage_campaign", manages_appraisal)
 rules.add_perm("appraisals.answer_raterassignment", is_rater)
+# Calibration, diagnostics and recaps of a unit: read by the appraisal readers of the unit (the leniency
+# diagnostics name raters, so never by a plain employee); a calibration session is opened, adjusted and
+# closed by the unit's leader or performance manager.
+rules.add_perm("appraisals.view_calibrationsession", reads_appraisal_unit)
+rules.add_perm("appraisals.manage_calibrationsession", leads_appraisal | manages_appraisal)
+rules.add_perm("appraisals.view_diagnostics", reads_appraisal_unit)
+rules.add_perm("appraisals.view_recap", reads_appraisal_unit)
 
 
 # --------------------------------------------------------------------------- audit trail (dashboards)

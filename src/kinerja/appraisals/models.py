@@ -16,6 +16,7 @@ The formulas stay in `kinerja.scoring`; this app gathers inputs and stores resul
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -305,3 +306,86 @@ class ScoreRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.plan_year_id}: {self.nkp}"
+
+
+class CalibrationState(models.TextChoices):
+    OPEN = "open", _("Berjalan")
+    CLOSED = "closed", _("Ditutup")
+
+
+class CalibrationSession(models.Model):
+    """A calibration session (sidang kalibrasi) of a map-owner unit's year: the leader and the performance
+    managers review the ranking and adjust scores within the rule set's bound (`appraisal.calibration_limit`),
+    each with a reason; a closed session takes no more adjustments."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="calibration_sessions", verbose_name=_("unit")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear,
+        on_delete=models.PROTECT,
+        related_name="calibration_sessions",
+        verbose_name=_("tahun rencana"),
+    )
+    state = models.CharField(
+        _("status"), max_length=8, choices=CalibrationState.choices, default=CalibrationState.OPEN
+    )
+    held_on = models.DateField(_("tanggal sidang"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sidang kalibrasi")
+        verbose_name_plural = _("sidang kalibrasi")
+        ordering = ["-plan_year__year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "plan_year"], name="unique_calibration_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.plan_year_id} ({self.state})"
+
+
+class CalibrationAdjustment(models.Model):
+    """One score adjusted in a calibration session: the original kept beside the new value, with who and why.
+    One per employee and session (a second change edits it; the history keeps every version)."""
+
+    session = models.ForeignKey(CalibrationSession, on_delete=models.CASCADE, related_name="adjustments")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="calibrations", verbose_name=_("pegawai")
+    )
+    record = models.ForeignKey(
+        ScoreRecord,
+        on_delete=models.PROTECT,
+        related_name="calibrations",
+        verbose_name=_("nilai yang disesuaikan"),
+    )
+    original = models.DecimalField(_("NKP semula"), max_digits=8, decimal_places=2)
+    adjusted = models.DecimalField(_("NKP setelah kalibrasi"), max_digits=8, decimal_places=2)
+    reason = models.TextField(_("alasan"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penyesuaian kalibrasi")
+        verbose_name_plural = _("penyesuaian kalibrasi")
+        ordering = ["session", "employee"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "employee"], name="unique_calibration_adjustment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.original} → {self.adjusted}"
+
+    @property
+    def delta(self) -> Decimal:
+        return self.adjusted - self.original

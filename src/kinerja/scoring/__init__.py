@@ -44,6 +44,9 @@ Employees (`employee`, `nkp`, `nkp2014` §6, `nkp2026` §7)
     `blend_weight`, `rating_of`, `predicate_of`.
 Explanations (`explain`)
     `Explanation` (`to_dict`, `to_text`, `find`), `display`, `display_float`.
+Appraisal limits (`limits`, rule 26)
+    `organisation_rating`, `check_predicate_limits` → `LimitCheck`; the parameters
+    are the rule set's `appraisal` group (`AppraisalRules`, `PredicateLimit`).
 Ranking (`ranking`)
     `rank(items, key, tie_break=)` → `Ranked` (`rank`, `item`, `key`): highest
     first, ties share a rank (1, 2, 2, 4), N/A keys last and unranked.
@@ -95,6 +98,7 @@ from kinerja.scoring.kpi import (
     score_kpi,
     status_of,
 )
+from kinerja.scoring.limits import LimitCheck, check_predicate_limits, organisation_rating
 from kinerja.scoring.nkp import EmployeeResult, score_employees
 from kinerja.scoring.nkp2014 import (
     BehaviourResult,
@@ -133,11 +137,13 @@ from kinerja.scoring.ranking import Ranked, rank
 from kinerja.scoring.rules import (
     DEFAULT_RULE_SET,
     RULE_SETS,
+    AppraisalRules,
     Bands,
     ConversionScale,
     Nkp2014Rules,
     Nkp2026Rules,
     Param,
+    PredicateLimit,
     RuleSet,
     Step,
     get_rule_set,
@@ -158,6 +164,7 @@ __all__ = [
     "PERSPECTIVE_ORDER",
     "RULE_SETS",
     "Aggregation",
+    "AppraisalRules",
     "Aspect",
     "Bands",
     "BehaviourRating",
@@ -182,6 +189,7 @@ __all__ = [
     "KpiKind",
     "KpiResult",
     "LeniencyStats",
+    "LimitCheck",
     "MissingPolicy",
     "NhkKpi",
     "Nkp2014Result",
@@ -197,6 +205,7 @@ __all__ = [
     "Perspective",
     "PerspectiveResult",
     "Polarity",
+    "PredicateLimit",
     "Ranked",
     "RaterGroup",
     "Rating",
@@ -217,6 +226,7 @@ __all__ = [
     "behaviour_score_2014",
     "blend_weight",
     "calibrate",
+    "check_predicate_limits",
     "consolidate",
     "contract_quality",
     "discipline_penalty",
@@ -231,6 +241,7 @@ __all__ = [
     "leniency",
     "leniency_by_rater",
     "leniency_by_unit",
+    "organisation_rating",
     "parse_period",
     "participation_penalty",
     "predicate_of",

@@ -503,7 +503,7 @@ def distribution_counts(n: int, rules: RuleSet | None = None) -> tuple[int, int,
     Best and below are each `n × percent / 100` rounded half-up (15 % of 10 is
     1.5 → 2); average is the rest, so the three always add up to `n`.
     """
-    p = _params(rules or get_rule_set())
+    p = (rules or get_rule_set()).appraisal
     best = _round_count(n, p.distribution_best.value)
     below = min(_round_count(n, p.distribution_below.value), n - best)
     return best, n - best - below, below
@@ -564,7 +564,7 @@ def leniency(
     percent, or the mean is at least `leniency_mean` with a spread of at most
     `leniency_spread`.
     """
-    p = _params(rules or get_rule_set())
+    p = (rules or get_rule_set()).appraisal
     high = p.leniency_high_score.value
     out: dict[str, LeniencyStats] = {}
     for key, scores in scores_by_key.items():

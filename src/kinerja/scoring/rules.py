@@ -42,11 +42,13 @@ from kinerja.scoring.errors import ErrorCode, ScoringError
 __all__ = [
     "DEFAULT_RULE_SET",
     "RULE_SETS",
+    "AppraisalRules",
     "Bands",
     "ConversionScale",
     "Nkp2014Rules",
     "Nkp2026Rules",
     "Param",
+    "PredicateLimit",
     "RuleSet",
     "Step",
     "get_rule_set",
@@ -125,7 +127,7 @@ def _d(text: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Nkp2014Rules:
-    """Employee-score parameters of `kmk-467-2014` (§6: CKP, NP, NKP, bands, distribution, leniency)."""
+    """Employee-score parameters of `kmk-467-2014` (§6: CKP, NP, NKP, bands)."""
 
     quality_factors: Param[QualityMatrix]
     weight_ckp: Param[Decimal]
@@ -138,14 +140,6 @@ class Nkp2014Rules:
     penalty_no_raters_proposed: Param[Decimal]
     penalty_cap: Param[Decimal]
     np_bands: Param[Bands]
-    distribution_best: Param[Decimal]
-    distribution_average: Param[Decimal]
-    distribution_below: Param[Decimal]
-    leniency_high_score: Param[Decimal]
-    leniency_mean: Param[Decimal]
-    leniency_spread: Param[Decimal]
-    leniency_share: Param[Decimal]
-    leniency_min_scores: Param[int]
 
 
 @dataclass(frozen=True)
@@ -174,6 +168,50 @@ class Nkp2026Rules:
     blend_below: Param[Decimal]
     ratings: Param[Bands]
     predicates: Param[Mapping[tuple[Rating, Rating], str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateLimit:
+    """A distribution limit (`domain.md` rule 26; PermenPANRB 6/2022 as read): in a unit whose organisation
+    rating is `rating`, the employees whose predicate is one of `predicates` are at most `most` percent and
+    at least `least` percent of the unit (``None``: no such bound), and at least `least_count` people."""
+
+    rating: str
+    predicates: tuple[str, ...]
+    most: Decimal | None = None
+    least: Decimal | None = None
+    least_count: int = 0
+
+    def __str__(self) -> str:
+        bounds = []
+        if self.most is not None:
+            bounds.append(f"≤ {self.most}%")
+        if self.least is not None:
+            bounds.append(f"≥ {self.least}%")
+        if self.least_count:
+            bounds.append(f"≥ {self.least_count}")
+        return f"{self.rating}: {' / '.join(self.predicates)} {' '.join(bounds)}"
+
+
+@dataclass(frozen=True)
+class AppraisalRules:
+    """Parameters of the appraisal tools of every rule set (§6 distribution and leniency, `domain.md` rule 26):
+    the curve, the leniency checks, calibration-session bounds, predicate limits, allowance and talent pool."""
+
+    distribution_best: Param[Decimal]
+    distribution_average: Param[Decimal]
+    distribution_below: Param[Decimal]
+    leniency_high_score: Param[Decimal]
+    leniency_mean: Param[Decimal]
+    leniency_spread: Param[Decimal]
+    leniency_share: Param[Decimal]
+    leniency_min_scores: Param[int]
+    calibration_limit: Param[Decimal]
+    organisation_ratings: Param[Bands]
+    predicate_limits: Param[tuple[PredicateLimit, ...]]
+    predicate_limits_enforced: Param[bool]
+    allowance_shares: Param[Mapping[str, Decimal]]
+    talent_pool_periods: Param[int]
 
 
 @dataclass(frozen=True)
@@ -218,6 +256,7 @@ class RuleSet:
     kpis_per_objective: Param[int]
     replacement_working_days: Param[int]
     nkp_method: Param[NkpMethod]
+    appraisal: AppraisalRules
     nkp2014: Nkp2014Rules | None = field(default=None)
     nkp2026: Nkp2026Rules | None = field(default=None)
 
@@ -228,7 +267,7 @@ class RuleSet:
             value = getattr(self, f.name)
             if isinstance(value, Param):
                 out.append((f.name, value))
-            elif isinstance(value, Nkp2014Rules | Nkp2026Rules):
+            elif isinstance(value, Nkp2014Rules | Nkp2026Rules | AppraisalRules):
                 out.extend((f"{f.name}.{g.name}", getattr(value, g.name)) for g in fields(value))
         return out
 
@@ -347,6 +386,140 @@ _COMMON: dict[str, Any] = {
     ),
 }
 
+
+def _curve_and_leniency(high: Decimal, mean: Decimal, source: str) -> dict[str, Any]:
+    """The distribution curve (§6, 15/70/15) and the leniency checks; `high` and `mean` on the rule set's scale."""
+    return {
+        "distribution_best": _p(
+            _d("15"), "Kurva distribusi: terbaik (%)", "Distribution: best (%)", KMK_2014
+        ),
+        "distribution_average": _p(
+            _d("70"), "Kurva distribusi: rata-rata (%)", "Distribution: average (%)", KMK_2014
+        ),
+        "distribution_below": _p(
+            _d("15"), "Kurva distribusi: di bawah rata-rata (%)", "Distribution: below average (%)", KMK_2014
+        ),
+        "leniency_high_score": _p(
+            high, "Nilai tinggi untuk bias kemurahan", "High score for leniency checks", source
+        ),
+        "leniency_mean": _p(mean, "Bias kemurahan: rata-rata minimal", "Leniency: mean at least", KINERJA),
+        "leniency_spread": _p(
+            _d("5"), "Bias kemurahan: simpangan baku maksimal", "Leniency: spread at most", KINERJA
+        ),
+        "leniency_share": _p(
+            _d("80"),
+            "Bias kemurahan: porsi nilai tinggi minimal (%)",
+            "Leniency: share of high scores at least (%)",
+            KINERJA,
+        ),
+        "leniency_min_scores": _p(
+            5, "Bias kemurahan: jumlah nilai minimal", "Leniency: fewest scores to judge", KINERJA
+        ),
+        "calibration_limit": _p(
+            _d("5"),
+            "Batas penyesuaian NKP dalam sidang kalibrasi (±)",
+            "Calibration-session adjustment of the NKP (±)",
+            KINERJA,
+        ),
+        "talent_pool_periods": _p(
+            2,
+            "Kandidat talent pool: terbaik berturut-turut (periode)",
+            "Talent-pool candidate: best in a row (periods)",
+            KINERJA,
+        ),
+    }
+
+
+_APPRAISAL_2014 = AppraisalRules(
+    **_curve_and_leniency(_d("91"), _d("90"), KMK_2014),
+    organisation_ratings=_p(
+        Bands((), "-"), "Rating organisasi (tidak dipakai)", "Organisation rating (not used)", KMK_2014
+    ),
+    predicate_limits=_p(
+        (), "Batas sebaran predikat (tidak ada)", "Predicate distribution limits (none)", KMK_2014
+    ),
+    predicate_limits_enforced=_p(
+        False, "Batas sebaran predikat ditegakkan", "Predicate distribution limits enforced", KMK_2014
+    ),
+    allowance_shares=_p(
+        MappingProxyType(
+            {
+                "sangat baik": _d("100"),
+                "baik": _d("100"),
+                "cukup": _d("95"),
+                "sedang": _d("90"),
+                "kurang": _d("80"),
+            }
+        ),
+        "Tunjangan kinerja yang dibayarkan menurut kategori nilai perilaku (%)",
+        "Performance allowance paid by behaviour band (%)",
+        KINERJA + "; set by the payroll rules",
+    ),
+)
+
+_ORG = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+_LOW_LIMITS = tuple(
+    limit
+    for rating, own in (
+        ("Butuh Perbaikan", "Butuh Perbaikan"),
+        ("Kurang", "Kurang"),
+        ("Sangat Kurang", "Sangat Kurang"),
+    )
+    for limit in (
+        PredicateLimit(rating, (own,), least=_d("60")),
+        PredicateLimit(rating, ("Sangat Baik",), most=_d("10")),
+    )
+)
+
+_APPRAISAL_2026 = AppraisalRules(
+    **_curve_and_leniency(_d("110"), _d("105"), KINERJA),
+    organisation_ratings=_p(
+        Bands(
+            (
+                Step(_d("110"), _ORG[0]),
+                Step(_d("100"), _ORG[1]),
+                Step(_d("90"), _ORG[2]),
+                Step(_d("80"), _ORG[3]),
+            ),
+            _ORG[4],
+        ),
+        "Rating organisasi menurut NKO unit",
+        "Organisation rating by the unit's NKO",
+        PERMEN + " (reading: the NKO predicate bounds)",
+    ),
+    predicate_limits=_p(
+        (
+            PredicateLimit("Istimewa", ("Sangat Baik",), most=_d("70")),
+            PredicateLimit("Baik", ("Baik",), most=_d("70")),
+            PredicateLimit("Baik", ("Butuh Perbaikan", "Kurang", "Sangat Kurang"), least_count=1),
+            *_LOW_LIMITS,
+        ),
+        "Batas sebaran predikat menurut rating organisasi",
+        "Predicate distribution limits by the organisation's rating",
+        PERMEN + " (secondary summaries)",
+    ),
+    predicate_limits_enforced=_p(
+        False,
+        "Batas sebaran predikat ditegakkan (menutup sidang kalibrasi)",
+        "Predicate distribution limits enforced (closing a calibration session)",
+        KINERJA,
+    ),
+    allowance_shares=_p(
+        MappingProxyType(
+            {
+                "Sangat Baik": _d("100"),
+                "Baik": _d("100"),
+                "Butuh Perbaikan": _d("95"),
+                "Kurang": _d("90"),
+                "Sangat Kurang": _d("80"),
+            }
+        ),
+        "Tunjangan kinerja yang dibayarkan menurut predikat (%)",
+        "Performance allowance paid by predicate (%)",
+        KINERJA + "; set by the payroll rules",
+    ),
+)
+
 _QUALITY_2014: QualityMatrix = MappingProxyType({(v, c): _d("1") for v in Validity for c in Controllability})
 
 KMK_467_2014 = RuleSet(
@@ -366,6 +539,7 @@ KMK_467_2014 = RuleSet(
         KMK_2014,
     ),
     nkp_method=_p(NkpMethod.CKP_NP, "Metode NKP: CKP dan NP", "NKP method: CKP and NP", KMK_2014),
+    appraisal=_APPRAISAL_2014,
     nkp2014=Nkp2014Rules(
         quality_factors=_p(
             _QUALITY_2014,
@@ -414,29 +588,6 @@ KMK_467_2014 = RuleSet(
             "Kategori nilai perilaku",
             "Behaviour score bands",
             KMK_2014,
-        ),
-        distribution_best=_p(_d("15"), "Kurva distribusi: terbaik (%)", "Distribution: best (%)", KMK_2014),
-        distribution_average=_p(
-            _d("70"), "Kurva distribusi: rata-rata (%)", "Distribution: average (%)", KMK_2014
-        ),
-        distribution_below=_p(
-            _d("15"), "Kurva distribusi: di bawah rata-rata (%)", "Distribution: below average (%)", KMK_2014
-        ),
-        leniency_high_score=_p(
-            _d("91"), "Nilai tinggi untuk bias kemurahan", "High score for leniency checks", KMK_2014
-        ),
-        leniency_mean=_p(_d("90"), "Bias kemurahan: rata-rata minimal", "Leniency: mean at least", KINERJA),
-        leniency_spread=_p(
-            _d("5"), "Bias kemurahan: simpangan baku maksimal", "Leniency: spread at most", KINERJA
-        ),
-        leniency_share=_p(
-            _d("80"),
-            "Bias kemurahan: porsi nilai tinggi minimal (%)",
-            "Leniency: share of high scores at least (%)",
-            KINERJA,
-        ),
-        leniency_min_scores=_p(
-            5, "Bias kemurahan: jumlah nilai minimal", "Leniency: fewest scores to judge", KINERJA
         ),
     ),
     **_COMMON,
@@ -505,6 +656,7 @@ KMK_127_2026 = RuleSet(
         KMK_2026,
     ),
     nkp_method=_p(NkpMethod.NHK_NPK, "Metode NKP: NHK dan NPK", "NKP method: NHK and NPK", KMK_2026),
+    appraisal=_APPRAISAL_2026,
     nkp2026=Nkp2026Rules(
         q_kpi=_p(
             _Q_KPI_2026, "Kualitas IKI (jenis × kendali)", "KPI quality (validity × controllability)", READING
