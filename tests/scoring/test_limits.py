@@ -12,10 +12,12 @@ PREDICATES = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang
 
 
 def test_the_organisation_rating_follows_the_nko_bands():
-    assert organisation_rating(D("110"), RULES) == "Istimewa"
-    assert organisation_rating(D("109.99"), RULES) == "Baik"
-    assert organisation_rating(D("95"), RULES) == "Butuh Perbaikan"
-    assert organisation_rating(D("79.99"), RULES) == "Sangat Kurang"
+    assert organisation_rating(D("100.01"), RULES) == "Istimewa"
+    assert organisation_rating(D("100"), RULES) == "Baik"
+    assert organisation_rating(D("90"), RULES) == "Baik"
+    assert organisation_rating(D("89.99"), RULES) == "Butuh Perbaikan"
+    assert organisation_rating(D("75"), RULES) == "Kurang"
+    assert organisation_rating(D("69.99"), RULES) == "Sangat Kurang"
     assert organisation_rating(None, RULES) is None
     # The 2014 rules have no limits: no rating, nothing to check.
     old = get_rule_set("kmk-467-2014")

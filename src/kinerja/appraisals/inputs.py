@@ -129,7 +129,7 @@ def gather(unit: Unit, plan_year: PlanYear, *, as_of: ReportingPeriod | None = N
         .order_by("unit__path", "-position__is_head", "nip")
     )
     ids = subtree_employees(unit).values("pk")
-    owners, nko = _owners_and_nko(unit, plan_year, people)
+    owners, nko = owners_and_nko(unit, plan_year, people)
     heads = _head_positions(owners.values())
     kpis = _kpis(ids, plan_year, as_of, two_thousand_fourteen=not is_2026(rules))
     sentences = _sentences(ids, plan_year, label, rules)
@@ -179,7 +179,7 @@ def _ancestor_paths(unit: Unit) -> list[str]:
     return [unit.path[: step * i] for i in range(1, unit.depth + 1)]
 
 
-def _owners_and_nko(
+def owners_and_nko(
     unit: Unit, plan_year: PlanYear, people: Sequence[Employee]
 ) -> tuple[dict[int, Unit | None], dict[int, Decimal | None]]:
     """Each person's nearest map owner (a unit with a strategy map for the year, the person's unit or above)

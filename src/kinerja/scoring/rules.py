@@ -476,16 +476,16 @@ _APPRAISAL_2026 = AppraisalRules(
     organisation_ratings=_p(
         Bands(
             (
-                Step(_d("110"), _ORG[0]),
-                Step(_d("100"), _ORG[1]),
-                Step(_d("90"), _ORG[2]),
-                Step(_d("80"), _ORG[3]),
+                Step(_d("100"), _ORG[0], strict=True),
+                Step(_d("90"), _ORG[1]),
+                Step(_d("80"), _ORG[2]),
+                Step(_d("70"), _ORG[3]),
             ),
             _ORG[4],
         ),
         "Rating organisasi menurut NKO unit",
         "Organisation rating by the unit's NKO",
-        PERMEN + " (reading: the NKO predicate bounds)",
+        PERMEN + " (reading: above 100 exceeds expectations, as the employee ratings)",
     ),
     predicate_limits=_p(
         (
