@@ -343,6 +343,12 @@ PAGES: dict[str, Page] = {
         get=reach("manager", "leader", "auditor", "admin"),
         post=reach("manager", "admin"),
     ),
+    "appraisals:behaviour-setting": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk},
+        get=reach("manager", "leader", "auditor", "admin"),
+        post=reach("manager", "admin"),
+    ),
     "appraisals:correction": Page(
         "employee",
         lambda o: {"employee_pk": o["employee"].pk, "year": 2026},

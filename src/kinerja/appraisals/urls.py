@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tim/<int:year>/", behaviour.team, name="team"),
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),
+    path("perilaku-unit/<int:unit_pk>/", behaviour.behaviour_setting, name="behaviour-setting"),
     path("koreksi/<int:employee_pk>/<int:year>/", behaviour.correction, name="correction"),
     path("360/", campaigns.campaign_list, name="campaigns"),
     path("360/baru/", campaigns.campaign_create, name="campaign-create"),
