@@ -13,7 +13,7 @@ else 404), built on `standing.standings`:
 The page costs what it shows: `standings` reads the unit in four queries whatever its size, the superiors'
 names of the groups shown are one more; a page holds at most `GROUPS_PER_PAGE` groups of at most
 `INLINE_MEMBERS` people (a group opened alone: `MEMBERS_PER_PAGE` a page) and `OWNERS_PER_PAGE` map owners.
-Filters: map owner, job category, only the groups off the curve; groups in tree order or the largest first.
+Filters: map owner, job category, only the groups off the curve; the largest groups first or in tree order.
 
 `curve_labels`, `limit_rows` and `rating_label` also serve the unit recap (`scores.unit`).
 """
@@ -71,7 +71,7 @@ def distribution(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     actual, expected = curve.counts(groups) if filtered else (found.actual, found.expected)
     if only_off:
         groups = [g for g in groups if curve.off_curve(g)]
-    largest_first = request.GET.get("urut") == "besar"
+    largest_first = request.GET.get("urut") != "unit"  # the groups with the most people scored first
     if largest_first:
         groups.sort(key=lambda g: (-sum(1 for m in g.members if m.nkp is not None), -len(g.members)))
     opened = next((g for g in found.groups if curve.group_key(g) == wanted), None) if wanted else None
