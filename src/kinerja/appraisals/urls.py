@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import behaviour, campaigns, scores
+from .views import behaviour, campaigns, distribution, scores
 
 app_name = "appraisals"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pegawai/<int:employee_pk>/<int:year>/", scores.employee, name="employee"),
     path("unit/<int:unit_pk>/<int:year>/", scores.unit, name="unit"),
     path("unit/<int:unit_pk>/<int:year>/rekap.xlsx", scores.unit_xlsx, name="unit-xlsx"),
+    path("distribusi/<int:unit_pk>/<int:year>/", distribution.distribution, name="distribution"),
     path("tim/<int:year>/", behaviour.team, name="team"),
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),
