@@ -325,6 +325,27 @@ PAGES: dict[str, Page] = {
         lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
     ),
+    # --- appraisals, recaps (appraisals.view_recap: the managers, leaders, auditors and administrators reaching
+    # the unit; 404 outside, and for a plain employee): the performance-allowance recap (page, Excel, PDF)
+    # and the talent-pool candidates
+    "appraisals:allowance": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:allowance-xlsx": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:allowance-pdf": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:talent": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk}, get=reach("manager", "leader", "auditor", "admin")
+    ),
     # --- appraisals, behaviour (kmk-127-2026; the world's 2026 is kmk-467-2014, so the pages say so and take
     # nothing): the team form is every signed-in user's own (only their direct subordinates; the world's users
     # have none, so a POST saves nothing); an employee's behaviour and correction pages are read by the person,
