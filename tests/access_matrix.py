@@ -327,9 +327,26 @@ PAGES: dict[str, Page] = {
     ),
     # the distribution curve of a unit's year (issue 13 item 5): the appraisal readers of the unit; GET only
     "appraisals:distribution": Page(
+    # --- appraisals, recaps (appraisals.view_recap: the managers, leaders, auditors and administrators reaching
+    # the unit; 404 outside, and for a plain employee): the performance-allowance recap (page, Excel, PDF)
+    # and the talent-pool candidates
+    "appraisals:allowance": Page(
         "unit",
         lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:allowance-xlsx": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:allowance-pdf": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
+    "appraisals:talent": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk}, get=reach("manager", "leader", "auditor", "admin")
     ),
     # --- appraisals, behaviour (kmk-127-2026; the world's 2026 is kmk-467-2014, so the pages say so and take
     # nothing): the team form is every signed-in user's own (only their direct subordinates; the world's users

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import behaviour, campaigns, distribution, scores
+from .views import behaviour, campaigns, distribution, recaps, scores
 
 app_name = "appraisals"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unit/<int:unit_pk>/<int:year>/", scores.unit, name="unit"),
     path("unit/<int:unit_pk>/<int:year>/rekap.xlsx", scores.unit_xlsx, name="unit-xlsx"),
     path("distribusi/<int:unit_pk>/<int:year>/", distribution.distribution, name="distribution"),
+    path("tunjangan/<int:unit_pk>/<int:year>/", recaps.allowance_page, name="allowance"),
+    path("tunjangan/<int:unit_pk>/<int:year>/rekap.xlsx", recaps.allowance_xlsx, name="allowance-xlsx"),
+    path("tunjangan/<int:unit_pk>/<int:year>/rekap.pdf", recaps.allowance_pdf, name="allowance-pdf"),
+    path("talenta/<int:unit_pk>/", recaps.talent, name="talent"),
     path("tim/<int:year>/", behaviour.team, name="team"),
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),

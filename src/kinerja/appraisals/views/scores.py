@@ -4,6 +4,7 @@ person's year (work result, behaviour, NKP, predicate, explanation, history) and
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
-from .. import selectors, services
+from .. import recaps, selectors, services
 from ..standing import standings
 from .curve import breach_list, curve_labels, member
 
@@ -106,6 +107,9 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
     plan_year = get_object_or_404(PlanYear, year=year)
     record = selectors.latest(person, plan_year)
     rules = get_rule_set(record.rule_set if record is not None else plan_year.rule_set)
+    years = recaps.person_years(person)
+    place = recaps.person_standing(person, plan_year) if record is not None else None
+    adjustment = place.adjustment if place is not None else None
     return render(
         request,
         "appraisals/employee.html",
@@ -115,11 +119,26 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
             "record": record,
             "result": record.result if record is not None else {},
             "node": (record.result or {}).get("explanation") if record is not None else None,
-            "history": selectors.history(person),
+            "history": years,
+            "chart": recaps.history_chart(years),
+            "place": place,
+            "adjustment": adjustment,
+            "adjusted_by": _who(adjustment.by) if adjustment is not None else "",
+            "improve": recaps.improvements(record, person, plan_year) if record is not None else None,
             "matrix": predicate_matrix(rules) if rules.nkp2026 is not None else [],
             "bands": np_bands(rules),
         },
     )
+
+
+def _who(user: Any) -> str:
+    """A user as the pages name them: the linked employee's name, else the full name, else the user name."""
+    if user is None:
+        return ""
+    employee = getattr(user, "employee", None)
+    if employee is not None:
+        return str(employee.name)
+    return str(user.get_full_name() or user.username)
 
 
 @login_required
