@@ -327,6 +327,10 @@ PAGES: dict[str, Page] = {
     ),
     # the distribution curve of a unit's year (issue 13 item 5): the appraisal readers of the unit; GET only
     "appraisals:distribution": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
     # --- appraisals, recaps (appraisals.view_recap: the managers, leaders, auditors and administrators reaching
     # the unit; 404 outside, and for a plain employee): the performance-allowance recap (page, Excel, PDF)
     # and the talent-pool candidates
