@@ -394,6 +394,13 @@ def test_adjusting_through_the_page(office, session):
     assert answer.status_code == 302
     found = CalibrationAdjustment.objects.get()
     assert (found.employee, found.adjusted, found.by) == (person, D("94.50"), office.manager)
+    again = client.get(reverse("appraisals:calibration", args=[session.pk]) + f"?pegawai={person.nip}")
+    assert again.context["form"].initial == {
+        "employee": person.nip,
+        "adjusted": "94,50",
+        "reason": "Tugas tambahan.",
+    }
+    assert again.context["target"].employee == person and again.context["target_high"] == D("95.00")
     remove = client.post(reverse("appraisals:calibration-remove", args=[session.pk]), {"pegawai": person.pk})
     assert remove.status_code == 302 and not CalibrationAdjustment.objects.exists()
     close = client.post(reverse("appraisals:calibration-close", args=[session.pk]))

@@ -49,14 +49,16 @@ def _answer(
 
 def lenient_campaign(office: Office360) -> Campaign:
     """Semester 1 of KPP-A: the first head of section gives his five executors 95–100 on every aspect (lenient);
-    the executors rate each other as peers with a spread; each rates themself 98; an unanswered form of 100s."""
+    the executors rate each other as peers with a spread; each rates themself 98 (the last one 50); an unanswered
+    form of 100s."""
     campaign = office.campaign(allow_self=True, state="closed")
     staff = office.staff
     for i, person in enumerate(staff):
         _answer(campaign, person, office.kasi_a, RaterGroup.SUPERIOR, 95, 96, 97, 100, 99 - i)
         peer = staff[(i + 1) % len(staff)]
         _answer(campaign, person, peer, RaterGroup.PEER, 60, 70, 80, 90, 75)
-        _answer(campaign, person, person, RaterGroup.SELF, 98, 98, 98, 98, 98)
+        mine = 50 if person == staff[-1] else 98
+        _answer(campaign, person, person, RaterGroup.SELF, mine, mine, mine, mine, mine)
     _answer(campaign, staff[0], office.head, RaterGroup.SUPERIOR, 100, 100, 100, 100, 100, submitted=False)
     return campaign
 
@@ -82,10 +84,10 @@ def test_self_against_others_and_superior_against_peers(office):
     lenient_campaign(office)
     found = diagnostics(office.org.kpp_a, office.year)
     s = found.self_vs_others
-    assert s is not None and s.people == 5 and s.higher == 5
-    assert s.own.mean == D(98)
+    assert s is not None and s.people == 5 and s.higher == 4  # the last one rated themself below the others
+    assert s.own.mean == D("88.4")  # (98 × 20 + 50 × 5) / 25
     assert s.others is not None and s.others.count == 50  # superior and peer, 5 × 5 aspects × 5 people
-    assert s.difference == D(98) - s.others.mean and s.difference > 0
+    assert s.others.mean == D(86) and s.difference == D("2.4")  # others: (97 × 25 + 75 × 25) / 50
     groups = {g.group: g for g in found.groups}
     assert [g.group for g in found.groups] == ["superior", "peer", "self"]
     assert groups["superior"].stats.mean == D(97) and groups["peer"].stats.mean == D(75)

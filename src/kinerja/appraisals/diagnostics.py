@@ -14,8 +14,8 @@ against peers, subordinates and self), and self against others for the people wh
 whose every score is in the top band (≥ `leniency_high_score`) is flagged on its own (`all_top`), once the
 rater gave at least `leniency_min_scores` scores.
 
-Read set-based: one query streams the scores (tallied as counts per distinct value, so memory follows the
-number of raters, not of answers), one reads the units; rater names are read for the page shown only
+Read set-based: one query streams the scores ordered by the person rated (tallied as counts per distinct
+value, so memory follows the number of raters and units, not of answers), one reads the units; rater names are read for the page shown only
 (`name_raters`). The result names raters: only the readers of `appraisals.view_diagnostics` (managers,
 leaders, auditors, administrators) see it, never the person rated — it says who gave which kind of score
 overall, never who rated whom.
@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
@@ -158,13 +160,13 @@ def _rows(unit: Unit, plan_year: PlanYear, method: str) -> Iterator[Row]:
                 submitted_at__isnull=False,
                 employee__unit__path__startswith=unit.path,
             )
-            .order_by()
+            .order_by("employee_id")
             .values_list("rater_id", "employee_id", "employee__unit_id", "group", *ASPECT_FIELDS)
             .iterator(chunk_size=CHUNK)
         )
     return (
         BehaviourScore.objects.filter(period__plan_year=plan_year, employee__unit__path__startswith=unit.path)
-        .order_by()
+        .order_by("employee_id")
         .values_list("rater_id", "employee_id", "employee__unit_id", "group", *CORE_VALUE_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
@@ -176,23 +178,38 @@ class _Tallies:
     raters: dict[int, Counter[Decimal]] = field(default_factory=dict)
     units: dict[int, Counter[Decimal]] = field(default_factory=dict)
     groups: dict[str, Counter[Decimal]] = field(default_factory=dict)
-    own: dict[int, Counter[Decimal]] = field(default_factory=dict)
-    others: dict[int, Counter[Decimal]] = field(default_factory=dict)
+    own: Counter[Decimal] = field(default_factory=Counter)
+    """Self scores, of the people who rated themselves."""
+    others: Counter[Decimal] = field(default_factory=Counter)
+    """The other raters' scores of the same people."""
+    people: int = 0
+    higher: int = 0
 
 
-def _tally(rows: Iterable[Row]) -> _Tallies:
-    """Every score counted per distinct value: overall, per rater, unit, group, and per person self / others."""
+def _tally(rows: Iterable[Row], rules: RuleSet) -> _Tallies:
+    """Every score counted per distinct value: overall, per rater, unit and group; and, one person at a time
+    (the rows come ordered by the person rated), self against others for those who rated themselves."""
     t = _Tallies()
-    for rater_id, employee_id, unit_id, group, *values in rows:
-        scores = [Decimal(v) for v in values if v is not None]
-        if not scores:
-            continue
-        t.overall.update(scores)
-        t.raters.setdefault(rater_id, Counter()).update(scores)
-        t.units.setdefault(unit_id, Counter()).update(scores)
-        t.groups.setdefault(group, Counter()).update(scores)
-        mine = t.own if group == RaterGroup.SELF else t.others
-        mine.setdefault(employee_id, Counter()).update(scores)
+    same: dict[Decimal, Decimal] = {}  # one object per distinct score, shared by every tally
+    for _employee_id, person_rows in groupby(rows, key=itemgetter(1)):
+        own: Counter[Decimal] = Counter()
+        others: Counter[Decimal] = Counter()
+        for rater_id, _employee, unit_id, group, *values in person_rows:
+            scores = [same.setdefault(v, v) for v in values if v is not None]
+            if not scores:
+                continue
+            t.overall.update(scores)
+            t.raters.setdefault(rater_id, Counter()).update(scores)
+            t.units.setdefault(unit_id, Counter()).update(scores)
+            t.groups.setdefault(group, Counter()).update(scores)
+            (own if group == RaterGroup.SELF else others).update(scores)
+        if own:
+            t.people += 1
+            t.own.update(own)
+            if others:
+                t.others.update(others)
+                mine, given = _stats({"own": own, "others": others}, rules).values()
+                t.higher += mine.mean > given.mean
     return t
 
 
@@ -217,29 +234,17 @@ def _all_top(stats: LeniencyStats, rules: RuleSet) -> bool:
 
 
 def _self_vs_others(t: _Tallies, rules: RuleSet) -> SelfVsOthers | None:
-    people = [pk for pk, counted in t.own.items() if counted]
-    if not people:
+    own = _one(t.own, rules)
+    if own is None:
         return None
-    own: Counter[Decimal] = Counter()
-    others: Counter[Decimal] = Counter()
-    higher = 0
-    for pk in people:
-        own.update(t.own[pk])
-        theirs = t.others.get(pk)
-        if theirs:
-            others.update(theirs)
-            mine, given = _stats({"own": t.own[pk], "others": theirs}, rules).values()
-            higher += mine.mean > given.mean
-    own_stats = _one(own, rules)
-    assert own_stats is not None
-    return SelfVsOthers(len(people), own_stats, _one(others, rules), higher)
+    return SelfVsOthers(t.people, own, _one(t.others, rules), t.higher)
 
 
 def diagnostics(unit: Unit, plan_year: PlanYear) -> Diagnostics:
     """The leniency statistics of the unit's subtree in the year, by the year's rule set. Two queries."""
     rules = scoring_bridge.rule_set(plan_year.rule_set)
     method = _method(rules)
-    t = _tally(_rows(unit, plan_year, method))
+    t = _tally(_rows(unit, plan_year, method), rules)
     raters = [RaterStats(pk, stats, _all_top(stats, rules)) for pk, stats in _stats(t.raters, rules).items()]
     raters.sort(key=lambda r: (not r.all_top, not r.stats.flagged, -r.stats.mean, r.rater_id))
     unit_stats = _stats(t.units, rules)

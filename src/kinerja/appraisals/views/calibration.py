@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kinerja.accounts.rules import APPRAISAL_READ_ROLES
 from kinerja.accounts.scope import unit_filter
+from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.common.web import object_for, require, service_errors_on
 from kinerja.organisations.models import Employee, PositionType, Unit
 from kinerja.planning.models import PlanYear, StrategyMap
@@ -269,19 +270,27 @@ def _history(session: CalibrationSession) -> list[Any]:
     )
 
 
+def _initial(session: CalibrationSession, found: Standings, nip: str) -> dict[str, Any]:
+    """The form for one person: their NIP and, when this session adjusted them already, the value and reason."""
+    initial: dict[str, Any] = {"employee": nip}
+    row = next((s for s in found.rows if s.employee.nip == nip), None)
+    if row is not None and row.adjustment is not None and row.adjustment.session_id == session.pk:
+        initial["adjusted"] = shown(row.adjustment.adjusted, 2, trim=False)
+        initial["reason"] = row.adjustment.reason
+    return initial
+
+
 def _session_context(
     request: HttpRequest, session: CalibrationSession, form: AdjustmentForm | None = None
 ) -> dict[str, Any]:
     found = standings(session.unit, session.plan_year)
     page, groups, adjustments = _ranking(session, found, request.GET.get("page"))
     allowed = calibration.CALIBRATION_WORKFLOW.allowed(session, request.user, standings=found)
+    chosen = (request.GET.get("pegawai") or "").strip()
     if form is None and allowed["adjust"]:
-        chosen = (request.GET.get("pegawai") or "").strip()
-        form = AdjustmentForm(initial={"employee": chosen} if chosen else None)
-    target: Standing | None = None
+        form = AdjustmentForm(initial=_initial(session, found, chosen) if chosen else None)
     nip = str(form["employee"].value() or "").strip() if form is not None else ""
-    if nip:
-        target = next((s for s in found.rows if s.employee.nip == nip), None)
+    target = next((s for s in found.rows if s.employee.nip == nip), None) if nip else None
     limit = calibration.limit_of(session.plan_year, found.rows[0].record.rule_set if found.rows else None)
     diag = diagnostics(session.unit, session.plan_year)
     expected = found.expected
