@@ -326,6 +326,12 @@ PAGES: dict[str, Page] = {
         lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
         get=reach("manager", "leader", "auditor", "admin"),
     ),
+    # the distribution curve of a unit's year (issue 13 item 5): the appraisal readers of the unit; GET only
+    "appraisals:distribution": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk, "year": 2026},
+        get=reach("manager", "leader", "auditor", "admin"),
+    ),
     # --- appraisals, behaviour (kmk-127-2026; the world's 2026 is kmk-467-2014, so the pages say so and take
     # nothing): the team form is every signed-in user's own (only their direct subordinates; the world's users
     # have none, so a POST saves nothing); an employee's behaviour and correction pages are read by the person,
@@ -339,6 +345,12 @@ PAGES: dict[str, Page] = {
         get=reach("manager", "leader", "auditor", "admin"),
     ),
     "appraisals:sentences": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk},
+        get=reach("manager", "leader", "auditor", "admin"),
+        post=reach("manager", "admin"),
+    ),
+    "appraisals:behaviour-setting": Page(
         "unit",
         lambda o: {"unit_pk": o["unit"].pk},
         get=reach("manager", "leader", "auditor", "admin"),

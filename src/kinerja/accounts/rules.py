@@ -432,6 +432,21 @@ def is_direct_superior(user: Viewer, obj: Any = None) -> bool:
 
 
 @rules.predicate
+def is_colleague(user: Viewer, obj: Any = None) -> bool:
+    """A colleague under the same direct superior (a peer rater where the unit switches peers on; the service
+    checks the switch)."""
+    employee = _appraised(obj)
+    own = getattr(user, "employee", None) if getattr(user, "employee_id", None) is not None else None
+    return (
+        employee is not None
+        and own is not None
+        and own.pk != employee.pk
+        and own.superior_id is not None
+        and own.superior_id == employee.superior_id
+    )
+
+
+@rules.predicate
 def is_rater(user: Viewer, obj: Any = None) -> bool:
     employee_id = getattr(user, "employee_id", None)
     return employee_id is not None and getattr(obj, "rater_id", None) == employee_id
@@ -445,7 +460,8 @@ computes_appraisal = _role_predicate("computes_appraisal", APPRAISAL_COMPUTE_ROL
 rules.add_perm("appraisals.view_scorerecord", is_appraised | is_direct_superior | reads_appraisal_unit)
 rules.add_perm("appraisals.compute_scorerecord", computes_appraisal)
 rules.add_perm("appraisals.view_behaviourscore", is_appraised | is_direct_superior | reads_appraisal_unit)
-rules.add_perm("appraisals.add_behaviourscore", is_direct_superior)
+rules.add_perm("appraisals.add_behaviourscore", is_direct_superior | is_colleague)
+rules.add_perm("appraisals.change_behavioursetting", manages_appraisal)
 rules.add_perm(
     "appraisals.view_disciplinarysentence", is_appraised | is_direct_superior | reads_appraisal_unit
 )

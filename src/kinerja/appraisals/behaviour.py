@@ -10,8 +10,11 @@ Periods: BerAKHLAK is scored per reporting period of the plan year. Neither the 
 names the period length yet, so the quarterly periods are used (`BEHAVIOUR_FREQUENCY`); a semester or
 yearly choice would be a rule-set (or plan-year) parameter read in `behaviour_frequency`.
 
-Peers: the model allows a peer's score (`RaterGroup.PEER`), but no unit setting switches peers on yet;
-only the direct superior scores (`appraisals.add_behaviourscore`).
+Peers: a unit's performance manager can switch peers on for the unit's subtree (`BehaviourSetting`, the
+nearest setting at or above a unit applies); colleagues under the same direct superior then score each
+other (`RaterGroup.PEER`) beside the superior. The period's value of a core value is the mean of the
+superior's and the peers' mean (each group one voice; `inputs._core_values`) — a Kinerja choice, the
+decree does not say how peers count. The person rated never sees which colleague gave a peer score.
 
 Services take keyword-only arguments and `by: Actor`, check `ensure(by, perm, obj)`, write in one
 transaction and stamp history with `recorded(obj, by)`; they refuse a broken rule with a coded
@@ -42,7 +45,14 @@ from kinerja.reporting.services import ensure_period_open
 from kinerja.scoring import DisciplineCategory, RuleSet, Sentence, get_rule_set, sentence_in_force
 from kinerja.scoring.rules import Nkp2026Rules
 
-from .models import CORE_VALUE_FIELDS, BehaviourScore, Correction, DisciplinarySentence, RaterGroup
+from .models import (
+    CORE_VALUE_FIELDS,
+    BehaviourScore,
+    BehaviourSetting,
+    Correction,
+    DisciplinarySentence,
+    RaterGroup,
+)
 
 __all__ = [
     "BEHAVIOUR_FREQUENCY",
@@ -60,6 +70,9 @@ __all__ = [
     "default_period",
     "delete_sentence",
     "ensure_berakhlak",
+    "peer_rows",
+    "peers_on",
+    "peers_setting",
     "quarter_label",
     "save_behaviour_score",
     "score_changes_of",
@@ -69,6 +82,7 @@ __all__ = [
     "sentences_in",
     "sentences_of",
     "set_correction",
+    "set_peers",
     "team_of",
     "team_rows",
 ]
@@ -216,6 +230,57 @@ def team_of(rater: Employee) -> QuerySet[Employee]:
 class TeamRow:
     employee: Employee
     score: BehaviourScore | None
+    group: str = RaterGroup.SUPERIOR
+
+
+def _ancestor_paths(unit: Unit) -> list[str]:
+    step = unit.steplen
+    return [unit.path[: step * i] for i in range(1, unit.depth + 1)]
+
+
+def peers_setting(unit: Unit) -> BehaviourSetting | None:
+    """The setting that applies to the unit: its own, else the nearest above it (one query)."""
+    found = BehaviourSetting.objects.filter(unit__path__in=_ancestor_paths(unit)).select_related("unit")
+    return max(found, key=lambda s: len(s.unit.path), default=None)
+
+
+def peers_on(unit: Unit) -> bool:
+    """Whether colleagues score each other's BerAKHLAK in the unit (the nearest setting at or above it)."""
+    setting = peers_setting(unit)
+    return setting is not None and setting.peers
+
+
+@transaction.atomic
+def set_peers(*, unit: Unit, peers: bool, by: Actor) -> BehaviourSetting:
+    """Switch peers' BerAKHLAK scores on or off for the unit's subtree (the unit's performance manager)."""
+    ensure(by, "appraisals.change_behavioursetting", unit)
+    setting = BehaviourSetting.objects.select_for_update().filter(unit=unit).first() or BehaviourSetting(
+        unit=unit
+    )
+    setting.peers = peers
+    setting.by = author(by)
+    recorded(setting, by).save()
+    return setting
+
+
+def peer_rows(rater: Employee, period: ReportingPeriod) -> list[TeamRow]:
+    """The rater's colleagues (active, the same direct superior) with the peer score already given, when the
+    rater's unit has peers switched on; else nothing (three queries)."""
+    if rater.superior_id is None or not peers_on(rater.unit):
+        return []
+    colleagues = list(
+        Employee.objects.filter(superior_id=rater.superior_id, is_active=True)
+        .exclude(pk=rater.pk)
+        .select_related("unit", "position")
+        .order_by("name", "nip")
+    )
+    given = {
+        s.employee_id: s
+        for s in BehaviourScore.objects.filter(
+            rater=rater, period=period, employee__in=[e.pk for e in colleagues]
+        )
+    }
+    return [TeamRow(e, given.get(e.pk), RaterGroup.PEER) for e in colleagues]
 
 
 def team_rows(rater: Employee, period: ReportingPeriod) -> list[TeamRow]:
@@ -306,14 +371,28 @@ def save_behaviour_score(
 ) -> BehaviourScore:
     """Create or update the rater's BerAKHLAK score of an employee for a period (`scoring.md` §7.3).
 
-    Refused: a rater who is not the employee's direct superior (peers are not switched on), a user scoring
+    The rater is the employee's direct superior, or a colleague under the same superior where the employee's
+    unit has peers switched on (`peers_on`); the score's group says which.
+    Refused: any other rater, a user scoring
     in another's name, a period of a plan year without BerAKHLAK (`kmk-467-2014`) or of another frequency
     than the plan year's behaviour periods, a closed period (rule 23), a value outside 0–the rule set's
     maximum.
     """
-    if employee.superior_id != rater.pk:
+    if employee.superior_id == rater.pk:
+        group = RaterGroup.SUPERIOR
+    elif (
+        rater.pk != employee.pk
+        and rater.superior_id is not None
+        and rater.superior_id == employee.superior_id
+        and peers_on(employee.unit)
+    ):
+        group = RaterGroup.PEER
+    else:
         raise ValidationError(
-            _("%(rater)s bukan atasan langsung %(employee)s; nilai BerAKHLAK diberikan oleh atasan langsung.")
+            _(
+                "%(rater)s bukan atasan langsung %(employee)s; nilai BerAKHLAK diberikan oleh atasan langsung "
+                "(dan rekan kerja seatasan bila unit mengaktifkan penilaian rekan)."
+            )
             % {"rater": rater.name, "employee": employee.name},
             code="not_direct_superior",
         )
@@ -342,7 +421,7 @@ def save_behaviour_score(
                 employee=employee,
                 period=period,
                 rater=rater,
-                group=RaterGroup.SUPERIOR,
+                group=group,
                 created_by=author(by),
             )
         for name, value in clean.items():

@@ -332,10 +332,11 @@ def _in_own_force(start: int, quarters: int, label: str) -> bool:
 
 
 def _core_values(ids: Any, plan_year: PlanYear) -> dict[int, list[CoreValues]]:
-    """`kmk-127-2026`: per person and period the seven core values, each the mean of the raters'. One query."""
-    sums: dict[tuple[int, str], list[Decimal]] = {}
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    ends: dict[tuple[int, str], object] = {}
+    """`kmk-127-2026`: per person and period the seven core values. Each rater group (the direct superior;
+    the peers where the unit switches them on) is one voice: the group's mean, then the mean of the groups.
+    With the superior alone this is the superior's score. One query."""
+    sums: dict[tuple[int, str], dict[str, list[Decimal]]] = {}
+    counts: dict[tuple[int, str], dict[str, int]] = {}
     rows = (
         BehaviourScore.objects.filter(employee_id__in=ids, period__plan_year=plan_year)
         .select_related("period")
@@ -344,17 +345,21 @@ def _core_values(ids: Any, plan_year: PlanYear) -> dict[int, list[CoreValues]]:
     for row in rows:
         key = (row.employee_id, row.period.label)
         values = [getattr(row, name) for name in CORE_VALUE_FIELDS]
-        if key in sums:
-            sums[key] = [a + b for a, b in zip(sums[key], values, strict=True)]
+        groups = sums.setdefault(key, {})
+        tally = counts.setdefault(key, defaultdict(int))
+        if row.group in groups:
+            groups[row.group] = [a + b for a, b in zip(groups[row.group], values, strict=True)]
         else:
-            sums[key] = values
-            ends[key] = row.period.end
-        counts[key] += 1
+            groups[row.group] = values
+        tally[row.group] += 1
     found: dict[int, list[CoreValues]] = defaultdict(list)
-    for key, total in sums.items():
-        n = counts[key]
-        means = [v if n == 1 else v / n for v in total]
-        found[key[0]].append(CoreValues(key[1], *means))
+    for key, groups in sums.items():
+        means = [[v / counts[key][g] for v in total] for g, total in groups.items()]
+        if len(means) == 1:
+            values = means[0]
+        else:
+            values = [sum(column, Decimal(0)) / len(means) for column in zip(*means, strict=True)]
+        found[key[0]].append(CoreValues(key[1], *values))
     return found
 
 

@@ -117,6 +117,26 @@ class BehaviourScore(models.Model):
         return f"{self.employee_id} {self.period_id} ({self.group})"
 
 
+class BehaviourSetting(models.Model):
+    """How a unit's subtree scores BerAKHLAK (`kmk-127-2026`): with `peers` on, colleagues under the same
+    direct superior score each other beside the superior. The nearest setting at or above a unit applies."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="behaviour_setting", verbose_name=_("unit")
+    )
+    peers = models.BooleanField(_("rekan kerja ikut menilai"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pengaturan penilaian perilaku")
+        verbose_name_plural = _("pengaturan penilaian perilaku")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: peers={self.peers}"
+
+
 class CampaignState(models.TextChoices):
     DRAFT = "draft", _("Konsep")
     OPEN = "open", _("Berjalan")

@@ -38,7 +38,8 @@ __all__ = ["Group", "Owner", "Standing", "Standings", "standings"]
 
 @dataclass(slots=True)
 class Standing:
-    """One employee's current score in the year: `nkp` is after calibration, `original` before it."""
+    """One employee's current score in the year: `nkp` is after calibration, `original` before it. The
+    record's `result` is deferred (reading it costs a query per person: use `selectors.latest`)."""
 
     record: ScoreRecord
     employee: Employee
@@ -137,7 +138,9 @@ def _current(record: ScoreRecord, adjustment: CalibrationAdjustment | None) -> D
 
 def standings(unit: Unit, plan_year: PlanYear) -> Standings:
     """Every current score of the unit's subtree in the year, with calibration and distribution labels."""
-    records = list(unit_records(unit, plan_year).select_related("employee__position"))
+    # The full result (the explanation tree, kilobytes a person) is not read here: left in the database, it
+    # would cost a ministry of 80,000 people hundreds of megabytes for a ranking of NKPs.
+    records = list(unit_records(unit, plan_year).select_related("employee__position").defer("result"))
     rules = get_rule_set(records[0].rule_set if records else plan_year.rule_set)
     adjustments = {
         a.employee_id: a

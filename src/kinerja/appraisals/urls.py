@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import behaviour, campaigns, scores
+from .views import behaviour, campaigns, distribution, scores
 from .views import calibration as calibration_views
 from .views import diagnostics as diagnostics_views
 
@@ -12,9 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pegawai/<int:employee_pk>/<int:year>/", scores.employee, name="employee"),
     path("unit/<int:unit_pk>/<int:year>/", scores.unit, name="unit"),
     path("unit/<int:unit_pk>/<int:year>/rekap.xlsx", scores.unit_xlsx, name="unit-xlsx"),
+    path("distribusi/<int:unit_pk>/<int:year>/", distribution.distribution, name="distribution"),
     path("tim/<int:year>/", behaviour.team, name="team"),
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),
+    path("perilaku-unit/<int:unit_pk>/", behaviour.behaviour_setting, name="behaviour-setting"),
     path("koreksi/<int:employee_pk>/<int:year>/", behaviour.correction, name="correction"),
     path("360/", campaigns.campaign_list, name="campaigns"),
     path("360/baru/", campaigns.campaign_create, name="campaign-create"),

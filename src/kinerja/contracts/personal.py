@@ -26,6 +26,7 @@ from kinerja.organisations.models import Employee
 from kinerja.planning import scoring_bridge
 from kinerja.planning.models import Kpi, PeriodTarget, PlanYear
 from kinerja.reporting import conf
+from kinerja.reporting.explaining import error_text
 from kinerja.reporting.models import Realization, ReportingPeriod
 from kinerja.scoring import (
     Consolidation,
@@ -72,7 +73,7 @@ class PersonalKpi:
     result: KpiResult | None = None
     weight: Decimal | None = None  # its share of the contract score (0–1), None when left out
     k3: Decimal | None = None
-    error: str = ""
+    error: str = ""  # why the core cannot score it, in the user's language
 
     @property
     def kpi(self) -> Kpi:
@@ -123,7 +124,7 @@ class PersonalScorecard:
     score: Decimal | None = None
     calibrated: Decimal | None = None  # NHK calibrated (§7.3); None under CKP
     missing: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the core's errors in the user's language
 
     @property
     def complete(self) -> bool:
@@ -336,9 +337,9 @@ def _weighted_2014(rows: Sequence[PersonalKpi]) -> list[EmployeeKpi]:
 
 
 def _messages(error: ScoringError | ScoringErrors) -> list[str]:
-    if isinstance(error, ScoringErrors):
-        return [e.message for e in error.errors]
-    return [error.message]
+    """Each of the core's errors in the user's language, from its code (the core's message is English); the
+    page is about one person, so the errors do not repeat their NIP."""
+    return [error_text(e, name_employee=False) for e in error.errors]
 
 
 def personal_scorecard(employee: Employee, period: ReportingPeriod) -> PersonalScorecard:
@@ -358,7 +359,7 @@ def personal_scorecard(employee: Employee, period: ReportingPeriod) -> PersonalS
         try:
             row.result = score_kpi(row.core, rules=rules)
         except ScoringError as error:
-            row.error = error.message
+            row.error = error_text(error)
     if not rows:
         return card
     person = CoreEmployee(nip=employee.nip, name=employee.name)

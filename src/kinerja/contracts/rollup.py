@@ -41,6 +41,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kinerja.common.races import retry_on_race
 from kinerja.planning.models import Kpi
+from kinerja.reporting.explaining import error_text
 from kinerja.reporting.models import (
     PeriodState,
     Realization,
@@ -170,14 +171,15 @@ def _quantized(value: Decimal) -> Decimal:
 def _derive(
     code: str, aggregation: str, children: Sequence[tuple[str, Decimal | None, Decimal | None]]
 ) -> tuple[CoreRollUp | None, str]:
-    """The core's roll-up of (label, counted value or None, share) children; (None, message) when it refuses."""
+    """The core's roll-up of (label, counted value or None, share) children; (None, why in the user's language)
+    when it refuses."""
     values = [ChildValue(label, value, share) for label, value, share in children]
     try:
         return core_roll_up(
             values, Aggregation(aggregation), parent=code, cascade_type=CascadeType.DIRECT
         ), ""
     except ScoringError as error:
-        return None, error.message
+        return None, error_text(error)
 
 
 def _children(parent: Kpi) -> list[tuple[Kpi, Decimal | None]]:

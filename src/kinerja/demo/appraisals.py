@@ -14,6 +14,9 @@ Two steps, on either side of the reporting demo (`kinerja.demo.build.STEPS`):
 * `appraisal-scores` runs *after* the reporting step: `compute_scores` for the ministry root and 2026 (as of
   the year), so every employee with a signed contract has a `ScoreRecord` (NHK, NPK, NKP, predicate).
 
+The service section of KPP Madya Malang (`PEER_UNIT`) switches peers' BerAKHLAK on (by the office's
+performance manager), and its executors score each other too (one voice beside the superior).
+
 Idempotent: a score that exists is left alone (and a missing one in a closed quarter is skipped: the
 service refuses it), the sentence and the correction are entered once, and the scores are computed only
 while some demo employee has no record for the year (`compute_scores` always adds records).
@@ -37,10 +40,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from kinerja.appraisals.behaviour import add_sentence, behaviour_periods, save_behaviour_score, set_correction
+from kinerja.appraisals.behaviour import (
+    add_sentence,
+    behaviour_periods,
+    save_behaviour_score,
+    set_correction,
+    set_peers,
+)
 from kinerja.appraisals.models import (
     CORE_VALUE_FIELDS,
     BehaviourScore,
+    BehaviourSetting,
     Correction,
     DisciplinarySentence,
     ScoreRecord,
@@ -59,6 +69,9 @@ DEMO_YEAR = demo_reporting.DEMO_YEAR
 ROOT_UNIT = "KEMENKEU"
 SCORED_QUARTERS = (1, 2, 3)  # the quarters the reporting demo reports and closes (TW I–III)
 LOWER_SHARE = 0.1  # about one in ten scored below 100
+# The service section of KPP Madya Malang switches peers' BerAKHLAK on: its executors also score each other.
+PEER_UNIT = "DJP-KPP-MADYA-MALANG-PELAYANAN"
+PEER_SWITCHED_BY = "pengelola.djp"
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,7 @@ class AppraisalDemoCounts:
     skipped: int = 0
     sentences: int = 0
     corrections: int = 0
+    peer_scores: int = 0
 
 
 def build_behaviour_demo(stdout: Callable[[str], Any] | None = None) -> AppraisalDemoCounts:
@@ -214,15 +228,52 @@ def build_behaviour_demo(stdout: Callable[[str], Any] | None = None) -> Appraisa
                     by=users.get(rater.pk),
                 )
                 counts.created += 1
+        counts.peer_scores = _build_peers(periods, given)
         counts.sentences = _build_sentence(plan_year)
         counts.corrections = _build_correction(plan_year)
         if stdout:
             stdout(
                 f"  {counts.total} nilai BerAKHLAK TW I–III ({counts.created} baru, {counts.skipped} dilewati: "
                 f"periode ditutup), {counts.sentences} hukuman disiplin baru, {counts.corrections} koreksi "
-                "pimpinan baru; tanpa penilaian 360° (tidak ada tahun rencana kmk-467-2014)"
+                f"pimpinan baru; penilaian rekan kerja di {PEER_UNIT}: {counts.peer_scores} nilai baru"
             )
     return counts
+
+
+def _build_peers(periods: list[Any], given: set[tuple[int, int, int]]) -> int:
+    """Peers on for the service section; each executor scores their colleagues (same superior) in the open
+    quarters, a little more generously than the superior (as peers do)."""
+    unit = Unit.objects.filter(code=PEER_UNIT).first()
+    if unit is None:
+        return 0
+    if not BehaviourSetting.objects.filter(unit=unit, peers=True).exists():
+        set_peers(unit=unit, peers=True, by=demo_user(PEER_SWITCHED_BY))
+    team = list(
+        Employee.objects.filter(unit=unit, is_active=True, superior__isnull=False, position__is_head=False)
+        .select_related("unit")
+        .order_by("nip")
+    )
+    users = _users_by_employee({e.pk for e in team})
+    made = 0
+    for period in periods:
+        if period.state != PeriodState.OPEN:
+            continue
+        for rater in team:
+            for employee in team:
+                if employee.pk == rater.pk or employee.superior_id != rater.superior_id:
+                    continue
+                if (employee.pk, period.pk, rater.pk) in given:
+                    continue
+                values = behaviour_values(employee.nip + rater.nip, period.number)
+                save_behaviour_score(
+                    employee=employee,
+                    period=period,
+                    rater=rater,
+                    values={k: min(Decimal(120), v + 2) for k, v in values.items()},
+                    by=users.get(rater.pk),
+                )
+                made += 1
+    return made
 
 
 def _build_sentence(plan_year: PlanYear) -> int:
@@ -294,6 +345,7 @@ def clear_appraisals_demo() -> int:
     nips = [p.nip for p in org.people()]
     removed = 0
     with transaction.atomic():
+        removed += BehaviourSetting.objects.filter(unit__code=PEER_UNIT).delete()[0]
         for model in (ScoreRecord, BehaviourScore, DisciplinarySentence, Correction):
             count, _detail = model._default_manager.filter(employee__nip__in=nips).delete()
             removed += count
@@ -303,7 +355,9 @@ def clear_appraisals_demo() -> int:
 
 def _build_behaviour(run: DemoRun) -> Counts:
     made = build_behaviour_demo(stdout=run.report)
-    return Counts(total=made.total, created=made.created + made.sentences + made.corrections)
+    return Counts(
+        total=made.total, created=made.created + made.peer_scores + made.sentences + made.corrections
+    )
 
 
 STEP = DemoStep(

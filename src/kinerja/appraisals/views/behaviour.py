@@ -27,7 +27,7 @@ from kinerja.scoring import RULE_SETS
 
 from .. import behaviour
 from ..forms import BehaviourScoreForm, CorrectionForm, SentenceDeleteForm, SentenceForm
-from ..models import CORE_VALUE_FIELDS, DisciplinarySentence
+from ..models import CORE_VALUE_FIELDS, DisciplinarySentence, RaterGroup
 
 
 def _employees() -> Any:
@@ -51,7 +51,7 @@ def team(request: HttpRequest, year: int) -> HttpResponse:
     saved = 0
     if rater is not None and params is not None and period is not None:
         posted = request.method == "POST"
-        for row in behaviour.team_rows(rater, period):
+        for row in [*behaviour.team_rows(rater, period), *behaviour.peer_rows(rater, period)]:
             prefix = f"e{row.employee.pk}"
             initial = (
                 {**{f: getattr(row.score, f) for f in CORE_VALUE_FIELDS}, "note": row.score.note}
@@ -59,7 +59,7 @@ def team(request: HttpRequest, year: int) -> HttpResponse:
                 else None
             )
             form = BehaviourScoreForm(request.POST if posted else None, prefix=prefix, initial=initial)
-            rows.append({"employee": row.employee, "score": row.score, "form": form})
+            rows.append({"employee": row.employee, "score": row.score, "form": form, "group": row.group})
         if posted and rows:
             failed = False
             with transaction.atomic():
@@ -106,6 +106,7 @@ def team(request: HttpRequest, year: int) -> HttpResponse:
             "periods": periods,
             "period": period,
             "rows": rows,
+            "peers": [r for r in rows if r["group"] == RaterGroup.PEER],
             "core_values": behaviour.CORE_VALUES,
             "frequency": behaviour.behaviour_frequency(plan_year),
         },
@@ -122,6 +123,8 @@ def employee_behaviour(request: HttpRequest, employee_pk: int) -> HttpResponse:
     disciplinary sentences and corrections: the person, their direct superior and the roles reading the unit."""
     employee = visible_or_404(request, _employees(), "appraisals.view_behaviourscore", pk=employee_pk)
     scores = [(s, behaviour.mean_of(s)) for s in behaviour.behaviour_scores_of(employee)]
+    # The person rated sees that a colleague scored them, never which one (nor in the change history).
+    anonymous_peers = getattr(request.user, "employee_id", None) == employee.pk
     may_sentences = request.user.has_perm("appraisals.view_disciplinarysentence", employee)
     may_corrections = request.user.has_perm("appraisals.view_correction", employee)
     corrections = (
@@ -142,6 +145,8 @@ def employee_behaviour(request: HttpRequest, employee_pk: int) -> HttpResponse:
             "corrections": corrections if may_corrections else None,
             "years": years,
             "is_superior": getattr(request.user, "employee_id", None) == employee.superior_id,
+            "anonymous_peers": anonymous_peers,
+            "setting": behaviour.peers_setting(employee.unit),
         },
     )
 
@@ -264,5 +269,41 @@ def correction(request: HttpRequest, employee_pk: int, year: int) -> HttpRespons
             "history": history_of(current) if current else [],
             "form": form,
             "may_set": may_set,
+        },
+    )
+
+
+# ---------------------------------------------------------------- peers' BerAKHLAK setting of a unit
+
+
+@login_required
+def behaviour_setting(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """Whether colleagues score each other's BerAKHLAK in the unit's subtree (read by the appraisal readers,
+    switched by the unit's performance manager)."""
+    unit = visible_or_404(request, Unit.objects.all(), "appraisals.view_campaign", pk=unit_pk)
+    may_change = request.user.has_perm("appraisals.change_behavioursetting", unit)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        peers = request.POST.get("peers") == "on"
+        behaviour.set_peers(unit=unit, peers=peers, by=request.user)
+        messages.success(
+            request,
+            _("Penilaian rekan kerja di %(unit)s diaktifkan.") % {"unit": unit.name}
+            if peers
+            else _("Penilaian rekan kerja di %(unit)s dimatikan.") % {"unit": unit.name},
+        )
+        return redirect("appraisals:behaviour-setting", unit.pk)
+    setting = behaviour.peers_setting(unit)
+    return render(
+        request,
+        "appraisals/behaviour_setting.html",
+        {
+            "unit": unit,
+            "setting": setting,
+            "inherited": setting is not None and setting.unit_id != unit.pk,
+            "peers": setting is not None and setting.peers,
+            "may_change": may_change,
+            "history": history_of(setting) if setting is not None and setting.unit_id == unit.pk else [],
         },
     )

@@ -22,6 +22,8 @@ from kinerja.planning.models import PlanYear
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
 from .. import selectors, services
+from ..standing import standings
+from .curve import breach_list, curve_labels, member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATING_ORDER = (Rating.ABOVE, Rating.MEETS, Rating.BELOW)
@@ -122,10 +124,15 @@ def employee(request: HttpRequest, employee_pk: int, year: int) -> HttpResponse:
 
 @login_required
 def unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
-    """The unit recap: per employee the work result, behaviour, NKP, predicate and errors, paginated."""
+    """The unit recap: per employee the work result, behaviour, NKP (after calibration, the original beside
+    it), predicate, distribution label and errors, paginated; a compact rule 26 panel (`standing.standings`:
+    four queries for any unit) links to the distribution page."""
     found = _unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
-    page = Paginator(selectors.unit_records(found, plan_year), 50).get_page(request.GET.get("page"))
+    ranked = standings(found, plan_year)
+    page = Paginator(ranked.rows, 50).get_page(request.GET.get("page"))
+    labels = curve_labels(ranked.rules)
+    breaches = breach_list(ranked)
     return render(
         request,
         "appraisals/unit.html",
@@ -133,6 +140,12 @@ def unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "unit": found,
             "plan_year": plan_year,
             "page": page,
+            "rows": [member(None, s, labels) for s in page.object_list],
+            "rules": ranked.rules,
+            "has_limits": bool(ranked.rules.appraisal.predicate_limits.value),
+            "enforced": ranked.enforced,
+            "breaches": breaches[:5],
+            "breaches_more": max(0, len(breaches) - 5),
             "may_compute": request.user.has_perm("appraisals.compute_scorerecord", found),
         },
     )

@@ -56,6 +56,19 @@ def explain(text: Any) -> str:
 
 
 @register.filter
+def explain_input(name: Any, subject: Any = None) -> str:
+    """An input name of an explanation step in the user's language (`name|explain_input:node.subject`): the
+    step decides what a name means (an NP semester's "discipline" is the behaviour aspect)."""
+    return explaining.explain_input(name, subject)
+
+
+@register.filter
+def scoring_error(error: Any) -> str:
+    """A scoring-core error (a `ScoringError` or its stored dict) in the user's language, from its code."""
+    return explaining.error_text(error)
+
+
+@register.filter
 def status_class(status: Any) -> str:
     return f"status-{status}" if status else "status-na"
 
