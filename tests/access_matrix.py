@@ -55,6 +55,7 @@ ORG = reach("admin")
 AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrators, rows of their subtree
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
 READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.view_campaign
+CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibrationsession
 
 
 @dataclass(frozen=True)
@@ -404,6 +405,31 @@ PAGES: dict[str, Page] = {
     "appraisals:rating": Page(
         "rater_assignment", lambda o: {"assignment_pk": o["rater_assignment"].pk}, get=NOBODY, post=NOBODY
     ),
+    # --- appraisals, leniency diagnostics and calibration (issue 13 items 6, 7; an open calibration session of
+    # the scope's unit, which owns a 2026 map): read by managers, leaders, auditors and administrators of the
+    # unit (view_diagnostics, view_calibrationsession; outside it 404); a session is opened, adjusted and closed
+    # by the unit's leader or performance manager or an administrator (an auditor gets 403). The scope's unit
+    # already holds its session: opening again is a message and a redirect, nothing changed; an empty adjustment
+    # re-renders the page (400); removing names nobody adjusted (a message and a redirect)
+    "appraisals:diagnostics": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_APPRAISAL
+    ),
+    "appraisals:calibrations": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_APPRAISAL
+    ),
+    "appraisals:calibration-open": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=None, post=CALIBRATE
+    ),
+    "appraisals:calibration": Page("calibration_session", pk("calibration_session"), get=READ_APPRAISAL),
+    "appraisals:calibration-adjust": Page(
+        "calibration_session", pk("calibration_session"), get=None, post=CALIBRATE
+    ),
+    "appraisals:calibration-remove": Page(
+        "calibration_session", pk("calibration_session"), get=None, post=CALIBRATE
+    ),
+    "appraisals:calibration-close": Page(
+        "calibration_session", pk("calibration_session"), get=None, post=CALIBRATE
+    ),
     "dashboards:index": Page(None),
     "dashboards:dashboard": Page(None),
     "dashboards:ranking": Page(None),
@@ -604,7 +630,7 @@ def build_world() -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
-    from kinerja.appraisals.models import Campaign, RaterAssignment
+    from kinerja.appraisals.models import CalibrationSession, Campaign, RaterAssignment
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
@@ -670,6 +696,7 @@ def build_world() -> dict[str, Any]:
         rater_assignment = RaterAssignment.objects.create(
             campaign=campaign, employee=employee, rater=employee, group="self"
         )
+        calibration_session = CalibrationSession.objects.create(unit=unit, plan_year=year)
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -701,5 +728,6 @@ def build_world() -> dict[str, Any]:
             "new_nip": make_nip(),
             "campaign": campaign,
             "rater_assignment": rater_assignment,
+            "calibration_session": calibration_session,
         }
     return {"users": users, "scopes": scopes}

@@ -3,6 +3,8 @@
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from .views import behaviour, campaigns, distribution, recaps, scores
+from .views import calibration as calibration_views
+from .views import diagnostics as diagnostics_views
 
 app_name = "appraisals"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -32,4 +34,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("360/penilai/<int:pk>/hapus/", campaigns.rater_remove, name="rater-remove"),
     path("360/saya/", campaigns.my_ratings, name="my-ratings"),
     path("360/isi/<int:assignment_pk>/", campaigns.rating, name="rating"),
+    path("diagnostik/<int:unit_pk>/<int:year>/", diagnostics_views.diagnostics_page, name="diagnostics"),
+    path("kalibrasi/unit/<int:unit_pk>/<int:year>/", calibration_views.calibrations, name="calibrations"),
+    path(
+        "kalibrasi/unit/<int:unit_pk>/<int:year>/buka/",
+        calibration_views.calibration_open,
+        name="calibration-open",
+    ),
+    path("kalibrasi/<int:pk>/", calibration_views.calibration_detail, name="calibration"),
+    path("kalibrasi/<int:pk>/sesuaikan/", calibration_views.calibration_adjust, name="calibration-adjust"),
+    path("kalibrasi/<int:pk>/hapus/", calibration_views.calibration_remove, name="calibration-remove"),
+    path("kalibrasi/<int:pk>/tutup/", calibration_views.calibration_close, name="calibration-close"),
 ]

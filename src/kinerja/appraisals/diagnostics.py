@@ -1,0 +1,284 @@
+"""Leniency and bias diagnostics of a unit's year, read before a calibration session (issue 13 item 6;
+`scoring.md` §6: raters whose scores are uniformly high — mean, spread and share of high scores per rater and
+per unit).
+
+The behaviour scores of the people of the unit's subtree in the plan year:
+
+* under a 360° rule set (`kmk-467-2014`): every aspect of every *submitted* answer (`RaterAssignment`) of the
+  year's campaigns, 0–100;
+* otherwise (`kmk-127-2026`): every core value of every `BehaviourScore` of the year's periods, 0–120.
+
+The statistics and the flag are the scoring core's (`kinerja.scoring.leniency`, with the rule set's
+`appraisal.leniency_*` parameters): per rater, per unit of the people rated, per rater group (the superior
+against peers, subordinates and self), and self against others for the people who rated themselves. A rater
+whose every score is in the top band (≥ `leniency_high_score`) is flagged on its own (`all_top`), once the
+rater gave at least `leniency_min_scores` scores.
+
+Read set-based: one query streams the scores ordered by the person rated (tallied as counts per distinct
+value, so memory follows the number of raters and units, not of answers), one reads the units; rater names are read for the page shown only
+(`name_raters`). The result names raters: only the readers of `appraisals.view_diagnostics` (managers,
+leaders, auditors, administrators) see it, never the person rated — it says who gave which kind of score
+overall, never who rated whom.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, TypeVar
+
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.organisations.models import Employee, Unit
+from kinerja.planning import scoring_bridge
+from kinerja.planning.models import PlanYear
+from kinerja.scoring import LeniencyStats, NkpMethod, RuleSet, leniency
+
+from .models import ASPECT_FIELDS, CORE_VALUE_FIELDS, BehaviourScore, RaterAssignment, RaterGroup
+
+__all__ = [
+    "Diagnostics",
+    "GroupStats",
+    "RaterStats",
+    "SelfVsOthers",
+    "UnitStats",
+    "diagnostics",
+    "name_raters",
+]
+
+K = TypeVar("K", bound=Hashable)
+HUNDRED = Decimal(100)
+CHUNK = 5000
+GROUP_ORDER = (RaterGroup.SUPERIOR, RaterGroup.PEER, RaterGroup.SUBORDINATE, RaterGroup.SELF)
+METHOD_360 = "360"
+METHOD_CORE_VALUES = "core_values"
+
+
+@dataclass(slots=True)
+class RaterStats:
+    """One rater's scores in the year. `rater` is filled by `name_raters` for the rows shown."""
+
+    rater_id: int
+    stats: LeniencyStats
+    all_top: bool
+    rater: Employee | None = None
+
+
+@dataclass(slots=True)
+class UnitStats:
+    """The scores given to the people of one unit."""
+
+    unit: Unit
+    stats: LeniencyStats
+    all_top: bool
+
+
+@dataclass(slots=True)
+class GroupStats:
+    """The scores given by one rater group (superior, peers, subordinates, self)."""
+
+    group: str
+    label: str
+    stats: LeniencyStats
+
+
+@dataclass(slots=True)
+class SelfVsOthers:
+    """The people who rated themselves: their own scores against the others' scores of the same people."""
+
+    people: int
+    own: LeniencyStats
+    others: LeniencyStats | None
+    higher: int
+    """How many of them scored themselves higher (on average) than the others scored them."""
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.others is None else self.own.mean - self.others.mean
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """A unit's year: the scores' method and scale, the rule set's thresholds and the statistics."""
+
+    unit: Unit
+    plan_year: PlanYear
+    rules: RuleSet
+    method: str
+    scale: Decimal
+    overall: LeniencyStats | None
+    raters: list[RaterStats] = field(default_factory=list)
+    units: list[UnitStats] = field(default_factory=list)
+    groups: list[GroupStats] = field(default_factory=list)
+    self_vs_others: SelfVsOthers | None = None
+
+    @property
+    def high(self) -> Decimal:
+        return Decimal(self.rules.appraisal.leniency_high_score.value)
+
+    @property
+    def min_scores(self) -> int:
+        return int(self.rules.appraisal.leniency_min_scores.value)
+
+    @property
+    def flagged_raters(self) -> list[RaterStats]:
+        return [r for r in self.raters if r.stats.flagged or r.all_top]
+
+    @property
+    def all_top_raters(self) -> list[RaterStats]:
+        return [r for r in self.raters if r.all_top]
+
+    @property
+    def flagged_units(self) -> list[UnitStats]:
+        return [u for u in self.units if u.stats.flagged or u.all_top]
+
+    @property
+    def is_360(self) -> bool:
+        return self.method == METHOD_360
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+def _method(rules: RuleSet) -> str:
+    return METHOD_360 if rules.nkp_method.value == NkpMethod.CKP_NP else METHOD_CORE_VALUES
+
+
+Row = tuple[Any, ...]
+
+
+def _rows(unit: Unit, plan_year: PlanYear, method: str) -> Iterator[Row]:
+    """(rater pk, employee pk, employee's unit pk, group, *scores) of the year in the unit's subtree; one query."""
+    if method == METHOD_360:
+        return (
+            RaterAssignment.objects.filter(
+                campaign__plan_year=plan_year,
+                submitted_at__isnull=False,
+                employee__unit__path__startswith=unit.path,
+            )
+            .order_by("employee_id")
+            .values_list("rater_id", "employee_id", "employee__unit_id", "group", *ASPECT_FIELDS)
+            .iterator(chunk_size=CHUNK)
+        )
+    return (
+        BehaviourScore.objects.filter(period__plan_year=plan_year, employee__unit__path__startswith=unit.path)
+        .order_by("employee_id")
+        .values_list("rater_id", "employee_id", "employee__unit_id", "group", *CORE_VALUE_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+@dataclass(slots=True)
+class _Tallies:
+    overall: Counter[Decimal] = field(default_factory=Counter)
+    raters: dict[int, Counter[Decimal]] = field(default_factory=dict)
+    units: dict[int, Counter[Decimal]] = field(default_factory=dict)
+    groups: dict[str, Counter[Decimal]] = field(default_factory=dict)
+    own: Counter[Decimal] = field(default_factory=Counter)
+    """Self scores, of the people who rated themselves."""
+    others: Counter[Decimal] = field(default_factory=Counter)
+    """The other raters' scores of the same people."""
+    people: int = 0
+    higher: int = 0
+
+
+def _tally(rows: Iterable[Row], rules: RuleSet) -> _Tallies:
+    """Every score counted per distinct value: overall, per rater, unit and group; and, one person at a time
+    (the rows come ordered by the person rated), self against others for those who rated themselves."""
+    t = _Tallies()
+    same: dict[Decimal, Decimal] = {}  # one object per distinct score, shared by every tally
+    for _employee_id, person_rows in groupby(rows, key=itemgetter(1)):
+        own: Counter[Decimal] = Counter()
+        others: Counter[Decimal] = Counter()
+        for rater_id, _employee, unit_id, group, *values in person_rows:
+            scores = [same.setdefault(v, v) for v in values if v is not None]
+            if not scores:
+                continue
+            t.overall.update(scores)
+            t.raters.setdefault(rater_id, Counter()).update(scores)
+            t.units.setdefault(unit_id, Counter()).update(scores)
+            t.groups.setdefault(group, Counter()).update(scores)
+            (own if group == RaterGroup.SELF else others).update(scores)
+        if own:
+            t.people += 1
+            t.own.update(own)
+            if others:
+                t.others.update(others)
+                mine, given = _stats({"own": own, "others": others}, rules).values()
+                t.higher += mine.mean > given.mean
+    return t
+
+
+def _stats(tallies: Mapping[K, Counter[Decimal]], rules: RuleSet) -> dict[K, LeniencyStats]:
+    """The scoring core's `leniency` of each tally, one key at a time (so only one key's scores are listed)."""
+    out: dict[K, LeniencyStats] = {}
+    for key, counted in tallies.items():
+        name = str(key)
+        found = leniency({name: sorted(counted.elements())}, rules).get(name)
+        if found is not None:
+            out[key] = found
+    return out
+
+
+def _one(counted: Counter[Decimal], rules: RuleSet) -> LeniencyStats | None:
+    return _stats({0: counted}, rules).get(0) if counted else None
+
+
+def _all_top(stats: LeniencyStats, rules: RuleSet) -> bool:
+    """Every score in the top band, from enough scores to judge."""
+    return stats.count >= rules.appraisal.leniency_min_scores.value and stats.share_high >= HUNDRED
+
+
+def _self_vs_others(t: _Tallies, rules: RuleSet) -> SelfVsOthers | None:
+    own = _one(t.own, rules)
+    if own is None:
+        return None
+    return SelfVsOthers(t.people, own, _one(t.others, rules), t.higher)
+
+
+def diagnostics(unit: Unit, plan_year: PlanYear) -> Diagnostics:
+    """The leniency statistics of the unit's subtree in the year, by the year's rule set. Two queries."""
+    rules = scoring_bridge.rule_set(plan_year.rule_set)
+    method = _method(rules)
+    t = _tally(_rows(unit, plan_year, method), rules)
+    raters = [RaterStats(pk, stats, _all_top(stats, rules)) for pk, stats in _stats(t.raters, rules).items()]
+    raters.sort(key=lambda r: (not r.all_top, not r.stats.flagged, -r.stats.mean, r.rater_id))
+    unit_stats = _stats(t.units, rules)
+    units = Unit.objects.filter(pk__in=list(unit_stats)).order_by("path") if unit_stats else []
+    labels = dict(RaterGroup.choices)
+    group_stats = _stats(t.groups, rules)
+    return Diagnostics(
+        unit=unit,
+        plan_year=plan_year,
+        rules=rules,
+        method=method,
+        scale=Decimal(100) if method == METHOD_360 else Decimal(120),
+        overall=_one(t.overall, rules),
+        raters=raters,
+        units=[UnitStats(u, unit_stats[u.pk], _all_top(unit_stats[u.pk], rules)) for u in units],
+        groups=[
+            GroupStats(g.value, str(labels[g.value]), group_stats[g.value])
+            for g in GROUP_ORDER
+            if g.value in group_stats
+        ],
+        self_vs_others=_self_vs_others(t, rules),
+    )
+
+
+def name_raters(rows: Sequence[RaterStats]) -> Sequence[RaterStats]:
+    """Fill `rater` (with the unit) of the rows shown; one query."""
+    found = Employee.objects.select_related("unit").in_bulk([r.rater_id for r in rows])
+    for row in rows:
+        row.rater = found.get(row.rater_id)
+    return rows
+
+
+# The method of each kind of score, for the page.
+METHOD_LABELS = {
+    METHOD_360: _("Penilaian perilaku 360° (aspek 0–100)"),
+    METHOD_CORE_VALUES: _("Nilai perilaku BerAKHLAK (0–120)"),
+}
