@@ -20,10 +20,13 @@ from django.urls import reverse
 from kinerja.appraisals.models import (
     CORE_VALUE_FIELDS,
     BehaviourScore,
+    BehaviourSetting,
+    CalibrationSession,
     Correction,
     DisciplinarySentence,
     ScoreRecord,
 )
+from kinerja.appraisals.standing import standings
 from kinerja.contracts.models import Contract, ContractState
 from kinerja.demo import appraisals as demo_appraisals
 from kinerja.demo import build
@@ -77,7 +80,7 @@ def test_behaviour_scores_for_tw_i_to_iii_by_the_direct_superior(ministry: str) 
     periods = list(ReportingPeriod.objects.filter(plan_year__year=YEAR, frequency="quarterly", number__lte=3))
     assert len(periods) == 3 and all(p.state == PeriodState.CLOSED for p in periods)
     people = [e for e in _demo_employees() if e.superior_id is not None]
-    scores = list(BehaviourScore.objects.filter(period__in=periods, employee__in=people))
+    scores = list(BehaviourScore.objects.filter(period__in=periods, employee__in=people, group="superior"))
     assert len(scores) == 3 * len(people)
     assert {(s.employee_id, s.period_id) for s in scores} == {(e.pk, p.pk) for e in people for p in periods}
     superior = {e.pk: e.superior_id for e in people}
@@ -93,6 +96,35 @@ def test_behaviour_scores_for_tw_i_to_iii_by_the_direct_superior(ministry: str) 
     assert given.exists() and {s.created_by.username for s in given if s.created_by} == {
         "kasi.pelayanan.kpp.malang"
     }
+
+
+def test_peers_score_each_other_in_the_service_section(ministry: str) -> None:
+    setting = BehaviourSetting.objects.select_related("unit", "by").get()
+    assert setting.unit.code == demo_appraisals.PEER_UNIT and setting.peers
+    assert setting.by is not None and setting.by.username == demo_appraisals.PEER_SWITCHED_BY
+    peers = list(BehaviourScore.objects.filter(group="peer").select_related("employee", "rater"))
+    assert peers
+    for score in peers:  # colleagues under the same superior, never oneself
+        assert score.rater_id != score.employee_id
+        assert score.rater.superior_id == score.employee.superior_id
+        assert score.employee.unit_id == setting.unit_id
+
+
+def test_a_closed_calibration_session_with_two_adjustments(ministry: str) -> None:
+    session = CalibrationSession.objects.select_related("unit", "closed_by").get()
+    assert session.unit.code == demo_appraisals.CALIBRATION_UNIT and session.state == "closed"
+    assert session.closed_by is not None and session.closed_by.username == demo_appraisals.CALIBRATION_BY
+    adjustments = list(session.adjustments.select_related("by", "record"))
+    assert len(adjustments) == 2
+    for adjustment in adjustments:
+        assert adjustment.reason and adjustment.by == session.closed_by
+        assert adjustment.original == adjustment.record.nkp
+        assert 0 < abs(adjustment.delta) <= 5
+    # the standings carry the calibrated value, the original beside it
+    ranked = standings(session.unit, session.plan_year).by_employee()
+    for adjustment in adjustments:
+        row = ranked[adjustment.employee_id]
+        assert (row.original, row.nkp) == (adjustment.original, adjustment.adjusted)
 
 
 def test_one_sentence_and_one_correction(ministry: str) -> None:

@@ -30,6 +30,7 @@ so it is gone before the reporting step deletes the periods the scores point to.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import random
 from collections.abc import Callable
@@ -47,10 +48,13 @@ from kinerja.appraisals.behaviour import (
     set_correction,
     set_peers,
 )
+from kinerja.appraisals.calibration import adjust, close_session, open_session
 from kinerja.appraisals.models import (
     CORE_VALUE_FIELDS,
     BehaviourScore,
     BehaviourSetting,
+    CalibrationAdjustment,
+    CalibrationSession,
     Correction,
     DisciplinarySentence,
     ScoreRecord,
@@ -111,6 +115,29 @@ CORRECTION = CorrectionSpec(
     reason=(
         "Menjadi anggota inti tim penyelesaian SP2DK prioritas di luar IKI-nya dan membimbing dua pegawai "
         "baru sepanjang triwulan II–III."
+    ),
+)
+# KPP Madya Malang's calibration session of 2026 (Sidang Kalibrasi), held by the head of office after TW III:
+# two scores adjusted within the rule set's bound, each with its reason, then closed.
+CALIBRATION_UNIT = "DJP-KPP-MADYA-MALANG"
+CALIBRATION_BY = "pimpinan.kpp.malang"
+CALIBRATION_HELD_ON = dt.date(2026, 10, 20)
+CALIBRATION_NOTE = (
+    "Sidang kalibrasi kinerja pegawai KPP Madya Malang TW III 2026, dihadiri kepala kantor, para kepala seksi "
+    "dan pengelola kinerja; peringkat per kelompok jabatan dan atasan langsung ditelaah bersama."
+)
+ADJUSTMENTS = (
+    (
+        "DJP-KPP-MADYA-MALANG-FUNGSIONAL-2#1",
+        Decimal("2.00"),
+        "Menyelenggarakan 14 kegiatan edukasi perpajakan di luar target IKI bersama tim penyuluhan Kanwil; "
+        "IKI-nya hanya mengukur jumlah peserta, sehingga kontribusinya belum tercermin dalam NKP.",
+    ),
+    (
+        "DJP-KPP-MADYA-MALANG-PENGAWASAN-III-PELAKSANA#1",
+        Decimal("-1.25"),
+        "Dua SP2DK yang dilaporkan selesai pada TW III dikembalikan Kanwil untuk dilengkapi; capaian IKI "
+        "belum mencerminkan mutu penyelesaian.",
     ),
 )
 LOW_NOTES = (
@@ -331,13 +358,38 @@ def build_scores_demo(stdout: Callable[[str], Any] | None = None) -> Counts:
         return counts
     with transaction.atomic():
         records = compute_scores(unit=root, plan_year=plan_year, by=demo_user("pengelola.kemenkeu"))
+        calibrated = _build_calibration(plan_year)
     counts.total = counts.created = len(records)
     if stdout:
         complete = sum(r.nkp is not None for r in records)
         stdout(
-            f"  {len(records)} nilai kinerja {DEMO_YEAR} dihitung ({complete} lengkap dengan NKP dan predikat)"
+            f"  {len(records)} nilai kinerja {DEMO_YEAR} dihitung ({complete} lengkap dengan NKP dan predikat); "
+            f"sidang kalibrasi {CALIBRATION_UNIT}: {calibrated} penyesuaian, ditutup"
         )
     return counts
+
+
+def _build_calibration(plan_year: PlanYear) -> int:
+    """KPP Madya Malang's closed calibration session with its two adjustments (once)."""
+    unit = Unit.objects.filter(code=CALIBRATION_UNIT).first()
+    if unit is None or CalibrationSession.objects.filter(unit=unit, plan_year=plan_year).exists():
+        return 0
+    leader = demo_user(CALIBRATION_BY)
+    session = open_session(unit, plan_year, leader, held_on=CALIBRATION_HELD_ON, note=CALIBRATION_NOTE)
+    made = 0
+    for slot, change, reason in ADJUSTMENTS:
+        employee = Employee.objects.filter(nip=_slot_nip(slot)).first()
+        record = (
+            ScoreRecord.objects.filter(employee=employee, plan_year=plan_year)
+            .order_by("-computed_at", "-pk")
+            .first()
+        )
+        if employee is None or record is None or record.nkp is None:
+            continue
+        adjust(session, employee, record.nkp + change, reason, leader)
+        made += 1
+    close_session(session, leader)
+    return made
 
 
 def clear_appraisals_demo() -> int:
@@ -346,6 +398,8 @@ def clear_appraisals_demo() -> int:
     removed = 0
     with transaction.atomic():
         removed += BehaviourSetting.objects.filter(unit__code=PEER_UNIT).delete()[0]
+        removed += CalibrationAdjustment.objects.filter(employee__nip__in=nips).delete()[0]
+        removed += CalibrationSession.objects.filter(unit__code=CALIBRATION_UNIT).delete()[0]
         for model in (ScoreRecord, BehaviourScore, DisciplinarySentence, Correction):
             count, _detail = model._default_manager.filter(employee__nip__in=nips).delete()
             removed += count
