@@ -146,7 +146,9 @@ def test_individual_kpis_report_in_mixed_states_and_direct_parents_roll_up(minis
     assert realizations.exclude(return_reason="").exists()
     # a rolled-up parent's value is its children's, aggregated
     for code, aggregate in (("P1.2", "average"), ("P3.1", "sum")):
-        parent = Kpi.objects.get(objective__map__unit__code="DJP-KPP-MADYA-MALANG", code=code)
+        parent = Kpi.objects.get(
+            objective__map__unit__code="DJP-KPP-MADYA-MALANG", objective__map__plan_year__year=2026, code=code
+        )
         children = list(Kpi.all_kpis.filter(cascaded_from__cascade__parent=parent))
         derived = Realization.objects.filter(kpi=parent, state="approved")
         assert derived.exists()
@@ -174,9 +176,10 @@ def test_the_alignment_findings_left_on_purpose(ministry):
     )
     assert list(idle.values_list("code", flat=True)) == [code]
     lower = Objective.objects.filter(
-        map__unit__code__in=["DJP", "DJBC", "DJPB", "DJP-KPP-MADYA-MALANG", "DJBC-KPPBC-TANJUNG-PERAK"]
+        map__unit__code__in=["DJP", "DJBC", "DJPB", "DJP-KPP-MADYA-MALANG", "DJBC-KPPBC-TANJUNG-PERAK"],
+        map__plan_year__year=2026,
     )
-    assert ObjectiveSupport.objects.count() == lower.count() - 1
+    assert ObjectiveSupport.objects.filter(child__map__plan_year__year=2026).count() == lower.count() - 1
 
 
 def test_the_logins_show_the_agree_and_sign_flow(ministry):
@@ -225,6 +228,7 @@ def test_the_maps_nko_are_the_same_as_without_contracts(ministry):
     demo_appraisals.clear_appraisals_demo()  # its BerAKHLAK scores keep the periods the reporting demo removes
     demo_reporting.clear_reporting_demo()
     demo_contracts.clear_contracts_demo()
-    assert not Contract.objects.exists() and not Kpi.all_kpis.filter(rolled_up=True).exists()
+    assert not Contract.objects.filter(plan_year__year=2026).exists()  # 2025's (`appraisals2014`) stay
+    assert not Kpi.all_kpis.filter(rolled_up=True).exists()
     demo_reporting.build_reporting_demo()
     assert _nko() == with_contracts

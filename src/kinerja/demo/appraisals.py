@@ -21,8 +21,8 @@ Idempotent: a score that exists is left alone (and a missing one in a closed qua
 service refuses it), the sentence and the correction are entered once, and the scores are computed only
 while some demo employee has no record for the year (`compute_scores` always adds records).
 
-No 360° campaign: a campaign needs a plan year under `kmk-467-2014`, and the demo has only 2026
-(`kmk-127-2026`).
+No 360° campaign here: a campaign needs a plan year under `kmk-467-2014`; the demo's 2025 of KPP Madya Malang
+(`kinerja.demo.appraisals2014`) has them.
 
 `clear_appraisals_demo` removes it all for `kinerja demo --reset`; the `appraisal-scores` step clears it,
 so it is gone before the reporting step deletes the periods the scores point to.

@@ -1,17 +1,19 @@
 """The whole demo, in its declared order: the organisation, the strategy maps, the contracts, the BerAKHLAK
-scores, the reporting, the employees' scores."""
+scores, the reporting, the employees' scores; then the year before, 2025 under the 2014 rules, for one office."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, contracts, organisation, planning, reporting
+from . import appraisals, appraisals2014, contracts, organisation, planning, reporting
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
 # periods the reporting step closes are open; the leaves of direct cascades report before their parents.
 # BerAKHLAK scores, the sentence and the correction before reporting too (the services refuse closed quarters);
-# the employees' scores after it, when every realization is in.
+# the employees' scores after it, when every realization is in. Plan year 2025 (`kmk-467-2014`: contracts,
+# closed periods, the 360° campaigns, CKP + NP) stands on its own and comes last: `--reset` clears it first,
+# so the 2026 steps find their plan period free of it.
 STEPS: tuple[DemoStep, ...] = (
     *organisation.STEPS,
     planning.STEP,
@@ -19,6 +21,8 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals.STEP,
     reporting.STEP,
     appraisals.SCORES_STEP,
+    appraisals2014.YEAR_STEP,
+    appraisals2014.CAMPAIGN_STEP,
 )
 
 

@@ -673,7 +673,8 @@ def build_contracts_demo(stdout: Callable[[str], Any] | None = None) -> Built:
             signed = Contract.objects.filter(plan_year=plan_year, state=ContractState.SIGNED).count()
             stdout(
                 f"  {built.contracts} kontrak {DEMO_YEAR} ({signed} ditandatangani), "
-                f"{Kpi.all_kpis.filter(holder__isnull=False).count()} IKI, {supports} dukungan SS baru, "
+                f"{Kpi.all_kpis.filter(holder__isnull=False, objective__map__plan_year=plan_year).count()} IKI, "
+                f"{supports} dukungan SS baru, "
                 f"{realized} realisasi IKI baru"
             )
     return built

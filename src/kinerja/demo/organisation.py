@@ -639,7 +639,8 @@ LOGINS = (
         Role.MANAGER,
         "DJP",
         gettext_lazy(
-            "Seluruh DJP: direktorat, kanwil, KPP; menyusun peta, memverifikasi capaian, mengelola pegawai"
+            "Seluruh DJP: direktorat, kanwil, KPP; menyusun peta, memverifikasi capaian, mengelola pegawai; "
+            "mengelola penilaian perilaku 360° KPP Madya Malang (2025)"
         ),
         first_name="Pengelola Kinerja",
         last_name="DJP",
@@ -650,7 +651,8 @@ LOGINS = (
         "DJP-KPP-MADYA-MALANG",
         gettext_lazy(
             "KPP Madya Malang dan seksi-seksinya; pemilik peta strategi; menyetujui peta dan capaian; melihat "
-            "rekap nilai kinerja pegawai kantor dan memberi koreksi pimpinan"
+            "rekap nilai kinerja pegawai kantor (2026, dan 2025 menurut KMK 467/2014) dan memberi koreksi "
+            "pimpinan"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-KEPALA#1",
     ),
@@ -661,7 +663,7 @@ LOGINS = (
         gettext_lazy(
             "KPP Madya Malang dan seksi-seksinya; pelaksana pemegang IKI: mengisi dan mengajukan capaian IKU "
             "dan IKI dengan data dukung, menandatangani kontrak kinerjanya, melihat nilai kinerja dan nilai "
-            "BerAKHLAK-nya"
+            "BerAKHLAK-nya; telah menilai atasan, rekan dan dirinya sendiri pada penilaian perilaku 360° 2025"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA#1",
     ),
@@ -671,7 +673,8 @@ LOGINS = (
         "DJP-KPP-MADYA-MALANG-PELAYANAN",
         gettext_lazy(
             "Seksi Pelayanan KPP Madya Malang; kepala seksi: menyetujui kontrak kinerja pelaksananya, "
-            "menandatangani kontraknya sendiri, memberi nilai BerAKHLAK timnya dan melihat nilai kinerja mereka"
+            "menandatangani kontraknya sendiri, memberi nilai BerAKHLAK timnya dan melihat nilai kinerja mereka; "
+            "telah menilai atasan, bawahan dan dirinya sendiri pada penilaian perilaku 360° 2025"
         ),
         employee_slot="DJP-KPP-MADYA-MALANG-PELAYANAN-KEPALA#1",
     ),
