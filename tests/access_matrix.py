@@ -626,10 +626,9 @@ API: dict[str, Api] = {
     "api-appraisal-campaign-detail": Api("campaign", pk("campaign"), read=READ_APPRAISAL),
     "api-appraisal-campaign-generate": Api("campaign", pk("campaign"), write=PLAN),
     "api-appraisal-campaign-launch": Api("campaign", pk("campaign"), write=PLAN),
-    "api-appraisal-campaign-remind": Api(
-        "campaign", pk("campaign"), write=PLAN
-    ),  # a draft: 400, nothing sent
-    "api-appraisal-campaign-close": Api("campaign", pk("campaign"), write=PLAN),  # a draft: 400
+    # reminding and closing a draft: a 400 naming the state, nothing sent or changed
+    "api-appraisal-campaign-remind": Api("campaign", pk("campaign"), write=PLAN),
+    "api-appraisal-campaign-close": Api("campaign", pk("campaign"), write=PLAN),
     "api-appraisal-campaign-raters": Api("campaign", pk("campaign"), read=READ_APPRAISAL),
     "api-appraisal-campaign-add-rater": Api(
         "campaign",

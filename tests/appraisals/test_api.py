@@ -84,9 +84,7 @@ def _hidden_raters(office: Office360) -> tuple[Campaign, Any]:
         task = campaign.assignments.select_related("campaign", "employee__position").get(
             employee=rated, rater=rater
         )
-        svc.save_answer(
-            assignment=task, scores={**GOOD, "cooperation": SECRET_SCORE}, by=office.user(rater)
-        )
+        svc.save_answer(assignment=task, scores={**GOOD, "cooperation": SECRET_SCORE}, by=office.user(rater))
     return campaign, rated
 
 
@@ -107,7 +105,9 @@ def _every_read(client: APIClient, campaign: Campaign) -> list[str]:
         "/api/appraisal-scores/",
         "/api/appraisal-behaviour-scores/",
     ]
-    base += [f"/api/appraisal-assignments/{pk}/" for pk in RaterAssignment.objects.values_list("pk", flat=True)]
+    base += [
+        f"/api/appraisal-assignments/{pk}/" for pk in RaterAssignment.objects.values_list("pk", flat=True)
+    ]
     return [client.get(url).content.decode() for url in base]
 
 
@@ -178,7 +178,9 @@ def test_the_person_rated_never_learns_who_gave_a_peer_or_subordinate_answer(off
     for page in _every_read(client, campaign):
         assert not [s for s in secrets if s in page]
     # another manager sees who they are (the checks above are not vacuous)
-    other = _ok(client_for(office.manager).get(f"/api/appraisal-campaigns/{campaign.pk}/raters/?page_size=500"))
+    other = _ok(
+        client_for(office.manager).get(f"/api/appraisal-campaigns/{campaign.pk}/raters/?page_size=500")
+    )
     assert {office.stranger_peer.nip, office.stranger_sub.nip} <= {r["rater"] for r in other["results"]}
 
 
@@ -192,8 +194,15 @@ def test_a_berakhlak_score_from_a_peer_names_no_rater_to_the_person_rated(office
     by_superior = BehaviourScore.objects.create(
         employee=rated, period=period, rater=office.kasi_a, group="superior", **CORE
     )
-    rows = {r["id"]: r for r in _ok(client_for(office.user(rated)).get("/api/appraisal-behaviour-scores/"))["results"]}
-    assert (rows[by_peer.pk]["rater"], rows[by_peer.pk]["rater_name"], rows[by_peer.pk]["note"]) == (None, None, "")
+    rows = {
+        r["id"]: r
+        for r in _ok(client_for(office.user(rated)).get("/api/appraisal-behaviour-scores/"))["results"]
+    }
+    assert (rows[by_peer.pk]["rater"], rows[by_peer.pk]["rater_name"], rows[by_peer.pk]["note"]) == (
+        None,
+        None,
+        "",
+    )
     assert rows[by_superior.pk]["rater"] == office.kasi_a.nip and rows[by_superior.pk]["mean"] == "100.00"
     detail = _ok(client_for(office.user(rated)).get(f"/api/appraisal-behaviour-scores/{by_peer.pk}/"))
     assert detail["rater"] is None and office.staff[1].nip not in json.dumps(detail)
@@ -217,11 +226,17 @@ def test_the_rater_answers_through_the_api_and_a_closed_campaign_refuses(office)
     assert form["aspects"] == list(svc.CORE_ASPECTS) and form["problem"] is None
     assert form["bands"] and [m["aspect"] for m in form["meanings"]] == list(svc.CORE_ASPECTS)
     wrong = client.post(
-        f"/api/appraisal-assignments/{task.pk}/answer/", {**GOOD, "integrity": 101, "leadership": 90}, format="json"
+        f"/api/appraisal-assignments/{task.pk}/answer/",
+        {**GOOD, "integrity": 101, "leadership": 90},
+        format="json",
     )
     assert wrong.status_code == 400
     assert set(wrong.json()) == {"integrity", "leadership"}
-    answered = _ok(client.post(f"/api/appraisal-assignments/{task.pk}/answer/", {**GOOD, "discipline": "72,5"}, format="json"))
+    answered = _ok(
+        client.post(
+            f"/api/appraisal-assignments/{task.pk}/answer/", {**GOOD, "discipline": "72,5"}, format="json"
+        )
+    )
     assert answered["answered"] and answered["answer"]["discipline"] == "72.50"
     task.refresh_from_db()
     assert task.discipline == D("72.5") and task.history.count() == 2
@@ -246,7 +261,9 @@ def test_a_draft_campaigns_forms_do_not_exist_yet(office):
     task = campaign.assignments.first()
     client = client_for(office.user(task.rater))
     assert _ids(client.get("/api/appraisal-assignments/")) == set()
-    assert client.post(f"/api/appraisal-assignments/{task.pk}/answer/", GOOD, format="json").status_code == 404
+    assert (
+        client.post(f"/api/appraisal-assignments/{task.pk}/answer/", GOOD, format="json").status_code == 404
+    )
 
 
 # --------------------------------------------------------------------------- the campaign workflow
@@ -262,11 +279,17 @@ def test_a_manager_runs_a_campaign_through_the_api(office):
     assert (body["campaign_state"], body["label"], body["assigned"]) == ("draft", "2026-S1", 0)
     assert body["allowed"] == {"change": True, "launch": False, "remind": False, "close": False}
     pk = body["id"]
-    again = manager.post("/api/appraisal-campaigns/", {"unit": "KPP-A", "year": 2026, "semester": 1}, format="json")
+    again = manager.post(
+        "/api/appraisal-campaigns/", {"unit": "KPP-A", "year": 2026, "semester": 1}, format="json"
+    )
     assert again.status_code == 400 and "sudah ada" in json.dumps(again.json())
-    no_360 = manager.post("/api/appraisal-campaigns/", {"unit": "KPP-A", "year": 2027, "semester": 1}, format="json")
+    no_360 = manager.post(
+        "/api/appraisal-campaigns/", {"unit": "KPP-A", "year": 2027, "semester": 1}, format="json"
+    )
     assert no_360.status_code == 400 and "plan_year" in no_360.json()
-    outside = manager.post("/api/appraisal-campaigns/", {"unit": "KPP-B", "year": 2026, "semester": 1}, format="json")
+    outside = manager.post(
+        "/api/appraisal-campaigns/", {"unit": "KPP-B", "year": 2026, "semester": 1}, format="json"
+    )
     assert outside.status_code == 400 and "unit" in outside.json()
     assert not Campaign.objects.filter(unit=office.org.kpp_b).exists()
 
@@ -342,7 +365,10 @@ def _record(office: Office360, employee, nkp: str, **fields) -> ScoreRecord:
         behaviour=D(nkp),
         nkp=D(nkp),
         predicate="baik",
-        result={"nkp": float(nkp), "explanation": {"subject": "NKP", "result": nkp, "inputs": {}, "children": []}},
+        result={
+            "nkp": float(nkp),
+            "explanation": {"subject": "NKP", "result": nkp, "inputs": {}, "children": []},
+        },
         **fields,
     )
 
@@ -369,10 +395,41 @@ def test_an_employee_sees_only_their_own_scores(office):
         current[p.pk].pk for p in (office.kasi_a, *office.staff)
     }
     manager = client_for(office.manager)
-    assert _ids(manager.get("/api/appraisal-scores/?year=2026&page_size=100")) == {r.pk for r in current.values()}
+    assert _ids(manager.get("/api/appraisal-scores/?year=2026&page_size=100")) == {
+        r.pk for r in current.values()
+    }
     assert _ids(manager.get("/api/appraisal-scores/?year=2026&unit=SEKSI-A")) == {
         current[p.pk].pk for p in office.staff
     }
+
+
+def test_an_input_error_naming_a_rater_does_not_name_them_to_the_person_rated(office):
+    me = office.staff[0]
+    nip = office.stranger_peer.nip
+    message = f"employee {me.nip}: rater {nip}: leadership is rated for structural officials only"
+    record = _record(
+        office,
+        me,
+        "80",
+        errors=[
+            {"code": "leadership_not_structural", "message": message, "kpi": None, "field": "leadership"}
+        ],
+    )
+    own = _ok(client_for(office.user(me)).get(f"/api/appraisal-scores/{record.pk}/"))
+    assert nip not in json.dumps(own)
+    assert (
+        own["input_errors"][0]["message"]
+        == f"employee {me.nip}: rater ***: leadership is rated for structural officials only"
+    )
+    listed = _ok(client_for(office.user(me)).get("/api/appraisal-scores/"))
+    assert nip not in json.dumps(listed) and listed["count"] == 1
+    # the unit's manager reads the error as the core gave it, to fix the input
+    assert (
+        _ok(client_for(office.manager).get(f"/api/appraisal-scores/{record.pk}/"))["input_errors"][0][
+            "message"
+        ]
+        == message
+    )
 
 
 def test_scores_and_the_recap_carry_the_calibration(office):
@@ -391,7 +448,11 @@ def test_scores_and_the_recap_carry_the_calibration(office):
     )
     me = client_for(office.user(office.staff[0]))
     mine = _ok(me.get(f"/api/appraisal-scores/{target.pk}/"))
-    assert (mine["nkp"], mine["current_nkp"], mine["calibrated"]) == (f"{target.nkp:.2f}", f"{target.nkp + 2:.2f}", True)
+    assert (mine["nkp"], mine["current_nkp"], mine["calibrated"]) == (
+        f"{target.nkp:.2f}",
+        f"{target.nkp + 2:.2f}",
+        True,
+    )
     # the employee reads no calibration session; the manager reads it with the original beside the new value
     assert me.get("/api/appraisal-calibrations/").status_code == 403
     assert me.get(f"/api/appraisal-calibrations/{session.pk}/").status_code == 404
@@ -406,7 +467,9 @@ def test_scores_and_the_recap_carry_the_calibration(office):
         "2.00",
         office.manager.username,
     )
-    assert _ids(manager.get("/api/appraisal-calibration-adjustments/", {"session": session.pk})) == {adjustment.pk}
+    assert _ids(manager.get("/api/appraisal-calibration-adjustments/", {"session": session.pk})) == {
+        adjustment.pk
+    }
     # the unit recap: every current score of the subtree in tree order, the NKP after calibration
     recap = _ok(manager.get("/api/appraisal-recaps/", {"unit": "KPP-A", "year": 2026}))
     assert recap["count"] == len(people)
@@ -416,7 +479,9 @@ def test_scores_and_the_recap_carry_the_calibration(office):
     assert by_nip[office.staff[0].nip]["calibrated"] is True
     assert by_nip[office.staff[1].nip]["calibrated"] is False
     assert {r["distribution"] for r in recap["results"]} <= {"best", "average", "below", None}
-    paged = _ok(manager.get("/api/appraisal-recaps/", {"unit": office.org.section_a.pk, "year": 2026, "page_size": 2}))
+    paged = _ok(
+        manager.get("/api/appraisal-recaps/", {"unit": office.org.section_a.pk, "year": 2026, "page_size": 2})
+    )
     assert paged["count"] == len(office.staff) and len(paged["results"]) == 2
     # readers only: a plain employee, an unknown year, a unit outside the reach
     assert me.get("/api/appraisal-recaps/", {"unit": "KPP-A", "year": 2026}).status_code == 404
@@ -436,7 +501,12 @@ def test_sentences_and_corrections_are_read_by_the_person_their_superior_and_the
     for user in (office.user(me), office.user(office.kasi_a), office.manager):
         client = client_for(user)
         (row,) = _ok(client.get("/api/appraisal-sentences/"))["results"]
-        assert (row["id"], row["start"], row["decree"], row["employee"]) == (sentence.pk, "2027-Q1", "KEP-1", me.nip)
+        assert (row["id"], row["start"], row["decree"], row["employee"]) == (
+            sentence.pk,
+            "2027-Q1",
+            "KEP-1",
+            me.nip,
+        )
         assert row["end"] is not None and row["penalty"] is not None
         assert _ok(client.get(f"/api/appraisal-sentences/{sentence.pk}/"))["id"] == sentence.pk
         (row,) = _ok(client.get("/api/appraisal-corrections/"))["results"]
@@ -512,7 +582,9 @@ def _grow(office: Office360, n: int, year) -> None:
             owns_map=False,
         )
         other = Campaign.objects.create(unit=section, plan_year=office.year, semester=1)
-        RaterAssignment.objects.create(campaign=other, employee=office.staff[1], rater=office.staff[2], group="peer")
+        RaterAssignment.objects.create(
+            campaign=other, employee=office.staff[1], rater=office.staff[2], group="peer"
+        )
         CalibrationSession.objects.create(unit=section, plan_year=office.year)
         person = EmployeeFactory(
             unit=office.org.section_a,
@@ -523,12 +595,16 @@ def _grow(office: Office360, n: int, year) -> None:
         CalibrationAdjustment.objects.create(
             session=session, employee=person, record=record, original=D(81), adjusted=D(82), reason="x"
         )
-        BehaviourScore.objects.create(employee=person, period=period, rater=office.kasi_a, group="superior", **CORE)
+        BehaviourScore.objects.create(
+            employee=person, period=period, rater=office.kasi_a, group="superior", **CORE
+        )
         DisciplinarySentence.objects.create(
             employee=person, category="light", severity=D(5), start_year=2027, start_quarter=2
         )
         Correction.objects.create(employee=person, plan_year=year, value=D(1), reason="x")
-        RaterAssignment.objects.create(campaign=campaign, employee=person, rater=office.staff[0], group="peer")
+        RaterAssignment.objects.create(
+            campaign=campaign, employee=person, rater=office.staff[0], group="peer"
+        )
 
 
 LISTS = (
@@ -575,3 +651,117 @@ def test_list_queries_do_not_grow_with_the_rows(office, django_assert_max_num_qu
         with django_assert_max_num_queries(small, info=f"{who} {url}"):
             rows = _ok(clients[who].get(url + sep(url) + "page_size=100"))["count"]
         assert rows > rows_before, (url, who, rows)
+
+
+# --------------------------------------------------------------------------- the committed schema
+
+
+def _conforms(schema: Any, template: str, method: str, url: str, response: Any) -> None:
+    """The response as the committed schema says for the operation (status, content type, body)."""
+    import requests
+    from schemathesis.core.transport import Response
+
+    prepared = requests.Request(method, f"http://testserver{url}").prepare()
+    answer = Response(
+        status_code=response.status_code,
+        headers={k.lower(): [v] for k, v in response.headers.items()},
+        content=response.content,
+        request=prepared,
+        elapsed=0.0,
+        verify=True,
+    )
+    schema[template][method].validate_response(answer)
+
+
+def test_every_answer_with_data_is_as_the_committed_schema_says(office):
+    from pathlib import Path
+
+    import schemathesis
+
+    import kinerja.api
+
+    schema = schemathesis.openapi.from_path(Path(kinerja.api.__file__).resolve().parent / "schema.yml")
+    campaign, rated = _hidden_raters(office)
+    record = _record(office, rated, "80")
+    session = CalibrationSession.objects.create(unit=office.org.kpp_a, plan_year=office.year)
+    adjustment = CalibrationAdjustment.objects.create(
+        session=session,
+        employee=rated,
+        record=record,
+        original=D(80),
+        adjusted=D(81),
+        reason="x",
+        by=office.manager,
+    )
+    reporting.generate_periods(plan_year=office.year_no_360)
+    period = ReportingPeriod.objects.filter(plan_year=office.year_no_360, frequency="quarterly").first()
+    score = BehaviourScore.objects.create(
+        employee=rated, period=period, rater=office.kasi_a, group="superior", **CORE
+    )
+    sentence = DisciplinarySentence.objects.create(
+        employee=rated, category="light", severity=D(10), start_year=2027, start_quarter=1
+    )
+    correction = Correction.objects.create(
+        employee=rated, plan_year=office.year_no_360, value=D(1), reason="x"
+    )
+    task = campaign.assignments.get(rater=office.stranger_peer)
+    reads = [
+        ("manager", "/api/appraisal-campaigns/", "/api/appraisal-campaigns/"),
+        ("manager", "/api/appraisal-campaigns/{id}/", f"/api/appraisal-campaigns/{campaign.pk}/"),
+        (
+            "manager",
+            "/api/appraisal-campaigns/{id}/raters/",
+            f"/api/appraisal-campaigns/{campaign.pk}/raters/",
+        ),
+        ("rater", "/api/appraisal-assignments/", "/api/appraisal-assignments/"),
+        ("rater", "/api/appraisal-assignments/{id}/", f"/api/appraisal-assignments/{task.pk}/"),
+        ("manager", "/api/appraisal-scores/", "/api/appraisal-scores/"),
+        ("manager", "/api/appraisal-scores/{id}/", f"/api/appraisal-scores/{record.pk}/"),
+        ("rated", "/api/appraisal-behaviour-scores/", "/api/appraisal-behaviour-scores/"),
+        ("rated", "/api/appraisal-behaviour-scores/{id}/", f"/api/appraisal-behaviour-scores/{score.pk}/"),
+        ("manager", "/api/appraisal-sentences/", "/api/appraisal-sentences/"),
+        ("manager", "/api/appraisal-sentences/{id}/", f"/api/appraisal-sentences/{sentence.pk}/"),
+        ("manager", "/api/appraisal-corrections/", "/api/appraisal-corrections/"),
+        ("manager", "/api/appraisal-corrections/{id}/", f"/api/appraisal-corrections/{correction.pk}/"),
+        ("manager", "/api/appraisal-calibrations/", "/api/appraisal-calibrations/"),
+        ("manager", "/api/appraisal-calibrations/{id}/", f"/api/appraisal-calibrations/{session.pk}/"),
+        ("manager", "/api/appraisal-calibration-adjustments/", "/api/appraisal-calibration-adjustments/"),
+        (
+            "manager",
+            "/api/appraisal-calibration-adjustments/{id}/",
+            f"/api/appraisal-calibration-adjustments/{adjustment.pk}/",
+        ),
+        ("manager", "/api/appraisal-recaps/", "/api/appraisal-recaps/?unit=KPP-A&year=2026"),
+    ]
+    clients = {
+        "manager": client_for(office.manager),
+        "rater": client_for(office.user(office.stranger_peer)),
+        "rated": client_for(office.user(rated)),
+    }
+    for who, template, url in reads:
+        response = clients[who].get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        body = response.json()
+        assert body.get("count", 1) >= 1, url
+        _conforms(schema, template, "GET", url, response)
+    # the writes' answers: an answer saved, a refused one, a campaign created and stepped
+    answered = clients["rater"].post(f"/api/appraisal-assignments/{task.pk}/answer/", GOOD, format="json")
+    _conforms(
+        schema,
+        "/api/appraisal-assignments/{id}/answer/",
+        "POST",
+        f"/api/appraisal-assignments/{task.pk}/answer/",
+        answered,
+    )
+    created = clients["manager"].post(
+        "/api/appraisal-campaigns/", {"unit": "KPP-A", "year": 2026, "semester": 2}, format="json"
+    )
+    assert created.status_code == 201
+    _conforms(schema, "/api/appraisal-campaigns/", "POST", "/api/appraisal-campaigns/", created)
+    url = f"/api/appraisal-campaigns/{created.json()['id']}/generate/"
+    _conforms(schema, "/api/appraisal-campaigns/{id}/generate/", "POST", url, clients["manager"].post(url))
+    svc.close(campaign=campaign, by=office.manager)
+    url = f"/api/appraisal-assignments/{task.pk}/answer/"
+    refused = clients["rater"].post(url, GOOD, format="json")
+    assert refused.status_code == 400
+    _conforms(schema, "/api/appraisal-assignments/{id}/answer/", "POST", url, refused)

@@ -34,13 +34,19 @@ router.register("contract-kpis", contracts_api.ContractKpiViewSet, basename="api
 router.register("cascades", contracts_api.CascadeViewSet, basename="api-cascade")
 router.register("cascade-links", contracts_api.CascadeLinkViewSet, basename="api-cascade-link")
 router.register("appraisal-campaigns", appraisals_api.CampaignViewSet, basename="api-appraisal-campaign")
-router.register("appraisal-assignments", appraisals_api.AssignmentViewSet, basename="api-appraisal-assignment")
+router.register(
+    "appraisal-assignments", appraisals_api.AssignmentViewSet, basename="api-appraisal-assignment"
+)
 router.register("appraisal-scores", appraisals_api.ScoreRecordViewSet, basename="api-appraisal-score")
 router.register(
-    "appraisal-behaviour-scores", appraisals_api.BehaviourScoreViewSet, basename="api-appraisal-behaviour-score"
+    "appraisal-behaviour-scores",
+    appraisals_api.BehaviourScoreViewSet,
+    basename="api-appraisal-behaviour-score",
 )
 router.register("appraisal-sentences", appraisals_api.SentenceViewSet, basename="api-appraisal-sentence")
-router.register("appraisal-corrections", appraisals_api.CorrectionViewSet, basename="api-appraisal-correction")
+router.register(
+    "appraisal-corrections", appraisals_api.CorrectionViewSet, basename="api-appraisal-correction"
+)
 router.register(
     "appraisal-calibrations", appraisals_api.CalibrationSessionViewSet, basename="api-appraisal-calibration"
 )

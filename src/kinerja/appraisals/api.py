@@ -275,7 +275,9 @@ def _step_schema(summary: Any, description: Any) -> Any:
         responses={201: CampaignDetailSerializer},
     ),
 )
-class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RulesViewSet):
+class CampaignViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RulesViewSet
+):
     # 360° behaviour assessments of units: the raters, the workflow (POST actions) and the progress.
 
     rules_model = Campaign
@@ -403,7 +405,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         answered = query.validated_data.get("answered")
         if answered is not None:
             rows = [r for r in rows if r.answered == answered]
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(RaterRowSerializer(page, many=True).data)
 
     @extend_schema(
@@ -483,7 +485,9 @@ def _decorated(assignments: Iterable[RaterAssignment], user: Any) -> list[RaterA
 
 def _assignment_detail(assignment: RaterAssignment, user: Any) -> dict[str, Any]:
     (assignment,) = _decorated([assignment], user)
-    labels = {f.name: f.verbose_name for f in RaterAssignment._meta.get_fields() if hasattr(f, "verbose_name")}
+    labels = {
+        f.name: f.verbose_name for f in RaterAssignment._meta.get_fields() if hasattr(f, "verbose_name")
+    }
     assignment.api_bands = campaigns.score_bands(assignment.campaign.plan_year)  # type: ignore[attr-defined]
     assignment.api_meanings = [  # type: ignore[attr-defined]
         {"aspect": name, "label": str(labels[name]), "meaning": str(campaigns.ASPECT_MEANINGS[name])}
@@ -521,7 +525,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesV
             campaigns.assignments_of_rater(self.request.user)
             .select_related("employee__unit")
             .order_by(
-                "-campaign__plan_year__year", "-campaign__semester", "submitted_at", "group", "employee__name", "pk"
+                "-campaign__plan_year__year",
+                "-campaign__semester",
+                "submitted_at",
+                "group",
+                "employee__name",
+                "pk",
             )
         )
 
@@ -615,11 +624,16 @@ class ScoreRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rules
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = _with_calibration(page or [])
-        return self.get_paginated_response(ScoreRecordSerializer(rows, many=True).data)
+        return self.get_paginated_response(
+            ScoreRecordSerializer(rows, many=True, context=self._viewer()).data
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         (record,) = _with_calibration([self.get_object()])
-        return Response(ScoreRecordDetailSerializer(record).data)
+        return Response(ScoreRecordDetailSerializer(record, context=self._viewer()).data)
+
+    def _viewer(self) -> dict[str, Any]:
+        return {"viewer_employee_id": getattr(self.request.user, "employee_id", None)}
 
 
 # ---------------------------------------------------------------- BerAKHLAK, sentences, corrections
@@ -677,7 +691,9 @@ class BehaviourScoreViewSet(_AboutEmployees):
     TAG,
     list=op(
         _("Hukuman disiplin yang dapat dilihat pengguna"),
-        description=_("Dengan triwulan terakhir berlaku, apakah berlaku sekarang, dan pengurangnya (aturan 2026)."),
+        description=_(
+            "Dengan triwulan terakhir berlaku, apakah berlaku sekarang, dan pengurangnya (aturan 2026)."
+        ),
     ),
     retrieve=_("Satu hukuman disiplin"),
 )
@@ -733,7 +749,9 @@ def sessions_readable_by(user: Any) -> QuerySet[CalibrationSession]:
     TAG,
     list=op(
         _("Sidang kalibrasi yang dapat dilihat pengguna"),
-        description=_("Sidang unit dalam jangkauan peran pengelola kinerja, pimpinan, auditor, atau administrator."),
+        description=_(
+            "Sidang unit dalam jangkauan peran pengelola kinerja, pimpinan, auditor, atau administrator."
+        ),
     ),
     retrieve=op(
         _("Satu sidang kalibrasi dengan penyesuaiannya"),
@@ -765,7 +783,9 @@ class CalibrationSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return queryset
 
     def get_serializer_class(self) -> Any:
-        return CalibrationSessionDetailSerializer if self.action == "retrieve" else CalibrationSessionSerializer
+        return (
+            CalibrationSessionDetailSerializer if self.action == "retrieve" else CalibrationSessionSerializer
+        )
 
 
 @documented(
@@ -820,5 +840,5 @@ class RecapViewSet(GenericViewSet):
         plan_year = PlanYear.objects.filter(year=query.validated_data["year"]).first()
         if plan_year is None:
             raise Http404
-        page = self.paginate_queryset(standings(unit, plan_year).rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(standings(unit, plan_year).rows)
         return self.get_paginated_response(RecapRowSerializer(page, many=True).data)

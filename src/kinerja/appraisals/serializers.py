@@ -10,6 +10,7 @@ no rater to the person rated.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,9 @@ class CampaignSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True, help_text=_("Kode unit penilaian."))
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(source="plan_year.year", read_only=True)
-    label = serializers.CharField(read_only=True, help_text=_("Semester dalam format 2026-S1."))
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text=_("Semester dalam format 2026-S1.")
+    )
     campaign_state = serializers.ChoiceField(
         source="state",
         choices=CampaignState.choices,
@@ -138,7 +141,8 @@ class CampaignCreateSerializer(serializers.Serializer):
 class CampaignStepResultSerializer(serializers.Serializer):
     message = serializers.CharField(help_text=_("Apa yang terjadi, seperti pesan pada halaman."))
     count = serializers.IntegerField(
-        allow_null=True, help_text=_("Penilai yang ditambahkan atau pengingat yang dikirim; null bila tidak ada.")
+        allow_null=True,
+        help_text=_("Penilai yang ditambahkan atau pengingat yang dikirim; null bila tidak ada."),
     )
     campaign = CampaignDetailSerializer()
 
@@ -152,7 +156,9 @@ class RaterRowSerializer(serializers.Serializer):
         source="rater.nip",
         allow_null=True,
         default=None,
-        help_text=_("NIP penilai; null bila dirahasiakan dari pengguna (penilai rekan atau bawahannya sendiri)."),
+        help_text=_(
+            "NIP penilai; null bila dirahasiakan dari pengguna (penilai rekan atau bawahannya sendiri)."
+        ),
     )
     rater_name = serializers.CharField(source="rater.name", allow_null=True, default=None)
     rater_group = serializers.ChoiceField(source="group", choices=RaterGroup.choices)
@@ -161,7 +167,10 @@ class RaterRowSerializer(serializers.Serializer):
 
 class RatersQuerySerializer(serializers.Serializer):
     answered = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("Hanya yang sudah (true) atau belum (false) menjawab.")
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Hanya yang sudah (true) atau belum (false) menjawab."),
     )
 
 
@@ -192,7 +201,7 @@ class AspectValuesSerializer(serializers.Serializer):
 class CampaignRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     unit = serializers.CharField(source="unit.code")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     campaign_state = serializers.ChoiceField(source="state", choices=CampaignState.choices)
     due_date = serializers.DateField(allow_null=True)
 
@@ -249,19 +258,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class BandSerializer(serializers.Serializer):
     low = serializers.CharField()
     high = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     meaning = serializers.CharField()
 
 
 class AspectSerializer(serializers.Serializer):
     aspect = serializers.CharField(help_text=_("Nama aspek, seperti pada `aspects`."))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     meaning = serializers.CharField()
 
 
 class AssignmentDetailSerializer(AssignmentSerializer):
     bands = BandSerializer(
-        source="api_bands", many=True, read_only=True, help_text=_("Rentang nilai dan artinya, tertinggi dahulu.")
+        source="api_bands",
+        many=True,
+        read_only=True,
+        help_text=_("Rentang nilai dan artinya, tertinggi dahulu."),
     )
     meanings = AspectSerializer(
         source="api_meanings", many=True, read_only=True, help_text=_("Yang dinilai pada setiap aspek.")
@@ -291,6 +303,8 @@ class AnswerSerializer(serializers.Serializer):
 
 # ---------------------------------------------------------------- scores
 
+RATER_NIP = re.compile(r"\brater [0-9]+")
+
 
 class ScoreErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -314,7 +328,7 @@ class ScoreRecordSerializer(serializers.ModelSerializer):
     calibrated = serializers.BooleanField(
         source="api_calibrated", read_only=True, help_text=_("NKP disesuaikan dalam sidang kalibrasi.")
     )
-    errors = ScoreErrorSerializer(many=True, read_only=True, help_text=_("Kesalahan masukan (tanpa nilai)."))
+    input_errors = serializers.SerializerMethodField(help_text=_("Kesalahan masukan (tanpa nilai)."))
 
     class Meta:
         model = ScoreRecord
@@ -332,10 +346,20 @@ class ScoreRecordSerializer(serializers.ModelSerializer):
             "current_nkp",
             "calibrated",
             "predicate",
-            "errors",
+            "input_errors",
             "computed_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ScoreErrorSerializer(many=True))
+    def get_input_errors(self, record: ScoreRecord) -> list[dict[str, Any]]:
+        # The scoring core names a 360° rater by NIP in an error about their answer ("rater 1987…: leadership
+        # is rated for structural officials only"): the person rated never reads who rated them.
+        errors = [dict(e) for e in record.errors or []]
+        if record.employee_id == self.context.get("viewer_employee_id"):
+            for error in errors:
+                error["message"] = RATER_NIP.sub("rater ***", str(error.get("message", "")))
+        return errors
 
 
 class ScoreRecordDetailSerializer(ScoreRecordSerializer):
@@ -343,7 +367,9 @@ class ScoreRecordDetailSerializer(ScoreRecordSerializer):
         help_text=_("Hasil lengkap inti penilaian (seperti `kinerja nkp --format json`).")
     )
     explanation = serializers.SerializerMethodField(
-        help_text=_("Penjelasan perhitungan (seperti `kinerja nkp --explain`): subjek, rumus, hasil, masukan.")
+        help_text=_(
+            "Penjelasan perhitungan (seperti `kinerja nkp --explain`): subjek, rumus, hasil, masukan."
+        )
     )
 
     class Meta(ScoreRecordSerializer.Meta):
@@ -426,7 +452,9 @@ class SentenceSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Lama dalam triwulan; null: menurut aturan penilaian."),
     )
-    end = serializers.CharField(allow_null=True, help_text=_("Triwulan terakhir berlaku; null bila tidak diketahui."))
+    end = serializers.CharField(
+        allow_null=True, help_text=_("Triwulan terakhir berlaku; null bila tidak diketahui.")
+    )
     in_force = serializers.BooleanField(help_text=_("Berlaku pada triwulan berjalan."))
     rate = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
     penalty = serializers.DecimalField(
