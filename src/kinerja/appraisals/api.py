@@ -51,7 +51,7 @@ from kinerja.common.api import (
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 
-from . import behaviour, campaigns, selectors
+from . import behaviour, calibration, campaigns, selectors
 from .campaign_workflow import CAMPAIGN_WORKFLOW
 from .models import (
     BehaviourScore,
@@ -740,11 +740,6 @@ class CorrectionViewSet(_AboutEmployees):
 # ---------------------------------------------------------------- calibration (read only)
 
 
-def sessions_readable_by(user: Any) -> QuerySet[CalibrationSession]:
-    """Calibration sessions of the units where `user` is a manager, leader, auditor or administrator."""
-    return CalibrationSession.objects.filter(unit_filter(user, "unit__path", APPRAISAL_READ_ROLES))
-
-
 @documented(
     TAG,
     list=op(
@@ -766,8 +761,7 @@ class CalibrationSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_queryset(self) -> QuerySet[CalibrationSession]:
         queryset = (
-            sessions_readable_by(self.request.user)
-            .select_related("unit", "plan_year", "opened_by", "closed_by")
+            calibration.sessions_readable_by(self.request.user)
             .annotate(n_adjustments=Count("adjustments"))
             .order_by("-plan_year__year", "unit__path", "pk")
         )
@@ -800,7 +794,9 @@ class CalibrationAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
 
     def get_queryset(self) -> QuerySet[CalibrationAdjustment]:
         return (
-            CalibrationAdjustment.objects.filter(session__in=sessions_readable_by(self.request.user))
+            CalibrationAdjustment.objects.filter(
+                session__in=calibration.sessions_readable_by(self.request.user)
+            )
             .select_related("session__unit", "employee", "by")
             .order_by("session_id", "employee__nip", "pk")
         )
