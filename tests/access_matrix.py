@@ -778,6 +778,7 @@ def build_world() -> dict[str, Any]:
         )
         correction = Correction.objects.create(employee=employee, plan_year=year, value=D(1), reason="uji")
         calibration_session = CalibrationSession.objects.create(unit=unit, plan_year=year)
+        # adjusted by nobody: its author's account was deleted (`by` is SET_NULL); the pages still show it
         calibration_adjustment = CalibrationAdjustment.objects.create(
             session=calibration_session,
             employee=employee,
