@@ -608,6 +608,63 @@ API: dict[str, Api] = {
     "api-cascade-link-detail": Api(
         "cascade_link", pk("cascade_link"), read=READ_ORG, write=PLAN, body=lambda o: {"share": "40"}
     ),
+    # appraisals (issue 13 item 9; the world's draft campaign of the scope's unit with its employee rating
+    # themselves, a score record, a BerAKHLAK score, a sentence, a correction and a calibration session with
+    # one adjustment of the scope's employee, who is no matrix user). Campaigns and calibration sessions are
+    # read by the unit's managers, leaders, auditors and administrators (else 403 for a list, 404 for one);
+    # campaigns are run by its performance manager or administrator (a leader or auditor gets 403; a create
+    # naming a unit outside the reach is a 400 on the field). A form exists only for its rater: the list is
+    # everybody's own (empty here), one form is a 404 for every matrix user. Scores, BerAKHLAK scores,
+    # sentences and corrections: a list is everybody's (their own, their subordinates', their units'), one
+    # object is read by the roles reaching the employee's unit. The recap: the unit's appraisal readers.
+    "api-appraisal-campaign-list": Api(
+        "campaign",
+        read=READ_APPRAISAL,
+        write=PLAN,
+        body=lambda o: {"unit": o["unit"].code, "year": 2026, "semester": 2},
+    ),
+    "api-appraisal-campaign-detail": Api("campaign", pk("campaign"), read=READ_APPRAISAL),
+    "api-appraisal-campaign-generate": Api("campaign", pk("campaign"), write=PLAN),
+    "api-appraisal-campaign-launch": Api("campaign", pk("campaign"), write=PLAN),
+    # reminding and closing a draft: a 400 naming the state, nothing sent or changed
+    "api-appraisal-campaign-remind": Api("campaign", pk("campaign"), write=PLAN),
+    "api-appraisal-campaign-close": Api("campaign", pk("campaign"), write=PLAN),
+    "api-appraisal-campaign-raters": Api("campaign", pk("campaign"), read=READ_APPRAISAL),
+    "api-appraisal-campaign-add-rater": Api(
+        "campaign",
+        pk("campaign"),
+        write=PLAN,  # the pair is there already: a 400 naming the rater, nothing added
+        body=lambda o: {"employee": o["employee"].nip, "rater": o["employee"].nip, "rater_group": "self"},
+    ),
+    "api-appraisal-campaign-remove-rater": Api(
+        "campaign", pk("campaign"), write=PLAN, body=lambda o: {"assignment": o["rater_assignment"].pk}
+    ),
+    "api-appraisal-assignment-list": Api(None),
+    "api-appraisal-assignment-detail": Api("rater_assignment", pk("rater_assignment"), read=NOBODY),
+    "api-appraisal-assignment-answer": Api(
+        "rater_assignment", pk("rater_assignment"), body=lambda o: {"service_orientation": "80"}
+    ),
+    "api-appraisal-score-list": Api(None),
+    "api-appraisal-score-detail": Api("score_record", pk("score_record"), read=READ_APPRAISAL),
+    "api-appraisal-behaviour-score-list": Api(None),
+    "api-appraisal-behaviour-score-detail": Api(
+        "behaviour_score", pk("behaviour_score"), read=READ_APPRAISAL
+    ),
+    "api-appraisal-sentence-list": Api(None),
+    "api-appraisal-sentence-detail": Api("sentence", pk("sentence"), read=READ_APPRAISAL),
+    "api-appraisal-correction-list": Api(None),
+    "api-appraisal-correction-detail": Api("correction", pk("correction"), read=READ_APPRAISAL),
+    "api-appraisal-calibration-list": Api("calibration_session", read=READ_APPRAISAL),
+    "api-appraisal-calibration-detail": Api(
+        "calibration_session", pk("calibration_session"), read=READ_APPRAISAL
+    ),
+    "api-appraisal-calibration-adjustment-list": Api("calibration_session", read=READ_APPRAISAL),
+    "api-appraisal-calibration-adjustment-detail": Api(
+        "calibration_adjustment", pk("calibration_adjustment"), read=READ_APPRAISAL
+    ),
+    "api-appraisal-recap-list": Api(
+        "unit", read=READ_APPRAISAL, query=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -630,7 +687,17 @@ def build_world() -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kinerja.accounts.models import RoleAssignment
-    from kinerja.appraisals.models import CalibrationSession, Campaign, RaterAssignment
+    from kinerja.appraisals.models import (
+        CORE_VALUE_FIELDS,
+        BehaviourScore,
+        CalibrationAdjustment,
+        CalibrationSession,
+        Campaign,
+        Correction,
+        DisciplinarySentence,
+        RaterAssignment,
+        ScoreRecord,
+    )
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
     from kinerja.organisations.models import UnitKind, UnitLevel
@@ -696,7 +763,30 @@ def build_world() -> dict[str, Any]:
         rater_assignment = RaterAssignment.objects.create(
             campaign=campaign, employee=employee, rater=employee, group="self"
         )
+        score_record = ScoreRecord.objects.create(
+            employee=employee, plan_year=year, rule_set=year.rule_set, nkp=D(80), predicate="baik"
+        )
+        behaviour_score = BehaviourScore.objects.create(
+            employee=employee,
+            period=period,
+            rater=employee,
+            group="self",
+            **dict.fromkeys(CORE_VALUE_FIELDS, D(100)),
+        )
+        sentence = DisciplinarySentence.objects.create(
+            employee=employee, category="light", severity=D(10), start_year=2026, start_quarter=1
+        )
+        correction = Correction.objects.create(employee=employee, plan_year=year, value=D(1), reason="uji")
         calibration_session = CalibrationSession.objects.create(unit=unit, plan_year=year)
+        # adjusted by nobody: its author's account was deleted (`by` is SET_NULL); the pages still show it
+        calibration_adjustment = CalibrationAdjustment.objects.create(
+            session=calibration_session,
+            employee=employee,
+            record=score_record,
+            original=D(80),
+            adjusted=D(81),
+            reason="uji",
+        )
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -729,5 +819,10 @@ def build_world() -> dict[str, Any]:
             "campaign": campaign,
             "rater_assignment": rater_assignment,
             "calibration_session": calibration_session,
+            "score_record": score_record,
+            "behaviour_score": behaviour_score,
+            "sentence": sentence,
+            "correction": correction,
+            "calibration_adjustment": calibration_adjustment,
         }
     return {"users": users, "scopes": scopes}

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
@@ -32,6 +33,29 @@ router.register("contracts", contracts_api.ContractViewSet, basename="api-contra
 router.register("contract-kpis", contracts_api.ContractKpiViewSet, basename="api-contract-kpi")
 router.register("cascades", contracts_api.CascadeViewSet, basename="api-cascade")
 router.register("cascade-links", contracts_api.CascadeLinkViewSet, basename="api-cascade-link")
+router.register("appraisal-campaigns", appraisals_api.CampaignViewSet, basename="api-appraisal-campaign")
+router.register(
+    "appraisal-assignments", appraisals_api.AssignmentViewSet, basename="api-appraisal-assignment"
+)
+router.register("appraisal-scores", appraisals_api.ScoreRecordViewSet, basename="api-appraisal-score")
+router.register(
+    "appraisal-behaviour-scores",
+    appraisals_api.BehaviourScoreViewSet,
+    basename="api-appraisal-behaviour-score",
+)
+router.register("appraisal-sentences", appraisals_api.SentenceViewSet, basename="api-appraisal-sentence")
+router.register(
+    "appraisal-corrections", appraisals_api.CorrectionViewSet, basename="api-appraisal-correction"
+)
+router.register(
+    "appraisal-calibrations", appraisals_api.CalibrationSessionViewSet, basename="api-appraisal-calibration"
+)
+router.register(
+    "appraisal-calibration-adjustments",
+    appraisals_api.CalibrationAdjustmentViewSet,
+    basename="api-appraisal-calibration-adjustment",
+)
+router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -275,6 +275,7 @@ def rater_rows(campaign: Campaign, user: Viewer) -> list[RaterRow]:
         .order_by("employee__unit__path", "employee__name", "employee_id", "group", "rater__name")
         .only(
             "pk",
+            "campaign",  # the related manager sets each row's campaign from it: deferred, a query per row
             "group",
             "submitted_at",
             "employee__name",

@@ -54,3 +54,8 @@ def unit_records(unit: Unit, plan_year: PlanYear) -> QuerySet[ScoreRecord]:
         .select_related("employee__unit", "employee__position")
         .order_by("employee__unit__path", "-employee__position__is_head", "employee__nip")
     )
+
+
+def current_records() -> QuerySet[ScoreRecord]:
+    """Every current record: the latest computed of each employee and year (the API's score list)."""
+    return ScoreRecord.objects.filter(pk=_latest_ids())
