@@ -74,3 +74,16 @@ def test_planning_limits_are_shown_per_level_on_one_line(client, org, make_user,
         ):
             param = getattr(rules, name)
             assert escape(param.label_en if lang == "en" else param.label_id) in text
+
+
+@pytest.mark.django_db
+def test_the_appraisal_parameters_read_as_tables(client, org, make_user):
+    """Rule 26's predicate limits, the allowance shares and the switches read as tables and words."""
+    client.force_login(make_user(org.kpp_a))
+    text = client.get("/aturan-penilaian/").text
+    assert "PredicateLimit" not in text and "True" not in text and "False" not in text
+    assert "Rating organisasi" in text and "paling banyak 70%" in text and "paling sedikit 1 orang" in text
+    assert "Tunjangan dibayarkan (%)" in text
+    client.cookies["django_language"] = "en"
+    english = client.get("/aturan-penilaian/").text
+    assert "Outstanding" in english and "at most 70%" in english

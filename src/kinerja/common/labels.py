@@ -24,6 +24,7 @@ PREDICATES: Mapping[str, Promise] = {
     "sangat kurang": gettext_lazy("Sangat Kurang"),
     "buruk": gettext_lazy("Buruk"),
     "butuh perbaikan": gettext_lazy("Butuh Perbaikan"),
+    "istimewa": gettext_lazy("Istimewa"),  # an organisation rating (PermenPANRB 6/2022, rule 26)
 }
 
 

@@ -35,7 +35,7 @@ from kinerja.scoring import (
     UnitLevel,
     Validity,
 )
-from kinerja.scoring.rules import Bands, RuleSet
+from kinerja.scoring.rules import Bands, PredicateLimit, RuleSet
 
 # Keywords of the scoring core, in the user's language.
 WORDS: Mapping[str, Promise] = {
@@ -177,8 +177,46 @@ def _matrix(name: str, table: Mapping[tuple[Any, Any], Any], corner: str) -> Par
     )
 
 
+def _limits(name: str, limits: tuple[PredicateLimit, ...]) -> Parameter:
+    """Rule 26's predicate limits: one row per limit (organisation rating, predicates, bound)."""
+    rows = []
+    for limit in limits:
+        bounds = []
+        if limit.most is not None:
+            bounds.append(_("paling banyak %(p)s%%") % {"p": number(limit.most)})
+        if limit.least is not None:
+            bounds.append(_("paling sedikit %(p)s%%") % {"p": number(limit.least)})
+        if limit.least_count:
+            bounds.append(_("paling sedikit %(n)s orang") % {"n": limit.least_count})
+        rows.append(
+            [
+                predicate_label(limit.rating),
+                " / ".join(str(predicate_label(p)) for p in limit.predicates),
+                "; ".join(str(b) for b in bounds),
+            ]
+        )
+    return Parameter(
+        name, "", "", "table", headers=[_("Rating organisasi"), _("Predikat pegawai"), _("Batas")], rows=rows
+    )
+
+
 def describe(name: str, value: Any) -> Parameter:
     """One parameter in the shape a person reads it."""
+    if isinstance(value, bool):
+        return Parameter(name, "", "", "text", text=_("ya") if value else _("tidak"))
+    if isinstance(value, Bands) and not value.steps:
+        return Parameter(name, "", "", "text", text=_("tidak dipakai"))
+    if isinstance(value, tuple) and value and all(isinstance(v, PredicateLimit) for v in value):
+        return _limits(name, value)
+    if name.endswith("allowance_shares") and isinstance(value, Mapping):
+        return Parameter(
+            name,
+            "",
+            "",
+            "table",
+            headers=[_("Predikat"), _("Tunjangan dibayarkan (%)")],
+            rows=[[predicate_label(k), number(v)] for k, v in value.items()],
+        )
     if isinstance(value, Bands):
         return Parameter(name, "", "", "table", headers=[_("Rentang nilai"), _("Hasil")], rows=_ranges(value))
     if isinstance(value, Mapping) and value and all(isinstance(k, tuple) for k in value):

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from kinerja.common.labels import predicate_label
 from kinerja.common.templatetags.kinerja_numbers import percent, shown
@@ -27,16 +26,10 @@ INLINE_MEMBERS = 10
 LABELS = (DistributionLabel.BEST, DistributionLabel.AVERAGE, DistributionLabel.BELOW)
 _HUNDRED = Decimal(100)
 
-# Organisation ratings the predicate labels do not cover (`kinerja.common.labels` has the others).
-RATINGS: dict[str, Promise] = {"istimewa": gettext_lazy("Istimewa")}
-
 
 def rating_label(text: str | None) -> str:
-    """An organisation rating ("Istimewa", "Baik") in the user's language; "" for none."""
-    if not text:
-        return ""
-    found = RATINGS.get(text.strip().lower())
-    return str(found) if found is not None else predicate_label(text)
+    """An organisation rating ("Istimewa", "Baik") in the user's language (`kinerja.common.labels`); "" for none."""
+    return predicate_label(text) if text else ""
 
 
 def curve_names() -> dict[DistributionLabel, str]:
