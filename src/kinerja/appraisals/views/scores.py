@@ -20,6 +20,7 @@ from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.common.web import require
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
+from kinerja.reporting.explaining import error_text
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
 from .. import recaps, selectors, services
@@ -204,7 +205,7 @@ def unit_xlsx(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
                 None if r.behaviour is None else float(r.behaviour),
                 None if r.nkp is None else float(r.nkp),
                 r.predicate,
-                "; ".join(e.get("message", "") for e in r.errors),
+                "; ".join(error_text(e) for e in r.errors),
             ]
         )
     for row in sheet.iter_rows(min_row=2):
