@@ -30,7 +30,7 @@ from kinerja.planning.models import PlanYear
 
 from ..standing import standings
 from . import curve
-from .scores import _unit_or_404
+from .scores import unit_or_404
 
 GROUPS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 50
@@ -49,7 +49,7 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def distribution(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """The distribution curve of the unit's subtree in the year, per map owner and group (filters in GET)."""
-    unit = _unit_or_404(request, unit_pk)
+    unit = unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
     found = standings(unit, plan_year)
     rules = found.rules

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kinerja.accounts.rules import APPRAISAL_READ_ROLES
-from kinerja.accounts.scope import unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import PlanYear
 
@@ -18,15 +16,14 @@ from .. import allowance, recaps, selectors
 
 __all__ = ["allowance_page", "allowance_pdf", "allowance_xlsx", "talent"]
 
+from .scores import unit_or_404
+
 PAGE_SIZE = 50
 
 
 def recap_unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
     """The unit, when the user may read its recaps (else 404, as for a unit outside their reach)."""
-    unit = Unit.objects.filter(unit_filter(request.user, "path", APPRAISAL_READ_ROLES), pk=unit_pk).first()
-    if unit is None or not request.user.has_perm("appraisals.view_recap", unit):
-        raise Http404
-    return unit
+    return unit_or_404(request, unit_pk, "appraisals.view_recap")
 
 
 @login_required

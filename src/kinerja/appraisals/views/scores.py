@@ -56,9 +56,11 @@ def np_bands(rules: RuleSet) -> list[tuple[str, str]]:
     return rows
 
 
-def _unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
+def unit_or_404(request: HttpRequest, unit_pk: int, perm: str = "appraisals.view_scorerecord") -> Unit:
+    """The unit, when the appraisal readers' reach holds it and the user has `perm` on it (else 404, as for a
+    unit that does not exist)."""
     unit = Unit.objects.filter(unit_filter(request.user, "path", APPRAISAL_READ_ROLES), pk=unit_pk).first()
-    if unit is None or not request.user.has_perm("appraisals.view_scorerecord", unit):
+    if unit is None or not request.user.has_perm(perm, unit):
         raise Http404
     return unit
 
@@ -73,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
     ).order_by("path")[:200]
     years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
-        unit = _unit_or_404(request, int(request.POST.get("unit") or 0))
+        unit = unit_or_404(request, int(request.POST.get("unit") or 0))
         plan_year = get_object_or_404(PlanYear, year=int(request.POST.get("tahun") or 0))
         require(request, "appraisals.compute_scorerecord", unit)
         records = services.compute_scores(unit=unit, plan_year=plan_year, by=request.user)
@@ -147,7 +149,7 @@ def unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """The unit recap: per employee the work result, behaviour, NKP (after calibration, the original beside
     it), predicate, distribution label and errors, paginated; a compact rule 26 panel (`standing.standings`:
     four queries for any unit) links to the distribution page."""
-    found = _unit_or_404(request, unit_pk)
+    found = unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
     ranked = standings(found, plan_year)
     page = Paginator(ranked.rows, 50).get_page(request.GET.get("page"))
@@ -176,7 +178,7 @@ def unit_xlsx(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    found = _unit_or_404(request, unit_pk)
+    found = unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
     workbook = Workbook()
     sheet = workbook.active
