@@ -539,6 +539,23 @@ def test_campaign_pages_are_the_managers(office):
     assert campaign.state == CampaignState.OPEN
 
 
+def test_the_appraisal_index_leads_raters_and_managers_to_the_360_pages(office):
+    campaign = _open(office)
+    mine = f'href="{reverse("appraisals:my-ratings")}"'
+    managed = f'href="{reverse("appraisals:campaigns")}"'
+    index = reverse("appraisals:index")
+    rater = _client(office.user(office.staff[0])).get(index).content.decode()
+    assert mine in rater and "4 menunggu diisi" in rater and managed not in rater
+    manager = _client(office.manager).get(index).content.decode()
+    assert managed in manager and mine not in manager  # the manager's user rates nobody
+    # someone with no form in any campaign: no 360° section at all
+    outsider = _client(office.user(office.stranger_peer)).get(index).content.decode()
+    assert mine not in outsider and managed not in outsider
+    svc.close(campaign=campaign, by=office.manager)
+    closed = _client(office.user(office.staff[0])).get(index).content.decode()
+    assert mine in closed and "menunggu diisi" not in closed  # the forms stay readable, none waits
+
+
 def test_my_ratings_lists_only_my_forms(office):
     campaign = _open(office)
     page = _client(office.user(office.staff[0])).get(reverse("appraisals:my-ratings")).content.decode()

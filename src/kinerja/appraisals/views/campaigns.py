@@ -220,10 +220,12 @@ def rating(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     require(request, "appraisals.answer_raterassignment", assignment)
     campaign = assignment.campaign
     problem = CAMPAIGN_WORKFLOW.problem(campaign, "answer", request.user)
-    form = RatingForm(request.POST or None, assignment=assignment)
+    # A campaign closed (or not open) takes no answer: the page says why once, above the form, and the form
+    # shows what is on record — not the refused values as if a field were wrong.
+    form = RatingForm(None if problem else request.POST or None, assignment=assignment)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if not problem and form.is_valid():
             with service_errors_on(form):
                 campaigns.save_answer(assignment=assignment, scores=form.scores(), by=request.user)
                 messages.success(

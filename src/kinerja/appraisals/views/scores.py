@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -23,7 +24,8 @@ from kinerja.planning.models import PlanYear
 from kinerja.reporting.explaining import error_text
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
-from .. import recaps, selectors, services
+from .. import campaigns, recaps, selectors, services
+from ..models import CampaignState
 from ..standing import standings
 from .curve import breach_list, curve_labels, member
 
@@ -67,9 +69,14 @@ def unit_or_404(request: HttpRequest, unit_pk: int, perm: str = "appraisals.view
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's latest score card, and for managers and leaders the units to recompute."""
+    """The signed-in person's latest score card (after calibration), their 360° forms and, for managers and
+    leaders, the units to recompute and the ways to the campaigns, calibration and diagnostics."""
     employee = getattr(request.user, "employee", None)
-    own = selectors.history(employee)[:1] if employee is not None else []
+    own = recaps.person_years(employee)[:1] if employee is not None else []
+    forms = campaigns.assignments_of_rater(request.user).aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(campaign__state=CampaignState.OPEN, submitted_at__isnull=True)),
+    )
     units = Unit.objects.filter(
         unit_filter(request.user, "path", APPRAISAL_READ_ROLES), owns_map=True
     ).order_by("path")[:200]
@@ -87,7 +94,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "appraisals/index.html",
         {
             "employee": employee,
-            "record": own[0] if own else None,
+            "record": own[0].record if own else None,
+            "mine": own[0] if own else None,
+            "forms": forms,
+            "may_run_campaigns": request.user.has_perm("appraisals.view_campaign"),
             "units": units,
             "years": years,
             "may_compute": may_compute,
