@@ -258,9 +258,14 @@ def test_the_rater_answers_through_the_page(office):
     task = _task(campaign, office.staff[0], "superior")
     client = _client(office.user(office.kasi_a))
     page = client.get(reverse("appraisals:rating", args=[task.pk])).content.decode()
-    for label in ("sangat baik", "91–100", "kurang", "Perilaku ditunjukkan secara konsisten."):
+    # the bands in the user's language (`kinerja_labels.predicate`), with their meaning
+    for label in ("Sangat Baik", "91–100", "Kurang", "Perilaku ditunjukkan secara konsisten."):
         assert label in page
     assert 'name="leadership"' not in page  # an executor: no leadership aspect
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("appraisals:rating", args=[task.pk])).content.decode()
+    assert "Very good" in english and "sangat baik" not in english.lower()
+    client.cookies["django_language"] = "id"
     response = client.post(
         reverse("appraisals:rating", args=[task.pk]),
         {**{k: str(v) for k, v in GOOD.items()}, "integrity": "92,5"},
