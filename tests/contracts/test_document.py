@@ -219,7 +219,7 @@ def test_title_follows_the_rule_set_of_the_year(office):
         assert document.title_for(contract) == "PERJANJIAN KINERJA"
         contract.plan_year.rule_set = "kmk-467-2014"
         assert document.title_for(contract) == "KONTRAK KINERJA"
-    assert document.filename(contract) == f"kontrak-kinerja-2026-{office.kasi.nip}.pdf"
+        assert document.filename(contract) == f"kontrak-kinerja-2026-{office.kasi.nip}.pdf"
 
 
 def test_page_counter_is_css_around_the_counters():
