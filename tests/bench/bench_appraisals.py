@@ -1,8 +1,8 @@
 """Employee appraisal for 80 000 employees inside the application, beside `kinerja nkp` on the same data
 (issue 13).
 
-Builds (in a temporary folder) a migrated SQLite database with plain bulk inserts — a fixture, not what is
-measured: a ministry of 431 units (the ministry, 10 echelon I units, 6 offices each, 6 sections each; the
+Builds (in a temporary folder) a migrated SQLite database with plain bulk inserts, no per-object service —
+a fixture, not what is measured: a ministry of 431 units (the ministry, 10 echelon I units, 6 offices each, 6 sections each; the
 ministry, the echelon I units and the offices, 71 in all, own a 2026 map with its objectives), a position
 and an employee for each person (unit heads, echelon IV team leaders, functional officials and executors,
 each with their direct superior), a 2026 plan year under `kmk-127-2026` with its reporting periods, and per
@@ -12,7 +12,10 @@ trajectory, the K3 inputs (`kind`, last year's target and realization) and an ap
 period of the year (about 1 % missing, 1 % only submitted); the direct superior's BerAKHLAK scores
 (`BehaviourScore`) for the four quarters (and a peer's for 5 %); a few disciplinary sentences and leader's
 corrections; each map owner's NKO (a final yearly snapshot and an earlier non-final one). These are exactly
-the rows `kinerja.appraisals.inputs.gather` reads.
+the rows `kinerja.appraisals.inputs.gather` reads. The structure is written with `bulk_create`; the 4.2
+million per-person rows with `insert` (the INSERT `bulk_create` sends, through `executemany`, the defaults
+taken from the model fields): five times faster, and the same rows (`--orm` writes them with `bulk_create`;
+compared table by table at 5 000 employees).
 
 Then measures, each in a fresh Python process so that its peak memory (`ru_maxrss`) is its own, its CPU time
 (`time.process_time`: SQLite runs in-process) with the wall clock beside, and its number of queries:
@@ -31,17 +34,21 @@ Then measures, each in a fresh Python process so that its peak memory (`ru_maxrs
 Queries are counted with a `connection.execute_wrapper` that only counts (`CaptureQueriesContext` renders
 every statement's parameters into its SQL text, which for 80 000 inserted records with their JSON would
 cost more time and memory than the step measured); they must not grow with the number of employees: the
-same step is run again, after the measured run, on one office (a few hundred employees) under
-`CaptureQueriesContext`, and both counts are reported.
+same step is run again, after the measured run, on one office (about 1 300 of the 80 000) under
+`CaptureQueriesContext`, and both counts are reported. (On SQLite Django caps an INSERT at 999 parameters:
+`bulk_create` writes 83 `ScoreRecord`s a statement, so the write adds one statement per 83 employees.)
 
 Size: 80 000 employees; `--employees N` (run as a script) or `KINERJA_BENCH_EMPLOYEES=N` (through
-`run_all.py`) for a quick check. `--profile` prints the top of a cProfile of `compute_scores` and
-`standings`. Generation takes about 0.5 ms of CPU per row (about 5 million rows at 80 000 employees).
+`run_all.py`) for a quick check (at least 1 511). `--profile` prints the top of a cProfile of
+`compute_scores` and `standings`; `--keep FOLDER` keeps the database (and reuses it when run again).
+At 80 000: building takes about 2.5 minutes of CPU (4.3 million rows) plus the migrations, the run about
+12 minutes of CPU and 6 GB of memory at its peak (`compute_scores`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -106,9 +113,9 @@ def insert(model: Any, names: list[str], rows: Any, *, orm: bool = False, batch:
     """Insert `rows` (tuples of the model-level values of the fields `names`, attnames such as `kpi_id`) into
     `model`'s table; every other column takes the field's default (`auto_now`/`auto_now_add`: now).
 
-    The statement is the one `bulk_create` sends, sent with `executemany`: `bulk_create` (`orm=True`) spends
-    about 10 µs per value preparing each field, some 9 minutes of CPU for the 4 million IKI-level rows of 80 000
-    employees against about one this way. Returns the rows written."""
+    The statement is the one `bulk_create` sends, sent with `executemany`: `bulk_create` (`orm=True`) prepares
+    each value of each row through its field (about 10 µs a value), five times the CPU of this (48 s against
+    9 s at 5 000 employees; about 12 minutes at 80 000). Returns the rows written."""
     from django.db import connection, models
     from django.utils import timezone
 
@@ -149,7 +156,7 @@ def insert(model: Any, names: list[str], rows: Any, *, orm: bool = False, batch:
         f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    prepared = eval(f"lambda row: ({', '.join(cells)},)", names_in_row)  # noqa: S307 — built from field names
+    prepared = eval(f"lambda row: ({', '.join(cells)},)", names_in_row)
 
     count = 0
     pending: list[tuple[Any, ...]] = []
@@ -227,7 +234,13 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
     tree: list[tuple[Unit, list[tuple[Unit, list[Unit]]]]] = []
     for e in range(ECHELON_ONE):
         one = unit(
-            ministry, e + 1, code=f"E{e:02d}", name_id=f"Eselon I {e}", level="one", kind="echelon_1", owns_map=True
+            ministry,
+            e + 1,
+            code=f"E{e:02d}",
+            name_id=f"Eselon I {e}",
+            level="one",
+            kind="echelon_1",
+            owns_map=True,
         )
         offices = []
         for o in range(OFFICES):
@@ -274,13 +287,16 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
     )
     objectives = Objective.objects.bulk_create(
         [
-            Objective(map=m, perspective=perspectives[i * 4 + j % 4], code=f"SS{j + 1}", name_id=f"Sasaran {j + 1}")
+            Objective(
+                map=m, perspective=perspectives[i * 4 + j % 4], code=f"SS{j + 1}", name_id=f"Sasaran {j + 1}"
+            )
             for i, m in enumerate(maps)
             for j in range(OBJECTIVES)
         ]
     )
     objectives_of = {
-        m.unit_id: [o.pk for o in objectives[i * OBJECTIVES : (i + 1) * OBJECTIVES]] for i, m in enumerate(maps)
+        m.unit_id: [o.pk for o in objectives[i * OBJECTIVES : (i + 1) * OBJECTIVES]]
+        for i, m in enumerate(maps)
     }
     snapshots = []
     for m in maps:
@@ -292,7 +308,12 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
         )
         snapshots.append(
             ScoreSnapshot(
-                strategy_map=m, period_id=periods[("yearly", 1)], rule_set=RULES, final=True, nko=nko, complete=True
+                strategy_map=m,
+                period_id=periods[("yearly", 1)],
+                rule_set=RULES,
+                final=True,
+                nko=nko,
+                complete=True,
             )
         )
     ScoreSnapshot.objects.bulk_create(snapshots)
@@ -300,8 +321,14 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
     # --- people: (position fields, unit pk, superior person index) in tree order, heads first
     people: list[tuple[tuple[str, str, int | None, bool], int, int | None]] = []
 
-    def person(unit_pk: int, superior: int | None, title: str, kind: str, echelon: int | None = None,
-               head: bool = False) -> int:
+    def person(
+        unit_pk: int,
+        superior: int | None,
+        title: str,
+        kind: str,
+        echelon: int | None = None,
+        head: bool = False,
+    ) -> int:
         people.append(((title, kind, echelon, head), unit_pk, superior))
         return len(people) - 1
 
@@ -323,7 +350,9 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
                 leaders = max(1, (staff - functional) // (TEAM + 1))
                 for _ in range(functional):
                     person(section.pk, head, "Pranata Komputer Ahli Muda", "functional")
-                team_heads = [person(section.pk, head, "Kepala Seksi", "structural", 4) for _ in range(leaders)]
+                team_heads = [
+                    person(section.pk, head, "Kepala Seksi", "structural", 4) for _ in range(leaders)
+                ]
                 for n in range(staff - functional - leaders):
                     person(section.pk, team_heads[n % leaders], "Pelaksana", "executor")
     assert len(people) == employees, (len(people), employees)
@@ -334,7 +363,16 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
             Position,
             ["id", "unit_id", "code", "title_id", "type", "echelon", "is_head", "superior_id"],
             (
-                (i + 1, unit_pk, f"J{i + 1:06d}", title, kind, echelon, head, None if sup is None else sup + 1)
+                (
+                    i + 1,
+                    unit_pk,
+                    f"J{i + 1:06d}",
+                    title,
+                    kind,
+                    echelon,
+                    head,
+                    None if sup is None else sup + 1,
+                )
                 for i, ((title, kind, echelon, head), unit_pk, sup) in enumerate(people)
             ),
             orm=orm,
@@ -368,12 +406,16 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
         for i in range(first, min(first + chunk, employees)):
             _position, unit_pk, superior = people[i]
             boss = None if superior is None else superior + 1
-            contracts.append((i + 1, i + 1, i + 1, unit_pk, plan_year.pk, boss, start, end, ContractState.SIGNED, 1, now))
+            contracts.append(
+                (i + 1, i + 1, i + 1, unit_pk, plan_year.pk, boss, start, end, ContractState.SIGNED, 1, now)
+            )
             supported = objectives_of[owner_of_unit[unit_pk]]
             for k in range(rng.randint(4, 8)):
                 kpi_pk += 1
                 frequency, count = rng.choice(FREQUENCIES)
-                consolidation = "sum" if frequency == "yearly" else rng.choice(("sum", "sum", "average", "last"))
+                consolidation = (
+                    "sum" if frequency == "yearly" else rng.choice(("sum", "sum", "average", "last"))
+                )
                 polarity = "max" if rng.random() < 0.8 else "min"
                 validity, control = rng.choice(PAIRS)
                 year_target = d(rng.randint(40, 200))
@@ -441,29 +483,63 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
                     raters.append((i + 2, "peer"))
                 for quarter in quarters:
                     for rater, group in raters:
-                        values = (Decimal(max(60, min(120, round(level + rng.uniform(-6, 6))))) for _ in range(7))
+                        values = (
+                            Decimal(max(60, min(120, round(level + rng.uniform(-6, 6))))) for _ in range(7)
+                        )
                         behaviour.append((i + 1, quarter, rater, group, *values))
         with transaction.atomic():
             for key, model, names, rows in (
                 (
                     "contracts",
                     Contract,
-                    ["id", "employee_id", "position_id", "unit_id", "plan_year_id", "superior_id", "start", "end",
-                     "state", "revision", "signed_at"],
+                    [
+                        "id",
+                        "employee_id",
+                        "position_id",
+                        "unit_id",
+                        "plan_year_id",
+                        "superior_id",
+                        "start",
+                        "end",
+                        "state",
+                        "revision",
+                        "signed_at",
+                    ],
                     contracts,
                 ),
                 (
                     "kpis",
                     Kpi,
-                    ["id", "objective_id", "holder_id", "code", "name_id", "polarity", "consolidation",
-                     "frequency", "validity", "controllability", "target", "contract_signed"],
+                    [
+                        "id",
+                        "objective_id",
+                        "holder_id",
+                        "code",
+                        "name_id",
+                        "polarity",
+                        "consolidation",
+                        "frequency",
+                        "validity",
+                        "controllability",
+                        "target",
+                        "contract_signed",
+                    ],
                     kpis,
                 ),
                 (
                     "contract_kpis",
                     ContractKpi,
-                    ["contract_id", "kpi_id", "source", "order", "target", "trajectory", "kind", "target_prev",
-                     "realization_prev"],
+                    [
+                        "contract_id",
+                        "kpi_id",
+                        "source",
+                        "order",
+                        "target",
+                        "trajectory",
+                        "kind",
+                        "target_prev",
+                        "realization_prev",
+                    ],
                     entries,
                 ),
                 ("period_targets", PeriodTarget, ["kpi_id", "period", "target"], targets),
@@ -497,7 +573,9 @@ def generate(employees: int, seed: int = SEED, *, orm: bool = False) -> dict[str
         for pk in sentenced
     )
     Correction.objects.bulk_create(
-        Correction(employee_id=pk, plan_year=plan_year, value=Decimal(rng.choice((-2, -1, 1, 2))), reason="Bench")
+        Correction(
+            employee_id=pk, plan_year=plan_year, value=Decimal(rng.choice((-2, -1, 1, 2))), reason="Bench"
+        )
         for pk in corrected
     )
     counts["sentences"], counts["corrections"] = len(sentenced), len(corrected)
@@ -595,7 +673,11 @@ def step_baseline(folder: Path) -> dict[str, Any]:
 
     def read() -> int:
         rows = [
-            list(Employee.objects.values_list("pk", "nip", "name", "unit__path", "superior__nip", "position__type")),
+            list(
+                Employee.objects.values_list(
+                    "pk", "nip", "name", "unit__path", "superior__nip", "position__type"
+                )
+            ),
             list(
                 ContractKpi.objects.values_list(
                     "contract__employee_id",
@@ -763,7 +845,13 @@ def step_nkp(folder: Path) -> dict[str, Any]:
         )
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"cpu_s": cpu, "wall_s": wall, "peak_mb": peak, "status": status, "json_mb": output.stat().st_size / 1e6}
+    return {
+        "cpu_s": cpu,
+        "wall_s": wall,
+        "peak_mb": peak,
+        "status": status,
+        "json_mb": output.stat().st_size / 1e6,
+    }
 
 
 def step_verify(folder: Path) -> dict[str, Any]:
@@ -801,7 +889,10 @@ def run_step(name: str, folder: Path, *extra: str) -> dict[str, Any]:
         text=True,
         check=False,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        },
     )
     if done.stderr.strip() and ("--profile" in extra):
         print(done.stderr, file=sys.stderr)
@@ -814,17 +905,34 @@ def run_step(name: str, folder: Path, *extra: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 
 
-def main(employees: int | None = None, profile: bool = False, orm: bool = False) -> dict[str, object]:
+def main(
+    employees: int | None = None, profile: bool = False, orm: bool = False, keep: Path | None = None
+) -> dict[str, object]:
+    """The run; `keep`: a folder to build the database in and keep (built once: a later run with the same
+    folder measures the same database again, each `compute_scores` adding its records)."""
     n = employees or int(os.environ.get("KINERJA_BENCH_EMPLOYEES", EMPLOYEES))
     extra = ["--profile"] if profile else []
-    with tempfile.TemporaryDirectory(prefix="kinerja-bench-appraisals-") as name:
-        folder = Path(name)
-        built = run_step("generate", folder, "--employees", str(n), *(["--orm"] if orm else []))
+    with contextlib.ExitStack() as stack:
+        if keep is None:
+            folder = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="kinerja-bench-appraisals-"))
+            )
+        else:
+            folder = keep
+            folder.mkdir(parents=True, exist_ok=True)
+        built_file = folder / "built.json"
+        if built_file.exists():
+            built = json.loads(built_file.read_text())
+            n = built["employees"]
+        else:
+            built = run_step("generate", folder, "--employees", str(n), *(["--orm"] if orm else []))
+            built_file.write_text(json.dumps(built))
         print(
-            f"   built {n:,} employees in {built['wall_s']:.0f} s ({built['rows']:,} rows: "
+            f"   built {n:,} employees in {built['wall_s']:.0f} s ({built['cpu_s']:.0f} s CPU; migrating "
+            f"{built['migrate_wall_s']:.0f} s) — {built['rows']:,} rows: "
             f"{built['kpis']:,} IKIs, {built['period_targets']:,} period targets, "
             f"{built['realizations']:,} realizations, {built['behaviour_scores']:,} BerAKHLAK scores; "
-            f"{built['units']} units, {built['map_owners']} map owners)",
+            f"{built['units']} units, {built['map_owners']} map owners",
             flush=True,
         )
         base = run_step("baseline", folder)
@@ -845,6 +953,7 @@ def main(employees: int | None = None, profile: bool = False, orm: bool = False)
         "iki": built["kpis"],
         "realizations": built["realizations"],
         "generate_s": round(built["wall_s"], 1),
+        "generate_cpu_s": round(built["cpu_s"], 1),
         "baseline_read_s": round(base["cpu_s"], 2),
         "baseline_employees_per_s": rate(base["cpu_s"]),
         "baseline_queries": base["queries"],
@@ -921,11 +1030,14 @@ def _cli() -> int:
     parser.add_argument("--employees", type=int, default=None, help=f"how many (default {EMPLOYEES:,})")
     parser.add_argument("--profile", action="store_true", help="cProfile compute_scores and standings")
     parser.add_argument("--orm", action="store_true", help="write the fixture with bulk_create only (slower)")
+    parser.add_argument(
+        "--keep", type=Path, help="build the database in this folder and keep it (reused if built)"
+    )
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step is None:
-        print(main(args.employees, args.profile, args.orm))
+        print(main(args.employees, args.profile, args.orm, args.keep))
         return 0
     step = STEPS[args.step]
     if args.step == "generate":

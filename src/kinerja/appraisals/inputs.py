@@ -281,7 +281,9 @@ def _kpis(
     held = ContractKpi.objects.filter(contract__in=contracts)
     kpi_ids = held.values("kpi_id")
     entries = list(
-        held.select_related("kpi").order_by("contract__employee_id", "contract__start", "contract_id", "order", "pk")
+        held.select_related("kpi").order_by(
+            "contract__employee_id", "contract__start", "contract_id", "order", "pk"
+        )
     )
     periods = list(ReportingPeriod.objects.filter(plan_year=plan_year).order_by("end", "start"))
     if as_of is not None:
