@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from kinerja.appraisals import inputs, services
@@ -220,6 +221,34 @@ def test_computing_reads_and_writes_in_a_fixed_number_of_queries(
         records = services.compute_scores(unit=office.org.kpp_a, plan_year=year, by=None)
     assert len(records) == 15 and len(large.captured_queries) == len(small.captured_queries)
     assert sum(r.work is not None for r in records) == 11  # 2014: no NP without a closed campaign
+
+
+def _widest_statement(action) -> int:
+    """The most parameters any statement `action` sends takes."""
+    sizes: list[int] = []
+
+    def count(execute, sql, params, many, context):
+        sizes.append(len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        action()
+    return max(sizes)
+
+
+@pytest.mark.parametrize("rules", ["kmk-127-2026", "kmk-467-2014"])
+def test_gathering_lists_no_ids_whatever_the_number_of_people(office, rules):
+    """A ministry holds half a million contract KPIs: a statement listing their ids is more than SQLite takes
+    (250,000 variables; `bench_appraisals` at 80,000 employees) and a slow statement anywhere. The contracts
+    and their KPIs are named by subqueries: no statement takes more parameters with more people or KPIs."""
+    worked_example(office)
+    year = rule_set(office, rules)
+    _more_people(office, 2)
+    small = _widest_statement(lambda: inputs.gather(office.org.kpp_a, year))
+    _more_people(office, 8)
+    gathered = inputs.gather(office.org.kpp_a, year)
+    assert sum(len(person.kpis) for person in gathered.inputs) == 12  # the worked example's 2 and one each
+    assert _widest_statement(lambda: inputs.gather(office.org.kpp_a, year)) == small
 
 
 def test_a_replacement_contract_weights_by_days(office):

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -255,6 +255,13 @@ def _calibrated(position: Position | None) -> bool:
 # ---------------------------------------------------------------- KPIs of the signed contracts
 
 
+class _Reported(NamedTuple):
+    """What `personal.core_kpi` reads of a realization (read as plain values: no model instance per row)."""
+
+    value: Decimal
+    state: str
+
+
 def _kpis(
     ids: Any,
     plan_year: PlanYear,
@@ -269,32 +276,40 @@ def _kpis(
     if as_of is not None:
         contracts = contracts.filter(start__lte=as_of.end)
     by_pk = {c.pk: c for c in contracts}
+    # The contracts and their KPIs are named by subqueries, never by lists of ids: a list of every KPI of a
+    # ministry (half a million) is more than SQLite takes in one statement and a slow statement anywhere.
+    held = ContractKpi.objects.filter(contract__in=contracts)
+    kpi_ids = held.values("kpi_id")
     entries = list(
-        ContractKpi.objects.filter(contract_id__in=list(by_pk))
-        .select_related("kpi")
-        .order_by("contract__employee_id", "contract__start", "contract_id", "order", "pk")
+        held.select_related("kpi").order_by(
+            "contract__employee_id", "contract__start", "contract_id", "order", "pk"
+        )
     )
-    kpi_ids = [e.kpi_id for e in entries]
     periods = list(ReportingPeriod.objects.filter(plan_year=plan_year).order_by("end", "start"))
     if as_of is not None:
         periods = [p for p in periods if p.end <= as_of.end]
+    by_frequency: dict[str, list[ReportingPeriod]] = defaultdict(list)
+    for p in periods:  # `core_kpi` keeps a KPI's own frequency: give it only those periods (same order)
+        by_frequency[p.frequency].append(p)
     targets: dict[int, dict[int, Decimal]] = {}
     for kpi_id, number, value in PeriodTarget.objects.filter(kpi_id__in=kpi_ids).values_list(
         "kpi_id", "period", "target"
     ):
         targets.setdefault(kpi_id, {})[number] = value
-    realizations = {
-        (r.kpi_id, r.period_id): r
-        for r in Realization.objects.filter(kpi_id__in=kpi_ids, period__plan_year=plan_year).only(
-            "kpi_id", "period_id", "value", "state"
-        )
+    realizations: dict[tuple[int, int], Any] = {
+        (kpi_id, period_id): _Reported(value, state)
+        for kpi_id, period_id, value, state in Realization.objects.filter(
+            kpi_id__in=kpi_ids, period__plan_year=plan_year
+        ).values_list("kpi_id", "period_id", "value", "state")
     }
     states = conf.scored_states()
     rows: dict[int, list[personal.PersonalKpi]] = defaultdict(list)
     for entry in entries:
         contract = by_pk[entry.contract_id]
         entry.contract = contract
-        core = personal.core_kpi(entry, periods, targets, realizations, states, as_of)
+        core = personal.core_kpi(
+            entry, by_frequency.get(entry.kpi.frequency, []), targets, realizations, states, as_of
+        )
         rows[contract.employee_id].append(personal.PersonalKpi(entry, core, None, None))
     if two_thousand_fourteen:
         return {pk: personal._weighted_2014(found) for pk, found in rows.items()}
@@ -334,24 +349,25 @@ def _in_own_force(start: int, quarters: int, label: str) -> bool:
 def _core_values(ids: Any, plan_year: PlanYear) -> dict[int, list[CoreValues]]:
     """`kmk-127-2026`: per person and period the seven core values. Each rater group (the direct superior;
     the peers where the unit switches them on) is one voice: the group's mean, then the mean of the groups.
-    With the superior alone this is the superior's score. One query."""
+    With the superior alone this is the superior's score. Two queries (the year's periods, then the scores
+    as plain values: no model instance per score)."""
     sums: dict[tuple[int, str], dict[str, list[Decimal]]] = {}
     counts: dict[tuple[int, str], dict[str, int]] = {}
+    labels = {p.pk: p.label for p in ReportingPeriod.objects.filter(plan_year=plan_year)}
     rows = (
         BehaviourScore.objects.filter(employee_id__in=ids, period__plan_year=plan_year)
-        .select_related("period")
         .order_by("employee_id", "period__end", "pk")
+        .values_list("employee_id", "period_id", "group", *CORE_VALUE_FIELDS)
     )
-    for row in rows:
-        key = (row.employee_id, row.period.label)
-        values = [getattr(row, name) for name in CORE_VALUE_FIELDS]
+    for employee_id, period_id, group, *values in rows:
+        key = (employee_id, labels[period_id])
         groups = sums.setdefault(key, {})
         tally = counts.setdefault(key, defaultdict(int))
-        if row.group in groups:
-            groups[row.group] = [a + b for a, b in zip(groups[row.group], values, strict=True)]
+        if group in groups:
+            groups[group] = [a + b for a, b in zip(groups[group], values, strict=True)]
         else:
-            groups[row.group] = values
-        tally[row.group] += 1
+            groups[group] = values
+        tally[group] += 1
     found: dict[int, list[CoreValues]] = defaultdict(list)
     for key, groups in sums.items():
         means = [[v / counts[key][g] for v in total] for g, total in groups.items()]
