@@ -3,6 +3,9 @@
 Each `bench_<name>.py` has a `main() -> dict` that measures its subject beside a
 baseline measured in the same run, prints a human summary and returns the figures;
 this runner writes them all to bench-results/latest.json.
+
+`bench_appraisals` (80 000 employees in the application database, about half an hour on the loaded shared machine)
+takes a smaller size for a quick check: `KINERJA_BENCH_EMPLOYEES=5000 run_all.py appraisals`.
 """
 
 from __future__ import annotations
