@@ -88,7 +88,7 @@ from .serializers import (
     ScoreRecordSerializer,
     SentenceSerializer,
 )
-from .standing import _current, standings
+from .standing import current_nkp, standings
 
 TAG = "penilaian"
 READS = frozenset({"list", "retrieve"})
@@ -584,7 +584,7 @@ def _with_calibration(records: Iterable[ScoreRecord]) -> list[ScoreRecord]:
             adjustments[(a.employee_id, a.session.plan_year_id)] = a
     for r in out:
         found = adjustments.get((r.employee_id, r.plan_year_id))
-        r.api_current = _current(r, found)  # type: ignore[attr-defined]
+        r.api_current = current_nkp(r, found)  # type: ignore[attr-defined]
         r.api_calibrated = found is not None and r.api_current != r.nkp  # type: ignore[attr-defined]
     return out
 

@@ -45,6 +45,7 @@ from kinerja.reporting.services import ensure_period_open
 from kinerja.scoring import DisciplineCategory, RuleSet, Sentence, get_rule_set, sentence_in_force
 from kinerja.scoring.rules import Nkp2026Rules
 
+from .inputs import ancestor_paths
 from .models import (
     CORE_VALUE_FIELDS,
     BehaviourScore,
@@ -233,14 +234,9 @@ class TeamRow:
     group: str = RaterGroup.SUPERIOR
 
 
-def _ancestor_paths(unit: Unit) -> list[str]:
-    step = unit.steplen
-    return [unit.path[: step * i] for i in range(1, unit.depth + 1)]
-
-
 def peers_setting(unit: Unit) -> BehaviourSetting | None:
     """The setting that applies to the unit: its own, else the nearest above it (one query)."""
-    found = BehaviourSetting.objects.filter(unit__path__in=_ancestor_paths(unit)).select_related("unit")
+    found = BehaviourSetting.objects.filter(unit__path__in=ancestor_paths(unit)).select_related("unit")
     return max(found, key=lambda s: len(s.unit.path), default=None)
 
 

@@ -78,7 +78,16 @@ from .models import (
     RaterAssignment,
 )
 
-__all__ = ["Gathered", "as_of_label", "gather", "is_2026", "subtree_employees", "workbook_of"]
+__all__ = [
+    "Gathered",
+    "ancestor_paths",
+    "as_of_label",
+    "gather",
+    "is_2026",
+    "owners_and_nko",
+    "subtree_employees",
+    "workbook_of",
+]
 
 _ZERO = Decimal(0)
 _NOT_CALIBRATED_LEVELS = {UnitLevel.WIDE.value, UnitLevel.ONE.value}
@@ -174,7 +183,7 @@ def gather(unit: Unit, plan_year: PlanYear, *, as_of: ReportingPeriod | None = N
 # ---------------------------------------------------------------- organisation: map owner, NKO, tier
 
 
-def _ancestor_paths(unit: Unit) -> list[str]:
+def ancestor_paths(unit: Unit) -> list[str]:
     step = unit.steplen
     return [unit.path[: step * i] for i in range(1, unit.depth + 1)]
 
@@ -186,7 +195,7 @@ def owners_and_nko(
     and each owner's NKO (latest final snapshot of the year, else latest snapshot). Two queries."""
     maps = list(
         StrategyMap.objects.filter(plan_year=plan_year)
-        .filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=_ancestor_paths(unit)))
+        .filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestor_paths(unit)))
         .select_related("unit")
     )
     by_path = {m.unit.path: m for m in maps}
@@ -410,7 +419,7 @@ def _ratings(
         missed[rater_id] += 1
     campaigns = list(
         closed.filter(
-            Q(unit__path__startswith=unit.path) | Q(unit__path__in=_ancestor_paths(unit))
+            Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestor_paths(unit))
         ).values_list("pk", "unit__path")
     )
     without: dict[int, set[int]] = defaultdict(set)

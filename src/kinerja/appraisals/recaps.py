@@ -47,8 +47,7 @@ from .models import (
     ScoreRecord,
 )
 from .selectors import _latest_ids
-from .standing import Group, Standing, standings
-from .standing import _current as current_nkp
+from .standing import Group, Standing, current_nkp, standings
 
 __all__ = [
     "LABELS",

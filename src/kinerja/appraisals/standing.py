@@ -33,7 +33,7 @@ from .inputs import owners_and_nko
 from .models import CalibrationAdjustment, ScoreRecord
 from .selectors import unit_records
 
-__all__ = ["Group", "Owner", "Standing", "Standings", "standings"]
+__all__ = ["Group", "Owner", "Standing", "Standings", "current_nkp", "standings"]
 
 
 @dataclass(slots=True)
@@ -126,7 +126,7 @@ class Standings:
         return {s.employee.pk: s for s in self.rows}
 
 
-def _current(record: ScoreRecord, adjustment: CalibrationAdjustment | None) -> Decimal | None:
+def current_nkp(record: ScoreRecord, adjustment: CalibrationAdjustment | None) -> Decimal | None:
     """The NKP after calibration: the adjusted value, or (when the score was recomputed since) the same change
     applied to the new figure, never below zero."""
     if record.nkp is None or adjustment is None:
@@ -155,7 +155,7 @@ def standings(unit: Unit, plan_year: PlanYear) -> Standings:
             employee=r.employee,
             owner=owner_of.get(r.employee_id),
             original=r.nkp,
-            nkp=_current(r, adjustments.get(r.employee_id)),
+            nkp=current_nkp(r, adjustments.get(r.employee_id)),
             adjustment=adjustments.get(r.employee_id),
         )
         for r in records
