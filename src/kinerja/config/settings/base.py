@@ -44,11 +44,13 @@ INSTALLED_APPS = [
     # bottom to top, as the layers in docs/architecture.md
     "kinerja.common",
     "kinerja.accounts",
+    "kinerja.notifications",
     "kinerja.organisations",
     "kinerja.planning",
     "kinerja.reporting",
     "kinerja.contracts",
     "kinerja.appraisals",
+    "kinerja.meetings",
     "kinerja.dashboards",
     "kinerja.api",
     "kinerja.home",
