@@ -117,8 +117,9 @@ def map_page_svg(svg: str, *, printed: datetime.date | None = None) -> str:
         elif child.tag == f"{{{_SVG_NS}}}text" and child.get("class") == "map-title":
             root.remove(child)
 
-    keys = status_keys + keys
-    legend_lines = _flow(keys, PAGE_W - 2 * PAGE_MARGIN - text_width(_("Legenda") + ":", LEGEND_FONT) - 8)
+    legend_w = PAGE_W - 2 * PAGE_MARGIN - text_width(_("Legenda") + ":", LEGEND_FONT) - 8
+    # the statuses on their own line(s), above the perspectives
+    legend_lines = (_flow(status_keys, legend_w) if status_keys else []) + _flow(keys, legend_w)
     legend_h = len(legend_lines) * LEGEND_ROW + 10
     footer_top = PAGE_H - PAGE_MARGIN - legend_h
 
