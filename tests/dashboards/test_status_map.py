@@ -93,7 +93,9 @@ def test_the_colours_follow_the_snapshot_of_the_chosen_period(client, world, col
     q2 = world.period("2026-Q2")
     score(world.map, q2)
     assert boxes(svg_of(page(client, world.employee, world.map, q2).content.decode()))["S1"][0] == "red"
-    assert boxes(svg_of(page(client, world.employee, world.map, coloured).content.decode()))["S1"][0] == "green"
+    assert (
+        boxes(svg_of(page(client, world.employee, world.map, coloured).content.decode()))["S1"][0] == "green"
+    )
 
 
 def test_the_index_is_drawn_beside_the_code(client, world, coloured):
@@ -240,7 +242,9 @@ def _queries(client: Any, user: Any, strategy_map: Any, period: Any) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_query_count_does_not_grow_with_the_objectives(client, world, coloured, django_assert_max_num_queries):
+def test_the_query_count_does_not_grow_with_the_objectives(
+    client, world, coloured, django_assert_max_num_queries
+):
     small = _queries(client, world.employee, world.map, coloured)
     for n in range(2, 8):
         objective = b.objective(world.map, "learning_growth", f"L{n}", f"Sasaran pembelajaran {n}")

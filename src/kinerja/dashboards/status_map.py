@@ -107,7 +107,10 @@ def objective_figures(snapshot: ScoreSnapshot | None) -> dict[str, tuple[str | N
     out: dict[str, tuple[str | None, str]] = {}
     for row in snapshot.result.get("objectives", []) or []:
         status = row.get("status")
-        out[str(row.get("code"))] = (status if status in ("green", "yellow", "red") else None, _index_text(row.get("index")))
+        out[str(row.get("code"))] = (
+            status if status in ("green", "yellow", "red") else None,
+            _index_text(row.get("index")),
+        )
     return out
 
 
@@ -184,4 +187,3 @@ def build(
         colouring=colouring,
     )
     return StatusMap(strategy_map, period, snapshot, svg, texts, rows)
-

@@ -181,6 +181,8 @@ class Colouring:
     legend: Mapping[str, str]
     badge: Mapping[int, str] = field(default_factory=dict)
     href: Mapping[int, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class ThemeKey:
     """A theme in the legend: code, name and the colour of its tags."""
