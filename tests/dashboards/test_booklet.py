@@ -252,3 +252,24 @@ def test_the_build_orders_codes_naturally(world):
     internal = next(p for p in built.contents if p.perspective.code == "internal_process")
     assert [o.objective.code for o in internal.objectives] == ["P2", "P10"]
     assert [s.kpi.code for s in built.sheets][:2] == ["S1.1", "C1.1"]
+
+
+def test_the_pages_rendered_to_png_are_a4_portrait_and_not_blank(client, world, tmp_path):
+    """The booklet as a person sees it (pdftoppm, 60 dpi): every page A4 portrait, with ink on it."""
+    image = pytest.importorskip("PIL.Image")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils is not installed")
+    manual_kpis(world)
+    (tmp_path / "booklet.pdf").write_bytes(download(client, world.employee, world.map).content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(tmp_path / "booklet.pdf"), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
+    pngs = sorted(tmp_path.glob("page*.png"))
+    assert len(pngs) == 2 + 4  # cover, contents, four manuals
+    for png in pngs:
+        page = image.open(png).convert("L")
+        assert abs(page.height / page.width - 297 / 210) < 0.01
+        histogram = page.histogram()  # pixels per grey level, 0 (black) … 255 (white)
+        assert sum(histogram[:128]) > 500, png.name

@@ -276,3 +276,27 @@ def test_the_drawing_colours_without_a_database():
     assert found["C1"] == ("none", drawing.STATUS_FILL["none"], None)
     assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "badge"] == ["42,00"]
     assert status_map.STATUSES == ("green", "yellow", "red", "none")
+
+
+def test_the_pdf_rendered_to_png_shows_every_status_colour(client, world, coloured, tmp_path):
+    """The PDF as a person sees it (pdftoppm, 60 dpi): a landscape page where each status fill is painted."""
+    image = pytest.importorskip("PIL.Image")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils is not installed")
+    client.force_login(world.manager)
+    pdf = client.get(
+        reverse("dashboards:status-map-download", args=[world.map.pk, coloured.pk, "pdf"])
+    ).content
+    (tmp_path / "map.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(tmp_path / "map.pdf"), str(tmp_path / "map")],
+        check=True,
+        timeout=60,
+    )
+    (png,) = sorted(tmp_path.glob("map*.png"))
+    picture = image.open(png).convert("RGB")
+    assert picture.width > picture.height
+    colours = {colour for _count, colour in picture.getcolors(maxcolors=1 << 20)}
+    for status, fill in drawing.STATUS_FILL.items():
+        rgb = tuple(int(fill[i : i + 2], 16) for i in (1, 3, 5))
+        assert any(all(abs(a - b) <= 3 for a, b in zip(rgb, c, strict=True)) for c in colours), status
