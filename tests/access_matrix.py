@@ -440,6 +440,15 @@ PAGES: dict[str, Page] = {
     "dashboards:audit-export": Page(
         None, get=AUDIT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
+    # --- the KPI manual booklet and the map coloured by status (issue 14 items 4 and 5) ---
+    "dashboards:kpi-booklet": Page("map", pk("map"), get=READ_MAP),  # the map's read rule
+    "dashboards:status-map": Page("map", pk("map"), get=READ_REPORT),  # the map's and the scorecard's
+    "dashboards:status-map-download": Page(
+        "map",
+        lambda o: {"pk": o["map"].pk, "period": o["period"].pk},
+        get=READ_REPORT,
+        variants={"pdf": {"fmt": "pdf"}, "png": {"fmt": "png"}},
+    ),
 }
 
 API: dict[str, Api] = {
