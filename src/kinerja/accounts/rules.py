@@ -522,9 +522,15 @@ def owns_action(user: Viewer, obj: Any = None) -> bool:
     return hasattr(obj, "owner_id") and obj.owner_id == employee_id
 
 
+@rules.predicate
+def lists_actions(user: Viewer, obj: Any = None) -> bool:
+    """A list of actions (no object) is anybody's with a role: it holds what they may read, maybe nothing."""
+    return obj is None and has_some_role(user)
+
+
 reads_follow_ups = _role_predicate("reads_follow_ups", FOLLOW_UP_READ_ROLES)
 changes_follow_ups = _role_predicate("changes_follow_ups", FOLLOW_UP_CHANGE_ROLES)
 
 rules.add_perm("meetings.view_followups", reads_follow_ups)
-rules.add_perm("meetings.view_action", reads_follow_ups | owns_action)
+rules.add_perm("meetings.view_action", reads_follow_ups | owns_action | lists_actions)
 rules.add_perm("meetings.change_action", changes_follow_ups | owns_action)
