@@ -846,6 +846,9 @@ def build_world() -> dict[str, Any]:
 
     for objects in scopes.values():
         objects["action"] = Action.objects.create(
-            unit=objects["unit"], description="Tindak lanjut", owner=objects["employee"], due_date="2026-01-31"
+            unit=objects["unit"],
+            description="Tindak lanjut",
+            owner=objects["employee"],
+            due_date="2026-01-31",
         )
     return {"users": users, "scopes": scopes}

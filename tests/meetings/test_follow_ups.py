@@ -21,7 +21,8 @@ from kinerja.meetings.models import Action, ActionState, AgendaItem, AgendaKind,
 from kinerja.notifications.models import Kind, Notification, Preference
 from kinerja.organisations.models import Employee, Unit
 from tests.factories import EmployeeFactory, UserFactory, grant
-from tests.reporting.conftest import PDF, World, world  # noqa: F401  (the fixture, shared)
+from tests.reporting.conftest import PDF, World
+from tests.reporting.conftest import world as reporting_world  # noqa: F401  (the fixture `world`)
 
 TODAY = dt.date(2026, 5, 20)
 
@@ -30,7 +31,13 @@ def days(n: int, base: dt.date | None = None) -> dt.date:
     return (base or TODAY) + dt.timedelta(days=n)
 
 
-def meeting(unit: Unit, world: World, title: str, start: dt.date, state: str = MeetingState.CLOSED) -> Meeting:
+def meeting(
+    unit: Unit,
+    world: World,
+    title: str,
+    start: dt.date,
+    state: str = MeetingState.CLOSED,
+) -> Meeting:
     chair = Employee.objects.filter(unit=unit).first() or EmployeeFactory(unit=unit)
     return Meeting.objects.create(
         unit=unit,
@@ -62,14 +69,14 @@ class FU:
     origin: Meeting
 
 
-@pytest.fixture
-def fu(world: World, org: Any) -> FU:  # noqa: F811
+@pytest.fixture(name="fu")
+def fu_fixture(reporting_world: World, org: Any) -> FU:
     owner = EmployeeFactory(unit=org.kpp_a, name="Rina Marlina")
     owner_user = UserFactory(username="rina.marlina", employee=owner)
     grant(owner_user, org.kpp_a, Role.EMPLOYEE)
     colleague = EmployeeFactory(unit=org.section_a, name="Agus Salim")
-    origin = meeting(org.kpp_a, world, "Dialog Kinerja Januari 2026", dt.date(2026, 1, 15))
-    return FU(world, org.kpp_a, owner, owner_user, colleague, origin)
+    origin = meeting(org.kpp_a, reporting_world, "Dialog Kinerja Januari 2026", dt.date(2026, 1, 15))
+    return FU(reporting_world, org.kpp_a, owner, owner_user, colleague, origin)
 
 
 def pdf(name: str = "bukti.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -169,7 +176,9 @@ def test_carried_over_counts_later_meetings_not_cancelled_ones(fu: FU) -> None:
 def test_the_matrix_filters(fu: FU, org: Any) -> None:
     other = meeting(fu.unit, fu.world, "Dialog Kinerja Februari 2026", dt.date(2026, 2, 15))
     a = action(fu.unit, owner=fu.owner, due_date=days(-1), meeting=fu.origin)
-    b = action(org.section_a, owner=fu.colleague, due_date=days(4), meeting=other, state=ActionState.IN_PROGRESS)
+    b = action(
+        org.section_a, owner=fu.colleague, due_date=days(4), meeting=other, state=ActionState.IN_PROGRESS
+    )
     c = action(fu.unit, due_date=days(2), meeting=other)
     d = action(fu.unit, owner=fu.owner, state=ActionState.DONE, due_date=days(-20))
     everything = follow_ups.actions_of(fu.unit)
@@ -258,7 +267,9 @@ def test_an_owner_moves_an_action_in_progress_then_done_with_evidence(fu: FU) ->
     found.refresh_from_db()
     assert found.state == ActionState.IN_PROGRESS and found.progress_note == "Rapat koordinasi dijadwalkan"
 
-    follow_ups.change_action_state(action=found, state=ActionState.DONE, evidence=pdf("notula.pdf"), by=fu.owner_user)
+    follow_ups.change_action_state(
+        action=found, state=ActionState.DONE, evidence=pdf("notula.pdf"), by=fu.owner_user
+    )
     found.refresh_from_db()
     assert found.state == ActionState.DONE
     assert found.evidence and found.evidence_name == "notula.pdf"
@@ -280,7 +291,9 @@ def test_evidence_is_checked_by_its_content(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     program = SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00" + b"\x00" * 64)
     with pytest.raises(ValidationError):
-        follow_ups.change_action_state(action=found, state=ActionState.DONE, evidence=program, by=fu.owner_user)
+        follow_ups.change_action_state(
+            action=found, state=ActionState.DONE, evidence=program, by=fu.owner_user
+        )
     found.refresh_from_db()
     assert found.state == ActionState.OPEN and not found.evidence
 
@@ -298,10 +311,15 @@ def test_evidence_already_uploaded_is_enough_for_done(fu: FU) -> None:
 def test_dropped_needs_a_reason(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     with pytest.raises(ValidationError) as caught:
-        follow_ups.change_action_state(action=found, state=ActionState.DROPPED, reason="   ", by=fu.world.leader)
+        follow_ups.change_action_state(
+            action=found, state=ActionState.DROPPED, reason="   ", by=fu.world.leader
+        )
     assert "reason" in caught.value.message_dict
     follow_ups.change_action_state(
-        action=found, state=ActionState.DROPPED, reason="Digabung dengan tindak lanjut lain", by=fu.world.leader
+        action=found,
+        state=ActionState.DROPPED,
+        reason="Digabung dengan tindak lanjut lain",
+        by=fu.world.leader,
     )
     found.refresh_from_db()
     assert found.state == ActionState.DROPPED and found.drop_reason == "Digabung dengan tindak lanjut lain"

@@ -10,8 +10,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kinerja.meetings.models import Action, ActionState
-from tests.meetings.test_follow_ups import FU, action, fu, pdf  # noqa: F401  (fixtures)
-from tests.reporting.conftest import world  # noqa: F401
+from tests.meetings.test_follow_ups import (
+    FU,
+    action,
+    fu_fixture,  # noqa: F401  (the fixture `fu`)
+    pdf,
+)
+from tests.reporting.conftest import world as reporting_world  # noqa: F401  (the fixture `world`)
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/actions/"
@@ -99,7 +104,10 @@ def test_the_owner_marks_done_with_evidence(fu: FU, actions: dict[str, Action]) 
 
 def test_dropping_needs_a_reason_and_an_auditor_may_not(fu: FU, actions: dict[str, Action]) -> None:
     url = f"{LIST}{actions['nobody'].pk}/state/"
-    assert client_of(fu.world.auditor).post(url, {"state": "dropped", "reason": "x"}, format="json").status_code == 403
+    assert (
+        client_of(fu.world.auditor).post(url, {"state": "dropped", "reason": "x"}, format="json").status_code
+        == 403
+    )
     api = client_of(fu.world.leader)
     refused = api.post(url, {"state": "dropped"}, format="json")
     assert refused.status_code == 400 and "reason" in refused.json()

@@ -17,8 +17,14 @@ from openpyxl import load_workbook
 
 from kinerja.meetings.models import ActionState
 from tests.factories import EmployeeFactory
-from tests.meetings.test_follow_ups import FU, action, carry, fu, meeting  # noqa: F401  (fixtures)
-from tests.reporting.conftest import world  # noqa: F401
+from tests.meetings.test_follow_ups import (
+    FU,
+    action,
+    carry,
+    fu_fixture,  # noqa: F401  (the fixture `fu`)
+    meeting,
+)
+from tests.reporting.conftest import world as reporting_world  # noqa: F401  (the fixture `world`)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +42,9 @@ def matrix_url(unit: Any, query: str = "") -> str:
 
 
 def test_the_matrix_shows_the_subtree_counts_and_warnings(client: Any, fu: FU, org: Any) -> None:
-    late = action(fu.unit, "Menyusun rencana aksi penerimaan", owner=fu.owner, due_date=ago(3), meeting=fu.origin)
+    late = action(
+        fu.unit, "Menyusun rencana aksi penerimaan", owner=fu.owner, due_date=ago(3), meeting=fu.origin
+    )
     action(org.section_a, "Sosialisasi e-Faktur", owner=fu.colleague, due_date=ago(-5), state="in_progress")
     action(fu.unit, "Tanpa penanggung jawab", due_date=ago(-5))
     action(fu.unit, "Laporan selesai", owner=fu.owner, state=ActionState.DONE, evidence_name="x.pdf")
@@ -46,7 +54,7 @@ def test_the_matrix_shows_the_subtree_counts_and_warnings(client: Any, fu: FU, o
         response = client.get(matrix_url(fu.unit))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [r.description for r in rows][0] == late.description
+    assert rows[0].description == late.description
     assert len(rows) == 4
     counts = response.context["counts"]
     assert (counts.total, counts.open, counts.in_progress, counts.done, counts.overdue) == (4, 2, 1, 1, 1)
@@ -116,7 +124,11 @@ def _fill(fu: FU, org: Any, start: int, count: int) -> None:
 
 @pytest.mark.parametrize("who", ["manager", "owner"])
 def test_the_pages_cost_the_same_for_5_and_50_actions(
-    client: Any, fu: FU, org: Any, who: str, django_assert_max_num_queries: Any
+    client: Any,
+    fu: FU,
+    org: Any,
+    who: str,
+    django_assert_max_num_queries: Any,
 ) -> None:
     if who == "manager":
         user, url = fu.world.manager, matrix_url(fu.unit)
@@ -152,7 +164,14 @@ def test_the_pages_cost_the_same_for_5_and_50_actions(
         ("manager", "kpp_b", 404),  # a sibling
     ],
 )
-def test_who_reads_a_units_matrix(client: Any, fu: FU, org: Any, role: str, unit_name: str, status: int) -> None:
+def test_who_reads_a_units_matrix(
+    client: Any,
+    fu: FU,
+    org: Any,
+    role: str,
+    unit_name: str,
+    status: int,
+) -> None:
     client.force_login(getattr(fu.world, role))
     unit = getattr(org, unit_name)
     assert client.get(matrix_url(unit)).status_code == status
@@ -174,7 +193,9 @@ def test_my_follow_ups_are_those_i_own(client: Any, fu: FU, org: Any) -> None:
     assert response.status_code == 200
     assert [r.pk for r in response.context["rows"]] == [mine.pk, done.pk]
     assert response.context["counts"].overdue == 1
-    assert [r.pk for r in client.get(reverse("meetings:my-follow-ups") + "?terlambat=1").context["rows"]] == [mine.pk]
+    assert [r.pk for r in client.get(reverse("meetings:my-follow-ups") + "?terlambat=1").context["rows"]] == [
+        mine.pk
+    ]
     # the owner reads no matrix: they hold only the employee role
     assert client.get(matrix_url(fu.unit)).status_code == 404
 
@@ -200,7 +221,7 @@ def test_the_excel_file_holds_the_filtered_matrix(client: Any, fu: FU, org: Any)
     )
     later = meeting(fu.unit, fu.world, "Dialog Kinerja Februari 2026", dt.date(2026, 2, 15))
     carry(late, later)
-    action(org.section_a, "=HYPERLINK(\"http://x\")", due_date=ago(-3))  # a formula stays text
+    action(org.section_a, '=HYPERLINK("http://x")', due_date=ago(-3))  # a formula stays text
     action(fu.unit, "Selesai", owner=fu.owner, state=ActionState.DONE)
     client.force_login(fu.world.auditor)
     with translation.override("id"):
@@ -234,7 +255,11 @@ def test_the_excel_file_holds_the_filtered_matrix(client: Any, fu: FU, org: Any)
 # --------------------------------------------------------------------------- home page and dashboard
 
 
-def test_the_home_page_shows_my_overdue_follow_ups(client: Any, fu: FU, django_assert_max_num_queries: Any) -> None:
+def test_the_home_page_shows_my_overdue_follow_ups(
+    client: Any,
+    fu: FU,
+    django_assert_max_num_queries: Any,
+) -> None:
     action(fu.unit, "Menyusun rencana aksi penerimaan", owner=fu.owner, due_date=ago(4))
     action(fu.unit, "Belum jatuh tempo", owner=fu.owner, due_date=ago(-4))
     action(fu.unit, "Milik rekan dan terlambat", owner=fu.colleague, due_date=ago(4))

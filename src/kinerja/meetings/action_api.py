@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinerja.common.api import SafeJSONParser, RulesViewSet, documented, op, service_errors, validated
+from kinerja.common.api import RulesViewSet, SafeJSONParser, documented, op, service_errors, validated
 from kinerja.organisations.models import Unit
 
 from . import follow_ups

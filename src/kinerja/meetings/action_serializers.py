@@ -31,7 +31,9 @@ class ActionSerializer(serializers.ModelSerializer):
     )
     has_evidence = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField(
-        help_text=_("Peringatan aturan 24: no_owner, no_due_date, overdue (hanya untuk tindak lanjut terbuka).")
+        help_text=_(
+            "Peringatan aturan 24: no_owner, no_due_date, overdue (hanya untuk tindak lanjut terbuka)."
+        )
     )
 
     class Meta:

@@ -149,7 +149,9 @@ class MatrixFilter:
         )
 
 
-def filtered(actions: QuerySet[Action], filters: MatrixFilter, today: dt.date | None = None) -> QuerySet[Action]:
+def filtered(
+    actions: QuerySet[Action], filters: MatrixFilter, today: dt.date | None = None
+) -> QuerySet[Action]:
     day = _today(today)
     if filters.state:
         actions = actions.filter(state=filters.state)
@@ -191,9 +193,7 @@ def matrix(
     """The rows of the matrix, filtered: open and in-progress actions first, then by due date (none last)."""
     rows = with_row_data(filtered(actions, filters or MatrixFilter(), today))
     rank = Case(When(open_q(), then=Value(0)), default=Value(1), output_field=IntegerField())
-    return rows.annotate(open_rank=rank).order_by(
-        "open_rank", Coalesce("due_date", Value(dt.date.max)), "pk"
-    )
+    return rows.annotate(open_rank=rank).order_by("open_rank", Coalesce("due_date", Value(dt.date.max)), "pk")
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,9 @@ def _warning_q(today: dt.date) -> Q:
     return open_q() & (Q(owner__isnull=True) | Q(due_date__isnull=True) | Q(due_date__lt=today))
 
 
-def warnings(actions: QuerySet[Action], today: dt.date | None = None, limit: int = WARNING_LIST_SIZE) -> Warnings:
+def warnings(
+    actions: QuerySet[Action], today: dt.date | None = None, limit: int = WARNING_LIST_SIZE
+) -> Warnings:
     """Rule 24 warnings of the given actions (e.g. `actions_of(unit)`): counts in one query, the list in one."""
     day = _today(today)
     counts = actions.order_by().aggregate(
@@ -308,7 +310,9 @@ WARNING_LABELS = {
 # --------------------------------------------------------------------------- owners, home page and dashboard
 
 
-def overdue_of(employee_id: int | None, today: dt.date | None = None, limit: int = 5) -> tuple[list[Action], int]:
+def overdue_of(
+    employee_id: int | None, today: dt.date | None = None, limit: int = 5
+) -> tuple[list[Action], int]:
     """The owner's overdue actions (most overdue first, at most `limit`) and their number: one query when they
     are `limit` or fewer, two otherwise."""
     if employee_id is None:
@@ -354,9 +358,9 @@ def notify_overdue(*, today: dt.date | None = None) -> int:
     )
     keys = {a.pk: f"follow-up-overdue:{a.pk}:{day.isoformat()}" for a in actions}
     sent = set(
-        Notification.objects.filter(key__in=list(keys.values()), user_id__in=list(users.values())).values_list(
-            "key", flat=True
-        )
+        Notification.objects.filter(
+            key__in=list(keys.values()), user_id__in=list(users.values())
+        ).values_list("key", flat=True)
     )
     fallback = reverse("meetings:my-follow-ups")
     created = 0
@@ -432,20 +436,27 @@ def change_action_state(
         if current.state in CLOSED_ACTION_STATES:
             raise ValidationError(
                 {
-                    "state": _("Tindak lanjut ini sudah %(state)s; tindak lanjut yang ditutup tidak dapat diubah.")
+                    "state": _(
+                        "Tindak lanjut ini sudah %(state)s; tindak lanjut yang ditutup tidak dapat diubah."
+                    )
                     % {"state": current.get_state_display().lower()}
                 },
                 code="action_closed",
             )
         if state == current.state and not note:
             raise ValidationError(
-                {"state": _("Tindak lanjut ini sudah berstatus %(state)s.") % {"state": current.get_state_display()}},
+                {
+                    "state": _("Tindak lanjut ini sudah berstatus %(state)s.")
+                    % {"state": current.get_state_display()}
+                },
                 code="action_same_state",
             )
         if state != current.state and state not in TRANSITIONS[current.state]:
             raise ValidationError(
-                {"state": _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
-                 % {"from": current.get_state_display(), "to": ActionState(state).label}},
+                {
+                    "state": _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
+                    % {"from": current.get_state_display(), "to": ActionState(state).label}
+                },
                 code="action_transition",
             )
         if state == ActionState.DONE and checked is None and not current.evidence:
