@@ -70,7 +70,7 @@ class FU:
 
 
 @pytest.fixture(name="fu")
-def fu_fixture(reporting_world: World, org: Any) -> FU:
+def fu_fixture(reporting_world: World, org: Any) -> FU:  # noqa: F811  (the shared fixture, by its name)
     owner = EmployeeFactory(unit=org.kpp_a, name="Rina Marlina")
     owner_user = UserFactory(username="rina.marlina", employee=owner)
     grant(owner_user, org.kpp_a, Role.EMPLOYEE)

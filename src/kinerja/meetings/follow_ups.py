@@ -279,7 +279,12 @@ def warnings(
         overdue=Count("pk", filter=overdue_q(day)),
         warned=Count("pk", filter=_warning_q(day)),
     )
-    found = Warnings(**{k: int(v or 0) for k, v in counts.items()})
+    found = Warnings(
+        no_owner=int(counts["no_owner"] or 0),
+        no_due_date=int(counts["no_due_date"] or 0),
+        overdue=int(counts["overdue"] or 0),
+        warned=int(counts["warned"] or 0),
+    )
     if found.warned and limit > 0:
         rows = list(
             actions.filter(_warning_q(day))
@@ -365,7 +370,7 @@ def notify_overdue(*, today: dt.date | None = None) -> int:
     fallback = reverse("meetings:my-follow-ups")
     created = 0
     for action in actions:
-        user_id = users.get(action.owner_id)
+        user_id = users.get(action.owner_id) if action.owner_id is not None else None
         if user_id is None or keys[action.pk] in sent:
             continue
         assert action.due_date is not None  # overdue_q
