@@ -56,6 +56,8 @@ AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrator
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
 READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.view_campaign
 CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibrationsession
+READ_FOLLOW_UPS = reach("manager", "leader", "auditor", "admin")  # meetings.view_followups (issue 14)
+CHANGE_FOLLOW_UPS = reach("manager", "leader", "admin")  # meetings.change_action, besides the action's owner
 
 
 @dataclass(frozen=True)
@@ -449,6 +451,11 @@ PAGES: dict[str, Page] = {
         get=READ_REPORT,
         variants={"pdf": {"fmt": "pdf"}, "png": {"fmt": "png"}},
     ),
+    # --- follow-up matrix (issue 14): a unit's matrix and its Excel file are read by the leaders, managers,
+    # auditors and administrators reaching the unit (else 404); "my follow-ups" by every signed-in user
+    "meetings:follow-ups": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
+    "meetings:follow-ups-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
+    "meetings:my-follow-ups": Page(None),
 }
 
 API: dict[str, Api] = {
@@ -674,6 +681,15 @@ API: dict[str, Api] = {
     "api-appraisal-recap-list": Api(
         "unit", read=READ_APPRAISAL, query=lambda o: {"unit": o["unit"].code, "year": 2026}
     ),
+    # --- follow-up matrix (issue 14; the world's open action of the scope's unit, owned by the scope's employee,
+    # who is no matrix user): the list is everybody's (the actions of the units their leader, manager, auditor
+    # or administrator roles reach, and their own); one action is read by those roles on its unit (else 404);
+    # its state is changed by its owner or a leader, manager or administrator of the unit (an auditor: 403)
+    "api-action-list": Api(None),
+    "api-action-detail": Api("action", pk("action"), read=READ_FOLLOW_UPS),
+    "api-action-state": Api(
+        "action", pk("action"), write=CHANGE_FOLLOW_UPS, body=lambda o: {"state": "in_progress"}
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -834,4 +850,14 @@ def build_world() -> dict[str, Any]:
             "correction": correction,
             "calibration_adjustment": calibration_adjustment,
         }
+    # --- follow-up matrix (issue 14): an open action of each scope's unit, owned by the scope's employee
+    from kinerja.meetings.models import Action
+
+    for objects in scopes.values():
+        objects["action"] = Action.objects.create(
+            unit=objects["unit"],
+            description="Tindak lanjut",
+            owner=objects["employee"],
+            due_date="2026-01-31",
+        )
     return {"users": users, "scopes": scopes}

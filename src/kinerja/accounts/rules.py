@@ -498,3 +498,39 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
     """
     if by is not None and not by.has_perm(perm, obj):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+# --- follow-up matrix (issue 14) ---
+# The follow-up matrix of a unit (its subtree's actions, the rule 24 warnings, the Excel file): read by a leader,
+# performance manager, auditor or administrator reaching the unit. One action: those, and its owner (a person
+# sees their own follow-ups, "my follow-ups"). Its state (in progress, done with evidence, dropped with a
+# reason) is changed by its owner or by a leader, performance manager or administrator of the unit — never by
+# an auditor; the service refuses a closed (done or dropped) action whatever the role.
+
+FOLLOW_UP_READ_ROLES = (Role.LEADER, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
+FOLLOW_UP_CHANGE_ROLES = (Role.LEADER, Role.MANAGER, Role.ADMIN)
+
+
+@rules.predicate
+def owns_action(user: Viewer, obj: Any = None) -> bool:
+    """The user's employee owns the action; without an object, the user is an employee (may own some)."""
+    employee_id = getattr(user, "employee_id", None)
+    if not getattr(user, "is_authenticated", False) or employee_id is None:
+        return False
+    if obj is None:
+        return True
+    return hasattr(obj, "owner_id") and obj.owner_id == employee_id
+
+
+@rules.predicate
+def lists_actions(user: Viewer, obj: Any = None) -> bool:
+    """A list of actions (no object) is anybody's with a role: it holds what they may read, maybe nothing."""
+    return obj is None and has_some_role(user)
+
+
+reads_follow_ups = _role_predicate("reads_follow_ups", FOLLOW_UP_READ_ROLES)
+changes_follow_ups = _role_predicate("changes_follow_ups", FOLLOW_UP_CHANGE_ROLES)
+
+rules.add_perm("meetings.view_followups", reads_follow_ups)
+rules.add_perm("meetings.view_action", reads_follow_ups | owns_action | lists_actions)
+rules.add_perm("meetings.change_action", changes_follow_ups | owns_action)

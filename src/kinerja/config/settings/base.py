@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "PositionTypeEnum": "kinerja.organisations.models.PositionType",
         "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
         "RoleEnum": "kinerja.accounts.models.Role",
+        "ActionStateEnum": "kinerja.meetings.models.ActionState",
     },
 }
 
