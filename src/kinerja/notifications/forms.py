@@ -33,7 +33,11 @@ class PreferencesForm(forms.Form):
     def rows(self) -> list[dict[str, Any]]:
         """One row per kind for the template: the label and its two bound checkboxes."""
         return [
-            {"label": kind.label, "in_app": self[f"{kind.value}-in_app"], "email": self[f"{kind.value}-email"]}
+            {
+                "label": kind.label,
+                "in_app": self[f"{kind.value}-in_app"],
+                "email": self[f"{kind.value}-email"],
+            }
             for kind in Kind
         ]
 

@@ -19,7 +19,11 @@ def inbox(user: Viewer) -> QuerySet[Notification]:
         return Notification.objects.none()
     return (
         Notification.objects.filter(user_id=user.pk, in_app=True)
-        .annotate(unread=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .annotate(
+            unread=Case(
+                When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
         .order_by("unread", "-created_at", "-pk")
     )
 
@@ -56,7 +60,9 @@ def preferences_of(user: Viewer) -> list[dict[str, Any]]:
 
 def email_language_of(user: Viewer) -> str:
     """The language stored for the user's e-mails ('' when none: Indonesian)."""
-    found = Recipient.objects.filter(user_id=getattr(user, "pk", None)).values_list("language", flat=True).first()
+    found = (
+        Recipient.objects.filter(user_id=getattr(user, "pk", None)).values_list("language", flat=True).first()
+    )
     return found or ""
 
 

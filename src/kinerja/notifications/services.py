@@ -10,19 +10,18 @@ a fact notified once per user (a daily reminder run twice adds nothing).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import ensure
@@ -36,14 +35,19 @@ logger = logging.getLogger(__name__)
 DEFAULTS: dict[str, tuple[bool, bool]] = {kind.value: (True, False) for kind in Kind}
 
 
+Text = str | Callable[[], str]
+"""A message's title or body: a string, or a callable writing it in the active language (called once per
+recipient under their language, so each user reads it in the language they chose, else Indonesian)."""
+
+
 @dataclass(frozen=True)
 class Message:
     """One notification for one user (`notify_each`): the user (a User or an id) and what they are told."""
 
     user: Any
-    title: str
+    title: Text
     url: str = ""
-    body: str = ""
+    body: Text = ""
     key: str = ""
 
 
@@ -64,7 +68,7 @@ def preferences(user_ids: Iterable[int], kind: str) -> dict[int, tuple[bool, boo
 
 
 def notify(
-    *, users: Iterable[Any], kind: str, title: str, url: str = "", body: str = "", key: str = ""
+    *, users: Iterable[Any], kind: str, title: Text, url: str = "", body: Text = "", key: str = ""
 ) -> list[Notification]:
     """Tell `users` (User objects or ids) the same thing of `kind`; returns the notifications stored.
 
@@ -90,26 +94,34 @@ def notify_each(*, kind: str, messages: Iterable[Message]) -> list[Notification]
     prefs = preferences({uid for uid, _key in wanted}, kind)
     keys = {key for _uid, key in wanted if key}
     if keys:
-        seen = set(
-            Notification.objects.filter(user_id__in=prefs, key__in=keys).values_list("user_id", "key")
-        )
+        seen = set(Notification.objects.filter(user_id__in=prefs, key__in=keys).values_list("user_id", "key"))
         wanted = {pair: m for pair, m in wanted.items() if pair not in seen}
-    rows = [
-        Notification(
-            user_id=uid,
-            kind=kind,
-            title=m.title[:255],
-            body=m.body,
-            url=m.url[:500],
-            key=key,
-            in_app=prefs[uid][0],
-            email=prefs[uid][1],
-        )
-        for (uid, key), m in wanted.items()
-        if prefs[uid][0] or prefs[uid][1]
-    ]
-    if not rows:
+    told = [(uid, key, m) for (uid, key), m in wanted.items() if prefs[uid][0] or prefs[uid][1]]
+    if not told:
         return []
+    languages: dict[int, str] = {}
+    if any(callable(m.title) or callable(m.body) for _uid, _key, m in told):
+        languages = dict(
+            Recipient.objects.filter(user_id__in={uid for uid, _key, _m in told}).values_list(
+                "user_id", "language"
+            )
+        )
+    rows = []
+    for uid, key, m in told:
+        with translation.override(email_language(languages.get(uid, ""))):
+            title, body = _text(m.title), _text(m.body)
+        rows.append(
+            Notification(
+                user_id=uid,
+                kind=kind,
+                title=title[:255],
+                body=body,
+                url=m.url[:500],
+                key=key,
+                in_app=prefs[uid][0],
+                email=prefs[uid][1],
+            )
+        )
     keyed = [row for row in rows if row.key]
     plain = [row for row in rows if not row.key]
     owed: list[int] = []
@@ -130,6 +142,10 @@ def notify_each(*, kind: str, messages: Iterable[Message]) -> list[Notification]
             ).values_list("pk", flat=True)
     _queue_emails(owed)
     return rows
+
+
+def _text(text: Text) -> str:
+    return str(text()) if callable(text) else str(text)
 
 
 def _queue_emails(ids: list[int]) -> None:
@@ -220,7 +236,9 @@ def send_emails(*, notification_ids: Iterable[int]) -> int:
         try:
             message.send()
         except Exception:  # the mail server refused or is away: the next run tries again
-            logger.exception("notification e-mail %s to user %s failed", notification.pk, notification.user_id)
+            logger.exception(
+                "notification e-mail %s to user %s failed", notification.pk, notification.user_id
+            )
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
             continue
         sent += 1
