@@ -79,24 +79,27 @@ def notify(
 def notify_each(*, kind: str, messages: Iterable[Message]) -> list[Notification]:
     """Tell each message's user their own message of `kind` (a reminder listing their own figures).
 
-    Users are those of the messages (one message per user and key: a repeat is dropped). Three queries
+    Users are those of the messages (a keyed message repeated for the same user is dropped). Three queries
     whatever the number of messages (preferences, keys already told, the insert), a fourth when a key
     is used and e-mails are owed. The e-mails are queued after commit."""
     if kind not in DEFAULTS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    wanted: dict[tuple[int, str], Message] = {}
+    wanted: list[tuple[int, str, Message]] = []
+    pairs: set[tuple[int, str]] = set()
     for message in messages:
-        uid = _user_id(message.user)
-        if uid is not None:
-            wanted.setdefault((uid, message.key[:120]), message)
+        uid, key = _user_id(message.user), message.key[:120]
+        if uid is None or (key and (uid, key) in pairs):
+            continue  # a keyed fact named twice for the same user is told once
+        pairs.add((uid, key))
+        wanted.append((uid, key, message))
     if not wanted:
         return []
-    prefs = preferences({uid for uid, _key in wanted}, kind)
-    keys = {key for _uid, key in wanted if key}
+    prefs = preferences({uid for uid, _key, _m in wanted}, kind)
+    keys = {key for _uid, key, _m in wanted if key}
     if keys:
         seen = set(Notification.objects.filter(user_id__in=prefs, key__in=keys).values_list("user_id", "key"))
-        wanted = {pair: m for pair, m in wanted.items() if pair not in seen}
-    told = [(uid, key, m) for (uid, key), m in wanted.items() if prefs[uid][0] or prefs[uid][1]]
+        wanted = [(uid, key, m) for uid, key, m in wanted if not key or (uid, key) not in seen]
+    told = [(uid, key, m) for uid, key, m in wanted if prefs[uid][0] or prefs[uid][1]]
     if not told:
         return []
     languages: dict[int, str] = {}
