@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "PositionTypeEnum": "kinerja.organisations.models.PositionType",
         "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
         "RoleEnum": "kinerja.accounts.models.Role",
+        "NotificationKindEnum": "kinerja.notifications.models.Kind",
     },
 }
 
