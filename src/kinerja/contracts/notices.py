@@ -54,7 +54,9 @@ def contract_stepped(*, contract: Contract, action: str, by: Actor, reason: str 
     employee_id = contract.superior_id if who == "superior" else contract.employee_id
     if employee_id is None:
         return 0
-    users = User.objects.filter(employee_id=employee_id, is_active=True).exclude(pk=getattr(by, "pk", None))
+    users = User.objects.filter(employee_id=employee_id, is_active=True)
+    if by is not None:
+        users = users.exclude(pk=by.pk)
     return len(
         notify(
             users=list(users.values_list("pk", flat=True)),

@@ -43,14 +43,14 @@ def notification_for(user: Viewer, pk: int) -> Notification | None:
 
 
 def preferences_of(user: Viewer) -> list[dict[str, Any]]:
-    """Every kind with the user's choice (the default where they made none): kind, label, in_app, email."""
-    chosen = {
-        p.kind: (p.in_app, p.email) for p in Preference.objects.filter(user_id=getattr(user, "pk", None))
-    }
+    """Every kind with the user's choice (the default where they made none): kind, kind_label, in_app, email."""
+    chosen = {}
+    if user.is_authenticated:
+        chosen = {p.kind: (p.in_app, p.email) for p in Preference.objects.filter(user_id=user.pk)}
     return [
         {
             "kind": kind.value,
-            "label": str(kind.label),
+            "kind_label": str(kind.label),
             "in_app": chosen.get(kind.value, DEFAULTS[kind.value])[0],
             "email": chosen.get(kind.value, DEFAULTS[kind.value])[1],
         }
@@ -60,9 +60,9 @@ def preferences_of(user: Viewer) -> list[dict[str, Any]]:
 
 def email_language_of(user: Viewer) -> str:
     """The language stored for the user's e-mails ('' when none: Indonesian)."""
-    found = (
-        Recipient.objects.filter(user_id=getattr(user, "pk", None)).values_list("language", flat=True).first()
-    )
+    if not user.is_authenticated:
+        return ""
+    found = Recipient.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
     return found or ""
 
 

@@ -36,7 +36,7 @@ class MarkedSerializer(serializers.Serializer):
 
 class KindPreferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    label = serializers.CharField(read_only=True)
+    kind_label = serializers.CharField(read_only=True, help_text=_("Jenis, terbaca"))
     in_app = serializers.BooleanField(help_text=_("Tampil di aplikasi (lonceng)"))
     email = serializers.BooleanField(help_text=_("Dikirim lewat surel"))
 

@@ -258,7 +258,7 @@ def send_pending_emails() -> int:
 
 
 def _ensure_self(by: Actor) -> Any:
-    if by is None or not by.is_authenticated:
+    if by is None or not getattr(by, "is_authenticated", False):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
     return by
 
