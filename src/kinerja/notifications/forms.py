@@ -13,7 +13,7 @@ from .models import Kind
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Bahasa surel"),
+        label=_("Bahasa pemberitahuan dan surel"),
         required=False,
         choices=[("", _("Bahasa Indonesia (bawaan)")), *settings.LANGUAGES],
     )
