@@ -456,6 +456,13 @@ PAGES: dict[str, Page] = {
     "meetings:follow-ups": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
     "meetings:follow-ups-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
     "meetings:my-follow-ups": Page(None),
+    # --- notifications (issue 14): "self" pages, every signed-in user's own (like accounts:tokens)
+    "notifications:index": Page(None),
+    # following names a notification id; nobody in the world owns this one, so it is a 404 for everyone
+    # (following one's own, and another's being a 404, is tests/notifications/test_pages.py)
+    "notifications:follow": Page(None, lambda o: {"pk": 2**31 - 1}, get=NOBODY),
+    "notifications:read-all": Page(None, get=None, post=ANY),
+    "notifications:preferences": Page(None, post=ANY),
 }
 
 API: dict[str, Api] = {
@@ -689,6 +696,15 @@ API: dict[str, Api] = {
     "api-action-detail": Api("action", pk("action"), read=READ_FOLLOW_UPS),
     "api-action-state": Api(
         "action", pk("action"), write=CHANGE_FOLLOW_UPS, body=lambda o: {"state": "in_progress"}
+    ),
+    # --- notifications (issue 14): each signed-in user's own; another's notification is a 404
+    "api-notification-list": Api(None),
+    "api-notification-detail": Api(None, lambda o: {"pk": 2**31 - 1}, read=NOBODY),
+    "api-notification-read": Api(None, lambda o: {"pk": 2**31 - 1}, read=NOBODY),
+    "api-notification-unread-count": Api(None),
+    "api-notification-read-all": Api(None, write=ANY),
+    "api-notification-preferences": Api(
+        None, write=ANY, body=lambda o: {"kinds": [{"kind": "waiting", "in_app": True, "email": False}]}
     ),
 }
 

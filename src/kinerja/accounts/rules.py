@@ -534,3 +534,25 @@ changes_follow_ups = _role_predicate("changes_follow_ups", FOLLOW_UP_CHANGE_ROLE
 rules.add_perm("meetings.view_followups", reads_follow_ups)
 rules.add_perm("meetings.view_action", reads_follow_ups | owns_action | lists_actions)
 rules.add_perm("meetings.change_action", changes_follow_ups | owns_action)
+# --- notifications (issue 14) ---
+# A notification is read and marked read by the user it was sent to, nobody else (not even an
+# administrator: pages and the API look it up among the user's own, so another's is a 404). Preferences are
+# each signed-in user's own.
+
+
+@rules.predicate
+def is_recipient(user: Viewer, obj: Any = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return obj is None or getattr(obj, "user_id", None) == user.pk
+
+
+@rules.predicate
+def is_signed_in(user: Viewer, obj: Any = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+rules.add_perm("notifications.view_notification", is_recipient)
+rules.add_perm("notifications.change_notification", is_recipient)
+rules.add_perm("notifications.view_preference", is_signed_in)
+rules.add_perm("notifications.change_preference", is_signed_in)

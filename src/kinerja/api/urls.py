@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
 from kinerja.meetings import action_api
+from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
@@ -58,10 +59,16 @@ router.register(
 )
 router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
 router.register("actions", action_api.ActionViewSet, basename="api-action")
+router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path(
+        "notification-preferences/",
+        notifications_api.PreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path(
