@@ -236,6 +236,21 @@ def test_notify_overdue_tells_each_owner_once_per_action_and_day(
     assert Notification.objects.filter(kind=Kind.FOLLOW_UP).count() == 6
 
 
+def test_notify_overdue_costs_the_same_for_few_and_many_actions(
+    fu: FU, org: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Set-based: the actions, their owners' users, the day's keys, then `notify_each` (preferences, keys,
+    languages, one insert), whatever the number of overdue actions."""
+    for i in range(3):
+        action(fu.unit, f"Tindak lanjut {i}", owner=fu.owner, due_date=days(-2))
+    with django_assert_max_num_queries(7) as few:
+        assert follow_ups.notify_overdue(today=TODAY) == 3
+    for i in range(30):
+        action(fu.unit, f"Tindak lanjut lain {i}", owner=fu.owner, due_date=days(-2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert follow_ups.notify_overdue(today=TODAY) == 30
+
+
 def test_notify_overdue_respects_the_owners_preference(fu: FU) -> None:
     Preference.objects.create(user=fu.owner_user, kind=Kind.FOLLOW_UP, in_app=False, email=False)
     action(fu.unit, owner=fu.owner, due_date=days(-3))

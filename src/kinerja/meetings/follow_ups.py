@@ -17,6 +17,7 @@ the change of an action's state.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ from kinerja.accounts.scope import Viewer, unit_filter
 from kinerja.common.history import Actor, recorded
 from kinerja.common.workflow import locked
 from kinerja.notifications.models import Kind, Notification
-from kinerja.notifications.services import notify
+from kinerja.notifications.services import Message, notify_each
 from kinerja.organisations.models import Employee, Unit
 from kinerja.reporting.evidence import check_file, upload_stream
 
@@ -346,7 +347,8 @@ def notify_overdue(*, today: dt.date | None = None) -> int:
     per action and day (`key` `follow-up-overdue:<action>:<day>`), so a second run the same day adds nothing.
 
     One query for the actions, one for the owners' users, one for the day's reminders already stored; then
-    `notify` once per action still to tell. Returns the number of notifications stored."""
+    one `notify_each` for all the actions still to tell (preferences, keys, one insert). Returns the number
+    of notifications stored."""
     day = _today(today)
     actions = list(
         Action.objects.filter(overdue_q(day), owner__isnull=False)
@@ -368,32 +370,45 @@ def notify_overdue(*, today: dt.date | None = None) -> int:
         ).values_list("key", flat=True)
     )
     fallback = reverse("meetings:my-follow-ups")
-    created = 0
+    messages = []
     for action in actions:
         user_id = users.get(action.owner_id) if action.owner_id is not None else None
         if user_id is None or keys[action.pk] in sent:
             continue
         assert action.due_date is not None  # overdue_q
-        late = (day - action.due_date).days
-        title = _("Tindak lanjut terlambat %(days)d hari: %(action)s") % {
+        messages.append(
+            Message(
+                user_id,
+                _overdue_title(action, (day - action.due_date).days),
+                action_url(action.pk) or fallback,
+                _overdue_body(action),
+                keys[action.pk],
+            )
+        )
+    return len(notify_each(kind=Kind.FOLLOW_UP, messages=messages))
+
+
+def _overdue_title(action: Action, late: int) -> Callable[[], str]:
+    """The reminder's title, written in each owner's language when the notification is stored."""
+    return lambda: (
+        _("Tindak lanjut terlambat %(days)d hari: %(action)s")
+        % {
             "days": late,
             "action": _shorten(action.description, 120),
         }
-        body = _("Batas waktu %(due)s, unit %(unit)s. Perbarui statusnya atau unggah bukti penyelesaian.") % {
-            "due": action.due_date.strftime("%d-%m-%Y"),
+    )
+
+
+def _overdue_body(action: Action) -> Callable[[], str]:
+    assert action.due_date is not None
+    due = action.due_date.strftime("%d-%m-%Y")
+    return lambda: (
+        _("Batas waktu %(due)s, unit %(unit)s. Perbarui statusnya atau unggah bukti penyelesaian.")
+        % {
+            "due": due,
             "unit": f"{action.unit.code} {action.unit.name}",
         }
-        created += len(
-            notify(
-                users=[user_id],
-                kind=Kind.FOLLOW_UP,
-                title=title,
-                body=body,
-                url=action_url(action.pk) or fallback,
-                key=keys[action.pk],
-            )
-        )
-    return created
+    )
 
 
 def _shorten(text: str, size: int) -> str:

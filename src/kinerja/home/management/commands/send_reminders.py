@@ -7,26 +7,15 @@ Run it once a day (cron or a systemd timer, docs/deploy.md); a second run on the
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinerja.meetings.follow_ups import notify_overdue
 from kinerja.notifications.services import send_pending_emails
 from kinerja.reporting.reminders import notify_due
-
-# the follow-up matrix lands with the meetings work; until then this command runs without it
-FOLLOW_UPS = "kinerja.meetings.follow_ups"
-
-
-def _notify_overdue(day: dt.date) -> int | None:
-    if importlib.util.find_spec(FOLLOW_UPS) is None:
-        return None
-    module = importlib.import_module(FOLLOW_UPS)
-    return int(module.notify_overdue(today=day))
 
 
 class Command(BaseCommand):
@@ -44,10 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Realisasi jatuh tempo atau belum diajukan: %(count)d pemberitahuan.") % {"count": due}
         )
-        overdue = _notify_overdue(day)
-        if overdue is None:
-            self.stdout.write(_("Tindak lanjut terlambat: modul rapat belum tersedia."))
-        else:
-            self.stdout.write(_("Tindak lanjut terlambat: %(count)d pemberitahuan.") % {"count": overdue})
+        overdue = notify_overdue(today=day)
+        self.stdout.write(_("Tindak lanjut terlambat: %(count)d pemberitahuan.") % {"count": overdue})
         sent = send_pending_emails()
         self.stdout.write(_("Surel tertunda yang terkirim: %(count)d.") % {"count": sent})
