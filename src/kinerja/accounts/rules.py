@@ -498,3 +498,79 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
     """
     if by is not None and not by.has_perm(perm, obj):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+# --- performance dialogues (issue 14) ---
+# A dialogue (meeting), its agenda, participants and follow-up actions answer to the meeting's unit. Reading:
+# any role reaching the unit (auditors included), and whoever takes part in the meeting (chair, secretary,
+# participant) — an employee sees the dialogues they sit in. Scheduling and editing (agenda, participants,
+# time): the unit's leader or performance manager. Attendance and minutes (discussion, decisions, actions):
+# the secretary, the chair and the participants of the meeting, and the unit's leader or manager. Closing:
+# the chair, or a leader of the unit. A follow-up action: read like its unit (and by its owner); its status
+# is moved by its owner or the unit's leader or manager. The services add *when* (a closed meeting, a done
+# or dropped action is read-only) with a message naming what is wrong.
+
+MEETING_ORGANISE_ROLES = (Role.LEADER, Role.MANAGER)
+
+
+def _meeting_of(obj: Any) -> Any:
+    """The meeting an object belongs to: the meeting itself, or the meeting of an agenda item or participant."""
+    if obj is not None and hasattr(obj, "meeting_id") and not hasattr(obj, "unit_id"):
+        return obj.meeting
+    return obj
+
+
+def _meeting_path(obj: Any) -> str | None:
+    """The unit path of a unit, a schedule, a meeting (or its agenda item, participant) or an action."""
+    return _unit_path(_meeting_of(obj))
+
+
+def _employee_id(user: Viewer) -> int | None:
+    return getattr(user, "employee_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+@rules.predicate
+def chairs_meeting(user: Viewer, obj: Any = None) -> bool:
+    meeting = _meeting_of(obj)
+    employee_id = _employee_id(user)
+    return employee_id is not None and getattr(meeting, "chair_id", None) == employee_id
+
+
+@rules.predicate
+def takes_part_in_meeting(user: Viewer, obj: Any = None) -> bool:
+    """Chair, secretary or invited participant of the meeting (one query when not chair or secretary)."""
+    meeting = _meeting_of(obj)
+    employee_id = _employee_id(user)
+    if employee_id is None or meeting is None or not hasattr(meeting, "chair_id"):
+        return False
+    if employee_id in (meeting.chair_id, getattr(meeting, "secretary_id", None)):
+        return True
+    if meeting.pk is None:
+        return False
+    return bool(meeting.participants.filter(employee_id=employee_id).exists())
+
+
+@rules.predicate
+def owns_action(user: Viewer, obj: Any = None) -> bool:
+    employee_id = _employee_id(user)
+    return (
+        employee_id is not None
+        and hasattr(obj, "owner_id")
+        and hasattr(obj, "due_date")
+        and obj.owner_id == employee_id
+    )
+
+
+reads_meeting_unit = _role_predicate("reads_meeting_unit", READ_ROLES, _meeting_path)
+organises_meeting = _role_predicate("organises_meeting", MEETING_ORGANISE_ROLES, _meeting_path)
+leads_meeting_unit = _role_predicate("leads_meeting_unit", LEAD_ROLES, _meeting_path)
+
+rules.add_perm("meetings.view_meeting", reads_meeting_unit | takes_part_in_meeting)
+rules.add_perm("meetings.add_meeting", organises_meeting)
+rules.add_perm("meetings.change_meeting", organises_meeting)
+rules.add_perm("meetings.minute_meeting", organises_meeting | takes_part_in_meeting)
+rules.add_perm("meetings.close_meeting", leads_meeting_unit | chairs_meeting)
+rules.add_perm("meetings.view_dialogueschedule", reads_meeting_unit)
+rules.add_perm("meetings.change_dialogueschedule", organises_meeting)
+rules.add_perm("meetings.view_action", reads_meeting_unit | owns_action)
+rules.add_perm("meetings.change_action", organises_meeting | owns_action)
