@@ -5,7 +5,8 @@ In this order:
 1. **red KPIs** — index status red in the latest score snapshot of the unit's map as of the meeting's period
    (the period's own snapshot, else the latest one of an earlier period of the year);
 2. **missing KPIs** — due as of the period and without a counted realization (`reporting.scorecard.completeness`,
-   the one rule of completeness, read live);
+   the one rule of completeness, read live); one point per KPI, or one point listing them when there are more
+   than `MISSING_GROUPED_OVER`;
 3. **late initiatives** — a milestone past its due date and not done (`planning.selectors.initiative_status`),
    with the latest progress report;
 4. **high risks** — likelihood × impact in the "high" or "extreme" band (`planning.models.risk_band`);
@@ -114,17 +115,29 @@ def red_kpis(strategy_map: StrategyMap, period: ReportingPeriod) -> list[Proposa
     ]
 
 
+MISSING_GROUPED_OVER = 5
+"""More missing KPIs than this make one agenda point listing them (a chair reads one line, not twenty)."""
+
+
 def missing_kpis(strategy_map: StrategyMap, period: ReportingPeriod) -> list[Proposal]:
     kpis, found = map_completeness([strategy_map], period)[strategy_map.pk]
     missing = set(found.missing)
+    rows = [kpi for kpi in kpis if kpi.code in missing]
+    if len(rows) > MISSING_GROUPED_OVER:
+        return [
+            Proposal(
+                AgendaKind.MISSING_KPI,
+                _("%(n)d IKU belum dilaporkan untuk %(period)s: %(codes)s")
+                % {"n": len(rows), "period": period.display_name, "codes": ", ".join(k.code for k in rows)},
+            )
+        ]
     return [
         Proposal(
             AgendaKind.MISSING_KPI,
             _("IKU %(code)s %(name)s: realisasi belum dilaporkan") % {"code": kpi.code, "name": kpi.name_id},
             kpi_id=kpi.pk,
         )
-        for kpi in kpis
-        if kpi.code in missing
+        for kpi in rows
     ]
 
 
@@ -213,13 +226,15 @@ def open_follow_ups(meeting: Meeting) -> list[Proposal]:
 
 
 def propose(meeting: Meeting, *, today: dt.date | None = None) -> list[Proposal]:
-    """Everything the figures ask the dialogue to discuss, in the order above."""
+    """Everything the figures ask the dialogue to discuss, in the order above; initiatives late as of the
+    meeting's day (today for a meeting still to come)."""
     found: list[Proposal] = []
+    day = today or min(timezone.localdate(), timezone.localtime(meeting.starts_at).date())
     strategy_map = unit_map(meeting)
     if strategy_map is not None:
         found += red_kpis(strategy_map, meeting.period)
         found += missing_kpis(strategy_map, meeting.period)
-        found += late_initiatives(strategy_map, today=today)
+        found += late_initiatives(strategy_map, today=day)
         found += high_risks(strategy_map)
     found += open_follow_ups(meeting)
     return found
