@@ -364,6 +364,11 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
         )
         counts.total += 1
         counts.created += 1
+        # the invitations went out a week before the meeting (or today, for one coming sooner)
+        invited = min(timezone.now(), step.starts_at - dt.timedelta(days=7))
+        Meeting.objects.filter(pk=meeting.pk).update(invitations_sent_at=invited)
+        meeting.participants.update(invited_at=invited)
+        meeting.invitations_sent_at = invited
         if not step.closed:
             continue
         entries = {}
