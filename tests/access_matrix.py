@@ -56,6 +56,8 @@ AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrator
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
 READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.view_campaign
 CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibrationsession
+ORGANISE_MEETING = reach("leader", "manager")  # meetings.add/change/minute_meeting, change_action
+CLOSE_MEETING = reach("leader")  # meetings.close_meeting (or the chair, who is no matrix user)
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,28 @@ PAGES: dict[str, Page] = {
     "dashboards:audit-export": Page(
         None, get=AUDIT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
+    # --- performance dialogues (issue 14) ---
+    "meetings:index": Page(None),
+    "meetings:create": Page(None, get=ORGANISE_MEETING, post=ORGANISE_MEETING),
+    "meetings:schedule": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_REPORT, post=ORGANISE_MEETING
+    ),
+    "meetings:detail": Page("meeting", pk("meeting"), get=READ_REPORT),
+    "meetings:edit": Page("meeting", pk("meeting"), get=ORGANISE_MEETING, post=ORGANISE_MEETING),
+    "meetings:propose": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-add": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:attendance": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:summary": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:invite": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:close": Page("meeting", pk("meeting"), get=None, post=CLOSE_MEETING),
+    "meetings:cancel": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:minutes": Page("meeting", pk("meeting"), get=READ_REPORT),
+    "meetings:agenda-remove": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-move": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-minutes": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:action-add": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:action-detail": Page("action", pk("action"), get=READ_REPORT, post=ORGANISE_MEETING),
+    "meetings:action-evidence": Page("action", pk("action"), get=READ_REPORT),
 }
 
 API: dict[str, Api] = {
@@ -825,4 +849,34 @@ def build_world() -> dict[str, Any]:
             "correction": correction,
             "calibration_adjustment": calibration_adjustment,
         }
+        scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
     return {"users": users, "scopes": scopes}
+
+
+def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[str, Any]:
+    """A scheduled dialogue of the unit (chaired by its employee), one agenda item on the KPI and one open action
+    with an evidence file (issue 14)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kinerja.meetings.models import Action, AgendaItem, Meeting, Participant
+
+    meeting = Meeting.objects.create(
+        unit=unit,
+        period=period,
+        title=f"Dialog {unit.code}",
+        starts_at=timezone.make_aware(dt.datetime(2026, 12, 15, 9, 0)),
+        chair=employee,
+    )
+    Participant.objects.create(meeting=meeting, employee=employee, role="chair")
+    item = AgendaItem.objects.create(meeting=meeting, order=1, kind="red_kpi", title="IKU merah", kpi=kpi)
+    action = Action.objects.create(
+        unit=unit, meeting=meeting, agenda_item=item, description="Tindak lanjut", owner=employee,
+        due_date=dt.date(2026, 12, 31),
+    )
+    action.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    action.evidence_name = "bukti.pdf"
+    action.save()
+    return {"meeting": meeting, "agenda_item": item, "action": action}
