@@ -689,6 +689,26 @@ API: dict[str, Api] = {
     "api-appraisal-recap-list": Api(
         "unit", read=READ_APPRAISAL, query=lambda o: {"unit": o["unit"].code, "year": 2026}
     ),
+    # --- performance dialogues (issue 14) ---
+    "api-meeting-list": Api(
+        "unit",
+        write=ORGANISE_MEETING,
+        body=lambda o: {
+            "unit": o["unit"].code,
+            "period": o["closed_period"].label,
+            "starts_at": "2026-04-15T09:00:00+07:00",
+            "chair": o["employee"].nip,
+        },
+    ),
+    "api-meeting-detail": Api(
+        "meeting",
+        pk("meeting"),
+        read=READ_REPORT,
+        write=ORGANISE_MEETING,
+        body=lambda o: {"place": "Aula"},
+    ),
+    "api-meeting-close": Api("meeting", pk("meeting"), read=READ_REPORT, write=CLOSE_MEETING),
+    "api-meeting-minutes": Api("meeting", pk("meeting"), read=READ_REPORT),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
