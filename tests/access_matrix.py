@@ -893,7 +893,11 @@ def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[st
     Participant.objects.create(meeting=meeting, employee=employee, role="chair")
     item = AgendaItem.objects.create(meeting=meeting, order=1, kind="red_kpi", title="IKU merah", kpi=kpi)
     action = Action.objects.create(
-        unit=unit, meeting=meeting, agenda_item=item, description="Tindak lanjut", owner=employee,
+        unit=unit,
+        meeting=meeting,
+        agenda_item=item,
+        description="Tindak lanjut",
+        owner=employee,
         due_date=dt.date(2026, 12, 31),
     )
     action.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)

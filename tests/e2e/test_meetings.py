@@ -40,7 +40,9 @@ def submit(page: Any, button: Any) -> None:
     page.wait_for_load_state("domcontentloaded")
 
 
-def test_dialogue_from_schedule_to_minutes_and_carry_over(page: Any, live_server: Any, office: Office, tmp_path: Path) -> None:
+def test_dialogue_from_schedule_to_minutes_and_carry_over(
+    page: Any, live_server: Any, office: Office, tmp_path: Path
+) -> None:
     # the chair schedules the dialogue; the agenda proposes the red KPI
     sign_in_as(page, live_server, "kepala")
     page.goto("/rapat/")
@@ -70,7 +72,9 @@ def test_dialogue_from_schedule_to_minutes_and_carry_over(page: Any, live_server
     expect(page.locator(".msg-success")).to_contain_text("Kehadiran disimpan")
     block = page.locator(f"#agenda-{red.pk}")
     block.locator("textarea[name=discussion]").fill("Pencairan piutang baru 72% dari target triwulan III.")
-    block.locator("textarea[name=decision]").fill("Penagihan aktif diprioritaskan pada 15 penunggak terbesar.")
+    block.locator("textarea[name=decision]").fill(
+        "Penagihan aktif diprioritaskan pada 15 penunggak terbesar."
+    )
     submit(page, block.get_by_role("button", name="Simpan pembahasan dan keputusan"))
     for description, owner, due in (
         ("Menerbitkan surat paksa bagi penunggak terbesar", office.kasi, "2026-11-10"),
@@ -97,7 +101,9 @@ def test_dialogue_from_schedule_to_minutes_and_carry_over(page: Any, live_server
     expect(page.locator(f"#agenda-{red.pk}")).to_contain_text("Penagihan aktif diprioritaskan")
     assert page.locator("textarea[name=discussion]").count() == 0
     if os.environ.get("KINERJA_SCREENSHOT_DIR"):
-        page.screenshot(path=str(Path(os.environ["KINERJA_SCREENSHOT_DIR"]) / "meeting-detail.png"), full_page=True)
+        page.screenshot(
+            path=str(Path(os.environ["KINERJA_SCREENSHOT_DIR"]) / "meeting-detail.png"), full_page=True
+        )
 
     # the secretary downloads the minutes
     sign_in_as(page, live_server, "notulis")

@@ -75,9 +75,13 @@ def build_office() -> Office:
     red = b.kpi(s1, "S1.1", frequency="quarterly")
     quiet = b.kpi(s1, "S1.2", frequency="quarterly")
     initiative = Initiative.objects.create(map=strategy_map, code="IS1", name_id="Penagihan aktif")
-    Milestone.objects.create(initiative=initiative, name="Profil penanggung pajak", due_date=dt.date(2026, 8, 31))
+    Milestone.objects.create(
+        initiative=initiative, name="Profil penanggung pajak", due_date=dt.date(2026, 8, 31)
+    )
     high = Risk.objects.create(objective=s1, code="R1", description="Restitusi besar", likelihood=4, impact=4)
-    low = Risk.objects.create(objective=s1, code="R2", description="Gangguan jaringan", likelihood=1, impact=2)
+    low = Risk.objects.create(
+        objective=s1, code="R2", description="Gangguan jaringan", likelihood=1, impact=2
+    )
     september = ReportingPeriod.objects.get(plan_year=year, frequency="monthly", number=9)
     october = ReportingPeriod.objects.get(plan_year=year, frequency="monthly", number=10)
     quarter = ReportingPeriod.objects.get(plan_year=year, frequency="quarterly", number=3)
@@ -109,8 +113,27 @@ def build_office() -> Office:
     stranger = UserFactory(username="asing")
     grant(stranger, other, "leader")
     return Office(
-        root, unit, section, other, strategy_map, red, quiet, initiative, high, low, september, october,
-        head, secretary, member, kasi, outsider, head.user, manager, auditor, stranger,
+        root,
+        unit,
+        section,
+        other,
+        strategy_map,
+        red,
+        quiet,
+        initiative,
+        high,
+        low,
+        september,
+        october,
+        head,
+        secretary,
+        member,
+        kasi,
+        outsider,
+        head.user,
+        manager,
+        auditor,
+        stranger,
     )
 
 

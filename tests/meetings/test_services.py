@@ -56,13 +56,26 @@ def test_agenda_proposes_red_and_missing_kpis_late_initiatives_high_risks(office
 def test_participants_chair_and_secretary_and_invitations(office: Office) -> None:
     meeting = schedule(office)
     roles = dict(meeting.participants.values_list("employee_id", "role"))
-    assert roles == {office.head.pk: "chair", office.secretary.pk: "secretary", office.member.pk: "member", office.kasi.pk: "member"}
+    assert roles == {
+        office.head.pk: "chair",
+        office.secretary.pk: "secretary",
+        office.member.pk: "member",
+        office.kasi.pk: "member",
+    }
     invited = Notification.objects.filter(kind=Kind.MEETING).values_list("user_id", flat=True)
-    assert sorted(invited) == sorted(e.user.pk for e in (office.head, office.secretary, office.member, office.kasi))
-    assert services.send_invitations(meeting=meeting, by=office.leader) == 0  # once per meeting, time and user
+    assert sorted(invited) == sorted(
+        e.user.pk for e in (office.head, office.secretary, office.member, office.kasi)
+    )
+    assert (
+        services.send_invitations(meeting=meeting, by=office.leader) == 0
+    )  # once per meeting, time and user
     services.update_meeting(
-        meeting=meeting, starts_at=at("2026-10-16"), chair=office.head, secretary=office.secretary,
-        participants=[office.member, office.kasi], by=office.manager,
+        meeting=meeting,
+        starts_at=at("2026-10-16"),
+        chair=office.head,
+        secretary=office.secretary,
+        participants=[office.member, office.kasi],
+        by=office.manager,
     )
     assert Notification.objects.filter(kind=Kind.MEETING).count() == 8  # the moved meeting announced again
 
@@ -71,8 +84,20 @@ def test_open_actions_are_carried_to_the_next_meeting_until_closed(office: Offic
     first = schedule(office)
     held(office, first)
     item = first.agenda_items.get(kind=AgendaKind.RED_KPI)
-    keep = services.add_action(item=item, description="Penagihan aktif", owner=office.kasi, due_date=dt.date(2026, 11, 10), by=office.secretary.user)
-    done = services.add_action(item=item, description="Rekonsiliasi", owner=office.member, due_date=dt.date(2026, 10, 30), by=office.secretary.user)
+    keep = services.add_action(
+        item=item,
+        description="Penagihan aktif",
+        owner=office.kasi,
+        due_date=dt.date(2026, 11, 10),
+        by=office.secretary.user,
+    )
+    done = services.add_action(
+        item=item,
+        description="Rekonsiliasi",
+        owner=office.member,
+        due_date=dt.date(2026, 10, 30),
+        by=office.secretary.user,
+    )
     assert keep.kpi_id == office.red.pk and keep.objective_id == office.red.objective_id
     assert Notification.objects.filter(kind=Kind.FOLLOW_UP, user=office.kasi.user).count() == 1
     services.close_meeting(meeting=first, by=office.leader, now=at("2026-10-15", 12))
@@ -100,9 +125,13 @@ def test_closed_meeting_refuses_every_edit(office: Office) -> None:
         lambda: services.remove_agenda_item(item=item, by=office.leader),
         lambda: services.propose_agenda(meeting=meeting, by=office.leader),
         lambda: services.record_attendance(meeting=meeting, entries={}, by=office.leader),
-        lambda: services.add_action(item=item, description="x", owner=office.kasi, due_date=dt.date(2026, 12, 1), by=office.leader),
+        lambda: services.add_action(
+            item=item, description="x", owner=office.kasi, due_date=dt.date(2026, 12, 1), by=office.leader
+        ),
         lambda: services.close_meeting(meeting=meeting, by=office.leader),
-        lambda: services.update_meeting(meeting=meeting, starts_at=at("2026-10-20"), chair=office.head, by=office.leader),
+        lambda: services.update_meeting(
+            meeting=meeting, starts_at=at("2026-10-20"), chair=office.head, by=office.leader
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError) as refused:
@@ -116,11 +145,20 @@ def test_validation_names_the_field(office: Office) -> None:
         schedule(office)
     assert "period" in duplicate.value.message_dict
     with pytest.raises(ValidationError) as early:
-        services.schedule_meeting(unit=office.unit, period=office.october, starts_at=at("2026-09-01"), chair=office.head, secretary=office.head, by=office.leader)
+        services.schedule_meeting(
+            unit=office.unit,
+            period=office.october,
+            starts_at=at("2026-09-01"),
+            chair=office.head,
+            secretary=office.head,
+            by=office.leader,
+        )
     assert set(early.value.message_dict) == {"starts_at", "secretary"}
     item = meeting.agenda_items.first()
     with pytest.raises(ValidationError) as action:
-        services.add_action(item=item, description=" ", owner=office.outsider, due_date=dt.date(2026, 10, 1), by=office.leader)
+        services.add_action(
+            item=item, description=" ", owner=office.outsider, due_date=dt.date(2026, 10, 1), by=office.leader
+        )
     assert set(action.value.message_dict) == {"description", "owner", "due_date"}
     assert not meeting.actions.exists()
     with pytest.raises(ValidationError) as closing:
@@ -131,7 +169,11 @@ def test_validation_names_the_field(office: Office) -> None:
 def test_who_may_do_what(office: Office) -> None:
     with pytest.raises(PermissionDenied):
         services.schedule_meeting(
-            unit=office.unit, period=office.september, starts_at=at("2026-10-15"), chair=office.head, by=office.member.user
+            unit=office.unit,
+            period=office.september,
+            starts_at=at("2026-10-15"),
+            chair=office.head,
+            by=office.member.user,
         )
     meeting = schedule(office)
     held(office, meeting)  # the secretary records attendance
@@ -147,7 +189,9 @@ def test_who_may_do_what(office: Office) -> None:
 def test_action_status_owner_evidence_and_reason(office: Office) -> None:
     meeting = schedule(office)
     item = meeting.agenda_items.first()
-    action = services.add_action(item=item, description="Kunjungan", owner=office.kasi, due_date=dt.date(2026, 12, 1), by=office.leader)
+    action = services.add_action(
+        item=item, description="Kunjungan", owner=office.kasi, due_date=dt.date(2026, 12, 1), by=office.leader
+    )
     with pytest.raises(PermissionDenied):
         services.start_action(action=action, by=office.member.user)
     services.start_action(action=action, note="Sudah dijadwalkan", by=office.kasi.user)
@@ -155,7 +199,9 @@ def test_action_status_owner_evidence_and_reason(office: Office) -> None:
         services.complete_action(action=action, upload=None, by=office.kasi.user)
     assert "evidence" in missing.value.message_dict
     with pytest.raises(ValidationError) as program:
-        services.complete_action(action=action, upload=SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00program"), by=office.kasi.user)
+        services.complete_action(
+            action=action, upload=SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00program"), by=office.kasi.user
+        )
     assert "evidence" in program.value.message_dict
     with pytest.raises(ValidationError) as no_reason:
         services.drop_action(action=action, reason="  ", by=office.kasi.user)

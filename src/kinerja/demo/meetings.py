@@ -50,7 +50,9 @@ EVIDENCE_PDF = (
 class ActionPlan:
     key: str
     description: str
-    owner_title: str  # a word of the owner's position title (the first employee of the unit subtree holding it)
+    owner_title: (
+        str  # a word of the owner's position title (the first employee of the unit subtree holding it)
+    )
     due: dt.date
     kpi: str = ""
     done_on: dt.date | None = None  # completed (with evidence) on that day, after the meeting
@@ -302,7 +304,9 @@ MINISTRY_PLAN = UnitPlan(
             ),
             excused=("Sekretaris Jenderal",),
         ),
-        MeetingPlan(("quarterly", 4), _at("2027-01-20", 14), "Ruang Rapat Djuanda I, Gedung Djuanda, Jakarta", False),
+        MeetingPlan(
+            ("quarterly", 4), _at("2027-01-20", 14), "Ruang Rapat Djuanda I, Gedung Djuanda, Jakarta", False
+        ),
     ),
 )
 
@@ -340,8 +344,12 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
     chair = _person(unit, plan.chair_title)
     secretary = _person(unit, plan.secretary_title)
     services.save_schedule(
-        unit=unit, frequency=plan.frequency, day_of_month=plan.meetings[0].starts_at.day, chair=chair,
-        secretary=secretary, by=None,
+        unit=unit,
+        frequency=plan.frequency,
+        day_of_month=plan.meetings[0].starts_at.day,
+        chair=chair,
+        secretary=secretary,
+        by=None,
     )
     closer = demo_user(plan.closer)
     heads = list(
@@ -351,7 +359,9 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
     )
     actions: dict[str, Action] = {}
     for step in plan.meetings:
-        period = ReportingPeriod.objects.get(plan_year__year=YEAR, frequency=step.period[0], number=step.period[1])
+        period = ReportingPeriod.objects.get(
+            plan_year__year=YEAR, frequency=step.period[0], number=step.period[1]
+        )
         meeting = services.schedule_meeting(
             unit=unit,
             period=period,
@@ -373,7 +383,7 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
             continue
         entries = {}
         for p in meeting.participants.select_related("employee__position"):
-            title = p.employee.position.title_id if p.employee.position_id else ""
+            title = p.employee.position.title_id if p.employee.position is not None else ""
             attendance = Attendance.PRESENT
             note = ""
             if any(title.startswith(t) for t in step.excused):
@@ -389,7 +399,9 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
                 item = services.add_agenda_item(meeting=meeting, title=minutes.typed, by=None)
             if item is None:
                 continue
-            services.record_minutes(item=item, discussion=minutes.discussion, decision=minutes.decision, by=None)
+            services.record_minutes(
+                item=item, discussion=minutes.discussion, decision=minutes.decision, by=None
+            )
             for a in minutes.actions:
                 kpi = (
                     Kpi.objects.filter(
@@ -414,7 +426,9 @@ def _build_unit(plan: UnitPlan, counts: Counts) -> None:
                 decision="Dipantau pada dialog berikutnya.",
                 by=None,
             )
-        services.close_meeting(meeting=meeting, by=closer, now=step.starts_at + dt.timedelta(hours=2, minutes=30))
+        services.close_meeting(
+            meeting=meeting, by=closer, now=step.starts_at + dt.timedelta(hours=2, minutes=30)
+        )
         # between this meeting and the next: what the owners did
         for step_items in step.items:
             for a in step_items.actions:
@@ -443,7 +457,9 @@ def build(run: DemoRun) -> Counts:
 
 
 def clear(run: DemoRun) -> int:
-    meetings = list(Meeting.objects.filter(unit__code__in=[p.code for p in PLANS]).values_list("pk", flat=True))
+    meetings = list(
+        Meeting.objects.filter(unit__code__in=[p.code for p in PLANS]).values_list("pk", flat=True)
+    )
     actions = list(Action.objects.filter(unit__code__in=[p.code for p in PLANS]).values_list("pk", flat=True))
     keys = Q(pk__in=[])
     for pk in meetings:
@@ -453,7 +469,7 @@ def clear(run: DemoRun) -> int:
     Notification.objects.filter(keys).delete()
     AgendaItem.objects.filter(meeting_id__in=meetings).update(action=None)
     Action.objects.filter(pk__in=actions).delete()
-    removed, _by_model = Meeting.objects.filter(pk__in=meetings).delete()
+    Meeting.objects.filter(pk__in=meetings).delete()
     DialogueSchedule.objects.filter(unit__code__in=[p.code for p in PLANS]).delete()
     return len(meetings)
 

@@ -58,14 +58,14 @@ def item_key(
     kind: str, kpi_id: int | None, initiative_id: int | None, risk_id: int | None, action_id: int | None
 ) -> tuple[str, int | None]:
     """What makes two items the same point: the kind and the object it is about."""
-    target = {
+    targets: dict[str, int | None] = {
         AgendaKind.RED_KPI: kpi_id,
         AgendaKind.MISSING_KPI: kpi_id,
         AgendaKind.LATE_INITIATIVE: initiative_id,
         AgendaKind.HIGH_RISK: risk_id,
         AgendaKind.FOLLOW_UP: action_id,
-    }.get(kind)
-    return (str(kind), target)
+    }
+    return (str(kind), targets.get(str(kind)))
 
 
 def unit_map(meeting: Meeting) -> StrategyMap | None:
@@ -79,7 +79,9 @@ def unit_map(meeting: Meeting) -> StrategyMap | None:
 def snapshot_for(strategy_map: StrategyMap, period: ReportingPeriod) -> ScoreSnapshot | None:
     """The latest snapshot of the map as of the period; failing one, the latest of an earlier period."""
     found = (
-        ScoreSnapshot.objects.filter(strategy_map=strategy_map, period=period).order_by("-computed_at", "-pk").first()
+        ScoreSnapshot.objects.filter(strategy_map=strategy_map, period=period)
+        .order_by("-computed_at", "-pk")
+        .first()
     )
     if found is not None:
         return found
@@ -103,12 +105,20 @@ def red_kpis(strategy_map: StrategyMap, period: ReportingPeriod) -> list[Proposa
     if snapshot is None:
         return []
     rows = [row for row in snapshot.result.get("kpis", []) if row.get("status") == RED]
-    live = set(Kpi.objects.filter(pk__in=[r.get("id") for r in rows], objective__map=strategy_map).values_list("pk", flat=True))
+    live = set(
+        Kpi.objects.filter(pk__in=[r.get("id") for r in rows], objective__map=strategy_map).values_list(
+            "pk", flat=True
+        )
+    )
     return [
         Proposal(
             AgendaKind.RED_KPI,
             _("IKU %(code)s %(name)s: indeks %(index)s (merah)")
-            % {"code": row.get("code", ""), "name": row.get("name_id") or row.get("name", ""), "index": _index(row.get("index"))},
+            % {
+                "code": row.get("code", ""),
+                "name": row.get("name_id") or row.get("name", ""),
+                "index": _index(row.get("index")),
+            },
             kpi_id=row.get("id") if row.get("id") in live else None,
         )
         for row in rows
@@ -144,15 +154,19 @@ def missing_kpis(strategy_map: StrategyMap, period: ReportingPeriod) -> list[Pro
 def late_initiatives(strategy_map: StrategyMap, *, today: dt.date | None = None) -> list[Proposal]:
     day = today or timezone.localdate()
     initiatives = Initiative.objects.filter(map=strategy_map).prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk"), to_attr="milestone_list"),
-        Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("date", "pk"), to_attr="report_list"),
+        Prefetch(
+            "milestones", queryset=Milestone.objects.order_by("due_date", "pk"), to_attr="milestone_list"
+        ),
+        Prefetch(
+            "progress_reports", queryset=ProgressReport.objects.order_by("date", "pk"), to_attr="report_list"
+        ),
     )
     found = []
     for initiative in initiatives.order_by("code"):
-        if initiative_status(initiative.milestone_list, day) != LATE:  # type: ignore[attr-defined]
+        if initiative_status(initiative.milestone_list, day) != LATE:
             continue
-        late = [m for m in initiative.milestone_list if not m.done and m.due_date < day]  # type: ignore[attr-defined]
-        reports = initiative.report_list  # type: ignore[attr-defined]
+        late = [m for m in initiative.milestone_list if not m.done and m.due_date < day]
+        reports = initiative.report_list
         progress = (
             _("; kemajuan %(percent)s%%") % {"percent": _index(reports[-1].percent).removesuffix(",00")}
             if reports
@@ -176,8 +190,10 @@ def late_initiatives(strategy_map: StrategyMap, *, today: dt.date | None = None)
 
 
 def high_risks(strategy_map: StrategyMap) -> list[Proposal]:
-    risks = Risk.objects.filter(objective__map=strategy_map).select_related("objective").order_by(
-        "objective__perspective__order", "objective__code", "code"
+    risks = (
+        Risk.objects.filter(objective__map=strategy_map)
+        .select_related("objective")
+        .order_by("objective__perspective__order", "objective__code", "code")
     )
     found = []
     for risk in risks:
@@ -189,7 +205,12 @@ def high_risks(strategy_map: StrategyMap) -> list[Proposal]:
             Proposal(
                 AgendaKind.HIGH_RISK,
                 _("Risiko %(code)s (%(band)s, level %(level)s): %(description)s")
-                % {"code": risk.code, "band": label.lower(), "level": level, "description": risk.description[:300]},
+                % {
+                    "code": risk.code,
+                    "band": label.lower(),
+                    "level": level,
+                    "description": risk.description[:300],
+                },
                 risk_id=risk.pk,
             )
         )
@@ -207,7 +228,7 @@ def open_follow_ups(meeting: Meeting) -> list[Proposal]:
         actions = actions.exclude(meeting__starts_at__gt=meeting.starts_at)
     found = []
     for action in actions:
-        owner = action.owner.name if action.owner_id else _("tanpa penanggung jawab")
+        owner = action.owner.name if action.owner is not None else _("tanpa penanggung jawab")
         due = action.due_date.strftime("%d-%m-%Y") if action.due_date else _("tanpa batas waktu")
         found.append(
             Proposal(

@@ -36,16 +36,22 @@ def _employee(nip: str | None, field: str) -> Employee | None:
         return None
     found = Employee.objects.select_related("unit").filter(nip=nip.strip()).first()
     if found is None:
-        raise serializers.ValidationError({field: [_gettext("Pegawai dengan NIP %(nip)s tidak ada.") % {"nip": nip}]})
+        raise serializers.ValidationError(
+            {field: [_gettext("Pegawai dengan NIP %(nip)s tidak ada.") % {"nip": nip}]}
+        )
     return found
 
 
 def _period(label: str | None) -> ReportingPeriod:
     label = (label or "").strip()
-    for period in ReportingPeriod.objects.filter(plan_year__year=int(label[:4]) if label[:4].isdigit() else 0):
+    for period in ReportingPeriod.objects.filter(
+        plan_year__year=int(label[:4]) if label[:4].isdigit() else 0
+    ):
         if period.label == label:
             return period
-    raise serializers.ValidationError({"period": [_gettext("Periode %(label)s tidak ada.") % {"label": label or "—"}]})
+    raise serializers.ValidationError(
+        {"period": [_gettext("Periode %(label)s tidak ada.") % {"label": label or "—"}]}
+    )
 
 
 def _people(data: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +68,10 @@ def _people(data: dict[str, Any]) -> dict[str, Any]:
 
 @documented(
     TAG,
-    list=op(_("Dialog kinerja yang dapat dilihat pengguna"), description=_("Dialog unit dalam jangkauan peran pengguna dan dialog yang diikutinya.")),
+    list=op(
+        _("Dialog kinerja yang dapat dilihat pengguna"),
+        description=_("Dialog unit dalam jangkauan peran pengguna dan dialog yang diikutinya."),
+    ),
     retrieve=op(_("Satu dialog kinerja dengan peserta dan agenda"), responses=MeetingDetailSerializer),
     create=op(
         _("Menjadwalkan dialog kinerja"),
@@ -70,12 +79,28 @@ def _people(data: dict[str, Any]) -> dict[str, Any]:
         request=MeetingWriteSerializer,
         responses={201: MeetingDetailSerializer},
     ),
-    update=op(_("Mengubah dialog yang belum ditutup"), request=MeetingWriteSerializer, responses=MeetingDetailSerializer),
-    partial_update=op(_("Mengubah sebagian dialog yang belum ditutup"), request=MeetingWriteSerializer, responses=MeetingDetailSerializer),
-    close=op(_("Menutup dialog (pimpinan rapat); setelah itu hanya dapat dibaca"), request=None, responses=MeetingDetailSerializer),
+    update=op(
+        _("Mengubah dialog yang belum ditutup"),
+        request=MeetingWriteSerializer,
+        responses=MeetingDetailSerializer,
+    ),
+    partial_update=op(
+        _("Mengubah sebagian dialog yang belum ditutup"),
+        request=MeetingWriteSerializer,
+        responses=MeetingDetailSerializer,
+    ),
+    close=op(
+        _("Menutup dialog (pimpinan rapat); setelah itu hanya dapat dibaca"),
+        request=None,
+        responses=MeetingDetailSerializer,
+    ),
     minutes=op(
         _("Notula dialog (PDF A4)"),
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("Notula untuk ditandatangani."))},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("Notula untuk ditandatangani.")
+            )
+        },
     ),
 )
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewSet):
@@ -87,11 +112,18 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesView
         queryset = selectors.meetings_visible_to(self.request.user).order_by("-starts_at", "-pk")
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                Prefetch("participants", queryset=Participant.objects.select_related("employee").order_by("role", "employee__name")),
+                Prefetch(
+                    "participants",
+                    queryset=Participant.objects.select_related("employee").order_by(
+                        "role", "employee__name"
+                    ),
+                ),
                 Prefetch(
                     "agenda_items",
                     queryset=AgendaItem.objects.select_related("kpi", "initiative", "risk")
-                    .prefetch_related(Prefetch("decided_actions", queryset=Action.objects.select_related("owner")))
+                    .prefetch_related(
+                        Prefetch("decided_actions", queryset=Action.objects.select_related("owner"))
+                    )
                     .order_by("order", "pk"),
                 ),
             )
@@ -108,7 +140,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesView
         data = validated(MeetingWriteSerializer, request)
         unit = Unit.objects.filter(code=(data.get("unit") or "").strip()).first()
         if unit is None:
-            raise serializers.ValidationError({"unit": [_gettext("Unit %(code)s tidak ada.") % {"code": data.get("unit") or "—"}]})
+            raise serializers.ValidationError(
+                {"unit": [_gettext("Unit %(code)s tidak ada.") % {"code": data.get("unit") or "—"}]}
+            )
         period = _period(data.get("period"))
         with service_errors():
             meeting = services.schedule_meeting(unit=unit, period=period, by=request.user, **_people(data))
@@ -123,7 +157,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesView
             "title": meeting.title,
             "chair": meeting.chair.nip,
             "secretary": meeting.secretary.nip if meeting.secretary_id else None,
-            "participants": [p.employee.nip for p in meeting.participants.all() if p.role in ("member", "guest")],
+            "participants": [
+                p.employee.nip for p in meeting.participants.all() if p.role in ("member", "guest")
+            ],
         }
         merged = {**current, **{k: v for k, v in data.items() if k in request.data}}
         with service_errors():

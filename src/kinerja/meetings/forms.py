@@ -60,7 +60,9 @@ class MeetingForm(forms.Form):
         label=_("Peserta lain (NIP)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("NIP pegawai unit ini atau unit di bawahnya yang tidak ada dalam daftar, dipisah koma atau baris."),
+        help_text=_(
+            "NIP pegawai unit ini atau unit di bawahnya yang tidak ada dalam daftar, dipisah koma atau baris."
+        ),
     )
 
     def __init__(
@@ -73,8 +75,8 @@ class MeetingForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["period"].queryset = periods
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["period"].queryset = periods  # type: ignore[attr-defined]
         for name in ("chair", "secretary", "participants"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
         if fixed_unit:
@@ -88,7 +90,9 @@ class MeetingForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Frekuensi"), choices=Frequency.choices)
-    day_of_month = forms.IntegerField(label=_("Tanggal rapat setiap periode"), min_value=1, max_value=28, initial=15)
+    day_of_month = forms.IntegerField(
+        label=_("Tanggal rapat setiap periode"), min_value=1, max_value=28, initial=15
+    )
     chair = EmployeeChoice(label=_("Pimpinan rapat"), queryset=Employee.objects.none(), required=False)
     secretary = EmployeeChoice(label=_("Notulis"), queryset=Employee.objects.none(), required=False)
 
@@ -107,18 +111,24 @@ class AgendaItemForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    discussion = forms.CharField(label=_("Pembahasan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    discussion = forms.CharField(
+        label=_("Pembahasan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     decision = forms.CharField(label=_("Keputusan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(label=_("Ringkasan / catatan umum"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Ringkasan / catatan umum"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = EmployeeChoice(label=_("Penanggung jawab"), queryset=Employee.objects.none())
-    due_date = forms.DateField(label=_("Batas waktu"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_date = forms.DateField(
+        label=_("Batas waktu"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     kpi = forms.ModelChoiceField(label=_("IKU terkait"), queryset=Kpi.objects.none(), required=False)
 
     def __init__(self, *args: Any, people: QuerySet[Employee], kpis: QuerySet[Kpi], **kwargs: Any) -> None:
@@ -141,9 +151,13 @@ ACTION_STEPS = (
 
 class ActionStatusForm(forms.Form):
     step = forms.ChoiceField(label=_("Ubah status"), choices=ACTION_STEPS, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Catatan perkembangan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Catatan perkembangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     evidence = forms.FileField(label=_("Bukti penyelesaian"), required=False)
-    reason = forms.CharField(label=_("Alasan pembatalan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 ATTENDANCE_CHOICES = [(k, v) for k, v in Attendance.choices]

@@ -40,7 +40,11 @@ def _date(moment: dt.datetime | dt.date | None, fmt: str = "j F Y") -> str:
 
 def context(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, Any]:
     now = timezone.localtime(now or timezone.now())
-    participants = list(meeting.participants.select_related("employee__position", "employee__unit").order_by("role", "employee__name"))
+    participants = list(
+        meeting.participants.select_related("employee__position", "employee__unit").order_by(
+            "role", "employee__name"
+        )
+    )
     items = list(
         meeting.agenda_items.select_related("kpi", "initiative", "risk", "action")
         .prefetch_related("decided_actions__owner")
@@ -67,7 +71,8 @@ def context(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, An
         "header_left": css_string(header),
         "header_right": css_string(_date(meeting.starts_at)),
         "footer_left": css_string(
-            _("Dibuat %(when)s · %(state)s") % {"when": _date(now, "j F Y H:i"), "state": meeting.get_state_display()}
+            _("Dibuat %(when)s · %(state)s")
+            % {"when": _date(now, "j F Y H:i"), "state": meeting.get_state_display()}
         ),
     }
 

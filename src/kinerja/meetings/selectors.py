@@ -84,7 +84,9 @@ def upcoming(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None, lim
     """The next scheduled meetings (from now on), soonest first."""
     moment = now or timezone.now()
     return list(
-        meetings.filter(state=MeetingState.SCHEDULED, starts_at__gte=moment).order_by("starts_at", "pk")[:limit]
+        meetings.filter(state=MeetingState.SCHEDULED, starts_at__gte=moment).order_by("starts_at", "pk")[
+            :limit
+        ]
     )
 
 
@@ -161,9 +163,7 @@ def follow_up_matrix(meeting: Meeting, *, today: dt.date | None = None) -> list[
         .select_related("owner", "kpi", "objective", "meeting")
         .order_by("created_at", "pk")
     )
-    rows = [
-        MatrixRow(a, a.meeting_id != meeting.pk, is_overdue(a, today=today)) for a in actions
-    ]
+    rows = [MatrixRow(a, a.meeting_id != meeting.pk, is_overdue(a, today=today)) for a in actions]
     rows.sort(key=lambda r: (not r.carried, r.action.due_date or dt.date.max, r.action.pk))
     return rows
 
@@ -191,7 +191,9 @@ def carried_through(action: Action) -> list[Meeting]:
 def action_history(action: Action) -> list[Any]:
     """The action's recorded versions, newest first, with who."""
     return list(
-        Action.history.filter(id=action.pk).select_related("history_user").order_by("-history_date", "-history_id")
+        Action.history.filter(id=action.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )
 
 

@@ -33,14 +33,28 @@ class ActionBriefSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     kpi = serializers.CharField(source="kpi.code", read_only=True, allow_null=True, default=None)
-    initiative = serializers.CharField(source="initiative.code", read_only=True, allow_null=True, default=None)
+    initiative = serializers.CharField(
+        source="initiative.code", read_only=True, allow_null=True, default=None
+    )
     risk = serializers.CharField(source="risk.code", read_only=True, allow_null=True, default=None)
     carried_action = serializers.IntegerField(source="action_id", read_only=True, allow_null=True)
     actions = ActionBriefSerializer(source="decided_actions", many=True, read_only=True)
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "order", "kind", "title", "kpi", "initiative", "risk", "carried_action", "discussion", "decision", "actions"]
+        fields = [
+            "id",
+            "order",
+            "kind",
+            "title",
+            "kpi",
+            "initiative",
+            "risk",
+            "carried_action",
+            "discussion",
+            "decision",
+            "actions",
+        ]
         read_only_fields = fields
 
 
@@ -53,7 +67,19 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "unit", "period", "title", "starts_at", "place", "chair", "secretary", "state", "invitations_sent_at", "closed_at"]
+        fields = [
+            "id",
+            "unit",
+            "period",
+            "title",
+            "starts_at",
+            "place",
+            "chair",
+            "secretary",
+            "state",
+            "invitations_sent_at",
+            "closed_at",
+        ]
         read_only_fields = fields
 
 
@@ -67,17 +93,26 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 
 class MeetingWriteSerializer(serializers.Serializer):
-    unit = serializers.CharField(max_length=64, help_text=_("Kode unit (hanya saat menjadwalkan)."), required=False)
+    unit = serializers.CharField(
+        max_length=64, help_text=_("Kode unit (hanya saat menjadwalkan)."), required=False
+    )
     period = serializers.CharField(
-        max_length=16, help_text=_("Periode yang dibahas, misalnya 2026-09 atau 2026-Q3 (hanya saat menjadwalkan)."), required=False
+        max_length=16,
+        help_text=_("Periode yang dibahas, misalnya 2026-09 atau 2026-Q3 (hanya saat menjadwalkan)."),
+        required=False,
     )
     starts_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     chair = serializers.CharField(max_length=18, help_text=_("NIP pimpinan rapat."))
-    secretary = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True, default=None)
+    secretary = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, allow_null=True, default=None
+    )
     participants = serializers.ListField(
-        child=serializers.CharField(max_length=18), required=False, default=list, max_length=500,
+        child=serializers.CharField(max_length=18),
+        required=False,
+        default=list,
+        max_length=500,
         help_text=_("NIP peserta lain (pimpinan rapat dan notulis selalu ikut)."),
     )
 

@@ -22,8 +22,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import ensure
@@ -64,7 +63,9 @@ def ensure_editable(meeting: Meeting) -> None:
     """A closed or cancelled meeting is read-only."""
     if meeting.state == MeetingState.CLOSED:
         raise ValidationError(
-            _("Dialog kinerja ini sudah ditutup: agenda, kehadiran, notula dan tindak lanjutnya tidak dapat diubah."),
+            _(
+                "Dialog kinerja ini sudah ditutup: agenda, kehadiran, notula dan tindak lanjutnya tidak dapat diubah."
+            ),
             code="closed",
         )
     if meeting.state == MeetingState.CANCELLED:
@@ -84,7 +85,9 @@ def _users_of(employee_ids: Iterable[int | None]) -> list[Any]:
     ids = {i for i in employee_ids if i is not None}
     if not ids:
         return []
-    return list(get_user_model().objects.filter(employee_id__in=ids, is_active=True).values_list("pk", flat=True))
+    return list(
+        get_user_model().objects.filter(employee_id__in=ids, is_active=True).values_list("pk", flat=True)
+    )
 
 
 def _when(moment: dt.datetime) -> str:
@@ -304,7 +307,8 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by: Actor) -> Meeting:
         ensure_editable(meeting)
         if meeting.state != MeetingState.SCHEDULED:
             raise ValidationError(
-                _("Dialog yang sudah berlangsung tidak dapat dibatalkan; tutuplah dengan notulanya."), code="held"
+                _("Dialog yang sudah berlangsung tidak dapat dibatalkan; tutuplah dengan notulanya."),
+                code="held",
             )
         meeting.state = MeetingState.CANCELLED
         meeting.cancel_reason = reason.strip()
@@ -395,7 +399,9 @@ def propose_agenda(*, meeting: Meeting, by: Actor) -> int:
         return _add_proposals(meeting)
 
 
-def add_agenda_item(*, meeting: Meeting, title: str, by: Actor, kind: str = AgendaKind.STRATEGIC_ISSUE) -> AgendaItem:
+def add_agenda_item(
+    *, meeting: Meeting, title: str, by: Actor, kind: str = AgendaKind.STRATEGIC_ISSUE
+) -> AgendaItem:
     """A point typed by the chair (a strategic issue or another matter), at the end of the agenda."""
     ensure(by, "meetings.change_meeting", meeting)
     errors: dict[str, str] = {}
@@ -453,7 +459,9 @@ def reorder_agenda(*, meeting: Meeting, order: Sequence[int], by: Actor) -> None
         ensure_editable(meeting)
         items = {i.pk: i for i in meeting.agenda_items.all()}
         if sorted(order) != sorted(items):
-            raise ValidationError({"order": _("Urutan harus memuat setiap agenda rapat ini tepat satu kali.")})
+            raise ValidationError(
+                {"order": _("Urutan harus memuat setiap agenda rapat ini tepat satu kali.")}
+            )
         for number, pk in enumerate(order, start=1):
             if items[pk].order != number:
                 items[pk].order = number
@@ -469,9 +477,7 @@ def _mark_held(meeting: Meeting) -> None:
         meeting.save(update_fields=["state"])
 
 
-def record_attendance(
-    *, meeting: Meeting, entries: Mapping[int, tuple[str, str]], by: Actor
-) -> int:
+def record_attendance(*, meeting: Meeting, entries: Mapping[int, tuple[str, str]], by: Actor) -> int:
     """Attendance of the participants: `{participant id: (attendance, note)}`. Returns how many changed."""
     ensure(by, "meetings.minute_meeting", meeting)
     with transaction.atomic():
@@ -507,7 +513,9 @@ def record_attendance(
     return changed
 
 
-def record_minutes(*, item: AgendaItem, discussion: str, decision: str, by: Actor, title: str | None = None) -> AgendaItem:
+def record_minutes(
+    *, item: AgendaItem, discussion: str, decision: str, by: Actor, title: str | None = None
+) -> AgendaItem:
     """What was discussed and decided on one agenda point (and, typed points, its title)."""
     ensure(by, "meetings.minute_meeting", item.meeting)
     with transaction.atomic():
@@ -554,10 +562,13 @@ def add_action(
         errors["description"] = _("Uraian tindak lanjut wajib diisi.")
     if owner is None:
         errors["owner"] = _("Penanggung jawab tindak lanjut wajib dipilih (aturan 24).")
-    elif not owner.unit.path.startswith(meeting.unit.path) and not meeting.participants.filter(
-        employee=owner
-    ).exists():
-        errors["owner"] = _("%(name)s bukan pegawai %(unit)s atau unit di bawahnya, dan bukan peserta rapat.") % {
+    elif (
+        not owner.unit.path.startswith(meeting.unit.path)
+        and not meeting.participants.filter(employee=owner).exists()
+    ):
+        errors["owner"] = _(
+            "%(name)s bukan pegawai %(unit)s atau unit di bawahnya, dan bukan peserta rapat."
+        ) % {
             "name": owner.name,
             "unit": meeting.unit.code,
         }
@@ -569,13 +580,19 @@ def add_action(
             "day": formats.date_format(timezone.localtime(meeting.starts_at).date(), "j F Y"),
         }
     plan_year = meeting.period.plan_year_id
-    if kpi is not None and (kpi.objective.map.unit_id != meeting.unit_id or kpi.objective.map.plan_year_id != plan_year):
+    if kpi is not None and (
+        kpi.objective.map.unit_id != meeting.unit_id or kpi.objective.map.plan_year_id != plan_year
+    ):
         errors["kpi"] = _("IKU %(code)s bukan IKU peta strategi %(unit)s tahun ini.") % {
             "code": kpi.code,
             "unit": meeting.unit.code,
         }
-    if objective is not None and (objective.map.unit_id != meeting.unit_id or objective.map.plan_year_id != plan_year):
-        errors["objective"] = _("Sasaran strategis %(code)s bukan sasaran peta strategi %(unit)s tahun ini.") % {
+    if objective is not None and (
+        objective.map.unit_id != meeting.unit_id or objective.map.plan_year_id != plan_year
+    ):
+        errors["objective"] = _(
+            "Sasaran strategis %(code)s bukan sasaran peta strategi %(unit)s tahun ini."
+        ) % {
             "code": objective.code,
             "unit": meeting.unit.code,
         }
@@ -627,12 +644,14 @@ def close_meeting(*, meeting: Meeting, by: Actor, now: dt.datetime | None = None
         ensure_editable(meeting)
         if meeting.starts_at > moment:
             raise ValidationError(
-                _("Dialog belum dimulai (%(when)s): rapat ditutup setelah berlangsung.") % {"when": _when(meeting.starts_at)},
+                _("Dialog belum dimulai (%(when)s): rapat ditutup setelah berlangsung.")
+                % {"when": _when(meeting.starts_at)},
                 code="not_started",
             )
         if not meeting.participants.filter(attendance__in=ATTENDED).exists():
             raise ValidationError(
-                _("Kehadiran belum dicatat: catat dulu siapa yang hadir sebelum rapat ditutup."), code="attendance"
+                _("Kehadiran belum dicatat: catat dulu siapa yang hadir sebelum rapat ditutup."),
+                code="attendance",
             )
         if not meeting.agenda_items.exists():
             raise ValidationError(_("Agenda rapat masih kosong."), code="empty_agenda")
@@ -682,12 +701,16 @@ def update_progress(*, action: Action, note: str, by: Actor) -> Action:
     return action
 
 
-def complete_action(*, action: Action, upload: Any, by: Actor, note: str = "", name: str | None = None) -> Action:
+def complete_action(
+    *, action: Action, upload: Any, by: Actor, note: str = "", name: str | None = None
+) -> Action:
     """Done, with the evidence of completion: a file checked like a realization's evidence (type by content,
     size limit)."""
     ensure(by, "meetings.change_action", action)
     if upload is None:
-        raise ValidationError({"evidence": _("Bukti penyelesaian wajib dilampirkan untuk menandai tindak lanjut selesai.")})
+        raise ValidationError(
+            {"evidence": _("Bukti penyelesaian wajib dilampirkan untuk menandai tindak lanjut selesai.")}
+        )
     original = (name or getattr(upload, "name", "") or "bukti").replace("\\", "/").rsplit("/", 1)[-1]
     stream = evidence_checks.upload_stream(upload)
     try:
@@ -698,7 +721,9 @@ def complete_action(*, action: Action, upload: Any, by: Actor, note: str = "", n
         action = locked(action)
         ensure_action_open(action)
         stream.seek(0)
-        action.evidence.save(original, upload if hasattr(upload, "chunks") else File(stream, original), save=False)
+        action.evidence.save(
+            original, upload if hasattr(upload, "chunks") else File(stream, original), save=False
+        )
         action.evidence_name = original[:255]
         action.state = ActionState.DONE
         action.completed_at = timezone.now()

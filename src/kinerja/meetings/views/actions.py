@@ -27,7 +27,9 @@ def _action(request: HttpRequest, pk: int) -> Action:
     return found
 
 
-def _page(request: HttpRequest, action: Action, form: ActionStatusForm | None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, action: Action, form: ActionStatusForm | None, status: int = 200
+) -> HttpResponse:
     may_change = action.is_open and request.user.has_perm("meetings.change_action", action)
     context = {
         "action": action,
@@ -73,7 +75,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def action_evidence(request: HttpRequest, pk: int) -> FileResponse:
     action = _action(request, pk)
     if not action.evidence:
         raise Http404

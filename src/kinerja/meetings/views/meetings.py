@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,7 +113,8 @@ def _participants(form: MeetingForm, unit: Unit) -> list[Employee] | None:
         if person is None:
             form.add_error(
                 "extra_nips",
-                _("NIP %(nip)s bukan pegawai %(unit)s atau unit di bawahnya.") % {"nip": nip, "unit": unit.code},
+                _("NIP %(nip)s bukan pegawai %(unit)s atau unit di bawahnya.")
+                % {"nip": nip, "unit": unit.code},
             )
             return None
         chosen.append(person)
@@ -170,7 +171,11 @@ def _initial(unit: Unit) -> dict[str, Any]:
     frequency = schedule.frequency if schedule else "monthly"
     ended = _periods().filter(frequency=frequency, end__lt=when.date()).first()
     heads = selectors.heads_of(unit)
-    chair = schedule.chair if schedule and schedule.chair else next((h for h in heads if h.unit_id == unit.pk), None)
+    chair = (
+        schedule.chair
+        if schedule and schedule.chair
+        else next((h for h in heads if h.unit_id == unit.pk), None)
+    )
     return {
         "unit": unit,
         "period": ended,
@@ -215,7 +220,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        _("Dialog kinerja dijadwalkan; agenda diusulkan dan undangan dikirim kepada %(n)d peserta.")
+                        _(
+                            "Dialog kinerja dijadwalkan; agenda diusulkan dan undangan dikirim kepada %(n)d peserta."
+                        )
                         % {"n": meeting.participants.count()},
                     )
                     return _back(meeting)
@@ -279,10 +286,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _kpis(meeting: Meeting) -> QuerySet[Kpi]:
-    return (
-        Kpi.objects.filter(objective__map__unit_id=meeting.unit_id, objective__map__plan_year_id=meeting.period.plan_year_id)
-        .order_by("objective__perspective__order", "code")
-    )
+    return Kpi.objects.filter(
+        objective__map__unit_id=meeting.unit_id, objective__map__plan_year_id=meeting.period.plan_year_id
+    ).order_by("objective__perspective__order", "code")
 
 
 @login_required
@@ -296,7 +302,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_close = editable and user.has_perm("meetings.close_meeting", meeting)
     participants = list(meeting.participants.all())
     items = list(meeting.agenda_items.all())
-    people = selectors.candidates(meeting.unit, keep=[p.employee_id for p in participants]) if may_minute else None
+    people = (
+        selectors.candidates(meeting.unit, keep=[p.employee_id for p in participants]) if may_minute else None
+    )
     kpis = _kpis(meeting) if may_minute else Kpi.objects.none()
     action_form = ActionForm(people=people, kpis=kpis, auto_id="id_%s") if people is not None else None
     context = {
@@ -345,7 +353,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return _back(meeting, "#agenda")
     try:
         services.add_agenda_item(
@@ -402,7 +410,10 @@ def agenda_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _say(request, error)
         else:
-            messages.success(request, _("Pembahasan dan keputusan agenda «%(title)s» disimpan.") % {"title": item.title[:80]})
+            messages.success(
+                request,
+                _("Pembahasan dan keputusan agenda «%(title)s» disimpan.") % {"title": item.title[:80]},
+            )
     return _back(item.meeting, f"#agenda-{item.pk}")
 
 
@@ -414,12 +425,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = item.meeting
     require(request, "meetings.minute_meeting", meeting)
     current = list(meeting.participants.values_list("employee_id", flat=True))
-    form = ActionForm(request.POST, people=selectors.candidates(meeting.unit, keep=current), kpis=_kpis(meeting))
+    form = ActionForm(
+        request.POST, people=selectors.candidates(meeting.unit, keep=current), kpis=_kpis(meeting)
+    )
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for e in errors:
-                messages.error(request, f"{label}: {e}" if label else e)
+                messages.error(request, f"{label}: {e}" if label else str(e))
         return _back(meeting, f"#agenda-{item.pk}")
     try:
         action = services.add_action(
@@ -435,7 +448,8 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Tindak lanjut dicatat untuk %(owner)s; pemberitahuan dikirim.") % {"owner": action.owner.name if action.owner else "—"},
+            _("Tindak lanjut dicatat untuk %(owner)s; pemberitahuan dikirim.")
+            % {"owner": action.owner.name if action.owner else "—"},
         )
     return _back(meeting, f"#agenda-{item.pk}")
 
