@@ -58,6 +58,8 @@ READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.vi
 CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibrationsession
 READ_FOLLOW_UPS = reach("manager", "leader", "auditor", "admin")  # meetings.view_followups (issue 14)
 CHANGE_FOLLOW_UPS = reach("manager", "leader", "admin")  # meetings.change_action, besides the action's owner
+ORGANISE_MEETING = reach("leader", "manager")  # meetings.add/change/minute_meeting, change_action
+CLOSE_MEETING = reach("leader")  # meetings.close_meeting (or the chair, who is no matrix user)
 
 
 @dataclass(frozen=True)
@@ -463,6 +465,30 @@ PAGES: dict[str, Page] = {
     "notifications:follow": Page(None, lambda o: {"pk": 2**31 - 1}, get=NOBODY),
     "notifications:read-all": Page(None, get=None, post=ANY),
     "notifications:preferences": Page(None, post=ANY),
+    # --- performance dialogues (issue 14) ---
+    "meetings:index": Page(None),
+    "meetings:create": Page(None, get=ORGANISE_MEETING, post=ORGANISE_MEETING),
+    "meetings:schedule": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_REPORT, post=ORGANISE_MEETING
+    ),
+    "meetings:detail": Page("meeting", pk("meeting"), get=READ_REPORT),
+    "meetings:edit": Page("meeting", pk("meeting"), get=ORGANISE_MEETING, post=ORGANISE_MEETING),
+    "meetings:propose": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-add": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:attendance": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:summary": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:invite": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:close": Page("meeting", pk("meeting"), get=None, post=CLOSE_MEETING),
+    "meetings:cancel": Page("meeting", pk("meeting"), get=None, post=ORGANISE_MEETING),
+    "meetings:minutes": Page("meeting", pk("meeting"), get=READ_REPORT),
+    "meetings:agenda-remove": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-move": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:agenda-minutes": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    "meetings:action-add": Page("agenda_item", pk("agenda_item"), get=None, post=ORGANISE_MEETING),
+    # an action: read by the leaders, managers, auditors and administrators reaching its unit and by its owner
+    # (who is no matrix user); its state changed by the owner or a leader, manager or administrator of the unit
+    "meetings:action-detail": Page("action", pk("action"), get=READ_FOLLOW_UPS, post=CHANGE_FOLLOW_UPS),
+    "meetings:action-evidence": Page("action", pk("action"), get=READ_FOLLOW_UPS),
 }
 
 API: dict[str, Api] = {
@@ -706,6 +732,26 @@ API: dict[str, Api] = {
     "api-notification-preferences": Api(
         None, write=ANY, body=lambda o: {"kinds": [{"kind": "waiting", "in_app": True, "email": False}]}
     ),
+    # --- performance dialogues (issue 14) ---
+    "api-meeting-list": Api(
+        "unit",
+        write=ORGANISE_MEETING,
+        body=lambda o: {
+            "unit": o["unit"].code,
+            "period": o["closed_period"].label,
+            "starts_at": "2026-04-15T09:00:00+07:00",
+            "chair": o["employee"].nip,
+        },
+    ),
+    "api-meeting-detail": Api(
+        "meeting",
+        pk("meeting"),
+        read=READ_REPORT,
+        write=ORGANISE_MEETING,
+        body=lambda o: {"place": "Aula"},
+    ),
+    "api-meeting-close": Api("meeting", pk("meeting"), read=READ_REPORT, write=CLOSE_MEETING),
+    "api-meeting-minutes": Api("meeting", pk("meeting"), read=READ_REPORT),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -866,14 +912,38 @@ def build_world() -> dict[str, Any]:
             "correction": correction,
             "calibration_adjustment": calibration_adjustment,
         }
-    # --- follow-up matrix (issue 14): an open action of each scope's unit, owned by the scope's employee
-    from kinerja.meetings.models import Action
-
-    for objects in scopes.values():
-        objects["action"] = Action.objects.create(
-            unit=objects["unit"],
-            description="Tindak lanjut",
-            owner=objects["employee"],
-            due_date="2026-01-31",
-        )
+        scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
     return {"users": users, "scopes": scopes}
+
+
+def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[str, Any]:
+    """A scheduled dialogue of the unit (chaired by its employee), one agenda item on the KPI and one open action
+    with an evidence file (issue 14)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kinerja.meetings.models import Action, AgendaItem, Meeting, Participant
+
+    meeting = Meeting.objects.create(
+        unit=unit,
+        period=period,
+        title=f"Dialog {unit.code}",
+        starts_at=timezone.make_aware(dt.datetime(2026, 12, 15, 9, 0)),
+        chair=employee,
+    )
+    Participant.objects.create(meeting=meeting, employee=employee, role="chair")
+    item = AgendaItem.objects.create(meeting=meeting, order=1, kind="red_kpi", title="IKU merah", kpi=kpi)
+    action = Action.objects.create(
+        unit=unit,
+        meeting=meeting,
+        agenda_item=item,
+        description="Tindak lanjut",
+        owner=employee,
+        due_date=dt.date(2026, 12, 31),
+    )
+    action.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    action.evidence_name = "bukti.pdf"
+    action.save()
+    return {"meeting": meeting, "agenda_item": item, "action": action}

@@ -58,7 +58,8 @@ def test_the_steps_sit_around_reporting() -> None:
     assert keys.index("contracts") < keys.index("appraisals") < keys.index("reporting")
     assert keys.index("reporting") < keys.index("appraisal-scores")
     # after the 2026 steps only the year before, 2025 (`kinerja.demo.appraisals2014`)
-    assert keys[keys.index("appraisal-scores") + 1 :] == ["year-2025", "appraisal-360-2025"]
+    # the dialogues (issue 14) read the 2026 scores: right after them
+    assert keys[keys.index("appraisal-scores") + 1 :] == ["meetings", "year-2025", "appraisal-360-2025"]
 
 
 def test_every_employee_with_a_signed_contract_has_a_score_record(ministry: str) -> None:

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kinerja.accounts.models import Role
-from kinerja.meetings import follow_ups
+from kinerja.meetings import follow_ups, services
 from kinerja.meetings.models import Action, ActionState, AgendaItem, AgendaKind, Meeting, MeetingState
 from kinerja.notifications.models import Kind, Notification, Preference
 from kinerja.organisations.models import Employee, Unit
@@ -276,13 +276,13 @@ def test_notify_overdue_without_anything_overdue(fu: FU, django_assert_num_queri
 
 def test_an_owner_moves_an_action_in_progress_then_done_with_evidence(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
-    follow_ups.change_action_state(
+    services.change_action_state(
         action=found, state=ActionState.IN_PROGRESS, note="Rapat koordinasi dijadwalkan", by=fu.owner_user
     )
     found.refresh_from_db()
     assert found.state == ActionState.IN_PROGRESS and found.progress_note == "Rapat koordinasi dijadwalkan"
 
-    follow_ups.change_action_state(
+    services.change_action_state(
         action=found, state=ActionState.DONE, evidence=pdf("notula.pdf"), by=fu.owner_user
     )
     found.refresh_from_db()
@@ -296,7 +296,7 @@ def test_an_owner_moves_an_action_in_progress_then_done_with_evidence(fu: FU) ->
 def test_done_needs_evidence(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     with pytest.raises(ValidationError) as caught:
-        follow_ups.change_action_state(action=found, state=ActionState.DONE, by=fu.owner_user)
+        services.change_action_state(action=found, state=ActionState.DONE, by=fu.owner_user)
     assert "evidence" in caught.value.message_dict
     found.refresh_from_db()
     assert found.state == ActionState.OPEN and found.history.count() == 1
@@ -306,19 +306,17 @@ def test_evidence_is_checked_by_its_content(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     program = SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00" + b"\x00" * 64)
     with pytest.raises(ValidationError):
-        follow_ups.change_action_state(
-            action=found, state=ActionState.DONE, evidence=program, by=fu.owner_user
-        )
+        services.change_action_state(action=found, state=ActionState.DONE, evidence=program, by=fu.owner_user)
     found.refresh_from_db()
     assert found.state == ActionState.OPEN and not found.evidence
 
 
 def test_evidence_already_uploaded_is_enough_for_done(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
-    follow_ups.change_action_state(
+    services.change_action_state(
         action=found, state=ActionState.IN_PROGRESS, evidence=pdf(), by=fu.world.manager
     )
-    follow_ups.change_action_state(action=found, state=ActionState.DONE, by=fu.world.manager)
+    services.change_action_state(action=found, state=ActionState.DONE, by=fu.world.manager)
     found.refresh_from_db()
     assert found.state == ActionState.DONE
 
@@ -326,11 +324,11 @@ def test_evidence_already_uploaded_is_enough_for_done(fu: FU) -> None:
 def test_dropped_needs_a_reason(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     with pytest.raises(ValidationError) as caught:
-        follow_ups.change_action_state(
+        services.change_action_state(
             action=found, state=ActionState.DROPPED, reason="   ", by=fu.world.leader
         )
     assert "reason" in caught.value.message_dict
-    follow_ups.change_action_state(
+    services.change_action_state(
         action=found,
         state=ActionState.DROPPED,
         reason="Digabung dengan tindak lanjut lain",
@@ -346,7 +344,7 @@ def test_a_closed_action_is_read_only(fu: FU, closed: str) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10), state=closed)
     for state in ActionState.values:
         with pytest.raises(ValidationError) as caught:
-            follow_ups.change_action_state(
+            services.change_action_state(
                 action=found, state=state, reason="buka lagi", evidence=pdf(), note="x", by=fu.world.manager
             )
         assert "state" in caught.value.message_dict
@@ -358,7 +356,7 @@ def test_an_unknown_or_unchanged_state_is_refused(fu: FU) -> None:
     found = action(fu.unit, owner=fu.owner, due_date=days(10))
     for state in ("selesai", ActionState.OPEN):
         with pytest.raises(ValidationError) as caught:
-            follow_ups.change_action_state(action=found, state=state, by=fu.owner_user)
+            services.change_action_state(action=found, state=state, by=fu.owner_user)
         assert "state" in caught.value.message_dict
 
 
@@ -371,10 +369,10 @@ def test_who_may_change_an_action(fu: FU, org: Any, make_user: Any) -> None:
     ]
     for user in refused:
         with pytest.raises(PermissionDenied):
-            follow_ups.change_action_state(action=found, state=ActionState.IN_PROGRESS, note="x", by=user)
+            services.change_action_state(action=found, state=ActionState.IN_PROGRESS, note="x", by=user)
     allowed = [fu.owner_user, fu.world.manager, fu.world.leader, make_user(org.ministry, Role.ADMIN)]
     for i, user in enumerate(allowed):
         state = ActionState.IN_PROGRESS if i % 2 == 0 else ActionState.OPEN
-        follow_ups.change_action_state(action=found, state=state, by=user)
+        services.change_action_state(action=found, state=state, by=user)
     found.refresh_from_db()
     assert found.history.count() == 1 + len(allowed)

@@ -509,6 +509,54 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
 
 FOLLOW_UP_READ_ROLES = (Role.LEADER, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
 FOLLOW_UP_CHANGE_ROLES = (Role.LEADER, Role.MANAGER, Role.ADMIN)
+# --- performance dialogues (issue 14) ---
+# A dialogue (meeting), its agenda, participants and follow-up actions answer to the meeting's unit. Reading:
+# any role reaching the unit (auditors included), and whoever takes part in the meeting (chair, secretary,
+# participant) — an employee sees the dialogues they sit in. Scheduling and editing (agenda, participants,
+# time): the unit's leader or performance manager. Attendance and minutes (discussion, decisions, actions):
+# the secretary, the chair and the participants of the meeting, and the unit's leader or manager. Closing:
+# the chair, or a leader of the unit. A follow-up action: read like its unit (and by its owner); its status
+# is moved by its owner or the unit's leader or manager. The services add *when* (a closed meeting, a done
+# or dropped action is read-only) with a message naming what is wrong.
+
+MEETING_ORGANISE_ROLES = (Role.LEADER, Role.MANAGER)
+
+
+def _meeting_of(obj: Any) -> Any:
+    """The meeting an object belongs to: the meeting itself, or the meeting of an agenda item or participant."""
+    if obj is not None and hasattr(obj, "meeting_id") and not hasattr(obj, "unit_id"):
+        return obj.meeting
+    return obj
+
+
+def _meeting_path(obj: Any) -> str | None:
+    """The unit path of a unit, a schedule, a meeting (or its agenda item, participant) or an action."""
+    return _unit_path(_meeting_of(obj))
+
+
+def _employee_id(user: Viewer) -> int | None:
+    return getattr(user, "employee_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+@rules.predicate
+def chairs_meeting(user: Viewer, obj: Any = None) -> bool:
+    meeting = _meeting_of(obj)
+    employee_id = _employee_id(user)
+    return employee_id is not None and getattr(meeting, "chair_id", None) == employee_id
+
+
+@rules.predicate
+def takes_part_in_meeting(user: Viewer, obj: Any = None) -> bool:
+    """Chair, secretary or invited participant of the meeting (one query when not chair or secretary)."""
+    meeting = _meeting_of(obj)
+    employee_id = _employee_id(user)
+    if employee_id is None or meeting is None or not hasattr(meeting, "chair_id"):
+        return False
+    if employee_id in (meeting.chair_id, getattr(meeting, "secretary_id", None)):
+        return True
+    if meeting.pk is None:
+        return False
+    return bool(meeting.participants.filter(employee_id=employee_id).exists())
 
 
 @rules.predicate
@@ -556,3 +604,16 @@ rules.add_perm("notifications.view_notification", is_recipient)
 rules.add_perm("notifications.change_notification", is_recipient)
 rules.add_perm("notifications.view_preference", is_signed_in)
 rules.add_perm("notifications.change_preference", is_signed_in)
+
+
+reads_meeting_unit = _role_predicate("reads_meeting_unit", READ_ROLES, _meeting_path)
+organises_meeting = _role_predicate("organises_meeting", MEETING_ORGANISE_ROLES, _meeting_path)
+leads_meeting_unit = _role_predicate("leads_meeting_unit", LEAD_ROLES, _meeting_path)
+
+rules.add_perm("meetings.view_meeting", reads_meeting_unit | takes_part_in_meeting)
+rules.add_perm("meetings.add_meeting", organises_meeting)
+rules.add_perm("meetings.change_meeting", organises_meeting)
+rules.add_perm("meetings.minute_meeting", organises_meeting | takes_part_in_meeting)
+rules.add_perm("meetings.close_meeting", leads_meeting_unit | chairs_meeting)
+rules.add_perm("meetings.view_dialogueschedule", reads_meeting_unit)
+rules.add_perm("meetings.change_dialogueschedule", organises_meeting)

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
 from kinerja.meetings import action_api
+from kinerja.meetings import api as meetings_api
 from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
@@ -60,6 +61,7 @@ router.register(
 router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
 router.register("actions", action_api.ActionViewSet, basename="api-action")
 router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
+router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, appraisals2014, contracts, notifications, organisation, planning, reporting
+from . import (
+    appraisals,
+    appraisals2014,
+    contracts,
+    meetings,
+    notifications,
+    organisation,
+    planning,
+    reporting,
+)
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
 # periods the reporting step closes are open; the leaves of direct cascades report before their parents.
 # BerAKHLAK scores, the sentence and the correction before reporting too (the services refuse closed quarters);
-# the employees' scores after it, when every realization is in. Plan year 2025 (`kmk-467-2014`: contracts,
+# the employees' scores after it, when every realization is in; the performance dialogues (their agendas read
+# the 2026 scores) after those. Plan year 2025 (`kmk-467-2014`: contracts,
 # closed periods, the 360° campaigns, CKP + NP) stands on its own and comes last: `--reset` clears it first,
 # so the 2026 steps find their plan period free of it.
 # The notifications come last of all: they tell what is still waiting in everything built before.
@@ -22,6 +32,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals.STEP,
     reporting.STEP,
     appraisals.SCORES_STEP,
+    meetings.STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
     notifications.STEP,  # last: the real producers run on the demo as it stands

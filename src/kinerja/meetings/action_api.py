@@ -1,7 +1,7 @@
 """API of the follow-up matrix (issue 14 items 2, 10): the actions a user may read — those of the units their
 leader, performance manager, auditor or administrator roles reach, and their own — filtered by unit subtree,
 state, owner and overdue; one action; and the change of its state (`POST /api/actions/{id}/state/`, JSON or
-multipart with the evidence file), through `follow_ups.change_action_state` (a missing permission is a 403, a
+multipart with the evidence file), through `services.change_action_state` (a missing permission is a 403, a
 broken rule a 400 naming the field: done without evidence, dropped without a reason, a closed action).
 Routes are registered in `kinerja.api.urls`.
 """
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from kinerja.common.api import RulesViewSet, SafeJSONParser, documented, op, service_errors, validated
 from kinerja.organisations.models import Unit
 
-from . import follow_ups
+from . import follow_ups, services
 from .action_serializers import ActionSerializer, ActionStateSerializer
 from .models import Action, ActionState
 
@@ -94,7 +94,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesViewS
         found = self.get_object()
         data = validated(ActionStateSerializer, request)
         with service_errors():
-            follow_ups.change_action_state(
+            services.change_action_state(
                 action=found,
                 state=data["state"],
                 reason=data.get("reason", ""),

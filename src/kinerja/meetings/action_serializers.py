@@ -1,6 +1,6 @@
 """What the actions API reads and writes (`action_api.py`): a line of the follow-up matrix, and the body of a
 change of state. Read serializers show a row as the matrix page does; the write serializer only reads the
-request (`follow_ups.change_action_state` decides and saves)."""
+request (`services.change_action_state` decides and saves)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The follow-up matrix (matriks tindak lanjut, issue 14 item 2): reads, rule 24 warnings, overdue reminders and
-the change of an action's state.
+"""The follow-up matrix (matriks tindak lanjut, issue 14 item 2): reads, rule 24 warnings and overdue reminders.
+The change of an action's state is `services.change_action_state`.
 
 * `actions_of(unit)` / `matrix(...)` — the actions of a unit's subtree (or of one owner) with what a row of the
   matrix shows (owner, origin meeting, linked SS/KPI, the number of later meetings that carried it over), a
@@ -10,8 +10,6 @@ the change of an action's state.
   dropped action is closed and read-only: nothing in it can be fixed any more, so it warns no longer.
 * `notify_overdue(today=...)` — tells each owner of an overdue action about it, once per action per day
   (`Notification.key`); called by the notifications' daily command.
-* `change_action_state(...)` — open ⇄ in progress → done (with evidence) or dropped (with a reason); a done or
-  dropped action is read-only. Every change is in the action's history.
 """
 
 from __future__ import annotations
@@ -22,8 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -31,14 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.accounts.rules import FOLLOW_UP_READ_ROLES, ensure
+from kinerja.accounts.rules import FOLLOW_UP_READ_ROLES
 from kinerja.accounts.scope import Viewer, unit_filter
-from kinerja.common.history import Actor, recorded
-from kinerja.common.workflow import locked
 from kinerja.notifications.models import Kind, Notification
 from kinerja.notifications.services import Message, notify_each
 from kinerja.organisations.models import Employee, Unit
-from kinerja.reporting.evidence import check_file, upload_stream
 
 from .models import OPEN_ACTION_STATES, Action, ActionState, AgendaKind, Meeting, MeetingState
 
@@ -51,7 +44,6 @@ __all__ = [
     "Warnings",
     "action_url",
     "actions_of",
-    "change_action_state",
     "dashboard_summary",
     "decorate",
     "filter_options",
@@ -414,89 +406,3 @@ def _overdue_body(action: Action) -> Callable[[], str]:
 def _shorten(text: str, size: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
-
-
-# --------------------------------------------------------------------------- the change of state
-
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    ActionState.OPEN: frozenset({ActionState.IN_PROGRESS, ActionState.DONE, ActionState.DROPPED}),
-    ActionState.IN_PROGRESS: frozenset({ActionState.OPEN, ActionState.DONE, ActionState.DROPPED}),
-    ActionState.DONE: frozenset(),
-    ActionState.DROPPED: frozenset(),
-}
-
-
-def change_action_state(
-    *, action: Action, state: str, by: Actor, reason: str = "", evidence: Any = None, note: str = ""
-) -> Action:
-    """Move an action to `state`, in the action's history with its author (and `reason`).
-
-    * open ⇄ in progress, optionally with a progress `note`;
-    * done: needs evidence of completion — an uploaded file (`evidence`, checked by its content like every
-      evidence file) or one already on the action; the completion time is stamped;
-    * dropped: needs a `reason`, kept as the drop reason;
-    * a done or dropped action is closed: read-only, refused with a message naming the state.
-
-    Asks `meetings.change_action` (the owner, or a leader, manager or administrator of the unit). Raises
-    `ValidationError` keyed by the field at fault; nothing is saved then."""
-    ensure(by, "meetings.change_action", action)
-    reason = (reason or "").strip()
-    note = (note or "").strip()
-    if state not in ActionState.values:
-        raise ValidationError(
-            {"state": _("Status %(state)s tidak dikenal.") % {"state": state}}, code="action_state"
-        )
-    checked = None
-    if evidence is not None:
-        name = getattr(evidence, "name", "") or "bukti"
-        checked = check_file(name, upload_stream(evidence), getattr(evidence, "size", None))
-    with transaction.atomic():
-        current = locked(action)
-        if current.state in CLOSED_ACTION_STATES:
-            raise ValidationError(
-                {
-                    "state": _(
-                        "Tindak lanjut ini sudah %(state)s; tindak lanjut yang ditutup tidak dapat diubah."
-                    )
-                    % {"state": current.get_state_display().lower()}
-                },
-                code="action_closed",
-            )
-        if state == current.state and not note:
-            raise ValidationError(
-                {
-                    "state": _("Tindak lanjut ini sudah berstatus %(state)s.")
-                    % {"state": current.get_state_display()}
-                },
-                code="action_same_state",
-            )
-        if state != current.state and state not in TRANSITIONS[current.state]:
-            raise ValidationError(
-                {
-                    "state": _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
-                    % {"from": current.get_state_display(), "to": ActionState(state).label}
-                },
-                code="action_transition",
-            )
-        if state == ActionState.DONE and checked is None and not current.evidence:
-            raise ValidationError(
-                {"evidence": _("Unggah bukti penyelesaian untuk menandai tindak lanjut selesai.")},
-                code="action_evidence",
-            )
-        if state == ActionState.DROPPED and not reason:
-            raise ValidationError(
-                {"reason": _("Tuliskan alasan pembatalan tindak lanjut.")}, code="action_reason"
-            )
-        if evidence is not None and checked is not None:
-            current.evidence_name = (getattr(evidence, "name", "") or "")[:255]
-            current.evidence.save(current.evidence_name or "bukti", evidence, save=False)
-        if note:
-            current.progress_note = note
-        if state == ActionState.DROPPED:
-            current.drop_reason = reason
-        if state == ActionState.DONE:
-            current.completed_at = timezone.now()
-        current.state = state
-        recorded(current, by, reason).save()
-    return current
