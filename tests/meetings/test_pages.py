@@ -150,7 +150,8 @@ def test_action_page_owner_marks_done_with_evidence(office: Office) -> None:
     meeting = closed_meeting(office)
     action = meeting.actions.first()
     url = reverse("meetings:action-detail", args=[action.pk])
-    assert client_for(office.member.user).post(url, {"step": "start"}).status_code == 403
+    # a colleague who neither owns the action nor leads or manages the unit does not see it (404)
+    assert client_for(office.member.user).post(url, {"step": "start"}).status_code == 404
     owner = client_for(office.kasi.user)
     refused = owner.post(url, {"step": "done"})
     assert refused.status_code == 400

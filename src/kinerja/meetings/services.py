@@ -719,7 +719,14 @@ def change_action_state(
             raise ValidationError({"evidence": error.messages}, code="action_evidence") from None
     with transaction.atomic():
         current = locked(action)
-        ensure_action_open(current)
+        if current.state not in OPEN_ACTION_STATES:
+            raise ValidationError(
+                {
+                    "state": _("Tindak lanjut ini sudah %(state)s dan tidak dapat diubah lagi.")
+                    % {"state": current.get_state_display().lower()}
+                },
+                code="action_closed",
+            )
         if state == current.state and not note and evidence is None:
             raise ValidationError(
                 {
