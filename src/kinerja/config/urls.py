@@ -19,6 +19,7 @@ urlpatterns = [
     path("kontrak/", include("kinerja.contracts.urls")),
     path("penilaian/", include("kinerja.appraisals.urls")),
     path("laporan/", include("kinerja.dashboards.urls")),
+    path("rapat/", include("kinerja.meetings.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.home.urls")),
 ]
