@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
+from kinerja.meetings import endorsement_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
@@ -56,6 +57,10 @@ router.register(
     basename="api-appraisal-calibration-adjustment",
 )
 router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
+router.register(
+    "appraisal-nominations", appraisals_api.NominationViewSet, basename="api-appraisal-nomination"
+)
+router.register("nko-endorsements", endorsement_api.EndorsementViewSet, basename="api-nko-endorsement")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
