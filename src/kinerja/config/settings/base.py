@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "PositionTypeEnum": "kinerja.organisations.models.PositionType",
         "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
         "RoleEnum": "kinerja.accounts.models.Role",
+        "SourceEnum": "kinerja.contracts.models.ContractKpiSource",
+        "EndorsementSourceEnum": "kinerja.meetings.models.EndorsementSource",
+        "NominationKindEnum": "kinerja.appraisals.models.NominationKind",
     },
 }
 
