@@ -704,7 +704,9 @@ API: dict[str, Api] = {
         "unit", write=reach("manager", "admin"), body=lambda o: {"unit": o["unit"].code, "year": 2026}
     ),
     "api-nko-endorsement-endorse": Api(
-        "unit", write=reach("admin"), body=lambda o: {"unit": o["unit"].code, "year": 2026, "acknowledge": True}
+        "unit",
+        write=reach("admin"),
+        body=lambda o: {"unit": o["unit"].code, "year": 2026, "acknowledge": True},
     ),
     "api-nko-endorsement-enter": Api(
         "unit",
@@ -767,8 +769,8 @@ def build_world() -> dict[str, Any]:
         ScoreRecord,
     )
     from kinerja.contracts import services as contract_services
-    from kinerja.meetings.models import NkoEndorsement
     from kinerja.contracts.models import ContractBulkJob
+    from kinerja.meetings.models import NkoEndorsement
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
@@ -857,7 +859,13 @@ def build_world() -> dict[str, Any]:
             reason="uji",
         )
         endorsement = NkoEndorsement.objects.create(
-            unit=unit, year=2025, source="entered", state="endorsed", nko=D(101), rule_set="kmk-467-2014", reason="uji"
+            unit=unit,
+            year=2025,
+            source="entered",
+            state="endorsed",
+            nko=D(101),
+            rule_set="kmk-467-2014",
+            reason="uji",
         )
         nomination = Nomination.objects.create(
             kind="exemplary_employee",

@@ -70,7 +70,7 @@ def test_year_candidates_rank_by_nkp_and_explain_ties(office, scored):
 
 
 def test_exact_ties_share_the_rank_and_the_leader_chooses(office, scored):
-    a, b, _c = office.staff
+    b = office.staff[1]
     ScoreRecord.objects.filter(employee=b).update(work=D(98))
     found = rewards.year_candidates(office.org.kpp_a, scored)
     assert (found[0].rank, found[1].rank) == (1, 1)
@@ -94,20 +94,37 @@ def test_the_leader_nominates_with_a_reason_citing_the_score(office, scored, lea
     a = office.staff[0]
     with pytest.raises(ValidationError) as refused:
         rewards.nominate(
-            unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=a,
-            reason=" ", by=leader,
+            unit=office.org.kpp_a,
+            plan_year=scored,
+            kind=NominationKind.EXEMPLARY_EMPLOYEE,
+            employee=a,
+            reason=" ",
+            by=leader,
         )
     assert "reason" in refused.value.message_dict
     done = rewards.nominate(
-        unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=a,
-        reason="NKP tertinggi dan inisiatif digitalisasi layanan", by=leader,
+        unit=office.org.kpp_a,
+        plan_year=scored,
+        kind=NominationKind.EXEMPLARY_EMPLOYEE,
+        employee=a,
+        reason="NKP tertinggi dan inisiatif digitalisasi layanan",
+        by=leader,
     )
     record = ScoreRecord.objects.get(employee=a)
-    assert (done.score_record, done.figure, done.rank, done.state) == (record, D(99), 1, NominationState.PROPOSED)
+    assert (done.score_record, done.figure, done.rank, done.state) == (
+        record,
+        D(99),
+        1,
+        NominationState.PROPOSED,
+    )
     with pytest.raises(ValidationError):  # the same person, the same award: once
         rewards.nominate(
-            unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=a,
-            reason="lagi", by=leader,
+            unit=office.org.kpp_a,
+            plan_year=scored,
+            kind=NominationKind.EXEMPLARY_EMPLOYEE,
+            employee=a,
+            reason="lagi",
+            by=leader,
         )
 
 
@@ -115,8 +132,12 @@ def test_a_person_without_a_score_cannot_be_nominated(office, scored, leader):
     ScoreRecord.objects.filter(employee=office.staff[2]).delete()
     with pytest.raises(ValidationError) as refused:
         rewards.nominate(
-            unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE,
-            employee=office.staff[2], reason="rajin", by=leader,
+            unit=office.org.kpp_a,
+            plan_year=scored,
+            kind=NominationKind.EXEMPLARY_EMPLOYEE,
+            employee=office.staff[2],
+            reason="rajin",
+            by=leader,
         )
     assert "employee" in refused.value.message_dict
 
@@ -126,12 +147,20 @@ def test_only_leaders_nominate_and_another_decides(office, scored, leader, make_
     for refused in (office.manager, office.users[a.nip], make_user(office.org.kpp_b, Role.LEADER)):
         with pytest.raises(PermissionDenied):
             rewards.nominate(
-                unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=a,
-                reason="x", by=refused,
+                unit=office.org.kpp_a,
+                plan_year=scored,
+                kind=NominationKind.EXEMPLARY_EMPLOYEE,
+                employee=a,
+                reason="x",
+                by=refused,
             )
     done = rewards.nominate(
-        unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=a,
-        reason="NKP tertinggi", by=leader,
+        unit=office.org.kpp_a,
+        plan_year=scored,
+        kind=NominationKind.EXEMPLARY_EMPLOYEE,
+        employee=a,
+        reason="NKP tertinggi",
+        by=leader,
     )
     with pytest.raises(PermissionDenied):  # not one's own nomination
         rewards.decide(nomination=done, accept=True, by=leader)
@@ -149,10 +178,16 @@ def test_only_leaders_nominate_and_another_decides(office, scored, leader, make_
     ]
 
 
-def test_the_page_lists_nominations_and_candidates(client, office, scored, leader, django_assert_max_num_queries):
+def test_the_page_lists_nominations_and_candidates(
+    client, office, scored, leader, django_assert_max_num_queries
+):
     rewards.nominate(
-        unit=office.org.kpp_a, plan_year=scored, kind=NominationKind.EXEMPLARY_EMPLOYEE, employee=office.staff[0],
-        reason="Pelayanan prima", by=leader,
+        unit=office.org.kpp_a,
+        plan_year=scored,
+        kind=NominationKind.EXEMPLARY_EMPLOYEE,
+        employee=office.staff[0],
+        reason="Pelayanan prima",
+        by=leader,
     )
     client.force_login(leader)
     url = reverse("appraisals:nominations", args=[office.org.kpp_a.pk, scored.year])
@@ -189,8 +224,13 @@ def test_the_api_nominates_and_lists(client, office, scored, leader):
     client.force_login(leader)
     answer = client.post(
         "/api/appraisal-nominations/",
-        {"unit": "KPP-A", "year": scored.year, "kind": "exemplary_employee", "employee": office.staff[0].nip,
-         "reason": "NKP tertinggi"},
+        {
+            "unit": "KPP-A",
+            "year": scored.year,
+            "kind": "exemplary_employee",
+            "employee": office.staff[0].nip,
+            "reason": "NKP tertinggi",
+        },
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content
@@ -200,8 +240,13 @@ def test_the_api_nominates_and_lists(client, office, scored, leader):
     client.force_login(office.manager)
     refused = client.post(
         "/api/appraisal-nominations/",
-        {"unit": "KPP-A", "year": scored.year, "kind": "exemplary_employee", "employee": office.staff[1].nip,
-         "reason": "x"},
+        {
+            "unit": "KPP-A",
+            "year": scored.year,
+            "kind": "exemplary_employee",
+            "employee": office.staff[1].nip,
+            "reason": "x",
+        },
         content_type="application/json",
     )
     assert refused.status_code == 403

@@ -18,9 +18,9 @@ from kinerja.accounts.rules import endorsing_unit
 from kinerja.meetings import endorsement as service
 from kinerja.meetings.models import EndorsementSource, EndorsementState, NkoEndorsement
 from kinerja.reporting import services as reporting
-from kinerja.reporting.models import PeriodState, ReportingPeriod, ScoreSnapshot
+from kinerja.reporting.models import ReportingPeriod, ScoreSnapshot
 from tests.dashboards.conftest import realize
-from tests.reporting.conftest import World, world  # noqa: F401
+from tests.reporting.conftest import World
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,9 @@ def test_the_endorsing_unit_is_the_level_above(org) -> None:
     assert endorsing_unit(org.ministry) is None
 
 
-def test_only_the_leader_of_the_level_above_or_an_admin_may_endorse(world, org, make_user, kanwil_leader, admin):
+def test_only_the_leader_of_the_level_above_or_an_admin_may_endorse(
+    world, org, make_user, kanwil_leader, admin
+):
     _full_year(world)
     _close_all(world)
     djp_leader = make_user(org.djp, Role.LEADER)  # reaches KPP-A, but is two levels up
@@ -122,7 +124,9 @@ def test_nothing_to_endorse_is_refused(world, org, kanwil_leader):
     assert "belum dihitung" in str(refused.value) or refused.value.message_dict["__all__"]
 
 
-def test_reopen_needs_a_reason_and_a_new_endorsement_supersedes(world, org, kanwil_leader, world_manager=None):
+def test_reopen_needs_a_reason_and_a_new_endorsement_supersedes(
+    world, org, kanwil_leader, world_manager=None
+):
     _full_year(world)
     _close_all(world)
     first = service.endorse(unit=org.kpp_a, year=2026, by=kanwil_leader)
@@ -162,7 +166,9 @@ def test_endorsing_twice_is_refused(world, org, kanwil_leader):
 
 def test_an_administrator_enters_a_past_figure_with_a_reason(world, org, admin):
     with pytest.raises(PermissionDenied):
-        service.enter(unit=org.djp, year=2025, nko="101.5", reason="arsip", rule_set="kmk-467-2014", by=world.manager)
+        service.enter(
+            unit=org.djp, year=2025, nko="101.5", reason="arsip", rule_set="kmk-467-2014", by=world.manager
+        )
     with pytest.raises(ValidationError) as refused:
         service.enter(unit=org.djp, year=2025, nko="abc", reason="", rule_set="", by=admin)
     assert {"nko", "reason", "rule_set"} <= set(refused.value.message_dict)
@@ -263,7 +269,9 @@ def test_ranking_ranks_by_the_endorsed_figure(world, org, kanwil_leader, make_us
     assert ranked["KPP-A"].rank > ranked["KPP-B"].rank
 
 
-def test_list_page_counts_statuses_in_few_queries(client, world, org, kanwil_leader, django_assert_max_num_queries):
+def test_list_page_counts_statuses_in_few_queries(
+    client, world, org, kanwil_leader, django_assert_max_num_queries
+):
     _full_year(world)
     _close_all(world)
     service.endorse(unit=org.kpp_a, year=2026, by=kanwil_leader)

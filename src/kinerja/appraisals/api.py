@@ -951,11 +951,15 @@ class NominationViewSet(
                 {"unit": [_gettext("Unit %(code)s tidak ditemukan.") % {"code": data["unit"]}]}
             )
         plan_year = _plan_year(data["year"])
-        employee = Employee.objects.select_related("unit").filter(
-            nip=data["employee"], unit__path__startswith=unit.path
-        ).first()
+        employee = (
+            Employee.objects.select_related("unit")
+            .filter(nip=data["employee"], unit__path__startswith=unit.path)
+            .first()
+        )
         if employee is None:
-            raise serializers.ValidationError({"employee": [_gettext("Pegawai tidak ditemukan di unit ini.")]})
+            raise serializers.ValidationError(
+                {"employee": [_gettext("Pegawai tidak ditemukan di unit ini.")]}
+            )
         month = None
         if data["month"] is not None:
             month = next((m for m in rewards.months_of(plan_year) if m.number == data["month"]), None)

@@ -434,7 +434,9 @@ class Nomination(models.Model):
     The cited figure is copied (`figure`): a later recompute does not change what was cited."""
 
     kind = models.CharField(_("jenis"), max_length=20, choices=NominationKind.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("unit")
+    )
     plan_year = models.ForeignKey(
         PlanYear, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("tahun rencana")
     )
@@ -466,7 +468,11 @@ class Nomination(models.Model):
         _("status"), max_length=10, choices=NominationState.choices, default=NominationState.PROPOSED
     )
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("pengusul")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pengusul"),
     )
     nominated_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
     decided_by = models.ForeignKey(

@@ -12,7 +12,9 @@ class NominateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis penghargaan"), choices=NominationKind.choices)
     employee = forms.IntegerField(label=_("Pegawai"), min_value=1, max_value=2**31 - 1)
     month = forms.IntegerField(label=_("Bulan"), required=False, min_value=1, max_value=2**31 - 1)
-    reason = forms.CharField(label=_("Alasan usulan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan usulan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecideForm(forms.Form):

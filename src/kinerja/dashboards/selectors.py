@@ -376,6 +376,8 @@ class Dashboard:
     previous: ReportingPeriod | None = None
     staleness: reporting.Staleness = field(default_factory=lambda: reporting.Staleness(False))
     endorsement: NkoEndorsement | None = None  # the endorsed NKO when the period is the year's final one
+    year_endorsement: NkoEndorsement | None = None  # the year's endorsed NKO, whichever period is shown
+    year_end: ReportingPeriod | None = None  # the period whose NKO is endorsed
 
     @property
     def unit(self) -> Unit | None:
@@ -520,8 +522,12 @@ def dashboard(
 
     board.previous = previous_period(chosen, board.periods)
     year_end = is_year_end(chosen, board.periods)
+    board.year_end = pick_year_end(board.periods)
+    board.year_endorsement = endorsed_by_unit([strategy_map.unit_id], strategy_map.plan_year.year).get(
+        strategy_map.unit_id
+    )
     if year_end:
-        board.endorsement = endorsed_by_unit([strategy_map.unit_id], chosen.year).get(strategy_map.unit_id)
+        board.endorsement = board.year_endorsement
     board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous, year_end=year_end)
     return board
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.rules import endorsing_unit
@@ -68,7 +69,11 @@ YEAR_REASON = (
 
 def _head_of(unit: Unit) -> tuple[str, str]:
     """The name and position of the unit's head in the demo organisation ("", "" when vacant)."""
-    head = Employee.objects.filter(position__unit=unit, position__is_head=True).select_related("position").first()
+    head = (
+        Employee.objects.filter(position__unit=unit, position__is_head=True)
+        .select_related("position")
+        .first()
+    )
     if head is None or head.position is None:
         return "", ""
     return head.name, head.position.title_id
@@ -93,6 +98,11 @@ def _endorse_office(counts: Counts) -> None:
         by=demo_user("pimpinan.kanwil.jatim3") or demo_user("admin"),
         acknowledge=bool(case.warnings),
         note="Disahkan pada rapat evaluasi kinerja akhir tahun Kanwil DJP Jawa Timur III.",
+    )
+    # dated as it happened (the demo is built today): prepared and endorsed in February after the year closed
+    NkoEndorsement.objects.filter(unit=unit, year=YEAR).update(
+        prepared_at=timezone.make_aware(dt.datetime(2026, 2, 9, 10)),
+        endorsed_at=timezone.make_aware(dt.datetime(2026, 2, 16, 14)),
     )
     counts.created += 1
 
@@ -125,9 +135,12 @@ def _nominate(counts: Counts) -> None:
     head = demo_user("pimpinan.kpp.malang")
     kanwil = demo_user("pimpinan.kanwil.jatim3") or demo_user("admin")
     current = PlanYear.objects.filter(year=2026).first()
-    if current is not None and not Nomination.objects.filter(
-        unit=unit, plan_year=current, kind=NominationKind.EMPLOYEE_OF_MONTH
-    ).exists():
+    if (
+        current is not None
+        and not Nomination.objects.filter(
+            unit=unit, plan_year=current, kind=NominationKind.EMPLOYEE_OF_MONTH
+        ).exists()
+    ):
         closed = [m for m in rewards.months_of(current) if m.state == PeriodState.CLOSED]
         month = closed[-1] if closed else None
         candidates = rewards.month_candidates(unit, current, month) if month is not None else []
@@ -143,9 +156,12 @@ def _nominate(counts: Counts) -> None:
             )
             counts.created += 1
     last = PlanYear.objects.filter(year=YEAR).first()
-    if last is not None and not Nomination.objects.filter(
-        unit=unit, plan_year=last, kind=NominationKind.EXEMPLARY_EMPLOYEE
-    ).exists():
+    if (
+        last is not None
+        and not Nomination.objects.filter(
+            unit=unit, plan_year=last, kind=NominationKind.EXEMPLARY_EMPLOYEE
+        ).exists()
+    ):
         candidates = rewards.year_candidates(unit, last)
         if candidates:
             made = rewards.nominate(

@@ -67,7 +67,9 @@ NKO_MAX = Decimal(200)  # a sanity bound for an entered figure (the rule sets ca
 
 def year_end_period(plan_year: PlanYear | int) -> ReportingPeriod | None:
     """The period whose snapshot is the year's final NKO: the yearly period, else the last to end (longest)."""
-    return pick_year_end(list(ReportingPeriod.objects.filter(plan_year=plan_year).select_related("plan_year")))
+    return pick_year_end(
+        list(ReportingPeriod.objects.filter(plan_year=plan_year).select_related("plan_year"))
+    )
 
 
 def pick_year_end(periods: Sequence[ReportingPeriod]) -> ReportingPeriod | None:
@@ -259,13 +261,17 @@ def _endorsers(units: Sequence[Unit]) -> dict[int, Unit | None]:
     ancestors = {a.path: a for a in Unit.objects.filter(path__in=prefixes)}
     found: dict[int, Unit | None] = {}
     for unit in units:
-        chain = [ancestors[p] for p in (unit.path[:e] for e in range(step, len(unit.path), step)) if p in ancestors]
+        chain = [
+            ancestors[p] for p in (unit.path[:e] for e in range(step, len(unit.path), step)) if p in ancestors
+        ]
         chain.reverse()  # nearest first
         found[unit.pk] = next((a for a in chain if a.owns_map), chain[0] if chain else None)
     return found
 
 
-def endorsement_list(user: Viewer, year: int | None = None, *, today: dt.date | None = None) -> EndorsementList:
+def endorsement_list(
+    user: Viewer, year: int | None = None, *, today: dt.date | None = None
+) -> EndorsementList:
     """The year's map owners in reach (and units with an entered figure), each with its endorsement status."""
     day = today or timezone.localdate()
     years = years_for(user)
@@ -387,9 +393,7 @@ def _save(endorsement: NkoEndorsement) -> None:
         ) from error
 
 
-def endorse(
-    *, unit: Unit, year: int, by: Actor, acknowledge: bool = False, note: str = ""
-) -> NkoEndorsement:
+def endorse(*, unit: Unit, year: int, by: Actor, acknowledge: bool = False, note: str = "") -> NkoEndorsement:
     """Endorse the unit's current year-end NKO (leader of the level above, or an administrator).
 
     Rule 26: when the snapshot is not complete or final, is stale, or periods of the year are still open, the

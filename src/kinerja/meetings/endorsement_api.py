@@ -116,13 +116,18 @@ class EndorsementFilter(django_filters.FilterSet):
 def _unit(request: Request, code: str) -> Unit:
     unit = Unit.objects.filter(unit_filter(request.user, "path"), code=code).first()
     if unit is None:
-        raise serializers.ValidationError({"unit": [_gettext("Unit %(code)s tidak ditemukan.") % {"code": code}]})
+        raise serializers.ValidationError(
+            {"unit": [_gettext("Unit %(code)s tidak ditemukan.") % {"code": code}]}
+        )
     return unit
 
 
 def _write(summary: Any, request: Any) -> Any:
     return extend_schema(
-        summary=summary, request=request, responses={200: EndorsementSerializer, 201: EndorsementSerializer}, tags=[TAG]
+        summary=summary,
+        request=request,
+        responses={200: EndorsementSerializer, 201: EndorsementSerializer},
+        tags=[TAG],
     )
 
 
@@ -130,7 +135,9 @@ def _write(summary: Any, request: Any) -> Any:
     TAG,
     list=op(
         _("Pengesahan NKO yang dapat dilihat pengguna"),
-        description=_("Setiap pengesahan (berlaku, disiapkan, atau dibuka kembali) unit dalam jangkauan peran."),
+        description=_(
+            "Setiap pengesahan (berlaku, disiapkan, atau dibuka kembali) unit dalam jangkauan peran."
+        ),
     ),
     retrieve=_("Satu pengesahan NKO"),
 )
@@ -167,7 +174,11 @@ class EndorsementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Rules
         unit = _unit(request, data["unit"])
         with service_errors():
             found = service.endorse(
-                unit=unit, year=data["year"], by=request.user, acknowledge=data["acknowledge"], note=data["note"]
+                unit=unit,
+                year=data["year"],
+                by=request.user,
+                acknowledge=data["acknowledge"],
+                note=data["note"],
             )
         return self._answer(found, status.HTTP_201_CREATED)
 

@@ -17,7 +17,7 @@ from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 
 from .. import rewards
-from ..models import NominationKind
+from ..models import NominationKind, NominationState
 from ..rewards_forms import DecideForm, NominateForm
 from .scores import unit_or_404
 
@@ -45,7 +45,14 @@ def _page(
         {
             "unit": unit,
             "plan_year": plan_year,
-            "nominations": list(rewards.nominations_of(unit, plan_year)),
+            "nominations": [
+                (
+                    n,
+                    n.state == NominationState.PROPOSED
+                    and request.user.has_perm("appraisals.decide_nomination", n),
+                )
+                for n in rewards.nominations_of(unit, plan_year)
+            ],
             "months": months,
             "month": month,
             "year_candidates": rewards.year_candidates(unit, plan_year)[:10],
