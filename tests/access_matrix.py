@@ -489,6 +489,38 @@ PAGES: dict[str, Page] = {
     # (who is no matrix user); its state changed by the owner or a leader, manager or administrator of the unit
     "meetings:action-detail": Page("action", pk("action"), get=READ_FOLLOW_UPS, post=CHANGE_FOLLOW_UPS),
     "meetings:action-evidence": Page("action", pk("action"), get=READ_FOLLOW_UPS),
+    # --- NKO endorsement and rewards inputs (issue 14 items 6, 8). An endorsement is read by every role reaching
+    # the unit; prepared by its performance manager; endorsed, reopened (with a reason) by the leader of the level
+    # above (the world's unit roles sit on the unit itself, so only the administrator) and entered by an
+    # administrator. The scope's 2026 year-end figure is not computed: preparing and endorsing answer 400 naming
+    # it; the scope's entered 2025 figure is reopened only with a reason (an empty one: 400). Nominations are read
+    # by the appraisal readers of the unit, made by a leader (an empty form: 400), decided by a leader who did not
+    # make it (the world's was made by nobody) or an administrator.
+    "meetings:endorsements": Page(None),
+    "meetings:endorsement": Page("unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_REPORT),
+    "meetings:endorsement-prepare": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=None, post=reach("manager", "admin")
+    ),
+    "meetings:endorsement-endorse": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=None, post=reach("admin")
+    ),
+    "meetings:endorsement-enter": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2025}, get=None, post=reach("admin")
+    ),
+    "meetings:endorsement-reopen": Page("endorsement", pk("endorsement"), get=None, post=reach("admin")),
+    "appraisals:nominations": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=READ_APPRAISAL
+    ),
+    "appraisals:nomination-create": Page(
+        "unit", lambda o: {"unit_pk": o["unit"].pk, "year": 2026}, get=None, post=reach("leader", "admin")
+    ),
+    "appraisals:nomination-decide": Page(
+        "nomination",
+        pk("nomination"),
+        get=None,
+        post=reach("leader", "admin"),
+        variants={a: {"action": a} for a in ("accept", "reject")},
+    ),
 }
 
 API: dict[str, Api] = {
@@ -752,6 +784,43 @@ API: dict[str, Api] = {
     ),
     "api-meeting-close": Api("meeting", pk("meeting"), read=READ_REPORT, write=CLOSE_MEETING),
     "api-meeting-minutes": Api("meeting", pk("meeting"), read=READ_REPORT),
+    # --- NKO endorsement and rewards inputs (issue 14 items 6, 8, 10): see the pages above
+    "api-nko-endorsement-list": Api(None),
+    "api-nko-endorsement-detail": Api("endorsement", pk("endorsement"), read=READ_REPORT),
+    "api-nko-endorsement-prepare": Api(
+        "unit", write=reach("manager", "admin"), body=lambda o: {"unit": o["unit"].code, "year": 2026}
+    ),
+    "api-nko-endorsement-endorse": Api(
+        "unit",
+        write=reach("admin"),
+        body=lambda o: {"unit": o["unit"].code, "year": 2026, "acknowledge": True},
+    ),
+    "api-nko-endorsement-enter": Api(
+        "unit",
+        write=reach("admin"),
+        body=lambda o: {"unit": o["unit"].code, "year": 2024, "nko": "101.5", "reason": "arsip LAKIN"},
+    ),
+    "api-nko-endorsement-reopen": Api(
+        "endorsement", pk("endorsement"), write=reach("admin"), body=lambda o: {"reason": "revisi uji"}
+    ),
+    "api-appraisal-nomination-list": Api(
+        "nomination",
+        read=READ_APPRAISAL,
+        write=reach("leader", "admin"),
+        body=lambda o: {
+            "unit": o["unit"].code,
+            "year": 2026,
+            "kind": "employee_of_month",
+            "month": 3,
+            "employee": o["employee"].nip,
+            "reason": "uji",
+        },
+    ),
+    "api-appraisal-nomination-detail": Api("nomination", pk("nomination"), read=READ_APPRAISAL),
+    "api-appraisal-nomination-accept": Api("nomination", pk("nomination"), write=reach("leader", "admin")),
+    "api-appraisal-nomination-reject": Api(
+        "nomination", pk("nomination"), write=reach("leader", "admin"), body=lambda o: {"note": "uji"}
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -782,11 +851,13 @@ def build_world() -> dict[str, Any]:
         Campaign,
         Correction,
         DisciplinarySentence,
+        Nomination,
         RaterAssignment,
         ScoreRecord,
     )
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
+    from kinerja.meetings.models import NkoEndorsement
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
     from kinerja.reporting import services
@@ -874,6 +945,25 @@ def build_world() -> dict[str, Any]:
             adjusted=D(81),
             reason="uji",
         )
+        endorsement = NkoEndorsement.objects.create(
+            unit=unit,
+            year=2025,
+            source="entered",
+            state="endorsed",
+            nko=D(101),
+            rule_set="kmk-467-2014",
+            reason="uji",
+        )
+        nomination = Nomination.objects.create(
+            kind="exemplary_employee",
+            unit=unit,
+            plan_year=year,
+            employee=employee,
+            score_record=score_record,
+            figure_kind="nkp",
+            figure=D(80),
+            reason="uji",
+        )
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
@@ -911,6 +1001,8 @@ def build_world() -> dict[str, Any]:
             "sentence": sentence,
             "correction": correction,
             "calibration_adjustment": calibration_adjustment,
+            "endorsement": endorsement,
+            "nomination": nomination,
         }
         scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
     return {"users": users, "scopes": scopes}

@@ -617,3 +617,68 @@ rules.add_perm("meetings.minute_meeting", organises_meeting | takes_part_in_meet
 rules.add_perm("meetings.close_meeting", leads_meeting_unit | chairs_meeting)
 rules.add_perm("meetings.view_dialogueschedule", reads_meeting_unit)
 rules.add_perm("meetings.change_dialogueschedule", organises_meeting)
+# --- NKO endorsement and rewards inputs (issue 14) ---
+# An endorsement answers to its unit. Read by every role reaching the unit (as its score snapshots are);
+# prepared by the unit's performance manager (or one above); endorsed — and reopened with a reason — by the
+# level above: a leader role held on the unit's endorsing unit (the nearest map-owning ancestor, else the
+# parent: the Minister for an echelon I, the director general for their units, the regional head for the
+# offices), or an administrator reaching the unit. A figure of a past year is entered by an administrator.
+# Nominations (employee of the month, exemplary employee) cite scores: read by the appraisal readers of the
+# unit, proposed by a leader reaching it, accepted or rejected by a leader or administrator reaching it who
+# did not propose it (an administrator may decide any).
+
+
+def _endorsed_unit(obj: Any) -> Any:
+    """The unit an endorsement object is about: a Unit, or an object with `unit`."""
+    if obj is None:
+        return None
+    if isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj
+    return getattr(obj, "unit", None)
+
+
+def endorsing_unit(unit: Any) -> Any:
+    """The unit one level up that endorses `unit`'s NKO: the nearest ancestor owning a map, else the parent;
+    None for a root."""
+    if unit is None or not getattr(unit, "path", None):
+        return None
+    unit_model = apps.get_model("organisations", "Unit")  # by name: organisations sits above
+    step = unit_model.steplen
+    prefixes = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    if not prefixes:
+        return None
+    ancestors = list(unit_model.objects.filter(path__in=prefixes).order_by("-depth"))
+    return next((a for a in ancestors if a.owns_map), ancestors[0] if ancestors else None)
+
+
+@rules.predicate
+def leads_level_above(user: Viewer, obj: Any = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return has_any_role(user, LEAD_ROLES)
+    above = endorsing_unit(_endorsed_unit(obj))
+    if above is None:
+        return False
+    roles = getattr(user, "roles", None)
+    return roles is not None and roles.filter(role=Role.LEADER, unit_id=above.pk).exists()
+
+
+@rules.predicate
+def proposed_nomination(user: Viewer, obj: Any = None) -> bool:
+    return obj is not None and getattr(obj, "nominated_by_id", None) == getattr(user, "pk", object())
+
+
+reads_endorsement = _role_predicate("reads_endorsement", READ_ROLES)
+prepares_endorsement = _role_predicate("prepares_endorsement", (Role.MANAGER, Role.ADMIN))
+administers_endorsement = _role_predicate("administers_endorsement", (Role.ADMIN,))
+
+rules.add_perm("meetings.view_nkoendorsement", reads_endorsement)
+rules.add_perm("meetings.prepare_nkoendorsement", prepares_endorsement)
+rules.add_perm("meetings.endorse_nkoendorsement", leads_level_above | administers_endorsement)
+rules.add_perm("meetings.reopen_nkoendorsement", leads_level_above | administers_endorsement)
+rules.add_perm("meetings.enter_nkoendorsement", administers_endorsement)
+
+rules.add_perm("appraisals.view_nomination", reads_appraisal_unit)
+rules.add_perm("appraisals.add_nomination", leads_appraisal | administers)
+rules.add_perm("appraisals.decide_nomination", (leads_appraisal & ~proposed_nomination) | administers)

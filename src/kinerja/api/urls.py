@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
-from kinerja.meetings import action_api
+from kinerja.meetings import action_api, endorsement_api
 from kinerja.meetings import api as meetings_api
 from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
@@ -62,6 +62,10 @@ router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-a
 router.register("actions", action_api.ActionViewSet, basename="api-action")
 router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
+router.register(
+    "appraisal-nominations", appraisals_api.NominationViewSet, basename="api-appraisal-nomination"
+)
+router.register("nko-endorsements", endorsement_api.EndorsementViewSet, basename="api-nko-endorsement")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

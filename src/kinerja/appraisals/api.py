@@ -51,7 +51,7 @@ from kinerja.common.api import (
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 
-from . import behaviour, calibration, campaigns, selectors
+from . import behaviour, calibration, campaigns, rewards, selectors
 from .campaign_workflow import CAMPAIGN_WORKFLOW
 from .models import (
     BehaviourScore,
@@ -62,6 +62,9 @@ from .models import (
     CampaignState,
     Correction,
     DisciplinarySentence,
+    Nomination,
+    NominationKind,
+    NominationState,
     RaterAssignment,
     ScoreRecord,
 )
@@ -838,3 +841,154 @@ class RecapViewSet(GenericViewSet):
             raise Http404
         page = self.paginate_queryset(standings(unit, plan_year).rows)
         return self.get_paginated_response(RecapRowSerializer(page, many=True).data)
+
+
+# ---------------------------------------------------------------- rewards inputs (issue 14 item 8)
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    year = serializers.IntegerField(source="plan_year.year", read_only=True)
+    month = serializers.CharField(source="period.label", read_only=True, default=None)
+    employee_nip = serializers.CharField(source="employee.nip", read_only=True)
+    employee_name = serializers.CharField(source="employee.name", read_only=True)
+    nominated_by = serializers.CharField(source="nominated_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "kind",
+            "unit",
+            "year",
+            "month",
+            "employee",
+            "employee_nip",
+            "employee_name",
+            "score_record",
+            "figure_kind",
+            "figure",
+            "as_of",
+            "rank",
+            "reason",
+            "state",
+            "nominated_by",
+            "nominated_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class NominationCreateSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=64, help_text=_("Kode unit."))
+    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    kind = serializers.ChoiceField(choices=NominationKind.choices)
+    employee = serializers.CharField(max_length=32, help_text=_("NIP pegawai."))
+    month = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=12, help_text=_("Bulan 1–12.")
+    )
+    reason = serializers.CharField(allow_blank=True)
+
+
+class NominationDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NominationFilter(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code")
+    year = django_filters.NumberFilter(field_name="plan_year__year")
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=NominationKind.choices)
+    state = django_filters.ChoiceFilter(field_name="state", choices=NominationState.choices)
+
+    class Meta:
+        model = Nomination
+        fields = ["unit", "year", "kind", "state"]
+
+
+def _nomination_schema(summary: Any, request: Any) -> Any:
+    return extend_schema(summary=summary, request=request, responses=NominationSerializer, tags=[TAG])
+
+
+@documented(
+    TAG,
+    list=op(
+        _("Usulan penghargaan yang dapat dilihat pengguna"),
+        description=_(
+            "Pegawai terbaik bulan ini dan pegawai teladan unit dalam jangkauan peran pengelola kinerja, "
+            "pimpinan, auditor, atau administrator, dengan nilai yang dirujuk."
+        ),
+    ),
+    retrieve=_("Satu usulan penghargaan"),
+    create=op(
+        _("Mengusulkan pegawai (pimpinan)"),
+        description=_(
+            "Pegawai harus memiliki nilai untuk periode itu (NKP tahun ini, atau hasil kerja sampai bulan itu); "
+            "nilai yang dirujuk disalin. Alasan wajib."
+        ),
+        request=NominationCreateSerializer,
+        responses={201: NominationSerializer},
+    ),
+)
+class NominationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RulesViewSet
+):
+    rules_model = Nomination
+    serializer_class = NominationSerializer
+    filterset_class = NominationFilter
+    service_checked_actions = frozenset({"create", "accept", "reject"})
+
+    def get_queryset(self) -> QuerySet[Nomination]:
+        return rewards.nominations_visible(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = validated(NominationCreateSerializer, request)
+        unit = _unit_in_reach(request.user, data["unit"])
+        if unit is None:
+            raise serializers.ValidationError(
+                {"unit": [_gettext("Unit %(code)s tidak ditemukan.") % {"code": data["unit"]}]}
+            )
+        plan_year = _plan_year(data["year"])
+        employee = (
+            Employee.objects.select_related("unit")
+            .filter(nip=data["employee"], unit__path__startswith=unit.path)
+            .first()
+        )
+        if employee is None:
+            raise serializers.ValidationError(
+                {"employee": [_gettext("Pegawai tidak ditemukan di unit ini.")]}
+            )
+        month = None
+        if data["month"] is not None:
+            month = next((m for m in rewards.months_of(plan_year) if m.number == data["month"]), None)
+        with service_errors():
+            found = rewards.nominate(
+                unit=unit,
+                plan_year=plan_year,
+                kind=data["kind"],
+                employee=employee,
+                reason=data["reason"],
+                month=month,
+                by=request.user,
+            )
+        fresh = self.get_queryset().get(pk=found.pk)
+        return Response(NominationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, accept: bool) -> Response:
+        nomination = self.get_object()
+        data = validated(NominationDecisionSerializer, self.request)
+        with service_errors():
+            rewards.decide(nomination=nomination, accept=accept, note=data["note"], by=self.request.user)
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @_nomination_schema(_("Menerima usulan"), NominationDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(True)
+
+    @_nomination_schema(_("Menolak usulan (alasan wajib)"), NominationDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(False)

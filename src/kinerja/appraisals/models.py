@@ -409,3 +409,96 @@ class CalibrationAdjustment(models.Model):
     @property
     def delta(self) -> Decimal:
         return self.adjusted - self.original
+
+
+class NominationKind(models.TextChoices):
+    EMPLOYEE_OF_MONTH = "employee_of_month", _("Pegawai terbaik bulan ini")
+    EXEMPLARY_EMPLOYEE = "exemplary_employee", _("Pegawai teladan")
+
+
+class NominationState(models.TextChoices):
+    PROPOSED = "proposed", _("Diusulkan")
+    ACCEPTED = "accepted", _("Diterima")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class FigureKind(models.TextChoices):
+    NKP = "nkp", _("NKP")
+    WORK = "work", _("Hasil kerja")
+
+
+class Nomination(models.Model):
+    """A rewards input (issue 14 item 8): a leader nominates an employee of a unit as employee of the month (a
+    month of the plan year) or exemplary employee (the year), citing the score it rests on — the current
+    `ScoreRecord` of the year, or the month's work result as the scoring core computes it — with a reason.
+    The cited figure is copied (`figure`): a later recompute does not change what was cited."""
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=NominationKind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("unit")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("tahun rencana")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("bulan"),
+    )
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("pegawai")
+    )
+    score_record = models.ForeignKey(
+        ScoreRecord,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("nilai yang dirujuk"),
+    )
+    figure_kind = models.CharField(_("angka yang dirujuk"), max_length=8, choices=FigureKind.choices)
+    figure = models.DecimalField(_("nilai"), max_digits=8, decimal_places=2)
+    as_of = models.CharField(_("sampai periode"), max_length=16, blank=True)
+    rank = models.PositiveIntegerField(_("peringkat saat diusulkan"), null=True, blank=True)
+    reason = models.TextField(_("alasan"))
+    state = models.CharField(
+        _("status"), max_length=10, choices=NominationState.choices, default=NominationState.PROPOSED
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pengusul"),
+    )
+    nominated_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("usulan penghargaan")
+        verbose_name_plural = _("usulan penghargaan")
+        ordering = ["unit", "plan_year", "kind", "period__end", "-nominated_at", "pk"]
+        permissions = [("decide_nomination", "Can accept or reject a nomination")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "unit", "period", "employee"],
+                condition=models.Q(period__isnull=False) & ~models.Q(state="rejected"),
+                name="one_live_monthly_nomination",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "unit", "plan_year", "employee"],
+                condition=models.Q(period__isnull=True) & ~models.Q(state="rejected"),
+                name="one_live_yearly_nomination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_id} {self.employee_id} ({self.state})"

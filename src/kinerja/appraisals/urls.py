@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import behaviour, campaigns, distribution, recaps, scores
+from .views import behaviour, campaigns, distribution, recaps, rewards, scores
 from .views import calibration as calibration_views
 from .views import diagnostics as diagnostics_views
 
@@ -17,6 +17,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tunjangan/<int:unit_pk>/<int:year>/rekap.xlsx", recaps.allowance_xlsx, name="allowance-xlsx"),
     path("tunjangan/<int:unit_pk>/<int:year>/rekap.pdf", recaps.allowance_pdf, name="allowance-pdf"),
     path("talenta/<int:unit_pk>/", recaps.talent, name="talent"),
+    path("penghargaan/<int:unit_pk>/<int:year>/", rewards.nominations, name="nominations"),
+    path("penghargaan/<int:unit_pk>/<int:year>/usul/", rewards.nominate, name="nomination-create"),
+    re_path(
+        r"^penghargaan/usulan/(?P<pk>[0-9]+)/(?P<action>accept|reject)/$",
+        rewards.decide,
+        name="nomination-decide",
+    ),
     path("tim/<int:year>/", behaviour.team, name="team"),
     path("perilaku/<int:employee_pk>/", behaviour.employee_behaviour, name="behaviour"),
     path("disiplin/<int:unit_pk>/", behaviour.sentences, name="sentences"),

@@ -32,6 +32,8 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import Viewer
+from kinerja.meetings.endorsement import endorsed_by_unit, pick_year_end
+from kinerja.meetings.models import NkoEndorsement
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
 from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
@@ -200,6 +202,7 @@ class RankRow:
     strategy_map: StrategyMap
     head: Head | None
     previous: Head | None = None
+    endorsement: NkoEndorsement | None = None  # the endorsed year-end figure, which stands for the snapshot's
 
     @property
     def unit(self) -> Unit:
@@ -207,14 +210,20 @@ class RankRow:
 
     @property
     def nko(self) -> Decimal | None:
+        if self.endorsement is not None:
+            return self.endorsement.nko
         return None if self.head is None else self.head.nko
 
     @property
     def predicate(self) -> str:
+        if self.endorsement is not None:
+            return self.endorsement.predicate
         return "" if self.head is None else self.head.predicate
 
     @property
     def complete(self) -> bool:
+        if self.endorsement is not None:
+            return self.endorsement.complete
         return bool(self.head and self.head.complete)
 
     @property
@@ -235,27 +244,47 @@ class RankRow:
 
 
 def rank_maps(
-    maps: Sequence[StrategyMap], period: ReportingPeriod, previous: ReportingPeriod | None = None
+    maps: Sequence[StrategyMap],
+    period: ReportingPeriod,
+    previous: ReportingPeriod | None = None,
+    *,
+    year_end: bool = False,
 ) -> list[RankRow]:
-    """The maps by the NKO of their newest snapshot for `period`, highest first (one query).
+    """The maps by the NKO of their newest snapshot for `period`, highest first (two queries).
 
     Equal NKOs share a rank (1, 2, 2, 4); a map with no snapshot or an N/A NKO
-    comes last, unranked, in tree order.
+    comes last, unranked, in tree order. For the year-end period (`year_end`) an
+    endorsed NKO (`kinerja.meetings.endorsement`) stands for the snapshot's.
     """
     period_ids = [period.pk] + ([previous.pk] if previous is not None else [])
     heads = latest_heads([m.pk for m in maps], period_ids)
+    endorsed = endorsed_by_unit([m.unit_id for m in maps], period.year) if year_end and maps else {}
 
     def head(strategy_map: StrategyMap, of: ReportingPeriod | None) -> Head | None:
         return None if of is None else heads.get((strategy_map.pk, of.pk))
 
     def nko(strategy_map: StrategyMap) -> Decimal | None:
+        if strategy_map.unit_id in endorsed:
+            return endorsed[strategy_map.unit_id].nko
         current = head(strategy_map, period)
         return None if current is None else current.nko
 
     return [
-        RankRow(ranked.rank, ranked.item, head(ranked.item, period), head(ranked.item, previous))
+        RankRow(
+            ranked.rank,
+            ranked.item,
+            head(ranked.item, period),
+            head(ranked.item, previous),
+            endorsed.get(ranked.item.unit_id),
+        )
         for ranked in rank(maps, nko, tie_break=lambda m: m.unit.path)
     ]
+
+
+def is_year_end(period: ReportingPeriod | None, periods: Sequence[ReportingPeriod]) -> bool:
+    """Whether `period` is the plan year's final one (whose NKO is endorsed)."""
+    end = pick_year_end(periods)
+    return period is not None and end is not None and end.pk == period.pk
 
 
 def nearest_below(strategy_map: StrategyMap, maps: Iterable[StrategyMap]) -> list[StrategyMap]:
@@ -346,6 +375,9 @@ class Dashboard:
     below: list[RankRow] = field(default_factory=list)
     previous: ReportingPeriod | None = None
     staleness: reporting.Staleness = field(default_factory=lambda: reporting.Staleness(False))
+    endorsement: NkoEndorsement | None = None  # the endorsed NKO when the period is the year's final one
+    year_endorsement: NkoEndorsement | None = None  # the year's endorsed NKO, whichever period is shown
+    year_end: ReportingPeriod | None = None  # the period whose NKO is endorsed
 
     @property
     def unit(self) -> Unit | None:
@@ -489,7 +521,14 @@ def dashboard(
     board.trend = [TrendPoint(p, heads.get((strategy_map.pk, p.pk))) for p in same_frequency]
 
     board.previous = previous_period(chosen, board.periods)
-    board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous)
+    year_end = is_year_end(chosen, board.periods)
+    board.year_end = pick_year_end(board.periods)
+    board.year_endorsement = endorsed_by_unit([strategy_map.unit_id], strategy_map.plan_year.year).get(
+        strategy_map.unit_id
+    )
+    if year_end:
+        board.endorsement = board.year_endorsement
+    board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous, year_end=year_end)
     return board
 
 
@@ -564,7 +603,9 @@ def nko_ranking(
     if report.period is None:
         return report
     report.previous = previous_period(report.period, report.periods)
-    report.rows = rank_maps(chosen_maps, report.period, report.previous)
+    report.rows = rank_maps(
+        chosen_maps, report.period, report.previous, year_end=is_year_end(report.period, report.periods)
+    )
     return report
 
 

@@ -9,6 +9,7 @@ from . import (
     appraisals,
     appraisals2014,
     contracts,
+    endorsement,
     meetings,
     notifications,
     organisation,
@@ -35,6 +36,7 @@ STEPS: tuple[DemoStep, ...] = (
     meetings.STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
+    endorsement.STEP,
     notifications.STEP,  # last: the real producers run on the demo as it stands
 )
 

@@ -711,6 +711,16 @@ LOGINS = (
         first_name="Pengelola Kinerja",
         last_name="KPPBC Tanjung Perak",
     ),
+    Login(
+        "pimpinan.kanwil.jatim3",
+        Role.LEADER,
+        "DJP-KANWIL-JATIM3",
+        gettext_lazy(
+            "Kanwil DJP Jawa Timur III dan kantor-kantornya; kepala kantor wilayah: mengesahkan NKO akhir tahun "
+            "KPP Madya Malang (satu tingkat di atas) dan memutuskan usulan penghargaan kantor"
+        ),
+        employee_slot="DJP-KANWIL-JATIM3-KEPALA#1",
+    ),
 )
 
 

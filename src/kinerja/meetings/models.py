@@ -291,3 +291,6 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_ACTION_STATES
+
+
+from .endorsement_models import EndorsementSource, EndorsementState, IncompleteReason, NkoEndorsement  # noqa: E402, F401

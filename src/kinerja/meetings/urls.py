@@ -3,7 +3,7 @@ follow-up matrix. One module of views per purpose (views/…); a flat list, one 
 
 from django.urls import URLPattern, URLResolver, path
 
-from .views import actions, follow_ups, meetings
+from .views import actions, endorsement, follow_ups, meetings
 
 app_name = "meetings"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -34,4 +34,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="follow-ups-xlsx",
     ),
     path("tindak-lanjut/saya/", follow_ups.my_follow_ups, name="my-follow-ups"),
+    # --- NKO endorsement (issue 14 item 6)
+    path("pengesahan-nko/", endorsement.index, name="endorsements"),
+    path("pengesahan-nko/<int:unit_pk>/<int:year>/", endorsement.page, name="endorsement"),
+    path("pengesahan-nko/<int:unit_pk>/<int:year>/siapkan/", endorsement.prepare, name="endorsement-prepare"),
+    path("pengesahan-nko/<int:unit_pk>/<int:year>/sahkan/", endorsement.endorse, name="endorsement-endorse"),
+    path("pengesahan-nko/<int:unit_pk>/<int:year>/isi/", endorsement.enter, name="endorsement-enter"),
+    path("pengesahan-nko/revisi/<int:pk>/", endorsement.reopen, name="endorsement-reopen"),
 ]

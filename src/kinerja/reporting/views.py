@@ -25,6 +25,7 @@ from kinerja.planning.models import PlanYear, StrategyMap
 from . import exporting, selectors, services, workflow
 from .forms import BulkForm, EvidenceForm, ImportForm, RealizationForm, ReasonForm
 from .models import ImportJob, PeriodState, Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from .signals import endorsed_figure
 
 ACTIONS = {"ajukan": "submit", "verifikasi": "verify", "setujui": "approve", "kembalikan": "return"}
 
@@ -428,6 +429,7 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             and not snapshot.period.is_closed,
             "latest": selectors.latest_snapshot(strategy_map, snapshot.period),
             "staleness": selectors.staleness(snapshot),
+            "endorsed": endorsed_figure(snapshot),
         },
     )
 

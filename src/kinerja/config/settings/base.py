@@ -276,6 +276,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "kinerja.accounts.models.Role",
         "ActionStateEnum": "kinerja.meetings.models.ActionState",
         "NotificationKindEnum": "kinerja.notifications.models.Kind",
+        "SourceEnum": "kinerja.contracts.models.ContractKpiSource",
+        "EndorsementSourceEnum": "kinerja.meetings.models.EndorsementSource",
+        "NominationKindEnum": "kinerja.appraisals.models.NominationKind",
     },
 }
 
