@@ -291,3 +291,6 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_ACTION_STATES
+
+
+from kinerja.meetings.evaluation_models import *  # noqa: E402,F403  (the yearly evaluation, issue 14 item 7)
