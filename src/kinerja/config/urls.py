@@ -18,6 +18,7 @@ urlpatterns = [
     path("capaian/", include("kinerja.reporting.urls")),
     path("kontrak/", include("kinerja.contracts.urls")),
     path("penilaian/", include("kinerja.appraisals.urls")),
+    path("rapat/", include("kinerja.meetings.urls")),
     path("laporan/", include("kinerja.dashboards.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.home.urls")),

@@ -799,6 +799,7 @@ class EvaluationView:
     survey_items: list[tuple[QuestionnaireItem, Decimal | None]]
     self_total: Decimal | None
     total: Decimal | None
+    readiness_max: int = 0
     scale_labels: list[str] = field(default_factory=list)
 
 
@@ -860,6 +861,7 @@ def evaluation_view(evaluation: UnitEvaluation) -> EvaluationView:
         survey_items=[(i, summary.per_item.get(i.pk)) for i in survey_items],
         self_total=weighted_total(self_input) if all_self and items else None,
         total=evaluation.total_score,
+        readiness_max=len(readiness_items) * round_.readiness.scale_max,
         scale_labels=list(round_.readiness.scale_labels or []),
     )
 
