@@ -352,7 +352,7 @@ def test_sfo_survey_once_per_unit_manager_aggregated(org, make_user):
     round_ = eb.open_round(org.kanwil, [org.kpp_a])
     evaluation = round_.evaluations.get()
     items = list(round_.survey.items.all())
-    first, second = make_user(org.kpp_a, "manager"), make_user(org.section_a, "manager")
+    first, second = make_user(org.kpp_a, "manager"), make_user(org.kpp_a, "manager")
     ev.respond_survey(evaluation=evaluation, values={i.pk: 6 for i in items}, by=first)
     ev.respond_survey(evaluation=evaluation, values={i.pk: (4 if n % 2 else 5) for n, i in enumerate(items)}, by=second)
     with pytest.raises(ValidationError) as exc:
@@ -362,8 +362,13 @@ def test_sfo_survey_once_per_unit_manager_aggregated(org, make_user):
         ev.respond_survey(evaluation=evaluation, values={items[0].pk: 7}, by=make_user(org.kpp_a, "manager"))
     errors = _errors(exc)
     assert f"sfo_{items[0].pk}" in errors and f"sfo_{items[1].pk}" in errors
-    # not the unit's own managers: the Kanwil's manager above, a leader, another office's manager
-    for outsider in (make_user(org.kanwil, "manager"), make_user(org.kpp_a, "leader"), make_user(org.kpp_b, "manager")):
+    # not the unit's own managers: the Kanwil's manager above, a section's below, a leader, another office's
+    for outsider in (
+        make_user(org.kanwil, "manager"),
+        make_user(org.section_a, "manager"),
+        make_user(org.kpp_a, "leader"),
+        make_user(org.kpp_b, "manager"),
+    ):
         with pytest.raises(PermissionDenied):
             ev.respond_survey(evaluation=evaluation, values={i.pk: 5 for i in items}, by=outsider)
     view = ev.evaluation_view(evaluation)

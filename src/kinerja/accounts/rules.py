@@ -507,7 +507,7 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
 # organiser's unit. Answering the self-assessment and readiness check: a performance manager or administrator
 # reaching the unit. Reviewing: a performance manager or administrator on a unit strictly above it (the
 # service adds: not the one who submitted it). The SFO survey: the unit's own performance managers (a manager
-# role on the unit or a unit below it). Questionnaires are ministry-wide data: read by every role, edited by a
+# role on the unit itself). Questionnaires are ministry-wide data: read by every role, edited by a
 # ministry-level performance manager or administrator.
 
 EVALUATION_READ_ROLES = (Role.MANAGER, Role.LEADER, Role.AUDITOR, Role.ADMIN)
@@ -570,15 +570,16 @@ def reviews_evaluation(user: Viewer, obj: Any = None) -> bool:
 
 @rules.predicate
 def responds_survey(user: Viewer, obj: Any = None) -> bool:
-    """One of the unit's own performance managers: a manager role on the unit or on a unit below it."""
+    """One of the unit's own performance managers: a manager role on the unit itself (a manager above it
+    reviews; a manager of an office below answers that office's survey)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if obj is None:
         return has_any_role(user, (Role.MANAGER,))
-    path = _evaluation_path(obj)
-    if path is None:
+    unit = _evaluation_unit(obj)
+    if unit is None:
         return False
-    return bool(user.roles.filter(role=Role.MANAGER, unit__path__startswith=path).exists())  # type: ignore[union-attr]
+    return bool(user.roles.filter(role=Role.MANAGER, unit_id=unit.pk).exists())  # type: ignore[union-attr]
 
 
 @rules.predicate

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
+from kinerja.meetings import evaluation_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
@@ -56,6 +57,12 @@ router.register(
     basename="api-appraisal-calibration-adjustment",
 )
 router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
+# --- the yearly evaluation of performance management (issue 14)
+router.register(
+    "evaluation-questionnaires", evaluation_api.QuestionnaireViewSet, basename="api-evaluation-questionnaire"
+)
+router.register("evaluation-rounds", evaluation_api.RoundViewSet, basename="api-evaluation-round")
+router.register("unit-evaluations", evaluation_api.EvaluationViewSet, basename="api-unit-evaluation")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

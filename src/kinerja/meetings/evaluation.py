@@ -873,10 +873,10 @@ def has_responded(evaluation: UnitEvaluation, user: Viewer) -> SurveyResponse | 
 
 
 def respondents(unit: Unit) -> QuerySet[Any]:
-    """The unit's performance managers: users with a manager role on the unit or a unit below it."""
+    """The unit's performance managers (the SFO survey's respondents): users with a manager role on the unit."""
     from django.contrib.auth import get_user_model
 
-    ids = RoleAssignment.objects.filter(role=Role.MANAGER, unit__path__startswith=unit.path).values("user_id")
+    ids = RoleAssignment.objects.filter(role=Role.MANAGER, unit=unit).values("user_id")
     return get_user_model().objects.filter(pk__in=ids, is_active=True)
 
 

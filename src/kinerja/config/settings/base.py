@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "PositionTypeEnum": "kinerja.organisations.models.PositionType",
         "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
         "RoleEnum": "kinerja.accounts.models.Role",
+        # the yearly evaluation (issue 14)
+        "QuestionnaireKindEnum": "kinerja.meetings.evaluation_models.QuestionnaireKind",
+        "EvaluationRoundStateEnum": "kinerja.meetings.evaluation_models.RoundState",
+        "UnitEvaluationStateEnum": "kinerja.meetings.evaluation_models.EvaluationState",
+        "BandToneEnum": "kinerja.meetings.evaluation_models.BandTone",
     },
 }
 
