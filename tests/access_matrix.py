@@ -57,6 +57,8 @@ AUDIT = reach("auditor", "admin")  # the audit trail: auditors and administrator
 MINISTRY = reach("admin")  # manages_ministry: a manager/administrator on a root unit
 READ_APPRAISAL = reach("manager", "leader", "auditor", "admin")  # appraisals.view_campaign
 CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibrationsession
+READ_FOLLOW_UPS = reach("manager", "leader", "auditor", "admin")  # meetings.view_followups (issue 14)
+CHANGE_FOLLOW_UPS = reach("manager", "leader", "admin")  # meetings.change_action, besides the action's owner
 READ_EVAL = reach("manager", "leader", "auditor", "admin")  # meetings.view_unitevaluation (issue 14)
 REVIEW_EVAL = reach("admin")  # a manager/administrator strictly above the unit: only the root's administrator here
 RESPOND_EVAL = reach("manager")  # the SFO survey: a manager role on the unit itself
@@ -454,6 +456,27 @@ PAGES: dict[str, Page] = {
     "dashboards:audit-export": Page(
         None, get=AUDIT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
+    # --- the KPI manual booklet and the map coloured by status (issue 14 items 4 and 5) ---
+    "dashboards:kpi-booklet": Page("map", pk("map"), get=READ_MAP),  # the map's read rule
+    "dashboards:status-map": Page("map", pk("map"), get=READ_REPORT),  # the map's and the scorecard's
+    "dashboards:status-map-download": Page(
+        "map",
+        lambda o: {"pk": o["map"].pk, "period": o["period"].pk},
+        get=READ_REPORT,
+        variants={"pdf": {"fmt": "pdf"}, "png": {"fmt": "png"}},
+    ),
+    # --- follow-up matrix (issue 14): a unit's matrix and its Excel file are read by the leaders, managers,
+    # auditors and administrators reaching the unit (else 404); "my follow-ups" by every signed-in user
+    "meetings:follow-ups": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
+    "meetings:follow-ups-xlsx": Page("unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_FOLLOW_UPS),
+    "meetings:my-follow-ups": Page(None),
+    # --- notifications (issue 14): "self" pages, every signed-in user's own (like accounts:tokens)
+    "notifications:index": Page(None),
+    # following names a notification id; nobody in the world owns this one, so it is a 404 for everyone
+    # (following one's own, and another's being a 404, is tests/notifications/test_pages.py)
+    "notifications:follow": Page(None, lambda o: {"pk": 2**31 - 1}, get=NOBODY),
+    "notifications:read-all": Page(None, get=None, post=ANY),
+    "notifications:preferences": Page(None, post=ANY),
     # --- evaluation of performance management (issue 14)
     "meetings:evaluation-rounds": Page(None, get=READ_EVAL),
     "meetings:evaluation-round-create": Page(None, get=PLAN, post=PLAN),  # an empty POST re-renders the form
@@ -718,6 +741,24 @@ API: dict[str, Api] = {
     "api-appraisal-recap-list": Api(
         "unit", read=READ_APPRAISAL, query=lambda o: {"unit": o["unit"].code, "year": 2026}
     ),
+    # --- follow-up matrix (issue 14; the world's open action of the scope's unit, owned by the scope's employee,
+    # who is no matrix user): the list is everybody's (the actions of the units their leader, manager, auditor
+    # or administrator roles reach, and their own); one action is read by those roles on its unit (else 404);
+    # its state is changed by its owner or a leader, manager or administrator of the unit (an auditor: 403)
+    "api-action-list": Api(None),
+    "api-action-detail": Api("action", pk("action"), read=READ_FOLLOW_UPS),
+    "api-action-state": Api(
+        "action", pk("action"), write=CHANGE_FOLLOW_UPS, body=lambda o: {"state": "in_progress"}
+    ),
+    # --- notifications (issue 14): each signed-in user's own; another's notification is a 404
+    "api-notification-list": Api(None),
+    "api-notification-detail": Api(None, lambda o: {"pk": 2**31 - 1}, read=NOBODY),
+    "api-notification-read": Api(None, lambda o: {"pk": 2**31 - 1}, read=NOBODY),
+    "api-notification-unread-count": Api(None),
+    "api-notification-read-all": Api(None, write=ANY),
+    "api-notification-preferences": Api(
+        None, write=ANY, body=lambda o: {"kinds": [{"kind": "waiting", "in_app": True, "email": False}]}
+    ),
     # --- evaluation of performance management (issue 14)
     "api-evaluation-questionnaire-list": Api(None, read=READ_EVAL),
     "api-evaluation-questionnaire-detail": Api(
@@ -934,4 +975,14 @@ def build_world() -> dict[str, Any]:
             "criterion_answer": criterion_answer,
             "questionnaire": evaluation_round.self_assessment,
         }
+    # --- follow-up matrix (issue 14): an open action of each scope's unit, owned by the scope's employee
+    from kinerja.meetings.models import Action
+
+    for objects in scopes.values():
+        objects["action"] = Action.objects.create(
+            unit=objects["unit"],
+            description="Tindak lanjut",
+            owner=objects["employee"],
+            due_date="2026-01-31",
+        )
     return {"users": users, "scopes": scopes}

@@ -500,6 +500,64 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
+# --- follow-up matrix (issue 14) ---
+# The follow-up matrix of a unit (its subtree's actions, the rule 24 warnings, the Excel file): read by a leader,
+# performance manager, auditor or administrator reaching the unit. One action: those, and its owner (a person
+# sees their own follow-ups, "my follow-ups"). Its state (in progress, done with evidence, dropped with a
+# reason) is changed by its owner or by a leader, performance manager or administrator of the unit — never by
+# an auditor; the service refuses a closed (done or dropped) action whatever the role.
+
+FOLLOW_UP_READ_ROLES = (Role.LEADER, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
+FOLLOW_UP_CHANGE_ROLES = (Role.LEADER, Role.MANAGER, Role.ADMIN)
+
+
+@rules.predicate
+def owns_action(user: Viewer, obj: Any = None) -> bool:
+    """The user's employee owns the action; without an object, the user is an employee (may own some)."""
+    employee_id = getattr(user, "employee_id", None)
+    if not getattr(user, "is_authenticated", False) or employee_id is None:
+        return False
+    if obj is None:
+        return True
+    return hasattr(obj, "owner_id") and obj.owner_id == employee_id
+
+
+@rules.predicate
+def lists_actions(user: Viewer, obj: Any = None) -> bool:
+    """A list of actions (no object) is anybody's with a role: it holds what they may read, maybe nothing."""
+    return obj is None and has_some_role(user)
+
+
+reads_follow_ups = _role_predicate("reads_follow_ups", FOLLOW_UP_READ_ROLES)
+changes_follow_ups = _role_predicate("changes_follow_ups", FOLLOW_UP_CHANGE_ROLES)
+
+rules.add_perm("meetings.view_followups", reads_follow_ups)
+rules.add_perm("meetings.view_action", reads_follow_ups | owns_action | lists_actions)
+rules.add_perm("meetings.change_action", changes_follow_ups | owns_action)
+# --- notifications (issue 14) ---
+# A notification is read and marked read by the user it was sent to, nobody else (not even an
+# administrator: pages and the API look it up among the user's own, so another's is a 404). Preferences are
+# each signed-in user's own.
+
+
+@rules.predicate
+def is_recipient(user: Viewer, obj: Any = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return obj is None or getattr(obj, "user_id", None) == user.pk
+
+
+@rules.predicate
+def is_signed_in(user: Viewer, obj: Any = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+rules.add_perm("notifications.view_notification", is_recipient)
+rules.add_perm("notifications.change_notification", is_recipient)
+rules.add_perm("notifications.view_preference", is_signed_in)
+rules.add_perm("notifications.change_preference", is_signed_in)
+
+
 # --- evaluation of performance management (issue 14) ---
 # The yearly evaluation (meetings/evaluation.py). A round answers to its organiser's unit; a unit's evaluation
 # to the unit. Reading: a manager, leader, auditor or administrator reaching the unit (a round also to those

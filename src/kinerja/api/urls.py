@@ -6,7 +6,8 @@ from rest_framework.routers import SimpleRouter
 
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
-from kinerja.meetings import evaluation_api
+from kinerja.meetings import action_api, evaluation_api
+from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
@@ -63,10 +64,17 @@ router.register(
 )
 router.register("evaluation-rounds", evaluation_api.RoundViewSet, basename="api-evaluation-round")
 router.register("unit-evaluations", evaluation_api.EvaluationViewSet, basename="api-unit-evaluation")
+router.register("actions", action_api.ActionViewSet, basename="api-action")
+router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path(
+        "notification-preferences/",
+        notifications_api.PreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path(

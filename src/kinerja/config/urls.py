@@ -20,6 +20,7 @@ urlpatterns = [
     path("penilaian/", include("kinerja.appraisals.urls")),
     path("rapat/", include("kinerja.meetings.urls")),
     path("laporan/", include("kinerja.dashboards.urls")),
+    path("pemberitahuan/", include("kinerja.notifications.urls")),
     path("api/", include("kinerja.api.urls")),
     path("", include("kinerja.home.urls")),
 ]

@@ -37,6 +37,7 @@ from .models import (
     ContractKpiSource,
     ContractState,
 )
+from .notices import contract_stepped
 from .workflow import CONTRACT_WORKFLOW
 
 _MICRO = Decimal("0.000001")
@@ -739,9 +740,10 @@ def unlink_child(*, link: CascadeLink, by: Actor) -> None:
 
 
 def _run(contract: Contract, action: str, by: Actor, reason: str = "", **kwargs: Any) -> Contract:
-    return CONTRACT_WORKFLOW.run(
-        contract, action, by=by, reason=reason, update_fields=("updated_at",), **kwargs
-    )
+    with transaction.atomic():
+        CONTRACT_WORKFLOW.run(contract, action, by=by, reason=reason, update_fields=("updated_at",), **kwargs)
+        contract_stepped(contract=contract, action=action, by=by, reason=reason)
+    return contract
 
 
 def propose(*, contract: Contract, by: Actor) -> Contract:

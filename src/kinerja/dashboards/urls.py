@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, views, views_documents
 
 app_name = "dashboards"
 urlpatterns = [
@@ -12,4 +12,12 @@ urlpatterns = [
     path("kelengkapan/unduh.<str:fmt>", views.completeness_export, name="completeness-export"),
     path("riwayat/", audit_views.audit_trail, name="audit"),
     path("riwayat/unduh.<str:fmt>", audit_views.audit_export, name="audit-export"),
+    # documents of a strategy map (issue 14 items 4 and 5): the KPI manual booklet, the map coloured by status
+    path("peta/<int:pk>/manual-iku.pdf", views_documents.kpi_booklet, name="kpi-booklet"),
+    path("peta/<int:pk>/status/", views_documents.status_map_page, name="status-map"),
+    path(
+        "peta/<int:pk>/status/<int:period>/peta.<str:fmt>",
+        views_documents.status_map_download,
+        name="status-map-download",
+    ),
 ]

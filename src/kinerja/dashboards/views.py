@@ -7,10 +7,14 @@ parameters are Indonesian, like the paths: `unit`, `tahun`, `periode`,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from kinerja.meetings import follow_ups
 
 from . import exporting, selectors
 from .charts import chart_data
@@ -51,7 +55,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     if board is None:
         raise Http404
-    return render(request, "dashboards/dashboard.html", {"board": board, "charts": chart_data(board)})
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {"board": board, "charts": chart_data(board), **follow_up_context(request, board)},
+    )
+
+
+def follow_up_context(request: HttpRequest, board: selectors.Dashboard) -> dict[str, Any]:
+    """The unit's open and overdue follow-ups (issue 14 item 2; shown by `meetings/follow_ups/_dashboard_card.html`
+    to those who may read its follow-up matrix)."""
+    return {"follow_ups": follow_ups.dashboard_summary(request.user, board.unit)}
 
 
 def _ranking(request: HttpRequest) -> selectors.RankingReport:

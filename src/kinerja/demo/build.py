@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, appraisals2014, contracts, organisation, planning, reporting
+from . import appraisals, appraisals2014, contracts, notifications, organisation, planning, reporting
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
@@ -14,6 +14,7 @@ from .steps import DemoRun, DemoStep, run_steps
 # the employees' scores after it, when every realization is in. Plan year 2025 (`kmk-467-2014`: contracts,
 # closed periods, the 360° campaigns, CKP + NP) stands on its own and comes last: `--reset` clears it first,
 # so the 2026 steps find their plan period free of it.
+# The notifications come last of all: they tell what is still waiting in everything built before.
 STEPS: tuple[DemoStep, ...] = (
     *organisation.STEPS,
     planning.STEP,
@@ -23,6 +24,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals.SCORES_STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
+    notifications.STEP,  # last: the real producers run on the demo as it stands
 )
 
 

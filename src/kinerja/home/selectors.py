@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from kinerja.accounts.scope import Viewer, role_paths, unit_filter
 from kinerja.dashboards.selectors import completeness
+from kinerja.meetings import follow_ups
 from kinerja.organisations.models import Employee, Unit
 from kinerja.reporting.selectors import awaiting, due_items
 
@@ -34,6 +35,7 @@ def home_summary(*, user: Viewer) -> dict[str, Any]:
     roles = user.roles.select_related("unit").order_by("unit__path") if user.is_authenticated else []
     return {
         **work_queue(user=user),
+        **follow_up_queue(user=user),
         "unit_count": units.count(),
         "map_owner_count": units.filter(owns_map=True).count(),
         "employee_count": Employee.objects.filter(unit_filter(user, "unit__path"), is_active=True).count(),
@@ -66,3 +68,10 @@ def work_queue(*, user: Viewer) -> dict[str, Any]:
         "incomplete_period": period,
         "completeness_url": completeness_url,
     }
+
+
+def follow_up_queue(*, user: Viewer) -> dict[str, Any]:
+    """The signed-in person's overdue follow-ups (issue 14 item 2): the first five and their number (one query,
+    two when there are more than five)."""
+    rows, count = follow_ups.overdue_of(getattr(user, "employee_id", None))
+    return {"overdue_follow_ups": follow_ups.decorate(rows), "overdue_follow_up_count": count}

@@ -1,11 +1,19 @@
-"""Routes of the meetings app. A flat list: one line per route."""
+"""Routes of the meetings app, one module of views per purpose (views/…). A flat list: one line per route."""
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import evaluation
+from .views import evaluation, follow_ups
 
 app_name = "meetings"
 urlpatterns: list[URLPattern | URLResolver] = [
+    # --- follow-up matrix (issue 14 item 2)
+    path("tindak-lanjut/unit/<int:unit_pk>/", follow_ups.follow_up_matrix, name="follow-ups"),
+    path(
+        "tindak-lanjut/unit/<int:unit_pk>/matriks.xlsx",
+        follow_ups.follow_up_matrix_xlsx,
+        name="follow-ups-xlsx",
+    ),
+    path("tindak-lanjut/saya/", follow_ups.my_follow_ups, name="my-follow-ups"),
     # --- the yearly evaluation of performance management (issue 14 item 7)
     path("evaluasi/", evaluation.round_list, name="evaluation-rounds"),
     path("evaluasi/buka/", evaluation.round_create, name="evaluation-round-create"),

@@ -90,8 +90,11 @@ MIN_SEGMENT = 12.0  # a horizontal jog shorter than this is a kink: straightened
 
 BAND_FILL = ("#eaf1fb", "#f1edf9", "#e9f6ee", "#fcf3e6")
 BAND_STROKE = ("#2f5e9e", "#6a4ca3", "#2e7d4f", "#a8661a")
-STATUS_FILL = {"green": "#d6f0de", "yellow": "#fff1c2", "red": "#f9d4d4"}
-STATUS_LABEL = {"green": "hijau", "yellow": "kuning", "red": "merah"}
+# Status fills: the index status of an objective (green/yellow/red by the rule set's bands), grey for none.
+STATUS_FILL = {"green": "#9fd8ae", "yellow": "#ffdc73", "red": "#f29b9b", "none": "#dde2e8"}
+STATUS_LABEL = {"green": "hijau", "yellow": "kuning", "red": "merah", "none": "tanpa data"}
+STATUS_ORDER = ("green", "yellow", "red", "none")
+BADGE_FONT = 11.0
 # Themes are drawn inside the boxes (a tag in the top-right corner) and in a legend below the bands, so
 # they never change where boxes and arrows go: the no-crossing and no-overflow guarantees are untouched.
 THEME_COLOURS = ("#c0392b", "#16756b", "#8e44ad", "#b7770b", "#1f618d", "#6e2c00", "#2e4053", "#a93266")
@@ -160,6 +163,24 @@ class Node:
     href: str | None = None
     status: str | None = None
     theme: str | None = None  # Theme.code: drawn as a coloured tag in the box's corner
+    badge: str | None = None  # a short figure beside the code (the index on a map coloured by status)
+
+
+@dataclass(frozen=True)
+class Colouring:
+    """What colours the boxes by status (the map coloured by status, issue 14 item 5).
+
+    `status` maps an objective id to "green", "yellow" or "red"; an objective not in it (or None) has no
+    data and is grey ("none"). `legend` gives, per status, the text of the legend and of each box's title
+    (in the reader's language: the caller translates); `badge` an optional short figure per objective (its
+    index) drawn beside the code when it fits; `href` an optional link per objective that replaces the
+    default one (the scorecard row instead of the objective's page).
+    """
+
+    status: Mapping[int, str | None]
+    legend: Mapping[str, str]
+    badge: Mapping[int, str] = field(default_factory=dict)
+    href: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -225,6 +246,7 @@ class Layout:
     arrows: list[Arrow]
     title: str = ""
     themes: list[ThemeKey] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # the status legend (status → text), when coloured
 
 
 # --------------------------------------------------------------------------- ordering
@@ -790,19 +812,35 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
 
-def _legend(lay: Layout) -> tuple[float, list[tuple[float, float, ThemeKey, str]]]:
-    """The theme legend below the bands: its height and each entry's (x, y, theme, text), wrapped to the width."""
-    if not lay.themes:
+@dataclass(frozen=True)
+class _LegendEntry:
+    x: float
+    y: float
+    colour: str
+    text: str
+    status: str | None = None  # a status swatch (else a theme's)
+
+
+def _legend(lay: Layout) -> tuple[float, list[_LegendEntry]]:
+    """The legend below the bands: the statuses (a map coloured by status) on their own line(s), then the
+    themes; its height and each entry, wrapped to the width."""
+    groups: list[list[tuple[str, str, str | None]]] = []
+    if lay.statuses:
+        groups.append([(STATUS_FILL[s], text, s) for s, text in lay.statuses.items() if s in STATUS_FILL])
+    if lay.themes:
+        groups.append([(t.colour, f"{t.code} {t.name}", None) for t in lay.themes])
+    if not groups:
         return 0.0, []
     entries = []
-    x, row = float(MARGIN + 16), 0
-    for theme in lay.themes:
-        text = f"{theme.code} {theme.name}"
-        w = 14 + 6 + text_width(text, 12) + 24
-        if x + w > lay.width - MARGIN and x > MARGIN + 16:
-            x, row = float(MARGIN + 16), row + 1
-        entries.append((x, lay.height + row * LEGEND_ROW, theme, text))
-        x += w
+    row = -1
+    for group in groups:
+        x, row = float(MARGIN + 16), row + 1
+        for colour, text, status in group:
+            w = 14 + 6 + text_width(text, 12) + 24
+            if x + w > lay.width - MARGIN and x > MARGIN + 16:
+                x, row = float(MARGIN + 16), row + 1
+            entries.append(_LegendEntry(x, lay.height + row * LEGEND_ROW, colour, text, status))
+            x += w
     return (row + 1) * LEGEND_ROW + 8, entries
 
 
@@ -863,13 +901,20 @@ def render_svg(lay: Layout, *, description: str = "", meta: Mapping[str, str] | 
         )
     for box in lay.boxes.values():
         out.append(_box_svg(box, lay))
-    if legend:
-        out.append('<g class="theme-legend">')
-        for x, y, theme, text in legend:
+    for kind, entries in (
+        ("status-legend", [e for e in legend if e.status is not None]),
+        ("theme-legend", [e for e in legend if e.status is None]),
+    ):
+        if not entries:
+            continue
+        out.append(f'<g class="{kind}">')
+        for e in entries:
+            status = f' data-status="{e.status}" stroke="#8a99ab" stroke-width="0.8"' if e.status else ""
+            name = "status-name" if e.status else "theme-name"
             out.append(
-                f'<rect x="{_n(x)}" y="{_n(y)}" width="14" height="14" rx="3" fill="{theme.colour}"/>'
-                f'<text class="theme-name" x="{_n(x + 20)}" y="{_n(y + 11)}" font-size="12" fill="#1f2d3d">'
-                f"{escape(text)}</text>"
+                f'<rect x="{_n(e.x)}" y="{_n(e.y)}" width="14" height="14" rx="3" fill="{e.colour}"{status}/>'
+                f'<text class="{name}" x="{_n(e.x + 20)}" y="{_n(e.y + 11)}" font-size="12" fill="#1f2d3d">'
+                f"{escape(e.text)}</text>"
             )
         out.append("</g>")
     out.append("</svg>")
@@ -887,13 +932,16 @@ def _box_svg(box: Box, lay: Layout) -> str:
     fill = STATUS_FILL.get(node.status or "", "#ffffff")
     stroke = BAND_STROKE[band_index]
     label = f"{node.code} {node.name}"
-    if node.status in STATUS_LABEL:
+    if node.status in lay.statuses:
+        label += f" ({lay.statuses[node.status]}{f': {node.badge}' if node.badge else ''})"
+    elif node.status in STATUS_LABEL:
         label += f" (status {STATUS_LABEL[node.status]})"
     if node.theme:
         label += f" (tema {node.theme})"
     theme_attr = f' data-theme="{_attr(node.theme)}"' if node.theme else ""
+    status_attr = f' data-status="{_attr(node.status)}"' if node.status else ""
     parts = [
-        f'<g class="objective" data-key="{node.key}" data-code="{_attr(node.code)}"{theme_attr}>',
+        f'<g class="objective" data-key="{node.key}" data-code="{_attr(node.code)}"{theme_attr}{status_attr}>',
         f"<title>{escape(label)}</title>",
         f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="10" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="1.8"/>',
@@ -909,11 +957,31 @@ def _box_svg(box: Box, lay: Layout) -> str:
     theme = next((t for t in lay.themes if t.code == node.theme), None) if node.theme else None
     if theme is not None:
         parts.append(_theme_tag(box, theme))
+    if node.badge:
+        parts.append(_badge(box, theme))
     parts.append("</g>")
     inner = "".join(parts)
     if node.href:
         return f'<a href="{_attr(node.href)}" aria-label="{_attr(label)}">{inner}</a>'
     return inner
+
+
+def _badge(box: Box, theme: ThemeKey | None) -> str:
+    """The box's badge (its index) on the code line, right-aligned left of the theme tag; left out when the
+    line has no room for it, so it never overlaps the code, the tag or the name."""
+    text = box.node.badge or ""
+    right = box.x + box.w - PAD
+    if theme is not None:
+        tag_w = text_width(theme.code, THEME_FONT) + 8
+        room = box.w - 2 * PAD - text_width(box.node.code, CODE_FONT) - 6
+        right -= (tag_w if tag_w <= room else 10) + 6
+    left = box.x + PAD + text_width(box.node.code, CODE_FONT) + 8
+    if right - left < text_width(text, BADGE_FONT):
+        return ""
+    return (
+        f'<text class="badge" x="{_n(right)}" y="{_n(box.y + PAD + CODE_FONT)}" font-size="{_n(BADGE_FONT)}" '
+        f'font-weight="bold" text-anchor="end" fill="#1f2d3d">{escape(text)}</text>'
+    )
 
 
 def _theme_tag(box: Box, theme: ThemeKey) -> str:
@@ -945,8 +1013,24 @@ def draw_map(
     href: Callable[[int], str] | None = None,
     status: Mapping[int, str] | None = None,
     title: str | None = None,
+    colouring: Colouring | None = None,
 ) -> str:
-    """The SVG of a loaded strategy map; `href(objective_id)` links each box, `status` colours it."""
+    """The SVG of a loaded strategy map; `href(objective_id)` links each box, `status` colours it.
+
+    With `colouring` the map is coloured by status: every box is filled by its status (grey without
+    data), carries its badge and links where the colouring says, and a status legend is drawn below."""
+
+    def box_status(pk: int) -> str | None:
+        if colouring is not None:
+            found = colouring.status.get(pk)
+            return found if found in STATUS_FILL else "none"
+        return (status or {}).get(pk)
+
+    def box_href(pk: int) -> str | None:
+        if colouring is not None and pk in colouring.href:
+            return colouring.href[pk]
+        return href(pk) if href else None
+
     bands = [Band(p.pk, p.name, p.weight) for p in data.perspectives]
     nodes = [
         Node(
@@ -954,9 +1038,10 @@ def draw_map(
             o.code,
             o.name,
             o.perspective_id,
-            href(o.pk) if href else None,
-            (status or {}).get(o.pk),
+            box_href(o.pk),
+            box_status(o.pk),
             o.theme.code if o.theme is not None else None,
+            colouring.badge.get(o.pk) if colouring is not None else None,
         )
         for o in data.objectives
     ]
@@ -967,6 +1052,8 @@ def draw_map(
     heading = title if title is not None else f"{strategy_map.unit.name} — {strategy_map.plan_year.year}"
     lay = layout(bands, nodes, edges, title=heading)
     lay.themes = themes
+    if colouring is not None:
+        lay.statuses = {s: colouring.legend.get(s, STATUS_LABEL[s]) for s in STATUS_ORDER}
     description = f"{len(nodes)} SS, {len(edges)} →"
     meta = {
         "unit": strategy_map.unit.name,

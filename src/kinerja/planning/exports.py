@@ -44,6 +44,11 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 _NS = {"svg": _SVG_NS}
 
 
+def page_to_png(svg: str, *, printed: datetime.date | None = None, scale: float = PNG_SCALE) -> bytes:
+    """The printed page (`map_page_svg`, A4 landscape with title block and legend) as a PNG."""
+    return svg_to_png(map_page_svg(svg, printed=printed), scale=scale)
+
+
 def svg_to_png(svg: str, *, scale: float = PNG_SCALE) -> bytes:
     # Imported when a picture is asked for: cairosvg loads the system's cairo library, and a server without
     # it still runs everything else (only the map downloads answer with an error). Not a cycle.
@@ -66,6 +71,7 @@ class _Key:
 
     colour: str | None
     text: str
+    outlined: bool = False  # a light swatch (a status fill) gets a thin border
 
 
 def _n(value: float) -> str:
@@ -93,8 +99,14 @@ def map_page_svg(svg: str, *, printed: datetime.date | None = None) -> str:
         if band.get("class") == "band":
             keys.append(_Key(band.get("data-colour", BAND_STROKE[0]), band.get("data-label", "")))
     keys.append(_Key(None, _("hubungan sebab-akibat (penyebab → akibat)")))
+    status_keys: list[_Key] = []
     for child in list(root):
-        if child.get("class") == "theme-legend":
+        if child.get("class") == "status-legend":  # a map coloured by status: its statuses lead the legend
+            rects = [r.get("fill", INK) for r in child.findall("svg:rect", _NS)]
+            texts = [(t.text or "") for t in child.findall("svg:text", _NS)]
+            status_keys = [_Key(c, t, outlined=True) for c, t in zip(rects, texts, strict=False)]
+            root.remove(child)
+        elif child.get("class") == "theme-legend":
             rects = [r.get("fill", INK) for r in child.findall("svg:rect", _NS)]
             texts = [(t.text or "") for t in child.findall("svg:text", _NS)]
             keys += [
@@ -105,7 +117,9 @@ def map_page_svg(svg: str, *, printed: datetime.date | None = None) -> str:
         elif child.tag == f"{{{_SVG_NS}}}text" and child.get("class") == "map-title":
             root.remove(child)
 
-    legend_lines = _flow(keys, PAGE_W - 2 * PAGE_MARGIN - text_width(_("Legenda") + ":", LEGEND_FONT) - 8)
+    legend_w = PAGE_W - 2 * PAGE_MARGIN - text_width(_("Legenda") + ":", LEGEND_FONT) - 8
+    # the statuses on their own line(s), above the perspectives
+    legend_lines = (_flow(status_keys, legend_w) if status_keys else []) + _flow(keys, legend_w)
     legend_h = len(legend_lines) * LEGEND_ROW + 10
     footer_top = PAGE_H - PAGE_MARGIN - legend_h
 
@@ -208,8 +222,9 @@ def map_page_svg(svg: str, *, printed: datetime.date | None = None) -> str:
                     'stroke-width="1.2" marker-end="url(#legend-arrowhead)"/>'
                 )
             else:
+                border = ' stroke="#8a99ab" stroke-width="0.5"' if key.outlined else ""
                 out.append(
-                    f'<rect x="{_n(x)}" y="{_n(y + 1)}" width="10" height="10" rx="2" fill="{key.colour}"/>'
+                    f'<rect x="{_n(x)}" y="{_n(y + 1)}" width="10" height="10" rx="2" fill="{key.colour}"{border}/>'
                 )
             out.append(
                 f'<text class="legend-entry" x="{_n(x + 24 if key.colour is None else x + 14)}" y="{_n(y + 9)}" '

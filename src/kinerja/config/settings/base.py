@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kinerja.home.context_processors.navigation",
+                "kinerja.notifications.context_processors.bell",
             ],
         },
     },
@@ -209,7 +210,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; the e-mails go from a background task anyway
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kinerja@localhost")
+# The site's address as people reach it, for links in e-mails (notifications): e.g. https://kinerja.kemenkeu.go.id
+KINERJA_SITE_URL = env_str("KINERJA_SITE_URL", "http://localhost:8000")
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`, which tells a
@@ -274,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationRoundStateEnum": "kinerja.meetings.evaluation_models.RoundState",
         "UnitEvaluationStateEnum": "kinerja.meetings.evaluation_models.EvaluationState",
         "BandToneEnum": "kinerja.meetings.evaluation_models.BandTone",
+        "ActionStateEnum": "kinerja.meetings.models.ActionState",
+        "NotificationKindEnum": "kinerja.notifications.models.Kind",
     },
 }
 

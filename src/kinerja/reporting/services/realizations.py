@@ -28,6 +28,7 @@ from ..models import (
     ReportingPeriod,
 )
 from ..workflow import REALIZATION_WORKFLOW
+from .notices import realizations_stepped
 from .periods import ensure_period_open
 from .scores import schedule_recompute
 
@@ -181,6 +182,7 @@ def _step(realization: Realization, action: str, by: Actor, reason: str = "") ->
         )
         if realization.kpi.holder_id is None:
             schedule_recompute([(realization.kpi.objective.map_id, realization.period)], trigger=action)
+        realizations_stepped(action=action, realizations=[realization], by=by, reason=reason)
     return realization
 
 
@@ -224,6 +226,7 @@ def bulk_step(
     reason = REALIZATION_WORKFLOW.required_reason(action, reason)
     results: list[BulkResult] = []
     pending: set[tuple[int, ReportingPeriod]] = set()
+    stepped: list[Realization] = []
     with transaction.atomic():
         # rows are locked in the order of their pk, as imports lock them: two writers never wait on each other
         for realization in sorted(realizations, key=lambda r: r.pk):
@@ -234,6 +237,7 @@ def bulk_step(
                     REALIZATION_WORKFLOW.apply(current, action, by=by, reason=reason)
                     if current.kpi.holder_id is None:
                         pending.add((current.kpi.objective.map_id, current.period))
+                    stepped.append(current)
             except PermissionDenied:
                 results.append(
                     BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini."))
@@ -243,6 +247,7 @@ def bulk_step(
             else:
                 results.append(BulkResult(realization.pk, True))
         schedule_recompute(pending, trigger=f"bulk_{action}")
+        realizations_stepped(action=action, realizations=stepped, by=by, reason=reason)
     order = {r.pk: i for i, r in enumerate(realizations)}
     return sorted(results, key=lambda result: order.get(result.realization_id, 0))
 

@@ -1,0 +1,145 @@
+"""The follow-up matrix of a unit (its subtree's actions, rule 24 warnings, the Excel file) and "my follow-ups".
+Thin: every read is `meetings.follow_ups`; state changes and evidence are on the action's page
+(`meetings:action-detail`).
+
+Query parameters, Indonesian like the paths: `status` (open/in_progress/done/dropped), `pj` (the owner's
+employee id, or `kosong` for the actions without one), `terlambat` (1: overdue only), `rapat` (the origin
+meeting's id), `peringatan` (a rule 24 warning: no_owner/no_due_date/overdue), `halaman` (page).
+A unit the user may not read the matrix of does not exist for them (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kinerja.accounts.rules import FOLLOW_UP_READ_ROLES
+from kinerja.accounts.scope import unit_filter
+from kinerja.organisations.models import Unit
+
+from .. import follow_ups
+from ..follow_up_export import XLSX, filename, render_xlsx
+from ..models import Action, ActionState
+
+__all__ = ["follow_up_matrix", "follow_up_matrix_xlsx", "my_follow_ups"]
+
+PAGE_SIZE = 50
+NO_OWNER = "kosong"
+
+
+def matrix_unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
+    """The unit, when the user may read its follow-up matrix (else 404, as for a unit that does not exist)."""
+    unit = Unit.objects.filter(unit_filter(request.user, "path", FOLLOW_UP_READ_ROLES), pk=unit_pk).first()
+    if unit is None or not request.user.has_perm("meetings.view_followups", unit):
+        raise Http404
+    return unit
+
+
+def _id(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def read_filters(request: HttpRequest) -> follow_ups.MatrixFilter:
+    """The filters of the query string; an unknown value is no filter."""
+    get = request.GET
+    state = get.get("status", "")
+    owner = get.get("pj", "").strip()
+    warning = get.get("peringatan", "")
+    return follow_ups.MatrixFilter(
+        state=state if state in ActionState.values else "",
+        owner=_id(owner),
+        no_owner=owner == NO_OWNER,
+        overdue=get.get("terlambat", "") in ("1", "ya", "on", "true"),
+        meeting=_id(get.get("rapat", "").strip()),
+        warning=warning if warning in follow_ups.WARNING_KINDS else "",
+    )
+
+
+def query_of(filters: follow_ups.MatrixFilter) -> str:
+    params: dict[str, Any] = {
+        "status": filters.state,
+        "pj": NO_OWNER if filters.no_owner else (filters.owner or ""),
+        "terlambat": "1" if filters.overdue else "",
+        "rapat": filters.meeting or "",
+        "peringatan": filters.warning,
+    }
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+
+
+@login_required
+def follow_up_matrix(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """The unit subtree's actions, filtered and paginated, with the count per state and the rule 24 warnings.
+    A fixed number of queries whatever the number of actions."""
+    unit = matrix_unit_or_404(request, unit_pk)
+    today = timezone.localdate()
+    filters = read_filters(request)
+    actions = follow_ups.actions_of(unit)
+    page = _page(request, follow_ups.matrix(actions, filters, today))
+    owners, meetings = follow_ups.filter_options(actions)
+    warnings = follow_ups.warnings(actions, today)
+    follow_ups.decorate(warnings.actions, today)
+    return render(
+        request,
+        "meetings/follow_ups/matrix.html",
+        {
+            "unit": unit,
+            "page": page,
+            "rows": follow_ups.decorate(list(page.object_list), today),
+            "counts": follow_ups.state_counts(actions, today),
+            "warnings": warnings,
+            "warning_labels": follow_ups.WARNING_LABELS,
+            "filters": filters,
+            "query": query_of(filters),
+            "states": ActionState.choices,
+            "owners": owners,
+            "meetings": meetings,
+            "no_owner": NO_OWNER,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def follow_up_matrix_xlsx(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """The matrix as an Excel workbook: every action the filters select (not only one page)."""
+    unit = matrix_unit_or_404(request, unit_pk)
+    today = timezone.localdate()
+    rows = follow_ups.matrix(follow_ups.actions_of(unit), read_filters(request), today)
+    response = HttpResponse(render_xlsx(unit, rows, today), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename(unit, today)}"'
+    return response
+
+
+@login_required
+def my_follow_ups(request: HttpRequest) -> HttpResponse:
+    """The actions the signed-in person owns, open ones first; filtered by state or overdue, paginated."""
+    today = timezone.localdate()
+    employee_id = getattr(request.user, "employee_id", None)
+    filters = read_filters(request)
+    filters = follow_ups.MatrixFilter(state=filters.state, overdue=filters.overdue)
+    mine = Action.objects.filter(owner_id=employee_id) if employee_id else Action.objects.none()
+    page = _page(request, follow_ups.matrix(mine, filters, today))
+    return render(
+        request,
+        "meetings/follow_ups/mine.html",
+        {
+            "page": page,
+            "rows": follow_ups.decorate(list(page.object_list), today),
+            "counts": follow_ups.state_counts(mine, today),
+            "filters": filters,
+            "query": query_of(filters),
+            "states": ActionState.choices,
+            "has_employee": employee_id is not None,
+            "today": today,
+        },
+    )
