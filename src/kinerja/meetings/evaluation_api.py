@@ -93,6 +93,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = serializers.CharField(read_only=True, help_text=_("open (berjalan) atau closed (ditutup)"))
     units = serializers.IntegerField(source="n_units", read_only=True)
     reviewed = serializers.IntegerField(source="n_reviewed", read_only=True)
 

@@ -276,7 +276,6 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "kinerja.accounts.models.Role",
         # the yearly evaluation (issue 14)
         "QuestionnaireKindEnum": "kinerja.meetings.evaluation_models.QuestionnaireKind",
-        "EvaluationRoundStateEnum": "kinerja.meetings.evaluation_models.RoundState",
         "UnitEvaluationStateEnum": "kinerja.meetings.evaluation_models.EvaluationState",
         "BandToneEnum": "kinerja.meetings.evaluation_models.BandTone",
         "ActionStateEnum": "kinerja.meetings.models.ActionState",
