@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, appraisals2014, contracts, notifications, organisation, planning, reporting
+from . import appraisals, appraisals2014, contracts, evaluation, notifications, organisation, planning, reporting
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
@@ -24,6 +24,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals.SCORES_STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
+    evaluation.STEP,  # the 2026 evaluation of performance management (issue 14 item 7)
     notifications.STEP,  # last: the real producers run on the demo as it stands
 )
 

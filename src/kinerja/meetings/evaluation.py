@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -1062,7 +1062,7 @@ def _in_state(evaluation: UnitEvaluation, *states: str) -> None:
 class AnswerInput:
     explanation: str | None = None
     self_score: Decimal | None = None
-    upload: UploadedFile | None = None
+    upload: File | None = None
     remove_evidence: bool = False
 
 

@@ -220,8 +220,8 @@ class EvaluationDetailSerializer(EvaluationSerializer):
         ]
 
     @extend_schema_field(EvaluationCriterionScoreSerializer(many=True))
-    def get_criteria(self, obj: UnitEvaluation) -> list[dict[str, Any]]:
-        return self._criteria(self._view(obj))
+    def get_criteria(self, obj: UnitEvaluation) -> Any:
+        return EvaluationCriterionScoreSerializer(self._criteria(self._view(obj)), many=True).data
 
     @extend_schema_field(EvaluationReadinessScoreSerializer(many=True))
     def get_readiness(self, obj: UnitEvaluation) -> list[dict[str, Any]]:
