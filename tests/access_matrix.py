@@ -60,7 +60,8 @@ CALIBRATE = reach("manager", "leader", "admin")  # appraisals.manage_calibration
 READ_FOLLOW_UPS = reach("manager", "leader", "auditor", "admin")  # meetings.view_followups (issue 14)
 CHANGE_FOLLOW_UPS = reach("manager", "leader", "admin")  # meetings.change_action, besides the action's owner
 READ_EVAL = reach("manager", "leader", "auditor", "admin")  # meetings.view_unitevaluation (issue 14)
-REVIEW_EVAL = reach("admin")  # a manager/administrator strictly above the unit: only the root's administrator here
+# reviewing: a manager or administrator strictly above the unit, i.e. only the root's administrator here
+REVIEW_EVAL = reach("admin")
 RESPOND_EVAL = reach("manager")  # the SFO survey: a manager role on the unit itself
 
 
@@ -784,7 +785,10 @@ API: dict[str, Api] = {
     "api-unit-evaluation-submit": Api("unit_evaluation", pk("unit_evaluation"), write=PLAN),
     # a draft: a 400 naming the state
     "api-unit-evaluation-return": Api(
-        "unit_evaluation", pk("unit_evaluation"), write=REVIEW_EVAL, body=lambda o: {"reason": "Belum lengkap"}
+        "unit_evaluation",
+        pk("unit_evaluation"),
+        write=REVIEW_EVAL,
+        body=lambda o: {"reason": "Belum lengkap"},
     ),
     "api-unit-evaluation-review": Api(
         "unit_evaluation",

@@ -23,7 +23,9 @@ def open_round(organiser: Any, units: list[Any], *, year: int = 2026, by: Any = 
     )
 
 
-def answer_all(evaluation: UnitEvaluation, *, self_score: int = 80, readiness: int = 3, by: Any = None) -> None:
+def answer_all(
+    evaluation: UnitEvaluation, *, self_score: int = 80, readiness: int = 3, by: Any = None
+) -> None:
     round_ = evaluation.round
     answers = {
         item.pk: ev.AnswerInput(explanation=f"Pelaksanaan {item.code} di unit.", self_score=D(self_score))

@@ -64,8 +64,14 @@ def _bands():
 
 @pytest.mark.parametrize(
     ("total", "label"),
-    [(8, "Perlu perbaikan mendesak"), (15, "Perlu perbaikan mendesak"), (16, "Cukup"), (24, "Cukup"),
-     (25, "Sangat baik"), (32, "Sangat baik")],
+    [
+        (8, "Perlu perbaikan mendesak"),
+        (15, "Perlu perbaikan mendesak"),
+        (16, "Cukup"),
+        (24, "Cukup"),
+        (25, "Sangat baik"),
+        (32, "Sangat baik"),
+    ],
 )
 def test_readiness_bands_at_their_edges(total, label):
     band = ev.band_for(total, _bands())
@@ -112,17 +118,24 @@ def _inputs(q: Questionnaire):
         for i in q.items.select_related("aspect")
     ]
     bands = [ev.BandInput(b.minimum, b.label, b.meaning, b.tone, pk=b.pk) for b in q.bands.all()]
-    header = {"title": q.title, "scale_min": q.scale_min, "scale_max": q.scale_max, "scale_labels": q.scale_labels}
+    header = {
+        "title": q.title,
+        "scale_min": q.scale_min,
+        "scale_max": q.scale_max,
+        "scale_labels": q.scale_labels,
+    }
     return header, aspects, items, bands
 
 
 def test_a_manager_edits_weights_and_they_must_sum_to_100(org, make_user):
     q = ev.prepare_questionnaires(year=2026, by=None)[QuestionnaireKind.SELF_ASSESSMENT]
     ministry_manager = make_user(org.ministry, "manager")
-    header, aspects, items, bands = _inputs(q)
+    header, aspects, items, _bands = _inputs(q)
     aspects[0].weight = D(30)  # 105 in all
     with pytest.raises(ValidationError) as exc:
-        ev.update_questionnaire(questionnaire=q, header=header, aspects=aspects, items=items, by=ministry_manager)
+        ev.update_questionnaire(
+            questionnaire=q, header=header, aspects=aspects, items=items, by=ministry_manager
+        )
     assert "105" in " ".join(_errors(exc)["aspects"])
     aspects[1].weight = D(20)  # back to 100
     items[0].text = "Peta strategi ditetapkan dan diselaraskan."
@@ -140,7 +153,9 @@ def test_readiness_thresholds_are_data(org):
     q = ev.prepare_questionnaires(year=2026, by=None)[QuestionnaireKind.READINESS]
     header, aspects, items, bands = _inputs(q)
     bands[1].minimum = D(18)
-    ev.update_questionnaire(questionnaire=q, header=header, aspects=aspects, items=items, bands=bands, by=None)
+    ev.update_questionnaire(
+        questionnaire=q, header=header, aspects=aspects, items=items, bands=bands, by=None
+    )
     assert ev.band_for(17, list(q.bands.all())).label == "Perlu perbaikan mendesak"
     assert ev.band_for(18, list(q.bands.all())).label == "Cukup"
 
@@ -149,7 +164,7 @@ def test_a_questionnaire_in_use_is_locked_and_changes_go_to_a_new_version(org):
     round_ = eb.open_round(org.kanwil, [org.kpp_a])
     q = round_.self_assessment
     assert q.locked
-    header, aspects, items, bands = _inputs(q)
+    header, aspects, items, _bands = _inputs(q)
     with pytest.raises(ValidationError) as exc:
         ev.update_questionnaire(questionnaire=q, header=header, aspects=aspects, items=items, by=None)
     assert exc.value.code == "questionnaire_locked"
@@ -167,7 +182,9 @@ def test_a_questionnaire_in_use_is_locked_and_changes_go_to_a_new_version(org):
 def test_open_round_validates_the_window_naming_the_field(org):
     def attempt(opens, closes):
         with pytest.raises(ValidationError) as exc:
-            ev.open_round(unit=org.kanwil, year=2026, opens_on=opens, closes_on=closes, units=[org.kpp_a], by=None)
+            ev.open_round(
+                unit=org.kanwil, year=2026, opens_on=opens, closes_on=closes, units=[org.kpp_a], by=None
+            )
         return _errors(exc)
 
     assert "opens_on" in attempt(dt.date(2026, 3, 31), dt.date(2026, 6, 30))  # Q1
@@ -178,8 +195,12 @@ def test_open_round_validates_the_window_naming_the_field(org):
     assert not UnitEvaluation.objects.exists() and not Questionnaire.objects.exists()  # nothing half-saved
     # the edges of Q2–Q3 are fine
     ev.open_round(
-        unit=org.kanwil, year=2026, opens_on=dt.date(2026, 4, 1), closes_on=dt.date(2026, 9, 30),
-        units=[org.kpp_a], by=None,
+        unit=org.kanwil,
+        year=2026,
+        opens_on=dt.date(2026, 4, 1),
+        closes_on=dt.date(2026, 9, 30),
+        units=[org.kpp_a],
+        by=None,
     )
 
 
@@ -242,7 +263,9 @@ def test_state_machine_draft_submitted_reviewed_then_read_only(org, make_user):
     for attempt in (
         lambda: eb.answer_all(evaluation, by=kpp_manager),
         lambda: ev.submit(evaluation=evaluation, by=kpp_manager),
-        lambda: ev.review(evaluation=evaluation, scores=scores, findings="x", recommendations="y", by=reviewer),
+        lambda: ev.review(
+            evaluation=evaluation, scores=scores, findings="x", recommendations="y", by=reviewer
+        ),
         lambda: ev.return_evaluation(evaluation=evaluation, reason="x", by=reviewer),
     ):
         with pytest.raises(ValidationError) as exc:
@@ -270,7 +293,9 @@ def test_review_computes_the_weighted_total_and_names_missing_fields(org, make_u
     assert not CriterionAnswer.objects.filter(review_score__isnull=False).exists()
     # aspect A (25 %) all 100, the rest 60 → 25 + 75 × 0.6 = 70
     scores = {i.pk: D(100) if i.aspect.code == "A" else D(60) for i in items}
-    evaluation = ev.review(evaluation=evaluation, scores=scores, findings="f", recommendations="r", by=reviewer)
+    evaluation = ev.review(
+        evaluation=evaluation, scores=scores, findings="f", recommendations="r", by=reviewer
+    )
     assert evaluation.total_score == D("70.00")
     # inside aspect A the weights count: A1 (40) at 0, A2 and A3 at 100 → A = 60 → 15 + 45 = 60
     round2 = eb.open_round(org.djp, [org.djp], by=None)
@@ -279,7 +304,11 @@ def test_review_computes_the_weighted_total_and_names_missing_fields(org, make_u
     items2 = {i.code: i.pk for i in round2.self_assessment.items.all()}
     by_code = {i.code: scores[i.pk] for i in items}
     ev2 = ev.review(
-        evaluation=ev2, scores={items2[c]: v for c, v in by_code.items()}, findings="f", recommendations="r", by=None
+        evaluation=ev2,
+        scores={items2[c]: v for c, v in by_code.items()},
+        findings="f",
+        recommendations="r",
+        by=None,
     )
     assert ev2.total_score == D("60.00")
 
@@ -304,11 +333,25 @@ def test_only_a_manager_above_reviews(org, make_user):
     with pytest.raises(PermissionDenied):  # the Kanwil's own manager does not review the Kanwil
         ev.review(evaluation=kanwil, scores=scores, findings="f", recommendations="r", by=kanwil_manager)
     with pytest.raises(PermissionDenied):
-        ev.review(evaluation=kpp, scores=scores, findings="f", recommendations="r", by=make_user(org.kpp_a, "manager"))
+        ev.review(
+            evaluation=kpp,
+            scores=scores,
+            findings="f",
+            recommendations="r",
+            by=make_user(org.kpp_a, "manager"),
+        )
     with pytest.raises(PermissionDenied):
-        ev.review(evaluation=kpp, scores=scores, findings="f", recommendations="r", by=make_user(org.kanwil, "leader"))
+        ev.review(
+            evaluation=kpp,
+            scores=scores,
+            findings="f",
+            recommendations="r",
+            by=make_user(org.kanwil, "leader"),
+        )
     ev.review(evaluation=kpp, scores=scores, findings="f", recommendations="r", by=kanwil_manager)
-    ev.review(evaluation=kanwil, scores=scores, findings="f", recommendations="r", by=make_user(org.djp, "manager"))
+    ev.review(
+        evaluation=kanwil, scores=scores, findings="f", recommendations="r", by=make_user(org.djp, "manager")
+    )
 
 
 def test_answers_validate_naming_the_field_and_keep_evidence(org, make_user):
@@ -334,7 +377,9 @@ def test_answers_validate_naming_the_field_and_keep_evidence(org, make_user):
     assert f"evidence_{item.pk}" in _errors(exc)
     good = SimpleUploadedFile("notula-dko.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     ev.save_answers(
-        evaluation=evaluation, answers={item.pk: ev.AnswerInput("Notula DKO terlampir.", D(75), good)}, by=manager
+        evaluation=evaluation,
+        answers={item.pk: ev.AnswerInput("Notula DKO terlampir.", D(75), good)},
+        by=manager,
     )
     answer = CriterionAnswer.objects.get()
     assert answer.evidence_name == "notula-dko.pdf" and answer.evidence.name.startswith("evaluation/")
@@ -354,7 +399,9 @@ def test_sfo_survey_once_per_unit_manager_aggregated(org, make_user):
     items = list(round_.survey.items.all())
     first, second = make_user(org.kpp_a, "manager"), make_user(org.kpp_a, "manager")
     ev.respond_survey(evaluation=evaluation, values={i.pk: 6 for i in items}, by=first)
-    ev.respond_survey(evaluation=evaluation, values={i.pk: (4 if n % 2 else 5) for n, i in enumerate(items)}, by=second)
+    ev.respond_survey(
+        evaluation=evaluation, values={i.pk: (4 if n % 2 else 5) for n, i in enumerate(items)}, by=second
+    )
     with pytest.raises(ValidationError) as exc:
         ev.respond_survey(evaluation=evaluation, values={i.pk: 1 for i in items}, by=first)
     assert exc.value.code == "already_answered"
@@ -378,7 +425,9 @@ def test_sfo_survey_once_per_unit_manager_aggregated(org, make_user):
     # closed with the round
     ev.close_round(round_=round_, by=None)
     with pytest.raises(ValidationError) as exc:
-        ev.respond_survey(evaluation=evaluation, values={i.pk: 5 for i in items}, by=make_user(org.kpp_a, "manager"))
+        ev.respond_survey(
+            evaluation=evaluation, values={i.pk: 5 for i in items}, by=make_user(org.kpp_a, "manager")
+        )
     assert exc.value.code == "round_closed"
     assert SurveyResponse.objects.count() == 2
 

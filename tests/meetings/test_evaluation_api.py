@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja.meetings import evaluation as ev
 from kinerja.meetings.evaluation_models import EvaluationRound, EvaluationState, RoundState
 from tests.meetings import evaluation_builders as eb
 
@@ -32,7 +31,13 @@ def test_questionnaires_read(api_as, org, round_):
 
 def test_open_and_close_a_round(api_as, org):
     api = api_as(org.kanwil, "manager")
-    body = {"unit": "KANWIL", "year": 2026, "opens_on": "2026-03-01", "closes_on": "2026-06-30", "units": ["KPP-A"]}
+    body = {
+        "unit": "KANWIL",
+        "year": 2026,
+        "opens_on": "2026-03-01",
+        "closes_on": "2026-06-30",
+        "units": ["KPP-A"],
+    }
     answer = api.post("/api/evaluation-rounds/", body, format="json")
     assert answer.status_code == 400 and "opens_on" in answer.json()
     answer = api.post("/api/evaluation-rounds/", dict(body, units=["DJBC"]), format="json")
@@ -53,7 +58,9 @@ def test_open_and_close_a_round(api_as, org):
         format="json",
     )
     assert made.status_code == 201 and made.json()["units"] == 4  # DJP, KANWIL, KPP-A, KPP-B
-    assert api_as(org.kanwil, "leader").post("/api/evaluation-rounds/", body, format="json").status_code == 400
+    assert (
+        api_as(org.kanwil, "leader").post("/api/evaluation-rounds/", body, format="json").status_code == 400
+    )
     assert EvaluationRound.objects.count() == 2
 
 
@@ -82,11 +89,14 @@ def test_submit_and_review_through_the_api(api_as, org, round_):
     eb.answer_all(evaluation)
     assert unit_api.post(f"/api/unit-evaluations/{evaluation.pk}/submit/").json()["state"] == "submitted"
     scores = {i.code: "75" for i in round_.self_assessment.items.all()}
-    assert unit_api.post(
-        f"/api/unit-evaluations/{evaluation.pk}/review/",
-        {"scores": scores, "findings": "f", "recommendations": "r"},
-        format="json",
-    ).status_code == 403
+    assert (
+        unit_api.post(
+            f"/api/unit-evaluations/{evaluation.pk}/review/",
+            {"scores": scores, "findings": "f", "recommendations": "r"},
+            format="json",
+        ).status_code
+        == 403
+    )
     reviewer = api_as(org.kanwil, "manager")
     bad = reviewer.post(
         f"/api/unit-evaluations/{evaluation.pk}/review/",

@@ -77,13 +77,25 @@ def test_open_round_page_names_the_wrong_field(client, world):
     with translation.override("id"):
         answer = client.post(
             url,
-            {"unit": org.djbc.pk, "year": 2026, "opens_on": "2026-01-10", "closes_on": "2026-06-30", "units": [org.djbc.pk]},
+            {
+                "unit": org.djbc.pk,
+                "year": 2026,
+                "opens_on": "2026-01-10",
+                "closes_on": "2026-06-30",
+                "units": [org.djbc.pk],
+            },
         )
     assert answer.status_code == 400
     assert "triwulan II–III" in answer.context["form"].errors["opens_on"][0]
     answer = client.post(
         url,
-        {"unit": org.djbc.pk, "year": 2026, "opens_on": "2026-05-02", "closes_on": "2026-07-31", "units": [org.djbc.pk]},
+        {
+            "unit": org.djbc.pk,
+            "year": 2026,
+            "opens_on": "2026-05-02",
+            "closes_on": "2026-07-31",
+            "units": [org.djbc.pk],
+        },
     )
     assert answer.status_code == 302
     assert EvaluationRound.objects.filter(unit=org.djbc, year=2026).exists()
@@ -140,7 +152,9 @@ def test_review_page_by_the_manager_above_only(client, world):
     data = {f"review_score_{i.pk}": "80" for i in items}
     answer = client.post(url, dict(data, findings="", recommendations="Lengkapi."))
     assert answer.status_code == 400 and "findings" in answer.context["form"].errors
-    answer = client.post(url, dict(data, findings="Notula DKO belum ditandatangani.", recommendations="Tertibkan."))
+    answer = client.post(
+        url, dict(data, findings="Notula DKO belum ditandatangani.", recommendations="Tertibkan.")
+    )
     assert answer.status_code == 302
     evaluation.refresh_from_db()
     assert evaluation.state == EvaluationState.REVIEWED and evaluation.total_score == D(80)
@@ -168,7 +182,9 @@ def test_survey_page_once_per_manager(client, world):
 def test_close_round_makes_pages_read_only(client, world):
     round_, users = world["round"], world["users"]
     _as(client, users["kpp_manager"])
-    assert client.post(reverse("meetings:evaluation-round-action", args=[round_.pk, "close"])).status_code == 403
+    assert (
+        client.post(reverse("meetings:evaluation-round-action", args=[round_.pk, "close"])).status_code == 403
+    )
     _as(client, users["kanwil_manager"])
     client.post(reverse("meetings:evaluation-round-action", args=[round_.pk, "close"]))
     round_.refresh_from_db()
@@ -197,7 +213,10 @@ def test_questionnaire_pages_edit_by_ministry_manager_only(client, world):
     _as(client, users["kpp_manager"])
     assert client.get(reverse("meetings:questionnaires")).status_code == 200
     assert client.get(reverse("meetings:questionnaire", args=[locked.pk])).status_code == 200
-    assert client.post(reverse("meetings:questionnaire", args=[locked.pk]), {"action": "version"}).status_code == 403
+    assert (
+        client.post(reverse("meetings:questionnaire", args=[locked.pk]), {"action": "version"}).status_code
+        == 403
+    )
     _as(client, users["ministry_manager"])
     answer = client.post(reverse("meetings:questionnaire", args=[locked.pk]), {"action": "version"})
     copy = Questionnaire.objects.get(kind=QuestionnaireKind.SELF_ASSESSMENT, version=2)
@@ -211,7 +230,7 @@ def test_questionnaire_pages_edit_by_ministry_manager_only(client, world):
         for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
             data[f"{formset.prefix}-{name}"] = mgmt[name].value()
         for form in formset:
-            for name, field in form.fields.items():
+            for name in form.fields:
                 value = form[name].value()
                 if value not in (None, False):
                     data[form[name].html_name] = value
@@ -232,18 +251,22 @@ def test_questionnaire_pages_edit_by_ministry_manager_only(client, world):
 def _png(pdf: bytes, tmp_path: Path, name: str) -> Path:
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(source), str(tmp_path / name)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(source), str(tmp_path / name)], check=True
+    )
     return next(tmp_path.glob(f"{name}*.png"))
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
 def test_unit_and_round_pdfs_render(client, world, tmp_path):
     users, round_, evaluation = world["users"], world["round"], world["evaluation"]
-    ev.respond_survey(evaluation=evaluation, values={i.pk: 5 for i in round_.survey.items.all()}, by=users["kpp_manager"])
+    ev.respond_survey(
+        evaluation=evaluation, values={i.pk: 5 for i in round_.survey.items.all()}, by=users["kpp_manager"]
+    )
     evaluation = eb.reviewed(evaluation, score=88)
     with translation.override("id"):
         html = evaluation_pdf.render_unit_html(evaluation)
-    assert '88 <span class="of">/ 100' in html and '5 <span class="of">/ 6' in html
+    assert '88,00 <span class="of">/ 100' in html and '5,00 <span class="of">/ 6' in html
     assert "Cukup" in html and "Manual IKU belum lengkap." in html
     _as(client, users["kpp_leader"])
     answer = client.get(reverse("meetings:evaluation-pdf", args=[evaluation.pk]))

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, appraisals2014, contracts, evaluation, notifications, organisation, planning, reporting
+from . import (
+    appraisals,
+    appraisals2014,
+    contracts,
+    evaluation,
+    notifications,
+    organisation,
+    planning,
+    reporting,
+)
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the

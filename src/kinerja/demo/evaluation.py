@@ -261,7 +261,9 @@ def build(run: DemoRun) -> Counts:
     if EvaluationRound.objects.filter(unit=organiser, year=YEAR).exists():
         return counts
     user_model = get_user_model()
-    logins = {u.username: u for u in user_model.objects.filter(username__in=[ORGANISER_LOGIN, "pengelola.djp"])}
+    logins = {
+        u.username: u for u in user_model.objects.filter(username__in=[ORGANISER_LOGIN, "pengelola.djp"])
+    }
     units = {u.code: u for u in Unit.objects.filter(code__in=[p.code for p in PLANS])}
     password = make_password(DEMO_PASSWORD)
     round_ = ev.open_round(

@@ -336,12 +336,12 @@ SFO_SCALE = (
     "Sangat setuju",
 )
 
-TITLES = {
+TITLES: dict[str, str] = {
     QuestionnaireKind.SELF_ASSESSMENT: "Penilaian Mandiri Pengelolaan Kinerja",
     QuestionnaireKind.READINESS: "Penilaian Kesiapan Strategi",
     QuestionnaireKind.SFO: "Survei Strategy Focused Organization (SFO)",
 }
-INSTRUCTIONS = {
+INSTRUCTIONS: dict[str, str] = {
     QuestionnaireKind.SELF_ASSESSMENT: (
         "Untuk setiap kriteria, jelaskan pelaksanaannya di unit Anda, lampirkan data dukung, dan beri nilai "
         "mandiri 0–100 menurut panduan penilaian. Reviu oleh pengelola kinerja unit atasan memberi nilai akhir."
@@ -359,6 +359,7 @@ INSTRUCTIONS = {
 
 
 def _build_default(kind: str, year: int, by: Actor) -> Questionnaire:
+    scale: tuple[int, int, list[str]]
     if kind == QuestionnaireKind.SELF_ASSESSMENT:
         scale = (0, 100, [])
     elif kind == QuestionnaireKind.READINESS:
@@ -393,7 +394,9 @@ def _build_default(kind: str, year: int, by: Actor) -> Questionnaire:
                 )
     elif kind == QuestionnaireKind.READINESS:
         for order, text in enumerate(READINESS_DEFAULT, start=1):
-            QuestionnaireItem.objects.create(questionnaire=questionnaire, order=order, code=str(order), text=text)
+            QuestionnaireItem.objects.create(
+                questionnaire=questionnaire, order=order, code=str(order), text=text
+            )
         for minimum, label, meaning, tone in READINESS_BANDS:
             ScoreBand.objects.create(
                 questionnaire=questionnaire, minimum=Decimal(minimum), label=label, meaning=meaning, tone=tone
@@ -480,7 +483,9 @@ def new_version(*, questionnaire: Questionnaire, by: Actor) -> Questionnaire:
     """A new, editable version of a (locked) questionnaire for the same year; later rounds take it."""
     ensure(by, "meetings.add_questionnaire")
     with transaction.atomic():
-        top = Questionnaire.objects.filter(kind=questionnaire.kind, year=questionnaire.year).order_by("-version")
+        top = Questionnaire.objects.filter(kind=questionnaire.kind, year=questionnaire.year).order_by(
+            "-version"
+        )
         number = (top.values_list("version", flat=True).first() or 0) + 1
         return _copy(questionnaire, year=questionnaire.year, version=number, by=by)
 
@@ -580,9 +585,7 @@ def _check_questionnaire(
                     _("Kriteria %(code)s belum masuk aspek mana pun.") % {"code": i.code or "?"}
                 )
         for a in kept_aspects:
-            weight = sum(
-                (i.weight or Decimal(0) for i in kept_items if i.aspect_code == a.code), Decimal(0)
-            )
+            weight = sum((i.weight or Decimal(0) for i in kept_items if i.aspect_code == a.code), Decimal(0))
             if a.weight and weight <= 0:
                 errors["aspects"].append(
                     _("Aspek %(code)s berbobot, tetapi belum punya kriteria berbobot.") % {"code": a.code}
@@ -701,7 +704,9 @@ def rounds_readable_by(user: Viewer) -> QuerySet[EvaluationRound]:
 
 
 def evaluations_readable_by(user: Viewer) -> QuerySet[UnitEvaluation]:
-    return UnitEvaluation.objects.filter(unit_filter(user, "unit__path", EVALUATION_READ_ROLES)).select_related(
+    return UnitEvaluation.objects.filter(
+        unit_filter(user, "unit__path", EVALUATION_READ_ROLES)
+    ).select_related(
         "unit", "round", "round__unit", "round__self_assessment", "round__readiness", "round__survey"
     )
 
@@ -759,9 +764,13 @@ def ranking(round_: EvaluationRound, user: Viewer | None = None) -> list[RankRow
     for number, row in enumerate(scored, start=1):
         if row.total_score != previous:
             rank, previous = number, row.total_score
-        out.append(RankRow(row, rank, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands)))
+        out.append(
+            RankRow(row, rank, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands))
+        )
     for row in others:
-        out.append(RankRow(row, None, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands)))
+        out.append(
+            RankRow(row, None, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands))
+        )
     return out
 
 
@@ -844,9 +853,9 @@ def evaluation_view(evaluation: UnitEvaluation) -> EvaluationView:
     bands = list(round_.readiness.bands.order_by("minimum"))
     survey_items = list(round_.survey.items.order_by("aspect__order", "order", "pk"))
     responses: dict[int, dict[int, int]] = defaultdict(dict)
-    for response_id, item_id, value in SurveyAnswer.objects.filter(response__evaluation=evaluation).values_list(
-        "response_id", "item_id", "value"
-    ):
+    for response_id, item_id, value in SurveyAnswer.objects.filter(
+        response__evaluation=evaluation
+    ).values_list("response_id", "item_id", "value"):
         responses[response_id][item_id] = value
     summary = survey_summary(responses.values())
     return EvaluationView(
@@ -869,7 +878,7 @@ def evaluation_view(evaluation: UnitEvaluation) -> EvaluationView:
 def has_responded(evaluation: UnitEvaluation, user: Viewer) -> SurveyResponse | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return SurveyResponse.objects.filter(evaluation=evaluation, respondent=user).first()
+    return SurveyResponse.objects.filter(evaluation=evaluation, respondent_id=user.pk).first()
 
 
 def respondents(unit: Unit) -> QuerySet[Any]:
@@ -906,7 +915,9 @@ def check_window(*, year: int, opens_on: dt.date | None, closes_on: dt.date | No
         raise ValidationError(errors, code="invalid_window")
 
 
-def _check_units(round_unit: Unit, units: Sequence[Unit], year: int, by: Actor, exclude_round: int | None) -> None:
+def _check_units(
+    round_unit: Unit, units: Sequence[Unit], year: int, by: Actor, exclude_round: int | None
+) -> None:
     if not units:
         raise ValidationError({"units": [_("Pilih sedikitnya satu unit yang dievaluasi.")]}, code="no_units")
     outside = [u for u in units if not u.path.startswith(round_unit.path)]
@@ -961,7 +972,8 @@ def open_round(
         raise ValidationError(
             {
                 "year": [
-                    _("%(unit)s sudah membuka putaran evaluasi tahun %(year)s.") % {"unit": unit.code, "year": year}
+                    _("%(unit)s sudah membuka putaran evaluasi tahun %(year)s.")
+                    % {"unit": unit.code, "year": year}
                 ]
             },
             code="round_exists",
@@ -969,7 +981,9 @@ def open_round(
     units = list(dict.fromkeys(units))
     _check_units(unit, units, year, by, None)
     with transaction.atomic():
-        found = prepare_questionnaires(year=year, by=None)  # the round's own need: no questionnaire right asked
+        found = prepare_questionnaires(
+            year=year, by=None
+        )  # the round's own need: no questionnaire right asked
         now = timezone.now()
         for questionnaire in found.values():
             if questionnaire.locked_at is None:
@@ -1035,7 +1049,8 @@ def close_round(*, round_: EvaluationRound, by: Actor) -> EvaluationRound:
 def _open(round_: EvaluationRound) -> None:
     if round_.state == RoundState.CLOSED:
         raise ValidationError(
-            _("Putaran evaluasi %(year)s telah ditutup; tidak ada lagi yang dapat diubah.") % {"year": round_.year},
+            _("Putaran evaluasi %(year)s telah ditutup; tidak ada lagi yang dapat diubah.")
+            % {"year": round_.year},
             code="round_closed",
         )
 
@@ -1052,7 +1067,9 @@ def _in_state(evaluation: UnitEvaluation, *states: str) -> None:
     if evaluation.state not in states:
         messages = {
             EvaluationState.DRAFT: _("Evaluasi ini masih konsep; unit belum mengajukannya."),
-            EvaluationState.SUBMITTED: _("Evaluasi ini sudah diajukan dan menunggu reviu; jawaban tidak dapat diubah."),
+            EvaluationState.SUBMITTED: _(
+                "Evaluasi ini sudah diajukan dan menunggu reviu; jawaban tidak dapat diubah."
+            ),
             EvaluationState.REVIEWED: _("Evaluasi ini sudah direviu dan tidak dapat diubah lagi."),
         }
         raise ValidationError(messages[EvaluationState(evaluation.state)], code="wrong_state")
@@ -1114,9 +1131,11 @@ def save_answers(
                 if given.upload is not None:
                     check_file(given.upload.name or "", given.upload, given.upload.size)
             except ValidationError as exc:
-                for key, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [
-                    (f"evidence_{item_id}", exc.messages)
-                ]:
+                for key, messages in (
+                    exc.message_dict.items()
+                    if hasattr(exc, "error_dict")
+                    else [(f"evidence_{item_id}", exc.messages)]
+                ):
                     errors.setdefault(key, []).extend(messages)
                 continue
             checked[item_id] = (given, score)
@@ -1149,20 +1168,20 @@ def save_answers(
             answer.self_score = score
             if given.remove_evidence and answer.evidence:
                 answer.evidence.delete(save=False)
-                answer.evidence, answer.evidence_name = "", ""  # type: ignore[assignment]
+                answer.evidence, answer.evidence_name = "", ""
             if given.upload is not None:
                 answer.evidence_name = (given.upload.name or "")[:255]
                 answer.evidence.save(given.upload.name or "data-dukung", given.upload, save=False)
             recorded(answer, by).save()
         present = {a.item_id: a for a in evaluation.readiness_answers.all()}
-        for item_id, number in readiness_scores.items():
+        for item_id, given_score in readiness_scores.items():
             row = present.get(item_id)
-            if number is None:
+            if given_score is None:
                 if row is not None:
                     recorded(row, by).delete()
                 continue
-            row = row or ReadinessAnswer(evaluation=evaluation, item_id=item_id, score=number)
-            row.score = number
+            row = row or ReadinessAnswer(evaluation=evaluation, item_id=item_id, score=given_score)
+            row.score = given_score
             recorded(row, by).save()
         _store_readiness_total(evaluation, by)
     return evaluation
@@ -1205,13 +1224,16 @@ def submit(*, evaluation: UnitEvaluation, by: Actor) -> UnitEvaluation:
         problems = missing_for_submit(evaluation)
         if problems:
             raise ValidationError(
-                _("Belum dapat diajukan: %(problems)s.") % {"problems": "; ".join(problems)}, code="incomplete"
+                _("Belum dapat diajukan: %(problems)s.") % {"problems": "; ".join(problems)},
+                code="incomplete",
             )
         evaluation.state = EvaluationState.SUBMITTED
         evaluation.submitted_at = timezone.now()
         evaluation.submitted_by = author(by)
         evaluation.return_reason = ""
-        recorded(evaluation, by).save(update_fields=["state", "submitted_at", "submitted_by", "return_reason"])
+        recorded(evaluation, by).save(
+            update_fields=["state", "submitted_at", "submitted_by", "return_reason"]
+        )
     return evaluation
 
 
@@ -1291,7 +1313,9 @@ def respond_survey(*, evaluation: UnitEvaluation, values: Mapping[int, Any], by:
     `sfo_<id>`); taken while the evaluation is not yet reviewed and the round is open."""
     ensure(by, "meetings.respond_unitevaluation", evaluation)
     if by is None:
-        raise ValidationError(_("Survei SFO diisi oleh pengelola kinerja, bukan oleh sistem."), code="no_respondent")
+        raise ValidationError(
+            _("Survei SFO diisi oleh pengelola kinerja, bukan oleh sistem."), code="no_respondent"
+        )
     with transaction.atomic():
         evaluation = _evaluation(evaluation)
         _in_state(evaluation, EvaluationState.DRAFT, EvaluationState.SUBMITTED)
@@ -1331,6 +1355,7 @@ def respond_survey(*, evaluation: UnitEvaluation, values: Mapping[int, Any], by:
                 code="already_answered",
             ) from None
         SurveyAnswer.objects.bulk_create(
-            SurveyAnswer(response=response, item_id=item_id, value=value) for item_id, value in checked.items()
+            SurveyAnswer(response=response, item_id=item_id, value=value)
+            for item_id, value in checked.items()
         )
     return response

@@ -54,7 +54,7 @@ class EvaluationAspectSerializer(serializers.ModelSerializer):
 
 
 class EvaluationItemSerializer(serializers.ModelSerializer):
-    aspect = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    aspect: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = QuestionnaireItem
@@ -92,7 +92,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = serializers.CharField(read_only=True, help_text=_("open (berjalan) atau closed (ditutup)"))
     units = serializers.IntegerField(source="n_units", read_only=True)
     reviewed = serializers.IntegerField(source="n_reviewed", read_only=True)
@@ -146,7 +146,7 @@ class EvaluationReadinessScoreSerializer(serializers.Serializer):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
     year = serializers.IntegerField(source="round.year", read_only=True)
     readiness_band = serializers.SerializerMethodField()
     sfo_average = serializers.SerializerMethodField()
@@ -400,7 +400,9 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     TAG,
     list=_("Evaluasi unit dengan nilai reviu, kesiapan strategi dan rata-rata SFO"),
     retrieve=_("Satu evaluasi unit: nilai per kriteria, kesiapan strategi, temuan dan rekomendasi"),
-    submit=op(_("Mengajukan evaluasi unit untuk direviu"), request=None, responses=EvaluationDetailSerializer),
+    submit=op(
+        _("Mengajukan evaluasi unit untuk direviu"), request=None, responses=EvaluationDetailSerializer
+    ),
     return_=op(_("Mengembalikan evaluasi kepada unit, dengan alasan"), request=EvaluationReturnSerializer),
     review=op(
         _("Mereviu evaluasi unit: nilai 0–100 per kriteria, temuan dan rekomendasi"),
@@ -417,7 +419,9 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RulesV
     def get_queryset(self) -> QuerySet[UnitEvaluation]:
         return (
             ev.evaluations_readable_by(self.request.user)
-            .prefetch_related(Prefetch("round__readiness__bands", queryset=ScoreBand.objects.order_by("minimum")))
+            .prefetch_related(
+                Prefetch("round__readiness__bands", queryset=ScoreBand.objects.order_by("minimum"))
+            )
             .annotate(
                 sfo_average=Avg("survey_responses__answers__value"),
                 respondents=Count("survey_responses", distinct=True),

@@ -97,7 +97,9 @@ class AnswerForm(forms.Form):
     Field names are those the service's errors use: `explanation_<id>`, `self_score_<id>`, `evidence_<id>`,
     `remove_<id>`, `readiness_<id>`."""
 
-    def __init__(self, *args: Any, evaluation: UnitEvaluation, view: ev.EvaluationView, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, evaluation: UnitEvaluation, view: ev.EvaluationView, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.view = view
         readiness = evaluation.round.readiness
@@ -142,7 +144,9 @@ class AnswerForm(forms.Form):
                         "explanation": self[f"explanation_{row.item.pk}"],
                         "self_score": self[f"self_score_{row.item.pk}"],
                         "evidence": self[f"evidence_{row.item.pk}"],
-                        "remove": self[f"remove_{row.item.pk}"] if f"remove_{row.item.pk}" in self.fields else None,
+                        "remove": self[f"remove_{row.item.pk}"]
+                        if f"remove_{row.item.pk}" in self.fields
+                        else None,
                     }
                     for row in block.rows
                 ],
@@ -168,7 +172,9 @@ class AnswerForm(forms.Form):
         return out
 
     def readiness(self) -> dict[int, int | None]:
-        return {item.pk: self.cleaned_data.get(f"readiness_{item.pk}") for item, _s in self.view.readiness_items}
+        return {
+            item.pk: self.cleaned_data.get(f"readiness_{item.pk}") for item, _s in self.view.readiness_items
+        }
 
 
 class ReviewForm(forms.Form):
@@ -226,7 +232,9 @@ class ReviewForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    def __init__(self, *args: Any, survey: Questionnaire, items: list[QuestionnaireItem], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, survey: Questionnaire, items: list[QuestionnaireItem], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         choices = [c for c in _scale_choices(survey) if c[0]]
@@ -283,9 +291,13 @@ class ItemRowForm(forms.Form):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     aspect_code = forms.CharField(label=_("Aspek"), max_length=10, required=False)
     code = forms.CharField(label=_("Kode"), max_length=10, required=False)
-    text = forms.CharField(label=_("Kriteria / pernyataan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(
+        label=_("Kriteria / pernyataan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     weight = DecimalInputField(label=_("Bobot"), max_digits=5, decimal_places=2, required=False)
-    guide = forms.CharField(label=_("Panduan penilaian"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    guide = forms.CharField(
+        label=_("Panduan penilaian"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     DELETE = forms.BooleanField(label=_("Hapus"), required=False)
 
 
@@ -326,7 +338,9 @@ class QuestionnaireEditor:
         self.aspects = AspectFormSet(
             data,
             prefix="aspects",
-            initial=[{"pk": a.pk, "code": a.code, "name": a.name, "weight": a.weight} for a in q.aspects.all()],
+            initial=[
+                {"pk": a.pk, "code": a.code, "name": a.name, "weight": a.weight} for a in q.aspects.all()
+            ],
         )
         self.items = ItemFormSet(
             data,
@@ -354,14 +368,16 @@ class QuestionnaireEditor:
         self.has_bands = q.kind == QuestionnaireKind.READINESS
 
     def is_valid(self) -> bool:
-        return all([self.form.is_valid(), self.aspects.is_valid(), self.items.is_valid(), self.bands.is_valid()])
+        return all(
+            [self.form.is_valid(), self.aspects.is_valid(), self.items.is_valid(), self.bands.is_valid()]
+        )
 
     def inputs(self) -> dict[str, Any]:
         aspects = [
             ev.AspectInput(
                 code=(r.get("code") or "").strip(),
                 name=(r.get("name") or "").strip(),
-                weight=r.get("weight") if r.get("weight") is not None else Decimal(0),
+                weight=Decimal(r["weight"]) if r.get("weight") is not None else Decimal(0),
                 pk=r.get("pk"),
                 delete=bool(r.get("DELETE")),
             )
@@ -372,7 +388,7 @@ class QuestionnaireEditor:
             ev.ItemInput(
                 code=(r.get("code") or "").strip(),
                 text=(r.get("text") or "").strip(),
-                weight=r.get("weight") if r.get("weight") is not None else Decimal(1),
+                weight=Decimal(r["weight"]) if r.get("weight") is not None else Decimal(1),
                 guide=r.get("guide") or "",
                 aspect_code=(r.get("aspect_code") or "").strip(),
                 pk=r.get("pk"),
@@ -383,7 +399,7 @@ class QuestionnaireEditor:
         ]
         bands = [
             ev.BandInput(
-                minimum=r.get("minimum") if r.get("minimum") is not None else Decimal(0),
+                minimum=Decimal(r["minimum"]) if r.get("minimum") is not None else Decimal(0),
                 label=(r.get("label") or "").strip(),
                 meaning=r.get("meaning") or "",
                 tone=r.get("tone") or "yellow",

@@ -201,10 +201,16 @@ class EvaluationRound(models.Model):
     closes_on = models.DateField(_("berakhir"))
     state = models.CharField(_("status"), max_length=8, choices=RoundState.choices, default=RoundState.OPEN)
     self_assessment = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="+", verbose_name=_("kuesioner penilaian mandiri")
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kuesioner penilaian mandiri"),
     )
     readiness = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="+", verbose_name=_("kuesioner kesiapan strategi")
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kuesioner kesiapan strategi"),
     )
     survey = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="+", verbose_name=_("kuesioner survei SFO")
@@ -295,7 +301,9 @@ class CriterionAnswer(models.Model):
     self_score = models.DecimalField(
         _("nilai mandiri"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    review_score = models.DecimalField(_("nilai reviu"), max_digits=5, decimal_places=2, null=True, blank=True)
+    review_score = models.DecimalField(
+        _("nilai reviu"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     review_note = models.TextField(_("catatan reviu"), blank=True)
     history = HistoricalRecords()
 

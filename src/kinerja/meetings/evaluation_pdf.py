@@ -44,11 +44,18 @@ def unit_context(evaluation: UnitEvaluation, *, now: dt.datetime | None = None) 
         "evaluation": evaluation,
         "view": view,
         "draft": evaluation.state != EvaluationState.REVIEWED,
-        **_page(f"{title} · {evaluation.unit.name}", evaluation.unit.code, now, str(evaluation.get_state_display())),
+        **_page(
+            f"{title} · {evaluation.unit.name}",
+            evaluation.unit.code,
+            now,
+            str(evaluation.get_state_display()),
+        ),
     }
 
 
-def round_context(round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def round_context(
+    round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     now = timezone.localtime(now or timezone.now())
     title = _("Ikhtisar Evaluasi Pengelolaan Kinerja %(year)s") % {"year": round_.year}
     return {
@@ -79,9 +86,13 @@ def render_unit_pdf(evaluation: UnitEvaluation, *, now: dt.datetime | None = Non
     return _pdf(render_unit_html(evaluation, now=now))
 
 
-def render_round_html(round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None) -> str:
+def render_round_html(
+    round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None
+) -> str:
     return render_to_string("meetings/evaluation/pdf/round.html", round_context(round_, user=user, now=now))
 
 
-def render_round_pdf(round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None) -> bytes:
+def render_round_pdf(
+    round_: EvaluationRound, *, user: Viewer | None = None, now: dt.datetime | None = None
+) -> bytes:
     return _pdf(render_round_html(round_, user=user, now=now))

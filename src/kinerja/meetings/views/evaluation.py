@@ -115,7 +115,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 units=list(data["units"]),
                 by=request.user,
             )
-            messages.success(request, _("Putaran evaluasi dibuka untuk %(n)d unit.") % {"n": len(data["units"])})
+            messages.success(
+                request, _("Putaran evaluasi dibuka untuk %(n)d unit.") % {"n": len(data["units"])}
+            )
             return redirect("meetings:evaluation-round", pk=round_.pk)
     return render(
         request, "meetings/evaluation/round_form.html", {"form": form}, status=400 if form.errors else 200
@@ -126,7 +128,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
-    may_manage = request.user.has_perm("meetings.change_evaluationround", round_) and round_.state == RoundState.OPEN
+    may_manage = (
+        request.user.has_perm("meetings.change_evaluationround", round_) and round_.state == RoundState.OPEN
+    )
     context: dict[str, Any] = {
         "round": round_,
         "rows": ev.ranking(round_, request.user),
@@ -136,7 +140,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         present = round_.evaluations.values("unit_id")
         candidates = ev.default_units(request.user, round_.unit).exclude(pk__in=present)
         context["add_form"] = AddUnitsForm(candidates=candidates) if candidates.exists() else None
-        context["window_form"] = WindowForm(initial={"opens_on": round_.opens_on, "closes_on": round_.closes_on})
+        context["window_form"] = WindowForm(
+            initial={"opens_on": round_.opens_on, "closes_on": round_.closes_on}
+        )
     return render(request, "meetings/evaluation/round.html", context)
 
 
@@ -181,7 +187,9 @@ def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(_language(request)):
         body = evaluation_pdf.render_round_pdf(round_, user=request.user)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="evaluasi-{round_.year}-{slugify(round_.unit.code)}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="evaluasi-{round_.year}-{slugify(round_.unit.code)}.pdf"'
+    )
     return response
 
 
@@ -193,8 +201,10 @@ def _evaluation_context(request: HttpRequest, evaluation: UnitEvaluation) -> dic
     open_round = evaluation.round.state == RoundState.OPEN
     state = evaluation.state
     view = ev.evaluation_view(evaluation)
-    may_answer = open_round and state == EvaluationState.DRAFT and user.has_perm(
-        "meetings.answer_unitevaluation", evaluation
+    may_answer = (
+        open_round
+        and state == EvaluationState.DRAFT
+        and user.has_perm("meetings.answer_unitevaluation", evaluation)
     )
     may_review = (
         open_round
@@ -243,7 +253,9 @@ def evaluation_answer(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Jawaban disimpan."))
             return _to_evaluation(evaluation)
-    elif request.method == "GET" and (evaluation.round.read_only or evaluation.state != EvaluationState.DRAFT):
+    elif request.method == "GET" and (
+        evaluation.round.read_only or evaluation.state != EvaluationState.DRAFT
+    ):
         messages.info(request, _("Evaluasi ini tidak dapat diisi lagi."))
         return _to_evaluation(evaluation)
     context = {"evaluation": evaluation, "round": evaluation.round, "view": view, "form": form}
@@ -263,7 +275,9 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             ev.submit(evaluation=evaluation, by=request.user)
             messages.success(request, _("Evaluasi diajukan untuk direviu."))
         else:
-            ev.return_evaluation(evaluation=evaluation, reason=request.POST.get("reason", ""), by=request.user)
+            ev.return_evaluation(
+                evaluation=evaluation, reason=request.POST.get("reason", ""), by=request.user
+            )
             messages.success(request, _("Evaluasi dikembalikan kepada unit."))
     except ValidationError as exc:
         _say(request, exc)
@@ -274,7 +288,9 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "meetings.review_unitevaluation")
-    if request.method == "GET" and (evaluation.round.read_only or evaluation.state != EvaluationState.SUBMITTED):
+    if request.method == "GET" and (
+        evaluation.round.read_only or evaluation.state != EvaluationState.SUBMITTED
+    ):
         messages.info(request, _("Evaluasi ini tidak menunggu reviu."))
         return _to_evaluation(evaluation)
     view = ev.evaluation_view(evaluation)
@@ -316,9 +332,13 @@ def evaluation_survey(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def evaluation_evidence(request: HttpRequest, pk: int) -> FileResponse:
     answer = CriterionAnswer.objects.select_related("evaluation__unit").filter(pk=pk).first()
-    if answer is None or not answer.evidence or not request.user.has_perm("meetings.view_unitevaluation", answer):
+    if (
+        answer is None
+        or not answer.evidence
+        or not request.user.has_perm("meetings.view_unitevaluation", answer)
+    ):
         raise Http404
-    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or None)
+    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or "data-dukung")
 
 
 @login_required
@@ -357,7 +377,10 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/evaluation/questionnaires.html",
-        {"questionnaires": ev.questionnaires(), "can_add": request.user.has_perm("meetings.add_questionnaire")},
+        {
+            "questionnaires": ev.questionnaires(),
+            "can_add": request.user.has_perm("meetings.add_questionnaire"),
+        },
     )
 
 
@@ -369,7 +392,9 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         questionnaire = ev.questionnaire_detail(pk)
     except Questionnaire.DoesNotExist:
         raise Http404 from None
-    may_edit = request.user.has_perm("meetings.change_questionnaire", questionnaire) and not questionnaire.locked
+    may_edit = (
+        request.user.has_perm("meetings.change_questionnaire", questionnaire) and not questionnaire.locked
+    )
     if request.method == "POST":
         require(request, "meetings.change_questionnaire", questionnaire)
         if request.POST.get("action") == "version":
