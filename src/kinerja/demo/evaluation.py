@@ -228,7 +228,8 @@ def _evidence_pdf(title: str, unit: str) -> bytes:
 
     from weasyprint import HTML
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     html = (
         f"<html><body style='font-family: DejaVu Sans; font-size: 11pt'><h2>{unit}</h2><p>{title}</p>"
         "<p>Data dukung evaluasi pengelolaan kinerja 2026.</p></body></html>"

@@ -338,7 +338,9 @@ def evaluation_evidence(request: HttpRequest, pk: int) -> FileResponse:
         or not request.user.has_perm("meetings.view_unitevaluation", answer)
     ):
         raise Http404
-    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or "data-dukung")
+    return FileResponse(
+        answer.evidence.open("rb"), as_attachment=True, filename=answer.evidence_name or "data-dukung"
+    )
 
 
 @login_required
