@@ -61,6 +61,21 @@ CHANGE_FOLLOW_UPS = reach("manager", "leader", "admin")  # meetings.change_actio
 ORGANISE_MEETING = reach("leader", "manager")  # meetings.add/change/minute_meeting, change_action
 CLOSE_MEETING = reach("leader")  # meetings.close_meeting (or the chair, who is no matrix user)
 
+READ_EVAL = reach("manager", "leader", "auditor", "admin")  # meetings.view_unitevaluation (issue 14)
+# reviewing: a manager or administrator strictly above the unit, i.e. only the root's administrator here
+REVIEW_EVAL = reach("admin")
+RESPOND_EVAL = reach("manager")  # the SFO survey: a manager role on the unit itself
+
+
+def every_scope(*roles: str) -> Rule:
+    """Allowed for `roles` whatever the scope: a ministry-wide object (a questionnaire)."""
+
+    def rule(role: str, scope: str | None) -> bool:
+        return role in roles
+
+    rule.__doc__ = f"every_scope{roles}"
+    return rule
+
 
 @dataclass(frozen=True)
 class Page:
@@ -521,6 +536,45 @@ PAGES: dict[str, Page] = {
         post=reach("leader", "admin"),
         variants={a: {"action": a} for a in ("accept", "reject")},
     ),
+    # --- evaluation of performance management (issue 14)
+    "meetings:evaluation-rounds": Page(None, get=READ_EVAL),
+    "meetings:evaluation-round-create": Page(None, get=PLAN, post=PLAN),  # an empty POST re-renders the form
+    "meetings:evaluation-round": Page("evaluation_round", pk("evaluation_round"), get=READ_EVAL),
+    "meetings:evaluation-round-action": Page(
+        "evaluation_round",
+        pk("evaluation_round"),
+        get=None,
+        post=PLAN,  # an empty units or window form: a message and a redirect, nothing changed
+        variants={a: {"action": a} for a in ("close", "units", "window")},
+    ),
+    "meetings:evaluation-round-pdf": Page("evaluation_round", pk("evaluation_round"), get=READ_EVAL),
+    "meetings:evaluation": Page("unit_evaluation", pk("unit_evaluation"), get=READ_EVAL),
+    "meetings:evaluation-answer": Page("unit_evaluation", pk("unit_evaluation"), get=PLAN, post=PLAN),
+    "meetings:evaluation-action": Page(
+        "unit_evaluation",
+        pk("unit_evaluation"),
+        get=None,
+        variants={"submit": {"action": "submit"}, "return": {"action": "return"}},
+        # submitting an incomplete draft, returning a draft: a message and a redirect, nothing changed
+        by_variant={"submit": (None, PLAN), "return": (None, REVIEW_EVAL)},
+    ),
+    # a draft: GET redirects to the evaluation, POST is a 400 naming the state
+    "meetings:evaluation-review": Page(
+        "unit_evaluation", pk("unit_evaluation"), get=REVIEW_EVAL, post=REVIEW_EVAL
+    ),
+    # the unit's own performance managers; an empty POST is a 400 naming each statement
+    "meetings:evaluation-survey": Page(
+        "unit_evaluation", pk("unit_evaluation"), get=RESPOND_EVAL, post=RESPOND_EVAL
+    ),
+    "meetings:evaluation-pdf": Page("unit_evaluation", pk("unit_evaluation"), get=READ_EVAL),
+    "meetings:evaluation-evidence": Page("criterion_answer", pk("criterion_answer"), get=READ_EVAL),
+    "meetings:questionnaires": Page(None, get=READ_EVAL, post=MINISTRY),  # POST: prepare a year's set
+    "meetings:questionnaire": Page(
+        "questionnaire",
+        pk("questionnaire"),
+        get=every_scope("manager", "leader", "auditor", "admin"),
+        post=every_scope("admin"),  # in use, so locked: the edit is refused with a 400
+    ),
 }
 
 API: dict[str, Api] = {
@@ -821,6 +875,42 @@ API: dict[str, Api] = {
     "api-appraisal-nomination-reject": Api(
         "nomination", pk("nomination"), write=reach("leader", "admin"), body=lambda o: {"note": "uji"}
     ),
+    # --- evaluation of performance management (issue 14)
+    "api-evaluation-questionnaire-list": Api(None, read=READ_EVAL),
+    "api-evaluation-questionnaire-detail": Api(
+        "questionnaire", pk("questionnaire"), read=every_scope("manager", "leader", "auditor", "admin")
+    ),
+    "api-evaluation-round-list": Api(
+        "evaluation_round",
+        read=READ_EVAL,
+        write=PLAN,  # a unit outside the user's reach: a 400 naming it
+        body=lambda o: {
+            "unit": o["unit"].code,
+            "year": 2027,
+            "opens_on": "2027-04-01",
+            "closes_on": "2027-08-31",
+            "units": [o["unit"].code],
+        },
+    ),
+    "api-evaluation-round-detail": Api("evaluation_round", pk("evaluation_round"), read=READ_EVAL),
+    "api-evaluation-round-close": Api("evaluation_round", pk("evaluation_round"), write=PLAN),
+    "api-unit-evaluation-list": Api("unit_evaluation", read=READ_EVAL),
+    "api-unit-evaluation-detail": Api("unit_evaluation", pk("unit_evaluation"), read=READ_EVAL),
+    # an incomplete draft: a 400 naming what is missing
+    "api-unit-evaluation-submit": Api("unit_evaluation", pk("unit_evaluation"), write=PLAN),
+    # a draft: a 400 naming the state
+    "api-unit-evaluation-return": Api(
+        "unit_evaluation",
+        pk("unit_evaluation"),
+        write=REVIEW_EVAL,
+        body=lambda o: {"reason": "Belum lengkap"},
+    ),
+    "api-unit-evaluation-review": Api(
+        "unit_evaluation",
+        pk("unit_evaluation"),
+        write=REVIEW_EVAL,
+        body=lambda o: {"scores": {}, "findings": "", "recommendations": ""},
+    ),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -857,6 +947,8 @@ def build_world() -> dict[str, Any]:
     )
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import ContractBulkJob
+    from kinerja.meetings import evaluation
+    from kinerja.meetings.evaluation_models import CriterionAnswer
     from kinerja.meetings.models import NkoEndorsement
     from kinerja.organisations.models import UnitKind, UnitLevel
     from kinerja.planning.models import Initiative, MapState, Milestone, Risk, Theme
@@ -966,6 +1058,25 @@ def build_world() -> dict[str, Any]:
         )
         spare = UserFactory(username=f"am-spare-{scope}")
         role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
+        # the yearly evaluation (issue 14): a round of the unit evaluating itself, one answer with evidence
+        evaluation_round = evaluation.open_round(
+            unit=unit,
+            year=2026,
+            opens_on=dt.date(2026, 4, 1),
+            closes_on=dt.date(2026, 9, 30),
+            units=[unit],
+            by=None,
+        )
+        unit_evaluation = evaluation_round.evaluations.get()
+        criterion_answer = CriterionAnswer(
+            evaluation=unit_evaluation,
+            item=evaluation_round.self_assessment.items.first(),
+            explanation="Peta strategi ditetapkan.",
+            evidence_name="bukti.pdf",
+        )
+        criterion_answer.evidence.save("bukti.pdf", SimpleUploadedFile("bukti.pdf", pdf), save=True)
+        spare = UserFactory(username=f"am-spare-{scope}")
+        role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
             "unit": unit,
             "map": m,
@@ -1001,6 +1112,10 @@ def build_world() -> dict[str, Any]:
             "sentence": sentence,
             "correction": correction,
             "calibration_adjustment": calibration_adjustment,
+            "evaluation_round": evaluation_round,
+            "unit_evaluation": unit_evaluation,
+            "criterion_answer": criterion_answer,
+            "questionnaire": evaluation_round.self_assessment,
             "endorsement": endorsement,
             "nomination": nomination,
         }

@@ -57,9 +57,16 @@ def test_the_steps_sit_around_reporting() -> None:
     keys = [step.key for step in build.STEPS]
     assert keys.index("contracts") < keys.index("appraisals") < keys.index("reporting")
     assert keys.index("reporting") < keys.index("appraisal-scores")
-    # after the 2026 steps only the year before, 2025 (`kinerja.demo.appraisals2014`)
-    # the dialogues (issue 14) read the 2026 scores: right after them
-    assert keys[keys.index("appraisal-scores") + 1 :] == ["meetings", "year-2025", "appraisal-360-2025"]
+    # after the 2026 steps: the dialogues (issue 14, they read the 2026 scores), the year before, 2025
+    # (`kinerja.demo.appraisals2014`), the endorsements, the 2026 evaluation, and the notifications last
+    assert keys[keys.index("appraisal-scores") + 1 :] == [
+        "meetings",
+        "year-2025",
+        "appraisal-360-2025",
+        "endorsement",
+        "evaluation",
+        "notifications",
+    ]
 
 
 def test_every_employee_with_a_signed_contract_has_a_score_record(ministry: str) -> None:

@@ -682,3 +682,102 @@ rules.add_perm("meetings.enter_nkoendorsement", administers_endorsement)
 rules.add_perm("appraisals.view_nomination", reads_appraisal_unit)
 rules.add_perm("appraisals.add_nomination", leads_appraisal | administers)
 rules.add_perm("appraisals.decide_nomination", (leads_appraisal & ~proposed_nomination) | administers)
+
+
+# --- evaluation of performance management (issue 14) ---
+# The yearly evaluation (meetings/evaluation.py). A round answers to its organiser's unit; a unit's evaluation
+# to the unit. Reading: a manager, leader, auditor or administrator reaching the unit (a round also to those
+# reaching one of its units). Opening and closing a round: a performance manager or administrator of the
+# organiser's unit. Answering the self-assessment and readiness check: a performance manager or administrator
+# reaching the unit. Reviewing: a performance manager or administrator on a unit strictly above it (the
+# service adds: not the one who submitted it). The SFO survey: the unit's own performance managers (a manager
+# role on the unit itself). Questionnaires are ministry-wide data: read by every role, edited by a
+# ministry-level performance manager or administrator.
+
+EVALUATION_READ_ROLES = (Role.MANAGER, Role.LEADER, Role.AUDITOR, Role.ADMIN)
+EVALUATION_MANAGE_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _evaluation_unit(obj: Any) -> Any:
+    """The unit an evaluation object answers to: a unit, a round's organiser, an evaluation's unit, or the unit
+    of the evaluation an answer or survey response belongs to."""
+    if obj is None:
+        return None
+    if isinstance(getattr(obj, "path", None), str) and hasattr(obj, "depth"):
+        return obj
+    if hasattr(obj, "response_id"):
+        obj = obj.response
+    if hasattr(obj, "evaluation_id"):
+        obj = obj.evaluation
+    return getattr(obj, "unit", None)
+
+
+def _evaluation_path(obj: Any) -> str | None:
+    return getattr(_evaluation_unit(obj), "path", None)
+
+
+reads_evaluation = _role_predicate("reads_evaluation", EVALUATION_READ_ROLES, _evaluation_path)
+manages_evaluation = _role_predicate("manages_evaluation", EVALUATION_MANAGE_ROLES, _evaluation_path)
+
+
+@rules.predicate
+def reads_evaluation_round(user: Viewer, obj: Any = None) -> bool:
+    """Reaches the round's organiser unit, or one of the units evaluated in it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return has_any_role(user, EVALUATION_READ_ROLES)
+    if reaches(user, obj.unit.path, EVALUATION_READ_ROLES):
+        return True
+    paths = paths_for(user, EVALUATION_READ_ROLES)
+    if not paths:
+        return False
+    unit_paths = obj.evaluations.values_list("unit__path", flat=True)
+    return any(p.startswith(own) for p in unit_paths for own in paths)
+
+
+@rules.predicate
+def reviews_evaluation(user: Viewer, obj: Any = None) -> bool:
+    """A performance manager or administrator on a unit strictly above the evaluated unit."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return has_any_role(user, EVALUATION_MANAGE_ROLES)
+    unit = _evaluation_unit(obj)
+    if unit is None:
+        return False
+    parent_path = unit.path[: -unit.steplen]
+    if not parent_path:  # the ministry itself: only a superuser stands above it
+        return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+    return reaches(user, parent_path, EVALUATION_MANAGE_ROLES)
+
+
+@rules.predicate
+def responds_survey(user: Viewer, obj: Any = None) -> bool:
+    """One of the unit's own performance managers: a manager role on the unit itself (a manager above it
+    reviews; a manager of an office below answers that office's survey)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return has_any_role(user, (Role.MANAGER,))
+    unit = _evaluation_unit(obj)
+    if unit is None:
+        return False
+    return bool(user.roles.filter(role=Role.MANAGER, unit_id=unit.pk).exists())  # type: ignore[union-attr]
+
+
+@rules.predicate
+def reads_questionnaires(user: Viewer, obj: Any = None) -> bool:
+    return getattr(user, "is_authenticated", False) and has_any_role(user, EVALUATION_READ_ROLES)
+
+
+rules.add_perm("meetings.view_questionnaire", reads_questionnaires)
+rules.add_perm("meetings.add_questionnaire", manages_ministry)
+rules.add_perm("meetings.change_questionnaire", manages_ministry)
+rules.add_perm("meetings.view_evaluationround", reads_evaluation_round)
+rules.add_perm("meetings.add_evaluationround", manages_evaluation)
+rules.add_perm("meetings.change_evaluationround", manages_evaluation)
+rules.add_perm("meetings.view_unitevaluation", reads_evaluation)
+rules.add_perm("meetings.answer_unitevaluation", manages_evaluation)
+rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
+rules.add_perm("meetings.respond_unitevaluation", responds_survey)

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kinerja.appraisals import api as appraisals_api
 from kinerja.contracts import api as contracts_api
-from kinerja.meetings import action_api, endorsement_api
+from kinerja.meetings import action_api, endorsement_api, evaluation_api
 from kinerja.meetings import api as meetings_api
 from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
@@ -59,6 +59,12 @@ router.register(
     basename="api-appraisal-calibration-adjustment",
 )
 router.register("appraisal-recaps", appraisals_api.RecapViewSet, basename="api-appraisal-recap")
+# --- the yearly evaluation of performance management (issue 14)
+router.register(
+    "evaluation-questionnaires", evaluation_api.QuestionnaireViewSet, basename="api-evaluation-questionnaire"
+)
+router.register("evaluation-rounds", evaluation_api.RoundViewSet, basename="api-evaluation-round")
+router.register("unit-evaluations", evaluation_api.EvaluationViewSet, basename="api-unit-evaluation")
 router.register("actions", action_api.ActionViewSet, basename="api-action")
 router.register("notifications", notifications_api.NotificationViewSet, basename="api-notification")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")

@@ -10,6 +10,7 @@ from . import (
     appraisals2014,
     contracts,
     endorsement,
+    evaluation,
     meetings,
     notifications,
     organisation,
@@ -37,6 +38,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
     endorsement.STEP,
+    evaluation.STEP,  # the 2026 evaluation of performance management (issue 14 item 7)
     notifications.STEP,  # last: the real producers run on the demo as it stands
 )
 

@@ -293,4 +293,6 @@ class Action(models.Model):
         return self.state in OPEN_ACTION_STATES
 
 
+from kinerja.meetings.evaluation_models import *  # noqa: E402,F403  (the yearly evaluation, issue 14 item 7)
+
 from .endorsement_models import EndorsementSource, EndorsementState, IncompleteReason, NkoEndorsement  # noqa: E402, F401

@@ -1,9 +1,9 @@
 """Routes of the meetings app (issue 14), at /rapat/: the dialogues, their agenda, minutes and actions, and the
 follow-up matrix. One module of views per purpose (views/…); a flat list, one line per route."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
-from .views import actions, endorsement, follow_ups, meetings
+from .views import actions, endorsement, evaluation, follow_ups, meetings
 
 app_name = "meetings"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -41,4 +41,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pengesahan-nko/<int:unit_pk>/<int:year>/sahkan/", endorsement.endorse, name="endorsement-endorse"),
     path("pengesahan-nko/<int:unit_pk>/<int:year>/isi/", endorsement.enter, name="endorsement-enter"),
     path("pengesahan-nko/revisi/<int:pk>/", endorsement.reopen, name="endorsement-reopen"),
+    # --- the yearly evaluation of performance management (issue 14 item 7)
+    path("evaluasi/", evaluation.round_list, name="evaluation-rounds"),
+    path("evaluasi/buka/", evaluation.round_create, name="evaluation-round-create"),
+    path("evaluasi/<int:pk>/", evaluation.round_detail, name="evaluation-round"),
+    re_path(
+        r"^evaluasi/(?P<pk>[0-9]+)/(?P<action>close|units|window)/$",
+        evaluation.round_action,
+        name="evaluation-round-action",
+    ),
+    path("evaluasi/<int:pk>/ikhtisar.pdf", evaluation.round_pdf, name="evaluation-round-pdf"),
+    path("evaluasi/unit/<int:pk>/", evaluation.evaluation_detail, name="evaluation"),
+    path("evaluasi/unit/<int:pk>/isi/", evaluation.evaluation_answer, name="evaluation-answer"),
+    re_path(
+        r"^evaluasi/unit/(?P<pk>[0-9]+)/(?P<action>submit|return)/$",
+        evaluation.evaluation_action,
+        name="evaluation-action",
+    ),
+    path("evaluasi/unit/<int:pk>/reviu/", evaluation.evaluation_review, name="evaluation-review"),
+    path("evaluasi/unit/<int:pk>/survei-sfo/", evaluation.evaluation_survey, name="evaluation-survey"),
+    path("evaluasi/unit/<int:pk>/laporan.pdf", evaluation.evaluation_pdf_view, name="evaluation-pdf"),
+    path("evaluasi/data-dukung/<int:pk>/", evaluation.evaluation_evidence, name="evaluation-evidence"),
+    path("evaluasi/kuesioner/", evaluation.questionnaire_list, name="questionnaires"),
+    path("evaluasi/kuesioner/<int:pk>/", evaluation.questionnaire_detail, name="questionnaire"),
 ]

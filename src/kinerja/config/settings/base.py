@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
         "PositionTypeEnum": "kinerja.organisations.models.PositionType",
         "AssignmentKindEnum": "kinerja.organisations.models.AssignmentKind",
         "RoleEnum": "kinerja.accounts.models.Role",
+        # the yearly evaluation (issue 14)
+        "QuestionnaireKindEnum": "kinerja.meetings.evaluation_models.QuestionnaireKind",
+        "UnitEvaluationStateEnum": "kinerja.meetings.evaluation_models.EvaluationState",
+        "BandToneEnum": "kinerja.meetings.evaluation_models.BandTone",
         "ActionStateEnum": "kinerja.meetings.models.ActionState",
         "NotificationKindEnum": "kinerja.notifications.models.Kind",
         "SourceEnum": "kinerja.contracts.models.ContractKpiSource",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0001_initial'),
+        ('meetings', '0002_evaluation'),
         ('organisations', '0001_initial'),
         ('planning', '0004_individual_kpis'),
         ('reporting', '0002_import_job'),
