@@ -12,6 +12,7 @@ A known hole is an entry in HOLES: the case is then `xfail(strict=True)` until t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
