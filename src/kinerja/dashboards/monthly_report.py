@@ -80,6 +80,7 @@ class KpiRow:
     objective: str
     objective_name: str
     perspective: str
+    perspective_name: str
     unit_of_measure: str
     polarity: str
     frequency: str
@@ -374,7 +375,9 @@ def gather_many(
         live = kpis_of.get(strategy_map.pk, [])
         report.perspectives = _perspectives(result, live, english)
         report.kpis = _kpi_rows(
-            result, live, english, periods, by_label, ended, realizations, scored_states, targets
+            result,
+            report.perspectives,
+            live, english, periods, by_label, ended, realizations, scored_states, targets
         )
         answer = completeness_rule(live, period, periods, counted)
         names = {k.pk: k.name for k in live}
@@ -420,6 +423,11 @@ def _name(entry: dict[str, Any], english: bool, fallback: str) -> str:
 
 def _perspectives(result: dict[str, Any], live: list[Kpi], english: bool) -> list[PerspectiveFigure]:
     live_names = {k.objective.perspective.code: k.objective.perspective.name for k in live}
+    if not result.get("perspectives"):  # no snapshot: the live perspectives, without figures
+        return [
+            PerspectiveFigure(code=c, name=n, weight=None, index=None, status=None, complete=False)
+            for c, n in live_names.items()
+        ]
     return [
         PerspectiveFigure(
             code=p["code"],
@@ -435,6 +443,7 @@ def _perspectives(result: dict[str, Any], live: list[Kpi], english: bool) -> lis
 
 def _kpi_rows(
     result: dict[str, Any],
+    perspectives: list[PerspectiveFigure],
     live: list[Kpi],
     english: bool,
     periods: list[ReportingPeriod],
@@ -447,6 +456,7 @@ def _kpi_rows(
     """The snapshot's KPI rows (the live KPIs, with no figures, when the period has no snapshot)."""
     by_id = {k.pk: k for k in live}
     objectives = {k.objective.code: k.objective for k in live}
+    perspective_names = {p.code: p.name for p in perspectives}
     rows: list[KpiRow] = []
     entries = result.get("kpis")
     if not entries:
@@ -490,6 +500,7 @@ def _kpi_rows(
                 objective=entry.get("objective", ""),
                 objective_name=objective.name if objective is not None else "",
                 perspective=entry.get("perspective", ""),
+                perspective_name=perspective_names.get(entry.get("perspective", ""), ""),
                 unit_of_measure=str(entry.get("unit_of_measure") or ""),
                 polarity=str(entry.get("polarity") or ""),
                 frequency=frequency,
