@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, views, views_monthly
 
 app_name = "dashboards"
 urlpatterns = [
@@ -12,4 +12,9 @@ urlpatterns = [
     path("kelengkapan/unduh.<str:fmt>", views.completeness_export, name="completeness-export"),
     path("riwayat/", audit_views.audit_trail, name="audit"),
     path("riwayat/unduh.<str:fmt>", audit_views.audit_export, name="audit-export"),
+    # the monthly performance report (issue 14 item 3)
+    path("laporan-bulanan/", views_monthly.monthly_index, name="monthly-index"),
+    path("laporan-bulanan/<int:unit_pk>/", views_monthly.monthly, name="monthly"),
+    path("laporan-bulanan/pekerjaan/<int:pk>/", views_monthly.report_job, name="report-job"),
+    path("laporan-bulanan/pekerjaan/<int:pk>/unduh/", views_monthly.report_download, name="report-download"),
 ]
