@@ -235,6 +235,16 @@ class Renderer:
         return bytes(pdf)
 
 
+_shared: list[Renderer] = []
+
+
+def shared_renderer() -> Renderer:
+    """One renderer per process (its font configuration is built once: the first report pays for it)."""
+    if not _shared:
+        _shared.append(Renderer())
+    return _shared[0]
+
+
 def render_pdf(report: MonthlyReport) -> bytes:
     """The report as PDF bytes, in the active language."""
-    return Renderer().pdf(report)
+    return shared_renderer().pdf(report)

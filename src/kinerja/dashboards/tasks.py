@@ -31,7 +31,7 @@ from kinerja.planning.models import Kpi, StrategyMap
 from kinerja.reporting.models import ReportingPeriod
 
 from .models import ReportFormat, ReportJob, ReportJobState, ReportKind
-from .monthly_pdf import Renderer, filename, title_for
+from .monthly_pdf import filename, shared_renderer, title_for
 from .monthly_report import YearContext, gather_many, subtree_maps
 from .monthly_xlsx import render_xlsx
 
@@ -162,7 +162,7 @@ def build_unit(job: ReportJob) -> None:
     if job.fmt == ReportFormat.XLSX:
         content = render_xlsx(report)
     else:
-        content = Renderer().pdf(report)
+        content = shared_renderer().pdf(report)
     _finish(job, ContentFile(content), filename(report, job.fmt), {})
 
 
@@ -181,7 +181,7 @@ def build_batch(
         )
 
     report_progress = progress or save_progress
-    renderer = Renderer()
+    renderer = shared_renderer()
     failed: list[dict[str, str]] = []
     done = 0
     with tempfile.TemporaryFile(suffix=".zip") as spool:

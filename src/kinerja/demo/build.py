@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import appraisals, appraisals2014, contracts, organisation, planning, reporting
+from . import appraisals, appraisals2014, contracts, organisation, planning, reporting, reports
 from .steps import DemoRun, DemoStep, run_steps
 
 # Contracts before reporting: individual KPIs take realizations only in a signed contract, and only while the
@@ -23,6 +23,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals.SCORES_STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
+    reports.STEP,  # last: the monthly reports read everything above
 )
 
 
