@@ -16,6 +16,7 @@ from django.utils import timezone
 from kinerja.common.web import form_errors, is_htmx, require
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import PlanYear
+from kinerja.reporting.models import ReportingPeriod
 
 from . import selectors
 from .models import ReportJob, ReportJobState, ReportKind
@@ -65,7 +66,10 @@ def monthly(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_pk)
     if not request.user.has_perm("dashboards.view_monthly_report", unit):
         raise Http404
-    years = selectors.years_in_reach(request.user)
+    # every plan year with reporting periods: the unit itself may own no map (a batch of the units below)
+    years = sorted(
+        set(ReportingPeriod.objects.order_by().values_list("plan_year__year", flat=True).distinct()), reverse=True
+    )
     year = selectors.choose_year(years, _int(request, "tahun"), timezone.localdate())
     plan_year = PlanYear.objects.filter(year=year).first() if year is not None else None
     context = YearContext.load(plan_year.pk) if plan_year is not None else None
