@@ -695,7 +695,9 @@ def _report_job(unit: Any, period: Any, maker: Any) -> Any:
 
     from kinerja.dashboards.models import ReportJob, ReportJobState
 
-    job = ReportJob(unit=unit, period=period, created_by=maker, state=ReportJobState.DONE, total=1, processed=1)
+    job = ReportJob(
+        unit=unit, period=period, created_by=maker, state=ReportJobState.DONE, total=1, processed=1
+    )
     job.file.save("laporan.pdf", ContentFile(b"%PDF-1.4 laporan"), save=False)
     job.file_name = "laporan.pdf"
     job.save()

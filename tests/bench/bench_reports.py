@@ -104,8 +104,13 @@ def populate(units: int) -> Any:
         root.refresh_from_db()
         top = Unit.objects.add_child(
             root,
-            create_kwargs={"code": f"E{e:02d}", "name_id": f"Direktorat Jenderal {e + 1}", "level": "one",
-                           "kind": "echelon_1", "owns_map": True},
+            create_kwargs={
+                "code": f"E{e:02d}",
+                "name_id": f"Direktorat Jenderal {e + 1}",
+                "level": "one",
+                "kind": "echelon_1",
+                "owns_map": True,
+            },
         )
         tops.append(top)
         made.append(top)
@@ -116,11 +121,18 @@ def populate(units: int) -> Any:
         made.append(
             Unit.objects.add_child(
                 top,
-                create_kwargs={"code": f"E{n % len(tops):02d}-K{n:04d}", "name_id": f"Kantor Pelayanan {n + 1}",
-                               "level": "three", "kind": "kpp", "owns_map": True},
+                create_kwargs={
+                    "code": f"E{n % len(tops):02d}-K{n:04d}",
+                    "name_id": f"Kantor Pelayanan {n + 1}",
+                    "level": "three",
+                    "kind": "kpp",
+                    "owns_map": True,
+                },
             )
         )
-    maps = StrategyMap.objects.bulk_create([StrategyMap(unit=u, plan_year=plan_year, state="approved") for u in made])
+    maps = StrategyMap.objects.bulk_create(
+        [StrategyMap(unit=u, plan_year=plan_year, state="approved") for u in made]
+    )
     perspectives = Perspective.objects.bulk_create(
         [
             Perspective(map=m, code=c, order=o, name_id=n_id, name_en=n_en, weight=Decimal(25))
@@ -131,7 +143,9 @@ def populate(units: int) -> Any:
     )
     objectives = Objective.objects.bulk_create(
         [
-            Objective(map=m, perspective=perspectives[i * 4 + j], code=f"{'SCPL'[j]}1", name_id=f"Sasaran {j + 1}")
+            Objective(
+                map=m, perspective=perspectives[i * 4 + j], code=f"{'SCPL'[j]}1", name_id=f"Sasaran {j + 1}"
+            )
             for i, m in enumerate(maps)
             for j in range(4)
         ],
@@ -201,7 +215,10 @@ def populate(units: int) -> Any:
         batch_size=5000,
     )
     Action.objects.bulk_create(
-        [Action(unit=u, description="Percepat penagihan tunggakan", due_date=dt.date(YEAR, 4, 10)) for u in made],
+        [
+            Action(unit=u, description="Percepat penagihan tunggakan", due_date=dt.date(YEAR, 4, 10))
+            for u in made
+        ],
         batch_size=5000,
     )
     march = periods[f"{YEAR}-03"]
@@ -242,8 +259,16 @@ def populate(units: int) -> Any:
             "predicate": "Baik",
             "complete": False,
             "perspectives": [
-                {"code": c, "name": n_id, "name_id": n_id, "name_en": n_en, "weight": "25", "index": str(90 + j),
-                 "status": "yellow", "complete": False}
+                {
+                    "code": c,
+                    "name": n_id,
+                    "name_id": n_id,
+                    "name_en": n_en,
+                    "weight": "25",
+                    "index": str(90 + j),
+                    "status": "yellow",
+                    "complete": False,
+                }
                 for j, (c, _o, n_id, n_en) in enumerate(PERSPECTIVE_DEFAULTS)
             ],
             "kpis": rows,
@@ -323,7 +348,9 @@ def main(units: int = UNITS) -> dict[str, object]:
         per_render = render_wall / RENDER_ROUNDS
         print(f"   render one report: {per_render * 1000:.0f} ms each ({1 / per_render:.2f}/s)", flush=True)
 
-        job = ReportJob.objects.create(unit=root, period=period, kind=ReportKind.BATCH, fmt="pdf", language="id")
+        job = ReportJob.objects.create(
+            unit=root, period=period, kind=ReportKind.BATCH, fmt="pdf", language="id"
+        )
         rss_before = peak_rss_mb()
         seen: list[int] = []
 
@@ -373,6 +400,8 @@ def main(units: int = UNITS) -> dict[str, object]:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=UNITS, help="map-owning units in the ministry (default 3000)")
+    parser.add_argument(
+        "--units", type=int, default=UNITS, help="map-owning units in the ministry (default 3000)"
+    )
     print(main(parser.parse_args().units))
     sys.exit(0)

@@ -55,10 +55,18 @@ def march(world, org, employee_in):
     initiative = Initiative.objects.create(map=world.map, code="IS1", name_id="Digitalisasi layanan")
     Milestone.objects.create(initiative=initiative, name="Uji coba", due_date=dt.date(2026, 3, 15))
     Milestone.objects.create(
-        initiative=initiative, name="Kajian", due_date=dt.date(2026, 2, 1), done=True, done_on=dt.date(2026, 2, 1)
+        initiative=initiative,
+        name="Kajian",
+        due_date=dt.date(2026, 2, 1),
+        done=True,
+        done_on=dt.date(2026, 2, 1),
     )
-    ProgressReport.objects.create(initiative=initiative, date=dt.date(2026, 3, 20), percent=D(40), note="Berjalan")
-    ProgressReport.objects.create(initiative=initiative, date=dt.date(2026, 4, 15), percent=D(60))  # after March
+    ProgressReport.objects.create(
+        initiative=initiative, date=dt.date(2026, 3, 20), percent=D(40), note="Berjalan"
+    )
+    ProgressReport.objects.create(
+        initiative=initiative, date=dt.date(2026, 4, 15), percent=D(60)
+    )  # after March
     period = world.period("2026-03")
     score(world.map, period)
     return period
@@ -89,14 +97,22 @@ def test_gathering_red_kpi_analysis_missing_data_and_follow_ups(world, march, or
     # the initiative as of 31 March: late (a milestone due 15 March not done), the March progress report
     (initiative,) = report.initiatives
     assert initiative.late and initiative.late_milestones == ("Uji coba",)
-    assert initiative.progress == D(40) and (initiative.milestones_done, initiative.milestones_total) == (1, 2)
+    assert initiative.progress == D(40) and (initiative.milestones_done, initiative.milestones_total) == (
+        1,
+        2,
+    )
     # the NKO trend: every month of the year, March scored, the others gaps (never 0)
     assert len(report.trend) == 12
     assert [p.value is not None for p in report.trend][:4] == [False, False, True, False]
     assert report.trend[2].current
     # the sparkline of C1.1: counted months only, against the trajectory
     c11 = next(k for k in report.kpis if k.code == "C1.1")
-    assert [(p.value, p.target) for p in c11.trend[:4]] == [(D(10), D(10)), (D(11), D(10)), (None, D(10)), (None, D(10))]
+    assert [(p.value, p.target) for p in c11.trend[:4]] == [
+        (D(10), D(10)),
+        (D(11), D(10)),
+        (None, D(10)),
+        (None, D(10)),
+    ]
     assert not report.has_below and report.below == []
 
 
@@ -139,7 +155,9 @@ def test_gathering_costs_a_fixed_number_of_queries(world, org, kpis, django_asse
 def _text(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True
+    ).stdout.decode()
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
@@ -157,7 +175,9 @@ def test_pdf_holds_the_figures_and_renders_to_png(world, march, tmp_path):
     assert "Halaman 1 dari" in text
     if shutil.which("pdftoppm"):
         (tmp_path / "report.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "report.pdf"), str(tmp_path / "p")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(tmp_path / "report.pdf"), str(tmp_path / "p")], check=True
+        )
         pages = sorted(tmp_path.glob("p-*.png"))
         assert pages and all(p.stat().st_size > 5000 for p in pages)
 
@@ -195,7 +215,7 @@ def test_excel_holds_the_same_tables(world, march):
 def test_formula_like_text_stays_text(world, march, org):
     from openpyxl import load_workbook
 
-    Action.objects.create(unit=org.kpp_a, description="=HYPERLINK(\"http://x\")", due_date=dt.date(2026, 5, 1))
+    Action.objects.create(unit=org.kpp_a, description='=HYPERLINK("http://x")', due_date=dt.date(2026, 5, 1))
     report = _report(world, march)
     book = load_workbook(io.BytesIO(monthly_xlsx.render_xlsx(report)))
     cells = [r[0] for r in book["Tindak lanjut"].iter_rows(min_row=2)]

@@ -34,7 +34,9 @@ def test_an_employee_makes_the_unit_report_and_downloads_it(client, world, org):
     assert "jenis" in page.content.decode() and 'value="batch"' not in page.content.decode()
     response = _post(client, org.kpp_a, world.period("2026-03"))
     job = ReportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("dashboards:report-job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "dashboards:report-job", args=[job.pk]
+    )
     assert job.state == ReportJobState.DONE and job.created_by == world.employee
     status = client.get(reverse("dashboards:report-job", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert status.status_code == 200 and b'data-state="done"' in status.content

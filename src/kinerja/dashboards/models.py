@@ -45,7 +45,9 @@ def report_path(instance: ReportJob, filename: str) -> str:
 class ReportJob(models.Model):
     """A monthly performance report (domain.md §6) asked for a unit and period, built in the background."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("unit")
+    )
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("periode")
     )

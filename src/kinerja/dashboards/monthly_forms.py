@@ -27,7 +27,10 @@ class ReportForm(forms.Form):
         initial=ReportFormat.PDF,
         label=_("Format"),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih format laporan."), "invalid_choice": _("Format harus PDF atau Excel.")},
+        error_messages={
+            "required": _("Pilih format laporan."),
+            "invalid_choice": _("Format harus PDF atau Excel."),
+        },
     )
     jenis = forms.ChoiceField(
         choices=ReportKind.choices,
@@ -42,13 +45,17 @@ class ReportForm(forms.Form):
         field = self.fields["periode"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods])
+        kind = self.fields["jenis"]
+        assert isinstance(kind, forms.ChoiceField)
         if not batch:
-            self.fields["jenis"].choices = [(ReportKind.UNIT.value, ReportKind.UNIT.label)]
-            self.fields["jenis"].initial = ReportKind.UNIT
+            kind.choices = [(ReportKind.UNIT.value, ReportKind.UNIT.label)]
+            kind.initial = ReportKind.UNIT
         self.fields["jenis"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("jenis") == ReportKind.BATCH and data.get("format") == ReportFormat.XLSX:
-            self.add_error("format", _("Laporan seluruh unit di bawahnya dibuat sebagai PDF (satu berkas zip)."))
+            self.add_error(
+                "format", _("Laporan seluruh unit di bawahnya dibuat sebagai PDF (satu berkas zip).")
+            )
         return data

@@ -207,7 +207,8 @@ class MonthlyReport:
         """The KPIs below target: red first, then yellow, lowest index first."""
         found = [k for k in self.kpis if k.off_target]
         return sorted(
-            found, key=lambda k: (OFF_TARGET.index(k.status or ""), k.index if k.index is not None else 0, k.code)
+            found,
+            key=lambda k: (OFF_TARGET.index(k.status or ""), k.index if k.index is not None else 0, k.code),
         )
 
     @property
@@ -313,11 +314,7 @@ def gather_many(
     # 2 — the period's snapshots (their JSON)
     wanted = set(map_ids)
     current_ids = [h.snapshot_id for (m, p), h in heads.items() if p == period.pk and m in wanted]
-    results = dict(
-        ScoreSnapshot.objects.filter(pk__in=current_ids).values_list(
-            "strategy_map_id", "result"
-        )
-    )
+    results = dict(ScoreSnapshot.objects.filter(pk__in=current_ids).values_list("strategy_map_id", "result"))
     # 3 — the KPIs (live) and the completeness rule as of the period
     kpis = list(
         Kpi.objects.filter(objective__map_id__in=map_ids)
@@ -339,9 +336,9 @@ def gather_many(
     # 5 — the period targets (the KPIs' trajectories)
     targets: dict[tuple[int, int], Decimal] = {
         (kpi_id, number): target
-        for kpi_id, number, target in PeriodTarget.objects.filter(kpi__objective__map_id__in=map_ids).values_list(
-            "kpi_id", "period", "target"
-        )
+        for kpi_id, number, target in PeriodTarget.objects.filter(
+            kpi__objective__map_id__in=map_ids
+        ).values_list("kpi_id", "period", "target")
     }
     # 6–8 — initiatives, milestones, progress reports by the report's date
     initiatives_of = _initiatives(map_ids, as_of)
@@ -377,7 +374,14 @@ def gather_many(
         report.kpis = _kpi_rows(
             result,
             report.perspectives,
-            live, english, periods, by_label, ended, realizations, scored_states, targets
+            live,
+            english,
+            periods,
+            by_label,
+            ended,
+            realizations,
+            scored_states,
+            targets,
         )
         answer = completeness_rule(live, period, periods, counted)
         names = {k.pk: k.name for k in live}
@@ -387,7 +391,9 @@ def gather_many(
                     kpi_code=due.code,
                     kpi_name=names.get(due.kpi_id, ""),
                     period=p,
-                    state=realizations[(due.kpi_id, p.pk)][1] if (due.kpi_id, p.pk) in realizations else MISSING,
+                    state=realizations[(due.kpi_id, p.pk)][1]
+                    if (due.kpi_id, p.pk) in realizations
+                    else MISSING,
                     overdue=today > p.due_date,
                 )
                 for due in answer.due
@@ -511,7 +517,9 @@ def _kpi_rows(
                 index=_decimal(entry.get("index")),
                 status=entry.get("status"),
                 result_period=own.display_name if own is not None else "",
-                carried=bool(entry.get("carried_from")) and own is not None and _is_carried(entry, own, ended),
+                carried=bool(entry.get("carried_from"))
+                and own is not None
+                and _is_carried(entry, own, ended),
                 due=bool(entry.get("due", True)),
                 missing=bool(entry.get("missing")),
                 analysis=analysis.strip(),
@@ -537,10 +545,14 @@ def _counted(found: tuple[Decimal, str, str] | None, scored_states: set[str]) ->
 def _initiatives(map_ids: Sequence[int], as_of: dt.date) -> dict[int, list[InitiativeRow]]:
     """Per map: its initiatives with their progress and status as of `as_of` (3 queries)."""
     initiatives = list(
-        Initiative.objects.filter(map_id__in=list(map_ids)).select_related("owner_position").order_by("map_id", "code")
+        Initiative.objects.filter(map_id__in=list(map_ids))
+        .select_related("owner_position")
+        .order_by("map_id", "code")
     )
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in Milestone.objects.filter(initiative__map_id__in=list(map_ids)).order_by("due_date", "pk"):
+    for milestone in Milestone.objects.filter(initiative__map_id__in=list(map_ids)).order_by(
+        "due_date", "pk"
+    ):
         milestones[milestone.initiative_id].append(milestone)
     progress: dict[int, ProgressReport] = {}
     for item in ProgressReport.objects.filter(initiative__map_id__in=list(map_ids), date__lte=as_of).order_by(

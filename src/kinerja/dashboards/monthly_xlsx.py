@@ -57,7 +57,9 @@ class _Sheet:
         for i, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(i)].width = width
 
-    def row(self, values: Sequence[Any], *, status: str | None = None, status_column: int | None = None) -> None:
+    def row(
+        self, values: Sequence[Any], *, status: str | None = None, status_column: int | None = None
+    ) -> None:
         from openpyxl.styles import PatternFill
 
         self.sheet.append([_value(v) for v in values])
@@ -91,7 +93,10 @@ def build_workbook(report: MonthlyReport) -> Any:
             _("Kelengkapan"),
             "" if not report.scored else (_("lengkap") if report.complete else _("belum lengkap")),
         ),
-        (_("IKU hijau / kuning / merah"), " / ".join(str(report.counts[c]) for c in ("green", "yellow", "red"))),
+        (
+            _("IKU hijau / kuning / merah"),
+            " / ".join(str(report.counts[c]) for c in ("green", "yellow", "red")),
+        ),
         (_("Data belum lengkap"), len(report.missing)),
         (_("Inisiatif terlambat"), report.late_initiatives),
         (_("Tindak lanjut terbuka"), len(report.follow_ups)),
@@ -196,7 +201,13 @@ def build_workbook(report: MonthlyReport) -> Any:
     sheet = _Sheet(
         workbook,
         _("Tren IKU"),
-        [_("Kode"), _("Indikator kinerja utama"), _("Periode"), _("Realisasi disetujui"), _("Target periode")],
+        [
+            _("Kode"),
+            _("Indikator kinerja utama"),
+            _("Periode"),
+            _("Realisasi disetujui"),
+            _("Target periode"),
+        ],
         [9, 44, 12, 18, 16],
     )
     for k in report.kpis:

@@ -27,7 +27,7 @@ from django_tasks import task
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import Kpi, StrategyMap
+from kinerja.planning.models import Kpi
 from kinerja.reporting.models import ReportingPeriod
 
 from .models import ReportFormat, ReportJob, ReportJobState, ReportKind
@@ -37,12 +37,6 @@ from .monthly_xlsx import render_xlsx
 
 CHUNK = 50  # maps gathered per set-based read in a batch
 INLINE_KPIS = 60  # a unit report of a map with at most this many KPIs is built in the request
-
-
-def unit_map(unit: Unit, period: ReportingPeriod) -> StrategyMap | None:
-    """The unit's reportable (approved or under revision) map of the period's plan year, or None."""
-    context_maps = YearContext.load(period.plan_year_id).maps
-    return next((m for m in context_maps if m.unit_id == unit.pk), None)
 
 
 def start_report(
@@ -86,7 +80,9 @@ def start_report(
         if not total:
             raise ValidationError(
                 {
-                    "unit": _("Tidak ada unit pemilik peta strategi yang disetujui di bawah %(unit)s untuk tahun %(year)s.")
+                    "unit": _(
+                        "Tidak ada unit pemilik peta strategi yang disetujui di bawah %(unit)s untuk tahun %(year)s."
+                    )
                     % {"unit": unit.name, "year": period.year}
                 }
             )
@@ -114,7 +110,9 @@ def run_report_job(job_id: int) -> str:
     job = ReportJob.objects.select_related("unit", "period").filter(pk=job_id).first()
     if job is None or job.state == ReportJobState.DONE:
         return "" if job is None else str(job.state)
-    ReportJob.objects.filter(pk=job.pk).update(state=ReportJobState.RUNNING, processed=0, updated_at=timezone.now())
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=ReportJobState.RUNNING, processed=0, updated_at=timezone.now()
+    )
     try:
         with translation.override(job.language or None):
             if job.kind == ReportKind.BATCH:
@@ -159,10 +157,7 @@ def build_unit(job: ReportJob) -> None:
         )
     ReportJob.objects.filter(pk=job.pk).update(current=job.unit.name, total=1, updated_at=timezone.now())
     (report,) = gather_many([strategy_map], job.period, context=context)
-    if job.fmt == ReportFormat.XLSX:
-        content = render_xlsx(report)
-    else:
-        content = shared_renderer().pdf(report)
+    content = render_xlsx(report) if job.fmt == ReportFormat.XLSX else shared_renderer().pdf(report)
     _finish(job, ContentFile(content), filename(report, job.fmt), {})
 
 

@@ -39,7 +39,7 @@ def monthly_index(request: HttpRequest) -> HttpResponse:
     year = selectors.choose_year(years, _int(request, "tahun"), timezone.localdate())
     maps = selectors.maps_in_reach(request.user, year) if year is not None else []
     newest: dict[int, ReportJob] = {}
-    if maps:
+    if maps and year is not None:
         jobs = (
             ReportJob.objects.filter(
                 unit_id__in=[m.unit_id for m in maps],
@@ -68,7 +68,8 @@ def monthly(request: HttpRequest, unit_pk: int) -> HttpResponse:
         raise Http404
     # every plan year with reporting periods: the unit itself may own no map (a batch of the units below)
     years = sorted(
-        set(ReportingPeriod.objects.order_by().values_list("plan_year__year", flat=True).distinct()), reverse=True
+        set(ReportingPeriod.objects.order_by().values_list("plan_year__year", flat=True).distinct()),
+        reverse=True,
     )
     year = selectors.choose_year(years, _int(request, "tahun"), timezone.localdate())
     plan_year = PlanYear.objects.filter(year=year).first() if year is not None else None
@@ -146,4 +147,4 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job_for(request, pk)
     if not job.ready:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name or None)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name or "laporan")

@@ -46,12 +46,16 @@ def build_reports(run: DemoRun) -> Counts:
     if period is None or not context.maps:
         return counts
     maker = demo_user(MAKER)
-    wanted = [(m.unit, ReportKind.UNIT, fmt) for m in context.maps for fmt in (ReportFormat.PDF, ReportFormat.XLSX)]
+    wanted = [
+        (m.unit, ReportKind.UNIT, fmt) for m in context.maps for fmt in (ReportFormat.PDF, ReportFormat.XLSX)
+    ]
     top = min(context.maps, key=lambda m: (m.unit.depth, m.unit.path))
     if context.below.get(top.pk):
         wanted.append((top.unit, ReportKind.BATCH, ReportFormat.PDF))
     done = set(
-        ReportJob.objects.filter(period=period, state=ReportJobState.DONE).values_list("unit_id", "kind", "fmt")
+        ReportJob.objects.filter(period=period, state=ReportJobState.DONE).values_list(
+            "unit_id", "kind", "fmt"
+        )
     )
     with translation.override("id"):
         for unit, kind, fmt in wanted:
