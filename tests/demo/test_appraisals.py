@@ -57,8 +57,8 @@ def test_the_steps_sit_around_reporting() -> None:
     keys = [step.key for step in build.STEPS]
     assert keys.index("contracts") < keys.index("appraisals") < keys.index("reporting")
     assert keys.index("reporting") < keys.index("appraisal-scores")
-    # after the 2026 steps only the year before, 2025 (`kinerja.demo.appraisals2014`)
-    assert keys[keys.index("appraisal-scores") + 1 :] == ["year-2025", "appraisal-360-2025"]
+    # after the 2026 steps the year before, 2025 (`kinerja.demo.appraisals2014`), then the monthly reports
+    assert keys[keys.index("appraisal-scores") + 1 :] == ["year-2025", "appraisal-360-2025", "reports"]
 
 
 def test_every_employee_with_a_signed_contract_has_a_score_record(ministry: str) -> None:

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
-from kinerja.demo import appraisals, appraisals2014, build, contracts, planning, reporting
+from kinerja.demo import appraisals, appraisals2014, build, contracts, planning, reporting, reports
 from kinerja.demo import organisation as demo
 from kinerja.organisations import services
 from kinerja.organisations.models import (
@@ -269,9 +269,10 @@ def test_steps_run_in_their_declared_order():
         "appraisal-scores",
         "year-2025",
         "appraisal-360-2025",
+        "reports",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-7:] == (
+    assert build.STEPS[-8:] == (
         planning.STEP,
         contracts.STEP,
         appraisals.STEP,
@@ -279,4 +280,5 @@ def test_steps_run_in_their_declared_order():
         appraisals.SCORES_STEP,
         appraisals2014.YEAR_STEP,
         appraisals2014.CAMPAIGN_STEP,
+        reports.STEP,
     )
