@@ -19,7 +19,7 @@ from kinerja.planning.models import PlanYear
 from kinerja.reporting.models import ReportingPeriod
 
 from . import selectors
-from .models import ReportJob, ReportJobState, ReportKind
+from .models import ReportFormat, ReportJob, ReportJobState, ReportKind
 from .monthly_forms import ReportForm
 from .monthly_report import YearContext, default_period, subtree_maps
 from .tasks import start_report
@@ -34,11 +34,11 @@ def _int(request: HttpRequest, name: str) -> int | None:
 
 @login_required
 def monthly_index(request: HttpRequest) -> HttpResponse:
-    """The map-owning units in reach for a year, each with its newest ready report."""
+    """The map-owning units in reach for a year, each with its newest ready report in each format."""
     years = selectors.years_in_reach(request.user)
     year = selectors.choose_year(years, _int(request, "tahun"), timezone.localdate())
     maps = selectors.maps_in_reach(request.user, year) if year is not None else []
-    newest: dict[int, ReportJob] = {}
+    newest: dict[tuple[int, str], ReportJob] = {}  # the newest ready report per unit and format
     if maps and year is not None:
         jobs = (
             ReportJob.objects.filter(
@@ -51,8 +51,11 @@ def monthly_index(request: HttpRequest) -> HttpResponse:
             .order_by("-period__end", "-created_at", "-pk")[: len(maps) * 4]
         )
         for job in jobs:
-            newest.setdefault(job.unit_id, job)
-    rows = [(m, newest.get(m.unit_id)) for m in maps]
+            newest.setdefault((job.unit_id, job.fmt), job)
+    rows = [
+        (m, [j for j in (newest.get((m.unit_id, f)) for f in ReportFormat.values) if j is not None])
+        for m in maps
+    ]
     return render(
         request,
         "dashboards/monthly/index.html",
