@@ -460,6 +460,18 @@ PAGES: dict[str, Page] = {
     "dashboards:audit-export": Page(
         None, get=AUDIT, variants={"csv": {"fmt": "csv"}, "xlsx": {"fmt": "xlsx"}}
     ),
+    # --- the monthly performance report (issue 14): every role on the unit's subtree reads and asks for one
+    # (the POST queues a unit report of the world's quarter); a job's page and file: roles reaching its unit
+    "dashboards:monthly-index": Page(None),
+    "dashboards:monthly": Page(
+        "unit",
+        lambda o: {"unit_pk": o["unit"].pk},
+        get=READ_REPORT,
+        post=READ_REPORT,
+        body=lambda o: {"periode": o["period"].pk, "format": "xlsx", "jenis": "unit"},
+    ),
+    "dashboards:report-job": Page("report_job", pk("report_job"), get=READ_REPORT),
+    "dashboards:report-download": Page("report_job", pk("report_job"), get=READ_REPORT),
     # --- the KPI manual booklet and the map coloured by status (issue 14 items 4 and 5) ---
     "dashboards:kpi-booklet": Page("map", pk("map"), get=READ_MAP),  # the map's read rule
     "dashboards:status-map": Page("map", pk("map"), get=READ_REPORT),  # the map's and the scorecard's
@@ -924,6 +936,21 @@ HOLES: dict[tuple[str, str, str, str, str], str] = {}
 D = Decimal
 
 
+def _report_job(unit: Any, period: Any, maker: Any) -> Any:
+    """A finished monthly report of `unit` with its file (issue 14)."""
+    from django.core.files.base import ContentFile
+
+    from kinerja.dashboards.models import ReportJob, ReportJobState
+
+    job = ReportJob(
+        unit=unit, period=period, created_by=maker, state=ReportJobState.DONE, total=1, processed=1
+    )
+    job.file.save("laporan.pdf", ContentFile(b"%PDF-1.4 laporan"), save=False)
+    job.file_name = "laporan.pdf"
+    job.save()
+    return job
+
+
 def build_world() -> dict[str, Any]:
     """KEMENKEU (root) → DJP (parent) → KPP-A (own), KPP-B (other). One approved 2026 map per unit with two
     objectives and a link, a theme, two KPIs, an initiative with a milestone, a risk, a draft realization with
@@ -1001,6 +1028,7 @@ def build_world() -> dict[str, Any]:
         snapshot = services.compute_scorecard(strategy_map=m, period=period)
         import_job = ImportJob.objects.create(strategy_map=m, created_by=maker, file_name="besar.csv")
         contract_job = ContractBulkJob.objects.create(unit=unit, plan_year=year, created_by=maker)
+        report_job = _report_job(unit, period, maker)
         position = PositionFactory(unit=unit)
         employee = EmployeeFactory(unit=unit, position=position)
         # a draft contract of the employee holding a KPI cascaded "direct shared" from a third map KPI
@@ -1095,6 +1123,7 @@ def build_world() -> dict[str, Any]:
             "snapshot": snapshot,
             "import_job": import_job,
             "contract_job": contract_job,
+            "report_job": report_job,
             "position": position,
             "employee": employee,
             "contract": contract,

@@ -6,6 +6,8 @@ this runner writes them all to bench-results/latest.json.
 
 `bench_appraisals` (80 000 employees in the application database, about half an hour on the loaded shared machine)
 takes a smaller size for a quick check: `KINERJA_BENCH_EMPLOYEES=5000 run_all.py appraisals`.
+`bench_reports` (the monthly reports of 3,000 units, one PDF each, about half a second of CPU per report) likewise:
+`KINERJA_BENCH_UNITS=300 run_all.py reports` (or `bench_reports.py --units 300`).
 """
 
 from __future__ import annotations

@@ -15,7 +15,19 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
-from kinerja.demo import appraisals, appraisals2014, build, contracts, meetings, planning, reporting
+from kinerja.demo import (
+    appraisals,
+    appraisals2014,
+    build,
+    contracts,
+    endorsement,
+    evaluation,
+    meetings,
+    notifications,
+    planning,
+    reporting,
+    reports,
+)
 from kinerja.demo import organisation as demo
 from kinerja.organisations import services
 from kinerja.organisations.models import (
@@ -270,9 +282,13 @@ def test_steps_run_in_their_declared_order():
         "meetings",
         "year-2025",
         "appraisal-360-2025",
+        "endorsement",
+        "evaluation",
+        "reports",
+        "notifications",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-8:] == (
+    assert build.STEPS[-12:] == (
         planning.STEP,
         contracts.STEP,
         appraisals.STEP,
@@ -281,4 +297,8 @@ def test_steps_run_in_their_declared_order():
         meetings.STEP,
         appraisals2014.YEAR_STEP,
         appraisals2014.CAMPAIGN_STEP,
+        endorsement.STEP,
+        evaluation.STEP,
+        reports.STEP,
+        notifications.STEP,
     )

@@ -500,6 +500,19 @@ def ensure(by: Actor, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
+# --- monthly performance report (issue 14) ---
+# The monthly (quarterly) report of a unit (dashboards/monthly_report.py): every role reaching the unit
+# (its subtree) reads it and asks for one; the batch of the reports of every unit below, in one job, is for
+# performance managers and administrators on the unit. A report job's page and file: users whose roles
+# reach the job's unit.
+
+reads_monthly_report = _role_predicate("reads_monthly_report", READ_ROLES)
+builds_batch_reports = _role_predicate("builds_batch_reports", (Role.MANAGER, Role.ADMIN))
+rules.add_perm("dashboards.view_monthly_report", reads_monthly_report)
+rules.add_perm("dashboards.build_batch_reports", builds_batch_reports)
+rules.add_perm("dashboards.view_reportjob", reads_monthly_report)
+
+
 # --- follow-up matrix (issue 14) ---
 # The follow-up matrix of a unit (its subtree's actions, the rule 24 warnings, the Excel file): read by a leader,
 # performance manager, auditor or administrator reaching the unit. One action: those, and its owner (a person

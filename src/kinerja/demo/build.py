@@ -16,6 +16,7 @@ from . import (
     organisation,
     planning,
     reporting,
+    reports,
 )
 from .steps import DemoRun, DemoStep, run_steps
 
@@ -39,6 +40,7 @@ STEPS: tuple[DemoStep, ...] = (
     appraisals2014.CAMPAIGN_STEP,
     endorsement.STEP,
     evaluation.STEP,  # the 2026 evaluation of performance management (issue 14 item 7)
+    reports.STEP,  # the monthly reports read everything above (the dialogues' follow-ups included)
     notifications.STEP,  # last: the real producers run on the demo as it stands
 )
 
