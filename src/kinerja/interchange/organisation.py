@@ -885,7 +885,7 @@ def _check_employees(
     problem = book.problem
     first: dict[str, int] = {}
     holders: dict[str, str] = {}
-    head_positions = {code for code, head in target.position_head.items() if head}
+    head_positions = set(target.head_position.values())  # a second head position is already an error
     for nip in target.kept_superior:  # the active heads outside the file (partial)
         position = target.employee_position[nip]
         if target.employee_active[nip] and position in head_positions:
@@ -904,39 +904,13 @@ def _check_employees(
             found.append(problem("pegawai", error, employee.row, "nip", nip=nip))
         if not employee.active:  # a departed employee: only the NIP, name and e-mail are read
             continue
-        known = existing.employees.get(nip)
-        position = employee.position_code
-        if position is None:
-            found.append(problem("pegawai", "required", employee.row, "position_code"))
-            continue
-        if position not in target.position_unit:
-            found.append(problem("pegawai", "unknown_position", employee.row, "position_code", code=position))
-            continue
-        unit = target.position_unit[position]
-        if not target.unit_active.get(unit, False):
-            found.append(
-                problem("pegawai", "closed_unit", employee.row, "position_code", code=position, unit=unit)
-            )
-            continue
-        if position in head_positions:
-            holder = holders.setdefault(unit, nip)
-            if holder != nip:
-                found.append(
-                    problem(
-                        "pegawai",
-                        "two_head_holders",
-                        employee.row,
-                        "position_code",
-                        unit=unit,
-                        other=holder,
-                        position=position,
-                    )
-                )
+        _check_position_held(book, existing, target, employee, head_positions, holders, found, today)
         superior = employee.superior_nip
         if superior is not None:
             if superior == nip:
                 found.append(problem("pegawai", "own_superior", employee.row, "superior_nip"))
-            elif superior not in target.employee_active:
+                continue
+            if superior not in target.employee_active:
                 found.append(
                     problem("pegawai", "unknown_superior", employee.row, "superior_nip", nip=superior)
                 )
@@ -944,34 +918,21 @@ def _check_employees(
                 found.append(
                     problem("pegawai", "inactive_superior", employee.row, "superior_nip", nip=superior)
                 )
-        if known is not None and known.active and known.start is not None and position != known.position:
-            since = employee.since or today
-            if since < known.start:
-                found.append(
-                    problem(
-                        "pegawai",
-                        "move_before_start",
-                        employee.row,
-                        "since",
-                        position=position,
-                        since=since.isoformat(),
-                        start=known.start.isoformat(),
-                    )
-                )
-        checked.append(employee)
-    # the line of superiors (given or derived) must not loop
-    superiors = {e.nip: target.superior(e.nip) for e in checked if e.superior_nip}
-    if superiors:
-        line: dict[str, str | None] = dict(superiors)
-        pending = [s for s in superiors.values() if s is not None]
+            else:
+                checked.append(employee)
+    # the line of superiors (given, or derived from the heads) must not loop; the rows to mend are those
+    # that name a superior
+    if checked:
+        line: dict[str, str | None] = {}
+        pending = [e.nip for e in checked]
         while pending:
             nip = pending.pop()
             if nip in line or not target.employee_active.get(nip):
                 continue
-            line[nip] = target.superior(nip)
-            if line[nip] is not None:
-                pending.append(line[nip])  # type: ignore[arg-type]
-        loops = _cycle_members(line, superiors)
+            above = line[nip] = target.superior(nip)
+            if above is not None:
+                pending.append(above)
+        loops = _cycle_members(line, (e.nip for e in checked))
         for employee in checked:
             if employee.nip in loops:
                 found.append(
@@ -979,6 +940,65 @@ def _check_employees(
                         "pegawai", "superior_cycle", employee.row, "superior_nip", path=loops[employee.nip]
                     )
                 )
+
+
+def _check_position_held(
+    book: OrganisationFile,
+    existing: Existing,
+    target: Target,
+    employee: EmployeeRow,
+    head_positions: set[str],
+    holders: dict[str, str],
+    found: list[Problem],
+    today: dt.date,
+) -> None:
+    """An active employee's position: given, known, in an open unit, the only head of it, and a move
+    dated no earlier than the current assignment began."""
+    problem = book.problem
+    position = employee.position_code
+    if position is None:
+        found.append(problem("pegawai", "required", employee.row, "position_code"))
+        return
+    if position not in target.position_unit:
+        found.append(problem("pegawai", "unknown_position", employee.row, "position_code", code=position))
+        return
+    unit = target.position_unit[position]
+    if unit not in target.unit_active:
+        return  # the position's unknown unit is the position's error
+    if not target.unit_active[unit]:
+        found.append(
+            problem("pegawai", "closed_unit", employee.row, "position_code", code=position, unit=unit)
+        )
+        return
+    if position in head_positions:
+        holder = holders.setdefault(unit, employee.nip)
+        if holder != employee.nip:
+            found.append(
+                problem(
+                    "pegawai",
+                    "two_head_holders",
+                    employee.row,
+                    "position_code",
+                    unit=unit,
+                    other=holder,
+                    position=position,
+                )
+            )
+    known = existing.employees.get(employee.nip)
+    if known is not None and known.active and known.start is not None and position != known.position:
+        since = employee.since or today
+        if since < known.start:
+            found.append(
+                problem(
+                    "pegawai",
+                    "move_before_start",
+                    employee.row,
+                    "since",
+                    position=position,
+                    since=since.isoformat(),
+                    start=known.start.isoformat(),
+                )
+            )
 
 
 def problem_dict(problem: Problem, lang: Lang = "en") -> dict[str, object]:
