@@ -348,7 +348,9 @@ def test_partial_touches_only_the_rows_given(tmp_path: Path, loaded: Path, table
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("import_organisation", str(folder), "--format", "json", stdout=out)
-    assert [e["message"] for e in json.loads(out.getvalue())["errors"]] == ["unknown parent unit DJP-KANWIL-JATIM3"]
+    assert [e["message"] for e in json.loads(out.getvalue())["errors"]] == [
+        "unknown parent unit DJP-KANWIL-JATIM3"
+    ]
 
 
 def test_the_user_of_by_is_in_the_history(

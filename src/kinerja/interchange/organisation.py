@@ -625,10 +625,10 @@ class Target:
         self.employee_position: dict[str, str | None] = {}
         self.kept_superior: dict[str, str | None] = {}
         if partial:
-            for nip, known in existing.employees.items():
+            for nip, person in existing.employees.items():
                 if nip not in self.employee_rows:
-                    self.employee_active[nip], self.employee_position[nip] = known.active, known.position
-                    self.kept_superior[nip] = known.superior
+                    self.employee_active[nip], self.employee_position[nip] = person.active, person.position
+                    self.kept_superior[nip] = person.superior
         for nip, erow in self.employee_rows.items():
             self.employee_active[nip] = erow.active
             if erow.active:
@@ -888,8 +888,8 @@ def _check_employees(
     head_positions = set(target.head_position.values())  # a second head position is already an error
     for nip in target.kept_superior:  # the active heads outside the file (partial)
         position = target.employee_position[nip]
-        if target.employee_active[nip] and position in head_positions:
-            holders.setdefault(target.position_unit[position], nip)  # type: ignore[index]
+        if target.employee_active[nip] and position is not None and position in head_positions:
+            holders.setdefault(target.position_unit[position], nip)
     checked: list[EmployeeRow] = []
     for employee in book.employees:
         nip = employee.nip

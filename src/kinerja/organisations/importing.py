@@ -596,7 +596,7 @@ class _Writer:
                     continue
                 for change in group:  # among existing siblings: treebeard shifts them to keep the order
                     unit = recorded(self._unit(change, "", depth), self.by, REASON)
-                    unit._history_date = self.when  # type: ignore[attr-defined]
+                    unit._history_date = self.when
                     Unit.objects.add_child(Unit.objects.get(path=parent_path), instance=unit)
                     self.unit_pk[change.code] = unit.pk
                     shifted = True
