@@ -6,6 +6,8 @@ this runner writes them all to bench-results/latest.json.
 
 `bench_appraisals` (80 000 employees in the application database, about half an hour on the loaded shared machine)
 takes a smaller size for a quick check: `KINERJA_BENCH_EMPLOYEES=5000 run_all.py appraisals`.
+`bench_org_import` (import-organisation: 3 000 units, 80 000 employees, about a minute and a half) likewise:
+`KINERJA_BENCH_ORG_UNITS=300 KINERJA_BENCH_ORG_EMPLOYEES=8000 run_all.py org_import`.
 """
 
 from __future__ import annotations
