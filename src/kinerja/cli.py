@@ -12,10 +12,14 @@ import os
 import sys
 
 STANDALONE = {"score", "nkp"}
+# the spelling the documentation uses for a management command whose module name has an underscore
+ALIASES = {"import-organisation": "import_organisation"}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] in ALIASES:
+        args[1] = ALIASES[args[1]]
     if len(args) > 1 and args[1] in STANDALONE:
         # `kinerja score` / `kinerja nkp` start without Django (no settings, no database): imported here on purpose.
         from kinerja.interchange.commands import run_standalone

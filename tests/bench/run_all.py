@@ -8,6 +8,8 @@ this runner writes them all to bench-results/latest.json.
 takes a smaller size for a quick check: `KINERJA_BENCH_EMPLOYEES=5000 run_all.py appraisals`.
 `bench_reports` (the monthly reports of 3,000 units, one PDF each, about half a second of CPU per report) likewise:
 `KINERJA_BENCH_UNITS=300 run_all.py reports` (or `bench_reports.py --units 300`).
+`bench_org_import` (import-organisation: 3 000 units, 80 000 employees, about a minute and a half) likewise:
+`KINERJA_BENCH_ORG_UNITS=300 KINERJA_BENCH_ORG_EMPLOYEES=8000 run_all.py org_import`.
 """
 
 from __future__ import annotations

@@ -97,6 +97,8 @@ class Position(models.Model):
         verbose_name=_("jabatan atasan"),
     )
     is_head = models.BooleanField(_("kepala unit"), default=False)
+    # a position the organisation file no longer lists (or of a closed unit) is closed, never deleted
+    is_active = models.BooleanField(_("aktif"), default=True)
     history = HistoricalRecords()
 
     class Meta:
