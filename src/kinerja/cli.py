@@ -13,7 +13,11 @@ import sys
 
 STANDALONE = {"score", "nkp"}
 # the spelling the documentation uses for a management command whose module name has an underscore
-ALIASES = {"import-organisation": "import_organisation"}
+ALIASES = {
+    "import-organisation": "import_organisation",
+    "sync-accounts": "sync_accounts",
+    "send-password-mails": "send_password_mails",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

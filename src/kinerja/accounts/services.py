@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kinerja.common import history
 from kinerja.common.history import recorded
 
-from .models import RoleAssignment, User
+from .models import RoleAssignment, RoleSource, User
 from .scope import forget
 
 if TYPE_CHECKING:  # a type only: accounts sits below organisations
@@ -46,6 +46,14 @@ def revoke_role(*, granted: RoleAssignment, by: history.User) -> None:
         raise PermissionDenied(_("Anda tidak berwenang mencabut peran ini."))
     if granted.user_id == by.pk:
         raise ValidationError(_("Anda tidak dapat mencabut peran Anda sendiri."), code="own_role")
+    if granted.source == RoleSource.AUTO:
+        raise ValidationError(
+            _(
+                "Peran ini diberikan otomatis menurut organisasi (unit atau jabatan kepala unit pegawai); "
+                "ubah data pegawainya untuk mengubahnya."
+            ),
+            code="automatic",
+        )
     with transaction.atomic():
         recorded(granted, by).delete()
     forget(granted.user)

@@ -4,7 +4,8 @@ Both map a person to a Kinerja account by NIP, the one identifier the HR system,
 share:
 - an account already linked to the employee with that NIP is the one signed in;
 - otherwise, when an active employee has that NIP, an account is made for them (username = NIP, no
-  password of its own: they sign in through the provider), with no role until an administrator grants one;
+  password of its own: they sign in through the provider), with the roles the organisation gives (the
+  `employee` role on their unit, `leader` on the unit they head: `organisations.accounts_sync`);
 - nobody else gets in (a NIP the organisation does not know, a departed employee).
 
 OpenID Connect uses mozilla-django-oidc (`OIDC_*` settings, see docs/deploy.md); the NIP comes from the
@@ -28,6 +29,7 @@ from ldap3.utils.dn import escape_rdn
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from .backends import nip_of
+from .hooks import sync_employee_accounts
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,18 @@ def account_for_nip(nip: str | None, *, email: str = "", first_name: str = "", l
         log.info("single sign-on refused: no active employee with NIP %s", nip)
         return None
     with transaction.atomic():
-        user = users.create_user(
-            username=nip, email=email or employee.email, first_name=first_name, last_name=last_name
-        )
-        user.set_unusable_password()
-        user.employee = employee
+        # the organisation's account sync makes it, with the roles the organisation gives (hooks.py)
+        sync_employee_accounts(employee_ids=[employee.pk])
+        user = users.filter(employee=employee).first()
+        if user is None:  # no sync registered, or the NIP is another account's username
+            if users.filter(username=nip).exists():
+                log.warning("single sign-on refused: username %s belongs to another account", nip)
+                return None
+            user = users.create_user(username=nip, email=employee.email)
+            user.set_unusable_password()
+            user.employee = employee
+        user.email = email or user.email or employee.email
+        user.first_name, user.last_name = first_name or user.first_name, last_name or user.last_name
         user.save()
     log.info("single sign-on: account %s made for employee %s", user.username, nip)
     return user

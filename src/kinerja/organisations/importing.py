@@ -53,6 +53,7 @@ from kinerja.interchange.organisation import (
 )
 from kinerja.interchange.sources import NO_LIMITS, Limits, Source
 
+from .accounts_sync import sync_accounts
 from .models import Assignment, AssignmentKind, Employee, Position, PositionType, Unit, UnitKind, UnitLevel
 
 T = TypeVar("T")
@@ -514,6 +515,7 @@ def apply_plan(plan: Plan, *, by: Actor = None) -> ImportResult:
             writer.units()
             writer.positions()
             writer.employees()
+            sync_accounts(by=by)  # everyone can log in: accounts and automatic roles follow (accounts_sync.py)
     result.applied = True
     return result
 

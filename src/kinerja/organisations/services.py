@@ -25,6 +25,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, recorded
 
+from .accounts_sync import sync_accounts
 from .models import (
     LEVEL_ORDER,
     Assignment,
@@ -451,6 +452,7 @@ def create_employee(
     with transaction.atomic():
         employee.save()
         Assignment.objects.create(employee=employee, unit=unit, position=position, kind=kind, start=start)
+        sync_accounts(employee_ids=[employee.pk], by=by)  # their account and roles (accounts_sync.py)
     return employee
 
 
@@ -487,6 +489,7 @@ def update_employee(
         else:
             recorded(employee, by)
             employee.save()
+        sync_accounts(employee_ids=[employee.pk], by=by)  # a departure, a return, a move: accounts_sync.py
     return employee
 
 
@@ -520,4 +523,5 @@ def move_employee(
         employee.unit, employee.position = unit, position
         recorded(employee, by, _("Pindah ke %(unit)s") % {"unit": unit.code})
         employee.save()
+        sync_accounts(employee_ids=[employee.pk], by=by)  # roles follow the move (accounts_sync.py)
     return assignment
