@@ -37,10 +37,12 @@ def test_an_existing_account_of_the_employee_is_the_one_signed_in(employee):
     assert account_for_nip(NIP) == user
 
 
-def test_a_first_sign_in_makes_an_account_without_a_password_or_role(employee):
+def test_a_first_sign_in_makes_an_account_without_a_password_with_the_employee_role(employee):
     user = account_for_nip(NIP, email="x@kemenkeu.go.id")
-    assert user.username == NIP and user.employee == employee
-    assert not user.has_usable_password() and not user.roles.exists()
+    assert user.username == NIP and user.employee == employee and user.email == "x@kemenkeu.go.id"
+    assert not user.has_usable_password()
+    # the role the organisation gives (organisations/accounts_sync.py): employee on their own unit
+    assert [(r.unit, r.role, r.source) for r in user.roles.all()] == [(employee.unit, "employee", "auto")]
 
 
 def test_nobody_else_gets_in(employee):
