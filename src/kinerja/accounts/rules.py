@@ -794,3 +794,13 @@ rules.add_perm("meetings.view_unitevaluation", reads_evaluation)
 rules.add_perm("meetings.answer_unitevaluation", manages_evaluation)
 rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
 rules.add_perm("meetings.respond_unitevaluation", responds_survey)
+
+
+# --- everyone can log in: set-your-password e-mails (issue 15) ---
+# Sending set-your-password e-mails to the accounts of a unit's subtree, and reading a sending's report: an
+# administrator whose role reaches the unit (organisations/password_mails.py). Without an object: an
+# administrator somewhere (the page's unit list is limited to the units they reach).
+
+sends_password_mails = _role_predicate("sends_password_mails", (Role.ADMIN,))
+rules.add_perm("accounts.send_password_mails", sends_password_mails)
+rules.add_perm("accounts.view_passwordmailjob", sends_password_mails)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("pegawai/<str:nip>/ubah/", views.employee_update, name="employee-update"),
     path("peran/", views.role_list, name="role-list"),
     path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
+    path("akun/surel-kata-sandi/", account_views.password_mails, name="password-mails"),
+    path("akun/surel-kata-sandi/<int:pk>/", account_views.password_mail_job, name="password-mail-job"),
 ]

@@ -215,6 +215,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; the e-mails go from a b
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 # The site's address as people reach it, for links in e-mails (notifications): e.g. https://kinerja.kemenkeu.go.id
 KINERJA_SITE_URL = env_str("KINERJA_SITE_URL", "http://localhost:8000")
+# Set-your-password e-mails sent in bulk by an administrator (organisations/password_mails.py): at most this
+# many a minute, so that the mail server and its limits are not flooded.
+KINERJA_PASSWORD_MAIL_RATE = env_int("KINERJA_PASSWORD_MAIL_RATE", 30)
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`, which tells a
