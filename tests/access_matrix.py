@@ -588,6 +588,9 @@ PAGES: dict[str, Page] = {
         get=every_scope("manager", "leader", "auditor", "admin"),
         post=every_scope("admin"),  # in use, so locked: the edit is refused with a 400
     ),
+    # --- everyone can log in: set-your-password e-mails (issue 15); an empty POST re-renders the form
+    "organisations:password-mails": Page(None, get=ORG, post=ORG),
+    "organisations:password-mail-job": Page("password_mail_job", pk("password_mail_job"), get=ORG),
 }
 
 API: dict[str, Api] = {
@@ -1104,8 +1107,6 @@ def build_world() -> dict[str, Any]:
             evidence_name="bukti.pdf",
         )
         criterion_answer.evidence.save("bukti.pdf", SimpleUploadedFile("bukti.pdf", pdf), save=True)
-        spare = UserFactory(username=f"am-spare-{scope}")
-        role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
             "unit": unit,
             "map": m,
@@ -1150,6 +1151,7 @@ def build_world() -> dict[str, Any]:
             "nomination": nomination,
         }
         scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
+        scopes[scope]["password_mail_job"] = password_mail_job(unit, maker)
     return {"users": users, "scopes": scopes}
 
 
@@ -1184,3 +1186,10 @@ def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[st
     action.evidence_name = "bukti.pdf"
     action.save()
     return {"meeting": meeting, "agenda_item": item, "action": action}
+
+
+def password_mail_job(unit: Any, by: Any) -> Any:
+    """A finished sending of set-your-password e-mails on the unit (issue 15)."""
+    from kinerja.accounts.models import PasswordMailJob
+
+    return PasswordMailJob.objects.create(unit=unit, created_by=by, state="done")
