@@ -274,6 +274,7 @@ def test_steps_run_in_their_declared_order():
         "positions",
         "employees",
         "logins",
+        "accounts",
         "strategy",
         "contracts",
         "appraisals",

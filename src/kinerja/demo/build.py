@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from . import (
+    accounts,
     appraisals,
     appraisals2014,
     contracts,
@@ -30,6 +31,7 @@ from .steps import DemoRun, DemoStep, run_steps
 # The notifications come last of all: they tell what is still waiting in everything built before.
 STEPS: tuple[DemoStep, ...] = (
     *organisation.STEPS,
+    accounts.STEP,  # an account for every employee, through the organisation's account sync (issue 15)
     planning.STEP,
     contracts.STEP,
     appraisals.STEP,
