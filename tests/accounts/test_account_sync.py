@@ -21,7 +21,13 @@ from kinerja.organisations.accounts_sync import sync_accounts
 from kinerja.organisations.importing import import_organisation
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee, Unit
 from kinerja.organisations.services import move_employee
-from tests.interchange.test_organisation_file import EMPLOYEE_HEADER, POSITION_HEADER, UNIT_HEADER, Tables, nip
+from tests.interchange.test_organisation_file import (
+    EMPLOYEE_HEADER,
+    POSITION_HEADER,
+    UNIT_HEADER,
+    Tables,
+    nip,
+)
 from tests.interchange.test_organisation_file import write_folder as _write_folder
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +54,19 @@ def org(per_unit: int = 2) -> Tables:
     people, n = [], 0
     for code in ("KEMENKEU", "DJP", *UNITS):
         n += 1
-        people.append([nip(n), f"Kepala {code}", f"kepala.{n}@kemenkeu.example", f"{code}-KEPALA", "", "", "", ""])
+        people.append(
+            [nip(n), f"Kepala {code}", f"kepala.{n}@kemenkeu.example", f"{code}-KEPALA", "", "", "", ""]
+        )
         for _ in range(per_unit if code in UNITS else 0):
             n += 1
-            people.append([nip(n), f"Pegawai {n}", f"pegawai.{n}@kemenkeu.example", f"{code}-PELAKSANA", "", "", "", ""])
-    return {"unit": (UNIT_HEADER, units), "jabatan": (POSITION_HEADER, positions), "pegawai": (EMPLOYEE_HEADER, people)}
+            people.append(
+                [nip(n), f"Pegawai {n}", f"pegawai.{n}@kemenkeu.example", f"{code}-PELAKSANA", "", "", "", ""]
+            )
+    return {
+        "unit": (UNIT_HEADER, units),
+        "jabatan": (POSITION_HEADER, positions),
+        "pegawai": (EMPLOYEE_HEADER, people),
+    }
 
 
 def row_of(tables: Tables, number: str) -> list[str]:
@@ -143,7 +157,11 @@ def test_an_acting_head_by_an_open_acting_assignment(loaded: Tables) -> None:
     employee = Employee.objects.get(nip=nip(5))  # an executor of KPP-A
     head_position = Employee.objects.get(nip=nip(6)).position  # KPP-B's head position
     Assignment.objects.create(
-        employee=employee, unit=head_position.unit, position=head_position, kind=AssignmentKind.ACTING, start=DAY
+        employee=employee,
+        unit=head_position.unit,
+        position=head_position,
+        kind=AssignmentKind.ACTING,
+        start=DAY,
     )
     result = sync_accounts(employee_ids=[employee.pk])
     assert result.granted == 1
@@ -166,7 +184,9 @@ def test_roles_granted_by_hand_stay(tmp_path: Path, loaded: Tables) -> None:
     djp = Unit.objects.get(code="DJP")
     manual = RoleAssignment.objects.create(user=user, unit=djp, role=Role.MANAGER)
     manual_leader = RoleAssignment.objects.create(user=user, unit=djp, role=Role.LEADER)
-    RoleAssignment.objects.filter(user=user, unit__code="KPP-A", role=Role.LEADER).update(source=RoleSource.MANUAL)
+    RoleAssignment.objects.filter(user=user, unit__code="KPP-A", role=Role.LEADER).update(
+        source=RoleSource.MANUAL
+    )
     head[3] = "KPP-C-PELAKSANA"
     load(tmp_path, loaded, "moved")
     assert roles_of(head[0], RoleSource.MANUAL) == {

@@ -3,6 +3,7 @@ the link works once, the rate limit, the report (sent, skipped without e-mail, f
 
 from __future__ import annotations
 
+import itertools
 import re
 from io import StringIO
 
@@ -121,7 +122,7 @@ def test_the_sending_is_rate_limited(org, people, monkeypatch) -> None:
     monkeypatch.setattr(password_mails.EmailMultiAlternatives, "send", send)
     run_job(job_for(org.kanwil, never_logged_in=False))
     assert len(sent_at) == 3  # Ani, Budi, Dodi (Citra has no address: no mail, no wait)
-    assert [b - a for a, b in zip(sent_at, sent_at[1:], strict=False)] == [10.0, 10.0]
+    assert [b - a for a, b in itertools.pairwise(sent_at)] == [10.0, 10.0]
 
 
 def test_accounts_missing_are_made_before_sending(org, people) -> None:
@@ -183,7 +184,10 @@ def test_the_report_page_costs_the_same_for_more_lines(
     with django_assert_max_num_queries(12):
         client.get(url)
     PasswordMail.objects.bulk_create(
-        [PasswordMail(job=job, nip=f"{n:018d}", name="X", outcome=MailOutcome.SENT, at=timezone.now()) for n in range(60)]
+        [
+            PasswordMail(job=job, nip=f"{n:018d}", name="X", outcome=MailOutcome.SENT, at=timezone.now())
+            for n in range(60)
+        ]
     )
     with django_assert_max_num_queries(12):
         client.get(url)

@@ -756,9 +756,9 @@ def build_logins(run: DemoRun) -> Counts:
         if employee is not None:
             # the account the organisation's sync made for the employee (username = NIP, never used) gives
             # way to the demo login, which is linked to the employee instead (an employee has one account)
-            user_model.objects.filter(employee=employee, username=employee.nip, last_login__isnull=True).exclude(
-                username=login.username
-            ).delete()
+            user_model.objects.filter(
+                employee=employee, username=employee.nip, last_login__isnull=True
+            ).exclude(username=login.username).delete()
         user = existing.get(login.username)
         if user is None:
             fresh_hash = fresh_hash or make_password(DEMO_PASSWORD)

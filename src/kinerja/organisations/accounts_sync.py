@@ -139,8 +139,12 @@ class _Sync:
     def _users(self, people: dict[int, _Person]) -> list[tuple[int, int | None, bool, str]]:
         users = User.objects.all()
         if self.ids is not None:
-            users = users.filter(Q(employee_id__in=self.ids) | Q(username__in=[p.nip for p in people.values()]))
-        return list(users.values_list("pk", "employee_id", "is_active", "username").iterator(chunk_size=BATCH))
+            users = users.filter(
+                Q(employee_id__in=self.ids) | Q(username__in=[p.nip for p in people.values()])
+            )
+        return list(
+            users.values_list("pk", "employee_id", "is_active", "username").iterator(chunk_size=BATCH)
+        )
 
     def _roles(self, user_ids: list[int] | None) -> list[tuple[int, int, int, str, str, dt.datetime]]:
         roles = RoleAssignment.objects.filter(role__in=AUTO_ROLES)
@@ -198,12 +202,14 @@ class _Sync:
         for person in people.values():
             if not person.active:
                 continue
-            grants = {(person.unit_id, str(Role.EMPLOYEE))} | {(unit, str(Role.LEADER)) for unit in person.heads}
-            user_id = account.get(person.pk)
-            if user_id is None:
+            grants = {(person.unit_id, str(Role.EMPLOYEE))} | {
+                (unit, str(Role.LEADER)) for unit in person.heads
+            }
+            owner = account.get(person.pk)
+            if owner is None:
                 wanted_by_employee[person.pk] = grants  # an account made below
             else:
-                wanted.update((user_id, unit, role) for unit, role in grants)
+                wanted.update((owner, unit, role) for unit, role in grants)
         revoke = [(key, row) for key, row in auto.items() if key not in wanted]
         grant = wanted - auto.keys() - manual
 
@@ -212,8 +218,8 @@ class _Sync:
         with transaction.atomic():
             if new_users:
                 for user in self._create_users(new_users):
-                    employee_id: int = user.employee_id  # type: ignore[assignment]
-                    grant.update((user.pk, unit, role) for unit, role in wanted_by_employee[employee_id])
+                    grants = wanted_by_employee[user.employee_id or 0]
+                    grant.update((user.pk, unit, role) for unit, role in grants)
                 self.result.created = len(new_users)
             if links:
                 User.objects.bulk_update(links, ["employee"], batch_size=BATCH)
@@ -246,14 +252,17 @@ class _Sync:
     def _create_users(self, new: list[User]) -> list[User]:
         created = User.objects.bulk_create(new, batch_size=BATCH)
         if any(user.pk is None for user in created):  # a database that returns no ids from a bulk insert
-            ids = {u.employee_id for u in new}
+            ids = [u.employee_id for u in new if u.employee_id is not None]
             created = list(User.objects.filter(employee_id__in=ids).only("pk", "employee_id"))
         return created
 
     def _grant(self, keys: list[Key]) -> None:
         if not keys:
             return
-        rows = [RoleAssignment(user_id=u, unit_id=unit, role=role, source=RoleSource.AUTO) for u, unit, role in keys]
+        rows = [
+            RoleAssignment(user_id=u, unit_id=unit, role=role, source=RoleSource.AUTO)
+            for u, unit, role in keys
+        ]
         bulk_create_with_history(
             rows,
             RoleAssignment,
@@ -268,10 +277,15 @@ class _Sync:
         """Delete automatic roles in bulk, each with its history row ("-", who, why), no query per role."""
         if not revoke:
             return
-        history = RoleAssignment.history.model  # type: ignore[attr-defined]
+        history = RoleAssignment.history.model
         gone = [
             RoleAssignment(
-                pk=pk, user_id=user_id, unit_id=unit_id, role=role, source=RoleSource.AUTO, created_at=created_at
+                pk=pk,
+                user_id=user_id,
+                unit_id=unit_id,
+                role=role,
+                source=RoleSource.AUTO,
+                created_at=created_at,
             )
             for (user_id, unit_id, role), (pk, created_at) in revoke
         ]
@@ -290,7 +304,7 @@ class _Sync:
         )
         for chunk in _chunks([role.pk for role in gone], BATCH):
             # a plain DELETE: a queryset delete would send a signal (and write a history row) per role
-            RoleAssignment.objects.filter(pk__in=chunk)._raw_delete(RoleAssignment.objects.db)  # type: ignore[attr-defined]
+            RoleAssignment.objects.filter(pk__in=chunk)._raw_delete(RoleAssignment.objects.db)
         self.result.revoked = len(gone)
 
 

@@ -515,7 +515,9 @@ def apply_plan(plan: Plan, *, by: Actor = None) -> ImportResult:
             writer.units()
             writer.positions()
             writer.employees()
-            sync_accounts(by=by)  # everyone can log in: accounts and automatic roles follow (accounts_sync.py)
+            sync_accounts(
+                by=by
+            )  # everyone can log in: accounts and automatic roles follow (accounts_sync.py)
     result.applied = True
     return result
 

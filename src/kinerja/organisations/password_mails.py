@@ -147,7 +147,10 @@ def set_password_link(user: User) -> str:
     """The absolute link of the set-password page for `user` (a password-reset token)."""
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return str(getattr(settings, "KINERJA_SITE_URL", "") or "").rstrip("/") + path
 
@@ -180,7 +183,9 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def run_job(job: PasswordMailJob, *, progress: Callable[[PasswordMailJob], None] | None = None) -> PasswordMailJob:
+def run_job(
+    job: PasswordMailJob, *, progress: Callable[[PasswordMailJob], None] | None = None
+) -> PasswordMailJob:
     """Send a job's e-mails at the configured rate, writing its report as it goes; a failure of the whole job
     (not of one e-mail) is recorded on it."""
     if job.finished:

@@ -6,64 +6,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_tokens'),
-        ('organisations', '0002_position_is_active'),
+        ("accounts", "0003_api_tokens"),
+        ("organisations", "0002_position_is_active"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalroleassignment',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Diberikan manual'), ('auto', 'Otomatis dari organisasi')], default='manual', max_length=8, verbose_name='asal'),
+            model_name="historicalroleassignment",
+            name="source",
+            field=models.CharField(
+                choices=[("manual", "Diberikan manual"), ("auto", "Otomatis dari organisasi")],
+                default="manual",
+                max_length=8,
+                verbose_name="asal",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Diberikan manual'), ('auto', 'Otomatis dari organisasi')], default='manual', max_length=8, verbose_name='asal'),
+            model_name="roleassignment",
+            name="source",
+            field=models.CharField(
+                choices=[("manual", "Diberikan manual"), ("auto", "Otomatis dari organisasi")],
+                default="manual",
+                max_length=8,
+                verbose_name="asal",
+            ),
         ),
         migrations.CreateModel(
-            name='PasswordMailJob',
+            name="PasswordMailJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('never_logged_in', models.BooleanField(default=True, verbose_name='hanya yang belum pernah masuk')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('state', models.CharField(choices=[('queued', 'Menunggu'), ('running', 'Berjalan'), ('done', 'Selesai'), ('failed', 'Gagal')], default='queued', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('sent', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_mail_jobs', to='organisations.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "never_logged_in",
+                    models.BooleanField(default=True, verbose_name="hanya yang belum pernah masuk"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Menunggu"),
+                            ("running", "Berjalan"),
+                            ("done", "Selesai"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("sent", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="password_mail_jobs",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengiriman surel kata sandi',
-                'verbose_name_plural': 'pengiriman surel kata sandi',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "pengiriman surel kata sandi",
+                "verbose_name_plural": "pengiriman surel kata sandi",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PasswordMail',
+            name="PasswordMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nip', models.CharField(blank=True, max_length=18, verbose_name='NIP')),
-                ('name', models.CharField(blank=True, max_length=255, verbose_name='nama')),
-                ('email', models.CharField(blank=True, max_length=254, verbose_name='surel')),
-                ('outcome', models.CharField(choices=[('sent', 'Terkirim'), ('skipped', 'Dilewati: tanpa surel'), ('failed', 'Gagal')], max_length=8, verbose_name='hasil')),
-                ('error', models.CharField(blank=True, max_length=255, verbose_name='kesalahan')),
-                ('at', models.DateTimeField(verbose_name='waktu')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='accounts.passwordmailjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nip", models.CharField(blank=True, max_length=18, verbose_name="NIP")),
+                ("name", models.CharField(blank=True, max_length=255, verbose_name="nama")),
+                ("email", models.CharField(blank=True, max_length=254, verbose_name="surel")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Terkirim"),
+                            ("skipped", "Dilewati: tanpa surel"),
+                            ("failed", "Gagal"),
+                        ],
+                        max_length=8,
+                        verbose_name="hasil",
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=255, verbose_name="kesalahan")),
+                ("at", models.DateTimeField(verbose_name="waktu")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mails",
+                        to="accounts.passwordmailjob",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'surel kata sandi',
-                'verbose_name_plural': 'surel kata sandi',
-                'ordering': ['job', 'pk'],
+                "verbose_name": "surel kata sandi",
+                "verbose_name_plural": "surel kata sandi",
+                "ordering": ["job", "pk"],
             },
         ),
     ]

@@ -20,4 +20,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute", "auth": "1000000/minute"},
 }
-KINERJA_PASSWORD_MAIL_RATE = 1_000_000  # no waiting in tests; tests/accounts/test_password_mails.py checks the rate
+KINERJA_PASSWORD_MAIL_RATE = (
+    1_000_000  # no waiting in tests; tests/accounts/test_password_mails.py checks the rate
+)
