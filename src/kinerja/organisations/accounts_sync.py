@@ -170,14 +170,16 @@ class _Sync:
             if employee_id is not None:
                 account[employee_id] = pk
 
-        new_users: list[User] = []
+        new_users: list[
+            _Person
+        ] = []  # their User objects are built a batch at a time (80,000 at once is heavy)
         links: list[User] = []
         for person in people.values():
             if person.pk in account or not person.active:
                 continue
             taken = by_username.get(person.nip)
             if taken is None:
-                new_users.append(self._new_user(person))
+                new_users.append(person)
             elif taken[1] is None:
                 links.append(User(pk=taken[0], employee_id=person.pk))
                 account[person.pk] = taken[0]
@@ -217,9 +219,8 @@ class _Sync:
             return self.result  # nothing differs: nothing written
         with transaction.atomic():
             if new_users:
-                for user in self._create_users(new_users):
-                    grants = wanted_by_employee[user.employee_id or 0]
-                    grant.update((user.pk, unit, role) for unit, role in grants)
+                for user_id, employee_id in self._create_users(new_users):
+                    grant.update((user_id, unit, role) for unit, role in wanted_by_employee[employee_id])
                 self.result.created = len(new_users)
             if links:
                 User.objects.bulk_update(links, ["employee"], batch_size=BATCH)
@@ -249,29 +250,33 @@ class _Sync:
             date_joined=self.now,
         )
 
-    def _create_users(self, new: list[User]) -> list[User]:
-        created = User.objects.bulk_create(new, batch_size=BATCH)
-        if any(user.pk is None for user in created):  # a database that returns no ids from a bulk insert
-            ids = [u.employee_id for u in new if u.employee_id is not None]
-            created = list(User.objects.filter(employee_id__in=ids).only("pk", "employee_id"))
-        return created
+    def _create_users(self, people: list[_Person]) -> list[tuple[int, int]]:
+        """Insert the new accounts a batch at a time; (user id, employee id) of each."""
+        made: list[tuple[int, int]] = []
+        for chunk in _chunks(people, BATCH):
+            created = User.objects.bulk_create([self._new_user(p) for p in chunk], batch_size=BATCH)
+            if any(user.pk is None for user in created):  # a database that returns no ids from a bulk insert
+                ids = [p.pk for p in chunk]
+                made.extend(User.objects.filter(employee_id__in=ids).values_list("pk", "employee_id"))
+            else:
+                made.extend((user.pk, user.employee_id or 0) for user in created)
+        return made
 
     def _grant(self, keys: list[Key]) -> None:
-        if not keys:
-            return
-        rows = [
-            RoleAssignment(user_id=u, unit_id=unit, role=role, source=RoleSource.AUTO)
-            for u, unit, role in keys
-        ]
-        bulk_create_with_history(
-            rows,
-            RoleAssignment,
-            batch_size=BATCH,
-            default_user=self.by,
-            default_change_reason=REASON,
-            default_date=self.now,
-        )
-        self.result.granted = len(rows)
+        for chunk in _chunks(keys, BATCH):
+            rows = [
+                RoleAssignment(user_id=u, unit_id=unit, role=role, source=RoleSource.AUTO)
+                for u, unit, role in chunk
+            ]
+            bulk_create_with_history(
+                rows,
+                RoleAssignment,
+                batch_size=BATCH,
+                default_user=self.by,
+                default_change_reason=REASON,
+                default_date=self.now,
+            )
+        self.result.granted = len(keys)
 
     def _revoke(self, revoke: list[tuple[Key, tuple[int, dt.datetime]]]) -> None:
         """Delete automatic roles in bulk, each with its history row ("-", who, why), no query per role."""
