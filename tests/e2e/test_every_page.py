@@ -110,7 +110,8 @@ def allowed_phrases() -> list[str]:
 
     phrases: set[str] = set(PROPER_NOUNS)
     for model in apps.get_models():
-        if model._meta.app_label not in {"organisations", "planning", "reporting", "accounts"}:
+        # the minutes of a dialogue (titles, agenda, decisions, actions) are stored text as written
+        if model._meta.app_label not in {"organisations", "planning", "reporting", "accounts", "meetings"}:
             continue
         if model.__name__.startswith("Historical"):
             continue
