@@ -1104,8 +1104,6 @@ def build_world() -> dict[str, Any]:
             evidence_name="bukti.pdf",
         )
         criterion_answer.evidence.save("bukti.pdf", SimpleUploadedFile("bukti.pdf", pdf), save=True)
-        spare = UserFactory(username=f"am-spare-{scope}")
-        role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
             "unit": unit,
             "map": m,
