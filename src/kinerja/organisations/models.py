@@ -256,5 +256,10 @@ class ReorganisationUnit(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["reorganisation", "unit", "role"], name="unique_reorganisation_unit")
+            models.UniqueConstraint(
+                fields=["reorganisation", "unit", "role"], name="unique_reorganisation_unit"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} ({self.role})"

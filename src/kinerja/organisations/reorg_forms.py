@@ -105,7 +105,7 @@ class UnitCodesField(forms.CharField):
         super().__init__(**kwargs)
         self.queryset = queryset
 
-    def clean(self, value: Any) -> list[Unit]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[Unit]:
         text = super().clean(value)
         codes = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", text or "") if c))
         found = {u.code: u for u in self.queryset.filter(code__in=codes)}

@@ -419,7 +419,7 @@ class _Builder:
         self.work.successors[source.pk] = list(range(count))
 
         def index_of(mapping_name: str, key: str, what: str) -> int | None:
-            value = (self.plan.get(mapping_name) or {}).get(key)
+            value: Any = (self.plan.get(mapping_name) or {}).get(key)
             try:
                 index = int(value)
             except (TypeError, ValueError):
@@ -435,10 +435,10 @@ class _Builder:
             .select_related("unit")
             .order_by("-is_head", "code")
         ):
-            index = index_of("positions", position.code, _("Jabatan %(code)s") % {"code": position.code})
-            if index is not None:
-                destinations[position.pk] = (index, position.is_head)
-                self.work.position_moves.append((position, index, position.is_head))
+            chosen = index_of("positions", position.code, _("Jabatan %(code)s") % {"code": position.code})
+            if chosen is not None:
+                destinations[position.pk] = (chosen, position.is_head)
+                self.work.position_moves.append((position, chosen, position.is_head))
         heads = {t for t, is_head in destinations.values() if is_head}
         for index, new in enumerate(self.work.new_units):
             if index not in heads:
@@ -511,7 +511,7 @@ class _Builder:
                     "position": position.title_id if position else "",
                 }
             )
-            if position is None and employee.position_id:
+            if position is None and employee.position is not None:
                 self.preview.warnings.append(
                     _("%(name)s (%(nip)s) pindah ke %(unit)s tanpa jabatan (jabatan %(title)s ditutup).")
                     % {
@@ -787,7 +787,7 @@ def _write(record: Reorganisation, shown: Preview, by: Actor) -> None:
         parent = resolve(target)
         parent.refresh_from_db()
         old_parent = Unit.objects.get_parent(unit, update=True)
-        unit.move(parent, pos="sorted-child")
+        Unit.objects.move(unit, parent, pos="sorted-child")
         unit.refresh_from_db()
         recorded(
             unit,
@@ -817,7 +817,7 @@ def _write(record: Reorganisation, shown: Preview, by: Actor) -> None:
     _fix_superiors(moved_positions, work, by, tag)
 
     note = f"{tag}: {record.get_kind_display()}"
-    for employee, target, position in work.employee_moves:
+    for employee, target, new_position in work.employee_moves:
         unit = resolve(target)
         for current in employee.assignments.select_for_update().filter(end__isnull=True):
             current.end = close_on
@@ -825,12 +825,12 @@ def _write(record: Reorganisation, shown: Preview, by: Actor) -> None:
         Assignment.objects.create(
             employee=employee,
             unit=unit,
-            position=position,
+            position=new_position,
             kind=_current_kind(employee),
             start=date,
             note=note[:255],
         )
-        employee.unit, employee.position = unit, position
+        employee.unit, employee.position = unit, new_position
         recorded(employee, by, _("%(tag)s: pindah ke %(unit)s") % {"tag": tag, "unit": unit.code})
         employee.save()
 
