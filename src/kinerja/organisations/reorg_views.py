@@ -7,6 +7,7 @@ the user's reach does not exist for them (404).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -102,8 +103,17 @@ def reorg_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context["preview"] = record.result
         context["ok"] = False
+    _dates(context["preview"])
     context["links"] = list(record.units.select_related("unit", "old_parent").order_by("role", "unit__path"))
     return render(request, "organisations/reorg/detail.html", context)
+
+
+def _dates(shown: dict[str, Any]) -> None:
+    """The preview's ISO dates as dates, for the template's date format."""
+    for row in shown.get("closed", []):
+        row["valid_to"] = dt.date.fromisoformat(row["valid_to"])
+    for row in shown.get("created", []):
+        row["valid_from"] = dt.date.fromisoformat(row["valid_from"])
 
 
 @login_required
