@@ -131,6 +131,8 @@ def allowed_phrases() -> list[str]:
                     continue  # an English name exists: the Indonesian one must not show in English
                 phrases.add(value)
                 phrases.update(line.strip() for line in value.splitlines() if len(line.strip()) >= 3)
+                # a long text shown shortened (`truncatechars:N` keeps N - 1 characters and adds "…")
+                phrases.update(value[: n - 1].strip() for n in (120, 200) if len(value) > n)
     return sorted(phrases, key=len, reverse=True)
 
 
