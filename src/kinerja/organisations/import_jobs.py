@@ -123,9 +123,20 @@ def employee_rows(content: bytes, name: str, limits: Limits) -> int:
             sheet = next((by_name[n] for n in SHEET_NAMES["pegawai"] if n in by_name), None)
             if sheet is None:
                 return 0
-            if sheet.calculate_dimension(force=False) != "A1:A1":
-                return max(int(sheet.max_row or 1) - 1, 0)
-            return max(sum(1 for _ in sheet.iter_rows(values_only=True)) - 1, 0)
+            try:
+                if sheet.calculate_dimension(force=False) != "A1:A1":
+                    return max(int(sheet.max_row or 1) - 1, 0)
+            except ValueError:  # no stored dimension: count the sheet's rows in its XML, unparsed
+                pass
+            path = str(getattr(sheet, "_worksheet_path", ""))
+            with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(path) as xml:
+                tail, rows = b"", 0
+                while chunk := xml.read(1 << 20):
+                    rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                    tail = chunk[-4:]
+            if not rows:  # another writer's markup (a prefixed namespace): read the rows
+                rows = sum(1 for _ in sheet.iter_rows(values_only=True))
+            return max(rows - 1, 0)
         finally:
             workbook.close()
     except Exception:  # an unreadable file: the preview says what is wrong, at once
@@ -139,7 +150,7 @@ def scope_unit(by: Actor, *, partial: bool) -> Unit:
     """The unit an import is made in: the ministry's root for a whole import, else the top of `by`'s
     administrator reach. PermissionDenied when `by` may not import at all, or not the whole organisation."""
     ensure(by, PERM)
-    roots = list(Unit.get_root_nodes())
+    roots = list(Unit.objects.get_root_nodes())
     superuser = by is None or (by.is_superuser and by.is_active)
     if not partial:
         if not all(superuser or reaches(by, root.path, ADMIN) for root in roots):
