@@ -220,7 +220,7 @@ def test_preview_shows_the_differences_then_apply_writes_them(
     assert job.result["applied"] is True
     assert "Impor organisasi diterapkan" in text(page)
     section = Unit.objects.get(code=f"{MALANG}-SEKSI-1")
-    assert section.get_parent().code == MALANG
+    assert Unit.objects.get_parent(section).code == MALANG
     mover = Employee.objects.get(nip=mover_nip)
     assert mover.unit == section
     assert [a.unit.code for a in Assignment.objects.filter(employee=mover).order_by("start")] == [

@@ -48,7 +48,7 @@ class OrganisationImportRequestSerializer(serializers.Serializer):
     )
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class OrganisationImportErrorSerializer(serializers.Serializer):
     file = serializers.CharField(allow_null=True)
     sheet = serializers.CharField(allow_null=True)
     row = serializers.IntegerField(allow_null=True, help_text=_("Baris seperti penomoran lembar kerja."))
@@ -56,7 +56,7 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class SheetCountsSerializer(serializers.Serializer):
+class OrganisationSheetCountsSerializer(serializers.Serializer):
     new = serializers.IntegerField()
     changed = serializers.IntegerField()
     moved = serializers.IntegerField(required=False, help_text=_("Hanya untuk pegawai."))
@@ -75,10 +75,10 @@ class OrganisationImportSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text=_("Jumlah baris yang diproses."))
     percent = serializers.IntegerField()
     applied = serializers.BooleanField()
-    units = SheetCountsSerializer(allow_null=True)
-    positions = SheetCountsSerializer(allow_null=True)
-    employees = SheetCountsSerializer(allow_null=True)
-    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
+    units = OrganisationSheetCountsSerializer(allow_null=True)
+    positions = OrganisationSheetCountsSerializer(allow_null=True)
+    employees = OrganisationSheetCountsSerializer(allow_null=True)
+    errors = OrganisationImportErrorSerializer(many=True)  # type: ignore[assignment]
     error = serializers.CharField(help_text=_("Pesan kegagalan (status failed)."))
 
 
