@@ -68,7 +68,15 @@ def changed_tables(tables: Tables) -> Tables:
         [f"{MALANG}-SEKSI-1", MALANG, "four", "section", "tidak", "Seksi Pelayanan", "Service Section", "ya"]
     )
     positions.append(
-        [f"{MALANG}-SEKSI-1-PELAKSANA", f"{MALANG}-SEKSI-1", "Pelaksana Seksi Pelayanan", "", "pelaksana", "7", ""]
+        [
+            f"{MALANG}-SEKSI-1-PELAKSANA",
+            f"{MALANG}-SEKSI-1",
+            "Pelaksana Seksi Pelayanan",
+            "",
+            "pelaksana",
+            "7",
+            "",
+        ]
     )
     mover = next(r for r in employees if r[3] == f"{MALANG}-PELAKSANA")
     mover[3], mover[5] = f"{MALANG}-SEKSI-1-PELAKSANA", "2026-04-01"
@@ -144,7 +152,9 @@ def test_every_error_is_shown_with_its_file_sheet_row_and_column(
         page = client.get(response["Location"])
     body = text(page)
     assert "2 kesalahan ditemukan" in body
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"num\">(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", body)
+    rows = re.findall(
+        r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"num\">(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", body
+    )
     where = {(r[1], int(r[2]), r[3]) for r in rows}
     assert ("unit", row_number(bad, "unit", "DJP-KANWIL-JATIM3"), "kode_induk") in where
     assert ("pegawai", 6, "nip") in where
@@ -301,7 +311,9 @@ def test_apply_is_refused_when_the_database_changed_since_the_preview(
     assert Unit.objects.get(code="ITJEN").name_id == "Inspektorat Jenderal"
 
 
-def test_preview_again_plans_the_stored_file_anew(client: Any, admin: Any, tmp_path: Path, tables: Tables) -> None:
+def test_preview_again_plans_the_stored_file_anew(
+    client: Any, admin: Any, tmp_path: Path, tables: Tables
+) -> None:
     client.force_login(admin)
     upload(client, workbook_bytes(tmp_path, changed_tables(tables)))
     job = latest()
@@ -363,7 +375,9 @@ def test_a_running_import_shows_a_progress_bar_that_polls(client: Any, admin: An
 
 
 @pytest.mark.parametrize("role", ["manager", "leader", "employee", "auditor"])
-def test_only_administrators_reach_the_import_pages(client: Any, admin: Any, role: str, tmp_path: Path) -> None:
+def test_only_administrators_reach_the_import_pages(
+    client: Any, admin: Any, role: str, tmp_path: Path
+) -> None:
     client.force_login(admin)
     upload(client, b"PK\x03\x04 not a workbook", "x.xlsx")
     job = latest()
@@ -424,4 +438,3 @@ def test_an_administrator_of_a_subtree_imports_only_partially_and_only_their_sub
     client.force_login(djp_admin)
     assert client.get(reverse("organisations:import-detail", args=[other.pk])).status_code == 404
     assert client.post(reverse("organisations:import-apply", args=[other.pk])).status_code == 404
-

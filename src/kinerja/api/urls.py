@@ -75,7 +75,9 @@ router.register(
 router.register("nko-endorsements", endorsement_api.EndorsementViewSet, basename="api-nko-endorsement")
 # --- the organisation file through the API (issue 15)
 router.register(
-    "organisation-imports", organisations_import_api.OrganisationImportViewSet, basename="api-organisation-import"
+    "organisation-imports",
+    organisations_import_api.OrganisationImportViewSet,
+    basename="api-organisation-import",
 )
 
 urlpatterns = [

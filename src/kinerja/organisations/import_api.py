@@ -42,7 +42,7 @@ class OrganisationImportRequestSerializer(serializers.Serializer):
     apply = serializers.BooleanField(
         default=False, help_text=_("Simpan perubahan dalam satu transaksi (bawaan false: uji coba saja).")
     )
-    partial = serializers.BooleanField(
+    partial = serializers.BooleanField(  # type: ignore[assignment]  # a declared field, off the class
         default=False,
         help_text=_("Hanya baris yang ada di berkas; yang tidak tercantum tidak ditutup atau dinonaktifkan."),
     )
@@ -70,7 +70,7 @@ class OrganisationImportSerializer(serializers.Serializer):
     url = serializers.CharField(help_text=_("Alamat untuk memantau impor ini."))
     state = serializers.ChoiceField(choices=State.choices)
     file_name = serializers.CharField()
-    partial = serializers.BooleanField()
+    partial = serializers.BooleanField()  # type: ignore[assignment]  # a declared field, off the class
     processed = serializers.IntegerField(help_text=_("Baris yang sudah diproses (impor di latar belakang)."))
     total = serializers.IntegerField(help_text=_("Jumlah baris yang diproses."))
     percent = serializers.IntegerField()
@@ -122,9 +122,7 @@ def answer(request: Request, job: OrganisationImport) -> dict[str, Any]:
             400: OrganisationImportSerializer,
         },
     ),
-    retrieve=op(
-        _("Status dan hasil sebuah impor organisasi"), responses={200: OrganisationImportSerializer}
-    ),
+    retrieve=op(_("Status dan hasil sebuah impor organisasi"), responses={200: OrganisationImportSerializer}),
 )
 class OrganisationImportViewSet(mixins.RetrieveModelMixin, RulesViewSet):
     # The organisation file: dry run by default, apply on request; large files in the background.
@@ -147,7 +145,7 @@ class OrganisationImportViewSet(mixins.RetrieveModelMixin, RulesViewSet):
         upload.seek(0)
         with service_errors():
             job = import_jobs.start(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 content=upload.read(),
                 name=upload.name,
                 partial=data["partial"],

@@ -146,36 +146,46 @@ def employee_rows(content: bytes, name: str, limits: Limits) -> int:
 # ---------------------------------------------------------------- who may import what
 
 
+def _superuser(by: Any) -> bool:
+    return bool(getattr(by, "is_superuser", False) and getattr(by, "is_active", False))
+
+
+def _viewer(by: Actor) -> Any:
+    """`by` as the scope functions take it (the accounts' user model; `Actor` is common's view of it)."""
+    return by
+
+
 def scope_unit(by: Actor, *, partial: bool) -> Unit:
     """The unit an import is made in: the ministry's root for a whole import, else the top of `by`'s
     administrator reach. PermissionDenied when `by` may not import at all, or not the whole organisation."""
     ensure(by, PERM)
     roots = list(Unit.objects.get_root_nodes())
-    superuser = by is None or (by.is_superuser and by.is_active)
-    if not partial:
-        if not all(superuser or reaches(by, root.path, ADMIN) for root in roots):
-            raise PermissionDenied(
-                _(
-                    "Impor seluruh organisasi menutup unit dan menonaktifkan pegawai yang tidak tercantum; "
-                    "hanya administrator kementerian yang dapat melakukannya. Pilih impor sebagian untuk "
-                    "unit Anda."
-                )
+    superuser = by is None or _superuser(by)
+    if not partial and not all(superuser or reaches(_viewer(by), root.path, ADMIN) for root in roots):
+        raise PermissionDenied(
+            _(
+                "Impor seluruh organisasi menutup unit dan menonaktifkan pegawai yang tidak tercantum; "
+                "hanya administrator kementerian yang dapat melakukannya. Pilih impor sebagian untuk "
+                "unit Anda."
             )
+        )
     if superuser or by is None:
         top = roots[0] if roots else None
     else:
-        paths = paths_for(by, ADMIN)
+        paths = paths_for(_viewer(by), ADMIN)
         top = Unit.objects.filter(path__in=paths).order_by("depth", "path").first()
     if top is None:
         raise ValidationError(
-            _("Belum ada unit. Impor pertama dijalankan oleh superuser atau melalui perintah import-organisation.")
+            _(
+                "Belum ada unit. Impor pertama dijalankan oleh superuser atau melalui perintah import-organisation."
+            )
         )
     return top
 
 
 def out_of_reach(plan: Plan, by: Actor) -> list[str]:
     """The codes of the units a plan changes that `by`'s administrator roles do not reach (sorted)."""
-    if by is None or (by.is_superuser and by.is_active) or plan.database is None:
+    if by is None or _superuser(by) or plan.database is None:
         return []
     db = plan.database
     new_parent = {c.code: c.parent for c in plan.units if c.pk is None}
@@ -204,7 +214,9 @@ def out_of_reach(plan: Plan, by: Actor) -> list[str]:
         if current is not None:
             touched.add(unit_code.get(current["unit_id"]))
     return sorted(
-        code for code in touched if code is not None and not reaches(by, db.units[code]["path"], ADMIN)
+        code
+        for code in touched
+        if code is not None and not reaches(_viewer(by), db.units[code]["path"], ADMIN)
     )
 
 
@@ -214,9 +226,7 @@ def out_of_reach(plan: Plan, by: Actor) -> list[str]:
 def fingerprint(plan: Plan) -> str:
     """A digest of every change a plan makes: two plans with the same fingerprint write the same."""
     body = {
-        "units": [
-            [c.code, c.values, c.parent, c.pk, sorted(c.fields), c.move] for c in plan.units
-        ],
+        "units": [[c.code, c.values, c.parent, c.pk, sorted(c.fields), c.move] for c in plan.units],
         "positions": [[c.code, c.values, c.pk, sorted(c.fields)] for c in plan.positions],
         "employees": [
             [c.nip, c.values, c.pk, sorted(c.fields), c.open_from, c.close_on, c.kind, c.moved]
@@ -330,9 +340,7 @@ def summary(plan: Plan, by: Actor = None) -> dict[str, Any]:
                     "sheet": None,
                     "row": None,
                     "column": None,
-                    "message": {
-                        lang: _outside_message(outside, lang) for lang in LANGS
-                    },
+                    "message": {lang: _outside_message(outside, lang) for lang in LANGS},
                 }
             ]
         else:
@@ -372,7 +380,9 @@ def lang_of(language: str | None) -> Lang:
 # ---------------------------------------------------------------- starting, previewing, applying
 
 
-def start(*, by: Actor, content: bytes, name: str, partial: bool = False, apply: bool = False) -> OrganisationImport:
+def start(
+    *, by: Actor, content: bytes, name: str, partial: bool = False, apply: bool = False
+) -> OrganisationImport:
     """Keep the upload and preview it (and, with `apply`, apply it when valid): now for a small file, in
     the background above `KINERJA_IMPORT_BACKGROUND_ROWS` employee rows (the job's state says which)."""
     unit = scope_unit(by, partial=partial)
@@ -403,7 +413,9 @@ def _plan(job: OrganisationImport, by: Actor, progress: Any = None) -> tuple[Pla
     limits = uploads.limits()
     try:
         with opened(bytes(job.content), job.file_name, limits) as source:
-            plan = plan_import(source, name=job.file_name, partial=job.partial, limits=limits, progress=progress)
+            plan = plan_import(
+                source, name=job.file_name, partial=job.partial, limits=limits, progress=progress
+            )
     except InvalidFileError as error:  # the upload limits, before reading
         plan = Plan(ImportResult(problems=list(error.problems)), dt.date.today())
     return plan, summary(plan, by)
@@ -511,7 +523,9 @@ def repreview(job: OrganisationImport, *, by: Actor) -> OrganisationImport:
     """Preview the stored file again (after the database changed); large files in the background."""
     ensure(by, "organisations.change_organisationimport", job)
     if job.state != State.PREVIEWED or not job.content:
-        raise ValidationError(_("Impor ini tidak dapat dipratinjau lagi: %(state)s.") % {"state": _why_not(job)})
+        raise ValidationError(
+            _("Impor ini tidak dapat dipratinjau lagi: %(state)s.") % {"state": _why_not(job)}
+        )
     job.result = {}
     job.state = State.PREVIEWING
     job.processed = 0

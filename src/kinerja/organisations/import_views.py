@@ -84,7 +84,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = import_jobs.start(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 content=upload.read(),
                 name=upload.name,
                 partial=form.cleaned_data["partial"],
@@ -192,7 +192,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     require(request, "organisations.change_organisationimport", job)
     try:
-        job = import_jobs.apply_import(job, by=request.user)  # type: ignore[arg-type]
+        job = import_jobs.apply_import(job, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -217,7 +217,7 @@ def import_repreview(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     require(request, "organisations.change_organisationimport", job)
     try:
-        import_jobs.repreview(job, by=request.user)  # type: ignore[arg-type]
+        import_jobs.repreview(job, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
