@@ -796,6 +796,18 @@ rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
 rules.add_perm("meetings.respond_unitevaluation", responds_survey)
 
 
+# --- organisation import page and API (issue 15) ---
+# Importing the organisation file (organisations/import_jobs.py): administrators only. Without an object,
+# an administrator role anywhere; the service then asks for the role on the ministry's root for a
+# whole-organisation import (it closes and deactivates what the file does not list) and checks that every
+# unit a partial import changes is in the administrator's subtree. An import (kept between preview and
+# apply) is read and applied by administrators reaching the unit it was made in.
+
+rules.add_perm("organisations.import_organisation", administers)
+rules.add_perm("organisations.view_organisationimport", administers)
+rules.add_perm("organisations.change_organisationimport", administers)
+
+
 # --- reorganisation (issue 15) ---
 # Moving, merging and splitting units changes the structure, so, like every unit edit, it belongs to an
 # administrator whose subtree holds every unit involved (the units closed, created, moved and their new

@@ -184,6 +184,70 @@ class Assignment(models.Model):
         return f"{self.employee} @ {self.unit.code} {self.start}–{self.end or ''}"
 
 
+class OrganisationImportState(models.TextChoices):
+    PREVIEWING = "previewing", _("Pratinjau sedang disiapkan")
+    PREVIEWED = "previewed", _("Pratinjau siap")
+    APPLYING = "applying", _("Sedang diterapkan")
+    APPLIED = "applied", _("Diterapkan")
+    FAILED = "failed", _("Gagal")
+
+
+class OrganisationImport(models.Model):
+    """An organisation file uploaded on the import page or through the API, kept between preview and apply.
+
+    `content` is the file as uploaded (cleared once applied; `sha256` stays), `preview` the dry run's result
+    (`ImportResult.to_dict` with the problems in both languages and the lists of what would change) and
+    `fingerprint` the digest of its plan: the apply plans the stored file again and writes only when the
+    plan is the one previewed. `result` is what the apply did. `processed` of `total` is the progress of
+    a background run (a large file, `KINERJA_IMPORT_BACKGROUND_ROWS`). `unit` is the top of the
+    administrator's reach the import was made in (the root for a whole-organisation import).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(blank=True, default=b"")
+    sha256 = models.CharField(max_length=64)
+    partial = models.BooleanField(_("sebagian"), default=False)
+    apply_requested = models.BooleanField(default=False)  # an API call that asked to apply at once
+    language = models.CharField(max_length=10, blank=True, default="")
+    state = models.CharField(
+        max_length=12, choices=OrganisationImportState.choices, default=OrganisationImportState.PREVIEWING
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impor organisasi")
+        verbose_name_plural = _("impor organisasi")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (OrganisationImportState.PREVIEWING, OrganisationImportState.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        if not self.running:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0
+
+
 # ---------------------------------------------------------------- reorganisation (issue 15 item 4)
 
 

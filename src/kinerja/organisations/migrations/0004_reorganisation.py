@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_position_is_active'),
+        ('organisations', '0003_organisation_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
