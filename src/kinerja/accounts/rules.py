@@ -794,3 +794,13 @@ rules.add_perm("meetings.view_unitevaluation", reads_evaluation)
 rules.add_perm("meetings.answer_unitevaluation", manages_evaluation)
 rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
 rules.add_perm("meetings.respond_unitevaluation", responds_survey)
+
+
+# --- past years' data (issue 15) ---
+# Bringing a closed past year in (reporting/services/history.py, the "Impor data tahun lalu" page and
+# `kinerja import-history`): the one way into a closed period (rule 23), so administrators only — an
+# administrator role reaching the unit (without an object: an administrator role anywhere).
+
+imports_history = _role_predicate("imports_history", (Role.ADMIN,))
+rules.add_perm("reporting.import_history", imports_history)
+rules.add_perm("reporting.view_historicalimport", imports_history)
