@@ -400,3 +400,31 @@ def test_the_page_refuses_without_a_reason_and_shows_file_errors(client, org, ad
     assert not PlanYear.objects.filter(year=2025).exists()
     assert client.post(url, {"confirm": "1"}).status_code == 302  # nothing kept to apply
     assert not HistoricalImport.objects.exists()
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_the_command_imports_a_year_and_exits_2_on_errors(org, admin, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    book = tmp_path / "peta-2025.xlsx"
+    book.write_bytes(_workbook(org))
+    good = tmp_path / "realisasi-2025.csv"
+    good.write_bytes(_realizations().getvalue())
+    bad = tmp_path / "salah.csv"
+    bad.write_bytes(_realizations("X9.9,2025,10\n").getvalue())
+    args = ["--year", "2025", "--unit", "KPP-A", "--workbook", str(book), "--reason", REASON, "--by", admin.username]
+    with translation.override("id"), pytest.raises(CommandError) as error:
+        call_command("import_history", *args, "--realizations", str(bad))
+    assert error.value.returncode == 2
+    assert "X9.9" in capsys.readouterr().err
+    assert not PlanYear.objects.filter(year=2025).exists()
+    with translation.override("id"):
+        call_command("import_history", *args, "--realizations", str(good), "--format", "json")
+    import json
+
+    body = json.loads(capsys.readouterr().out)
+    assert body["applied"] and body["realizations"]["created"] == 23 and body["problems"] == []
+    record = HistoricalImport.objects.get(pk=body["record"])
+    assert record.by == admin and record.workbook_name == "peta-2025.xlsx"
