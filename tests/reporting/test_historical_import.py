@@ -414,7 +414,18 @@ def test_the_command_imports_a_year_and_exits_2_on_errors(org, admin, tmp_path, 
     good.write_bytes(_realizations().getvalue())
     bad = tmp_path / "salah.csv"
     bad.write_bytes(_realizations("X9.9,2025,10\n").getvalue())
-    args = ["--year", "2025", "--unit", "KPP-A", "--workbook", str(book), "--reason", REASON, "--by", admin.username]
+    args = [
+        "--year",
+        "2025",
+        "--unit",
+        "KPP-A",
+        "--workbook",
+        str(book),
+        "--reason",
+        REASON,
+        "--by",
+        admin.username,
+    ]
     with translation.override("id"), pytest.raises(CommandError) as error:
         call_command("import_history", *args, "--realizations", str(bad))
     assert error.value.returncode == 2
@@ -428,3 +439,35 @@ def test_the_command_imports_a_year_and_exits_2_on_errors(org, admin, tmp_path, 
     assert body["applied"] and body["realizations"]["created"] == 23 and body["problems"] == []
     record = HistoricalImport.objects.get(pk=body["record"])
     assert record.by == admin and record.workbook_name == "peta-2025.xlsx"
+
+
+# --------------------------------------------------------------------------- year on year
+
+
+def test_the_dashboard_lists_the_nko_of_past_years_final_and_entered(
+    client, org, admin, django_assert_max_num_queries
+):
+    from kinerja.dashboards.selectors import nko_by_year
+    from kinerja.meetings import endorsement
+
+    assert _import(org, admin).applied
+    current = b.bare_map(org.kpp_a, 2026, MapState.APPROVED)  # this year's map: the dashboard opens on 2026
+    services.generate_periods(plan_year=current.plan_year)
+    final_2025 = ScoreSnapshot.objects.get(
+        strategy_map__unit=org.kpp_a, period__plan_year__year=2025, period__frequency="yearly", final=True
+    )
+    # 2024: known only as a figure, entered by an administrator as the endorsed NKO
+    endorsement.enter(
+        unit=org.kpp_a, year=2024, nko="101,25", reason="Dari LAKIN 2024", by=admin, rule_set="kmk-467-2014"
+    )
+    with django_assert_max_num_queries(4):
+        years = nko_by_year(org.kpp_a.pk)
+    assert [(y.year, y.source) for y in years] == [(2025, "final"), (2024, "entered")]
+    assert years[0].nko == final_2025.nko and years[1].nko == D("101.25")
+    client.force_login(admin)
+    with translation.override("id"):
+        page = client.get(reverse("dashboards:dashboard"), {"unit": org.kpp_a.pk, "tahun": 2026})
+        body = page.content.decode()
+    assert page.status_code == 200
+    assert "NKO per tahun" in body and 'data-year="2024"' in body and 'data-year="2025"' in body
+    assert "101,25" in body and "angka dimasukkan" in body
