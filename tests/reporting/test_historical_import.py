@@ -460,7 +460,7 @@ def test_the_dashboard_lists_the_nko_of_past_years_final_and_entered(
     endorsement.enter(
         unit=org.kpp_a, year=2024, nko="101,25", reason="Dari LAKIN 2024", by=admin, rule_set="kmk-467-2014"
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         years = nko_by_year(org.kpp_a.pk)
     assert [(y.year, y.source) for y in years] == [(2025, "final"), (2024, "entered")]
     assert years[0].nko == final_2025.nko and years[1].nko == D("101.25")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
@@ -563,15 +563,18 @@ class YearNko:
 def nko_by_year(unit_id: int) -> list[YearNko]:
     """The unit's NKO of every plan year it has a scored map or an endorsed figure for, newest first.
 
-    Four queries whatever the number of years; the snapshots' `result` JSON is never read.
+    Three queries whatever the number of years; the snapshots' `result` JSON is never read.
     """
-    maps = dict(
-        StrategyMap.objects.filter(unit_id=unit_id, state__in=reporting.REPORTABLE_MAP_STATES).values_list(
-            "plan_year_id", "pk"
-        )
-    )
+    maps: dict[int, int] = {}  # plan year id -> the unit's map (one a year)
     by_year_id: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(plan_year_id__in=list(maps)).select_related("plan_year"):
+    for period in (
+        ReportingPeriod.objects.filter(
+            plan_year__maps__unit_id=unit_id, plan_year__maps__state__in=reporting.REPORTABLE_MAP_STATES
+        )
+        .annotate(map_id=F("plan_year__maps__id"))
+        .select_related("plan_year")
+    ):
+        maps[period.plan_year_id] = period.map_id  # type: ignore[attr-defined]
         by_year_id.setdefault(period.plan_year_id, []).append(period)
     ends = {year_id: pick_year_end(periods) for year_id, periods in by_year_id.items()}
     wanted = {(maps[year_id], end.pk): end for year_id, end in ends.items() if end is not None}

@@ -41,6 +41,7 @@ from kinerja.planning import services as planning_services
 from kinerja.planning import validation, workbook
 from kinerja.planning.models import (
     EDITABLE_STATES,
+    Frequency,
     Kpi,
     MapState,
     Objective,
@@ -95,11 +96,22 @@ class HistoryResult:
 
     @property
     def final_nko(self) -> list[ScoreSnapshot]:
-        """The year-end snapshots among those stored (one per map), for the summary."""
-        last: dict[int, ScoreSnapshot] = {}
+        """The year-end snapshot of each map among those stored (the yearly period's, else the last to end)."""
+        best: dict[int, ScoreSnapshot] = {}
         for snapshot in self.snapshots:
-            last[snapshot.strategy_map_id] = snapshot
-        return list(last.values())
+            rank = (
+                snapshot.period.frequency == Frequency.YEARLY,
+                snapshot.period.end,
+                -snapshot.period.start.toordinal(),
+            )
+            found = best.get(snapshot.strategy_map_id)
+            if found is None or rank >= (
+                found.period.frequency == Frequency.YEARLY,
+                found.period.end,
+                -found.period.start.toordinal(),
+            ):
+                best[snapshot.strategy_map_id] = snapshot
+        return list(best.values())
 
     def summary(self) -> dict[str, Any]:
         """The counts, as `HistoricalImport.summary` and `kinerja import-history --format json` give them."""
