@@ -471,3 +471,11 @@ def test_the_dashboard_lists_the_nko_of_past_years_final_and_entered(
     assert page.status_code == 200
     assert "NKO per tahun" in body and 'data-year="2024"' in body and 'data-year="2025"' in body
     assert "101,25" in body and "angka dimasukkan" in body
+
+
+def test_the_periods_page_links_the_page_for_administrators_only(client, org, admin, make_user):
+    url = reverse("reporting:history-import")
+    client.force_login(admin)
+    assert url in client.get(reverse("reporting:periods")).content.decode()
+    client.force_login(make_user(org.ministry, Role.MANAGER))
+    assert url not in client.get(reverse("reporting:periods")).content.decode()
