@@ -75,9 +75,9 @@ def map_kpi_inputs(keys: Iterable[tuple[int, str]], year: int) -> dict[tuple[int
         .annotate(map_unit_id=F("objective__map__unit_id"))
         .order_by("pk")
     )
-    last = [k for k in last if (k.map_unit_id, k.code) in wanted]  # type: ignore[attr-defined]
+    last = [k for k in last if (k.map_unit_id, k.code) in wanted]
     if not last:
         return {}
     previous = PlanYear.objects.filter(year=year - 1).first()
     realized = yearly_realizations(last, previous) if previous is not None else {}
-    return {(k.map_unit_id, k.code): (k.target, realized.get(k.pk)) for k in last}  # type: ignore[attr-defined]
+    return {(k.map_unit_id, k.code): (k.target, realized.get(k.pk)) for k in last}

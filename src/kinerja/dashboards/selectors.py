@@ -574,7 +574,7 @@ def nko_by_year(unit_id: int) -> list[YearNko]:
         .annotate(map_id=F("plan_year__maps__id"))
         .select_related("plan_year")
     ):
-        maps[period.plan_year_id] = period.map_id  # type: ignore[attr-defined]
+        maps[period.plan_year_id] = period.map_id
         by_year_id.setdefault(period.plan_year_id, []).append(period)
     ends = {year_id: pick_year_end(periods) for year_id, periods in by_year_id.items()}
     wanted = {(maps[year_id], end.pk): end for year_id, end in ends.items() if end is not None}

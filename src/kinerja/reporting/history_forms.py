@@ -46,7 +46,7 @@ class HistoryImportForm(forms.Form):
         return year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("workbook") and not data.get("realizations"):
             raise forms.ValidationError(_("Pilih workbook peta strategi, berkas realisasi, atau keduanya."))
         if data.get("workbook") and not data.get("unit"):
