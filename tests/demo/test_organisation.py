@@ -282,6 +282,7 @@ def test_steps_run_in_their_declared_order():
         "meetings",
         "year-2025",
         "appraisal-360-2025",
+        "history",
         "endorsement",
         "evaluation",
         "reports",
