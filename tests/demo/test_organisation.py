@@ -22,6 +22,7 @@ from kinerja.demo import (
     contracts,
     endorsement,
     evaluation,
+    history,
     meetings,
     notifications,
     planning,
@@ -289,7 +290,7 @@ def test_steps_run_in_their_declared_order():
         "notifications",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-12:] == (
+    assert build.STEPS[-13:] == (
         planning.STEP,
         contracts.STEP,
         appraisals.STEP,
@@ -298,6 +299,7 @@ def test_steps_run_in_their_declared_order():
         meetings.STEP,
         appraisals2014.YEAR_STEP,
         appraisals2014.CAMPAIGN_STEP,
+        history.STEP,
         endorsement.STEP,
         evaluation.STEP,
         reports.STEP,
