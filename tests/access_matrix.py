@@ -588,6 +588,18 @@ PAGES: dict[str, Page] = {
         get=every_scope("manager", "leader", "auditor", "admin"),
         post=every_scope("admin"),  # in use, so locked: the edit is refused with a 400
     ),
+    # --- reorganisation (issue 15): administrators only, within their subtree; an empty POST re-renders the
+    # form (400-free), applying the world's empty plan is refused with a message (nothing written)
+    "organisations:reorg-list": Page(None, get=ORG),
+    "organisations:reorg-create": Page(
+        None,
+        get=ORG,
+        post=ORG,
+        variants={"pindah": {"kind": "pindah"}, "gabung": {"kind": "gabung"}, "pecah": {"kind": "pecah"}},
+    ),
+    "organisations:reorg-detail": Page("reorganisation", pk("reorganisation"), get=ORG),
+    "organisations:reorg-apply": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
+    "organisations:reorg-discard": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
     # --- past years' data (issue 15): administrators only; an empty POST is a 400 naming the fields
     "reporting:history-import": Page(None, get=reach("admin"), post=reach("admin")),
 }
@@ -1150,7 +1162,18 @@ def build_world() -> dict[str, Any]:
             "nomination": nomination,
         }
         scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
+        scopes[scope].update(reorganisation_objects(unit))
     return {"users": users, "scopes": scopes}
+
+
+def reorganisation_objects(unit: Any) -> dict[str, Any]:
+    """A draft reorganisation scoped to the unit, with an empty plan (applying it is refused) (issue 15)."""
+    from kinerja.organisations.models import Reorganisation
+
+    draft = Reorganisation.objects.create(
+        kind="move", effective_date=dt.date(2026, 7, 1), reason="Uji", unit=unit, plan={}
+    )
+    return {"reorganisation": draft}
 
 
 def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[str, Any]:

@@ -796,6 +796,16 @@ rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
 rules.add_perm("meetings.respond_unitevaluation", responds_survey)
 
 
+# --- reorganisation (issue 15) ---
+# Moving, merging and splitting units changes the structure, so, like every unit edit, it belongs to an
+# administrator whose subtree holds every unit involved (the units closed, created, moved and their new
+# parents): the services ask `reorganise` on each of them. A reorganisation record is seen, applied or
+# discarded by an administrator reaching its scope unit (the lowest unit above everything it touched).
+rules.add_perm("organisations.reorganise", edits_org)
+rules.add_perm("organisations.view_reorganisation", edits_org)
+rules.add_perm("organisations.apply_reorganisation", edits_org)
+
+
 # --- past years' data (issue 15) ---
 # Bringing a closed past year in (reporting/services/history.py, the "Impor data tahun lalu" page and
 # `kinerja import-history`): the one way into a closed period (rule 23), so administrators only — an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,84 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} @ {self.unit.code} {self.start}–{self.end or ''}"
+
+
+# ---------------------------------------------------------------- reorganisation (issue 15 item 4)
+
+
+class ReorganisationKind(models.TextChoices):
+    MOVE = "move", _("Pemindahan unit")
+    MERGE = "merge", _("Penggabungan unit")
+    SPLIT = "split", _("Pemecahan unit")
+
+
+class ReorganisationState(models.TextChoices):
+    DRAFT = "draft", _("Rancangan")
+    APPLIED = "applied", _("Diterapkan")
+    DISCARDED = "discarded", _("Dibatalkan")
+
+
+class Reorganisation(models.Model):
+    """A move, merge or split of units with an effective date: planned (`plan`), previewed, then applied
+    in one transaction (`result`: what changed). Old units are closed, never deleted (`reorganisation.py`)."""
+
+    kind = models.CharField(_("jenis"), max_length=8, choices=ReorganisationKind.choices)
+    state = models.CharField(
+        _("status"), max_length=12, choices=ReorganisationState.choices, default=ReorganisationState.DRAFT
+    )
+    effective_date = models.DateField(_("tanggal berlaku"))
+    reason = models.TextField(_("alasan"))
+    # the lowest unit above (or equal to) every unit involved: who may see and apply the reorganisation
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reorganisations", verbose_name=_("lingkup unit")
+    )
+    plan = models.JSONField(_("rencana"), default=dict)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diterapkan oleh"),
+    )
+    at = models.DateTimeField(_("diterapkan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisasi")
+        verbose_name_plural = _("reorganisasi")
+        ordering = ["-effective_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date:%d-%m-%Y}"
+
+
+class ReorganisationRole(models.TextChoices):
+    CLOSED = "closed", _("ditutup")
+    CREATED = "created", _("dibentuk")
+    KEPT = "kept", _("menampung")
+    MOVED = "moved", _("dipindahkan")
+
+
+class ReorganisationUnit(models.Model):
+    """A unit an applied reorganisation touched and how (closed, created, kept as the merge's target, moved),
+    with the old parent of a moved unit: what a unit page reads for “digantikan oleh …”."""
+
+    reorganisation = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reorganisation_links")
+    role = models.CharField(max_length=8, choices=ReorganisationRole.choices)
+    old_parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "unit", "role"], name="unique_reorganisation_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} ({self.role})"

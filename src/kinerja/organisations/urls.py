@@ -20,3 +20,14 @@ urlpatterns = [
     path("peran/", views.role_list, name="role-list"),
     path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
 ]
+
+# --- reorganisation (issue 15 item 4): move, merge, split with a preview (reorg_views.py)
+from . import reorg_views  # noqa: E402
+
+urlpatterns += [
+    path("reorganisasi/", reorg_views.reorg_list, name="reorg-list"),
+    path("reorganisasi/baru/<str:kind>/", reorg_views.reorg_create, name="reorg-create"),
+    path("reorganisasi/<int:pk>/", reorg_views.reorg_detail, name="reorg-detail"),
+    path("reorganisasi/<int:pk>/terapkan/", reorg_views.reorg_apply, name="reorg-apply"),
+    path("reorganisasi/<int:pk>/batalkan/", reorg_views.reorg_discard, name="reorg-discard"),
+]
