@@ -606,6 +606,8 @@ PAGES: dict[str, Page] = {
     "organisations:reorg-detail": Page("reorganisation", pk("reorganisation"), get=ORG),
     "organisations:reorg-apply": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
     "organisations:reorg-discard": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
+    # --- past years' data (issue 15): administrators only; an empty POST is a 400 naming the fields
+    "reporting:history-import": Page(None, get=reach("admin"), post=reach("admin")),
 }
 
 API: dict[str, Api] = {

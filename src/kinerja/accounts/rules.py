@@ -816,3 +816,13 @@ rules.add_perm("organisations.change_organisationimport", administers)
 rules.add_perm("organisations.reorganise", edits_org)
 rules.add_perm("organisations.view_reorganisation", edits_org)
 rules.add_perm("organisations.apply_reorganisation", edits_org)
+
+
+# --- past years' data (issue 15) ---
+# Bringing a closed past year in (reporting/services/history.py, the "Impor data tahun lalu" page and
+# `kinerja import-history`): the one way into a closed period (rule 23), so administrators only — an
+# administrator role reaching the unit (without an object: an administrator role anywhere).
+
+imports_history = _role_predicate("imports_history", (Role.ADMIN,))
+rules.add_perm("reporting.import_history", imports_history)
+rules.add_perm("reporting.view_historicalimport", imports_history)
