@@ -15,6 +15,7 @@ STANDALONE = {"score", "nkp"}
 # the spelling the documentation uses for a management command whose module name has an underscore
 ALIASES = {
     "import-organisation": "import_organisation",
+    "import-history": "import_history",
     "sync-accounts": "sync_accounts",
     "send-password-mails": "send_password_mails",
 }

@@ -22,6 +22,7 @@ from kinerja.demo import (
     contracts,
     endorsement,
     evaluation,
+    history,
     meetings,
     notifications,
     planning,
@@ -283,13 +284,14 @@ def test_steps_run_in_their_declared_order():
         "meetings",
         "year-2025",
         "appraisal-360-2025",
+        "history",
         "endorsement",
         "evaluation",
         "reports",
         "notifications",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-12:] == (
+    assert build.STEPS[-13:] == (
         planning.STEP,
         contracts.STEP,
         appraisals.STEP,
@@ -298,6 +300,7 @@ def test_steps_run_in_their_declared_order():
         meetings.STEP,
         appraisals2014.YEAR_STEP,
         appraisals2014.CAMPAIGN_STEP,
+        history.STEP,
         endorsement.STEP,
         evaluation.STEP,
         reports.STEP,
