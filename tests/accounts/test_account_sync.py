@@ -209,6 +209,32 @@ def test_an_automatic_role_cannot_be_revoked_by_hand(loaded: Tables, make_user) 
     assert RoleAssignment.objects.filter(pk=automatic.pk).exists()
 
 
+def test_roles_follow_a_merge(loaded: Tables, make_user) -> None:
+    """Reorganisation: KPP-A and KPP-B merged into a new KPP-AB whose head is KPP-A's head position."""
+    from kinerja.organisations import reorganisation as reorg
+
+    admin = make_user(Unit.objects.get(code="KEMENKEU"), Role.ADMIN)
+    plan = {
+        "sources": ["KPP-A", "KPP-B"],
+        "into": None,
+        "new_unit": {
+            "code": "KPP-AB", "name_id": "KPP Pratama AB", "name_en": "", "level": "three", "kind": "kpp",
+            "owns_map": True, "parent": "DJP",
+        },
+        "head": "KPP-A-KEPALA",
+    }  # fmt: skip
+    record = reorg.plan_reorganisation(
+        kind="merge", plan=plan, effective_date=dt.date(2026, 7, 1), reason="PMK 99/2026", by=admin
+    )
+    reorg.apply_reorganisation(reorganisation=record, by=admin)
+    assert roles_of(nip(3)) == {("KPP-AB", Role.EMPLOYEE), ("KPP-AB", Role.LEADER)}  # KPP-A's head: heads AB
+    assert roles_of(nip(6)) == {("KPP-AB", Role.EMPLOYEE)}  # KPP-B's head: their head position closed
+    assert roles_of(nip(7)) == {("KPP-AB", Role.EMPLOYEE)}
+    assert set(
+        RoleAssignment.objects.filter(unit__code__in=["KPP-A", "KPP-B"]).values_list("source", flat=True)
+    ) <= {RoleSource.MANUAL}
+
+
 # ---------------------------------------------------------------- departures
 
 

@@ -41,12 +41,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinerja.accounts.models import RoleAssignment
+from kinerja.accounts.models import RoleAssignment, RoleSource
 from kinerja.accounts.rules import EDIT_ORG_ROLES, ensure
 from kinerja.accounts.scope import unit_filter
 from kinerja.common.history import Actor, author, recorded
 
 from . import services
+from .accounts_sync import sync_accounts
 from .models import (
     LEVEL_ORDER,
     Assignment,
@@ -544,10 +545,11 @@ class _Builder:
                     "action": "closed",
                 }
             )
-        # roles on the closed units are copied to the successors
+        # roles granted by hand on the closed units are copied to the successors (the automatic ones follow the
+        # people and the head positions: accounts_sync, after the writing)
         holders_target = {e.pk: t for e, t, _p in self.work.employee_moves}
         for role in (
-            RoleAssignment.objects.filter(unit__in=closing)
+            RoleAssignment.objects.filter(unit__in=closing, source=RoleSource.MANUAL)
             .select_related("user", "unit")
             .order_by("unit__path", "user__username")
         ):
@@ -847,6 +849,7 @@ def _write(record: Reorganisation, shown: Preview, by: Actor) -> None:
         unit.save()
         links.append(ReorganisationUnit(reorganisation=record, unit=unit, role=ReorganisationRole.CLOSED))
     ReorganisationUnit.objects.bulk_create(links)
+    sync_accounts(by=by)  # automatic roles follow the people moved and the head positions (accounts_sync.py)
 
 
 def _current_kind(employee: Employee) -> str:
