@@ -85,7 +85,7 @@ class SyncResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Person:
     pk: int
     nip: str
@@ -93,7 +93,7 @@ class _Person:
     email: str
     active: bool
     unit_id: int
-    heads: set[int]  # the units whose head position they hold (definitive or acting)
+    heads: tuple[int, ...]  # the units whose head position they hold (definitive or acting)
 
 
 def sync_accounts(*, employee_ids: Iterable[int] | None = None, by: Actor = None) -> SyncResult:
@@ -124,7 +124,7 @@ class _Sync:
         for pk, nip, name, email, active, unit_id, head_unit, is_head, position_active in rows.iterator(
             chunk_size=BATCH
         ):
-            heads = {head_unit} if is_head and position_active and head_unit is not None else set()
+            heads = (head_unit,) if is_head and position_active and head_unit is not None else ()
             people[pk] = _Person(pk, nip, name, email, active, unit_id, heads)
         acting = Assignment.objects.filter(
             end__isnull=True, kind=AssignmentKind.ACTING, position__is_head=True, position__is_active=True
@@ -132,8 +132,8 @@ class _Sync:
         if self.ids is not None:
             acting = acting.filter(employee_id__in=self.ids)
         for employee_id, unit_id in acting.values_list("employee_id", "position__unit_id"):
-            if employee_id in people:
-                people[employee_id].heads.add(unit_id)
+            if employee_id in people and unit_id not in people[employee_id].heads:
+                people[employee_id].heads += (unit_id,)
         return people
 
     def _users(self, people: dict[int, _Person]) -> list[tuple[int, int | None, bool, str]]:
