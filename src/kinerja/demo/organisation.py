@@ -37,10 +37,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import CommandError
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.interchange.messages import Lang
 from kinerja.organisations.importing import Counts as ImportCounts
 from kinerja.organisations.importing import ImportResult, import_organisation
 from kinerja.organisations.models import (
@@ -444,9 +445,13 @@ def _import(folder: Path) -> ImportResult:
     never closes a unit or deactivates an employee someone added beside it); every problem stops the demo."""
     result = import_organisation(folder, apply=True, partial=True)
     if not result.valid:
+        lang: Lang = "en" if (get_language() or "id").startswith("en") else "id"
         raise CommandError(
-            _("Berkas organisasi demo tidak dapat diimpor:\n%(problems)s")
-            % {"problems": "\n".join(p.text("id") for p in result.problems)}
+            _(
+                "Organisasi demo tidak dapat dimuat melalui impor organisasi: data yang ditambahkan di luar "
+                "demo bertentangan dengan berkasnya. Pindahkan atau nonaktifkan data itu dahulu.\n%(problems)s"
+            )
+            % {"problems": "\n".join(p.text(lang) for p in result.problems)}
         )
     return result
 
