@@ -588,6 +588,26 @@ PAGES: dict[str, Page] = {
         get=every_scope("manager", "leader", "auditor", "admin"),
         post=every_scope("admin"),  # in use, so locked: the edit is refused with a 400
     ),
+    # --- the organisation import (issue 15): administrators, the import's unit in their reach
+    "organisations:import": Page(None, get=ORG, post=ORG),  # an empty POST re-renders the form
+    "organisations:import-detail": Page("org_import", pk("org_import"), get=ORG),
+    # the world's import has no file left: an administrator's apply or new preview is refused with a message
+    "organisations:import-apply": Page("org_import", pk("org_import"), get=None, post=ORG),
+    "organisations:import-repreview": Page("org_import", pk("org_import"), get=None, post=ORG),
+    # --- reorganisation (issue 15): administrators only, within their subtree; an empty POST re-renders the
+    # form (400-free), applying the world's empty plan is refused with a message (nothing written)
+    "organisations:reorg-list": Page(None, get=ORG),
+    "organisations:reorg-create": Page(
+        None,
+        get=ORG,
+        post=ORG,
+        variants={"pindah": {"kind": "pindah"}, "gabung": {"kind": "gabung"}, "pecah": {"kind": "pecah"}},
+    ),
+    "organisations:reorg-detail": Page("reorganisation", pk("reorganisation"), get=ORG),
+    "organisations:reorg-apply": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
+    "organisations:reorg-discard": Page("reorganisation", pk("reorganisation"), get=None, post=ORG),
+    # --- past years' data (issue 15): administrators only; an empty POST is a 400 naming the fields
+    "reporting:history-import": Page(None, get=reach("admin"), post=reach("admin")),
 }
 
 API: dict[str, Api] = {
@@ -924,6 +944,9 @@ API: dict[str, Api] = {
         write=REVIEW_EVAL,
         body=lambda o: {"scores": {}, "findings": "", "recommendations": ""},
     ),
+    # --- the organisation import (issue 15): an empty upload is a 400 for an administrator
+    "api-organisation-import-list": Api(None, write=ORG, multipart=True),
+    "api-organisation-import-detail": Api("org_import", pk("org_import"), read=ORG),
 }
 
 # Known holes: (route name, variant, method, role, scope) -> reason. Each becomes xfail(strict=True).
@@ -1104,8 +1127,6 @@ def build_world() -> dict[str, Any]:
             evidence_name="bukti.pdf",
         )
         criterion_answer.evidence.save("bukti.pdf", SimpleUploadedFile("bukti.pdf", pdf), save=True)
-        spare = UserFactory(username=f"am-spare-{scope}")
-        role = RoleAssignment.objects.create(user=spare, unit=unit, role="employee")
         scopes[scope] = {
             "unit": unit,
             "map": m,
@@ -1150,7 +1171,28 @@ def build_world() -> dict[str, Any]:
             "nomination": nomination,
         }
         scopes[scope].update(dialogue_objects(unit, employee, period, kpi))
+        scopes[scope]["org_import"] = _org_import(unit, maker)  # issue 15
+        scopes[scope].update(reorganisation_objects(unit))
     return {"users": users, "scopes": scopes}
+
+
+def _org_import(unit: Any, maker: Any) -> Any:
+    """An organisation import made in the unit, previewed, its file gone (issue 15)."""
+    from kinerja.organisations.models import OrganisationImport
+
+    return OrganisationImport.objects.create(
+        unit=unit, created_by=maker, file_name="organisasi.xlsx", sha256="0" * 64, state="previewed"
+    )
+
+
+def reorganisation_objects(unit: Any) -> dict[str, Any]:
+    """A draft reorganisation scoped to the unit, with an empty plan (applying it is refused) (issue 15)."""
+    from kinerja.organisations.models import Reorganisation
+
+    draft = Reorganisation.objects.create(
+        kind="move", effective_date=dt.date(2026, 7, 1), reason="Uji", unit=unit, plan={}
+    )
+    return {"reorganisation": draft}
 
 
 def dialogue_objects(unit: Any, employee: Any, period: Any, kpi: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sys
 
 STANDALONE = {"score", "nkp"}
 # the spelling the documentation uses for a management command whose module name has an underscore
-ALIASES = {"import-organisation": "import_organisation"}
+ALIASES = {"import-organisation": "import_organisation", "import-history": "import_history"}
 
 
 def main(argv: list[str] | None = None) -> int:

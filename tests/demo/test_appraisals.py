@@ -58,11 +58,12 @@ def test_the_steps_sit_around_reporting() -> None:
     assert keys.index("contracts") < keys.index("appraisals") < keys.index("reporting")
     assert keys.index("reporting") < keys.index("appraisal-scores")
     # after the 2026 steps: the dialogues (issue 14, they read the 2026 scores), the year before, 2025
-    # (`kinerja.demo.appraisals2014`), the endorsements, the 2026 evaluation, the monthly reports, and the notifications last
+    # (`kinerja.demo.appraisals2014`), DJBC's 2025 through the historical import, the endorsements, the 2026 evaluation, the monthly reports, and the notifications last
     assert keys[keys.index("appraisal-scores") + 1 :] == [
         "meetings",
         "year-2025",
         "appraisal-360-2025",
+        "history",
         "endorsement",
         "evaluation",
         "reports",

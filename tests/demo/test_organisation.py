@@ -27,6 +27,7 @@ from kinerja.demo import (
     contracts,
     endorsement,
     evaluation,
+    history,
     meetings,
     notifications,
     orgfile,
@@ -332,13 +333,14 @@ def test_steps_run_in_their_declared_order():
         "meetings",
         "year-2025",
         "appraisal-360-2025",
+        "history",
         "endorsement",
         "evaluation",
         "reports",
         "notifications",
     ]
     assert build.STEPS[: len(demo.STEPS)] == demo.STEPS
-    assert build.STEPS[-12:] == (
+    assert build.STEPS[-13:] == (
         planning.STEP,
         contracts.STEP,
         appraisals.STEP,
@@ -347,6 +349,7 @@ def test_steps_run_in_their_declared_order():
         meetings.STEP,
         appraisals2014.YEAR_STEP,
         appraisals2014.CAMPAIGN_STEP,
+        history.STEP,
         endorsement.STEP,
         evaluation.STEP,
         reports.STEP,

@@ -110,7 +110,8 @@ def allowed_phrases() -> list[str]:
 
     phrases: set[str] = set(PROPER_NOUNS)
     for model in apps.get_models():
-        if model._meta.app_label not in {"organisations", "planning", "reporting", "accounts"}:
+        # the minutes of a dialogue (titles, agenda, decisions, actions) are stored text as written
+        if model._meta.app_label not in {"organisations", "planning", "reporting", "accounts", "meetings"}:
             continue
         if model.__name__.startswith("Historical"):
             continue
@@ -130,6 +131,8 @@ def allowed_phrases() -> list[str]:
                     continue  # an English name exists: the Indonesian one must not show in English
                 phrases.add(value)
                 phrases.update(line.strip() for line in value.splitlines() if len(line.strip()) >= 3)
+                # a long text shown shortened (`truncatechars:N` keeps N - 1 characters and adds "…")
+                phrases.update(value[: n - 1].strip() for n in (120, 200) if len(value) > n)
     return sorted(phrases, key=len, reverse=True)
 
 

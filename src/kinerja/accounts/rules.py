@@ -794,3 +794,35 @@ rules.add_perm("meetings.view_unitevaluation", reads_evaluation)
 rules.add_perm("meetings.answer_unitevaluation", manages_evaluation)
 rules.add_perm("meetings.review_unitevaluation", reviews_evaluation)
 rules.add_perm("meetings.respond_unitevaluation", responds_survey)
+
+
+# --- organisation import page and API (issue 15) ---
+# Importing the organisation file (organisations/import_jobs.py): administrators only. Without an object,
+# an administrator role anywhere; the service then asks for the role on the ministry's root for a
+# whole-organisation import (it closes and deactivates what the file does not list) and checks that every
+# unit a partial import changes is in the administrator's subtree. An import (kept between preview and
+# apply) is read and applied by administrators reaching the unit it was made in.
+
+rules.add_perm("organisations.import_organisation", administers)
+rules.add_perm("organisations.view_organisationimport", administers)
+rules.add_perm("organisations.change_organisationimport", administers)
+
+
+# --- reorganisation (issue 15) ---
+# Moving, merging and splitting units changes the structure, so, like every unit edit, it belongs to an
+# administrator whose subtree holds every unit involved (the units closed, created, moved and their new
+# parents): the services ask `reorganise` on each of them. A reorganisation record is seen, applied or
+# discarded by an administrator reaching its scope unit (the lowest unit above everything it touched).
+rules.add_perm("organisations.reorganise", edits_org)
+rules.add_perm("organisations.view_reorganisation", edits_org)
+rules.add_perm("organisations.apply_reorganisation", edits_org)
+
+
+# --- past years' data (issue 15) ---
+# Bringing a closed past year in (reporting/services/history.py, the "Impor data tahun lalu" page and
+# `kinerja import-history`): the one way into a closed period (rule 23), so administrators only — an
+# administrator role reaching the unit (without an object: an administrator role anywhere).
+
+imports_history = _role_predicate("imports_history", (Role.ADMIN,))
+rules.add_perm("reporting.import_history", imports_history)
+rules.add_perm("reporting.view_historicalimport", imports_history)

@@ -10,6 +10,7 @@ from kinerja.meetings import action_api, endorsement_api, evaluation_api
 from kinerja.meetings import api as meetings_api
 from kinerja.notifications import api as notifications_api
 from kinerja.organisations import api as organisations_api
+from kinerja.organisations import import_api as organisations_import_api
 from kinerja.planning.api import initiatives, kpis, maps, objectives, risks
 from kinerja.reporting import api as reporting_api
 
@@ -72,6 +73,12 @@ router.register(
     "appraisal-nominations", appraisals_api.NominationViewSet, basename="api-appraisal-nomination"
 )
 router.register("nko-endorsements", endorsement_api.EndorsementViewSet, basename="api-nko-endorsement")
+# --- the organisation file through the API (issue 15)
+router.register(
+    "organisation-imports",
+    organisations_import_api.OrganisationImportViewSet,
+    basename="api-organisation-import",
+)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

@@ -40,8 +40,8 @@ from kinerja.common.history import Actor
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee, Position, Unit
 from kinerja.planning.kpi_services import MANUAL_FIELDS
 from kinerja.planning.models import Kpi, Objective, PeriodTarget, PlanYear, StrategyMap
-from kinerja.reporting.models import Realization, RealizationState
 
+from .last_year import map_kpi_inputs, yearly_realizations
 from .models import Contract, ContractKpi, ContractKpiSource
 from .services import default_commitment, default_deadline, year_bounds
 
@@ -161,6 +161,10 @@ def plan_year_contracts(unit: Unit, plan_year: PlanYear, by: Actor) -> Plan:
     superiors = _superiors(employees)
     heads = [e for e in employees if e.position.is_head and e.position.unit.owns_map]
     map_kpis = _map_kpis({e.position.unit_id for e in heads}, plan_year)
+    # K3 inputs of the map KPIs: the same code on the unit's map of last year
+    last_year = map_kpi_inputs(
+        {(unit_id, k.code) for unit_id, found in map_kpis.items() for k in found}, plan_year.year
+    )
     carried = _carried(
         [e for e in employees if not (e.position.is_head and e.position.unit.owns_map)], plan_year
     )
@@ -200,6 +204,8 @@ def plan_year_contracts(unit: Unit, plan_year: PlanYear, by: Actor) -> Plan:
                         order=i,
                         target=k.target,
                         kpi_id=k.pk,
+                        target_prev=last_year.get((position.unit_id, k.code), (None, None))[0],
+                        realization_prev=last_year.get((position.unit_id, k.code), (None, None))[1],
                     )
                     for i, k in enumerate(found, start=1)
                 ]
@@ -339,34 +345,8 @@ def _carried(employees: list[Employee], plan_year: PlanYear) -> dict[int, tuple[
 
 
 def _yearly_realizations(entries: list[ContractKpi], previous: PlanYear) -> dict[int, Decimal]:
-    """Last year's yearly realization of each KPI: its approved realizations consolidated under its
-    consolidation (sum, average or the last), when the last period of the year is reported. One query."""
-    if not entries:
-        return {}
-    kpis = {e.kpi_id: e.kpi for e in entries}
-    values: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for kpi_id, number, frequency, value in (
-        Realization.objects.filter(
-            kpi_id__in=list(kpis), period__plan_year=previous, state=RealizationState.APPROVED
-        )
-        .order_by("kpi_id", "period__number")
-        .values_list("kpi_id", "period__number", "period__frequency", "value")
-    ):
-        if frequency == kpis[kpi_id].frequency and value is not None:
-            values[kpi_id].append((number, value))
-    found: dict[int, Decimal] = {}
-    for kpi_id, reported in values.items():
-        kpi = kpis[kpi_id]
-        if not reported or reported[-1][0] != kpi.period_count:
-            continue
-        numbers = [v for _n, v in reported]
-        if kpi.consolidation == "sum":
-            found[kpi_id] = sum(numbers, Decimal(0))
-        elif kpi.consolidation == "average":
-            found[kpi_id] = sum(numbers, Decimal(0)) / len(numbers)
-        else:
-            found[kpi_id] = numbers[-1]
-    return found
+    """Last year's yearly realization of each entry's KPI (`last_year.yearly_realizations`). One query."""
+    return yearly_realizations([e.kpi for e in entries], previous)
 
 
 # --------------------------------------------------------------------------- writing it

@@ -236,10 +236,14 @@ class Matrix:
         return sum(1 for r in self.rows if r.check is not None and not r.check.ok)
 
 
-def child_owner_units(unit: Unit) -> list[Unit]:
-    """The nearest map owners below `unit` (the matrix's child units), by path."""
+def child_owner_units(unit: Unit, plan_year: PlanYear | None = None) -> list[Unit]:
+    """The nearest map owners below `unit` (the matrix's child units), by path: the active ones, and a unit
+    closed by a reorganisation when it has a map of `plan_year` (a past year's matrix keeps its columns)."""
+    current = Q(is_active=True)
+    if plan_year is not None:
+        current |= Q(pk__in=StrategyMap.objects.filter(plan_year=plan_year).values("unit_id"))
     below = list(
-        Unit.objects.filter(path__startswith=unit.path, owns_map=True, is_active=True)
+        Unit.objects.filter(current, path__startswith=unit.path, owns_map=True)
         .exclude(pk=unit.pk)
         .order_by("path")
     )
@@ -266,7 +270,7 @@ def build_matrix(unit: Unit, plan_year: PlanYear) -> Matrix:
     strategy_map = (
         StrategyMap.objects.filter(unit=unit, plan_year=plan_year).select_related("unit", "plan_year").first()
     )
-    children = child_owner_units(unit)
+    children = child_owner_units(unit, plan_year)
     child_maps = {m.unit_id: m for m in StrategyMap.objects.filter(unit__in=children, plan_year=plan_year)}
     columns: dict[str, Column] = {}
     for child in children:

@@ -26,6 +26,7 @@ from kinerja.planning import validation
 from kinerja.planning.kpi_services import MANUAL_FIELDS
 from kinerja.planning.models import Kpi, Objective, PeriodTarget, PlanYear, StrategyMap
 
+from .last_year import map_kpi_inputs
 from .models import (
     DIRECT_MODES,
     Cascade,
@@ -242,10 +243,22 @@ def _add_map_kpis(contract: Contract, by: Actor) -> list[ContractKpi]:
         )
         if k.pk not in have
     ]
-    rows = [
-        ContractKpi(contract=contract, kpi=k, source=ContractKpiSource.MAP, order=i + 1, target=k.target)
-        for i, k in enumerate(kpis, start=len(have))
-    ]
+    # K3 inputs (scoring.md §7.2): last year's target and realization of the same code on the unit's map
+    last_year = map_kpi_inputs({(strategy_map.unit_id, k.code) for k in kpis}, contract.plan_year.year)
+    rows = []
+    for i, k in enumerate(kpis, start=len(have)):
+        target_prev, realization_prev = last_year.get((strategy_map.unit_id, k.code), (None, None))
+        rows.append(
+            ContractKpi(
+                contract=contract,
+                kpi=k,
+                source=ContractKpiSource.MAP,
+                order=i + 1,
+                target=k.target,
+                target_prev=target_prev,
+                realization_prev=realization_prev,
+            )
+        )
     return bulk_create_with_history(rows, ContractKpi, default_user=by)
 
 
@@ -263,6 +276,9 @@ def add_map_kpi(*, contract: Contract, kpi: Kpi, by: Actor, weight: Decimal | No
             _("IKU %(code)s bukan IKU peta strategi unit pemegang kontrak tahun ini.") % {"code": kpi.code},
             code="not_holder_map_kpi",
         )
+    target_prev, realization_prev = map_kpi_inputs(
+        [(strategy_map.unit_id, kpi.code)], contract.plan_year.year
+    ).get((strategy_map.unit_id, kpi.code), (None, None))
     entry = ContractKpi(
         contract=contract,
         kpi=kpi,
@@ -270,6 +286,8 @@ def add_map_kpi(*, contract: Contract, kpi: Kpi, by: Actor, weight: Decimal | No
         weight=weight,
         target=kpi.target,
         order=_next_order(contract),
+        target_prev=target_prev,
+        realization_prev=realization_prev,
     )
     _save_entry(entry, by)
     return entry

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import Viewer
 from kinerja.meetings.endorsement import endorsed_by_unit, pick_year_end
-from kinerja.meetings.models import NkoEndorsement
+from kinerja.meetings.models import EndorsementSource, EndorsementState, NkoEndorsement
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
 from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Frequency, Kpi, StrategyMap
@@ -378,6 +378,7 @@ class Dashboard:
     endorsement: NkoEndorsement | None = None  # the endorsed NKO when the period is the year's final one
     year_endorsement: NkoEndorsement | None = None  # the year's endorsed NKO, whichever period is shown
     year_end: ReportingPeriod | None = None  # the period whose NKO is endorsed
+    years_nko: list[YearNko] = field(default_factory=list)  # the unit's NKO of every year (year on year)
 
     @property
     def unit(self) -> Unit | None:
@@ -529,7 +530,80 @@ def dashboard(
     if year_end:
         board.endorsement = board.year_endorsement
     board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous, year_end=year_end)
+    board.years_nko = nko_by_year(strategy_map.unit_id)
     return board
+
+
+# --------------------------------------------------------------------------- a unit's NKO year on year
+
+
+@dataclass
+class YearNko:
+    """A unit's NKO of one plan year: the endorsed figure when one is in force (computed, or entered by an
+    administrator for a past year known only as a figure), else the year-end period's final snapshot (a
+    closed year, a historical import's), else its latest snapshot (the year still running: provisional)."""
+
+    year: int
+    nko: Decimal | None
+    predicate: str = ""
+    source: str = ""  # endorsed | entered | final | provisional
+    strategy_map_id: int | None = None
+    period_id: int | None = None
+
+    @property
+    def source_label(self) -> str:
+        return {
+            "endorsed": _("disahkan"),
+            "entered": _("disahkan (angka dimasukkan)"),
+            "final": _("final"),
+            "provisional": _("sementara"),
+        }.get(self.source, "")
+
+
+def nko_by_year(unit_id: int) -> list[YearNko]:
+    """The unit's NKO of every plan year it has a scored map or an endorsed figure for, newest first.
+
+    Three queries whatever the number of years; the snapshots' `result` JSON is never read.
+    """
+    maps: dict[int, int] = {}  # plan year id -> the unit's map (one a year)
+    by_year_id: dict[int, list[ReportingPeriod]] = {}
+    for period in (
+        ReportingPeriod.objects.filter(
+            plan_year__maps__unit_id=unit_id, plan_year__maps__state__in=reporting.REPORTABLE_MAP_STATES
+        )
+        .annotate(map_id=F("plan_year__maps__id"))
+        .select_related("plan_year")
+    ):
+        maps[period.plan_year_id] = period.map_id
+        by_year_id.setdefault(period.plan_year_id, []).append(period)
+    ends = {year_id: pick_year_end(periods) for year_id, periods in by_year_id.items()}
+    wanted = {(maps[year_id], end.pk): end for year_id, end in ends.items() if end is not None}
+    found: dict[int, YearNko] = {}
+    heads = (
+        ScoreSnapshot.objects.filter(
+            strategy_map_id__in=list(maps.values()), period_id__in=[end.pk for end in wanted.values()]
+        )
+        .order_by("strategy_map_id", "-final", "-computed_at", "-pk")
+        .values_list("strategy_map_id", "period_id", "nko", "predicate", "final")
+    )
+    for map_id, period_id, nko, predicate, final in heads:
+        end = wanted.get((map_id, period_id))
+        if end is None or end.year in found:
+            continue
+        found[end.year] = YearNko(
+            end.plan_year.year,
+            nko,
+            predicate,
+            "final" if final else "provisional",
+            map_id,
+            period_id,
+        )
+    for endorsement in NkoEndorsement.objects.filter(unit_id=unit_id, state=EndorsementState.ENDORSED):
+        row = found.get(endorsement.year) or YearNko(endorsement.year, None)
+        row.nko, row.predicate = endorsement.nko, endorsement.predicate
+        row.source = "entered" if endorsement.source == EndorsementSource.ENTERED else "endorsed"
+        found[endorsement.year] = row
+    return [found[year] for year in sorted(found, reverse=True)]
 
 
 # --------------------------------------------------------------------------- the NKO ranking report

@@ -11,6 +11,7 @@ from . import (
     contracts,
     endorsement,
     evaluation,
+    history,
     meetings,
     notifications,
     organisation,
@@ -38,6 +39,7 @@ STEPS: tuple[DemoStep, ...] = (
     meetings.STEP,
     appraisals2014.YEAR_STEP,
     appraisals2014.CAMPAIGN_STEP,
+    history.STEP,  # DJBC's 2025 through the historical import (issue 15), into the closed 2025 periods
     endorsement.STEP,
     evaluation.STEP,  # the 2026 evaluation of performance management (issue 14 item 7)
     reports.STEP,  # the monthly reports read everything above (the dialogues' follow-ups included)

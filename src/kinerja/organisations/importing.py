@@ -56,6 +56,7 @@ from kinerja.interchange.sources import NO_LIMITS, Limits, Source
 from .models import Assignment, AssignmentKind, Employee, Position, PositionType, Unit, UnitKind, UnitLevel
 
 T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (processed, total)
 BATCH = 2000
 REASON = "Impor organisasi"
 STEPLEN = Unit.steplen
@@ -255,8 +256,12 @@ def plan_import(
     partial: bool = False,
     today: dt.date | None = None,
     limits: Limits = NO_LIMITS,
+    progress: Progress | None = None,
 ) -> Plan:
-    """Read the file, check it against the database and work out every change; writes nothing."""
+    """Read the file, check it against the database and work out every change; writes nothing.
+
+    `progress(processed, total)`, when given, is told the rows of the file planned so far (a sheet at a time).
+    """
     today = today or dt.date.today()
     result = ImportResult()
     plan = Plan(result, today)
@@ -274,9 +279,18 @@ def plan_import(
     if result.problems:
         return plan
     target = Target(book, existing, partial)
+    total = len(book.units) + len(book.positions) + len(book.employees)
+    if progress is not None:
+        progress(0, total)
     _plan_units(plan, book, database, target, partial)
+    if progress is not None:
+        progress(len(book.units), total)
     _plan_positions(plan, book, database, target, partial)
+    if progress is not None:
+        progress(len(book.units) + len(book.positions), total)
     _plan_employees(plan, book, database, target, partial)
+    if progress is not None:
+        progress(total, total)
     return plan
 
 
@@ -503,17 +517,27 @@ def import_organisation(
     return plan.result
 
 
-def apply_plan(plan: Plan, *, by: Actor = None) -> ImportResult:
-    """Write a valid plan in one transaction (nothing when it changes nothing)."""
+def apply_plan(plan: Plan, *, by: Actor = None, progress: Progress | None = None) -> ImportResult:
+    """Write a valid plan in one transaction (nothing when it changes nothing).
+
+    `progress(processed, total)`, when given, is told the changes written so far (a sheet at a time).
+    """
     result = plan.result
     if not result.valid:
         raise ValueError("a plan with problems cannot be applied")
     if result.changes:
+        total = len(plan.units) + len(plan.positions) + len(plan.employees)
         with transaction.atomic():
             writer = _Writer(plan, by)
             writer.units()
+            if progress is not None:
+                progress(len(plan.units), total)
             writer.positions()
+            if progress is not None:
+                progress(len(plan.units) + len(plan.positions), total)
             writer.employees()
+            if progress is not None:
+                progress(total, total)
     result.applied = True
     return result
 

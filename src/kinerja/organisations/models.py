@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,148 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} @ {self.unit.code} {self.start}–{self.end or ''}"
+
+
+class OrganisationImportState(models.TextChoices):
+    PREVIEWING = "previewing", _("Pratinjau sedang disiapkan")
+    PREVIEWED = "previewed", _("Pratinjau siap")
+    APPLYING = "applying", _("Sedang diterapkan")
+    APPLIED = "applied", _("Diterapkan")
+    FAILED = "failed", _("Gagal")
+
+
+class OrganisationImport(models.Model):
+    """An organisation file uploaded on the import page or through the API, kept between preview and apply.
+
+    `content` is the file as uploaded (cleared once applied; `sha256` stays), `preview` the dry run's result
+    (`ImportResult.to_dict` with the problems in both languages and the lists of what would change) and
+    `fingerprint` the digest of its plan: the apply plans the stored file again and writes only when the
+    plan is the one previewed. `result` is what the apply did. `processed` of `total` is the progress of
+    a background run (a large file, `KINERJA_IMPORT_BACKGROUND_ROWS`). `unit` is the top of the
+    administrator's reach the import was made in (the root for a whole-organisation import).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(blank=True, default=b"")
+    sha256 = models.CharField(max_length=64)
+    partial = models.BooleanField(_("sebagian"), default=False)
+    apply_requested = models.BooleanField(default=False)  # an API call that asked to apply at once
+    language = models.CharField(max_length=10, blank=True, default="")
+    state = models.CharField(
+        max_length=12, choices=OrganisationImportState.choices, default=OrganisationImportState.PREVIEWING
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impor organisasi")
+        verbose_name_plural = _("impor organisasi")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (OrganisationImportState.PREVIEWING, OrganisationImportState.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        if not self.running:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0
+
+
+# ---------------------------------------------------------------- reorganisation (issue 15 item 4)
+
+
+class ReorganisationKind(models.TextChoices):
+    MOVE = "move", _("Pemindahan unit")
+    MERGE = "merge", _("Penggabungan unit")
+    SPLIT = "split", _("Pemecahan unit")
+
+
+class ReorganisationState(models.TextChoices):
+    DRAFT = "draft", _("Rancangan")
+    APPLIED = "applied", _("Diterapkan")
+    DISCARDED = "discarded", _("Dibatalkan")
+
+
+class Reorganisation(models.Model):
+    """A move, merge or split of units with an effective date: planned (`plan`), previewed, then applied
+    in one transaction (`result`: what changed). Old units are closed, never deleted (`reorganisation.py`)."""
+
+    kind = models.CharField(_("jenis"), max_length=8, choices=ReorganisationKind.choices)
+    state = models.CharField(
+        _("status"), max_length=12, choices=ReorganisationState.choices, default=ReorganisationState.DRAFT
+    )
+    effective_date = models.DateField(_("tanggal berlaku"))
+    reason = models.TextField(_("alasan"))
+    # the lowest unit above (or equal to) every unit involved: who may see and apply the reorganisation
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reorganisations", verbose_name=_("lingkup unit")
+    )
+    plan = models.JSONField(_("rencana"), default=dict)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diterapkan oleh"),
+    )
+    at = models.DateTimeField(_("diterapkan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisasi")
+        verbose_name_plural = _("reorganisasi")
+        ordering = ["-effective_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date:%d-%m-%Y}"
+
+
+class ReorganisationRole(models.TextChoices):
+    CLOSED = "closed", _("ditutup")
+    CREATED = "created", _("dibentuk")
+    KEPT = "kept", _("menampung")
+    MOVED = "moved", _("dipindahkan")
+
+
+class ReorganisationUnit(models.Model):
+    """A unit an applied reorganisation touched and how (closed, created, kept as the merge's target, moved),
+    with the old parent of a moved unit: what a unit page reads for “digantikan oleh …”."""
+
+    reorganisation = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reorganisation_links")
+    role = models.CharField(max_length=8, choices=ReorganisationRole.choices)
+    old_parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "unit", "role"], name="unique_reorganisation_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} ({self.role})"

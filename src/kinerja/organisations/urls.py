@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, reorg_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -19,4 +19,21 @@ urlpatterns = [
     path("pegawai/<str:nip>/ubah/", views.employee_update, name="employee-update"),
     path("peran/", views.role_list, name="role-list"),
     path("peran/<int:pk>/cabut/", views.role_revoke, name="role-revoke"),
+]
+
+# --- reorganisation (issue 15 item 4): move, merge, split with a preview (reorg_views.py)
+urlpatterns += [
+    path("reorganisasi/", reorg_views.reorg_list, name="reorg-list"),
+    path("reorganisasi/baru/<str:kind>/", reorg_views.reorg_create, name="reorg-create"),
+    path("reorganisasi/<int:pk>/", reorg_views.reorg_detail, name="reorg-detail"),
+    path("reorganisasi/<int:pk>/terapkan/", reorg_views.reorg_apply, name="reorg-apply"),
+    path("reorganisasi/<int:pk>/batalkan/", reorg_views.reorg_discard, name="reorg-discard"),
+]
+
+# the organisation file, uploaded (issue 15): preview, apply
+urlpatterns += [
+    path("impor/", import_views.import_start, name="import"),
+    path("impor/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("impor/<int:pk>/terapkan/", import_views.import_apply, name="import-apply"),
+    path("impor/<int:pk>/pratinjau/", import_views.import_repreview, name="import-repreview"),
 ]

@@ -27,6 +27,7 @@ from . import selectors, services
 from .filters import EmployeeFilter, UnitFilter
 from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm
 from .models import Employee, Unit
+from .reorganisation import lineage_of
 
 LIST_PAGE_SIZE = 50
 UNIT_EMPLOYEES_PAGE_SIZE = 25
@@ -89,6 +90,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "positions": selectors.positions_in(unit),
         "employees": employees,
         "history": selectors.history_of(unit),
+        "lineage": lineage_of(unit),  # closed by / formed by a reorganisation (issue 15)
     }
     if is_htmx(request, "unit-employees"):
         return render(request, "organisations/_unit_employees.html", context)

@@ -48,13 +48,14 @@ def insert_with_history(
     key: Sequence[str],
     user: Actor,
     now: dt.datetime,
+    reason: str | None = None,
 ) -> dict[tuple[Any, ...], int]:
     """Insert `rows` (tuples of the `varying` attnames' values) and one history row each.
 
     Fields not in `varying` take their value from `constant`, else `now` for
     `auto_now`/`auto_now_add` fields, else the field's default. `key` (a subset
-    of `varying`, a unique constraint) reads the new ids back. Returns
-    {natural key: new id}.
+    of `varying`, a unique constraint) reads the new ids back; `reason` is the
+    history rows' change reason. Returns {natural key: new id}.
     """
     if not rows:
         return {}
@@ -115,7 +116,7 @@ def insert_with_history(
         "history_date": next(f for f in hfields if f.attname == "history_date").get_db_prep_save(
             now, connection
         ),
-        "history_change_reason": None,
+        "history_change_reason": reason or None,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
     }

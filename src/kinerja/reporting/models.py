@@ -415,3 +415,49 @@ class ImportJob(models.Model):
         if self.finished:
             return 100
         return min(99, self.processed * 100 // self.total) if self.total else 0
+
+
+class HistoricalImport(models.Model):
+    """A closed year's data brought in by an administrator (issue 15 item 5): the one exception to rule 23.
+
+    A historical import writes strategy maps, targets and (already approved) realizations into periods that
+    are closed, and stores the final snapshots of those periods; the periods stay closed. This record says who
+    did it, when, why, from which files, into which periods, and what was written (`summary`). Every written
+    row's history carries the reason too.
+    """
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="historical_imports", verbose_name=_("tahun rencana")
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    reason = models.TextField(_("alasan"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    workbook_name = models.CharField(_("berkas peta strategi"), max_length=255, blank=True)
+    realizations_name = models.CharField(_("berkas realisasi"), max_length=255, blank=True)
+    periods = models.ManyToManyField(
+        ReportingPeriod, related_name="historical_imports", blank=True, verbose_name=_("periode")
+    )
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("impor data tahun lalu")
+        verbose_name_plural = _("impor data tahun lalu")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year.year}: {self.reason[:40]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("periode/tahun/<int:year>/buat/", views.periods_generate, name="periods-generate"),
     path("periode/<int:pk>/tutup/", views.period_close, name="period-close"),
     path("periode/<int:pk>/buka/", views.period_reopen, name="period-reopen"),
+    # --- past years' data (issue 15)
+    path("impor-tahun-lalu/", history_views.history_import, name="history-import"),
 ]

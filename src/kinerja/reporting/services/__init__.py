@@ -9,7 +9,8 @@ One module per purpose; this package re-exports the public names, so callers kee
 - `realizations`: entry and the workflow steps (the table is `reporting.workflow`), one by one or in bulk;
 - `evidence`: attaching evidence files;
 - `reminders`: e-mailing managers about missing realizations;
-- `imports`: importing realizations from CSV / .xlsx.
+- `imports`: importing realizations from CSV / .xlsx (and, `Historical`, into a closed past year);
+- `history`: bringing a closed past year in (`import_history`: plan year, map, targets, realizations).
 
 Reads live in `reporting.selectors` (`reportable_maps`, `missing_items` moved there).
 
@@ -47,7 +48,7 @@ from kinerja.planning.models import REPORTABLE_MAP_STATES
 from ..selectors import ReminderItem, missing_items, reportable_maps
 from .closing import close_due_periods, close_period, reopen_period
 from .evidence import add_evidence
-from .imports import ImportResult, import_realizations, run_import_job, start_import
+from .imports import Historical, ImportResult, import_realizations, run_import_job, start_import
 from .periods import ensure_period_open, ensure_periods, generate_periods
 from .realizations import (
     BulkResult,
@@ -69,6 +70,7 @@ from .scores import (
     NKO_PLACES,
     affected_periods,
     compute_scorecard,
+    final_snapshots,
     on_plan_changed,
     plan_changed,
     schedule_map_recompute,
@@ -79,6 +81,7 @@ __all__ = [
     "NKO_PLACES",
     "REPORTABLE_MAP_STATES",
     "BulkResult",
+    "Historical",
     "ImportResult",
     "ReminderItem",
     "ReminderReport",
@@ -96,6 +99,7 @@ __all__ = [
     "compute_scorecard",
     "ensure_period_open",
     "ensure_periods",
+    "final_snapshots",
     "generate_periods",
     "import_realizations",
     "missing_items",

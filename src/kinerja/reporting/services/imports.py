@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,10 +38,45 @@ from ..models import (
     Realization,
     RealizationState,
     ReportingPeriod,
+    WorkflowEvent,
 )
 from ..signals import realizations_changed
 from .periods import ensure_periods
-from .scores import schedule_recompute
+from .scores import final_snapshots, schedule_recompute
+
+HISTORY_PERM = "reporting.import_history"
+
+
+@dataclass(frozen=True)
+class Historical:
+    """The historical mode of an import (issue 15 item 5): an administrator brings in a closed year.
+
+    The one exception to rule 23, and only with this explicit value: the rows go into periods that are
+    *closed* (an open period is refused in this mode), the realizations are written *approved* — they were
+    approved back then — each with a workflow step and a history row saying so with the reason, and the final
+    snapshots of the year's closed periods are stored again. Needs `reporting.import_history`
+    (administrators) and a reason.
+    """
+
+    reason: str
+
+    @property
+    def note(self) -> str:
+        """What the history and the workflow step say about a row this import wrote."""
+        return history_note(self.reason)
+
+
+def history_note(reason: str) -> str:
+    return _("Impor data tahun lalu (sudah disetujui pada masanya): %(reason)s") % {"reason": reason.strip()}
+
+
+def check_historical(historical: Historical, by: Actor, obj: Any = None) -> None:
+    """The historical mode's own gate: an administrator (on `obj`'s unit), and a reason."""
+    if not historical.reason.strip():
+        raise ValidationError(
+            {"reason": _("Alasan impor data tahun lalu wajib diisi.")}, code="reason_required"
+        )
+    ensure(by, HISTORY_PERM, obj)
 
 
 @dataclass
@@ -71,6 +107,7 @@ def import_realizations(
     dry_run: bool = False,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
+    historical: Historical | None = None,
 ) -> ImportResult:
     """Import realizations for many KPIs and periods at once, all or nothing (rules 20, 23).
 
@@ -93,11 +130,19 @@ def import_realizations(
     (periods, then realizations, each by pk), so an import and a workflow step
     or another import never deadlock; a writer that wins a race on the same
     (KPI, period) makes this import a `Conflict` (nothing written; run it again).
+
+    `historical` (an administrator bringing in a closed year, see `Historical`) is the only way into closed
+    periods: then only closed periods take rows, new realizations are written approved (an approved one with
+    the same value is left as it is), and the final snapshots are stored instead of queued recomputes.
     """
     if strategy_map is None and plan_year is None:
         raise ValueError("import_realizations needs a strategy map or a plan year")
+    perm = "reporting.import_realizations"
+    if historical is not None:
+        perm = HISTORY_PERM
+        check_historical(historical, by, strategy_map)
     if strategy_map is not None:
-        ensure(by, "reporting.import_realizations", strategy_map)
+        ensure(by, perm, strategy_map)
         plan_year = strategy_map.plan_year
     assert plan_year is not None
     result = ImportResult(dry_run=dry_run)
@@ -146,9 +191,7 @@ def import_realizations(
                     plan_year=plan_year, unit__code__in=codes, state__in=REPORTABLE_MAP_STATES
                 ).select_related("unit", "plan_year")
             }
-        allowed = {
-            code: (by is None or by.has_perm("reporting.import_realizations", m)) for code, m in maps.items()
-        }
+        allowed = {code: (by is None or by.has_perm(perm, m)) for code, m in maps.items()}
         map_ids = [m.pk for m in maps.values()]
         kpis = {
             (map_id, code): (pk, frequency, rolled_up)
@@ -259,7 +302,20 @@ def import_realizations(
                     )
                 )
                 continue
-            if period.state == PeriodState.CLOSED:
+            if historical is not None and period.state != PeriodState.CLOSED:
+                found.append(
+                    ImportProblem(
+                        number,
+                        col("period"),
+                        _(
+                            "periode %(period)s (%(label)s) masih terbuka; impor data tahun lalu hanya mengisi "
+                            "periode yang sudah ditutup"
+                        )
+                        % {"period": period.display_name, "label": label},
+                    )
+                )
+                continue
+            if period.state == PeriodState.CLOSED and historical is None:
                 message = closed_problem.get(period.pk)
                 if message is None:
                     message = closed_problem[period.pk] = _(
@@ -285,6 +341,11 @@ def import_realizations(
                 new.append((kpi_id, period.pk, row.realization, row.analysis))
                 touched.add((target_map.pk, period.pk))
                 continue
+            analysis = row.analysis if table.has_analysis else current.analysis
+            same = current.value == row.realization and current.analysis == analysis
+            if historical is not None and current.state == RealizationState.APPROVED and same:
+                result.unchanged += 1  # brought in before: a second import changes nothing
+                continue
             if current.state != RealizationState.DRAFT:
                 found.append(
                     ImportProblem(
@@ -297,8 +358,7 @@ def import_realizations(
                     )
                 )
                 continue
-            analysis = row.analysis if table.has_analysis else current.analysis
-            if current.value == row.realization and current.analysis == analysis:
+            if same and historical is None:
                 result.unchanged += 1
                 continue
             current.value, current.analysis = row.realization, analysis
@@ -311,22 +371,57 @@ def import_realizations(
         if dry_run:
             return result
         now = timezone.now()
+        by_pk = getattr(by, "pk", None)
+        constant: dict[str, Any] = {"created_by_id": by_pk}
+        if historical is not None:  # approved back then: written approved, and the history says so
+            constant.update(state=RealizationState.APPROVED, approved_by_id=by_pk, approved_at=now)
+        note = historical.note if historical is not None else None
+        ids: dict[tuple[Any, ...], int] = {}
         if new:
-            insert_with_history(
+            ids = insert_with_history(
                 Realization,
                 new,
                 varying=("kpi_id", "period_id", "value", "analysis"),
-                constant={"created_by_id": getattr(by, "pk", None)},
+                constant=constant,
                 key=("kpi_id", "period_id"),
                 user=by,
                 now=now,
+                reason=note,
             )
+        fields = ["value", "analysis", "updated_at"]
+        if historical is not None:
+            fields += ["state", "approved_by", "approved_at"]
         if changed:
             for realization in changed:
                 realization.updated_at = now
+                if historical is not None:
+                    realization.state = RealizationState.APPROVED
+                    realization.approved_by_id, realization.approved_at = by_pk, now
             bulk_update_with_history(
-                changed, Realization, ["value", "analysis", "updated_at"], batch_size=1000, default_user=by
+                changed,
+                Realization,
+                fields,
+                batch_size=1000,
+                default_user=by,
+                default_change_reason=note or "",
             )
+        if historical is not None:
+            WorkflowEvent.objects.bulk_create(
+                [
+                    WorkflowEvent(
+                        realization_id=pk,
+                        from_state=RealizationState.DRAFT,
+                        to_state=RealizationState.APPROVED,
+                        actor_id=by_pk,
+                        reason=historical.note,
+                    )
+                    for pk in [*ids.values(), *(r.pk for r in changed)]
+                ],
+                batch_size=1000,
+            )
+            final_snapshots(map_ids={m for m, _p in touched}, plan_year_id=plan_year.pk, by=by)
+            result.written = True
+            return result
         by_id = {p.pk: p for p in periods.values()}
         schedule_recompute([(map_id, by_id[period_id]) for map_id, period_id in touched], trigger="import")
         written = sorted({k for k, _p, _v, _a in new} | {r.kpi_id for r in changed})

@@ -197,3 +197,31 @@ def compute_scorecard(
         )
         snapshot.save()
     return snapshot
+
+
+def final_snapshots(
+    *, map_ids: Iterable[int], plan_year_id: int, by: Actor = None, trigger: str = "history"
+) -> list[ScoreSnapshot]:
+    """Store a new final snapshot of each scored map for every closed period of the plan year, now.
+
+    For a historical import (issue 15 item 5): what it wrote into closed periods changes their figures, and a
+    closed period's figure is its final snapshot (rule 23), so the import stores them again, marked final.
+    """
+    ids = sorted(set(map_ids))
+    if not ids:
+        return []
+    maps = list(
+        StrategyMap.objects.filter(pk__in=ids, plan_year_id=plan_year_id, state__in=REPORTABLE_MAP_STATES)
+        .select_related("unit", "plan_year")
+        .order_by("pk")
+    )
+    periods = list(
+        ReportingPeriod.objects.filter(plan_year_id=plan_year_id, state=PeriodState.CLOSED).order_by(
+            "end", "start"
+        )
+    )
+    return [
+        compute_scorecard(strategy_map=m, period=p, final=True, by=by, trigger=trigger)
+        for m in maps
+        for p in periods
+    ]
