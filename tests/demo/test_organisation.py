@@ -7,11 +7,16 @@ so a test that mutates (running it again, repairing, resetting) is rolled back t
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.scope import unit_filter
@@ -25,6 +30,7 @@ from kinerja.demo import (
     history,
     meetings,
     notifications,
+    orgfile,
     planning,
     reporting,
     reports,
@@ -60,13 +66,37 @@ def counts() -> dict[str, int]:
     return found
 
 
+def import_json(folder: Path, *args: str) -> dict:
+    """`kinerja import-organisation FOLDER --format json ...`; a file with errors raises (exit status 2)."""
+    out = StringIO()
+    call_command("import_organisation", str(folder), "--format", "json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def read_sheet(folder: Path, sheet: str) -> list[dict[str, str]]:
+    with (folder / f"{sheet}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def mover_nips() -> dict[str, demo.Move]:
+    return {next(p.nip for p in demo.people() if p.slot == m.slot): m for m in demo.MOVES}
+
+
+def run_organisation() -> str:
+    """Only the organisation's steps of the demo (faster than the whole demo), their output in Indonesian."""
+    lines: list[str] = []
+    with translation.override("id"):
+        build.build_demo(steps=demo.STEPS, report=lines.append)
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def ministry(demo_ministry: str, db: None) -> str:
     """The output of `kinerja demo`, its data in the database (shared build; this test's changes roll back)."""
     return demo_ministry
 
 
-# These two build from an empty database: they run before the module's shared build exists.
+# These build from an empty database: they run before the module's shared build exists.
 
 
 def test_reset_on_an_empty_database_builds_the_demo(db):
@@ -91,6 +121,19 @@ def test_later_modules_add_steps_that_run_after_the_organisation(db):
     assert seen[0] == "clear"
     assert seen[1].startswith("build with ")
     assert lines[-1].startswith(f"[{len(demo.STEPS) + 1}/{len(demo.STEPS) + 1}] Peta strategi: 1")
+
+
+def test_the_demo_organisation_file_passes_import_organisation_on_an_empty_database(db, tmp_path):
+    folder = orgfile.write_organisation_file(tmp_path / "org")
+    result = import_json(folder)  # exit status 0: no CommandError
+    assert result == {
+        "applied": False,
+        "units": {"new": len(demo.unit_rows()), "changed": 0, "closed": 0, "unchanged": 0},
+        "positions": {"new": len(demo.position_specs()), "changed": 0, "closed": 0, "unchanged": 0},
+        "employees": {"new": len(demo.people()), "changed": 0, "moved": 0, "deactivated": 0, "unchanged": 0},
+        "errors": [],
+    }
+    assert not Unit.objects.exists()  # a dry run
 
 
 def test_the_ministry_is_built_on_the_real_units(ministry):
@@ -211,7 +254,8 @@ def test_a_role_on_the_kpp_reaches_its_sections_only(ministry):
 
 
 def test_the_command_prints_progress_and_the_login_table(ministry):
-    assert "[1/" in ministry and "Unit organisasi" in ministry and "Pegawai" in ministry
+    assert "[1/" in ministry and "Unit organisasi, jabatan dan pegawai" in ministry
+    assert "Impor organisasi" in ministry
     for login in demo.LOGINS:
         assert login.username in ministry
     assert demo.DEMO_PASSWORD in ministry
@@ -223,10 +267,18 @@ def test_running_it_again_changes_nothing(ministry):
     before = counts()
     names = dict(Employee.objects.values_list("nip", "name"))
     password = get_user_model().objects.get(username="admin").password
-    output = run_demo()
+    with translation.override("id"):
+        output = run_demo()
     assert counts() == before
     assert dict(Employee.objects.values_list("nip", "name")) == names
     assert get_user_model().objects.get(username="admin").password == password
+    # one import (the movers are known already), which finds nothing to change
+    imports = [line for line in output.splitlines() if line.startswith("Impor organisasi")]
+    assert imports == [
+        f"Impor organisasi — unit: 0 baru, 0 berubah, 0 ditutup, {len(demo.unit_rows())} tetap; "
+        f"jabatan: 0 baru, 0 berubah, 0 ditutup, {len(demo.position_specs())} tetap; "
+        f"pegawai: 0 baru, 0 berubah, 0 pindah, 0 nonaktif, {len(demo.people())} tetap"
+    ]
     assert output.count("(baru 0, diperbarui 0)") == len(build.STEPS), output
 
 
@@ -271,9 +323,7 @@ def test_demo_people_are_deterministic():
 
 def test_steps_run_in_their_declared_order():
     assert [s.key for s in build.STEPS] == [
-        "units",
-        "positions",
-        "employees",
+        "organisation",
         "logins",
         "accounts",
         "strategy",
@@ -306,3 +356,108 @@ def test_steps_run_in_their_declared_order():
         reports.STEP,
         notifications.STEP,
     )
+
+
+# ---------------------------------------------------------------- the organisation file and the import
+
+
+def test_the_organisation_file_holds_the_demo_units_positions_and_people(tmp_path):
+    folder = orgfile.write_organisation_file(tmp_path / "org")
+    units, positions, people = (read_sheet(folder, s) for s in ("unit", "jabatan", "pegawai"))
+    assert [u["code"] for u in units] == [r.code for r in demo.unit_rows()]
+    assert [p["code"] for p in positions] == [s.code for s in demo.position_specs()]
+    assert [p["nip"] for p in people] == [p.nip for p in demo.people()]
+    heads = {p["unit_code"]: p["code"] for p in positions if p["heads_unit"] == "yes"}
+    assert heads == {s.unit_code: s.code for s in demo.position_specs() if s.is_head}
+    assert len(heads) == len(units)  # one head a unit
+    # the movers in their new post since the day of the move; everyone else since the demo's first day
+    moves = mover_nips()
+    assert len(moves) == len(demo.MOVES)
+    for row in people:
+        move = moves.get(row["nip"])
+        if move is not None:
+            assert row["position_code"] == move.to_position
+        assert row["since"] == (move.on if move else demo.ASSIGNMENT_SINCE).isoformat()
+    # the file a fresh database imports first: the movers in the post they held before the move
+    before = orgfile.write_organisation_file(tmp_path / "before", before_moves=[m.slot for m in demo.MOVES])
+    earlier = {r["nip"]: r for r in read_sheet(before, "pegawai")}
+    for nip, move in moves.items():
+        mover = next(p for p in demo.people() if p.nip == nip)
+        assert earlier[nip]["position_code"] == mover.position_code != move.to_position
+        assert earlier[nip]["since"] == demo.ASSIGNMENT_SINCE.isoformat()
+
+
+def test_the_demo_organisation_file_is_the_whole_organisation_of_the_built_demo(ministry, tmp_path):
+    """Imported again (dry run, the whole organisation, not partial) on the built demo: nothing to change or close;
+    and the demo holds exactly the file's units, positions and employees."""
+    result = import_json(orgfile.write_organisation_file(tmp_path / "org"))
+    assert result == {
+        "applied": False,
+        "units": {"new": 0, "changed": 0, "closed": 0, "unchanged": len(demo.unit_rows())},
+        "positions": {"new": 0, "changed": 0, "closed": 0, "unchanged": len(demo.position_specs())},
+        "employees": {"new": 0, "changed": 0, "moved": 0, "deactivated": 0, "unchanged": len(demo.people())},
+        "errors": [],
+    }
+    assert Unit.objects.count() == len(demo.unit_rows())
+    assert Position.objects.count() == len(demo.position_specs())
+    assert Employee.objects.count() == len(demo.people())
+
+
+def test_the_moves_go_through_the_import_and_keep_their_history(ministry):
+    for nip, move in mover_nips().items():
+        mover = next(p for p in demo.people() if p.nip == nip)
+        employee = Employee.objects.get(nip=nip)
+        assert employee.position.code == move.to_position
+        spans = list(
+            Assignment.objects.filter(employee=employee)
+            .order_by("start")
+            .values_list("position__code", "start", "end")
+        )
+        assert spans == [
+            (mover.position_code, demo.ASSIGNMENT_SINCE, move.on - dt.timedelta(days=1)),
+            (move.to_position, move.on, None),
+        ]
+        reasons = set(employee.history.values_list("history_change_reason", flat=True))
+        assert f"Pindah ke {employee.unit.code}" in reasons, reasons
+
+
+def test_the_demo_repairs_its_units_positions_and_employees_through_the_import(ministry):
+    unit = Unit.objects.get(code="DJP-KPP-MADYA-MALANG-PELAYANAN")
+    name = unit.name_id
+    unit.name_id = "Seksi Diubah"
+    unit.save()
+    Position.objects.filter(code="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA").update(job_grade=3)
+    employee = Employee.objects.get(position__code="DJP-KPP-MADYA-MALANG-PELAYANAN-KEPALA")
+    email = employee.email
+    Employee.objects.filter(pk=employee.pk).update(email="lain@example.org")
+    output = run_organisation()
+    assert "unit: 0 baru, 1 berubah, 0 ditutup" in output, output
+    assert "jabatan: 0 baru, 1 berubah, 0 ditutup" in output, output
+    assert "pegawai: 0 baru, 1 berubah, 0 pindah" in output, output
+    unit.refresh_from_db()
+    employee.refresh_from_db()
+    assert unit.name_id == name != "Seksi Diubah"
+    assert Position.objects.get(code="DJP-KPP-MADYA-MALANG-PELAYANAN-PELAKSANA").job_grade == 7
+    assert employee.email == email
+
+
+def test_the_demo_leaves_what_was_added_beside_it_alone(ministry, employee_in):
+    """The demo syncs only its own rows (a partial import): an employee added by hand stays active."""
+    head = Position.objects.get(code="DJKN-KPKNL-MALANG-KEPALA")
+    stranger = employee_in(head.unit, position=Position.objects.get(code="DJKN-KPKNL-MALANG-FUNGSIONAL-1"))
+    run_organisation()
+    stranger.refresh_from_db()
+    assert stranger.is_active
+
+
+def test_the_demo_names_what_conflicts_with_its_organisation_file(ministry, employee_in):
+    """Someone else made head of a demo unit by hand: the import refuses, row and all, and nothing changes."""
+    head = Position.objects.get(code="DJKN-KPKNL-MALANG-KEPALA")
+    stranger = employee_in(head.unit, position=head)
+    before = counts()
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        build.build_demo(steps=demo.STEPS, report=lambda line: None)
+    message = str(raised.value)
+    assert "pegawai" in message and "row" in message and stranger.nip in message, message
+    assert "two heads" in message, message
+    assert counts() == before

@@ -57,6 +57,7 @@ from kinerja.appraisals.models import (
     CalibrationSession,
     Correction,
     DisciplinarySentence,
+    Nomination,
     ScoreRecord,
 )
 from kinerja.appraisals.services import compute_scores
@@ -400,6 +401,8 @@ def clear_appraisals_demo() -> int:
         removed += BehaviourSetting.objects.filter(unit__code=PEER_UNIT).delete()[0]
         removed += CalibrationAdjustment.objects.filter(employee__nip__in=nips).delete()[0]
         removed += CalibrationSession.objects.filter(unit__code=CALIBRATION_UNIT).delete()[0]
+        # the rewards nominations cite score records (protected): they go with them
+        removed += Nomination.objects.filter(employee__nip__in=nips).delete()[0]
         for model in (ScoreRecord, BehaviourScore, DisciplinarySentence, Correction):
             count, _detail = model._default_manager.filter(employee__nip__in=nips).delete()
             removed += count

@@ -1,7 +1,8 @@
 """Demo notifications: what each demo login finds behind the bell at first sign-in.
 
 The workflow steps of the earlier demo steps already told people as they went, but most of those facts are
-settled since (a realization submitted, then approved). This step clears them and runs the real producers on
+settled since (a realization submitted, then approved). This step clears those (the dialogues' invitations,
+minutes and follow-ups stay) and runs the real producers on
 the demo as it stands: the realizations still waiting for verification or approval and those returned to
 their submitter (`reporting.services.notices`), the contracts waiting to be agreed or signed
 (`contracts.notices`), and the reminders of the realizations still missing in the open periods as of the
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.contracts.models import Contract, ContractState
 from kinerja.contracts.notices import contract_stepped
-from kinerja.notifications.models import Notification
+from kinerja.notifications.models import Kind, Notification
 from kinerja.planning.models import Kpi
 from kinerja.reporting.models import PeriodState, Realization, RealizationState, ReportingPeriod
 from kinerja.reporting.reminders import notify_due
@@ -60,9 +61,25 @@ def _malang_q4() -> None:
         _report(kpi, period, kpi.target, state, actors)
 
 
-def build_notifications_demo() -> int:
+# what the earlier steps' workflow told as they went, settled since: replaced by what is still waiting
+STALE_KINDS = (Kind.WAITING, Kind.RETURNED, Kind.CONTRACT, Kind.REALIZATION_DUE)
+
+
+def _already_built() -> bool:
+    """The reminders of the demo's day are stored once this step has run (their key names the day)."""
+    return Notification.objects.filter(
+        key__startswith="due:", key__endswith=f":{DEMO_DAY.isoformat()}"
+    ).exists()
+
+
+def build_notifications_demo() -> tuple[int, int]:
+    """(notifications in the demo, made now); a second run makes none. The dialogues' invitations, minutes
+    and follow-ups (the meetings step) are kept as they are."""
+    if _already_built():
+        return Notification.objects.count(), 0
     with transaction.atomic():
-        Notification.objects.all().delete()
+        Notification.objects.filter(kind__in=STALE_KINDS).delete()
+        before = Notification.objects.count()
         _malang_q4()
         # only what can still be acted on: a closed period takes no step
         realizations = Realization.objects.filter(
@@ -93,7 +110,8 @@ def build_notifications_demo() -> int:
         Notification.objects.filter(kind="contract").update(
             created_at=now - dt.timedelta(days=3), read_at=now - dt.timedelta(days=2)
         )
-        return Notification.objects.count()
+        total = Notification.objects.count()
+        return total, total - before
 
 
 def clear_notifications_demo() -> int:
@@ -102,8 +120,8 @@ def clear_notifications_demo() -> int:
 
 
 def _build(run: DemoRun) -> Counts:
-    total = build_notifications_demo()
-    return Counts(total=total, created=total)
+    total, created = build_notifications_demo()
+    return Counts(total=total, created=created)
 
 
 STEP = DemoStep(

@@ -8,6 +8,13 @@ clears the steps in reverse order and builds again. The strategy maps
 (`kinerja.demo.planning`) and the realizations (`kinerja.demo.reporting`) come
 after the organisation built here.
 
+This module defines the organisation (`unit_rows`, `position_specs`, `people`,
+`MOVES`); it does not write it itself. The organisation step writes it as an
+organisation file (`kinerja.demo.orgfile`) and loads that through
+`kinerja import-organisation` (`kinerja.organisations.importing`), the way a
+ministry brings its own from its HR system: the import is exercised on every
+demo load, and a second load finds nothing to change.
+
 Everything is deterministic: people come from fixed lists of names and a
 random generator seeded per position slot, never from Faker (a dev dependency).
 The units are the real ones listed in `data/kemenkeu-units.csv` (copied from the
@@ -21,21 +28,23 @@ import csv
 import datetime as dt
 import functools
 import random
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.management.base import CommandError
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.interchange.messages import Lang
+from kinerja.organisations.importing import Counts as ImportCounts
+from kinerja.organisations.importing import ImportResult, import_organisation
 from kinerja.organisations.models import (
-    Assignment,
-    AssignmentKind,
     Employee,
     Position,
     PositionType,
@@ -92,47 +101,6 @@ def unit_rows() -> tuple[UnitRow, ...]:
                     )
                 )
     return tuple(rows)
-
-
-def build_units(run: DemoRun) -> Counts:
-    rows = unit_rows()
-    counts = Counts(total=len(rows))
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
-    for row in rows:
-        values = {
-            "name_id": row.name_id,
-            "name_en": row.name_en,
-            "level": row.level,
-            "kind": row.kind,
-            "owns_map": row.owns_map,
-        }
-        parent = existing.get(row.parent_code) if row.parent_code else None
-        unit = existing.get(row.code)
-        if unit is None:
-            fields = {"code": row.code, **values}
-            if parent is None:
-                unit = Unit.objects.add_root(create_kwargs=fields)
-            else:
-                unit = Unit.objects.add_child(parent, create_kwargs=fields)
-            existing[row.code] = unit
-            counts.created += 1
-            continue
-        changed = False
-        if parent is not None:
-            unit.refresh_from_db()  # inserts among its siblings may have shifted its path
-            current_parent = Unit.objects.get_parent(unit, update=True)
-            if current_parent is None or current_parent.pk != parent.pk:
-                Unit.objects.move(unit, parent, "sorted-child")
-                unit.refresh_from_db()
-                changed = True
-        if _differs(unit, values):
-            for name, value in values.items():
-                setattr(unit, name, value)
-            unit.save()
-            changed = True
-        counts.updated += changed
-    run.cache["units"] = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
-    return counts
 
 
 def clear_units(run: DemoRun) -> int:
@@ -322,55 +290,6 @@ def position_specs() -> tuple[PositionSpec, ...]:
     return tuple(specs)
 
 
-def build_positions(run: DemoRun) -> Counts:
-    specs = position_specs()
-    units = run.cache.get("units") or {
-        u.code: u for u in Unit.objects.filter(code__in={s.unit_code for s in specs})
-    }
-    counts = Counts(total=len(specs))
-    existing = {p.code: p for p in Position.objects.filter(code__in=[s.code for s in specs])}
-    new, changed = [], []
-    fields = ["unit", "title_id", "title_en", "type", "echelon", "job_grade", "is_head"]
-    for spec in specs:
-        values = {
-            "unit": units[spec.unit_code],
-            "title_id": spec.title_id,
-            "title_en": spec.title_en,
-            "type": spec.type,
-            "echelon": spec.echelon,
-            "job_grade": spec.job_grade,
-            "is_head": spec.is_head,
-        }
-        position = existing.get(spec.code)
-        if position is None:
-            position = Position(code=spec.code, **values)
-            new.append(position)
-        elif _differs(position, values):
-            for name, value in values.items():
-                setattr(position, name, value)
-            changed.append(position)
-    if new:
-        bulk_create_with_history(new, Position)
-    if changed:
-        bulk_update_with_history(changed, Position, fields)
-    counts.created, counts.updated = len(new), len(changed)
-    # Superiors once every position exists.
-    positions = {p.code: p for p in Position.objects.filter(code__in=[s.code for s in specs])}
-    linked = []
-    for spec in specs:
-        position = positions[spec.code]
-        superior = positions.get(spec.superior_code) if spec.superior_code else None
-        if position.superior_id != (superior.pk if superior else None):
-            position.superior = superior
-            linked.append(position)
-    if linked:
-        bulk_update_with_history(linked, Position, ["superior"])
-        already = {p.code for p in new} | {p.code for p in changed}
-        counts.updated += len([p for p in linked if p.code not in already])
-    run.cache["positions"] = positions
-    return counts
-
-
 def clear_positions(run: DemoRun) -> int:
     codes = [s.code for s in position_specs()]
     Position.objects.filter(code__in=codes).update(superior=None)
@@ -387,13 +306,13 @@ class Move:
     """A job change in the plan year: the person in `slot` holds `to_position` from `on` (rule 16).
 
     The employee's current position is the new one; the assignment history keeps the old one, ended the day
-    before. The contracts demo (`kinerja.demo.contracts`) gives each mover a replacement contract.
+    before (the organisation import records the move: `build_organisation`). The contracts demo
+    (`kinerja.demo.contracts`) gives each mover a replacement contract.
     """
 
     slot: str
     to_position: str
     on: dt.date
-    note: str
 
 
 # Two mid-year moves of the demo: one whose replacement contract was made in time, one made late (rule 17).
@@ -401,14 +320,12 @@ MOVES: tuple[Move, ...] = (
     Move(
         "DJP-KPP-MADYA-MALANG-PENGAWASAN-I-PELAKSANA#2",
         "DJP-KPP-MADYA-MALANG-PKD-PELAKSANA",
-        dt.date(2026, 7, 1),
-        "Mutasi antarseksi KPP Madya Malang",
+        dt.date(2026, 7, 1),  # between sections of KPP Madya Malang
     ),
     Move(
         "DJKN-KPKNL-MALANG-PIUTANG-PELAKSANA#2",
         "DJKN-KPKNL-MALANG-LELANG-PELAKSANA",
-        dt.date(2026, 4, 1),
-        "Mutasi antarseksi KPKNL Malang",
+        dt.date(2026, 4, 1),  # between sections of KPKNL Malang
     ),
 )
 
@@ -512,101 +429,92 @@ def people() -> tuple[Person, ...]:
     return tuple(found)
 
 
-def build_employees(run: DemoRun) -> Counts:
-    persons = people()
-    specs = {s.code: s for s in position_specs()}
-    positions = run.cache.get("positions") or {p.code: p for p in Position.objects.filter(code__in=specs)}
-    units = run.cache.get("units") or {
-        u.code: u for u in Unit.objects.filter(code__in={p.unit_code for p in persons})
-    }
-    counts = Counts(total=len(persons))
-    existing = {e.nip: e for e in Employee.objects.filter(nip__in=[p.nip for p in persons])}
-    new, changed = [], []
-    fields = ["name", "email", "unit", "position", "is_active"]
-    for person in persons:
-        position = positions[current_position_code(person)]
-        values = {
-            "name": person.name,
-            "email": person.email,
-            "unit": units[specs[position.code].unit_code],
-            "position": position,
-            "is_active": True,
-        }
-        employee = existing.get(person.nip)
-        if employee is None:
-            new.append(Employee(nip=person.nip, **values))
-        elif _differs(employee, values):
-            for name, value in values.items():
-                setattr(employee, name, value)
-            changed.append(employee)
-    if new:
-        bulk_create_with_history(new, Employee)
-    if changed:
-        bulk_update_with_history(changed, Employee, fields)
-    counts.created, counts.updated = len(new), len(changed)
-
-    # The direct superior is the (first) holder of the superior position.
-    employees = {e.nip: e for e in Employee.objects.filter(nip__in=[p.nip for p in persons])}
-    first_holder: dict[str, Employee] = {}
-    for person in persons:
-        first_holder.setdefault(person.position_code, employees[person.nip])
-    linked = []
-    for person in persons:
-        employee = employees[person.nip]
-        superior_code = specs[current_position_code(person)].superior_code
-        superior = first_holder.get(superior_code) if superior_code else None
-        if employee.superior_id != (superior.pk if superior else None):
-            employee.superior = superior
-            linked.append(employee)
-    if linked:
-        bulk_update_with_history(linked, Employee, ["superior"])
-        already = {e.nip for e in new} | {e.nip for e in changed}
-        counts.updated += len([e for e in linked if e.nip not in already])
-
-    # One definitive assignment each, for those that have none yet; a mover's history has two (the old post
-    # ended the day before the move).
-    assigned = set(
-        Assignment.objects.filter(employee__in=employees.values()).values_list("employee_id", "start")
-    )
-    wanted: list[Assignment] = []
-    for person in persons:
-        employee = employees[person.nip]
-        move = moves().get(person.slot)
-        spans: list[tuple[str, dt.date, dt.date | None, str]]
-        if move is None:
-            spans = [(person.position_code, ASSIGNMENT_SINCE, None, _("Data demo"))]
-        else:
-            spans = [
-                (person.position_code, ASSIGNMENT_SINCE, move.on - dt.timedelta(days=1), _("Data demo")),
-                (move.to_position, move.on, None, move.note),
-            ]
-        for code, start, end, note in spans:
-            if (employee.pk, start) in assigned:
-                continue
-            position = positions[code]
-            wanted.append(
-                Assignment(
-                    employee=employee,
-                    unit_id=position.unit_id,
-                    position=position,
-                    kind=AssignmentKind.DEFINITIVE,
-                    start=start,
-                    end=end,
-                    note=note,
-                )
-            )
-    Assignment.objects.bulk_create(wanted)
-    run.cache["employees"] = employees
-    run.cache["people"] = persons
-    return counts
-
-
 def clear_employees(run: DemoRun) -> int:
     nips = [p.nip for p in people()]
     Employee.objects.filter(nip__in=nips).update(superior=None)
     _total, by_model = Employee.objects.filter(nip__in=nips).delete()  # assignments go with them
     Employee.history.filter(nip__in=nips).delete()
     return by_model.get(Employee._meta.label, 0)
+
+
+# ---------------------------------------------------------------- the import
+
+
+def _import(folder: Path) -> ImportResult:
+    """Import the organisation file in `folder` (applied; `partial`: the demo syncs only its own rows, and
+    never closes a unit or deactivates an employee someone added beside it); every problem stops the demo."""
+    result = import_organisation(folder, apply=True, partial=True)
+    if not result.valid:
+        lang: Lang = "en" if (get_language() or "id").startswith("en") else "id"
+        raise CommandError(
+            _(
+                "Organisasi demo tidak dapat dimuat melalui impor organisasi: data yang ditambahkan di luar "
+                "demo bertentangan dengan berkasnya. Pindahkan atau nonaktifkan data itu dahulu.\n%(problems)s"
+            )
+            % {"problems": "\n".join(p.text(lang) for p in result.problems)}
+        )
+    return result
+
+
+def _summary(result: ImportResult) -> str:
+    """One line of what an import did, for the progress of `kinerja demo`."""
+
+    def part(counts: ImportCounts, moved: bool = False) -> str:
+        values = vars(counts)  # new, changed, gone (closed or deactivated), moved, unchanged
+        if moved:
+            return (
+                _(
+                    "%(new)d baru, %(changed)d berubah, %(moved)d pindah, %(gone)d nonaktif, %(unchanged)d tetap"
+                )
+                % values
+            )
+        return _("%(new)d baru, %(changed)d berubah, %(gone)d ditutup, %(unchanged)d tetap") % values
+
+    return _("Impor organisasi — unit: %(units)s; jabatan: %(positions)s; pegawai: %(employees)s") % {
+        "units": part(result.units),
+        "positions": part(result.positions),
+        "employees": part(result.employees, moved=True),
+    }
+
+
+def build_organisation(run: DemoRun) -> Counts:
+    """Write the demo's organisation file (`kinerja.demo.orgfile`) and load it through the import.
+
+    Movers the database does not know yet come in first in the post they held before their move, then the
+    final file moves them (from the date of the move, as a real HR export would): on a fresh database that is
+    two imports, on a rerun one, which finds nothing to change.
+    """
+    from .orgfile import write_organisation_file  # it reads this module's units, positions and people
+
+    persons = people()
+    mover_nips = {p.nip: p.slot for p in persons if p.slot in moves()}
+    known = set(Employee.objects.filter(nip__in=mover_nips).values_list("nip", flat=True))
+    newcomers = [slot for nip, slot in mover_nips.items() if nip not in known]
+    counts = Counts(total=len(unit_rows()) + len(position_specs()) + len(persons))
+    with tempfile.TemporaryDirectory(prefix="kinerja-demo-organisation-") as tmp:
+        files = []
+        if newcomers:
+            files.append(write_organisation_file(Path(tmp) / "before-moves", before_moves=newcomers))
+        files.append(write_organisation_file(Path(tmp) / "organisation"))
+        for folder in files:
+            result = _import(folder)
+            run.report(_summary(result))
+            for part in (result.units, result.positions, result.employees):
+                counts.created += part.new
+                counts.updated += part.changed + part.moved + part.gone
+
+    units = Unit.objects.filter(code__in=[r.code for r in unit_rows()])
+    positions = Position.objects.filter(code__in=[s.code for s in position_specs()])
+    run.cache["units"] = {u.code: u for u in units}
+    run.cache["positions"] = {p.code: p for p in positions}
+    run.cache["employees"] = {e.nip: e for e in Employee.objects.filter(nip__in=[p.nip for p in persons])}
+    run.cache["people"] = persons
+    return counts
+
+
+def clear_organisation(run: DemoRun) -> int:
+    """Delete the demo's employees (their assignments with them), positions and units, with their history."""
+    return clear_employees(run) + clear_positions(run) + clear_units(run)
 
 
 # ---------------------------------------------------------------- demo logins
@@ -810,8 +718,11 @@ def login_table() -> list[dict[str, str]]:
 
 # The organisation's steps, in order; `kinerja.demo.build.STEPS` puts planning and reporting after them.
 STEPS: tuple[DemoStep, ...] = (
-    DemoStep("units", gettext_lazy("Unit organisasi"), build_units, clear_units),
-    DemoStep("positions", gettext_lazy("Jabatan"), build_positions, clear_positions),
-    DemoStep("employees", gettext_lazy("Pegawai"), build_employees, clear_employees),
+    DemoStep(
+        "organisation",
+        gettext_lazy("Unit organisasi, jabatan dan pegawai (impor berkas organisasi)"),
+        build_organisation,
+        clear_organisation,
+    ),
     DemoStep("logins", gettext_lazy("Akun demo"), build_logins, clear_logins),
 )
