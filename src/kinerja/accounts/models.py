@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinerja.common import progress
+
 
 class User(AbstractUser):
     employee = models.OneToOneField(
@@ -133,9 +135,7 @@ class PasswordMailJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.finished:
-            return 100
-        return min(99, self.processed * 100 // self.total) if self.total else 0
+        return progress.percent(self.processed, self.total, finished=self.finished)
 
 
 class MailOutcome(models.TextChoices):

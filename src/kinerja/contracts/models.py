@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinerja.common import progress
 from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.planning.models import WEIGHT_VALIDATORS, Kpi, Objective, PlanYear
 from kinerja.scoring import enums
@@ -364,6 +365,4 @@ class ContractBulkJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.finished:
-            return 100
-        return min(99, self.processed * 100 // self.total) if self.total else 0
+        return progress.percent(self.processed, self.total, finished=self.finished)

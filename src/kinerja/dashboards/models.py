@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.common import progress
 from kinerja.organisations.models import Unit
 from kinerja.reporting.models import ReportingPeriod
 
@@ -86,9 +87,7 @@ class ReportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.finished:
-            return 100
-        return min(99, self.processed * 100 // self.total) if self.total else 0
+        return progress.percent(self.processed, self.total, finished=self.finished)
 
     @property
     def ready(self) -> bool:

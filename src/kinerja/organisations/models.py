@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from kinerja.common import progress
+
 from .validators import validate_nip
 
 
@@ -243,9 +245,7 @@ class OrganisationImport(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.running:
-            return 100
-        return min(99, self.processed * 100 // self.total) if self.total else 0
+        return progress.percent(self.processed, self.total, finished=not self.running)
 
 
 # ---------------------------------------------------------------- reorganisation (issue 15 item 4)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinerja.common import progress
 from kinerja.common.fields import StoredDecimalField
 from kinerja.planning.models import Frequency, Kpi, PlanYear, StrategyMap
 
@@ -412,9 +413,7 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.finished:
-            return 100
-        return min(99, self.processed * 100 // self.total) if self.total else 0
+        return progress.percent(self.processed, self.total, finished=self.finished)
 
 
 class HistoricalImport(models.Model):
