@@ -29,8 +29,11 @@ from kinerja.contracts.models import (
 )
 from kinerja.demo import appraisals as demo_appraisals
 from kinerja.demo import contracts as demo_contracts
+from kinerja.demo import meetings as demo_meetings
 from kinerja.demo import organisation as org
 from kinerja.demo import reporting as demo_reporting
+from kinerja.demo import reports as demo_reports
+from kinerja.demo.steps import DemoRun
 from kinerja.organisations.models import Assignment, Employee
 from kinerja.planning.models import Kpi, Objective, StrategyMap
 from kinerja.reporting.models import Realization, ScoreSnapshot
@@ -225,7 +228,12 @@ def _nko() -> dict[tuple[str, str], Decimal | None]:
 def test_the_maps_nko_are_the_same_as_without_contracts(ministry):
     with_contracts = _nko()
     assert len(with_contracts) > 40
-    demo_appraisals.clear_appraisals_demo()  # its BerAKHLAK scores keep the periods the reporting demo removes
+    # what stands on the 2026 periods the reporting demo removes: the monthly reports, the dialogues, the
+    # BerAKHLAK scores
+    run = DemoRun(report=lambda line: None)
+    demo_reports.STEP.clear(run)
+    demo_meetings.STEP.clear(run)
+    demo_appraisals.clear_appraisals_demo()
     demo_reporting.clear_reporting_demo()
     demo_contracts.clear_contracts_demo()
     assert not Contract.objects.filter(plan_year__year=2026).exists()  # 2025's (`appraisals2014`) stay

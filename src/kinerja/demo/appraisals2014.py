@@ -56,6 +56,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -63,6 +64,7 @@ from kinerja.appraisals import campaigns
 from kinerja.appraisals.models import (
     CalibrationSession,
     Campaign,
+    Nomination,
     RaterAssignment,
     RaterGroup,
     ScoreRecord,
@@ -78,6 +80,7 @@ from kinerja.contracts.models import (
     ContractState,
     ObjectiveSupport,
 )
+from kinerja.meetings.models import NkoEndorsement
 from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.planning import services as planning_services
 from kinerja.planning.models import Kpi, Objective, PeriodTarget, PlanPeriod, PlanYear, StrategyMap
@@ -658,6 +661,8 @@ def clear_campaign_demo() -> int:
         return 0
     removed = 0
     with transaction.atomic():
+        # the rewards nominations cite score records (protected): they go with them
+        removed += Nomination.objects.filter(score_record__plan_year=plan_year).delete()[0]
         removed += ScoreRecord.objects.filter(plan_year=plan_year).delete()[0]
         removed += CalibrationSession.objects.filter(plan_year=plan_year).delete()[0]
         removed += Campaign.objects.filter(plan_year=plan_year).delete()[0]
@@ -672,19 +677,25 @@ def clear_year_demo() -> int:
         return 0
     removed = 0
     with transaction.atomic():
-        for item in Evidence.objects.filter(realization__period__plan_year=plan_year):
+        # the office's only: other units' 2025 (DJBC's historical import) share the year and its periods
+        office_kpis = Q(kpi__objective__map__unit__code=OWNER)
+        for item in Evidence.objects.filter(
+            realization__period__plan_year=plan_year, realization__kpi__objective__map__unit__code=OWNER
+        ):
             item.file.delete(save=False)
-        ScoreSnapshot.objects.filter(period__plan_year=plan_year).delete()
-        removed += Realization.objects.filter(period__plan_year=plan_year).delete()[0]
+        # an endorsed NKO protects the snapshot it froze: the office's 2025 endorsement goes with its basis
+        NkoEndorsement.objects.filter(unit__code=OWNER, year=DEMO_YEAR).delete()
+        ScoreSnapshot.objects.filter(period__plan_year=plan_year, strategy_map__unit__code=OWNER).delete()
+        removed += Realization.objects.filter(office_kpis, period__plan_year=plan_year).delete()[0]
         found = Contract.objects.filter(plan_year=plan_year, employee__nip__in=[p.nip for p in org.people()])
         removed += found.count()
         found.filter(kind=ContractKind.REPLACEMENT).delete()
         found.delete()
-        maps = StrategyMap.objects.filter(plan_year=plan_year)
+        maps = StrategyMap.objects.filter(plan_year=plan_year, unit__code=OWNER)
         Kpi.all_kpis.filter(holder__isnull=False, objective__map__in=maps).delete()
         Cascade.objects.filter(parent__objective__map__in=maps).delete()
         ObjectiveSupport.objects.filter(child__map__in=maps).delete()
-        for strategy_map in maps.filter(unit__code=OWNER):
+        for strategy_map in maps:
             strategy_map.delete()
             removed += 1
         still_used = (
