@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
@@ -204,6 +205,25 @@ class IdFilter(django_filters.NumberFilter):
     """A filter by id (or any whole number): a bounded integer, so a 30-digit value is a 400, not a 500."""
 
     field_class = BoundedIntegerFormField
+
+
+# For a ModelSerializer: the bounds of an integer column as the SQL standard sizes give them (a small integer
+# is 0–32,767 on every database), not as the connection reports them — SQLite reports 64 bits for every
+# integer column, so the schema generated on SQLite and on PostgreSQL would differ. (A comment, not a
+# docstring: the schema would take a docstring as the description of every serializer using the mixin.)
+class PortableRangesMixin:
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[Any, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        internal = model_field.get_internal_type()
+        portable = BaseDatabaseOperations.integer_field_ranges.get(internal)
+        if portable is not None:
+            low, high = connection.ops.integer_field_range(internal)
+            if kwargs.get("min_value") == low:
+                kwargs["min_value"] = portable[0]
+            if kwargs.get("max_value") == high:
+                kwargs["max_value"] = portable[1]
+        return field_class, kwargs
 
 
 # ---------------------------------------------------------------- numbers

@@ -25,7 +25,15 @@ from rest_framework.response import Response
 
 from kinerja.accounts.rules import EVALUATION_MANAGE_ROLES
 from kinerja.accounts.scope import unit_filter
-from kinerja.common.api import IdFilter, RulesViewSet, documented, op, service_errors, validated
+from kinerja.common.api import (
+    IdFilter,
+    PortableRangesMixin,
+    RulesViewSet,
+    documented,
+    op,
+    service_errors,
+    validated,
+)
 from kinerja.organisations.models import Unit
 
 from . import evaluation as ev
@@ -47,13 +55,13 @@ TAG = "evaluasi"
 # ---------------------------------------------------------------- serializers
 
 
-class EvaluationAspectSerializer(serializers.ModelSerializer):
+class EvaluationAspectSerializer(PortableRangesMixin, serializers.ModelSerializer):
     class Meta:
         model = QuestionnaireAspect
         fields = ["id", "code", "name", "description", "weight", "order"]
 
 
-class EvaluationItemSerializer(serializers.ModelSerializer):
+class EvaluationItemSerializer(PortableRangesMixin, serializers.ModelSerializer):
     aspect: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -61,13 +69,13 @@ class EvaluationItemSerializer(serializers.ModelSerializer):
         fields = ["id", "aspect", "code", "text", "guide", "weight", "order"]
 
 
-class EvaluationBandSerializer(serializers.ModelSerializer):
+class EvaluationBandSerializer(PortableRangesMixin, serializers.ModelSerializer):
     class Meta:
         model = ScoreBand
         fields = ["minimum", "label", "meaning", "tone"]
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(PortableRangesMixin, serializers.ModelSerializer):
     locked = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -91,7 +99,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
         ]
 
 
-class EvaluationRoundSerializer(serializers.ModelSerializer):
+class EvaluationRoundSerializer(PortableRangesMixin, serializers.ModelSerializer):
     unit: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = serializers.CharField(read_only=True, help_text=_("open (berjalan) atau closed (ditutup)"))
     units = serializers.IntegerField(source="n_units", read_only=True)
@@ -145,7 +153,7 @@ class EvaluationReadinessScoreSerializer(serializers.Serializer):
     score = serializers.IntegerField(allow_null=True)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(PortableRangesMixin, serializers.ModelSerializer):
     unit: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
     year = serializers.IntegerField(source="round.year", read_only=True)
     readiness_band = serializers.SerializerMethodField()

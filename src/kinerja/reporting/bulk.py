@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from kinerja.common.history import Actor
+from kinerja.common.history import HISTORY_REASON_MAX, Actor
 
 BATCH = 5000
 HISTORY_FIELDS = frozenset(
@@ -116,7 +116,7 @@ def insert_with_history(
         "history_date": next(f for f in hfields if f.attname == "history_date").get_db_prep_save(
             now, connection
         ),
-        "history_change_reason": reason or None,
+        "history_change_reason": reason[:HISTORY_REASON_MAX] if reason else None,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
     }

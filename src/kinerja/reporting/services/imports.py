@@ -17,7 +17,7 @@ from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common import uploads
-from kinerja.common.history import Actor, author
+from kinerja.common.history import HISTORY_REASON_MAX, Actor, author
 from kinerja.common.races import Conflict, conflicts
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import Limits, check_size, check_zip, count_rows, detect_format, source_name
@@ -403,7 +403,7 @@ def import_realizations(
                 fields,
                 batch_size=1000,
                 default_user=by,
-                default_change_reason=note or "",
+                default_change_reason=(note or "")[:HISTORY_REASON_MAX],
             )
         if historical is not None:
             WorkflowEvent.objects.bulk_create(
