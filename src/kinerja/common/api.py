@@ -212,7 +212,6 @@ class IdFilter(django_filters.NumberFilter):
 # integer column, so the schema generated on SQLite and on PostgreSQL would differ. (A comment, not a
 # docstring: the schema would take a docstring as the description of every serializer using the mixin.)
 class PortableRangesMixin:
-
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[Any, dict[str, Any]]:
         field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
         internal = model_field.get_internal_type()
