@@ -575,8 +575,8 @@ def takes_part_in_meeting(user: Viewer, obj: Any = None) -> bool:
 @rules.predicate
 def owns_action(user: Viewer, obj: Any = None) -> bool:
     """The user's employee owns the action; without an object, the user is an employee (may own some)."""
-    employee_id = getattr(user, "employee_id", None)
-    if not getattr(user, "is_authenticated", False) or employee_id is None:
+    employee_id = _employee_id(user)
+    if employee_id is None:
         return False
     if obj is None:
         return True

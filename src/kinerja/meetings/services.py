@@ -73,10 +73,13 @@ def ensure_editable(meeting: Meeting) -> None:
 
 
 def ensure_action_open(action: Action) -> None:
+    """A done or dropped action is closed: read-only (refused on its state)."""
     if action.state not in OPEN_ACTION_STATES:
         raise ValidationError(
-            _("Tindak lanjut ini sudah %(state)s dan tidak dapat diubah lagi.")
-            % {"state": action.get_state_display().lower()},
+            {
+                "state": _("Tindak lanjut ini sudah %(state)s dan tidak dapat diubah lagi.")
+                % {"state": action.get_state_display().lower()}
+            },
             code="action_closed",
         )
 
@@ -719,14 +722,7 @@ def change_action_state(
             raise ValidationError({"evidence": error.messages}, code="action_evidence") from None
     with transaction.atomic():
         current = locked(action)
-        if current.state not in OPEN_ACTION_STATES:
-            raise ValidationError(
-                {
-                    "state": _("Tindak lanjut ini sudah %(state)s dan tidak dapat diubah lagi.")
-                    % {"state": current.get_state_display().lower()}
-                },
-                code="action_closed",
-            )
+        ensure_action_open(current)
         if state == current.state and not note and evidence is None:
             raise ValidationError(
                 {
