@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # the Redis queue (KINERJA_TASK_BACKEND=rq): its worker command and admin page
     "axes",
     # bottom to top, as the layers in docs/architecture.md
     "kinerja.common",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kinerja.common.replica.ReplicaReadsMiddleware",  # dashboards and reports read the replica, when there is one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,14 +120,26 @@ TEMPLATES = [
     },
 ]
 
-# SQLite under var/ by default (zero set-up); PostgreSQL when DATABASE_URL says so.
+# SQLite under var/ by default (zero set-up); PostgreSQL when DATABASE_URL says so. Connections live for
+# DATABASE_CONN_MAX_AGE seconds (0 here: one per request; production.py keeps them, with health checks).
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'kinerja.sqlite3'}"
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", DEFAULT_SQLITE_URL) or DEFAULT_SQLITE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=DATABASE_CONN_MAX_AGE,
     )
 }
+# A read replica (docs/deploy.md, "More than one machine"): when DATABASE_REPLICA_URL is set, the dashboards
+# and reports read from it (kinerja.common.replica); everything else, and every write, uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASE_CONN_MAX_AGE)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+DATABASE_ROUTERS = ["kinerja.common.replica.ReplicaRouter"]
+KINERJA_REPLICA_NAMESPACES = env_list(
+    "KINERJA_REPLICA_NAMESPACES", ["dashboards"]
+)  # /laporan/: dashboards, reports
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the background worker and the web process share the file.
@@ -203,6 +218,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files (evidence, imports) on S3-compatible storage (MinIO, Ceph, AWS) when KINERJA_S3_BUCKET is set,
+# so that every app server sees the same files; needs the `s3` extra (django-storages, boto3). The keys come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role), as boto3 reads them.
+KINERJA_S3_BUCKET = env_str("KINERJA_S3_BUCKET", "")
+if KINERJA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": KINERJA_S3_BUCKET,
+            "endpoint_url": env_str("KINERJA_S3_ENDPOINT_URL", "")
+            or None,  # e.g. https://minio.kemenkeu.go.id
+            "region_name": env_str("KINERJA_S3_REGION", "") or None,
+            "location": env_str("KINERJA_S3_PREFIX", ""),  # a folder inside the bucket
+            "default_acl": None,  # private: files leave only through Kinerja's views or signed links
+            "querystring_auth": True,
+            "querystring_expire": env_int("KINERJA_S3_LINK_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -289,7 +323,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (docs/decisions/0006, 0013). The database backend by default: no broker, `kinerja worker`
+# runs `db_worker`. KINERJA_TASK_BACKEND=rq queues the tasks in Redis (django-tasks-rq) for workers on their
+# own machines; `kinerja worker` then runs `rqworker` on the queues below.
+KINERJA_TASK_BACKEND = env_str("KINERJA_TASK_BACKEND", "database").strip().lower() or "database"
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_QUEUES = ["default"]
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("KINERJA_TASK_TIMEOUT", 3600)} for name in TASK_QUEUES
+}
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES},
+}
+if KINERJA_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"KINERJA_TASK_BACKEND={KINERJA_TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}"
+    )
+TASKS = {"default": TASK_BACKENDS[KINERJA_TASK_BACKEND]}
 
 # What an uploaded spreadsheet may cost (kinerja.common.uploads): size as uploaded, unpacked size and
 # compression ratio of an .xlsx (checked before openpyxl opens it), data rows; above

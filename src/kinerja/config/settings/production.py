@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY
+from .base import DATABASES, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY
 from .env import env_bool, env_int
 
 DEBUG = env_bool("DEBUG", False)
@@ -24,3 +24,12 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Persistent database connections: a request reuses its worker's connection for DATABASE_CONN_MAX_AGE seconds
+# instead of opening one (a PostgreSQL connection costs a process fork and authentication), and checks it
+# before use, so a connection the server or PgBouncer closed is replaced instead of failing a request.
+# DATABASE_CONN_MAX_AGE=0 turns it off (e.g. behind PgBouncer in transaction mode; docs/deploy.md).
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+    _database["CONN_HEALTH_CHECKS"] = True
