@@ -41,7 +41,8 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",  # the Redis queue (KINERJA_TASK_BACKEND=rq): its worker command and admin page
+    "django_rq",
+    "django_tasks_rq",  # the Redis queue (KINERJA_TASK_BACKEND=rq): its worker command and admin page
     "axes",
     # bottom to top, as the layers in docs/architecture.md
     "kinerja.common",
