@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinerja.accounts.services import revoke_role
+from kinerja.common.search import CappedPaginator
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
 from . import selectors, services
@@ -30,11 +31,18 @@ from .models import Employee, Unit
 from .reorganisation import lineage_of
 
 LIST_PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 1000  # a search counts this many matches past its page at most ("more than …")
 UNIT_EMPLOYEES_PAGE_SIZE = 25
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any], size: int, param: str = "page") -> Page:
     return Paginator(queryset, size).get_page(request.GET.get(param))
+
+
+def _search_page(request: HttpRequest, queryset: QuerySet[Any], size: int, param: str = "page") -> Page:
+    """A page of search results, counting at most SEARCH_COUNT_CAP matches past it (kinerja.common.search)."""
+    number = request.GET.get(param)
+    return CappedPaginator(queryset, size, number=number, cap=SEARCH_COUNT_CAP).get_page(number)
 
 
 def _querystring_without(request: HttpRequest, param: str) -> str:
@@ -54,7 +62,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     filterset = UnitFilter(request.GET, queryset=selectors.units_for(user))
     context: dict[str, Any] = {"filter": filterset, "searching": filterset.is_searching}
     if filterset.is_searching:
-        page = _page(request, filterset.qs, LIST_PAGE_SIZE)
+        page = _search_page(request, filterset.qs, LIST_PAGE_SIZE)
         page.object_list = units = list(page.object_list)
         parents = selectors.parents_of_many(units)
         for unit in units:
@@ -237,7 +245,7 @@ def position_options(request: HttpRequest) -> HttpResponse:
 def employee_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = EmployeeFilter(request.GET, queryset=selectors.scoped_employees(user), user=user)
-    page = _page(request, filterset.qs, LIST_PAGE_SIZE)
+    page = _search_page(request, filterset.qs, LIST_PAGE_SIZE)
     context = {"filter": filterset, "page": page, "query": _querystring_without(request, "page")}
     if is_htmx(request, "employee-results"):
         return render(request, "organisations/_employee_results.html", {**context, "oob": True})

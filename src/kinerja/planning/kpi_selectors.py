@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from kinerja.accounts.scope import Viewer
 from kinerja.planning.models import Objective, StrategyMap
@@ -44,6 +44,14 @@ def kpis_visible_to(user: Viewer) -> QuerySet[Kpi]:
             "code",
         )
     )
+
+
+def search_kpis(queryset: QuerySet[Kpi], q: str = "") -> QuerySet[Kpi]:
+    """KPIs whose code or name (either language) contains `q` (a trigram index answers it on PostgreSQL)."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    return queryset.filter(Q(code__icontains=q) | Q(name_id__icontains=q) | Q(name_en__icontains=q))
 
 
 def kpi_for_page(pk: int) -> Kpi:
