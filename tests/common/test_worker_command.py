@@ -24,7 +24,7 @@ def test_the_command_for_each_backend():
         worker_command("django_tasks.backends.immediate.ImmediateBackend", ["default"], burst=True)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # db_worker closes the connections it used, as between its batches
 def test_kinerja_worker_runs_the_database_queue(settings, capsys):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     result = send_notification_emails.enqueue([])

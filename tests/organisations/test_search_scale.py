@@ -99,10 +99,14 @@ def test_postgresql_answers_the_name_search_from_the_trigram_index(org):
     queryset = Employee.objects.filter(name__icontains="santoso").values("pk")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [trigram_index_name(table, "name")])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [trigram_index_name(table, "name")]
+        )
         (definition,) = cursor.fetchone()
         assert "gin_trgm_ops" in definition and "upper" in definition.lower()
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: make the planner show it can use the index
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off"
+        )  # a tiny table: make the planner show it can use the index
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert trigram_index_name(table, "name") in plan, plan

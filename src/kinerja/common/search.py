@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import ProjectState
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -42,7 +43,11 @@ class TrigramIndexes(migrations.operations.base.Operation):
         pass  # indexes on expressions known only to PostgreSQL: nothing in the model state
 
     def database_forwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
@@ -54,7 +59,11 @@ class TrigramIndexes(migrations.operations.base.Operation):
             )
 
     def database_backwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
@@ -76,7 +85,9 @@ class CappedPaginator(Paginator):
     the next page counts further. Build it per request with the page number asked for.
     """
 
-    def __init__(self, object_list: Any, per_page: int, *, number: Any = 1, cap: int = 1000, **kwargs: Any) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, number: Any = 1, cap: int = 1000, **kwargs: Any
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         try:
             asked = max(int(number), 1)
@@ -87,8 +98,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        window = self.object_list[: self.limit + 1]
-        # a queryset: COUNT(*) over a LIMIT, bounded work; a list: its length
-        counted = window.count() if hasattr(window, "query") else len(window)
+        rows: Any = self.object_list
+        if isinstance(rows, QuerySet):
+            # COUNT(*) over the first rows' keys: bounded work, and no sort or join just to count
+            counted = rows.order_by().values("pk")[: self.limit + 1].count()
+        else:
+            counted = len(rows[: self.limit + 1])
         self.capped = counted > self.limit
         return min(counted, self.limit)

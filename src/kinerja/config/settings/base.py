@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -215,7 +216,7 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_AUTOREFRESH = False
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -228,8 +229,8 @@ if KINERJA_S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": KINERJA_S3_BUCKET,
-            "endpoint_url": env_str("KINERJA_S3_ENDPOINT_URL", "")
-            or None,  # e.g. https://minio.kemenkeu.go.id
+            # e.g. https://minio.kemenkeu.go.id; none: AWS itself
+            "endpoint_url": env_str("KINERJA_S3_ENDPOINT_URL", "") or None,
             "region_name": env_str("KINERJA_S3_REGION", "") or None,
             "location": env_str("KINERJA_S3_PREFIX", ""),  # a folder inside the bucket
             "default_acl": None,  # private: files leave only through Kinerja's views or signed links

@@ -10,7 +10,7 @@ once, on one machine or many (docs/deploy.md).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management import call_command
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, burst: bool, **options: Any) -> None:
-        config = settings.TASKS["default"]
+        config = cast(dict[str, Any], settings.TASKS)["default"]
         queues = list(config.get("QUEUES") or getattr(settings, "TASK_QUEUES", ["default"]))
         command, arguments = worker_command(config["BACKEND"], queues, burst=burst)
         self.stdout.write(
