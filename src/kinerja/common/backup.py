@@ -48,6 +48,7 @@ EXCLUDED = (
     "admin.logentry",
     "axes",
     "django_tasks_database",
+    "django_rq",  # an admin page's placeholder model, no table (the Redis queue holds no data to keep)
 )
 CHUNK = 1024 * 1024
 

@@ -149,6 +149,8 @@ class Employee(models.Model):
         verbose_name = _("pegawai")
         verbose_name_plural = _("pegawai")
         ordering = ["name"]
+        # the employee list's order (name, NIP): its first page is read from the index, not sorted from all
+        indexes = [models.Index(fields=["name", "nip"], name="employee_name_nip")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nip})"
