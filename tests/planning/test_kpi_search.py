@@ -73,3 +73,16 @@ def test_postgresql_has_trigram_indexes_for_the_kpi_search():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [Kpi._meta.db_table])
         names = {row[0] for row in cursor.fetchall()}
     assert {trigram_index_name(Kpi._meta.db_table, c) for c in ("code", "name_id", "name_en")} <= names
+
+
+def test_the_api_searches_the_kpi_list(org, make_user):
+    from rest_framework.test import APIClient
+
+    _map_with_kpis(org.kpp_a, 3)
+    Kpi.objects.filter(code="S1.3").update(name_en="Taxpayer compliance")
+    api = APIClient()
+    api.force_login(make_user(org.kpp_a, Role.EMPLOYEE))
+    assert [k["code"] for k in api.get("/api/kpis/", {"search": "compliance"}).json()["results"]] == ["S1.3"]
+    assert api.get("/api/kpis/").json()["count"] == 3
+    detail = api.get(f"/api/kpis/{Kpi.objects.get(code='S1.1').pk}/", {"search": "compliance"})
+    assert detail.status_code == 200  # the search narrows the list only

@@ -27,3 +27,17 @@ class SuperuserOnly:
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return self._superuser(request)
+
+
+def _without_the_rq_dashboard() -> None:
+    """django-rq puts its queue dashboard into the admin; its pages answer a malformed queue number with a
+    server error, so it stays out (`kinerja rqstats` shows the queues from a shell; docs/deploy.md).
+    django_rq comes before kinerja.common in INSTALLED_APPS, so its admin module has registered by now."""
+    from django.contrib import admin
+    from django_rq.models import Dashboard
+
+    if admin.site.is_registered(Dashboard):
+        admin.site.unregister(Dashboard)
+
+
+_without_the_rq_dashboard()

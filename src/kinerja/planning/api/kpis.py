@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -89,7 +90,16 @@ class KpiUpdateSerializer(KpiWriteSerializer):
 
 @documented(
     TAG,
-    list=_("Daftar IKU pada peta yang dapat dilihat"),
+    list=op(
+        _("Daftar IKU pada peta yang dapat dilihat"),
+        parameters=[
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description=_("Cari kode atau nama IKU (bahasa Indonesia atau Inggris)."),
+            )
+        ],
+    ),
     retrieve=_("Satu IKU dengan manual dan trajectory"),
     create=op(
         _("Menambah IKU"),
@@ -111,14 +121,11 @@ class KpiViewSet(ServiceModelViewSet):
     parent_field = "objective"
 
     def get_queryset(self) -> QuerySet[Kpi]:
-        return (
-            selectors.kpis_visible_to(self.request.user)
-            .select_related("owner_position")
-            .prefetch_related(
-                Prefetch(
-                    "period_targets", queryset=PeriodTarget.objects.order_by("period"), to_attr="trajectory"
-                )
-            )
+        kpis = selectors.kpis_visible_to(self.request.user)
+        if self.action == "list":
+            kpis = selectors.search_kpis(kpis, self.request.query_params.get("search", ""))
+        return kpis.select_related("owner_position").prefetch_related(
+            Prefetch("period_targets", queryset=PeriodTarget.objects.order_by("period"), to_attr="trajectory")
         )
 
     def _respond(self, kpi: Kpi, code: int = status.HTTP_200_OK) -> Response:
