@@ -109,6 +109,20 @@ def test_production_keeps_database_connections_with_health_checks():
     databases = _settings_of(PRODUCTION, ["DATABASES"], SECRET_KEY=GOOD_KEY, DATABASE_URL=PG)["DATABASES"]
     assert databases["default"]["CONN_MAX_AGE"] == 60
     assert databases["default"]["CONN_HEALTH_CHECKS"] is True
+    assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
+
+
+def test_production_behind_pgbouncer_in_transaction_mode():
+    databases = _settings_of(
+        PRODUCTION,
+        ["DATABASES"],
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=PG,
+        DATABASE_CONN_MAX_AGE="0",
+        DATABASE_DISABLE_SERVER_SIDE_CURSORS="1",
+    )["DATABASES"]
+    assert databases["default"]["CONN_MAX_AGE"] == 0
+    assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
 
 
 def test_production_connection_age_comes_from_the_environment_and_covers_the_replica():

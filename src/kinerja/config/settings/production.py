@@ -29,7 +29,10 @@ X_FRAME_OPTIONS = "DENY"
 # instead of opening one (a PostgreSQL connection costs a process fork and authentication), and checks it
 # before use, so a connection the server or PgBouncer closed is replaced instead of failing a request.
 # DATABASE_CONN_MAX_AGE=0 turns it off (e.g. behind PgBouncer in transaction mode; docs/deploy.md).
+# Behind PgBouncer in transaction mode also DATABASE_DISABLE_SERVER_SIDE_CURSORS=1 (`.iterator()` reads).
 DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASE_DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 for _database in DATABASES.values():
     _database["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
     _database["CONN_HEALTH_CHECKS"] = True
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_DISABLE_SERVER_SIDE_CURSORS
