@@ -9,17 +9,19 @@ formula as text).
 
 from __future__ import annotations
 
+import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
 from kinerja.common.labels import predicate_label
-from kinerja.interchange.cells import format_cell
+from kinerja.interchange.cells import format_cell, neutralise
 from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
 from kinerja.reporting.scorecard import shown
 
-from .selectors import CompletenessReport, RankingReport
+from .completeness import CompletenessItem
+from .selectors import RankingReport
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -93,24 +95,58 @@ def completeness_header() -> list[str]:
     ]
 
 
-def completeness_records(report: CompletenessReport) -> list[list[object]]:
-    return [
-        [
-            item.kpi.objective.map.unit.code,
-            item.kpi.objective.map.unit.name,
-            item.kpi.code,
-            item.kpi.name,
+def completeness_records(items: Iterable[CompletenessItem]) -> Iterator[list[object]]:
+    """One record per gap, as they come (the export streams them from the database)."""
+    for item in items:
+        yield [
+            item.unit_code,
+            item.unit_name,
+            item.kpi_code,
+            item.kpi_name,
             item.period.label,
             item.period.due_date.isoformat(),
             item.state_label,
             _("ya") if item.overdue else _("tidak"),
         ]
-        for item in report.items
-    ]
 
 
-def export_completeness(report: CompletenessReport, fmt: str) -> bytes:
-    return _write(_("kelengkapan"), completeness_header(), completeness_records(report), fmt)
+def export_completeness(items: Iterable[CompletenessItem], fmt: str) -> bytes:
+    """The .xlsx (or a CSV in one piece) of the gaps; the rows are written as they are read."""
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        write_xlsx_sheets(out, [(_("kelengkapan"), completeness_header(), completeness_records(items))])
+        return out.getvalue()
+    return b"".join(stream_completeness_csv(items))
+
+
+class _Line:
+    """A file-like sink that hands back what the csv writer wrote for one row."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def take(self) -> str:
+        text, self.text = self.text, ""
+        return text
+
+
+def stream_completeness_csv(items: Iterable[CompletenessItem], chunk: int = 500) -> Iterator[bytes]:
+    """The CSV of the gaps in pieces of `chunk` rows (a byte-order mark first, as `csv_download` gives)."""
+    line = _Line()
+    write_csv(line, completeness_header(), [])
+    yield csv_download(line.take().encode("utf-8"))
+    writer = csv.writer(line)
+    for n, record in enumerate(completeness_records(items), start=1):
+        writer.writerow([neutralise(format_cell(v)) for v in record])
+        if n % chunk == 0:
+            yield line.take().encode("utf-8")
+    rest = line.take()
+    if rest:
+        yield rest.encode("utf-8")
 
 
 def file_name(kind: str, year: int | None, label: str, fmt: str) -> str:

@@ -36,7 +36,7 @@ from kinerja.meetings.endorsement import endorsed_by_unit, pick_year_end
 from kinerja.meetings.models import EndorsementSource, EndorsementState, NkoEndorsement
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
 from kinerja.organisations.selectors import units_readable_by
-from kinerja.planning.models import Frequency, Kpi, StrategyMap
+from kinerja.planning.models import Frequency, StrategyMap
 from kinerja.reporting import selectors as reporting
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 from kinerja.reporting.scorecard import localized
@@ -685,185 +685,13 @@ def nko_ranking(
 
 # --------------------------------------------------------------------------- the completeness status report
 
-MISSING = "missing"
-COMPLETENESS_STATES = (
+from .completeness import (  # noqa: E402, F401  (the report lives in its own module; these names are read from here)
+    COMPLETENESS_STATES,
     MISSING,
-    RealizationState.DRAFT.value,
-    RealizationState.SUBMITTED.value,
-    RealizationState.VERIFIED.value,
-    RealizationState.APPROVED.value,
+    CompletenessItem,
+    CompletenessReport,
+    UnitCompleteness,
+    all_items,
+    completeness,
+    state_label,
 )
-
-
-def state_label(state: str) -> str:
-    if state == MISSING:
-        return _("belum diisi")
-    return str(RealizationState(state).label)
-
-
-@dataclass(frozen=True)
-class CompletenessItem:
-    """A KPI and one of its periods that has ended: the realization's state (`missing` = none entered)."""
-
-    kpi: Kpi
-    period: ReportingPeriod
-    state: str
-    realization_id: int | None
-    today: dt.date
-
-    @property
-    def state_label(self) -> str:
-        return state_label(self.state)
-
-    @property
-    def overdue(self) -> bool:
-        return self.today > self.period.due_date
-
-
-@dataclass
-class UnitCompleteness:
-    strategy_map: StrategyMap
-    counts: dict[str, int]
-    items: list[CompletenessItem]  # every period a due KPI's result reads whose realization is not counted
-    counted: int = 0  # periods read with a counted realization
-    missing_kpis: int = 0  # KPIs missing as of the period (the snapshot's `missing`)
-
-    @property
-    def unit(self) -> Unit:
-        return self.strategy_map.unit
-
-    @property
-    def expected(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def approved(self) -> int:
-        return self.counted
-
-    @property
-    def missing(self) -> int:
-        """Due KPIs missing as of the period (`scorecard.completeness`; the snapshot's `missing`)."""
-        return self.missing_kpis
-
-    @property
-    def complete(self) -> bool:
-        return self.missing_kpis == 0
-
-    @property
-    def percent(self) -> Decimal | None:
-        """Counted share of what was due, 0–100 (None when nothing was due yet)."""
-        if not self.expected:
-            return None
-        return Decimal(self.counted * 100) / Decimal(self.expected)
-
-    @property
-    def states(self) -> list[tuple[str, int]]:
-        return [(s, self.counts.get(s, 0)) for s in COMPLETENESS_STATES]
-
-
-@dataclass
-class CompletenessReport:
-    years: list[int]
-    year: int | None
-    maps: list[StrategyMap]
-    unit: Unit | None = None
-    periods: list[ReportingPeriod] = field(default_factory=list)
-    period: ReportingPeriod | None = None
-    state: str = ""
-    units: list[UnitCompleteness] = field(default_factory=list)
-
-    @property
-    def totals(self) -> list[tuple[str, int]]:
-        return [(s, sum(u.counts.get(s, 0) for u in self.units)) for s in COMPLETENESS_STATES]
-
-    @property
-    def expected(self) -> int:
-        return sum(u.expected for u in self.units)
-
-    @property
-    def missing(self) -> int:
-        """Due KPIs not reported for the period, over every unit (what the home page counts)."""
-        return sum(u.missing for u in self.units)
-
-    @property
-    def items(self) -> list[CompletenessItem]:
-        return [i for u in self.units for i in u.items if not self.state or i.state == self.state]
-
-    @property
-    def state_choices(self) -> list[tuple[str, str]]:
-        return [(s, state_label(s)) for s in COMPLETENESS_STATES if s != RealizationState.APPROVED]
-
-
-def completeness(
-    user: Viewer,
-    *,
-    year: int | None = None,
-    period: int | None = None,
-    unit: int | None = None,
-    state: str = "",
-    today: dt.date | None = None,
-) -> CompletenessReport | None:
-    """Per map-owning unit in reach (or in the subtree of `unit`): is the chosen period complete, and what is
-    missing. None when `unit` is outside the reach (404).
-
-    The answer is `kinerja.reporting.scorecard.completeness`, the rule the score
-    snapshot's ``complete`` and ``missing`` follow, as of the chosen period
-    (default: the last period that has ended by today): per KPI due, each
-    period its result reads (its own period for "last value"; every period of
-    its frequency so far for sum and average) with its realization's state; a
-    period whose state is not counted (`KINERJA_SCORED_STATES`) is listed, and
-    its KPI is missing.
-    """
-    day = today or timezone.localdate()
-    years = years_in_reach(user)
-    chosen_year = choose_year(years, year, day)
-    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
-    report = CompletenessReport(years=years, year=chosen_year, maps=maps)
-    report.state = state if state in COMPLETENESS_STATES and state != RealizationState.APPROVED else ""
-    chosen_maps = maps
-    if unit is not None:
-        found = next((m.unit for m in maps if m.unit_id == unit), None)
-        if found is None:
-            found = units_readable_by(user).filter(pk=unit).first()
-            if found is None:
-                return None
-        report.unit = found
-        chosen_maps = [m for m in maps if m.unit.path.startswith(found.path)]
-    report.periods = plan_year_periods(maps)
-    ended = [p for p in report.periods if p.end <= day]
-    default = pick_period(ended, {}, today=day) if ended else None
-    report.period = next((p for p in report.periods if p.pk == period), None) or default
-    if report.period is None or not chosen_maps:
-        report.units = [UnitCompleteness(m, {}, []) for m in chosen_maps]
-        return report
-    answers = reporting.map_completeness(chosen_maps, report.period)
-    read_periods = {p.pk for _kpis, answer in answers.values() for k in answer.due for p in k.reads}
-    found_states = {
-        (kpi_id, period_id): (state_value, pk)
-        for kpi_id, period_id, state_value, pk in Realization.objects.filter(
-            kpi__objective__map__in=chosen_maps, period_id__in=read_periods
-        ).values_list("kpi_id", "period_id", "state", "pk")
-    }
-    by_map: dict[int, UnitCompleteness] = {}
-    for strategy_map in chosen_maps:
-        kpis, answer = answers[strategy_map.pk]
-        row = UnitCompleteness(strategy_map, {}, [])
-        by_id = {k.pk: k for k in kpis}
-        for due in answer.due:
-            kpi = by_id[due.kpi_id]
-            kpi.objective.map = strategy_map
-            gaps = {p.pk for p in due.gaps}
-            for p in due.reads:
-                state_value, pk = found_states.get((kpi.pk, p.pk), (MISSING, None))
-                row.counts[state_value] = row.counts.get(state_value, 0) + 1
-                if p.pk in gaps:
-                    row.items.append(CompletenessItem(kpi, p, state_value, pk, day))
-                else:
-                    row.counted += 1
-            if due.gaps:
-                row.missing_kpis += 1
-        by_map[strategy_map.pk] = row
-    for row in by_map.values():
-        row.items.sort(key=lambda i: (i.period.end, i.period.start, i.kpi.code))
-    report.units = list(by_map.values())
-    return report
