@@ -438,7 +438,7 @@ def gap_items(rows: Any, periods: Sequence[ReportingPeriod], today: dt.date) -> 
 # --------------------------------------------------------------------------- the report
 
 
-def _ancestor_paths(path: str, above_depth: int = 0) -> list[str]:
+def ancestor_paths(path: str, above_depth: int = 0) -> list[str]:
     """The paths of a unit's ancestors deeper than `above_depth` (treebeard: a path's prefixes)."""
     return [path[: STEP * d] for d in range(above_depth + 1, len(path) // STEP)]
 
@@ -451,7 +451,7 @@ def nearest_below(root: str | None, maps: Sequence[tuple[int, str]]) -> list[int
         pk
         for pk, path in maps
         if (root is None or (path.startswith(root) and path != root))
-        and not any(p in paths for p in _ancestor_paths(path, depth))
+        and not any(p in paths for p in ancestor_paths(path, depth))
     ]
 
 
@@ -516,7 +516,7 @@ def completeness(
 
     root = report.unit.path if report.unit is not None else None
     below = nearest_below(root, [(f.map_id, f.path) for f in report.figures])
-    above_paths = [*_ancestor_paths(root), root] if root else []
+    above_paths = [*ancestor_paths(root), root] if root else []
     loaded = {
         m.pk: m
         for m in reach.filter(
@@ -524,7 +524,7 @@ def completeness(
         ).select_related("unit", "plan_year")
     }
     by_path = {m.unit.path: m for m in loaded.values()}
-    report.above = [by_path[p] for p in _ancestor_paths(root) if p in by_path] if root else []
+    report.above = [by_path[p] for p in ancestor_paths(root) if p in by_path] if root else []
     own = by_path.get(root) if root else None
     report.below = sorted((loaded[pk] for pk in below), key=lambda m: m.unit.path)
     report.maps = [*report.above, *([own] if own else []), *report.below]

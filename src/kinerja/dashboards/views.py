@@ -52,14 +52,23 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard(
-        request.user, unit=_int(request, "unit"), year=_int(request, "tahun"), period=_int(request, "periode")
+        request.user,
+        unit=_int(request, "unit"),
+        year=_int(request, "tahun"),
+        period=_int(request, "periode"),
+        below_page=request.GET.get("halaman"),
     )
     if board is None:
         raise Http404
     return render(
         request,
         "dashboards/dashboard.html",
-        {"board": board, "charts": chart_data(board), **follow_up_context(request, board)},
+        {
+            "board": board,
+            "charts": chart_data(board),
+            "below_query": _query_without(request, "halaman"),
+            **follow_up_context(request, board),
+        },
     )
 
 
@@ -69,26 +78,32 @@ def follow_up_context(request: HttpRequest, board: selectors.Dashboard) -> dict[
     return {"follow_ups": follow_ups.dashboard_summary(request.user, board.unit)}
 
 
-def _ranking(request: HttpRequest) -> selectors.RankingReport:
+def _ranking(request: HttpRequest, *, every_row: bool = False) -> selectors.RankingReport:
     return selectors.nko_ranking(
         request.user,
         year=_int(request, "tahun"),
         period=_int(request, "periode"),
         level=request.GET.get("tingkat", ""),
         kind=request.GET.get("jenis", ""),
+        page=None if every_row else request.GET.get("halaman"),
     )
 
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
+    """50 units a page, best first; every unit in the file downloads."""
     report = _ranking(request)
-    return render(request, "dashboards/ranking.html", {"report": report})
+    return render(
+        request,
+        "dashboards/ranking.html",
+        {"report": report, "page_query": _query_without(request, "halaman")},
+    )
 
 
 @login_required
 def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _known_format(fmt)
-    report = _ranking(request)
+    report = _ranking(request, every_row=True)
     label = _label(report.period.label if report.period else "", report.level, report.kind)
     return _download(
         exporting.export_ranking(report, fmt), fmt, exporting.file_name("peringkat-nko", None, label, fmt)

@@ -132,6 +132,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Cache (issue 16 item 4): per-period summaries that change only when a score snapshot is written
+# (`kinerja.dashboards.selectors.cached_heads`; each key holds its period's newest snapshot, so a new snapshot
+# invalidates by construction). Local memory per process by default; one Redis shared by every app server
+# when CACHE_URL (or REDIS_URL) names one (redis://host:6379/2), keys prefixed CACHE_KEY_PREFIX.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kinerja"),
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kinerja",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
