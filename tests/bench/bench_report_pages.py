@@ -289,14 +289,13 @@ def build(maps: int, kpis_per_map: int) -> dict[str, Any]:
 
 
 def measure(world: dict[str, Any]) -> dict[str, dict[str, float]]:
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from kinerja.organisations.models import Unit
-
-    from django.conf import settings
 
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

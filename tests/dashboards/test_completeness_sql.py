@@ -153,7 +153,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes_and_is_right_at_both(
     grow(org, 2, 5, seed=1, prefix="KPP-S")  # small: 4 maps, ~12 KPIs
 
     small, small_queries = _page(client, periode=q3)
-    small_unit, small_unit_queries = _page(client, periode=q3, unit=org.kanwil.pk)
+    _small_unit, small_unit_queries = _page(client, periode=q3, unit=org.kanwil.pk)
     report = small.context["report"]
     assert report.unit_count == 4 and len(report.units) == 4
     _check(report, leader, world)
@@ -162,7 +162,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes_and_is_right_at_both(
     with django_assert_max_num_queries(BUDGET):
         large, large_queries = _page(client, periode=q3)
     with django_assert_max_num_queries(BUDGET):
-        large_unit, large_unit_queries = _page(client, periode=q3, unit=org.kanwil.pk)
+        _large_unit, large_unit_queries = _page(client, periode=q3, unit=org.kanwil.pk)
     assert (large_queries, large_unit_queries) == (small_queries, small_unit_queries)
     report = large.context["report"]
     assert report.unit_count == 12 and len(report.units) == 12

@@ -85,7 +85,7 @@ def _ranking(request: HttpRequest, *, every_row: bool = False) -> selectors.Rank
         period=_int(request, "periode"),
         level=request.GET.get("tingkat", ""),
         kind=request.GET.get("jenis", ""),
-        page=None if every_row else request.GET.get("halaman"),
+        page=None if every_row else (request.GET.get("halaman") or 1),
     )
 
 
