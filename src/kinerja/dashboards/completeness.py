@@ -295,15 +295,16 @@ def map_figures(
     """{map id: MapFigures} as of `period` for every map of `maps` (three queries, one row per map each)."""
     reads = Reads.of(period, periods)
     scored = list(conf.scored_states())
-    found = {
-        pk: {"path": path, "counts": {}, "counted": 0, "due": 0, "missing": 0}
-        for pk, path in maps.order_by().values_list("pk", "unit__path")
-    }
-    if not found:
+    paths: dict[int, str] = dict(maps.order_by().values_list("pk", "unit__path"))
+    if not paths:
         return {}
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in paths}
+    counted: dict[int, int] = {}
+    due: dict[int, int] = {}
+    missing: dict[int, int] = {}
     map_ids = maps.order_by().values("pk")
     states = [s.value for s in RealizationState]
-    per_state = (
+    per_state: Any = (
         Realization.objects.filter(
             reads.realization_filter(), kpi__holder__isnull=True, kpi__objective__map__in=map_ids
         )
@@ -315,12 +316,11 @@ def map_figures(
         )
     )
     for row in per_state:
-        entry = found.get(row["kpi__objective__map_id"])
-        if entry is None:
-            continue
-        entry["counts"] = {s: row[f"n_{s}"] for s in states if row[f"n_{s}"]}
-        entry["counted"] = row["counted"]
-    per_map = (
+        pk = row["kpi__objective__map_id"]
+        if pk in counts:
+            counts[pk] = {s: row[f"n_{s}"] for s in states if row[f"n_{s}"]}
+            counted[pk] = row["counted"]
+    per_map: Any = (
         Kpi.objects.filter(objective__map__in=map_ids)
         .annotate(reads=reads.reads_case(), counted_reads=_counted_reads(reads, scored))
         .order_by()
@@ -332,16 +332,16 @@ def map_figures(
         )
     )
     for row in per_map:
-        entry = found.get(row["objective__map_id"])
-        if entry is None:
+        pk = row["objective__map_id"]
+        if pk not in counts:
             continue
-        entered = sum(entry["counts"].values())
+        entered = sum(counts[pk].values())
         if row["expected"] and row["expected"] > entered:
-            entry["counts"][MISSING] = row["expected"] - entered
-        entry["due"], entry["missing"] = row["due"], row["missing"]
+            counts[pk][MISSING] = row["expected"] - entered
+        due[pk], missing[pk] = row["due"], row["missing"]
     return {
-        pk: MapFigures(pk, e["path"], e["counts"], e["counted"], e["due"], e["missing"])
-        for pk, e in found.items()
+        pk: MapFigures(pk, path, counts[pk], counted.get(pk, 0), due.get(pk, 0), missing.get(pk, 0))
+        for pk, path in paths.items()
     }
 
 

@@ -119,34 +119,26 @@ def export_completeness(items: Iterable[CompletenessItem], fmt: str) -> bytes:
     return b"".join(stream_completeness_csv(items))
 
 
-class _Line:
-    """A file-like sink that hands back what the csv writer wrote for one row."""
-
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, text: str) -> int:
-        self.text += text
-        return len(text)
-
-    def take(self) -> str:
-        text, self.text = self.text, ""
-        return text
-
-
 def stream_completeness_csv(items: Iterable[CompletenessItem], chunk: int = 500) -> Iterator[bytes]:
     """The CSV of the gaps in pieces of `chunk` rows (a byte-order mark first, as `csv_download` gives)."""
-    line = _Line()
-    write_csv(line, completeness_header(), [])
-    yield csv_download(line.take().encode("utf-8"))
-    writer = csv.writer(line)
+    buffer = io.StringIO()
+
+    def take() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text.encode("utf-8")
+
+    write_csv(buffer, completeness_header(), [])
+    yield csv_download(take())
+    writer = csv.writer(buffer)
     for n, record in enumerate(completeness_records(items), start=1):
         writer.writerow([neutralise(format_cell(v)) for v in record])
         if n % chunk == 0:
-            yield line.take().encode("utf-8")
-    rest = line.take()
+            yield take()
+    rest = take()
     if rest:
-        yield rest.encode("utf-8")
+        yield rest
 
 
 def file_name(kind: str, year: int | None, label: str, fmt: str) -> str:
