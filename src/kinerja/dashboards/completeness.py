@@ -362,7 +362,10 @@ GAP_FIELDS = (
 
 
 def gaps(
-    maps: QuerySet[StrategyMap], period: ReportingPeriod, periods: Sequence[ReportingPeriod], state: str = ""
+    maps: QuerySet[StrategyMap] | list[int],
+    period: ReportingPeriod,
+    periods: Sequence[ReportingPeriod],
+    state: str = "",
 ) -> QuerySet[Kpi] | None:
     """Every (KPI, period read) whose realization is not counted, as rows of `GAP_FIELDS`, by unit, period, KPI.
 
@@ -372,11 +375,11 @@ def gaps(
     reads = Reads.of(period, periods)
     scored = list(conf.scored_states())
     last = set(reads.last_ids)
-    map_ids = maps.order_by().values("pk")
+    map_ids = maps if isinstance(maps, list) else maps.order_by().values("pk")
     parts = []
     for order, p in enumerate(reads.read_periods):
         found = Realization.objects.filter(kpi=OuterRef("pk"), period_id=p.pk).order_by()
-        kpis = Kpi.objects.filter(objective__map__in=map_ids, frequency=p.frequency)
+        kpis = Kpi.objects.filter(objective__map_id__in=map_ids, frequency=p.frequency)
         if p.pk not in last:
             kpis = kpis.exclude(consolidation=LAST)
         kpis = (
@@ -534,11 +537,57 @@ def completeness(
     ]
 
     if with_items and report.period is not None:
-        rows = gaps(scope, report.period, report.periods, report.state)
-        if rows is not None:
-            report.items_page = Paginator(rows, PAGE_SIZE).get_page(items_page)
-            report.items = list(gap_items(report.items_page.object_list, report.periods, day))
+        window = GapWindow(scope, report.period, report.periods, report.state, report.figures)
+        report.items_page = Paginator(window, PAGE_SIZE).get_page(items_page)
+        report.items = list(gap_items(report.items_page.object_list, report.periods, day))
     return report
+
+
+class GapWindow:
+    """The gaps of a scope as a sequence a paginator slices: its length is known from the maps' figures
+    (no count query), and a slice reads only the maps whose gaps fall into it (in tree order), so a page
+    of 50 costs about 50 rows whatever the size of the scope."""
+
+    def __init__(
+        self,
+        scope: QuerySet[StrategyMap],
+        period: ReportingPeriod,
+        periods: Sequence[ReportingPeriod],
+        state: str,
+        figures: Sequence[MapFigures],
+    ) -> None:
+        self.scope, self.period, self.periods, self.state = scope, period, periods, state
+        scored = set(conf.scored_states())
+        self.per_map = [(f.map_id, self._gaps_of(f, scored)) for f in sorted(figures, key=lambda f: f.path)]
+
+    def _gaps_of(self, figures: MapFigures, scored: set[str]) -> int:
+        if self.state:
+            return 0 if self.state in scored else figures.counts.get(self.state, 0)
+        return sum(n for s, n in figures.counts.items() if s not in scored)
+
+    def count(self) -> int:
+        return sum(n for _pk, n in self.per_map)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        start, stop = window.start or 0, window.stop if window.stop is not None else self.count()
+        chosen: list[int] = []
+        skip = 0
+        running = 0
+        for pk, n in self.per_map:
+            if n and running + n > start and running < stop:
+                if not chosen:
+                    skip = start - running
+                chosen.append(pk)
+            running += n
+            if running >= stop:
+                break
+        if not chosen:
+            return []
+        rows = gaps(chosen, self.period, self.periods, self.state)  # maps of the scope (its figures)
+        return [] if rows is None else list(rows[skip : skip + (stop - start)])
 
 
 def all_items(
