@@ -38,7 +38,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -375,7 +375,7 @@ def gaps(
     reads = Reads.of(period, periods)
     scored = list(conf.scored_states())
     last = set(reads.last_ids)
-    map_ids = maps if isinstance(maps, list) else maps.order_by().values("pk")
+    map_ids: Any = maps if isinstance(maps, list) else maps.order_by().values("pk")
     parts = []
     for order, p in enumerate(reads.read_periods):
         found = Realization.objects.filter(kpi=OuterRef("pk"), period_id=p.pk).order_by()
@@ -538,7 +538,7 @@ def completeness(
 
     if with_items and report.period is not None:
         window = GapWindow(scope, report.period, report.periods, report.state, report.figures)
-        report.items_page = Paginator(window, PAGE_SIZE).get_page(items_page)
+        report.items_page = Paginator(cast(Any, window), PAGE_SIZE).get_page(items_page)
         report.items = list(gap_items(report.items_page.object_list, report.periods, day))
     return report
 
