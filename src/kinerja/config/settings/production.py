@@ -3,8 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY
-from .env import env_bool, env_int
+from .base import CACHE_URL, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, cache_settings
+from .env import env_bool, env_int, env_str
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -24,3 +24,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The cache (see base.py): CACHE_URL, else the Redis of the task queue (REDIS_URL) when one is set, shared by
+# every app server; local memory per process otherwise.
+CACHES = cache_settings(CACHE_URL or env_str("REDIS_URL"))
