@@ -12,6 +12,19 @@ if TYPE_CHECKING:  # the Django imports happen inside the fixtures, so that the 
     from kinerja.organisations.models import Unit
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the database is rolled back between tests (ids come round again
+    on SQLite), so a cached per-period summary of an earlier test must not be met under a reused key."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
 @dataclass
 class OrgTree:
     ministry: Unit

@@ -235,5 +235,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_units_below(
     assert len(response.context["board"].below) == 50
     # session, user, roles, years, maps, periods, snapshots …, and the staleness check of the one snapshot
     # (its map read again, its counted realizations, the change times), the NKO of past years (3, issue 15):
-    # fixed, whatever the units below
-    assert len(few.captured_queries) <= 24
+    # fixed, whatever the units below. Issue 16: the maps in reach are read as (id, path) rows and objects made
+    # for the units shown only (+1), and the units below take their headlines through the per-period cache,
+    # whose version is one more query on a cold cache (+1; none saved here, each request follows new snapshots)
+    assert len(few.captured_queries) <= 26

@@ -9,17 +9,19 @@ formula as text).
 
 from __future__ import annotations
 
+import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
 from kinerja.common.labels import predicate_label
-from kinerja.interchange.cells import format_cell
+from kinerja.interchange.cells import format_cell, neutralise
 from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
 from kinerja.reporting.scorecard import shown
 
-from .selectors import CompletenessReport, RankingReport
+from .completeness import CompletenessItem
+from .selectors import RankingReport
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -93,24 +95,50 @@ def completeness_header() -> list[str]:
     ]
 
 
-def completeness_records(report: CompletenessReport) -> list[list[object]]:
-    return [
-        [
-            item.kpi.objective.map.unit.code,
-            item.kpi.objective.map.unit.name,
-            item.kpi.code,
-            item.kpi.name,
+def completeness_records(items: Iterable[CompletenessItem]) -> Iterator[list[object]]:
+    """One record per gap, as they come (the export streams them from the database)."""
+    for item in items:
+        yield [
+            item.unit_code,
+            item.unit_name,
+            item.kpi_code,
+            item.kpi_name,
             item.period.label,
             item.period.due_date.isoformat(),
             item.state_label,
             _("ya") if item.overdue else _("tidak"),
         ]
-        for item in report.items
-    ]
 
 
-def export_completeness(report: CompletenessReport, fmt: str) -> bytes:
-    return _write(_("kelengkapan"), completeness_header(), completeness_records(report), fmt)
+def export_completeness(items: Iterable[CompletenessItem], fmt: str) -> bytes:
+    """The .xlsx (or a CSV in one piece) of the gaps; the rows are written as they are read."""
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        write_xlsx_sheets(out, [(_("kelengkapan"), completeness_header(), completeness_records(items))])
+        return out.getvalue()
+    return b"".join(stream_completeness_csv(items))
+
+
+def stream_completeness_csv(items: Iterable[CompletenessItem], chunk: int = 500) -> Iterator[bytes]:
+    """The CSV of the gaps in pieces of `chunk` rows (a byte-order mark first, as `csv_download` gives)."""
+    buffer = io.StringIO()
+
+    def take() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text.encode("utf-8")
+
+    write_csv(buffer, completeness_header(), [])
+    yield csv_download(take())
+    writer = csv.writer(buffer)
+    for n, record in enumerate(completeness_records(items), start=1):
+        writer.writerow([neutralise(format_cell(v)) for v in record])
+        if n % chunk == 0:
+            yield take()
+    rest = take()
+    if rest:
+        yield rest
 
 
 def file_name(kind: str, year: int | None, label: str, fmt: str) -> str:

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
@@ -36,11 +38,24 @@ from kinerja.meetings.endorsement import endorsed_by_unit, pick_year_end
 from kinerja.meetings.models import EndorsementSource, EndorsementState, NkoEndorsement
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
 from kinerja.organisations.selectors import units_readable_by
-from kinerja.planning.models import Frequency, Kpi, StrategyMap
+from kinerja.planning.models import Frequency, StrategyMap
 from kinerja.reporting import selectors as reporting
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 from kinerja.reporting.scorecard import localized
 from kinerja.scoring import rank
+
+from .completeness import (  # noqa: F401  (the completeness report lives in its own module; read from here too)
+    COMPLETENESS_STATES,
+    MISSING,
+    CompletenessItem,
+    CompletenessReport,
+    UnitCompleteness,
+    all_items,
+    ancestor_paths,
+    completeness,
+    state_label,
+)
+from .completeness import nearest_below as nearest_ids
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # Shorter periods first: when two periods end on the same day, the shorter one gives the finer trend.
@@ -191,6 +206,62 @@ def latest_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tupl
     return heads
 
 
+PAGE_SIZE = 50  # rows of a ranking (the ranking report, the units below on the dashboard)
+HEADS_CACHE_PREFIX = "kinerja:period-heads:v1"
+HEADS_CACHE_SECONDS = 24 * 3600
+
+
+def period_versions(period_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{period id: (newest snapshot id, number of snapshots)} — the version of a period's headlines, one query.
+
+    Snapshots are never changed, only added (a recomputation) or deleted with their map, so any change to
+    a period's headlines changes this pair: a cache key holding it is invalidated by construction.
+    """
+    if not period_ids:
+        return {}
+    rows = (
+        ScoreSnapshot.objects.filter(period_id__in=list(period_ids))
+        .order_by()
+        .values("period_id")
+        .annotate(last=Max("pk"), n=Count("pk"))
+    )
+    return {row["period_id"]: (row["last"], row["n"]) for row in rows}
+
+
+def cached_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tuple[int, int], Head]:
+    """`latest_heads`, from the cache of each period's headlines (every map's; `period_versions` is the key).
+
+    One query when every period is cached (the versions), two otherwise (the missing periods' headlines,
+    every map of them, then kept). The figures are those of `latest_heads`, read at the same moment.
+    """
+    if not map_ids or not period_ids:
+        return {}
+    versions = period_versions(period_ids)
+    keys = {pid: f"{HEADS_CACHE_PREFIX}:{pid}:{last}:{n}" for pid, (last, n) in versions.items()}
+    found: dict[str, dict[int, Head]] = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pid for pid, key in keys.items() if key not in found]
+    if missing:
+        fresh: dict[int, dict[int, Head]] = {pid: {} for pid in missing}
+        rows = (
+            ScoreSnapshot.objects.filter(period_id__in=missing)
+            .order_by("period_id", "strategy_map_id", "-computed_at", "-pk")
+            .values_list(
+                "strategy_map_id", "period_id", "pk", "nko", "predicate", "complete", "final", "computed_at"
+            )
+        )
+        for map_id, period_id, pk, nko, predicate, complete, final, computed_at in rows:
+            fresh[period_id].setdefault(map_id, Head(pk, nko, predicate, complete, final, computed_at))
+        cache.set_many({keys[pid]: heads for pid, heads in fresh.items()}, HEADS_CACHE_SECONDS)
+        found.update({keys[pid]: heads for pid, heads in fresh.items()})
+    wanted = set(map_ids)
+    return {
+        (map_id, pid): head
+        for pid, key in keys.items()
+        for map_id, head in found[key].items()
+        if map_id in wanted
+    }
+
+
 # --------------------------------------------------------------------------- ranking
 
 
@@ -257,7 +328,7 @@ def rank_maps(
     endorsed NKO (`kinerja.meetings.endorsement`) stands for the snapshot's.
     """
     period_ids = [period.pk] + ([previous.pk] if previous is not None else [])
-    heads = latest_heads([m.pk for m in maps], period_ids)
+    heads = cached_heads([m.pk for m in maps], period_ids)
     endorsed = endorsed_by_unit([m.unit_id for m in maps], period.year) if year_end and maps else {}
 
     def head(strategy_map: StrategyMap, of: ReportingPeriod | None) -> Head | None:
@@ -292,16 +363,17 @@ def nearest_below(strategy_map: StrategyMap, maps: Iterable[StrategyMap]) -> lis
 
     A unit counts when it lies in the map's subtree and no other map-owning
     unit of `maps` stands between them (a KPP under a Kanwil is the Kanwil's,
-    not the directorate general's). Drilling down reaches the rest.
+    not the directorate general's). Drilling down reaches the rest. Linear in
+    the maps (a unit's ancestors are its path's prefixes).
     """
-    root = strategy_map.unit.path
-    below = [m for m in maps if m.unit.path.startswith(root) and m.unit.path != root]
-    paths = {m.unit.path for m in below}
-    return [
-        m
-        for m in below
-        if not any(m.unit.path.startswith(p) and m.unit.path != p for p in paths if p != m.unit.path)
-    ]
+    listed = list(maps)
+    below = set(below_ids(strategy_map.unit.path, [(m.pk, m.unit.path) for m in listed]))
+    return [m for m in listed if m.pk in below]
+
+
+def below_ids(root: str | None, maps: Sequence[tuple[int, str]]) -> list[int]:
+    """Of `maps` ((id, unit path)), those directly below `root` (None: the tops), as `nearest_below` says."""
+    return nearest_ids(root, maps)
 
 
 # --------------------------------------------------------------------------- the dashboard
@@ -379,6 +451,8 @@ class Dashboard:
     year_endorsement: NkoEndorsement | None = None  # the year's endorsed NKO, whichever period is shown
     year_end: ReportingPeriod | None = None  # the period whose NKO is endorsed
     years_nko: list[YearNko] = field(default_factory=list)  # the unit's NKO of every year (year on year)
+    above: list[StrategyMap] = field(default_factory=list)  # the map-owning units above in reach, top first
+    below_page: Page | None = None  # `below` is its rows
 
     @property
     def unit(self) -> Unit | None:
@@ -399,14 +473,6 @@ class Dashboard:
     @property
     def errors(self) -> list[dict[str, Any]]:
         return list(self.result.get("errors", []))
-
-    @property
-    def above(self) -> list[StrategyMap]:
-        """The map-owning units above this one that the user reaches, top first (for drilling up)."""
-        if self.strategy_map is None:
-            return []
-        path = self.strategy_map.unit.path
-        return [m for m in self.maps if path.startswith(m.unit.path) and m.unit.path != path]
 
 
 def _kpi_items(result: dict[str, Any]) -> tuple[list[KpiItem], list[KpiItem]]:
@@ -462,6 +528,7 @@ def dashboard(
     unit: int | None = None,
     year: int | None = None,
     period: int | None = None,
+    below_page: int | str | None = 1,
     today: dt.date | None = None,
 ) -> Dashboard | None:
     """The dashboard of a map-owning unit the user reaches; None when `unit` is outside the reach (404).
@@ -470,22 +537,50 @@ def dashboard(
     `pick_period`. The trend covers every period of the chosen period's
     frequency in the plan year (no snapshot or N/A = a gap); the units below
     are those of `nearest_below`, ranked for the period with a trend arrow
-    against the period before.
+    against the period before, `PAGE_SIZE` a page (`below_page`).
+
+    A fixed number of queries: the maps in reach are read as (id, unit, path)
+    rows only; objects are made for the unit shown, the units above it and
+    those directly below it (what the page lists).
     """
     day = today or timezone.localdate()
     years = years_in_reach(user)
     chosen_year = choose_year(years, year, day)
-    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
-    board = Dashboard(years=years, year=chosen_year, maps=maps)
+    board = Dashboard(years=years, year=chosen_year, maps=[])
+    reach = reporting.reporting_maps_for(user, chosen_year).order_by() if chosen_year is not None else None
+    light = [] if reach is None else list(reach.values_list("pk", "unit_id", "unit__path"))  # no objects
+    paths = [(pk, path) for pk, _unit_id, path in light]
     if unit is not None:
-        board.strategy_map = next((m for m in maps if m.unit_id == unit), None)
-        if board.strategy_map is None:
+        own = next((pk for pk, unit_id, _path in light if unit_id == unit), None)
+        if own is None:
             board.unit_without_map = units_readable_by(user).filter(pk=unit).first()
             if board.unit_without_map is None:
                 return None
+            if reach is not None:
+                board.maps = list(
+                    reach.filter(pk__in=nearest_ids(None, paths)).select_related("unit", "plan_year")
+                )
+                board.maps.sort(key=lambda m: m.unit.path)
             return board
-    elif maps:
-        board.strategy_map = min(maps, key=lambda m: (m.unit.depth, m.unit.path))
+    elif light:
+        own = min(light, key=lambda row: (len(row[2]), row[2]))[0]
+    else:
+        return board
+    assert reach is not None
+    root = next(path for pk, path in paths if pk == own)
+    below = nearest_ids(root, paths)
+    loaded = {
+        m.pk: m
+        for m in reach.filter(
+            Q(pk__in=[own, *below]) | Q(unit__path__in=ancestor_paths(root))
+        ).select_related("unit", "plan_year")
+    }
+    board.strategy_map = loaded[own]
+    board.above = sorted(
+        (m for m in loaded.values() if m.pk != own and m.pk not in below), key=lambda m: m.unit.path
+    )
+    below_maps = sorted((loaded[pk] for pk in below), key=lambda m: m.unit.path)
+    board.maps = [*board.above, board.strategy_map, *below_maps]
     strategy_map = board.strategy_map
     if strategy_map is None:
         return board
@@ -529,7 +624,9 @@ def dashboard(
     )
     if year_end:
         board.endorsement = board.year_endorsement
-    board.below = rank_maps(nearest_below(strategy_map, maps), chosen, board.previous, year_end=year_end)
+    ranked = rank_maps(below_maps, chosen, board.previous, year_end=year_end)
+    board.below_page = Paginator(ranked, PAGE_SIZE).get_page(below_page)
+    board.below = list(board.below_page.object_list)
     board.years_nko = nko_by_year(strategy_map.unit_id)
     return board
 
@@ -622,7 +719,10 @@ class RankingReport:
     periods: list[ReportingPeriod] = field(default_factory=list)
     period: ReportingPeriod | None = None
     previous: ReportingPeriod | None = None
-    rows: list[RankRow] = field(default_factory=list)
+    rows: list[RankRow] = field(default_factory=list)  # the page's rows (every row for the export)
+    page: Page | None = None
+    count: int = 0  # units listed, ranked or not
+    ranked_count: int = 0
 
     @property
     def level_label(self) -> str:
@@ -640,19 +740,30 @@ def nko_ranking(
     period: int | None = None,
     level: str = "",
     kind: str = "",
+    page: int | str | None = 1,
     today: dt.date | None = None,
 ) -> RankingReport:
     """The units the user reaches of `level` and/or `kind` with an approved map, ranked by NKO.
 
     Neither given: the level with the most such units (the peers a leader
     compares). The choices offered are the levels and kinds present in reach.
+    `PAGE_SIZE` rows a page (`page`; None: every row, for the export).
+
+    A fixed number of queries: the levels and kinds are counted in the
+    database, the maps chosen are ranked from (id, unit, path) rows and the
+    cached headlines (`cached_heads`), and objects are made for the page only.
     """
     day = today or timezone.localdate()
     years = years_in_reach(user)
     chosen_year = choose_year(years, year, day)
-    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
-    present_levels = {m.unit.level for m in maps}
-    present_kinds = {m.unit.kind for m in maps}
+    reach = reporting.reporting_maps_for(user, chosen_year).order_by() if chosen_year is not None else None
+    groups = (
+        []
+        if reach is None
+        else list(reach.values("unit__level", "unit__kind", "plan_year_id").annotate(n=Count("pk")))
+    )
+    present_levels = {g["unit__level"] for g in groups}
+    present_kinds = {g["unit__kind"] for g in groups}
     report = RankingReport(
         years=years,
         year=chosen_year,
@@ -661,209 +772,59 @@ def nko_ranking(
     )
     report.level = level if level in present_levels else ""
     report.kind = kind if kind in present_kinds else ""
-    if not report.level and not report.kind and maps:
-        per_level = Counter(m.unit.level for m in maps)
+    if not report.level and not report.kind and groups:
+        per_level: Counter[str] = Counter()
+        for g in groups:
+            per_level[g["unit__level"]] += g["n"]
         report.level = min(per_level, key=lambda v: (-per_level[v], LEVEL_ORDER.index(v)))
-    chosen_maps = [
-        m
-        for m in maps
-        if (not report.level or m.unit.level == report.level)
-        and (not report.kind or m.unit.kind == report.kind)
-    ]
-    report.periods = plan_year_periods(maps)
+    if reach is None or not groups:
+        return report
+    chosen = reach
+    if report.level:
+        chosen = chosen.filter(unit__level=report.level)
+    if report.kind:
+        chosen = chosen.filter(unit__kind=report.kind)
+    light = list(chosen.values_list("pk", "unit_id", "unit__path"))
+    report.periods = reporting.periods_of(groups[0]["plan_year_id"])
     report.period, _has_figures = choose_period(
-        report.periods, period, [m.pk for m in chosen_maps], today=day
+        report.periods, period, [pk for pk, *_rest in light], today=day
     )
     if report.period is None:
         return report
     report.previous = previous_period(report.period, report.periods)
-    report.rows = rank_maps(
-        chosen_maps, report.period, report.previous, year_end=is_year_end(report.period, report.periods)
+    year_end = is_year_end(report.period, report.periods)
+    period_ids = [report.period.pk] + ([report.previous.pk] if report.previous is not None else [])
+    heads = cached_heads([pk for pk, *_rest in light], period_ids)
+    endorsed = (
+        endorsed_by_unit([unit_id for _pk, unit_id, _path in light], report.period.year) if year_end else {}
     )
-    return report
 
+    def nko(row: tuple[int, int, str]) -> Decimal | None:
+        pk, unit_id, _path = row
+        if unit_id in endorsed:
+            return endorsed[unit_id].nko
+        current = heads.get((pk, report.period.pk)) if report.period is not None else None
+        return None if current is None else current.nko
 
-# --------------------------------------------------------------------------- the completeness status report
-
-MISSING = "missing"
-COMPLETENESS_STATES = (
-    MISSING,
-    RealizationState.DRAFT.value,
-    RealizationState.SUBMITTED.value,
-    RealizationState.VERIFIED.value,
-    RealizationState.APPROVED.value,
-)
-
-
-def state_label(state: str) -> str:
-    if state == MISSING:
-        return _("belum diisi")
-    return str(RealizationState(state).label)
-
-
-@dataclass(frozen=True)
-class CompletenessItem:
-    """A KPI and one of its periods that has ended: the realization's state (`missing` = none entered)."""
-
-    kpi: Kpi
-    period: ReportingPeriod
-    state: str
-    realization_id: int | None
-    today: dt.date
-
-    @property
-    def state_label(self) -> str:
-        return state_label(self.state)
-
-    @property
-    def overdue(self) -> bool:
-        return self.today > self.period.due_date
-
-
-@dataclass
-class UnitCompleteness:
-    strategy_map: StrategyMap
-    counts: dict[str, int]
-    items: list[CompletenessItem]  # every period a due KPI's result reads whose realization is not counted
-    counted: int = 0  # periods read with a counted realization
-    missing_kpis: int = 0  # KPIs missing as of the period (the snapshot's `missing`)
-
-    @property
-    def unit(self) -> Unit:
-        return self.strategy_map.unit
-
-    @property
-    def expected(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def approved(self) -> int:
-        return self.counted
-
-    @property
-    def missing(self) -> int:
-        """Due KPIs missing as of the period (`scorecard.completeness`; the snapshot's `missing`)."""
-        return self.missing_kpis
-
-    @property
-    def complete(self) -> bool:
-        return self.missing_kpis == 0
-
-    @property
-    def percent(self) -> Decimal | None:
-        """Counted share of what was due, 0–100 (None when nothing was due yet)."""
-        if not self.expected:
-            return None
-        return Decimal(self.counted * 100) / Decimal(self.expected)
-
-    @property
-    def states(self) -> list[tuple[str, int]]:
-        return [(s, self.counts.get(s, 0)) for s in COMPLETENESS_STATES]
-
-
-@dataclass
-class CompletenessReport:
-    years: list[int]
-    year: int | None
-    maps: list[StrategyMap]
-    unit: Unit | None = None
-    periods: list[ReportingPeriod] = field(default_factory=list)
-    period: ReportingPeriod | None = None
-    state: str = ""
-    units: list[UnitCompleteness] = field(default_factory=list)
-
-    @property
-    def totals(self) -> list[tuple[str, int]]:
-        return [(s, sum(u.counts.get(s, 0) for u in self.units)) for s in COMPLETENESS_STATES]
-
-    @property
-    def expected(self) -> int:
-        return sum(u.expected for u in self.units)
-
-    @property
-    def missing(self) -> int:
-        """Due KPIs not reported for the period, over every unit (what the home page counts)."""
-        return sum(u.missing for u in self.units)
-
-    @property
-    def items(self) -> list[CompletenessItem]:
-        return [i for u in self.units for i in u.items if not self.state or i.state == self.state]
-
-    @property
-    def state_choices(self) -> list[tuple[str, str]]:
-        return [(s, state_label(s)) for s in COMPLETENESS_STATES if s != RealizationState.APPROVED]
-
-
-def completeness(
-    user: Viewer,
-    *,
-    year: int | None = None,
-    period: int | None = None,
-    unit: int | None = None,
-    state: str = "",
-    today: dt.date | None = None,
-) -> CompletenessReport | None:
-    """Per map-owning unit in reach (or in the subtree of `unit`): is the chosen period complete, and what is
-    missing. None when `unit` is outside the reach (404).
-
-    The answer is `kinerja.reporting.scorecard.completeness`, the rule the score
-    snapshot's ``complete`` and ``missing`` follow, as of the chosen period
-    (default: the last period that has ended by today): per KPI due, each
-    period its result reads (its own period for "last value"; every period of
-    its frequency so far for sum and average) with its realization's state; a
-    period whose state is not counted (`KINERJA_SCORED_STATES`) is listed, and
-    its KPI is missing.
-    """
-    day = today or timezone.localdate()
-    years = years_in_reach(user)
-    chosen_year = choose_year(years, year, day)
-    maps = maps_in_reach(user, chosen_year) if chosen_year is not None else []
-    report = CompletenessReport(years=years, year=chosen_year, maps=maps)
-    report.state = state if state in COMPLETENESS_STATES and state != RealizationState.APPROVED else ""
-    chosen_maps = maps
-    if unit is not None:
-        found = next((m.unit for m in maps if m.unit_id == unit), None)
-        if found is None:
-            found = units_readable_by(user).filter(pk=unit).first()
-            if found is None:
-                return None
-        report.unit = found
-        chosen_maps = [m for m in maps if m.unit.path.startswith(found.path)]
-    report.periods = plan_year_periods(maps)
-    ended = [p for p in report.periods if p.end <= day]
-    default = pick_period(ended, {}, today=day) if ended else None
-    report.period = next((p for p in report.periods if p.pk == period), None) or default
-    if report.period is None or not chosen_maps:
-        report.units = [UnitCompleteness(m, {}, []) for m in chosen_maps]
-        return report
-    answers = reporting.map_completeness(chosen_maps, report.period)
-    read_periods = {p.pk for _kpis, answer in answers.values() for k in answer.due for p in k.reads}
-    found_states = {
-        (kpi_id, period_id): (state_value, pk)
-        for kpi_id, period_id, state_value, pk in Realization.objects.filter(
-            kpi__objective__map__in=chosen_maps, period_id__in=read_periods
-        ).values_list("kpi_id", "period_id", "state", "pk")
+    ranked = list(rank(light, nko, tie_break=lambda row: row[2]))
+    report.count = len(ranked)
+    report.ranked_count = sum(1 for r in ranked if r.rank is not None)
+    shown = ranked
+    if page is not None:
+        report.page = Paginator(ranked, PAGE_SIZE).get_page(page)
+        shown = list(report.page.object_list)
+    objects = {
+        m.pk: m for m in chosen.filter(pk__in=[r.item[0] for r in shown]).select_related("unit", "plan_year")
     }
-    by_map: dict[int, UnitCompleteness] = {}
-    for strategy_map in chosen_maps:
-        kpis, answer = answers[strategy_map.pk]
-        row = UnitCompleteness(strategy_map, {}, [])
-        by_id = {k.pk: k for k in kpis}
-        for due in answer.due:
-            kpi = by_id[due.kpi_id]
-            kpi.objective.map = strategy_map
-            gaps = {p.pk for p in due.gaps}
-            for p in due.reads:
-                state_value, pk = found_states.get((kpi.pk, p.pk), (MISSING, None))
-                row.counts[state_value] = row.counts.get(state_value, 0) + 1
-                if p.pk in gaps:
-                    row.items.append(CompletenessItem(kpi, p, state_value, pk, day))
-                else:
-                    row.counted += 1
-            if due.gaps:
-                row.missing_kpis += 1
-        by_map[strategy_map.pk] = row
-    for row in by_map.values():
-        row.items.sort(key=lambda i: (i.period.end, i.period.start, i.kpi.code))
-    report.units = list(by_map.values())
+    previous = report.previous
+    report.rows = [
+        RankRow(
+            r.rank,
+            objects[r.item[0]],
+            heads.get((r.item[0], report.period.pk)),
+            None if previous is None else heads.get((r.item[0], previous.pk)),
+            endorsed.get(r.item[1]),
+        )
+        for r in shown
+    ]
     return report

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -51,14 +52,23 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard(
-        request.user, unit=_int(request, "unit"), year=_int(request, "tahun"), period=_int(request, "periode")
+        request.user,
+        unit=_int(request, "unit"),
+        year=_int(request, "tahun"),
+        period=_int(request, "periode"),
+        below_page=request.GET.get("halaman"),
     )
     if board is None:
         raise Http404
     return render(
         request,
         "dashboards/dashboard.html",
-        {"board": board, "charts": chart_data(board), **follow_up_context(request, board)},
+        {
+            "board": board,
+            "charts": chart_data(board),
+            "below_query": _query_without(request, "halaman"),
+            **follow_up_context(request, board),
+        },
     )
 
 
@@ -68,56 +78,90 @@ def follow_up_context(request: HttpRequest, board: selectors.Dashboard) -> dict[
     return {"follow_ups": follow_ups.dashboard_summary(request.user, board.unit)}
 
 
-def _ranking(request: HttpRequest) -> selectors.RankingReport:
+def _ranking(request: HttpRequest, *, every_row: bool = False) -> selectors.RankingReport:
     return selectors.nko_ranking(
         request.user,
         year=_int(request, "tahun"),
         period=_int(request, "periode"),
         level=request.GET.get("tingkat", ""),
         kind=request.GET.get("jenis", ""),
+        page=None if every_row else (request.GET.get("halaman") or 1),
     )
 
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
+    """50 units a page, best first; every unit in the file downloads."""
     report = _ranking(request)
-    return render(request, "dashboards/ranking.html", {"report": report})
+    return render(
+        request,
+        "dashboards/ranking.html",
+        {"report": report, "page_query": _query_without(request, "halaman")},
+    )
 
 
 @login_required
 def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _known_format(fmt)
-    report = _ranking(request)
+    report = _ranking(request, every_row=True)
     label = _label(report.period.label if report.period else "", report.level, report.kind)
     return _download(
         exporting.export_ranking(report, fmt), fmt, exporting.file_name("peringkat-nko", None, label, fmt)
     )
 
 
-def _completeness(request: HttpRequest) -> selectors.CompletenessReport:
+def _completeness(request: HttpRequest, *, with_items: bool = True) -> selectors.CompletenessReport:
     report = selectors.completeness(
         request.user,
         year=_int(request, "tahun"),
         period=_int(request, "periode"),
         unit=_int(request, "unit"),
         state=request.GET.get("status", ""),
+        page=request.GET.get("halaman"),
+        items_page=request.GET.get("halaman_iku"),
+        with_items=with_items,
     )
     if report is None:
         raise Http404
     return report
 
 
+def _query_without(request: HttpRequest, name: str) -> str:
+    """The request's query string without the parameter `name` (for the links of a paginator)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
+    """One row per map-owning unit (50 a page, least complete first) and a page of what is not yet counted;
+    a unit's name narrows the report to its subtree (the drill-down)."""
     report = _completeness(request)
-    return render(request, "dashboards/completeness.html", {"report": report})
+    return render(
+        request,
+        "dashboards/completeness.html",
+        {
+            "report": report,
+            "report_query": _query_without(request, "halaman"),
+            "items_query": _query_without(request, "halaman_iku"),
+        },
+    )
 
 
 @login_required
-def completeness_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def completeness_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Every gap of the chosen scope, streamed from the database (CSV row by row; the .xlsx from the same
+    iterator in openpyxl's write-only mode)."""
     _known_format(fmt)
-    report = _completeness(request)
+    report = _completeness(request, with_items=False)
     label = _label(report.unit.code if report.unit else "", report.period.label if report.period else "")
-    return _download(
-        exporting.export_completeness(report, fmt), fmt, exporting.file_name("kelengkapan", None, label, fmt)
-    )
+    name = exporting.file_name("kelengkapan", None, label, fmt)
+    items = selectors.all_items(report, request.user)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exporting.stream_completeness_csv(items), content_type=exporting.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return _download(exporting.export_completeness(items, fmt), fmt, name)

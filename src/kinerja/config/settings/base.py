@@ -149,6 +149,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Cache (issue 16 item 4): per-period summaries that change only when a score snapshot is written
+# (`kinerja.dashboards.selectors.cached_heads`; each key holds its period's newest snapshot, so a new snapshot
+# invalidates by construction). Local memory per process by default; one Redis shared by every app server
+# when CACHE_URL names one (redis://host:6379/2; production also falls back to REDIS_URL), keys prefixed
+# CACHE_KEY_PREFIX. Development and the tests keep local memory even where REDIS_URL is set for the task queue.
+CACHE_URL = env_str("CACHE_URL")
+
+
+def cache_settings(url: str) -> dict[str, dict[str, object]]:
+    """CACHES for a Redis URL, or local memory when `url` is not one."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kinerja"),
+                "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kinerja",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+
+
+CACHES = cache_settings(CACHE_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

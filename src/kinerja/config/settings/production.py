@@ -3,8 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY
-from .env import env_bool, env_int
+from .base import CACHE_URL, DATABASES, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, cache_settings
+from .env import env_bool, env_int, env_str
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -36,3 +36,7 @@ for _database in DATABASES.values():
     _database["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
     _database["CONN_HEALTH_CHECKS"] = True
     _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_DISABLE_SERVER_SIDE_CURSORS
+
+# The cache (see base.py): CACHE_URL, else the Redis of the task queue (REDIS_URL) when one is set, shared by
+# every app server; local memory per process otherwise.
+CACHES = cache_settings(CACHE_URL or env_str("REDIS_URL"))
