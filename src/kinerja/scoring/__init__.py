@@ -131,6 +131,7 @@ from kinerja.scoring.nkp2026 import (
     rating_of,
     score_employee_2026,
     score_employees_2026,
+    subordinate_penalties,
     sentence_in_force,
 )
 from kinerja.scoring.ranking import Ranked, rank
@@ -255,6 +256,7 @@ __all__ = [
     "score_employees",
     "score_employees_2014",
     "score_employees_2026",
+    "subordinate_penalties",
     "score_kpi",
     "score_scorecard",
     "scorecard_kpi",

@@ -8,7 +8,7 @@ ratings and the PermenPANRB 6/2022 predicate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -49,6 +49,7 @@ __all__ = [
     "score_employee_2026",
     "score_employees_2026",
     "sentence_in_force",
+    "subordinate_penalties",
 ]
 
 _ZERO = Decimal(0)
@@ -909,19 +910,37 @@ def score_employees_2026(
         return _score_employees_2026(employees, rules or get_rule_set("kmk-127-2026"), as_of_period)
 
 
+def subordinate_penalties(
+    employees: Iterable[tuple[str | None, Sequence[Sentence]]],
+    *,
+    rules: RuleSet | None = None,
+    as_of_period: str | None = None,
+) -> dict[str, list[Decimal]]:
+    """Superior's NIP → the discipline penalties of their direct subordinates (for *impact*, §7.3).
+
+    `employees` are ``(superior_nip, discipline)`` pairs; a sentence that cannot be scored is left
+    out (it is reported when its employee is scored).
+    """
+    rs = rules or get_rule_set("kmk-127-2026")
+    penalties: dict[str, list[Decimal]] = {}
+    for superior, discipline in employees:
+        if superior is None or not discipline:
+            continue
+        try:
+            penalty = discipline_penalty(discipline, rules=rs, as_of_period=as_of_period)
+        except ScoringError:
+            continue  # reported when the employee is scored
+        penalties.setdefault(superior, []).append(penalty)
+    return penalties
+
+
 def _score_employees_2026(
     employees: Sequence[Employee], rs: RuleSet, as_of_period: str | None
 ) -> list[Nkp2026Result]:
     errors: list[ScoringError] = []
-    penalties: dict[str, list[Decimal]] = {}
-    for e in employees:
-        if e.superior_nip is None or not e.discipline:
-            continue
-        try:
-            penalty = discipline_penalty(e.discipline, rules=rs, as_of_period=as_of_period)
-        except ScoringError:
-            continue  # reported when the employee is scored below
-        penalties.setdefault(e.superior_nip, []).append(penalty)
+    penalties = subordinate_penalties(
+        ((e.superior_nip, e.discipline) for e in employees), rules=rs, as_of_period=as_of_period
+    )
     results: list[Nkp2026Result] = []
     for e in employees:
         try:
