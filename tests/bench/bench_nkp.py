@@ -4,7 +4,7 @@ Generates (in a temporary folder) an employee workbook as a folder of CSV files
 under `kmk-127-2026`: 80 000 employees (`pegawai.csv`), 8 KPIs each with last
 year's target and realization (`iki.csv`, 640 000 rows) and their core values
 (`perilaku.csv`), then measures, each in a fresh Python process so that the
-peak memory (`ru_maxrss`) is the run's own:
+peak memory is the run's own:
 
 * baseline 1: reading the three files with `csv.DictReader` into lists;
 * baseline 2: a DuckDB single pass (`duckdb_baseline.nkp_query`, DuckDB's default
@@ -22,7 +22,7 @@ ties are told apart); a difference stops the benchmark.
 Each is run ROUNDS times, alternating; the figures are the best round's CPU time of
 the command in its process (`time.process_time`: DuckDB's threads included; other
 work on a shared machine disturbs it less than the wall clock) and the least peak
-memory (`ru_maxrss` of the process, which counts what DuckDB allocates outside Python).
+memory (the process's high-water mark VmHWM, which counts what DuckDB allocates outside Python).
 `KINERJA_BENCH_NKP_EMPLOYEES=20000` runs a smaller size for a quick check.
 """
 
@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
 sys.path.insert(0, str(HERE))
-from duckdb_baseline import compare_nkp  # noqa: E402 - beside this file
+from duckdb_baseline import PEAK_KB, compare_nkp  # noqa: E402 - beside this file
 
 PAIRS = [  # validity/controllability pairs kmk-127-2026 allows
     ("exact", "low"),
@@ -153,7 +153,7 @@ rows = {name: list(csv.DictReader((folder / f"{name}.csv").open(encoding="utf-8"
         for name in ("pegawai", "iki", "perilaku")}
 elapsed = time.process_time() - started
 print(json.dumps({"seconds": elapsed, "employees": len(rows["pegawai"]),
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "maxrss_kb": peak_kb()}))
 """
 
 # `kinerja nkp` into a null sink, or (with a second argument) into that file, for the check
@@ -176,7 +176,7 @@ with contextlib.redirect_stdout(sink):
 elapsed = time.process_time() - started
 written = sink.written if isinstance(sink, Sink) else sink.tell()
 print(json.dumps({"seconds": elapsed, "status": status, "json_bytes": written,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "maxrss_kb": peak_kb()}))
 """
 
 # the DuckDB single pass (duckdb_baseline.nkp_query) into a JSON file; a third argument `raw` leaves the
@@ -192,13 +192,13 @@ started = time.process_time()
 duckdb_baseline.run(query, Path(sys.argv[2]), "json")
 elapsed = time.process_time() - started
 print(json.dumps({"seconds": elapsed, "status": 0,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "maxrss_kb": peak_kb()}))
 """
 
 
 def run(script: str, *args: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), *args],
+        [sys.executable, "-c", PEAK_KB + textwrap.dedent(script), *args],
         capture_output=True,
         text=True,
         check=False,

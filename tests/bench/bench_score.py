@@ -18,7 +18,7 @@ Before anything is timed the DuckDB pass is checked against Kinerja's output on
 every figure (`duckdb_baseline.compare_score`); a difference stops the benchmark.
 Each is timed as the best of a few runs, alternating, in CPU time of this process
 (`time.process_time`: DuckDB's threads included; other work on a shared machine
-disturbs it less than the wall clock). Peak memory (`ru_maxrss`) is measured once
+disturbs it less than the wall clock). Peak memory (VmHWM) is measured once
 for each in a fresh process. The aim: `kinerja score` at most 1.5× the DuckDB pass.
 """
 
@@ -168,7 +168,7 @@ def timed(action: Callable[[], T]) -> tuple[float, T]:
     return time.process_time() - started, result
 
 
-# peak memory of one run in a fresh process (`ru_maxrss`: what DuckDB allocates outside Python counts too)
+# peak memory of one run in a fresh process (VmHWM: what DuckDB allocates outside Python counts too)
 PEAK = """
 import contextlib, io, json, resource, sys
 from pathlib import Path
@@ -179,13 +179,13 @@ if sys.argv[1] == "duckdb":
     bench_score.duckdb_pass(path, path.with_suffix(".duckdb.csv"))
 else:
     bench_score.subject(path)
-print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"maxrss_kb": peak_kb()}))
 """
 
 
 def peak_mb(which: str, path: Path) -> int:
     done = subprocess.run(
-        [sys.executable, "-c", PEAK, which, str(path), str(HERE)],
+        [sys.executable, "-c", duckdb_baseline.PEAK_KB + PEAK, which, str(path), str(HERE)],
         capture_output=True,
         text=True,
         check=False,

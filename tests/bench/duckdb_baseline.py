@@ -38,6 +38,24 @@ CENT = S // 100
 TIE_WINDOW = S // 10**18  # within 10^-18 of a half cent: a tie
 
 
+# Prepended to the scripts the benchmarks run in a fresh process: `peak_kb()` is the high-water mark of the
+# process's own memory (VmHWM), what DuckDB allocates outside Python included. Not `ru_maxrss`: on Linux a
+# child started by fork or vfork keeps the parent's high-water mark through exec, so every child of a big
+# parent would report the parent's size.
+PEAK_KB = """
+def peak_kb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
 class BaselineMismatch(AssertionError):
     """The DuckDB pass and Kinerja disagree on a figure (beyond a half-cent tie)."""
 
@@ -166,17 +184,26 @@ def _q_kpi() -> str:
     )
 
 
+def _clamp(x: str) -> str:
+    return f"greatest(0::HUGEINT, least({_i(120)}, {x}))"
+
+
+def _rating(x: str) -> str:
+    return f"CASE WHEN {x} > {_i(100)} THEN 'above' WHEN {x} >= {_i(90)} THEN 'meets' ELSE 'below' END"
+
+
+def _blend_weight(x: str) -> str:
+    """The NKO's weight in tenths (§7.3): 5 / 3 for tier 1 / 2 when x ≥ NKO, else 1."""
+    return f"CASE WHEN {x} < nko THEN 1 WHEN tier = 1 THEN 5 ELSE 3 END"
+
+
+def _calibrated(x: str) -> str:
+    return f"CASE WHEN {x} <= {_i(100)} THEN {x} ELSE {_i(100)} + (least({x}, {_i(120)}) - {_i(100)}) * 3 // 4 END"
+
+
 def nkp_query(folder: Path, *, rounded: bool = True) -> str:
     """One row per employee, in the order of pegawai.csv, with a list of its KPIs (the shape of `kinerja nkp`)."""
     c = _show(rounded)
-    clamp = lambda x: f"greatest(0::HUGEINT, least({_i(120)}, {x}))"  # noqa: E731
-    rating = lambda x: (
-        f"CASE WHEN {x} > {_i(100)} THEN 'above' WHEN {x} >= {_i(90)} THEN 'meets' ELSE 'below' END"
-    )  # noqa: E731
-    weight = lambda x: f"CASE WHEN {x} < nko THEN 1 WHEN tier = 1 THEN 5 ELSE 3 END"  # noqa: E731 - tenths
-    calibrated = lambda x: (  # noqa: E731
-        f"CASE WHEN {x} <= {_i(100)} THEN {x} ELSE {_i(100)} + (least({x}, {_i(120)}) - {_i(100)}) * 3 // 4 END"
-    )
     values = " + ".join(
         _num(v)
         for v in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
@@ -223,7 +250,7 @@ iki AS (
 ),
 quality AS (
   SELECT pos, nip, code,
-    CASE WHEN r IS NULL THEN NULL ELSE {clamp(f"CASE WHEN sign = 1 AND t > 0 THEN r * {_i(100)} // t WHEN sign = 1 THEN {_i(200)} - r * {_i(100)} // t WHEN t > 0 THEN {_i(200)} - r * {_i(100)} // t ELSE r * {_i(100)} // t END")} END AS idx,
+    CASE WHEN r IS NULL THEN NULL ELSE {_clamp(f"CASE WHEN sign = 1 AND t > 0 THEN r * {_i(100)} // t WHEN sign = 1 THEN {_i(200)} - r * {_i(100)} // t WHEN t > 0 THEN {_i(200)} - r * {_i(100)} // t ELSE r * {_i(100)} // t END")} END AS idx,
     ({_q_kpi()} + CASE WHEN kind = 'new' THEN 1000
          WHEN kind <> 'existing' THEN error('the baseline knows KPI kinds existing and new only')
          WHEN sign * t < sign * t1 THEN 800
@@ -255,28 +282,28 @@ npk AS (
 ),
 cal AS (
   SELECT d.pos, d.nip, d.tier, d.nko, d.penalty AS discipline, coalesce(im.impact, 0::HUGEINT) AS impact, d.corr,
-    h.nhk, h.kpis, h.missing, h.flags, n.npk, {calibrated("h.nhk")} AS nhk_cal, {calibrated("n.npk")} AS npk_cal
+    h.nhk, h.kpis, h.missing, h.flags, n.npk, {_calibrated("h.nhk")} AS nhk_cal, {_calibrated("n.npk")} AS npk_cal
   FROM disc d LEFT JOIN impact im USING (nip) LEFT JOIN nhk h USING (nip) LEFT JOIN npk n USING (nip)
 ),
 adjusted AS (
   SELECT *, (3 * nhk_cal + npk_cal) // 4 AS before,
-    {clamp("(3 * nhk_cal + npk_cal) // 4 - discipline - impact + corr")} AS result,
-    {clamp("nhk_cal - discipline - impact + corr")} AS work_adj,
-    {clamp("npk_cal - discipline - impact + corr")} AS behaviour_adj
+    {_clamp("(3 * nhk_cal + npk_cal) // 4 - discipline - impact + corr")} AS result,
+    {_clamp("nhk_cal - discipline - impact + corr")} AS work_adj,
+    {_clamp("npk_cal - discipline - impact + corr")} AS behaviour_adj
   FROM cal
 ),
 blended AS (
-  SELECT *, {weight("result")} AS w, {weight("work_adj")} AS ww, {weight("behaviour_adj")} AS bw FROM adjusted
+  SELECT *, {_blend_weight("result")} AS w, {_blend_weight("work_adj")} AS ww, {_blend_weight("behaviour_adj")} AS bw FROM adjusted
 ),
 rated AS (
   SELECT *,
-    {clamp("((10 - w) * result + w * nko) // 10")} AS nkp,
-    {clamp("((10 - ww) * work_adj + ww * nko) // 10")} AS work,
-    {clamp("((10 - bw) * behaviour_adj + bw * nko) // 10")} AS behaviour
+    {_clamp("((10 - w) * result + w * nko) // 10")} AS nkp,
+    {_clamp("((10 - ww) * work_adj + ww * nko) // 10")} AS work,
+    {_clamp("((10 - bw) * behaviour_adj + bw * nko) // 10")} AS behaviour
   FROM blended
 ),
 named AS (
-  SELECT *, {rating("work")} AS work_rating, {rating("behaviour")} AS behaviour_rating FROM rated
+  SELECT *, {_rating("work")} AS work_rating, {_rating("behaviour")} AS behaviour_rating FROM rated
 )
 SELECT nip, kpis, {c("nhk")} AS nhk, {c("nhk_cal")} AS nhk_calibrated, {c("npk")} AS npk,
   {c("npk_cal")} AS npk_calibrated, {c("before")} AS nkp_before, {c("discipline")} AS discipline,

@@ -28,11 +28,12 @@ def json_number(value: Decimal | None) -> str:
     # 15 significant digits (DBL_DIG) the float's shortest repr has the same digits, and repr keeps
     # plain notation below 1e16: so it is the text without trailing zeros ("100.0", "-0.5"), got
     # without making the float and running repr's shortest-digits search (3× slower).
+    # Of the two decimals only a trailing 0 goes ("100.00" → "100.0", "95.50" → "95.5"): one slice,
+    # no rstrip and no second test (this runs 3.6 million times for 80 000 employees).
     text = str(value.quantize(_CENT, ROUND_HALF_UP))
     if len(text) > 16:  # maybe more than 15 digits: let float and repr do it
         return _float_repr(float(text))
-    text = text.rstrip("0")
-    return text + "0" if text[-1] == "." else text
+    return text[:-1] if text[-1] == "0" else text
 
 
 def json_string(value: str) -> str:

@@ -9,7 +9,7 @@ ratings and the PermenPANRB 6/2022 predicate.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
@@ -91,6 +91,10 @@ class _K:
     below: Decimal
     ratings: Bands
     predicates: Mapping[tuple[Rating, Rating], str]
+    # Q_target and K3 results, made once per case and shared by every KPI with that case (none is
+    # changed once made): 640 000 KPIs of a big workbook have a few dozen distinct ones.
+    targets: dict[tuple[str, bool, bool], TargetQuality] = field(default_factory=dict, compare=False)
+    qualities: dict[tuple[int, int], ContractQuality] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=32)
@@ -250,11 +254,11 @@ def _q_target(
     kpi: str,
 ) -> TargetQuality:
     if fixed_target:
-        return TargetQuality(k.q_fixed, "fixed")
+        return _target_quality(k, k.q_fixed, "fixed", False, False)
     if kind is KpiKind.NEW:
-        return TargetQuality(k.q_new, "new")
+        return _target_quality(k, k.q_new, "new", False, False)
     if polarity is Polarity.STABILIZE:
-        return TargetQuality(k.q_stabilize, "stabilize")
+        return _target_quality(k, k.q_stabilize, "stabilize", False, False)
     if target is None:
         raise ScoringError(
             ErrorCode.TARGET_MISSING,
@@ -295,8 +299,16 @@ def _q_target(
         case = TargetCase.RAISED_ABOVE_REALIZATION
     value = k.q_target[case]
     if kind is KpiKind.MANDATORY and value < k.q_floor:
-        return TargetQuality(k.q_floor, case, silent, mandatory_floor=True)
-    return TargetQuality(value, case, silent)
+        return _target_quality(k, k.q_floor, case, silent, True)
+    return _target_quality(k, value, case, silent, False)
+
+
+def _target_quality(k: _K, value: Decimal, reason: str, silent: bool, floor: bool) -> TargetQuality:
+    """`TargetQuality(value, reason, silent, floor)`, one shared object per case (`value` follows from it)."""
+    found = k.targets.get((reason, silent, floor))
+    if found is None:
+        found = k.targets[(reason, silent, floor)] = TargetQuality(value, reason, silent, floor)
+    return found
 
 
 def _year_target(kpi: EmployeeKpi) -> Decimal | None:
@@ -343,7 +355,12 @@ def _contract_quality(kpi: EmployeeKpi, k: _K) -> ContractQuality:
         k,
         kpi.code,
     )
-    return ContractQuality((qk + qt.value) / _TWO, qk, qt)
+    # qk is one of the rule set's own values and qt a shared case: their ids name the pair
+    key = (id(qk), id(qt))
+    found = k.qualities.get(key)
+    if found is None:
+        found = k.qualities[key] = ContractQuality((qk + qt.value) / _TWO, qk, qt)
+    return found
 
 
 # --------------------------------------------------------------------------- adjustments (§7.3)
@@ -733,7 +750,7 @@ def _nhk(
                 ErrorCode.DAYS_INVALID, f"days given for some KPIs but blank for {blank}", field="days"
             )
         )
-    rows: list[tuple[KpiResult, ContractQuality, Decimal]] = []
+    rows: list[tuple[KpiResult, ContractQuality, Decimal, Decimal | None]] = []
     num = _ZERO
     den = _ZERO
     cap = c.cap
@@ -757,18 +774,22 @@ def _nhk(
         if quality.q_target is not None and quality.q_target.silent:
             flags.append(f"q_target_silent:{kpi.code}")
         weight = quality.k3 if days is None or not with_days else quality.k3 * days
-        rows.append((result, quality, weight))
-        if result.index is not None:
-            v = result.index * quality.k3
-            num += (cap if v > cap else v) * weight
-            den += weight
+        index = result.index
+        if index is None:
+            rows.append((result, quality, weight, None))
+            continue
+        v = index * quality.k3  # the quality value, computed once for the sum and for the result
+        if v > cap:
+            v = cap
+        num += v * weight
+        den += weight
+        rows.append((result, quality, weight, v))
     out: list[NhkKpi] = []
-    for result, quality, weight in rows:
-        if result.index is None or den == _ZERO:
+    for result, quality, weight, value in rows:
+        if value is None or den == _ZERO:
             out.append(NhkKpi(result, quality, None, None))
         else:
-            v = result.index * quality.k3
-            out.append(NhkKpi(result, quality, cap if v > cap else v, weight / den))
+            out.append(NhkKpi(result, quality, value, weight / den))
     if den == _ZERO:
         return tuple(out), None
     nhk = num / den
