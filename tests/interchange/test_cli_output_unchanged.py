@@ -43,7 +43,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def test_nkp_streamed_json_is_the_whole_results_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_nkp_streamed_json_is_the_whole_results_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bench("bench_nkp").generate(tmp_path, employees=400, seed=7)
     status, out, err = run(capsys, "nkp", str(tmp_path), "--rules", "kmk-127-2026", "--format", "json")
     assert status == 0, err
@@ -58,7 +60,9 @@ def test_stream_workbook_gives_score_workbooks_results(tmp_path: Path) -> None:
     whole = score_workbook(read_workbook(tmp_path, rules="kmk-127-2026"), rules="kmk-127-2026")
     streamed: list[str] = []
     stream_workbook(
-        read_workbook(tmp_path, rules="kmk-127-2026"), lambda s: streamed.append(s.to_json()), rules="kmk-127-2026"
+        read_workbook(tmp_path, rules="kmk-127-2026"),
+        lambda s: streamed.append(s.to_json()),
+        rules="kmk-127-2026",
     )
     assert streamed == [s.to_json() for s in whole]
     assert [json.loads(text) for text in streamed] == [s.to_dict() for s in whole]
@@ -75,7 +79,9 @@ def _break_two_rows(folder: Path) -> None:
         csv.writer(f).writerows(rows)
 
 
-def test_nkp_a_scoring_error_among_many_prints_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_nkp_a_scoring_error_among_many_prints_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bench("bench_nkp").generate(tmp_path, employees=60, seed=3)
     _break_two_rows(tmp_path)
     status, out, err = run(capsys, "nkp", str(tmp_path), "--rules", "kmk-127-2026", "--format", "json")
@@ -83,7 +89,9 @@ def test_nkp_a_scoring_error_among_many_prints_nothing(capsys: pytest.CaptureFix
     with pytest.raises(InvalidFileError) as whole:
         score_workbook(read_workbook(tmp_path, rules="kmk-127-2026", check=False), rules="kmk-127-2026")
     with pytest.raises(InvalidFileError) as streamed:
-        stream_workbook(read_workbook(tmp_path, rules="kmk-127-2026", check=False), print, rules="kmk-127-2026")
+        stream_workbook(
+            read_workbook(tmp_path, rules="kmk-127-2026", check=False), print, rules="kmk-127-2026"
+        )
     assert whole.value.lines("en") == streamed.value.lines("en")
     lines = err.splitlines()
     assert lines[:-1] == whole.value.lines("en")

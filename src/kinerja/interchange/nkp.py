@@ -159,7 +159,9 @@ def employees_of(
     return list(_employees(book, as_of, where, release)), where
 
 
-def _employees(book: EmployeeWorkbook, as_of: Period | None, where: _Rows, release: bool) -> Iterator[Employee]:
+def _employees(
+    book: EmployeeWorkbook, as_of: Period | None, where: _Rows, release: bool
+) -> Iterator[Employee]:
     """`employees_of`, one employee at a time (`where` filled as they come); the rows are grouped first."""
     kpi_rows: dict[str, dict[str, list[EmployeeKpiRow]]] = {}
     for k in book.kpis:

@@ -294,7 +294,9 @@ def _check_rows(
             if t is None or low is not None or high is not None
         ]
     else:
-        candidates = [position for position, t in enumerate(targets) if t is None] if has_none(targets) else []
+        candidates = (
+            [position for position, t in enumerate(targets) if t is None] if has_none(targets) else []
+        )
     lows, highs = values["target_low"], values["target_high"]
     polarities, kpis = values["polarity"], values["kpi_code"]
     for position in candidates:

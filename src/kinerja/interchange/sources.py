@@ -251,7 +251,9 @@ def _csv_records(
             # test below then clears). A batch without a leading `'` costs ~nothing.
             if "\0'" in "\0" + "\0".join(chain.from_iterable(rows)):
                 rows = [
-                    [restore_neutralised(cell) for cell in row] if any(map(str.startswith, row, _QUOTE)) else row
+                    [restore_neutralised(cell) for cell in row]
+                    if any(map(str.startswith, row, _QUOTE))
+                    else row
                     for row in rows
                 ]
             yield from rows

@@ -131,8 +131,8 @@ from kinerja.scoring.nkp2026 import (
     rating_of,
     score_employee_2026,
     score_employees_2026,
-    subordinate_penalties,
     sentence_in_force,
+    subordinate_penalties,
 )
 from kinerja.scoring.ranking import Ranked, rank
 from kinerja.scoring.rules import (
@@ -256,10 +256,10 @@ __all__ = [
     "score_employees",
     "score_employees_2014",
     "score_employees_2026",
-    "subordinate_penalties",
     "score_kpi",
     "score_scorecard",
     "scorecard_kpi",
     "sentence_in_force",
     "status_of",
+    "subordinate_penalties",
 ]
