@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
-from kinerja.scoring._json import json_number, json_string, json_strings, json_text
+from kinerja.scoring._json import json_number, json_shared_number, json_string, json_strings, json_text
 from kinerja.scoring.employee import CoreValues, Employee, EmployeeKpi, Sentence
 from kinerja.scoring.enums import (
     Consolidation,
@@ -440,8 +440,13 @@ def rating_of(value: Decimal, *, rules: RuleSet | None = None) -> Rating:
     return _rating(value, _k(rules))
 
 
+_RATINGS: dict[str, Rating] = {r.value: r for r in Rating}
+
+
 def _rating(value: Decimal, k: _K) -> Rating:
-    return Rating(k.ratings.classify(value))
+    label = k.ratings.classify(value)
+    found = _RATINGS.get(label)  # a dictionary lookup: `Rating(label)` goes through the enum machinery
+    return found if found is not None else Rating(label)
 
 
 def predicate_of(work: Rating, behaviour: Rating, *, rules: RuleSet | None = None) -> str:
@@ -573,10 +578,10 @@ class Nkp2026Result:
 
     def to_json(self) -> str:
         """`json.dumps(self.to_dict(), ensure_ascii=False)`, written directly (see `_json`): the same text."""
-        number = json_number
+        number, shared = json_number, json_shared_number
         kpis = ", ".join(
             f'{{"code": {json_string(k.result.kpi.code)}, "index": {number(k.result.index)}, '
-            f'"k3": {number(k.quality.k3)}, "value": {number(k.value)}, '
+            f'"k3": {shared(k.quality.k3)}, "value": {number(k.value)}, '
             f'"weight": {"null" if k.weight is None else number(k.weight * _HUNDRED)}}}'
             for k in self.kpis
         )
@@ -585,9 +590,9 @@ class Nkp2026Result:
             f'{{"nip": {json_string(self.employee.nip)}, "rules": {json_string(self.rules.code)}, '
             f'"kpis": [{kpis}], "nhk": {number(self.nhk)}, "nhk_calibrated": {number(self.nhk_calibrated)}, '
             f'"npk": {number(self.npk)}, "npk_calibrated": {number(self.npk_calibrated)}, '
-            f'"nkp_before": {number(self.nkp_before)}, "discipline": {number(self.discipline)}, '
-            f'"impact": {number(self.impact)}, "correction": {number(self.correction)}, '
-            f'"result": {number(self.result)}, "nko_weight": {number(self.nko_weight)}, '
+            f'"nkp_before": {number(self.nkp_before)}, "discipline": {_number_or_zero(self.discipline)}, '
+            f'"impact": {_number_or_zero(self.impact)}, "correction": {shared(self.correction)}, '
+            f'"result": {number(self.result)}, "nko_weight": {shared(self.nko_weight)}, '
             f'"nkp": {number(self.nkp)}, '
             f'"work_result": {{"value": {number(self.work_result)}, "rating": {_RATING_JSON[self.work_rating]}}}, '
             f'"behaviour": {{"value": {number(self.behaviour)}, '
@@ -683,6 +688,11 @@ class Nkp2026Result:
             notes=tuple(notes),
             code=self.nip,
         )
+
+
+def _number_or_zero(value: Decimal) -> str:
+    """`json_number` of a penalty: most are the shared zero (no sentence, no subordinate's)."""
+    return "0.0" if value is _ZERO else json_number(value)
 
 
 # --------------------------------------------------------------------------- scoring
