@@ -1,25 +1,36 @@
-"""`kinerja nkp` on 80 000 employees beside a plain `csv.DictReader` read of the same files.
+"""`kinerja nkp` on 80 000 employees beside a DuckDB pass computing the same figures and a `csv.DictReader` read.
 
 Generates (in a temporary folder) an employee workbook as a folder of CSV files
 under `kmk-127-2026`: 80 000 employees (`pegawai.csv`), 8 KPIs each with last
 year's target and realization (`iki.csv`, 640 000 rows) and their core values
 (`perilaku.csv`), then measures, each in a fresh Python process so that the
-peak memory (`ru_maxrss`) is the run's own:
+peak memory is the run's own:
 
-* baseline: reading the three files with `csv.DictReader` into lists;
+* baseline 1: reading the three files with `csv.DictReader` into lists;
+* baseline 2: a DuckDB single pass (`duckdb_baseline.nkp_query`, DuckDB's default
+  settings: every core) reading the same three files and writing every figure
+  `kinerja nkp` prints (rounded as it rounds them) to a JSON file, one object per
+  employee with its KPIs;
 * subject: `kinerja nkp FOLDER --rules kmk-127-2026 --format json` through
   `run_standalone`, standard output into a null sink: read + validate + score
   + serialise.
 
-Reports employees per second (CPU time of the run, `time.process_time`, which
-other work on a shared machine disturbs less than the wall clock) and peak
-memory for both.
+Before anything is timed the DuckDB pass is checked against Kinerja on every
+figure of every employee (`duckdb_baseline.compare_nkp`, which says how half-cent
+ties are told apart); a difference stops the benchmark.
+
+Each is run ROUNDS times, alternating; the figures are the best round's CPU time of
+the command in its process (`time.process_time`: DuckDB's threads included; other
+work on a shared machine disturbs it less than the wall clock) and the least peak
+memory (the process's high-water mark VmHWM, which counts what DuckDB allocates outside Python).
+`KINERJA_BENCH_NKP_EMPLOYEES=20000` runs a smaller size for a quick check.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -27,9 +38,14 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-EMPLOYEES = 80_000
+EMPLOYEES = int(os.environ.get("KINERJA_BENCH_NKP_EMPLOYEES", "80000"))
 KPIS = 8
-ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 2
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+sys.path.insert(0, str(HERE))
+from duckdb_baseline import PEAK_KB, compare_nkp  # noqa: E402 - beside this file
 
 PAIRS = [  # validity/controllability pairs kmk-127-2026 allows
     ("exact", "low"),
@@ -137,9 +153,10 @@ rows = {name: list(csv.DictReader((folder / f"{name}.csv").open(encoding="utf-8"
         for name in ("pegawai", "iki", "perilaku")}
 elapsed = time.process_time() - started
 print(json.dumps({"seconds": elapsed, "employees": len(rows["pegawai"]),
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "maxrss_kb": peak_kb()}))
 """
 
+# `kinerja nkp` into a null sink, or (with a second argument) into that file, for the check
 SUBJECT = """
 import contextlib, io, json, resource, sys, time
 from kinerja.interchange.commands import run_standalone
@@ -152,19 +169,36 @@ class Sink(io.TextIOBase):
     def writable(self):
         return True
 
-sink = Sink()
+sink = Sink() if len(sys.argv) < 3 else open(sys.argv[2], "w", encoding="utf-8")
 started = time.process_time()
 with contextlib.redirect_stdout(sink):
     status = run_standalone("nkp", [sys.argv[1], "--rules", "kmk-127-2026", "--format", "json"])
 elapsed = time.process_time() - started
-print(json.dumps({"seconds": elapsed, "status": status, "json_bytes": sink.written,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+written = sink.written if isinstance(sink, Sink) else sink.tell()
+print(json.dumps({"seconds": elapsed, "status": status, "json_bytes": written,
+                  "maxrss_kb": peak_kb()}))
+"""
+
+# the DuckDB single pass (duckdb_baseline.nkp_query) into a JSON file; a third argument `raw` leaves the
+# figures unrounded, for the check
+DUCKDB = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import duckdb
+import duckdb_baseline
+query = duckdb_baseline.nkp_query(Path(sys.argv[1]), rounded=len(sys.argv) < 5)
+started = time.process_time()
+duckdb_baseline.run(query, Path(sys.argv[2]), "json")
+elapsed = time.process_time() - started
+print(json.dumps({"seconds": elapsed, "status": 0,
+                  "maxrss_kb": peak_kb()}))
 """
 
 
-def run(script: str, folder: Path) -> dict[str, float]:
+def run(script: str, *args: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), str(folder)],
+        [sys.executable, "-c", PEAK_KB + textwrap.dedent(script), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -173,37 +207,69 @@ def run(script: str, folder: Path) -> dict[str, float]:
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if result.get("status", 0) != 0:
+        raise RuntimeError(f"exited {result.get('status')}: {done.stderr[-2000:]}")
     return result
+
+
+def best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The best of the rounds: least CPU time, least peak memory (each its own minimum)."""
+    return {
+        **runs[0],
+        "seconds": min(r["seconds"] for r in runs),
+        "maxrss_kb": min(r["maxrss_kb"] for r in runs),
+    }
 
 
 def main() -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as name:
-        folder = Path(name)
+        folder = Path(name) / "workbook"
+        folder.mkdir()
         generate(folder)
         size = sum(p.stat().st_size for p in folder.iterdir())
-        base = run(BASELINE, folder)
-        subject = run(SUBJECT, folder)
-    if subject.get("status") != 0:
-        raise RuntimeError(f"kinerja nkp exited {subject.get('status')}")
+        # the check, before anything is timed: every figure of the pass against Kinerja's output
+        printed, unrounded = Path(name) / "kinerja.json", Path(name) / "duckdb-raw.json"
+        run(SUBJECT, str(folder), str(printed))
+        run(DUCKDB, str(folder), str(unrounded), str(HERE), "raw")
+        checked = compare_nkp(printed, unrounded)
+        printed.unlink()
+        unrounded.unlink()
+        out = str(Path(name) / "duckdb.json")
+        bases, subjects, ducks = [], [], []
+        for _ in range(ROUNDS):  # alternating, so that a busy moment of the machine hits all three
+            bases.append(run(BASELINE, str(folder)))
+            subjects.append(run(SUBJECT, str(folder)))
+            ducks.append(run(DUCKDB, str(folder), out, str(HERE)))
+    base, subject, duck = best(bases), best(subjects), best(ducks)
     figures = {
         "employees": EMPLOYEES,
         "iki_rows": EMPLOYEES * KPIS,
         "files_mb": round(size / 1e6, 1),
+        "rounds": ROUNDS,
+        "checked_figures": checked["figures"],
+        "checked_half_cent_ties": checked["ties"],
         "baseline_dictreader_s": round(base["seconds"], 2),
         "baseline_employees_per_s": round(EMPLOYEES / base["seconds"]),
         "baseline_peak_mb": round(base["maxrss_kb"] / 1024),
+        "duckdb_s": round(duck["seconds"], 2),
+        "duckdb_peak_mb": round(duck["maxrss_kb"] / 1024),
         "nkp_json_s": round(subject["seconds"], 2),
         "nkp_employees_per_s": round(EMPLOYEES / subject["seconds"]),
         "nkp_peak_mb": round(subject["maxrss_kb"] / 1024),
         "ratio_to_plain_read": round(subject["seconds"] / base["seconds"], 1),
+        "ratio_to_duckdb": round(subject["seconds"] / duck["seconds"], 2),
+        "memory_ratio_to_duckdb": round(subject["maxrss_kb"] / duck["maxrss_kb"], 2),
         "json_mb": round(subject["json_bytes"] / 1e6, 1),
     }
     print(
-        f"   {EMPLOYEES:,} employees, {EMPLOYEES * KPIS:,} KPI rows ({figures['files_mb']} MB): "
-        f"csv.DictReader {figures['baseline_dictreader_s']} s ({figures['baseline_employees_per_s']:,} employees/s, "
-        f"peak {figures['baseline_peak_mb']} MB); kinerja nkp --format json {figures['nkp_json_s']} s "
-        f"({figures['nkp_employees_per_s']:,} employees/s, peak {figures['nkp_peak_mb']} MB); "
-        f"ratio {figures['ratio_to_plain_read']}×"
+        f"   {EMPLOYEES:,} employees, {EMPLOYEES * KPIS:,} KPI rows ({figures['files_mb']} MB); "
+        f"checked {checked['figures']:,} figures against DuckDB ({checked['ties']:,} half-cent ties)\n"
+        f"   csv.DictReader {figures['baseline_dictreader_s']} s (peak {figures['baseline_peak_mb']} MB); "
+        f"DuckDB pass {figures['duckdb_s']} s (peak {figures['duckdb_peak_mb']} MB); "
+        f"kinerja nkp --format json {figures['nkp_json_s']} s ({figures['nkp_employees_per_s']:,} employees/s, "
+        f"peak {figures['nkp_peak_mb']} MB)\n"
+        f"   ratio to DictReader {figures['ratio_to_plain_read']}×, to DuckDB {figures['ratio_to_duckdb']}× in time "
+        f"(aim ≤ 2), {figures['memory_ratio_to_duckdb']}× in peak memory (aim ≤ 2)"
     )
     return figures
 

@@ -262,7 +262,7 @@ def _where(unit: str | None, period: object) -> str:
 def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     # Imported when the command runs (startup time; not a cycle), as in `_score`.
     from kinerja.interchange.employees import read_workbook
-    from kinerja.interchange.nkp import nkp_text, score_workbook
+    from kinerja.interchange.nkp import nkp_text, score_workbook, stream_workbook
     from kinerja.interchange.report import use_colour
     from kinerja.interchange.scoring import rule_set
 
@@ -275,6 +275,21 @@ def _nkp(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         _note_ignored(
             book.source or book.sheets.get(sheet, sheet), columns, stderr, sheet if book.source else None
         )
+    isatty = getattr(stdout, "isatty", None)
+    if args.format == "json" and not args.explain and rules.nkp2026 is not None and not (isatty and isatty()):
+        # One line into a pipe or file: each employee's JSON text is made as soon as it is scored and
+        # its results let go, so that 80 000 employees' results are never held at once. The text is
+        # kept until every employee is scored: a bad workbook prints nothing (exit status 2).
+        texts: list[str] = []
+        stream_workbook(book, lambda s: texts.append(s.to_json()), rules=rules, period=args.period)
+        del book
+        stdout.write("[")
+        for start in range(0, len(texts), JSON_SLICE):
+            if start:
+                stdout.write(", ")
+            stdout.write(", ".join(texts[start : start + JSON_SLICE]))
+        stdout.write("]\n")
+        return OK
     # the rows are let go once turned into the core's inputs: a big workbook's are not held to the end
     scored = score_workbook(book, rules=rules, period=args.period, release=True)
 

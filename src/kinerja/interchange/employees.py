@@ -31,8 +31,10 @@ from kinerja.interchange.cells import (
     VALIDITY,
     CellError,
     Period,
+    count_none,
     format_cell,
     format_number,
+    has_none,
     keyword_column,
     name_key,
     nonnegative_column,
@@ -593,7 +595,7 @@ def _check_workbook(
     has_band = "target_low" in headers["iki"].index or "target_high" in headers["iki"].index
     first_of_year: dict[tuple[str, int | None], dict[str, EmployeeKpiRow]] = {}
     periods = list(map(attrgetter("period"), kpis))
-    dated = periods.count(None) != n
+    dated = count_none(periods) != n
     if (
         not dated
         and set(map(attrgetter("nip"), kpis)) <= nips.keys()
@@ -601,13 +603,13 @@ def _check_workbook(
     ):
         # the usual contract file, tested in C: what is left is each row's input
         targets, indices = list(map(attrgetter("target"), kpis)), list(map(attrgetter("index"), kpis))
-        lacking = None in targets and any(
+        lacking = has_none(targets) and any(
             t is None and i is None for t, i in zip(targets, indices, strict=True)
         )
         if has_band or lacking or None in list(map(attrgetter("polarity"), kpis)):
             for kpi in kpis:
                 _check_iki_input(book, kpi, has_band, problems)
-        if list(map(attrgetter("weight"), kpis)).count(None) != n:
+        if count_none(map(attrgetter("weight"), kpis)) != n:
             for kpi in kpis:
                 first_of_year.setdefault((kpi.nip, None), {})[kpi.kpi_code] = kpi
     else:

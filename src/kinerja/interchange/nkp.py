@@ -9,7 +9,7 @@ The core's errors become `Problem`s naming the sheet, row and column.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,9 +43,12 @@ from kinerja.scoring import (
     Polarity,
     RuleSet,
     ScoringError,
+    ScoringErrors,
     Sentence,
     employee_kpi,
+    score_employee_2026,
     score_employees,
+    subordinate_penalties,
 )
 
 _ZERO = Decimal(0)
@@ -152,6 +155,14 @@ def employees_of(
 
     With `release`, `book.kpis` and `book.behaviour` are emptied once grouped (see `score_workbook`).
     """
+    where = _Rows({}, {}, {})
+    return list(_employees(book, as_of, where, release)), where
+
+
+def _employees(
+    book: EmployeeWorkbook, as_of: Period | None, where: _Rows, release: bool
+) -> Iterator[Employee]:
+    """`employees_of`, one employee at a time (`where` filled as they come); the rows are grouped first."""
     kpi_rows: dict[str, dict[str, list[EmployeeKpiRow]]] = {}
     for k in book.kpis:
         if as_of is not None and k.period is not None and k.period.year != as_of.year:
@@ -163,9 +174,7 @@ def employees_of(
     if release:
         book.kpis = []
         book.behaviour = []
-    where = _Rows({}, {}, {})
     label = "" if as_of is None else str(as_of)
-    employees = []
     for e in book.employees:
         where.pegawai[e.nip] = e
         kpis = []
@@ -190,27 +199,27 @@ def employees_of(
                         *(getattr(b, name) for name in ASPECTS),
                     )
                 )
-        discipline: tuple[Sentence, ...] = ()
-        if e.discipline_category is not None and e.discipline_score is not None:
-            discipline = (Sentence(e.discipline_category, e.discipline_score),)
-        employees.append(
-            Employee(
-                nip=e.nip,
-                name=e.name,
-                superior_nip=e.superior_nip,
-                unit=e.unit,
-                job_category=e.job_category,
-                tier=e.tier,
-                nko=e.nko,
-                discipline=discipline,
-                correction=e.correction if e.correction is not None else _ZERO,
-                calibrate=e.calibrate,
-                kpis=tuple(kpis),
-                ratings=tuple(ratings),
-                core_values=tuple(core_values),
-            )
+        yield Employee(
+            nip=e.nip,
+            name=e.name,
+            superior_nip=e.superior_nip,
+            unit=e.unit,
+            job_category=e.job_category,
+            tier=e.tier,
+            nko=e.nko,
+            discipline=_sentences(e),
+            correction=e.correction if e.correction is not None else _ZERO,
+            calibrate=e.calibrate,
+            kpis=tuple(kpis),
+            ratings=tuple(ratings),
+            core_values=tuple(core_values),
         )
-    return employees, where
+
+
+def _sentences(e: EmployeeRow) -> tuple[Sentence, ...]:
+    if e.discipline_category is not None and e.discipline_score is not None:
+        return (Sentence(e.discipline_category, e.discipline_score),)
+    return ()
 
 
 _PERILAKU_FIELDS = {"period", "semester", "rater_nip", "rater_group", *CORE_VALUES, *ASPECTS}
@@ -266,6 +275,55 @@ def score_workbook(
     if problems:
         raise InvalidFileError(unique(problems))
     return [ScoredEmployee(where.pegawai[r.nip], r) for r in results]
+
+
+def stream_workbook(
+    book: EmployeeWorkbook,
+    emit: Callable[[ScoredEmployee], None],
+    *,
+    rules: str | RuleSet | None = None,
+    period: str | None = None,
+) -> None:
+    """`score_workbook` one employee at a time: `emit` is given each `ScoredEmployee` as it is scored.
+
+    Nothing of an employee is kept once `emit` returns (`kinerja nkp` writes its JSON text and lets
+    the results go), so a big workbook never holds every result at once. The workbook's iki and
+    perilaku rows are let go once grouped (as `score_workbook` with `release`). Errors are those of
+    `score_workbook`, raised together at the end, after every employee (when there is one, the
+    caller must drop what `emit` was given). Employee scores under `kmk-127-2026` only (`kmk-467-2014`
+    ranks employees against each other: use `score_workbook`).
+    """
+    rs = rule_set(rules)
+    if rs.nkp2026 is None:
+        raise ValueError(f"stream_workbook scores under kmk-127-2026, not {rs.code}")
+    as_of = as_of_period(book, period)
+    label = None if as_of is None else str(as_of)
+    problems = target_problems(
+        book,
+        (k for k in book.kpis if k.index is None and (k.period is not None or k.realization is None)),
+        rs,
+    )
+    penalties = subordinate_penalties(
+        ((e.superior_nip, _sentences(e)) for e in book.employees), rules=rs, as_of_period=label
+    )
+    where = _Rows({}, {}, {})
+    errors: list[ScoringError] = []
+    pegawai = where.pegawai
+    for employee in _employees(book, as_of, where, True):
+        nip = employee.nip
+        try:
+            result = score_employee_2026(
+                employee, rules=rs, as_of_period=label, subordinate_penalties=penalties.get(nip, ())
+            )
+        except ScoringError as exc:
+            errors.append(exc)
+            continue
+        if not errors and not problems:  # once there is an error nothing is printed: stop emitting
+            emit(ScoredEmployee(pegawai[nip], result))
+    if errors:
+        problems.extend(_problem(book, where, error) for error in ScoringErrors(errors).errors)
+    if problems:
+        raise InvalidFileError(unique(problems))
 
 
 def nkp_text(scored: Sequence[ScoredEmployee], rules: RuleSet, colour: bool = False) -> str:

@@ -25,8 +25,10 @@ from kinerja.interchange.cells import (
     POLARITY,
     VALIDITY,
     Period,
+    count_none,
     format_cell,
     format_number,
+    has_none,
     keyword_column,
     nonnegative_column,
     number_column,
@@ -292,7 +294,9 @@ def _check_rows(
             if t is None or low is not None or high is not None
         ]
     else:
-        candidates = [position for position, t in enumerate(targets) if t is None] if None in targets else []
+        candidates = (
+            [position for position, t in enumerate(targets) if t is None] if has_none(targets) else []
+        )
     lows, highs = values["target_low"], values["target_high"]
     polarities, kpis = values["polarity"], values["kpi_code"]
     for position in candidates:
@@ -315,7 +319,7 @@ def _check_rows(
         bad.add(position)
     for column in ("unit", "period"):
         cells = values[column]
-        if header.has(column) and None in cells and any(v is not None for v in cells):
+        if header.has(column) and has_none(cells) and count_none(cells) != len(cells):
             for position, value in enumerate(cells):
                 if value is None and position not in bad:
                     bad.add(position)
@@ -383,7 +387,7 @@ def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool
             if given and (len(given) < len(found) or sum(given) != HUNDRED):
                 doubtful.add(u)
         kpi_weights = list(map(attrgetter("kpi_weight"), rows))
-        if kpi_weights.count(None) != len(kpi_weights):
+        if count_none(kpi_weights) != len(kpi_weights):
             sums: dict[tuple[str | None, str], Decimal] = {}
             blank: set[tuple[str | None, str]] = set()
             for row in rows:

@@ -132,6 +132,7 @@ from kinerja.scoring.nkp2026 import (
     score_employee_2026,
     score_employees_2026,
     sentence_in_force,
+    subordinate_penalties,
 )
 from kinerja.scoring.ranking import Ranked, rank
 from kinerja.scoring.rules import (
@@ -260,4 +261,5 @@ __all__ = [
     "scorecard_kpi",
     "sentence_in_force",
     "status_of",
+    "subordinate_penalties",
 ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from json.encoder import encode_basestring
 
-__all__ = ["json_number", "json_string", "json_strings", "json_text"]
+__all__ = ["json_number", "json_shared_number", "json_string", "json_strings", "json_text"]
 
 _CENT = Decimal("0.01")
 _float_repr = float.__repr__  # what `json.dumps` writes for a finite float
@@ -28,11 +28,34 @@ def json_number(value: Decimal | None) -> str:
     # 15 significant digits (DBL_DIG) the float's shortest repr has the same digits, and repr keeps
     # plain notation below 1e16: so it is the text without trailing zeros ("100.0", "-0.5"), got
     # without making the float and running repr's shortest-digits search (3× slower).
+    # Of the two decimals only a trailing 0 goes ("100.00" → "100.0", "95.50" → "95.5"): one slice,
+    # no rstrip and no second test (this runs 3.6 million times for 80 000 employees).
     text = str(value.quantize(_CENT, ROUND_HALF_UP))
     if len(text) > 16:  # maybe more than 15 digits: let float and repr do it
         return _float_repr(float(text))
-    text = text.rstrip("0")
-    return text + "0" if text[-1] == "." else text
+    return text[:-1] if text[-1] == "0" else text
+
+
+# id → (the value, its text): the value is kept with its text, so that its id cannot be reused meanwhile
+_SHARED: dict[int, tuple[Decimal, str]] = {}
+_SHARED_MAX = 4096
+
+
+def json_shared_number(value: Decimal | None) -> str:
+    """`json_number` of a value that many results share: one object each (a rule-set constant, a K3 of
+    one `Q_target` case, a correction parsed once for its column). Its text is made once and found again
+    by the object's identity, which costs a dictionary lookup (a Decimal's own hash costs more than the
+    text). Values that are not shared may be given too: they fill the cache up to `_SHARED_MAX` entries,
+    after which they are written directly."""
+    if value is None:
+        return "null"
+    found = _SHARED.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    text = json_number(value)
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[id(value)] = (value, text)
+    return text
 
 
 def json_string(value: str) -> str:

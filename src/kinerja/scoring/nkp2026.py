@@ -8,14 +8,14 @@ ratings and the PermenPANRB 6/2022 predicate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
-from kinerja.scoring._json import json_number, json_string, json_strings, json_text
+from kinerja.scoring._json import json_number, json_shared_number, json_string, json_strings, json_text
 from kinerja.scoring.employee import CoreValues, Employee, EmployeeKpi, Sentence
 from kinerja.scoring.enums import (
     Consolidation,
@@ -49,6 +49,7 @@ __all__ = [
     "score_employee_2026",
     "score_employees_2026",
     "sentence_in_force",
+    "subordinate_penalties",
 ]
 
 _ZERO = Decimal(0)
@@ -90,6 +91,10 @@ class _K:
     below: Decimal
     ratings: Bands
     predicates: Mapping[tuple[Rating, Rating], str]
+    # Q_target and K3 results, made once per case and shared by every KPI with that case (none is
+    # changed once made): 640 000 KPIs of a big workbook have a few dozen distinct ones.
+    targets: dict[tuple[str, bool, bool], TargetQuality] = field(default_factory=dict, compare=False)
+    qualities: dict[tuple[int, int], ContractQuality] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=32)
@@ -249,11 +254,11 @@ def _q_target(
     kpi: str,
 ) -> TargetQuality:
     if fixed_target:
-        return TargetQuality(k.q_fixed, "fixed")
+        return _target_quality(k, k.q_fixed, "fixed", False, False)
     if kind is KpiKind.NEW:
-        return TargetQuality(k.q_new, "new")
+        return _target_quality(k, k.q_new, "new", False, False)
     if polarity is Polarity.STABILIZE:
-        return TargetQuality(k.q_stabilize, "stabilize")
+        return _target_quality(k, k.q_stabilize, "stabilize", False, False)
     if target is None:
         raise ScoringError(
             ErrorCode.TARGET_MISSING,
@@ -294,8 +299,16 @@ def _q_target(
         case = TargetCase.RAISED_ABOVE_REALIZATION
     value = k.q_target[case]
     if kind is KpiKind.MANDATORY and value < k.q_floor:
-        return TargetQuality(k.q_floor, case, silent, mandatory_floor=True)
-    return TargetQuality(value, case, silent)
+        return _target_quality(k, k.q_floor, case, silent, True)
+    return _target_quality(k, value, case, silent, False)
+
+
+def _target_quality(k: _K, value: Decimal, reason: str, silent: bool, floor: bool) -> TargetQuality:
+    """`TargetQuality(value, reason, silent, floor)`, one shared object per case (`value` follows from it)."""
+    found = k.targets.get((reason, silent, floor))
+    if found is None:
+        found = k.targets[(reason, silent, floor)] = TargetQuality(value, reason, silent, floor)
+    return found
 
 
 def _year_target(kpi: EmployeeKpi) -> Decimal | None:
@@ -342,7 +355,12 @@ def _contract_quality(kpi: EmployeeKpi, k: _K) -> ContractQuality:
         k,
         kpi.code,
     )
-    return ContractQuality((qk + qt.value) / _TWO, qk, qt)
+    # qk is one of the rule set's own values and qt a shared case: their ids name the pair
+    key = (id(qk), id(qt))
+    found = k.qualities.get(key)
+    if found is None:
+        found = k.qualities[key] = ContractQuality((qk + qt.value) / _TWO, qk, qt)
+    return found
 
 
 # --------------------------------------------------------------------------- adjustments (§7.3)
@@ -422,8 +440,13 @@ def rating_of(value: Decimal, *, rules: RuleSet | None = None) -> Rating:
     return _rating(value, _k(rules))
 
 
+_RATINGS: dict[str, Rating] = {r.value: r for r in Rating}
+
+
 def _rating(value: Decimal, k: _K) -> Rating:
-    return Rating(k.ratings.classify(value))
+    label = k.ratings.classify(value)
+    found = _RATINGS.get(label)  # a dictionary lookup: `Rating(label)` goes through the enum machinery
+    return found if found is not None else Rating(label)
 
 
 def predicate_of(work: Rating, behaviour: Rating, *, rules: RuleSet | None = None) -> str:
@@ -555,10 +578,10 @@ class Nkp2026Result:
 
     def to_json(self) -> str:
         """`json.dumps(self.to_dict(), ensure_ascii=False)`, written directly (see `_json`): the same text."""
-        number = json_number
+        number, shared = json_number, json_shared_number
         kpis = ", ".join(
             f'{{"code": {json_string(k.result.kpi.code)}, "index": {number(k.result.index)}, '
-            f'"k3": {number(k.quality.k3)}, "value": {number(k.value)}, '
+            f'"k3": {shared(k.quality.k3)}, "value": {number(k.value)}, '
             f'"weight": {"null" if k.weight is None else number(k.weight * _HUNDRED)}}}'
             for k in self.kpis
         )
@@ -567,9 +590,9 @@ class Nkp2026Result:
             f'{{"nip": {json_string(self.employee.nip)}, "rules": {json_string(self.rules.code)}, '
             f'"kpis": [{kpis}], "nhk": {number(self.nhk)}, "nhk_calibrated": {number(self.nhk_calibrated)}, '
             f'"npk": {number(self.npk)}, "npk_calibrated": {number(self.npk_calibrated)}, '
-            f'"nkp_before": {number(self.nkp_before)}, "discipline": {number(self.discipline)}, '
-            f'"impact": {number(self.impact)}, "correction": {number(self.correction)}, '
-            f'"result": {number(self.result)}, "nko_weight": {number(self.nko_weight)}, '
+            f'"nkp_before": {number(self.nkp_before)}, "discipline": {_number_or_zero(self.discipline)}, '
+            f'"impact": {_number_or_zero(self.impact)}, "correction": {shared(self.correction)}, '
+            f'"result": {number(self.result)}, "nko_weight": {shared(self.nko_weight)}, '
             f'"nkp": {number(self.nkp)}, '
             f'"work_result": {{"value": {number(self.work_result)}, "rating": {_RATING_JSON[self.work_rating]}}}, '
             f'"behaviour": {{"value": {number(self.behaviour)}, '
@@ -667,6 +690,11 @@ class Nkp2026Result:
         )
 
 
+def _number_or_zero(value: Decimal) -> str:
+    """`json_number` of a penalty: most are the shared zero (no sentence, no subordinate's)."""
+    return "0.0" if value is _ZERO else json_number(value)
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -732,7 +760,7 @@ def _nhk(
                 ErrorCode.DAYS_INVALID, f"days given for some KPIs but blank for {blank}", field="days"
             )
         )
-    rows: list[tuple[KpiResult, ContractQuality, Decimal]] = []
+    rows: list[tuple[KpiResult, ContractQuality, Decimal, Decimal | None]] = []
     num = _ZERO
     den = _ZERO
     cap = c.cap
@@ -756,18 +784,22 @@ def _nhk(
         if quality.q_target is not None and quality.q_target.silent:
             flags.append(f"q_target_silent:{kpi.code}")
         weight = quality.k3 if days is None or not with_days else quality.k3 * days
-        rows.append((result, quality, weight))
-        if result.index is not None:
-            v = result.index * quality.k3
-            num += (cap if v > cap else v) * weight
-            den += weight
+        index = result.index
+        if index is None:
+            rows.append((result, quality, weight, None))
+            continue
+        v = index * quality.k3  # the quality value, computed once for the sum and for the result
+        if v > cap:
+            v = cap
+        num += v * weight
+        den += weight
+        rows.append((result, quality, weight, v))
     out: list[NhkKpi] = []
-    for result, quality, weight in rows:
-        if result.index is None or den == _ZERO:
+    for result, quality, weight, value in rows:
+        if value is None or den == _ZERO:
             out.append(NhkKpi(result, quality, None, None))
         else:
-            v = result.index * quality.k3
-            out.append(NhkKpi(result, quality, cap if v > cap else v, weight / den))
+            out.append(NhkKpi(result, quality, value, weight / den))
     if den == _ZERO:
         return tuple(out), None
     nhk = num / den
@@ -909,19 +941,37 @@ def score_employees_2026(
         return _score_employees_2026(employees, rules or get_rule_set("kmk-127-2026"), as_of_period)
 
 
+def subordinate_penalties(
+    employees: Iterable[tuple[str | None, Sequence[Sentence]]],
+    *,
+    rules: RuleSet | None = None,
+    as_of_period: str | None = None,
+) -> dict[str, list[Decimal]]:
+    """Superior's NIP → the discipline penalties of their direct subordinates (for *impact*, §7.3).
+
+    `employees` are ``(superior_nip, discipline)`` pairs; a sentence that cannot be scored is left
+    out (it is reported when its employee is scored).
+    """
+    rs = rules or get_rule_set("kmk-127-2026")
+    penalties: dict[str, list[Decimal]] = {}
+    for superior, discipline in employees:
+        if superior is None or not discipline:
+            continue
+        try:
+            penalty = discipline_penalty(discipline, rules=rs, as_of_period=as_of_period)
+        except ScoringError:
+            continue  # reported when the employee is scored
+        penalties.setdefault(superior, []).append(penalty)
+    return penalties
+
+
 def _score_employees_2026(
     employees: Sequence[Employee], rs: RuleSet, as_of_period: str | None
 ) -> list[Nkp2026Result]:
     errors: list[ScoringError] = []
-    penalties: dict[str, list[Decimal]] = {}
-    for e in employees:
-        if e.superior_nip is None or not e.discipline:
-            continue
-        try:
-            penalty = discipline_penalty(e.discipline, rules=rs, as_of_period=as_of_period)
-        except ScoringError:
-            continue  # reported when the employee is scored below
-        penalties.setdefault(e.superior_nip, []).append(penalty)
+    penalties = subordinate_penalties(
+        ((e.superior_nip, e.discipline) for e in employees), rules=rs, as_of_period=as_of_period
+    )
     results: list[Nkp2026Result] = []
     for e in employees:
         try:
