@@ -447,7 +447,7 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             "period": snapshot.period,
             "view": selectors.scorecard_view(snapshot),
             "snapshot": snapshot,
-            "history": selectors.snapshots_for(strategy_map).filter(period=snapshot.period),
+            **_history(strategy_map, snapshot.period),
             "periods": selectors.periods_of(strategy_map.plan_year_id),
             "can_recompute": request.user.has_perm("reporting.compute_scoresnapshot", strategy_map)
             and not snapshot.period.is_closed,
@@ -456,6 +456,18 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             "endorsed": endorsed_figure(snapshot),
         },
     )
+
+
+HISTORY_SHOWN = 20
+"""How many of a period's snapshots the scorecard page lists (the newest; every one stays in the database)."""
+
+
+def _history(strategy_map: StrategyMap, period: ReportingPeriod) -> dict[str, Any]:
+    """The newest `HISTORY_SHOWN` snapshots of the map and period (without their JSON) and how many there are."""
+    found = selectors.snapshots_for(strategy_map).filter(period=period).defer("result")
+    history = list(found[:HISTORY_SHOWN])
+    total = found.count() if len(history) == HISTORY_SHOWN else len(history)
+    return {"history": history, "history_total": total}
 
 
 @login_required
