@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from kinerja.dashboards import selectors as dashboards
 from kinerja.home.selectors import DUE_SHOWN
-from tests.reporting.conftest import world  # noqa: F401 (the reporting world, used as a fixture here)
 from tests.reporting.scale import TODAY, expected_due, expected_waiting, grow
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +65,12 @@ def _check(page: Any, user: Any) -> None:
 def test_the_home_page_costs_the_same_for_two_maps_as_for_eight(
     client: Any, world: Any, org: Any, admin: Any, today: None, django_assert_max_num_queries: Any
 ) -> None:
-    users = {"admin": admin, "ministry manager": world.mko, "KPP-A manager": world.manager, "leader": world.leader}
+    users = {
+        "admin": admin,
+        "ministry manager": world.mko,
+        "KPP-A manager": world.manager,
+        "leader": world.leader,
+    }
     grow(world, org, maps=2, kpis=5)
     small: dict[str, int] = {}
     figures: dict[str, tuple[int, int, int]] = {}
@@ -86,7 +90,9 @@ def test_the_home_page_costs_the_same_for_two_maps_as_for_eight(
     # a unit sees its own subtree: KPP-A's people see nothing of the new maps under KANWIL
     for name in ("KPP-A manager", "leader"):
         page, _count = _home(client, users[name])
-        assert (page.context["due_count"], page.context["to_verify"], page.context["to_approve"]) == figures[name]
+        assert (page.context["due_count"], page.context["to_verify"], page.context["to_approve"]) == figures[
+            name
+        ]
     page, _count = _home(client, world.mko)
     assert page.context["due_count"] > figures["ministry manager"][0]
 

@@ -130,10 +130,7 @@ def expected_due(user: Any, day: dt.date = TODAY) -> list[tuple[int, int, bool]]
         ),
         key=lambda k: (k.objective.map.unit.path, k.objective.code, k.code),
     )
-    done = {
-        (r.kpi_id, r.period_id)
-        for r in Realization.objects.exclude(state=RealizationState.DRAFT)
-    }
+    done = {(r.kpi_id, r.period_id) for r in Realization.objects.exclude(state=RealizationState.DRAFT)}
     return [
         (k.pk, p.pk, p.due_date < day)
         for p in periods

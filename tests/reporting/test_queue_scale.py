@@ -144,14 +144,30 @@ def test_waiting_rows_are_exactly_what_the_workflow_allows(
     for kpi in (world.quarterly, world.monthly):
         period = ReportingPeriod.objects.get(plan_year=world.year, frequency=kpi.frequency, number=2)
         Realization.objects.create(
-            kpi=kpi, period=period, value=1, state=RealizationState.VERIFIED, submitted_by=world.employee,
+            kpi=kpi,
+            period=period,
+            value=1,
+            state=RealizationState.VERIFIED,
+            submitted_by=world.employee,
             verified_by=world.manager,
         )
     period = ReportingPeriod.objects.get(plan_year=world.year, frequency="monthly", number=3)
     Realization.objects.create(
-        kpi=world.monthly, period=period, value=1, state=RealizationState.SUBMITTED, submitted_by=world.manager
+        kpi=world.monthly,
+        period=period,
+        value=1,
+        state=RealizationState.SUBMITTED,
+        submitted_by=world.manager,
     )
-    for user in (admin, world.mko, world.manager, world.manager2, world.leader, world.outsider, world.employee):
+    for user in (
+        admin,
+        world.mko,
+        world.manager,
+        world.manager2,
+        world.leader,
+        world.outsider,
+        world.employee,
+    ):
         for step in ("verify", "approve"):
             found = [r.pk for r in selectors.awaiting_rows(user, step)]
             assert found == expected_waiting(user, step), (user.username, step)
