@@ -14,7 +14,7 @@ GET /capaian/ (the reporting queue, first page). Each is requested `WARMUPS` tim
 times; reported: median in ms and query count per page and size, and the ratio large/small.
 
 Run alone: `PYTHONPATH=src python tests/bench/bench_home_page.py` (KINERJA_BENCH_HOME_MAPS=60 for a
-quick look).
+quick look; KINERJA_BENCH_HOME_PG=postgresql://postgres@127.0.0.1:5432 for PostgreSQL).
 """
 
 from __future__ import annotations
@@ -38,9 +38,29 @@ TODAY = dt.date(2026, 12, 5)
 PAGES = {"home": "/", "reporting": "/capaian/"}
 
 
+POSTGRES = os.environ.get("KINERJA_BENCH_HOME_PG", "")
+"""A PostgreSQL server URL without a database (postgresql://user@host:port): the two sets then go into its
+databases `<name>_small` and `<name>_large` (`KINERJA_BENCH_HOME_PG_NAME`, default kinerja_bench_home),
+dropped and created afresh; else temporary SQLite files."""
+
+
+def _fresh_postgres(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES}/{name}"
+
+
 def setup_django(database: Path, folder: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "kinerja.config.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    if POSTGRES:
+        name = f"{os.environ.get('KINERJA_BENCH_HOME_PG_NAME', 'kinerja_bench_home')}_{database.stem}"
+        os.environ["DATABASE_URL"] = _fresh_postgres(name)
+        database = Path(name)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["KINERJA_VAR_DIR"] = str(folder / "var")
     import django
     from django.conf import settings
@@ -216,9 +236,8 @@ def populate(maps: int, seed: int = 16) -> Any:
     Realization.objects.bulk_create(rows, batch_size=5000)
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return admin, len(kpis), len(rows)
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 HOME_BUDGET = 21
 """The home page's queries for any user at any size: session and user (2), the user's roles (1), the
 notification bell (1), units, map owners and employees counted (3), the top units (2) and roles listed (1),
-what is due counted (1) and its first five with their periods and drafts (3), to verify and to approve
+what is due counted per period with those periods (2) and its first five: their keys, KPIs and drafts (3), to verify and to approve
 counted (2), the completeness count with its year and periods (3), the overdue follow-ups (1)."""
 
 

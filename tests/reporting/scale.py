@@ -2,7 +2,7 @@
 (issue 16 item 2), and brute-force answers to check the pages' figures against.
 
 `grow(world, maps, kpis)` adds approved 2026 maps of new units under KANWIL (so the ministry's and the
-regional office's users reach them, KPP-A's users do not), each with two SS and `kpis` KPIs (three in four
+regional office's users reach them, KPP-A's users do not), each with two SS and `kpis` KPIs (a target of 100 every period) (three in four
 monthly, the rest quarterly; "last", "sum" and "average" in turn), and realizations of the periods ended by
 `TODAY` in every workflow state (and some missing), entered by the world's employee or by the ministry's
 manager. `TODAY` (5 August 2026) leaves June overdue and July not yet due.
@@ -21,6 +21,7 @@ from kinerja.planning.models import (
     Kpi,
     MapState,
     Objective,
+    PeriodTarget,
     Perspective,
     StrategyMap,
 )
@@ -79,6 +80,13 @@ def grow(world: Any, org: Any, maps: int, kpis: int) -> list[StrategyMap]:
             )
             for m in created
             for i in range(1, kpis + 1)
+        ]
+    )
+    PeriodTarget.objects.bulk_create(
+        [
+            PeriodTarget(kpi=kpi, period=n, target=Decimal(100))
+            for kpi in Kpi.objects.filter(objective__map__in=created)
+            for n in range(1, kpi.period_count + 1)
         ]
     )
     periods = list(ReportingPeriod.objects.filter(plan_year=year, end__lt=TODAY))

@@ -20,8 +20,8 @@ from .scale import TODAY, expected_due, expected_waiting, grow
 pytestmark = pytest.mark.django_db
 
 INDEX_BUDGET = 16
-"""/capaian/: session and user (2), roles (1), the bell (1), what is due counted and its page with periods
-and drafts (4), to verify and to approve counted and paged (4), the maps counted and paged (2), and room for
+"""/capaian/: session and user (2), roles (1), the bell (1), what is due counted per period with those
+periods and its page: keys, KPIs and drafts (5), to verify and to approve counted and paged (4), the maps counted and paged (2), and room for
 one more read of the base template."""
 WAITING_BUDGET = 7
 """/capaian/?menunggu=…: session, user, roles, the bell, the list counted and paged, and room for one more."""

@@ -24,9 +24,12 @@ For the dashboard (issue item 6) the score reads are:
   complete?" (`scorecard.completeness`) for many maps at once, for the
   completeness report and the home page.
 
-The work queue (issue 10 item 10): `awaiting(user, step)` lists exactly the
-realizations on which the workflow lets the user take `step` now; the home
-page counts that list and links to it (`?menunggu=verifikasi|persetujuan`).
+The work queue (issue 10 item 10): `awaiting_rows(user, step)` is the query of
+exactly the realizations on which the workflow lets the user take `step` now; the
+home page counts it and links to it (`?menunggu=verifikasi|persetujuan`), the
+reporting index pages it. `due_list(user)` is what is still to be reported,
+counted per period and read a page at a time (`due_rows`: one row per KPI and
+period, in the database). Neither loads what it does not show (issue 16 item 2).
 """
 
 from __future__ import annotations
@@ -309,7 +312,7 @@ DUE_ORDER = (
 """What is due, in the order the pages list it: by due date, then period, then the KPI's place in the tree."""
 
 
-def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> QuerySet[Kpi]:
+def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> QuerySet[Any]:
     """One row per KPI and period in which its realization is still due, computed in the database.
 
     The KPIs in the user's reach that take typed realizations (`reportable_kpis`), joined to the open
@@ -343,19 +346,35 @@ def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool
 @dataclass
 class DueList:
     """What is due for a user (`due_rows`), read a page at a time: `count()`, `counts()` and slices of
-    `DueItem` (so a `Paginator` takes it). A slice costs three queries whatever its length and whatever
-    exists: the rows, their periods and their drafts."""
+    `DueItem` (so a `Paginator` takes it).
 
-    rows: QuerySet[Kpi]
+    Counted per period in the database (a grouped count and the periods: two queries, once); a slice reads
+    only the rows of the periods it spans, first their keys in the pages' order and then those KPIs, with
+    their drafts (three queries), whatever its length and whatever exists."""
+
+    rows: QuerySet[Any]  # `Kpi` rows annotated with their period (`due_rows`)
     today: dt.date
+    _per_period: list[tuple[ReportingPeriod, int]] | None = field(default=None, init=False, repr=False)
+
+    def per_period(self) -> list[tuple[ReportingPeriod, int]]:
+        """The periods with something due, in the pages' order, each with how many items are due in it."""
+        if self._per_period is None:
+            counted = dict(self.rows.order_by().values_list("due_period").annotate(n=Count("pk")))
+            periods = (
+                ReportingPeriod.objects.filter(pk__in=list(counted))
+                .select_related("plan_year")
+                .order_by("due_date", "end", "start", "pk")
+            )
+            self._per_period = [(p, counted[p.pk]) for p in periods]
+        return self._per_period
 
     def count(self) -> int:
-        return self.rows.count()
+        return sum(n for _p, n in self.per_period())
 
     def counts(self) -> tuple[int, int]:
-        """(items due, of which overdue) in one query."""
-        found = self.rows.aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=self.today)))
-        return found["due"], found["overdue"]
+        """(items due, of which overdue)."""
+        found = self.per_period()
+        return sum(n for _p, n in found), sum(n for p, n in found if p.due_date < self.today)
 
     def __len__(self) -> int:
         return self.count()
@@ -366,26 +385,36 @@ class DueList:
         return self.items(key.start or 0, key.stop)
 
     def items(self, start: int = 0, stop: int | None = None) -> list[DueItem]:
-        kpis = list(
-            self.rows.select_related(
-                "objective__map__unit", "objective__map__plan_year", "holder__unit"
-            ).order_by(*DUE_ORDER)[start:stop]
-        )
-        if not kpis:
+        """Items `start` to `stop` (excluded) in the pages' order (`DUE_ORDER`)."""
+        spanned: dict[int, ReportingPeriod] = {}
+        skipped = 0  # items of the periods before the first one spanned
+        seen = 0
+        for period, n in self.per_period():
+            if seen + n > start and (stop is None or seen < stop):
+                if not spanned:
+                    skipped = seen
+                spanned[period.pk] = period
+            seen += n
+        if not spanned or (stop is not None and stop <= start):
             return []
-        periods = {
-            p.pk: p
-            for p in ReportingPeriod.objects.filter(pk__in={k.due_period for k in kpis}).select_related(
-                "plan_year"
-            )
-        }
+        offset = start - skipped
+        keys = list(
+            self.rows.filter(due_period__in=list(spanned))
+            .order_by(*DUE_ORDER)
+            .values_list("pk", "due_period")[offset : None if stop is None else offset + stop - start]
+        )
+        kpis = Kpi.all_kpis.select_related(
+            "objective__map__unit", "objective__map__plan_year", "holder__unit"
+        ).in_bulk({pk for pk, _period in keys})
         drafts = {
             (r.kpi_id, r.period_id): r
             for r in Realization.objects.filter(
-                kpi__in={k.pk for k in kpis}, period__in=list(periods), state=RealizationState.DRAFT
+                kpi__in=list(kpis), period__in=list(spanned), state=RealizationState.DRAFT
             )
         }
-        return [DueItem(k, periods[k.due_period], drafts.get((k.pk, k.due_period)), self.today) for k in kpis]
+        return [
+            DueItem(kpis[pk], spanned[period], drafts.get((pk, period)), self.today) for pk, period in keys
+        ]
 
 
 def due_list(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> DueList:

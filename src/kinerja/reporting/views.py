@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -463,11 +464,16 @@ HISTORY_SHOWN = 20
 
 
 def _history(strategy_map: StrategyMap, period: ReportingPeriod) -> dict[str, Any]:
-    """The newest `HISTORY_SHOWN` snapshots of the map and period (without their JSON) and how many there are."""
-    found = selectors.snapshots_for(strategy_map).filter(period=period).defer("result")
+    """The newest `HISTORY_SHOWN` snapshots of the map and period (without their JSON) and how many there are,
+    in one query (the number is a window count over the rows before the limit)."""
+    found = (
+        selectors.snapshots_for(strategy_map)
+        .filter(period=period)
+        .defer("result")
+        .annotate(total=Window(Count("pk")))
+    )
     history = list(found[:HISTORY_SHOWN])
-    total = found.count() if len(history) == HISTORY_SHOWN else len(history)
-    return {"history": history, "history_total": total}
+    return {"history": history, "history_total": history[0].total if history else 0}
 
 
 @login_required
