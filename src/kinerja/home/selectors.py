@@ -11,20 +11,31 @@ counts only what the user can act on now (issue 10 item 10):
   ``?menunggu=persetujuan``);
 * "IKU belum lengkap" — the completeness report's count for its default period
   (`dashboards.selectors.completeness`, i.e. `reporting.scorecard.completeness`),
-  linking to that report for that period.
+  linking to that report for that period; counted in the database
+  (`reporting.selectors.missing_count`) with the report's choice of year and period.
+
+The page costs what it shows (issue 16 item 2): every number is a count or an
+aggregate in the database and the list is the first five items due, so its
+queries are the same in number for one map as for a thousand.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.accounts.scope import Viewer, role_paths, unit_filter
-from kinerja.dashboards.selectors import completeness
+from kinerja.dashboards.selectors import choose_year, pick_period, years_in_reach
 from kinerja.meetings import follow_ups
 from kinerja.organisations.models import Employee, Unit
-from kinerja.reporting.selectors import awaiting, due_items
+from kinerja.reporting.models import ReportingPeriod
+from kinerja.reporting.selectors import awaiting_rows, due_list, missing_count, reporting_maps_for
+
+DUE_SHOWN = 5
+"""How many items due the home page lists (the count links to the whole list)."""
 
 
 def home_summary(*, user: Viewer) -> dict[str, Any]:
@@ -45,29 +56,51 @@ def home_summary(*, user: Viewer) -> dict[str, Any]:
     }
 
 
-def work_queue(*, user: Viewer) -> dict[str, Any]:
+def work_queue(*, user: Viewer, today: dt.date | None = None) -> dict[str, Any]:
     """What waits for the user: realizations due, ones to verify and to approve, and the period's completeness."""
     if not user.is_authenticated:
         return {}
-    due = due_items(user)
+    day = today or timezone.localdate()
+    due = due_list(user, today=day)
+    due_count, overdue_count = due.counts()
     index = reverse("reporting:index")
-    report = completeness(user)  # never None without a unit
-    period = report.period if report is not None else None
+    year, period, incomplete = incomplete_kpis(user, today=day)
     completeness_url = reverse("dashboards:completeness")
-    if report is not None and period is not None:
-        completeness_url += f"?tahun={report.year}&periode={period.pk}"
+    if period is not None:
+        completeness_url += f"?tahun={year}&periode={period.pk}"
     return {
-        "due_items": due[:5],
-        "due_count": len(due),
-        "overdue_count": sum(item.overdue for item in due),
-        "to_verify": len(awaiting(user, "verify")),
+        "due_items": due.items(0, DUE_SHOWN) if due_count else [],
+        "due_count": due_count,
+        "overdue_count": overdue_count,
+        "to_verify": awaiting_rows(user, "verify").count(),
         "to_verify_url": f"{index}?menunggu=verifikasi",
-        "to_approve": len(awaiting(user, "approve")),
+        "to_approve": awaiting_rows(user, "approve").count(),
         "to_approve_url": f"{index}?menunggu=persetujuan",
-        "incomplete_count": report.missing if report is not None and period is not None else None,
+        "incomplete_count": incomplete,
         "incomplete_period": period,
         "completeness_url": completeness_url,
     }
+
+
+def incomplete_kpis(
+    user: Viewer, *, today: dt.date | None = None
+) -> tuple[int | None, ReportingPeriod | None, int | None]:
+    """(year, period, KPIs missing) of the completeness report's default view for the user, counted in the
+    database; (year or None, None, None) when the report has no period to show.
+
+    The report's own choices (`dashboards.selectors.completeness`): the current plan year with an approved
+    map in reach (else the newest), and its last period ended by today (`pick_period`).
+    """
+    day = today or timezone.localdate()
+    year = choose_year(years_in_reach(user), None, day)
+    if year is None:
+        return None, None, None
+    periods = list(ReportingPeriod.objects.filter(plan_year__year=year).order_by("end", "start"))
+    ended = [p for p in periods if p.end <= day]
+    period = pick_period(ended, {}, today=day) if ended else None
+    if period is None:
+        return year, None, None
+    return year, period, missing_count(reporting_maps_for(user, year), period)
 
 
 def follow_up_queue(*, user: Viewer) -> dict[str, Any]:

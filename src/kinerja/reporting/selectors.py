@@ -24,9 +24,12 @@ For the dashboard (issue item 6) the score reads are:
   complete?" (`scorecard.completeness`) for many maps at once, for the
   completeness report and the home page.
 
-The work queue (issue 10 item 10): `awaiting(user, step)` lists exactly the
-realizations on which the workflow lets the user take `step` now; the home
-page counts that list and links to it (`?menunggu=verifikasi|persetujuan`).
+The work queue (issue 10 item 10): `awaiting_rows(user, step)` is the query of
+exactly the realizations on which the workflow lets the user take `step` now; the
+home page counts it and links to it (`?menunggu=verifikasi|persetujuan`), the
+reporting index pages it. `due_list(user)` is what is still to be reported,
+counted per period and read a page at a time (`due_rows`: one row per KPI and
+period, in the database). Neither loads what it does not show (issue 16 item 2).
 """
 
 from __future__ import annotations
@@ -38,10 +41,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from kinerja.accounts.scope import Viewer, unit_filter
+from kinerja.accounts.rules import REPORT_APPROVE_ROLES, REPORT_VERIFY_ROLES
+from kinerja.accounts.scope import READ_ROLES, Viewer, unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import (
     PERIODS_PER_YEAR,
@@ -54,6 +58,7 @@ from kinerja.planning.models import (
     StrategyMap,
 )
 from kinerja.planning.selectors import MapData, load_map_data, maps_reportable_by
+from kinerja.scoring.enums import Consolidation
 
 from . import conf, scorecard, workflow
 from .models import (
@@ -83,15 +88,18 @@ REALIZATION_RELATED = (
 # --------------------------------------------------------------------------- whose KPIs
 
 
-def kpi_scope(user: Viewer, prefix: str = "") -> Q:
+def kpi_scope(user: Viewer, prefix: str = "", roles: Iterable[str] = READ_ROLES) -> Q:
     """The KPIs the user's roles reach, as a filter on a KPI (`prefix` "" ) or on a path to one ("kpi__").
 
     A map KPI answers to its map's unit; an individual KPI (IKI, `holder` set) to its holder's unit, as
     `accounts.rules._reporting_path` says: the holder's section reports it, the managers above verify it.
+    `roles` narrows the reach to the units where the user holds one of them (a step's permission).
     """
+    roles = tuple(roles)
     return (
-        Q(**{f"{prefix}holder__isnull": True}) & unit_filter(user, f"{prefix}objective__map__unit__path")
-    ) | (Q(**{f"{prefix}holder__isnull": False}) & unit_filter(user, f"{prefix}holder__unit__path"))
+        Q(**{f"{prefix}holder__isnull": True})
+        & unit_filter(user, f"{prefix}objective__map__unit__path", roles)
+    ) | (Q(**{f"{prefix}holder__isnull": False}) & unit_filter(user, f"{prefix}holder__unit__path", roles))
 
 
 def reportable_kpis() -> Q:
@@ -288,73 +296,183 @@ class DueItem:
         return self.days_left < 0
 
 
+_DUE_PERIOD = "objective__map__plan_year__reporting_periods"
+"""The join from a KPI to its plan year's periods: one row per KPI and period (`due_rows`)."""
+
+DUE_ORDER = (
+    "due_on",
+    "due_end",
+    "due_start",
+    "due_period",
+    "objective__map__unit__path",
+    "objective__code",
+    "code",
+    "holder_id",
+)
+"""What is due, in the order the pages list it: by due date, then period, then the KPI's place in the tree."""
+
+
+def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> QuerySet[Any]:
+    """One row per KPI and period in which its realization is still due, computed in the database.
+
+    The KPIs in the user's reach that take typed realizations (`reportable_kpis`), joined to the open
+    periods of their own frequency in their map's plan year (that have ended by `today`, or all of them
+    with `include_future`), less the pairs with a realization past draft. Each row is a `Kpi` annotated
+    with ``due_period`` (the period's id), ``due_on`` (its due date), ``due_end`` and ``due_start``.
+    """
+    day = today or timezone.localdate()
+    joined: dict[str, Any] = {
+        f"{_DUE_PERIOD}__state": PeriodState.OPEN,
+        f"{_DUE_PERIOD}__frequency": F("frequency"),
+    }
+    if not include_future:
+        joined[f"{_DUE_PERIOD}__end__lt"] = day
+    done = Realization.objects.filter(kpi=OuterRef("pk"), period=OuterRef("due_period")).exclude(
+        state=RealizationState.DRAFT
+    )
+    return (
+        Kpi.all_kpis.filter(kpi_scope(user), reportable_kpis())
+        .filter(**joined)
+        .annotate(
+            due_period=F(f"{_DUE_PERIOD}__id"),
+            due_on=F(f"{_DUE_PERIOD}__due_date"),
+            due_end=F(f"{_DUE_PERIOD}__end"),
+            due_start=F(f"{_DUE_PERIOD}__start"),
+        )
+        .filter(~Exists(done))
+    )
+
+
+@dataclass
+class DueList:
+    """What is due for a user (`due_rows`), read a page at a time: `count()`, `counts()` and slices of
+    `DueItem` (so a `Paginator` takes it).
+
+    Counted per period in the database (a grouped count and the periods: two queries, once); a slice reads
+    only the rows of the periods it spans, first their keys in the pages' order and then those KPIs, with
+    their drafts (three queries), whatever its length and whatever exists."""
+
+    rows: QuerySet[Any]  # `Kpi` rows annotated with their period (`due_rows`)
+    today: dt.date
+    _per_period: list[tuple[ReportingPeriod, int]] | None = field(default=None, init=False, repr=False)
+
+    def per_period(self) -> list[tuple[ReportingPeriod, int]]:
+        """The periods with something due, in the pages' order, each with how many items are due in it."""
+        if self._per_period is None:
+            counted = dict(self.rows.order_by().values_list("due_period").annotate(n=Count("pk")))
+            periods = (
+                ReportingPeriod.objects.filter(pk__in=list(counted))
+                .select_related("plan_year")
+                .order_by("due_date", "end", "start", "pk")
+            )
+            self._per_period = [(p, counted[p.pk]) for p in periods]
+        return self._per_period
+
+    def count(self) -> int:
+        return sum(n for _p, n in self.per_period())
+
+    def counts(self) -> tuple[int, int]:
+        """(items due, of which overdue)."""
+        found = self.per_period()
+        return sum(n for _p, n in found), sum(n for p, n in found if p.due_date < self.today)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[DueItem]:
+        if not isinstance(key, slice):
+            raise TypeError("a DueList is read by slices")
+        return self.items(key.start or 0, key.stop)
+
+    def items(self, start: int = 0, stop: int | None = None) -> list[DueItem]:
+        """Items `start` to `stop` (excluded) in the pages' order (`DUE_ORDER`)."""
+        spanned: dict[int, ReportingPeriod] = {}
+        skipped = 0  # items of the periods before the first one spanned
+        seen = 0
+        for period, n in self.per_period():
+            if seen + n > start and (stop is None or seen < stop):
+                if not spanned:
+                    skipped = seen
+                spanned[period.pk] = period
+            seen += n
+        if not spanned or (stop is not None and stop <= start):
+            return []
+        offset = start - skipped
+        keys = list(
+            self.rows.filter(due_period__in=list(spanned))
+            .order_by(*DUE_ORDER)
+            .values_list("pk", "due_period")[offset : None if stop is None else offset + stop - start]
+        )
+        kpis = Kpi.all_kpis.select_related(
+            "objective__map__unit", "objective__map__plan_year", "holder__unit"
+        ).in_bulk({pk for pk, _period in keys})
+        drafts = {
+            (r.kpi_id, r.period_id): r
+            for r in Realization.objects.filter(
+                kpi__in=list(kpis), period__in=list(spanned), state=RealizationState.DRAFT
+            )
+        }
+        return [
+            DueItem(kpis[pk], spanned[period], drafts.get((pk, period)), self.today) for pk, period in keys
+        ]
+
+
+def due_list(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> DueList:
+    """What is due for the user (`due_rows`), to count and to read a page of."""
+    day = today or timezone.localdate()
+    return DueList(due_rows(user, today=day, include_future=include_future), day)
+
+
 def due_items(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
-    """What is due for the user: KPIs in their subtree with no realization submitted yet for open periods
-    that have ended (all open periods with `include_future`), by due date.
+    """Every item due for the user (a page should read `due_list` a slice at a time): KPIs in their subtree
+    with no realization submitted yet for open periods that have ended (all open periods with
+    `include_future`), by due date.
 
     Map KPIs of approved maps and individual KPIs of signed contracts (rule 20); a rolled-up KPI is never
     due (its realization is derived from its children's)."""
-    day = today or timezone.localdate()
-    periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
-    if not include_future:
-        periods = periods.filter(end__lt=day)
-    periods_list = list(periods.select_related("plan_year").order_by("due_date", "end"))
-    if not periods_list:
-        return []
-    kpis = list(
-        Kpi.all_kpis.filter(
-            kpi_scope(user),
-            reportable_kpis(),
-            objective__map__plan_year_id__in={p.plan_year_id for p in periods_list},
-        )
-        .select_related("objective__map__unit", "objective__map__plan_year", "holder__unit")
-        .order_by("objective__map__unit__path", "objective__code", "code", "holder_id")
-    )
-    found = {
-        (r.kpi_id, r.period_id): r for r in Realization.objects.filter(kpi__in=kpis, period__in=periods_list)
-    }
-    items = []
-    for period in periods_list:
-        for kpi in kpis:
-            if kpi.frequency != period.frequency or kpi.objective.map.plan_year_id != period.plan_year_id:
-                continue
-            realization = found.get((kpi.pk, period.pk))
-            if realization is not None and realization.state != RealizationState.DRAFT:
-                continue
-            items.append(DueItem(kpi, period, realization, day))
-    return items
+    return due_list(user, today=today, include_future=include_future).items()
 
 
 WAITING_STEPS = {"verifikasi": "verify", "persetujuan": "approve"}
 """The work-queue filters of the reporting index (`?menunggu=…`) and the workflow step each one lists."""
 
+STEP_ROLES = {"verify": REPORT_VERIFY_ROLES, "approve": REPORT_APPROVE_ROLES}
+"""The roles whose permission (`accounts/rules.py`) a waiting step asks for, on the realization's unit."""
 
-def awaiting(user: Viewer, step: str) -> list[Realization]:
-    """The realizations on which the workflow lets `user` take `step` ("verify" or "approve") now.
+AWAITING_ORDER = ("period__end", "kpi__objective__map__unit__path", "kpi__code", "pk")
 
-    Exactly those for which `REALIZATION_WORKFLOW.allowed(realization, user)[step]`
-    is true. The set is narrowed in the database first by what that rule needs
-    (the step's starting state, an open period, the user's reach, and separation
-    of duties: not submitted — nor, to approve, verified — by the user when the
-    rule applies), then each remaining row is asked of the workflow itself, so a
-    guard added later can only shrink the list, never leave a count behind it.
+
+def awaiting_rows(user: Viewer, step: str) -> QuerySet[Realization]:
+    """The realizations on which the workflow lets `user` take `step` ("verify" or "approve") now, as one query.
+
+    The database filter is `REALIZATION_WORKFLOW`'s rule for the step, clause by clause:
+    the permission (a role of `STEP_ROLES[step]` on the realization's unit — its
+    map's, or its holder's for an individual KPI — or a superuser), an open period
+    (`_period_open`), not a rolled-up KPI (`_not_derived`), the step's starting
+    state, and separation of duties (not submitted — nor, to approve, verified —
+    by the user when the rule applies). tests/reporting/test_queue_scale.py asks
+    the workflow itself about every realization of a mixed set and checks it gives
+    exactly these rows; a guard added to the workflow must be added here too.
     """
     if not user.is_authenticated:
-        return []
+        return Realization.objects.none()
     wanted = workflow.STEPS[step]
-    found = realizations_visible_to(user).filter(
-        state__in=[str(s) for s in wanted.sources], period__state=PeriodState.OPEN
+    found = Realization.objects.filter(
+        kpi_scope(user, "kpi__", STEP_ROLES[step]),
+        state__in=[str(s) for s in wanted.sources],
+        period__state=PeriodState.OPEN,
+        kpi__rolled_up=False,
     )
     if step == "verify":
         found = found.exclude(submitted_by=user.pk)
     elif step == "approve" and conf.separation_of_duties():
         found = found.exclude(Q(submitted_by=user.pk) | Q(verified_by=user.pk))
-    return [
-        r
-        for r in found.order_by("period__end", "kpi__objective__map__unit__path", "kpi__code")
-        if workflow.REALIZATION_WORKFLOW.may(r, step, user)
-        and workflow.REALIZATION_WORKFLOW.problem(r, step, user) is None
-    ]
+    return found.select_related(*REALIZATION_RELATED).order_by(*AWAITING_ORDER)
+
+
+def awaiting(user: Viewer, step: str) -> list[Realization]:
+    """Every realization of `awaiting_rows` (a page should count and slice the query instead)."""
+    return list(awaiting_rows(user, step))
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -734,6 +852,43 @@ def map_completeness(
             scorecard.completeness(by_map[strategy_map.pk], period, own, counted),
         )
     return found
+
+
+def missing_count(maps: QuerySet[StrategyMap], period: ReportingPeriod) -> int:
+    """How many KPIs of `maps` are missing as of `period`, counted in the database (one query, two with the
+    plan year's periods): the sum of `map_completeness`'s ``missing`` over the maps, without loading a KPI.
+
+    The rule of `scorecard.completeness`: a KPI whose frequency has a period ending by `period` in its plan
+    year is due; it reads its own (latest such) period when consolidated by "last value", every such period
+    of its frequency otherwise; it is missing when fewer of those periods have a counted realization
+    (`KINERJA_SCORED_STATES`) than it reads. Maps of another plan year than the period's count nothing.
+    """
+    periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
+    by_frequency = scorecard.periods_as_of(period, periods)
+    if not by_frequency:
+        return 0
+    last = Consolidation.LAST.value
+    reads = Q()
+    expected = [When(consolidation=last, then=Value(1))]
+    for frequency, own in by_frequency.items():
+        reads |= Q(frequency=frequency) & (
+            Q(consolidation=last, realizations__period_id=own[-1].pk)
+            | (~Q(consolidation=last) & Q(realizations__period_id__in=[p.pk for p in own]))
+        )
+        expected.append(When(frequency=frequency, then=Value(len(own))))
+    return (
+        Kpi.objects.filter(
+            objective__map__in=maps,
+            objective__map__plan_year_id=period.plan_year_id,
+            frequency__in=list(by_frequency),
+        )
+        .annotate(
+            read=Count("realizations", filter=reads & Q(realizations__state__in=conf.scored_states())),
+            expected=Case(*expected, output_field=IntegerField()),
+        )
+        .filter(read__lt=F("expected"))
+        .count()
+    )
 
 
 def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str, Any] | None:

@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,29 +54,52 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 # --------------------------------------------------------------------------- the landing page: what is due
 
 
+PER_PAGE = 50
+"""Rows per page of the reporting index's lists (what is due, to verify, to approve, the maps)."""
+
+PAGE_PARAMS = {
+    "due": "halaman",
+    "to_verify": "halaman_verifikasi",
+    "to_approve": "halaman_persetujuan",
+    "maps": "halaman_peta",
+}
+"""The page parameter of each list of the reporting index (each list pages on its own)."""
+
+
+def _query_without(request: HttpRequest, param: str) -> str:
+    """The request's query string without `param`, for the links of one list's pages."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """What is due, and what waits for the user's verification or approval.
+    """What is due, and what waits for the user's verification or approval, 50 rows a page per list.
 
     ``?menunggu=verifikasi`` (or ``persetujuan``) shows only that list: exactly
-    the realizations the home page counts (`selectors.awaiting`).
+    the realizations the home page counts (`selectors.awaiting_rows`). Each list
+    is counted and read a page at a time in the database (issue 16 item 2).
     """
     today = timezone.localdate()
     user = request.user
     waiting = request.GET.get("menunggu", "")
     step = selectors.WAITING_STEPS.get(waiting)
-    return render(
-        request,
-        "reporting/index.html",
-        {
-            "due": [] if step else selectors.due_items(user, today=today),
-            "to_verify": selectors.awaiting(user, "verify") if step in (None, "verify") else [],
-            "to_approve": selectors.awaiting(user, "approve") if step in (None, "approve") else [],
-            "waiting": waiting if step else "",
-            "maps": [] if step else selectors.reporting_maps_for(user),
-            "today": today,
-        },
-    )
+    lists: dict[str, Any] = {
+        "due": None if step else selectors.due_list(user, today=today),
+        "to_verify": selectors.awaiting_rows(user, "verify") if step in (None, "verify") else None,
+        "to_approve": selectors.awaiting_rows(user, "approve") if step in (None, "approve") else None,
+        "maps": None if step else selectors.reporting_maps_for(user),
+    }
+    context: dict[str, Any] = {"waiting": waiting if step else "", "today": today}
+    for name, rows in lists.items():
+        param = PAGE_PARAMS[name]
+        page = Paginator(rows, PER_PAGE).get_page(request.GET.get(param)) if rows is not None else None
+        context[name] = list(page) if page is not None else []
+        context[f"{name}_page"] = page
+        context[f"{name}_param"] = param
+        context[f"{name}_query"] = _query_without(request, param)
+    return render(request, "reporting/index.html", context)
 
 
 # --------------------------------------------------------------------------- a map's realizations
@@ -423,7 +448,7 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             "period": snapshot.period,
             "view": selectors.scorecard_view(snapshot),
             "snapshot": snapshot,
-            "history": selectors.snapshots_for(strategy_map).filter(period=snapshot.period),
+            **_history(strategy_map, snapshot.period),
             "periods": selectors.periods_of(strategy_map.plan_year_id),
             "can_recompute": request.user.has_perm("reporting.compute_scoresnapshot", strategy_map)
             and not snapshot.period.is_closed,
@@ -432,6 +457,23 @@ def _scorecard_page(request: HttpRequest, snapshot: ScoreSnapshot) -> HttpRespon
             "endorsed": endorsed_figure(snapshot),
         },
     )
+
+
+HISTORY_SHOWN = 20
+"""How many of a period's snapshots the scorecard page lists (the newest; every one stays in the database)."""
+
+
+def _history(strategy_map: StrategyMap, period: ReportingPeriod) -> dict[str, Any]:
+    """The newest `HISTORY_SHOWN` snapshots of the map and period (without their JSON) and how many there are,
+    in one query (the number is a window count over the rows before the limit)."""
+    found = (
+        selectors.snapshots_for(strategy_map)
+        .filter(period=period)
+        .defer("result")
+        .annotate(total=Window(Count("pk")))
+    )
+    history = list(found[:HISTORY_SHOWN])
+    return {"history": history, "history_total": history[0].total if history else 0}
 
 
 @login_required
