@@ -8,11 +8,12 @@ the map page's query count does not grow with the map.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -89,36 +90,71 @@ class MapData:
 
 def load_map_data(strategy_map: StrategyMap) -> MapData:
     """Everything on a map in five queries (the map itself is already loaded, with unit and plan year)."""
-    perspectives = list(strategy_map.perspectives.order_by("order"))
-    by_id = {p.pk: p for p in perspectives}
-    objectives = list(
-        strategy_map.objectives.select_related("theme", "owner_position").order_by(
-            "perspective__order", "code"
-        )
-    )
-    for objective in objectives:
-        objective.map = strategy_map
-        if objective.perspective_id in by_id:
-            objective.perspective = by_id[objective.perspective_id]
-    objectives_by_id = {o.pk: o for o in objectives}
-    links = list(strategy_map.links.order_by("pk"))
-    for link in links:
-        link.map = strategy_map
+    return load_maps_data([strategy_map])[strategy_map.pk]
+
+
+def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
+    """Everything on each of `maps` (loaded, with unit and plan year), by map id: five queries for any number.
+
+    Each map's lists are in the same order as `load_map_data` gives them (perspectives by order, objectives
+    by perspective and code, links by id, KPIs by objective and code, each KPI's trajectory by period).
+    """
+    by_map = {m.pk: m for m in maps}
+    if not by_map:
+        return {}
+    ids = list(by_map)
+    perspectives: dict[int, list[Perspective]] = defaultdict(list)
+    perspective_by_id: dict[int, Perspective] = {}
+    for perspective in Perspective.objects.filter(map_id__in=ids).order_by("map_id", "order"):
+        perspective.map = by_map[perspective.map_id]
+        perspectives[perspective.map_id].append(perspective)
+        perspective_by_id[perspective.pk] = perspective
+    objectives: dict[int, list[Objective]] = defaultdict(list)
+    objectives_by_id: dict[int, Objective] = {}
+    for objective in (
+        Objective.objects.filter(map_id__in=ids)
+        .select_related("theme", "owner_position")
+        .order_by("map_id", "perspective__order", "code")
+    ):
+        objective.map = by_map[objective.map_id]
+        if objective.perspective_id in perspective_by_id:
+            objective.perspective = perspective_by_id[objective.perspective_id]
+        objectives[objective.map_id].append(objective)
+        objectives_by_id[objective.pk] = objective
+    links: dict[int, list[ObjectiveLink]] = defaultdict(list)
+    for link in ObjectiveLink.objects.filter(map_id__in=ids).order_by("map_id", "pk"):
+        link.map = by_map[link.map_id]
         if link.cause_id in objectives_by_id:
             link.cause = objectives_by_id[link.cause_id]
         if link.effect_id in objectives_by_id:
             link.effect = objectives_by_id[link.effect_id]
-    kpis = list(
-        Kpi.objects.filter(objective__map=strategy_map)
+        links[link.map_id].append(link)
+    kpis: dict[int, list[Kpi]] = defaultdict(list)
+    for kpi in (
+        Kpi.objects.filter(objective__map_id__in=ids)
         .select_related("owner_position")
         .order_by("objective", "code")
-    )
-    for kpi in kpis:
+    ):
         kpi.objective = objectives_by_id[kpi.objective_id]
-    targets: dict[int, list[PeriodTarget]] = defaultdict(list)
-    for target in PeriodTarget.objects.filter(kpi__objective__map=strategy_map).order_by("kpi", "period"):
-        targets[target.kpi_id].append(target)
-    return MapData(strategy_map, perspectives, objectives, links, kpis, dict(targets))
+        kpis[kpi.objective.map_id].append(kpi)
+    targets: dict[int, dict[int, list[PeriodTarget]]] = defaultdict(lambda: defaultdict(list))
+    for target in (
+        PeriodTarget.objects.filter(kpi__objective__map_id__in=ids)
+        .annotate(map_id=F("kpi__objective__map_id"))
+        .order_by("kpi_id", "period")
+    ):
+        targets[target.map_id][target.kpi_id].append(target)  # type: ignore[attr-defined]
+    return {
+        pk: MapData(
+            strategy_map,
+            perspectives.get(pk, []),
+            objectives.get(pk, []),
+            links.get(pk, []),
+            kpis.get(pk, []),
+            dict(targets[pk]) if pk in targets else {},
+        )
+        for pk, strategy_map in by_map.items()
+    }
 
 
 def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:
