@@ -8,10 +8,10 @@ the map page's query count does not grow with the map.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -57,6 +57,14 @@ if TYPE_CHECKING:
 TREE_STEPLEN = Unit.steplen
 
 
+class TrajectoryPoint(NamedTuple):
+    """One period's target of a KPI's trajectory as `load_map_data` reads it (what a `PeriodTarget` says,
+    without building a model object for each of the thousands of them)."""
+
+    period: int
+    target: Decimal
+
+
 @dataclass
 class MapData:
     """A strategy map with everything on it, loaded once (see `load_map_data`)."""
@@ -66,7 +74,7 @@ class MapData:
     objectives: list[Objective]
     links: list[ObjectiveLink]
     kpis: list[Kpi]
-    period_targets: dict[int, list[PeriodTarget]] = field(default_factory=dict)
+    period_targets: Mapping[int, Sequence[TrajectoryPoint | PeriodTarget]] = field(default_factory=dict)
 
     def kpis_of(self, objective: Objective) -> list[Kpi]:
         return self._kpis_by_objective.get(objective.pk, [])
@@ -74,7 +82,7 @@ class MapData:
     def objectives_of(self, perspective: Perspective) -> list[Objective]:
         return [o for o in self.objectives if o.perspective_id == perspective.pk]
 
-    def trajectory(self, kpi: Kpi) -> list[PeriodTarget]:
+    def trajectory(self, kpi: Kpi) -> Sequence[TrajectoryPoint | PeriodTarget]:
         return self.period_targets.get(kpi.pk, [])
 
     @property
@@ -103,10 +111,16 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
     if not by_map:
         return {}
     ids = list(by_map)
+    # the related objects are attached through the field caches (what `kpi.objective = …` does, without the
+    # descriptor's checks: thousands of them for a ministry's maps)
+    perspective_map = Perspective._meta.get_field("map")
+    objective_map = Objective._meta.get_field("map")
+    objective_perspective = Objective._meta.get_field("perspective")
+    kpi_objective = Kpi._meta.get_field("objective")
     perspectives: dict[int, list[Perspective]] = defaultdict(list)
     perspective_by_id: dict[int, Perspective] = {}
     for perspective in Perspective.objects.filter(map_id__in=ids).order_by("map_id", "order"):
-        perspective.map = by_map[perspective.map_id]
+        perspective_map.set_cached_value(perspective, by_map[perspective.map_id])
         perspectives[perspective.map_id].append(perspective)
         perspective_by_id[perspective.pk] = perspective
     objectives: dict[int, list[Objective]] = defaultdict(list)
@@ -116,9 +130,9 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
         .select_related("theme", "owner_position")
         .order_by("map_id", "perspective__order", "code")
     ):
-        objective.map = by_map[objective.map_id]
+        objective_map.set_cached_value(objective, by_map[objective.map_id])
         if objective.perspective_id in perspective_by_id:
-            objective.perspective = perspective_by_id[objective.perspective_id]
+            objective_perspective.set_cached_value(objective, perspective_by_id[objective.perspective_id])
         objectives[objective.map_id].append(objective)
         objectives_by_id[objective.pk] = objective
     links: dict[int, list[ObjectiveLink]] = defaultdict(list)
@@ -133,17 +147,18 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
     for kpi in (
         Kpi.objects.filter(objective__map_id__in=ids)
         .select_related("owner_position")
-        .order_by("objective", "code")
+        .order_by("objective__perspective__order", "objective__code", "code")  # "objective", "code" in a map
     ):
-        kpi.objective = objectives_by_id[kpi.objective_id]
-        kpis[kpi.objective.map_id].append(kpi)
-    targets: dict[int, dict[int, list[PeriodTarget]]] = defaultdict(lambda: defaultdict(list))
-    for target in (
+        objective = objectives_by_id[kpi.objective_id]
+        kpi_objective.set_cached_value(kpi, objective)
+        kpis[objective.map_id].append(kpi)
+    targets: dict[int, dict[int, list[TrajectoryPoint]]] = defaultdict(lambda: defaultdict(list))
+    for map_id, kpi_id, number, value in (
         PeriodTarget.objects.filter(kpi__objective__map_id__in=ids)
-        .annotate(map_id=F("kpi__objective__map_id"))
         .order_by("kpi_id", "period")
+        .values_list("kpi__objective__map_id", "kpi_id", "period", "target")
     ):
-        targets[target.map_id][target.kpi_id].append(target)  # type: ignore[attr-defined]
+        targets[map_id][kpi_id].append(TrajectoryPoint(number, value))
     return {
         pk: MapData(
             strategy_map,

@@ -269,7 +269,7 @@ def _scored(
 
 def _latest_snapshots(map_ids: Sequence[int], period: ReportingPeriod, *, final: bool = False) -> dict[int, ScoreSnapshot]:
     """The latest snapshot (the latest final one with `final`) of each map as of the period, in one query."""
-    found = ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period=period)
+    found = ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period=period).order_by()
     if final:
         found = found.filter(final=True)
     ranked = found.annotate(
