@@ -105,12 +105,16 @@ def build(maps: int) -> dict[str, Any]:
         StrategyMap(unit=u, plan_year=year, state=MapState.APPROVED) for u in units
     )
     perspectives = Perspective.objects.bulk_create(
-        Perspective(map=m, code=code, order=order, name_id=name_id, name_en=name_en, weight=Decimal(WEIGHTS[code]))
+        Perspective(
+            map=m, code=code, order=order, name_id=name_id, name_en=name_en, weight=Decimal(WEIGHTS[code])
+        )
         for m in strategy_maps
         for code, order, name_id, name_en in PERSPECTIVE_DEFAULTS
     )
     objectives = Objective.objects.bulk_create(
-        Objective(map_id=p.map_id, perspective=p, code=f"{p.code[0].upper()}{n + 1}", name_id=f"Sasaran {n + 1}")
+        Objective(
+            map_id=p.map_id, perspective=p, code=f"{p.code[0].upper()}{n + 1}", name_id=f"Sasaran {n + 1}"
+        )
         for p in perspectives
         for n in range(dict(OBJECTIVES)[p.code])
     )
@@ -130,7 +134,11 @@ def build(maps: int) -> dict[str, Any]:
         for n in range(KPIS_PER_OBJECTIVE)
     )
     PeriodTarget.objects.bulk_create(
-        (PeriodTarget(kpi=k, period=m, target=Decimal(rng.randint(80, 120))) for k in kpis for m in range(1, 13)),
+        (
+            PeriodTarget(kpi=k, period=m, target=Decimal(rng.randint(80, 120)))
+            for k in kpis
+            for m in range(1, 13)
+        ),
         batch_size=5000,
     )
     rows = []
@@ -143,7 +151,9 @@ def build(maps: int) -> dict[str, Any]:
             value = Decimal(rng.randint(50, 150)) + Decimal(rng.randint(0, 99)) / 100
             rows.append(Realization(kpi=k, period=months[m], value=value, state=state))
     Realization.objects.bulk_create(rows, batch_size=5000)
-    chosen = list(StrategyMap.objects.filter(plan_year=year).select_related("unit", "plan_year").order_by("pk"))
+    chosen = list(
+        StrategyMap.objects.filter(plan_year=year).select_related("unit", "plan_year").order_by("pk")
+    )
     return {"maps": chosen, "june": months[AS_OF], "year": year, "kpis": len(kpis), "realizations": len(rows)}
 
 
@@ -158,7 +168,12 @@ def export(folder: Path, year: Any) -> dict[str, Path]:
         "kpis": (
             ["kpi", "map", "objective", "perspective", "polarity", "consolidation"],
             Kpi.objects.filter(objective__map__plan_year=year).values_list(
-                "pk", "objective__map_id", "objective_id", "objective__perspective__code", "polarity", "consolidation"
+                "pk",
+                "objective__map_id",
+                "objective_id",
+                "objective__perspective__code",
+                "polarity",
+                "consolidation",
             ),
         ),
         "weights": (
@@ -167,7 +182,9 @@ def export(folder: Path, year: Any) -> dict[str, Path]:
         ),
         "targets": (
             ["kpi", "month", "target"],
-            PeriodTarget.objects.filter(kpi__objective__map__plan_year=year).values_list("kpi_id", "period", "target"),
+            PeriodTarget.objects.filter(kpi__objective__map__plan_year=year).values_list(
+                "kpi_id", "period", "target"
+            ),
         ),
         "realizations": (
             ["kpi", "month", "value", "state"],
@@ -245,7 +262,9 @@ def timed(action: Callable[[], T], prepare: Callable[[], object] | None = None) 
     return box["seconds"], box["queries"], box["result"]
 
 
-def best(action: Callable[[], T], prepare: Callable[[], object] | None = None, rounds: int = ROUNDS) -> tuple[float, int, T]:
+def best(
+    action: Callable[[], T], prepare: Callable[[], object] | None = None, rounds: int = ROUNDS
+) -> tuple[float, int, T]:
     return min((timed(action, prepare) for _ in range(rounds)), key=lambda run: run[0])
 
 
@@ -276,7 +295,9 @@ def measure(folder: Path) -> dict[str, object]:
     def full() -> Any:
         return services.recompute_period(june, today=TODAY)
 
-    half_seconds, half_queries, _half = timed(lambda: services.recompute_period(june, maps=maps[: len(maps) // 2], today=TODAY))
+    half_seconds, half_queries, _half = timed(
+        lambda: services.recompute_period(june, maps=maps[: len(maps) // 2], today=TODAY)
+    )
     full_seconds, full_queries, done = best(full)
     assert len(done.created) == len(maps)
     again_seconds, again_queries, same = best(full, prepare=full)
@@ -312,13 +333,19 @@ def measure(folder: Path) -> dict[str, object]:
 
     def changed() -> None:
         services.recompute_period(june, today=TODAY)  # current snapshots first
-        Realization.objects.update_or_create(kpi=kpi, period=june, defaults={"value": Decimal("12.5"), "state": "approved"})
+        Realization.objects.update_or_create(
+            kpi=kpi, period=june, defaults={"value": Decimal("12.5"), "state": "approved"}
+        )
 
     def one_change() -> set[int]:
         before = ScoreSnapshot.objects.count()
         with TestCase.captureOnCommitCallbacks(execute=True):
             services.schedule_recompute([(target.pk, june)], trigger="value", today=TODAY)
-        return set(ScoreSnapshot.objects.order_by("-pk")[: ScoreSnapshot.objects.count() - before].values_list("strategy_map_id", flat=True))
+        return set(
+            ScoreSnapshot.objects.order_by("-pk")[: ScoreSnapshot.objects.count() - before].values_list(
+                "strategy_map_id", flat=True
+            )
+        )
 
     one_seconds, one_queries, touched = best(one_change, prepare=changed)
     periods_fed = len(services.affected_periods(june, today=TODAY))
@@ -340,7 +367,7 @@ def measure(folder: Path) -> dict[str, object]:
         "per_map_loop_queries_per_map": round(loop_queries / len(sample), 1),
         "per_map_loop_seconds_all_maps": round(per_map * len(maps), 2),
         "full_over_per_map_loop": round(full_seconds / (per_map * len(maps)), 2) if per_map else None,
-        "one_change_maps": sorted(touched) == [target.pk] and 1 or len(touched),
+        "one_change_maps": (sorted(touched) == [target.pk] and 1) or len(touched),
         "one_change_periods": periods_fed,
         "one_change_seconds": round(one_seconds, 3),
         "one_change_queries": one_queries,

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,12 @@ from tests.planning import builders as b
 from .conftest import approved, enter
 
 D = Decimal
-STATES = [RealizationState.APPROVED, RealizationState.APPROVED, RealizationState.SUBMITTED, RealizationState.DRAFT]
+STATES = [
+    RealizationState.APPROVED,
+    RealizationState.APPROVED,
+    RealizationState.SUBMITTED,
+    RealizationState.DRAFT,
+]
 
 
 def _map_with_kpis(unit: Any, seed: int, *, broken: bool = False) -> StrategyMap:
@@ -44,13 +50,20 @@ def _map_with_kpis(unit: Any, seed: int, *, broken: bool = False) -> StrategyMap
         b.kpi(i1, "P1.1", target=D(80), frequency="semester", consolidation="last"),
         b.kpi(i1, "P1.2", target=D(90), frequency="yearly"),
         b.kpi(
-            i1, "P1.3", target=None, target_low=D(95), target_high=D(105), polarity="stabilize",
+            i1,
+            "P1.3",
+            target=None,
+            target_low=D(95),
+            target_high=D(105),
+            polarity="stabilize",
             frequency="quarterly",
         ),
     ]
     if broken:
         strategy_map.perspectives.filter(code="stakeholder").update(weight=D(70))
-    periods = [p for p in ReportingPeriod.objects.filter(plan_year=strategy_map.plan_year) if p.end.month <= 9]
+    periods = [
+        p for p in ReportingPeriod.objects.filter(plan_year=strategy_map.plan_year) if p.end.month <= 9
+    ]
     rows = []
     for i, kpi in enumerate(kpis):
         for j, period in enumerate(p for p in periods if p.frequency == kpi.frequency):
@@ -145,7 +158,9 @@ def test_a_second_recompute_stores_nothing_and_a_change_stores_only_that_maps(ma
     Realization.objects.update_or_create(
         kpi=kpi, period=_period("2026-Q3"), defaults={"value": D(42), "state": RealizationState.APPROVED}
     )
-    Kpi.objects.filter(objective__map=maps[2], code="C1.1").update(name_id="Nama baru")  # a rename is new text
+    Kpi.objects.filter(objective__map=maps[2], code="C1.1").update(
+        name_id="Nama baru"
+    )  # a rename is new text
     third = services.recompute_period(period)
     assert {s.strategy_map_id for s in third.created} == {maps[1].pk, maps[2].pk}
     assert third.snapshots[maps[1].pk].result["inputs"] != first.snapshots[maps[1].pk].result["inputs"]
@@ -158,7 +173,9 @@ def test_a_closed_period_keeps_its_final_snapshots_and_closing_stores_them_set_b
     finals = ScoreSnapshot.objects.filter(period=period, final=True)
     assert finals.count() == len(maps)
     done = services.recompute_period(period)
-    assert done.created == [] and {s.pk for s in done.snapshots.values()} == set(finals.values_list("pk", flat=True))
+    assert done.created == [] and {s.pk for s in done.snapshots.values()} == set(
+        finals.values_list("pk", flat=True)
+    )
 
 
 def _queries(action: Any) -> int:
@@ -175,7 +192,9 @@ def test_the_query_count_does_not_grow_with_the_number_of_maps(maps, django_asse
     queries_all = _queries(lambda: services.recompute_period(period, maps=few + many))
     assert queries_few == queries_all
     ScoreSnapshot.objects.all().delete()
-    with django_assert_max_num_queries(12):  # maps, latest snapshots, 5 map reads, periods, realizations, insert
+    with django_assert_max_num_queries(
+        12
+    ):  # maps, latest snapshots, 5 map reads, periods, realizations, insert
         done = services.recompute_period(period)
     assert len(done.created) == len(maps)
     # nothing changed: the same reads, no insert
@@ -214,7 +233,7 @@ def chain(world, org):
 def test_one_realization_change_recomputes_its_map_and_the_maps_above_only(
     world, chain, django_capture_on_commit_callbacks
 ):
-    kanwil, djbc = chain
+    kanwil, _djbc = chain
     Realization.objects.bulk_create(  # no post_save: no roll-up pending outside the block below
         [Realization(kpi=world.other_kpi, period=world.period("2026-Q1"), value=D(40), state="approved")]
     )
@@ -247,3 +266,20 @@ def test_the_chain_recompute_costs_the_same_queries_whatever_the_number_of_maps(
     # every period the change feeds, once each: a bounded number of queries per period, not per map
     assert after <= 20 * len(services.affected_periods(world.period("2026-Q1")))
 
+
+def test_a_big_realization_import_analyses_the_table_after_commit(world, django_capture_on_commit_callbacks):
+    from kinerja.common import db
+
+    from .test_import import csv_file
+
+    rows = "Kode IKU,Periode,Realisasi\n" + "".join(f"C1.1,2026-{m:02d},{m}\n" for m in range(1, 13))
+    with (
+        mock.patch.object(db, "ANALYZE_AFTER_ROWS", 12),
+        mock.patch.object(db, "analyze") as analyze,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = services.import_realizations(
+            source=csv_file(rows), name="r.csv", strategy_map=world.map, dry_run=False, by=world.employee
+        )
+    assert result.written and Realization.objects.filter(kpi=world.monthly).count() == 12
+    analyze.assert_called_once_with(Realization)

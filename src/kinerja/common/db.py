@@ -4,12 +4,13 @@
 SQLite alike) after a bulk load: a table filled in one go and never analysed keeps the statistics of its empty
 self until autovacuum comes by, and the planner then picks a scan where an index would do (issue 16: the
 realization query of a scorecard went from 37 to 251 ms per map). `analyze_if_many` does it only when a load
-wrote at least `ANALYZE_AFTER_ROWS` rows (a small change is left to autovacuum). Nothing here is a migration.
+wrote at least `ANALYZE_AFTER_ROWS` rows (a small change is left to autovacuum), and `analyze_after_commit`
+once the load's transaction has committed (ANALYZE inside it would hold its table lock until the end).
 """
 
 from __future__ import annotations
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model
 
 # A load writing at least this many rows is followed by ANALYZE of the tables it wrote.
@@ -45,3 +46,9 @@ def analyze_if_many(rows: int, *models: type[Model]) -> list[str]:
     if rows < ANALYZE_AFTER_ROWS:
         return []
     return analyze(*models)
+
+
+def analyze_after_commit(rows: int, *models: type[Model]) -> None:
+    """`analyze_if_many` once the current transaction commits (at once outside one)."""
+    if rows >= ANALYZE_AFTER_ROWS:
+        transaction.on_commit(lambda: analyze(*models))

@@ -654,7 +654,9 @@ def score_inputs(
             values[map_of[kpi_id]][(kpi_id, period_id)] = value
     day = today or timezone.localdate()
     return {
-        pk: ScoreInput(data, scorecard.build_input(data, period, periods, values[pk], today=day), list(states))
+        pk: ScoreInput(
+            data, scorecard.build_input(data, period, periods, values[pk], today=day), list(states)
+        )
         for pk, data in datas.items()
     }
 

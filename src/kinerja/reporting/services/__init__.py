@@ -69,8 +69,8 @@ from .realizations import (
 from .reminders import ReminderReport, send_reminders
 from .scores import (
     NKO_PLACES,
-    affected_periods,
     Recomputed,
+    affected_periods,
     compute_scorecard,
     compute_scorecards,
     final_snapshots,
@@ -87,8 +87,8 @@ __all__ = [
     "BulkResult",
     "Historical",
     "ImportResult",
-    "ReminderItem",
     "Recomputed",
+    "ReminderItem",
     "ReminderReport",
     "add_evidence",
     "affected_periods",

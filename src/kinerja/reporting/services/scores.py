@@ -218,7 +218,9 @@ def compute_scorecards(
         computed_by = author(by)
         created: list[ScoreSnapshot] = []
         for strategy_map in todo:
-            snapshot = _scored(found[strategy_map.pk], strategy_map, period, latest.get(strategy_map.pk), final)
+            snapshot = _scored(
+                found[strategy_map.pk], strategy_map, period, latest.get(strategy_map.pk), final
+            )
             if snapshot.pk is None:
                 snapshot.computed_by = computed_by
                 snapshot.trigger = trigger
@@ -267,7 +269,9 @@ def _scored(
     )
 
 
-def _latest_snapshots(map_ids: Sequence[int], period: ReportingPeriod, *, final: bool = False) -> dict[int, ScoreSnapshot]:
+def _latest_snapshots(
+    map_ids: Sequence[int], period: ReportingPeriod, *, final: bool = False
+) -> dict[int, ScoreSnapshot]:
     """The latest snapshot (the latest final one with `final`) of each map as of the period, in one query."""
     found = ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period=period).order_by()
     if final:
@@ -336,5 +340,7 @@ def final_snapshots(
             "end", "start"
         )
     )
-    stored = {p.pk: compute_scorecards(maps, p, final=True, by=by, trigger=trigger).snapshots for p in periods}
+    stored = {
+        p.pk: compute_scorecards(maps, p, final=True, by=by, trigger=trigger).snapshots for p in periods
+    }
     return [stored[p.pk][m.pk] for m in maps for p in periods]

@@ -34,7 +34,9 @@ def period_labelled(label: str) -> ReportingPeriod:
 
 
 class Command(BaseCommand):
-    help = _("Menghitung ulang potret skor semua peta strategi pada satu periode (sekaligus, berbasis himpunan).")
+    help = _(
+        "Menghitung ulang potret skor semua peta strategi pada satu periode (sekaligus, berbasis himpunan)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -57,7 +59,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         done = services.recompute_period(found, maps=maps, trigger="command")
         self.stdout.write(
-            _("%(maps)d peta dihitung ulang untuk %(period)s: %(new)d potret baru, %(same)d tidak berubah (%(s).1f detik).")
+            _(
+                "%(maps)d peta dihitung ulang untuk %(period)s: %(new)d potret baru, %(same)d tidak berubah (%(s).1f detik)."
+            )
             % {
                 "maps": len(done.snapshots),
                 "period": found.label,
