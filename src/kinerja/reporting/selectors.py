@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -630,9 +630,27 @@ def score_inputs(
     of the maps' KPIs up to `period` (one query each), then `scorecard.build_input` per map in memory. Only
     the maps' own KPIs' realizations are read (an individual KPI is never part of a map's score).
     """
-    if not maps:
+    found = score_inputs_as_of(maps, [period], today=today)
+    return {map_id: given for (map_id, _period_id), given in found.items()}
+
+
+def score_inputs_as_of(
+    maps: Sequence[StrategyMap],
+    periods_wanted: Sequence[ReportingPeriod],
+    *,
+    pairs: Collection[tuple[int, int]] | None = None,
+    today: dt.date | None = None,
+) -> dict[tuple[int, int], ScoreInput]:
+    """`score_inputs` of the maps as of each of several periods of one plan year, by (map id, period id).
+
+    The same eight queries whatever the number of maps and periods: the realizations are read up to the
+    latest of the periods, and each (map, period) is built from them (`build_input` reads only the periods
+    up to its own). `pairs` restricts the result to those (map id, period id).
+    """
+    if not maps or not periods_wanted:
         return {}
     datas = load_maps_data(maps)
+    period = max(periods_wanted, key=lambda p: p.end)
     periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
     states = conf.scored_states()
     values: dict[int, dict[tuple[int, int], Decimal]] = {m.pk: {} for m in maps}
@@ -654,10 +672,12 @@ def score_inputs(
             values[map_of[kpi_id]][(kpi_id, period_id)] = value
     day = today or timezone.localdate()
     return {
-        pk: ScoreInput(
-            data, scorecard.build_input(data, period, periods, values[pk], today=day), list(states)
+        (pk, asked.pk): ScoreInput(
+            data, scorecard.build_input(data, asked, periods, values[pk], today=day), list(states)
         )
+        for asked in periods_wanted
         for pk, data in datas.items()
+        if pairs is None or (pk, asked.pk) in pairs
     }
 
 

@@ -24,7 +24,7 @@ in Indonesian. `by=None` means the system itself (a management command or a
 task) and skips the permission check.
 
 Scores are recomputed after the transaction commits (`transaction.on_commit`
-→ the `recompute_scorecards` task, one per period, with every map to recompute in it), explicitly from the services that change
+→ the `recompute_scorecards_of` task, one per transaction, with every map and period to recompute), explicitly from the services that change
 what a score reads — a realization's value or state, a period reopening — and
 from `plan_changed`, which reporting subscribes to planning's `plan_changed` signal
 (`ReportingConfig.ready`).
@@ -73,6 +73,7 @@ from .scores import (
     affected_periods,
     compute_scorecard,
     compute_scorecards,
+    compute_scorecards_as_of,
     final_snapshots,
     on_plan_changed,
     plan_changed,
@@ -103,6 +104,7 @@ __all__ = [
     "close_period",
     "compute_scorecard",
     "compute_scorecards",
+    "compute_scorecards_as_of",
     "ensure_period_open",
     "ensure_periods",
     "final_snapshots",

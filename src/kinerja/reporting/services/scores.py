@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -31,7 +31,7 @@ from ..models import (
     ReportingPeriod,
     ScoreSnapshot,
 )
-from ..selectors import ScoreInput, affected_periods, reportable_maps, score_inputs
+from ..selectors import ScoreInput, affected_periods, reportable_maps, score_inputs_as_of
 from .periods import _today, ensure_periods
 
 NKO_PLACES = Decimal("0.000001")
@@ -42,8 +42,8 @@ def schedule_recompute(
 ) -> set[tuple[int, int]]:
     """Recompute each (map id, period) — and the periods it feeds — after commit, one task per period.
 
-    Returns the (map id, period id) pairs that will be recomputed; each once. The maps of one period are
-    recomputed together (`recompute_scorecards`: a fixed number of queries whatever their number).
+    Returns the (map id, period id) pairs that will be recomputed; each once, all in one task
+    (`recompute_scorecards_of`: a fixed number of queries whatever the number of maps and periods).
     """
     by_period: dict[int, tuple[ReportingPeriod, set[int]]] = {}
     for map_id, period in pairs:
@@ -83,12 +83,38 @@ def recompute_scorecards(period_id: int, strategy_map_ids: list[int], trigger: s
     return {str(map_id): snapshot.pk for map_id, snapshot in done.snapshots.items()}
 
 
+@task()
+def recompute_scorecards_of(keys: list[list[int]], trigger: str = "") -> int:
+    """The background task of `schedule_recompute`: each [map id, period id] recomputed, as few reads as can be.
+
+    The pairs of one plan year are recomputed together (`compute_scorecards_as_of`: the maps' data and
+    realizations read once for all their periods); closed periods are left alone (rule 23). Returns the
+    number of snapshots stored.
+    """
+    wanted = {(int(m), int(p)) for m, p in keys}
+    periods = [
+        p
+        for p in ReportingPeriod.objects.select_related("plan_year").filter(pk__in={p for _m, p in wanted})
+        if not p.is_closed
+    ]
+    maps = {
+        m.pk: m
+        for m in StrategyMap.objects.select_related("unit", "plan_year").filter(
+            pk__in={m for m, _p in wanted}
+        )
+    }
+    stored = 0
+    for year in sorted({p.plan_year_id for p in periods}):
+        of_year = [p for p in periods if p.plan_year_id == year]
+        pairs = {(m, p.pk) for p in of_year for m, q in wanted if q == p.pk and m in maps}
+        chosen = sorted({maps[m] for m, _p in pairs}, key=lambda m: m.pk)
+        done = compute_scorecards_as_of(chosen, of_year, pairs=pairs, trigger=trigger)
+        stored += sum(len(r.created) for r in done.values())
+    return stored
+
+
 def _enqueue(keys: Sequence[tuple[int, int]], trigger: str) -> None:
-    by_period: dict[int, list[int]] = {}
-    for map_id, period_id in keys:
-        by_period.setdefault(period_id, []).append(map_id)
-    for period_id, map_ids in by_period.items():
-        recompute_scorecards.enqueue(period_id, sorted(map_ids), trigger)
+    recompute_scorecards_of.enqueue([[map_id, period_id] for map_id, period_id in keys], trigger)
 
 
 def schedule_map_recompute(*, strategy_map: StrategyMap, trigger: str = "target") -> set[tuple[int, int]]:
@@ -195,39 +221,77 @@ def compute_scorecards(
     number of maps (a user as `by` is checked per map, which may read). Each map is scored by the core on
     its own, in one pass over the maps.
     """
+    return compute_scorecards_as_of(maps, [period], final=final, by=by, trigger=trigger, today=today)[
+        period.pk
+    ]
+
+
+def compute_scorecards_as_of(
+    maps: Iterable[StrategyMap],
+    periods: Sequence[ReportingPeriod],
+    *,
+    pairs: Collection[tuple[int, int]] | None = None,
+    final: bool = False,
+    by: Actor = None,
+    trigger: str = "",
+    today: dt.date | None = None,
+) -> dict[int, Recomputed]:
+    """`compute_scorecards` as of each of several periods of one plan year, by period id, with shared reads.
+
+    The maps' contents and realizations are read once for all the periods (`selectors.score_inputs_as_of`),
+    the latest snapshots of every (map, period) in one or two queries, the new ones written in one insert.
+    `pairs` ((map id, period id)) restricts the work to those: a change recomputes its map in the periods it
+    feeds, and another map in others.
+    """
     maps = list({m.pk: m for m in maps}.values())
+    periods = list({p.pk: p for p in periods}.values())
     for strategy_map in maps:
         ensure(by, "reporting.compute_scoresnapshot", strategy_map)
-    if not maps:
-        return Recomputed({}, [])
+    wanted = {(m.pk, p.pk) for m in maps for p in periods if pairs is None or (m.pk, p.pk) in pairs}
+    if not wanted:
+        return {p.pk: Recomputed({}, []) for p in periods}
     with transaction.atomic():
-        ids = [m.pk for m in maps]
-        latest = _latest_snapshots(ids, period)
-        current: dict[int, ScoreSnapshot] = {}
-        if period.is_closed and not final:
-            current = _latest_snapshots(ids, period, final=True)
-        todo = [m for m in maps if m.pk not in current]
-        for strategy_map in todo:
-            if strategy_map.plan_year_id != period.plan_year_id:
-                raise ValidationError(
-                    _("Periode %(period)s bukan periode tahun rencana peta %(map)s.")
-                    % {"period": period.display_name, "map": str(strategy_map)},
-                    code="period_other_year",
-                )
-        found = score_inputs(todo, period, today=_today(today))
+        ids = sorted({m for m, _p in wanted})
+        latest = _latest_snapshots(ids, periods)
+        current: dict[tuple[int, int], ScoreSnapshot] = {}
+        closed = [p for p in periods if p.is_closed]
+        if closed and not final:
+            current = {k: v for k, v in _latest_snapshots(ids, closed, final=True).items() if k in wanted}
+        todo = wanted - set(current)
+        by_id = {p.pk: p for p in periods}
+        for strategy_map in maps:
+            for period in periods:
+                if (strategy_map.pk, period.pk) in todo and strategy_map.plan_year_id != period.plan_year_id:
+                    raise ValidationError(
+                        _("Periode %(period)s bukan periode tahun rencana peta %(map)s.")
+                        % {"period": period.display_name, "map": str(strategy_map)},
+                        code="period_other_year",
+                    )
+        found = score_inputs_as_of(
+            [m for m in maps if any((m.pk, p.pk) in todo for p in periods)],
+            [p for p in periods if any((m.pk, p.pk) in todo for m in maps)],
+            pairs=todo,
+            today=_today(today),
+        )
         computed_by = author(by)
         created: list[ScoreSnapshot] = []
-        for strategy_map in todo:
-            snapshot = _scored(
-                found[strategy_map.pk], strategy_map, period, latest.get(strategy_map.pk), final
-            )
+        maps_by_id = {m.pk: m for m in maps}
+        for key in sorted(todo):
+            map_id, period_id = key
+            snapshot = _scored(found[key], maps_by_id[map_id], by_id[period_id], latest.get(key), final)
             if snapshot.pk is None:
                 snapshot.computed_by = computed_by
                 snapshot.trigger = trigger
                 created.append(snapshot)
-            current[strategy_map.pk] = snapshot
+            current[key] = snapshot
         _store(created)
-    return Recomputed({m.pk: current[m.pk] for m in maps}, created)
+    return {
+        p.pk: Recomputed(
+            {m.pk: current[(m.pk, p.pk)] for m in maps if (m.pk, p.pk) in current},
+            [s for s in created if s.period_id == p.pk],
+        )
+        for p in periods
+    }
 
 
 def _scored(
@@ -270,20 +334,22 @@ def _scored(
 
 
 def _latest_snapshots(
-    map_ids: Sequence[int], period: ReportingPeriod, *, final: bool = False
-) -> dict[int, ScoreSnapshot]:
-    """The latest snapshot (the latest final one with `final`) of each map as of the period, in one query."""
-    found = ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids), period=period).order_by()
+    map_ids: Sequence[int], periods: Sequence[ReportingPeriod], *, final: bool = False
+) -> dict[tuple[int, int], ScoreSnapshot]:
+    """The latest snapshot (the latest final one with `final`) of each map as of each period, in one query."""
+    found = ScoreSnapshot.objects.filter(
+        strategy_map_id__in=list(map_ids), period_id__in=[p.pk for p in periods]
+    ).order_by()
     if final:
         found = found.filter(final=True)
     ranked = found.annotate(
         rank=Window(
             RowNumber(),
-            partition_by=[F("strategy_map_id")],
+            partition_by=[F("strategy_map_id"), F("period_id")],
             order_by=[F("computed_at").desc(), F("pk").desc()],
         )
     ).filter(rank=1)
-    return {s.strategy_map_id: s for s in ranked}
+    return {(s.strategy_map_id, s.period_id): s for s in ranked}
 
 
 def _store(snapshots: list[ScoreSnapshot]) -> None:
