@@ -10,6 +10,8 @@ takes a smaller size for a quick check: `KINERJA_BENCH_EMPLOYEES=5000 run_all.py
 `KINERJA_BENCH_UNITS=300 run_all.py reports` (or `bench_reports.py --units 300`).
 `bench_org_import` (import-organisation: 3 000 units, 80 000 employees, about a minute and a half) likewise:
 `KINERJA_BENCH_ORG_UNITS=300 KINERJA_BENCH_ORG_EMPLOYEES=8000 run_all.py org_import`.
+`bench_recompute` (1,000 maps × 40 KPIs; on PostgreSQL when `DATABASE_URL` is set, rolled back after; about
+twenty minutes on the loaded shared machine) likewise: `KINERJA_BENCH_MAPS=100 run_all.py recompute`.
 """
 
 from __future__ import annotations

@@ -107,13 +107,13 @@ def test_a_workflow_step_whose_save_fails_leaves_state_and_history_unchanged(wor
 def test_a_recompute_killed_half_way_leaves_no_snapshot_and_the_next_run_stores_one(world):
     approved(world, world.quarterly, "2026-Q1", "90")
     q1 = world.period("2026-Q1")
-    real_save = ScoreSnapshot.save
+    real_store = services.scores._store
 
-    def killed(self: ScoreSnapshot, *args: Any, **kwargs: Any) -> None:
-        real_save(self, *args, **kwargs)  # half the work done: the row is written …
+    def killed(snapshots: list[ScoreSnapshot]) -> None:
+        real_store(snapshots)  # half the work done: the rows are written …
         raise OperationalError("terminating connection due to administrator command")  # … then killed
 
-    with mock.patch.object(ScoreSnapshot, "save", killed), pytest.raises(OperationalError):
+    with mock.patch.object(services.scores, "_store", killed), pytest.raises(OperationalError):
         services.scores.recompute_scorecard.call(world.map.pk, q1.pk, "value")
     assert not ScoreSnapshot.objects.exists()
     snapshot_id = services.scores.recompute_scorecard.call(world.map.pk, q1.pk, "value")

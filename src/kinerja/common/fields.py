@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -22,8 +23,8 @@ class StoredDecimalField(models.DecimalField):
     Migrations see a plain DecimalField: the column is the same.
     """
 
-    @property
-    def context(self) -> decimal.Context:
+    @cached_property
+    def context(self) -> decimal.Context:  # asked once per value read on SQLite: built once per field
         return decimal.Context(prec=max(int(self.max_digits or 0), READ_PRECISION))
 
     def deconstruct(self) -> Any:

@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kinerja.accounts.models import RoleAssignment, User
+from kinerja.common.db import analyze_after_commit
 from kinerja.common.history import HISTORY_REASON_MAX, Actor, recorded
 from kinerja.interchange.messages import InvalidFileError, Lang, Problem
 from kinerja.interchange.organisation import (
@@ -541,6 +543,8 @@ def apply_plan(plan: Plan, *, by: Actor = None, progress: Progress | None = None
             sync_accounts(by=by)
             if progress is not None:
                 progress(total, total)
+        # a big load leaves the planner's statistics of these tables behind (issue 16): refresh them
+        analyze_after_commit(result.changes, Unit, Position, Employee, Assignment, User, RoleAssignment)
     result.applied = True
     return result
 

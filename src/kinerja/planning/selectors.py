@@ -8,9 +8,10 @@ the map page's query count does not grow with the map.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -56,6 +57,14 @@ if TYPE_CHECKING:
 TREE_STEPLEN = Unit.steplen
 
 
+class TrajectoryPoint(NamedTuple):
+    """One period's target of a KPI's trajectory as `load_map_data` reads it (what a `PeriodTarget` says,
+    without building a model object for each of the thousands of them)."""
+
+    period: int
+    target: Decimal
+
+
 @dataclass
 class MapData:
     """A strategy map with everything on it, loaded once (see `load_map_data`)."""
@@ -65,7 +74,7 @@ class MapData:
     objectives: list[Objective]
     links: list[ObjectiveLink]
     kpis: list[Kpi]
-    period_targets: dict[int, list[PeriodTarget]] = field(default_factory=dict)
+    period_targets: Mapping[int, Sequence[TrajectoryPoint | PeriodTarget]] = field(default_factory=dict)
 
     def kpis_of(self, objective: Objective) -> list[Kpi]:
         return self._kpis_by_objective.get(objective.pk, [])
@@ -73,7 +82,7 @@ class MapData:
     def objectives_of(self, perspective: Perspective) -> list[Objective]:
         return [o for o in self.objectives if o.perspective_id == perspective.pk]
 
-    def trajectory(self, kpi: Kpi) -> list[PeriodTarget]:
+    def trajectory(self, kpi: Kpi) -> Sequence[TrajectoryPoint | PeriodTarget]:
         return self.period_targets.get(kpi.pk, [])
 
     @property
@@ -89,36 +98,78 @@ class MapData:
 
 def load_map_data(strategy_map: StrategyMap) -> MapData:
     """Everything on a map in five queries (the map itself is already loaded, with unit and plan year)."""
-    perspectives = list(strategy_map.perspectives.order_by("order"))
-    by_id = {p.pk: p for p in perspectives}
-    objectives = list(
-        strategy_map.objectives.select_related("theme", "owner_position").order_by(
-            "perspective__order", "code"
-        )
-    )
-    for objective in objectives:
-        objective.map = strategy_map
-        if objective.perspective_id in by_id:
-            objective.perspective = by_id[objective.perspective_id]
-    objectives_by_id = {o.pk: o for o in objectives}
-    links = list(strategy_map.links.order_by("pk"))
-    for link in links:
-        link.map = strategy_map
+    return load_maps_data([strategy_map])[strategy_map.pk]
+
+
+def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
+    """Everything on each of `maps` (loaded, with unit and plan year), by map id: five queries for any number.
+
+    Each map's lists are in the same order as `load_map_data` gives them (perspectives by order, objectives
+    by perspective and code, links by id, KPIs by objective and code, each KPI's trajectory by period).
+    """
+    by_map = {m.pk: m for m in maps}
+    if not by_map:
+        return {}
+    ids = list(by_map)
+    # the related objects are attached through the field caches (what `kpi.objective = …` does, without the
+    # descriptor's checks: thousands of them for a ministry's maps)
+    perspective_map = Perspective._meta.get_field("map")
+    objective_map = Objective._meta.get_field("map")
+    objective_perspective = Objective._meta.get_field("perspective")
+    kpi_objective = Kpi._meta.get_field("objective")
+    perspectives: dict[int, list[Perspective]] = defaultdict(list)
+    perspective_by_id: dict[int, Perspective] = {}
+    for perspective in Perspective.objects.filter(map_id__in=ids).order_by("map_id", "order"):
+        perspective_map.set_cached_value(perspective, by_map[perspective.map_id])
+        perspectives[perspective.map_id].append(perspective)
+        perspective_by_id[perspective.pk] = perspective
+    objectives: dict[int, list[Objective]] = defaultdict(list)
+    objectives_by_id: dict[int, Objective] = {}
+    for objective in (
+        Objective.objects.filter(map_id__in=ids)
+        .select_related("theme", "owner_position")
+        .order_by("map_id", "perspective__order", "code")
+    ):
+        objective_map.set_cached_value(objective, by_map[objective.map_id])
+        if objective.perspective_id in perspective_by_id:
+            objective_perspective.set_cached_value(objective, perspective_by_id[objective.perspective_id])
+        objectives[objective.map_id].append(objective)
+        objectives_by_id[objective.pk] = objective
+    links: dict[int, list[ObjectiveLink]] = defaultdict(list)
+    for link in ObjectiveLink.objects.filter(map_id__in=ids).order_by("map_id", "pk"):
+        link.map = by_map[link.map_id]
         if link.cause_id in objectives_by_id:
             link.cause = objectives_by_id[link.cause_id]
         if link.effect_id in objectives_by_id:
             link.effect = objectives_by_id[link.effect_id]
-    kpis = list(
-        Kpi.objects.filter(objective__map=strategy_map)
+        links[link.map_id].append(link)
+    kpis: dict[int, list[Kpi]] = defaultdict(list)
+    for kpi in (
+        Kpi.objects.filter(objective__map_id__in=ids)
         .select_related("owner_position")
-        .order_by("objective", "code")
-    )
-    for kpi in kpis:
-        kpi.objective = objectives_by_id[kpi.objective_id]
-    targets: dict[int, list[PeriodTarget]] = defaultdict(list)
-    for target in PeriodTarget.objects.filter(kpi__objective__map=strategy_map).order_by("kpi", "period"):
-        targets[target.kpi_id].append(target)
-    return MapData(strategy_map, perspectives, objectives, links, kpis, dict(targets))
+        .order_by("objective__perspective__order", "objective__code", "code")  # "objective", "code" in a map
+    ):
+        objective = objectives_by_id[kpi.objective_id]
+        kpi_objective.set_cached_value(kpi, objective)
+        kpis[objective.map_id].append(kpi)
+    targets: dict[int, dict[int, list[TrajectoryPoint]]] = defaultdict(lambda: defaultdict(list))
+    for map_id, kpi_id, number, value in (
+        PeriodTarget.objects.filter(kpi__objective__map_id__in=ids)
+        .order_by("kpi_id", "period")
+        .values_list("kpi__objective__map_id", "kpi_id", "period", "target")
+    ):
+        targets[map_id][kpi_id].append(TrajectoryPoint(number, value))
+    return {
+        pk: MapData(
+            strategy_map,
+            perspectives.get(pk, []),
+            objectives.get(pk, []),
+            links.get(pk, []),
+            kpis.get(pk, []),
+            dict(targets[pk]) if pk in targets else {},
+        )
+        for pk, strategy_map in by_map.items()
+    }
 
 
 def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:

@@ -26,7 +26,7 @@ from .models import Kpi, Objective, ObjectiveLink, PeriodTarget, Perspective, St
 if TYPE_CHECKING:
     from django.db.models import Field
 
-    from .selectors import MapData  # selectors build MapData with this module's checks
+    from .selectors import MapData, TrajectoryPoint  # selectors build MapData with this module's checks
 
 BLOCK = "block"
 WARN = "warn"
@@ -596,7 +596,7 @@ def _same(a: Decimal, b: Decimal) -> bool:
     return a.quantize(CENT, rounding=ROUND_HALF_UP) == b.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def check_trajectory(kpi: Kpi, trajectory: Sequence[PeriodTarget]) -> list[Finding]:
+def check_trajectory(kpi: Kpi, trajectory: Sequence[PeriodTarget | TrajectoryPoint]) -> list[Finding]:
     """Rule 12 (block): a target for every reporting period; consolidated by the KPI's type, it reaches the year's.
 
     `sum`: the period targets add up to the yearly target; `average`: their mean
@@ -656,7 +656,7 @@ def check_trajectory(kpi: Kpi, trajectory: Sequence[PeriodTarget]) -> list[Findi
 
 
 def check_kpi(
-    kpi: Kpi, trajectory: Sequence[PeriodTarget], rule_set_code: scoring_bridge.RuleSetRef
+    kpi: Kpi, trajectory: Sequence[PeriodTarget | TrajectoryPoint], rule_set_code: scoring_bridge.RuleSetRef
 ) -> list[Finding]:
     """Every per-KPI rule: the save-time blocks (11, 12) and the warnings about the KPI itself (9)."""
     findings = check_kpi_target(kpi, rule_set_code)

@@ -233,11 +233,13 @@ def fingerprint(prepared: ScorecardInput, scored_states: Sequence[str]) -> str:
     """
     zero_after_due = prepared.rules.missing_policy.value is MissingPolicy.ZERO_AFTER_DUE
     parts: list[str] = [prepared.rules.code, prepared.as_of, ",".join(sorted(scored_states))]
+    names = [
+        f.name
+        for f in dataclasses.fields(ScorecardKpi)
+        if f.name not in _PRESENTATION_ONLY and (f.name != "overdue" or zero_after_due)
+    ]
     for kpi in prepared.kpis:
-        for f in dataclasses.fields(kpi):
-            if f.name in _PRESENTATION_ONLY or (f.name == "overdue" and not zero_after_due):
-                continue
-            parts.append(f"{f.name}={getattr(kpi, f.name)!r}")
+        parts.extend(f"{name}={getattr(kpi, name)!r}" for name in names)
         parts.append("|")
     parts.append(",".join(prepared.not_due))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
@@ -274,6 +276,7 @@ def build_input(
     """
     periods_all = list(periods)
     by_frequency = periods_as_of(period, periods_all)
+    labels = {p.pk: p.label for p in periods_all}
     perspectives = {p.pk: p for p in data.perspectives}
     objectives = sorted(data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code))
     inputs: list[ScorecardKpi] = []
@@ -291,7 +294,7 @@ def build_input(
                     target = kpi.target
                 values.append(
                     PeriodValue(
-                        period=p.label,
+                        period=labels[p.pk],
                         target=None if band else target,
                         realization=realizations.get((kpi.pk, p.pk)),
                         target_low=kpi.target_low if band else None,

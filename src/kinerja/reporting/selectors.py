@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -57,7 +57,7 @@ from kinerja.planning.models import (
     PlanYear,
     StrategyMap,
 )
-from kinerja.planning.selectors import MapData, load_map_data, maps_reportable_by
+from kinerja.planning.selectors import MapData, load_maps_data, maps_reportable_by
 from kinerja.scoring.enums import Consolidation
 
 from . import conf, scorecard, workflow
@@ -732,20 +732,71 @@ def score_input(
     strategy_map: StrategyMap, period: ReportingPeriod, *, today: dt.date | None = None
 ) -> ScoreInput:
     """The map's perspectives, objectives, KPIs, targets and counted realizations as of `period`, for the core."""
-    data = load_map_data(strategy_map)
+    return score_inputs([strategy_map], period, today=today)[strategy_map.pk]
+
+
+# Up to this many KPIs, `score_inputs` reads their realizations by KPI id (see there).
+KPI_IDS_IN_QUERY = 5000
+
+
+def score_inputs(
+    maps: Sequence[StrategyMap], period: ReportingPeriod, *, today: dt.date | None = None
+) -> dict[int, ScoreInput]:
+    """`score_input` of each of `maps` (loaded, with unit and plan year), by map id: eight queries for any number.
+
+    The maps' contents (`load_maps_data`, five queries), the plan year's periods and every counted realization
+    of the maps' KPIs up to `period` (one query each), then `scorecard.build_input` per map in memory. Only
+    the maps' own KPIs' realizations are read (an individual KPI is never part of a map's score).
+    """
+    found = score_inputs_as_of(maps, [period], today=today)
+    return {map_id: given for (map_id, _period_id), given in found.items()}
+
+
+def score_inputs_as_of(
+    maps: Sequence[StrategyMap],
+    periods_wanted: Sequence[ReportingPeriod],
+    *,
+    pairs: Collection[tuple[int, int]] | None = None,
+    today: dt.date | None = None,
+) -> dict[tuple[int, int], ScoreInput]:
+    """`score_inputs` of the maps as of each of several periods of one plan year, by (map id, period id).
+
+    The same eight queries whatever the number of maps and periods: the realizations are read up to the
+    latest of the periods, and each (map, period) is built from them (`build_input` reads only the periods
+    up to its own). `pairs` restricts the result to those (map id, period id).
+    """
+    if not maps or not periods_wanted:
+        return {}
+    datas = load_maps_data(maps)
+    period = max(periods_wanted, key=lambda p: p.end)
     periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
     states = conf.scored_states()
-    values = {
-        (kpi_id, period_id): value
-        for kpi_id, period_id, value in Realization.objects.filter(
-            kpi__objective__map=strategy_map,
-            period__plan_year_id=period.plan_year_id,
-            period__end__lte=period.end,
-            state__in=states,
-        ).values_list("kpi_id", "period_id", "value")
+    values: dict[int, dict[tuple[int, int], Decimal]] = {m.pk: {} for m in maps}
+    map_of = {kpi.pk: pk for pk, data in datas.items() for kpi in data.kpis}
+    wanted = {p.pk for p in periods if p.end <= period.end}
+    counted_states = set(states)
+    # The maps' KPIs' realizations, the periods and states kept here rather than in the query: with them in
+    # it, a planner that knows nothing of the table (never analysed) takes the (period, state) index and
+    # reads every map's realizations of the year — per KPI (570 ms for one map of 40 KPIs among 300, 54 s
+    # for the 300; against 0.1 ms and a single pass without). A few maps: their KPIs by id; many: a join on
+    # the maps (no parameter limit is reached).
+    if len(map_of) <= KPI_IDS_IN_QUERY:
+        counted = Realization.objects.filter(kpi_id__in=list(map_of))
+    else:
+        counted = Realization.objects.filter(kpi__objective__map_id__in=list(datas), kpi__holder__isnull=True)
+    rows = counted.order_by().values_list("kpi_id", "period_id", "value", "state")
+    for kpi_id, period_id, value, state in rows:
+        if period_id in wanted and state in counted_states:
+            values[map_of[kpi_id]][(kpi_id, period_id)] = value
+    day = today or timezone.localdate()
+    return {
+        (pk, asked.pk): ScoreInput(
+            data, scorecard.build_input(data, asked, periods, values[pk], today=day), list(states)
+        )
+        for asked in periods_wanted
+        for pk, data in datas.items()
+        if pairs is None or (pk, asked.pk) in pairs
     }
-    prepared = scorecard.build_input(data, period, periods, values, today=today or timezone.localdate())
-    return ScoreInput(data, prepared, list(states))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Background work of the reporting cycle (django-tasks; the database backend by default, no broker).
 
-`recompute_scorecard` (defined in `services/scores.py`, beside the code that enqueues it) is enqueued by
-the services after their transaction
+`recompute_scorecards_of` (the (map, period) pairs to recompute, read together; defined in
+`services/scores.py`, beside the code that enqueues it; `recompute_scorecards` — one period — and
+`recompute_scorecard` — one map — are kept for tasks queued before) is enqueued by the services after
+their transaction
 commits (never from a signal): when a realization changes state or value,
 when a period reopens, or — through `services.schedule_kpi_recompute` — when a
 KPI's target changes. `close_periods` and `send_reminders` are the task forms
@@ -17,9 +19,16 @@ from django_tasks import task
 
 from . import services
 from .services.imports import run_import_job
-from .services.scores import recompute_scorecard
+from .services.scores import recompute_scorecard, recompute_scorecards, recompute_scorecards_of
 
-__all__ = ["close_periods", "recompute_scorecard", "run_import_job", "send_reminders"]
+__all__ = [
+    "close_periods",
+    "recompute_scorecard",
+    "recompute_scorecards",
+    "recompute_scorecards_of",
+    "run_import_job",
+    "send_reminders",
+]
 
 
 @task()

@@ -23,13 +23,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kinerja.common import uploads
+from kinerja.common.db import analyze_after_commit
 from kinerja.common.history import Actor
 from kinerja.common.workflow import locked
 from kinerja.interchange.messages import InvalidFileError
 from kinerja.interchange.sources import check_size, check_zip
 from kinerja.organisations.models import Position
 from kinerja.planning import kpi_services, services
-from kinerja.planning.models import Initiative, Kpi, Objective, ObjectiveLink, Risk, StrategyMap, Theme
+from kinerja.planning.models import (
+    Initiative,
+    Kpi,
+    Objective,
+    ObjectiveLink,
+    PeriodTarget,
+    Risk,
+    StrategyMap,
+    Theme,
+)
 
 from .layout import (
     HUBUNGAN,
@@ -404,4 +414,6 @@ def import_map(*, strategy_map: StrategyMap, content: bytes, by: Actor, dry_run:
             transaction.set_rollback(True)
         else:
             report.applied = True
+            written = sum(report.created.values()) + sum(report.updated.values())
+            analyze_after_commit(written, Kpi, PeriodTarget, Objective, ObjectiveLink, Initiative, Risk)
     return report

@@ -5,7 +5,8 @@ One module per purpose; this package re-exports the public names, so callers kee
 
 - `periods`: period dates and creation, `ensure_period_open`;
 - `closing`: closing (final snapshots) and reopening periods;
-- `scores`: `compute_scorecard`, queued recomputes, `plan_changed` / `on_plan_changed`;
+- `scores`: `compute_scorecard` / `compute_scorecards` / `recompute_period` (set-based), queued recomputes,
+  `plan_changed` / `on_plan_changed`;
 - `realizations`: entry and the workflow steps (the table is `reporting.workflow`), one by one or in bulk;
 - `evidence`: attaching evidence files;
 - `reminders`: e-mailing managers about missing realizations;
@@ -23,7 +24,7 @@ in Indonesian. `by=None` means the system itself (a management command or a
 task) and skips the permission check.
 
 Scores are recomputed after the transaction commits (`transaction.on_commit`
-→ the `recompute_scorecard` task), explicitly from the services that change
+→ the `recompute_scorecards_of` task, one per transaction, with every map and period to recompute), explicitly from the services that change
 what a score reads — a realization's value or state, a period reopening — and
 from `plan_changed`, which reporting subscribes to planning's `plan_changed` signal
 (`ReportingConfig.ready`).
@@ -68,11 +69,15 @@ from .realizations import (
 from .reminders import ReminderReport, send_reminders
 from .scores import (
     NKO_PLACES,
+    Recomputed,
     affected_periods,
     compute_scorecard,
+    compute_scorecards,
+    compute_scorecards_as_of,
     final_snapshots,
     on_plan_changed,
     plan_changed,
+    recompute_period,
     schedule_map_recompute,
     schedule_recompute,
 )
@@ -83,6 +88,7 @@ __all__ = [
     "BulkResult",
     "Historical",
     "ImportResult",
+    "Recomputed",
     "ReminderItem",
     "ReminderReport",
     "add_evidence",
@@ -97,6 +103,8 @@ __all__ = [
     "close_due_periods",
     "close_period",
     "compute_scorecard",
+    "compute_scorecards",
+    "compute_scorecards_as_of",
     "ensure_period_open",
     "ensure_periods",
     "final_snapshots",
@@ -105,6 +113,7 @@ __all__ = [
     "missing_items",
     "on_plan_changed",
     "plan_changed",
+    "recompute_period",
     "reopen_period",
     "reportable_maps",
     "reportable_problem",

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..selectors import reportable_maps
 from .periods import _today, ensure_periods
-from .scores import compute_scorecard, schedule_recompute
+from .scores import compute_scorecards, schedule_recompute
 
 
 def close_period(*, period: ReportingPeriod, by: Actor = None) -> ReportingPeriod:
@@ -43,8 +43,7 @@ def close_period(*, period: ReportingPeriod, by: Actor = None) -> ReportingPerio
         current.closed_at = timezone.now()
         current.closed_by = author(by)
         current.save(update_fields=["state", "closed_at", "closed_by"])
-        for strategy_map in reportable_maps(current.plan_year_id):
-            compute_scorecard(strategy_map=strategy_map, period=current, final=True, trigger="close")
+        compute_scorecards(reportable_maps(current.plan_year_id), current, final=True, trigger="close")
     _refresh(period, current)
     return period
 

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common import uploads
+from kinerja.common.db import analyze_after_commit
 from kinerja.common.history import HISTORY_REASON_MAX, Actor, author
 from kinerja.common.races import Conflict, conflicts
 from kinerja.interchange.messages import InvalidFileError
@@ -38,6 +39,7 @@ from ..models import (
     Realization,
     RealizationState,
     ReportingPeriod,
+    ScoreSnapshot,
     WorkflowEvent,
 )
 from ..signals import realizations_changed
@@ -420,6 +422,7 @@ def import_realizations(
                 batch_size=1000,
             )
             final_snapshots(map_ids={m for m, _p in touched}, plan_year_id=plan_year.pk, by=by)
+            analyze_after_commit(len(new) + len(changed), Realization, WorkflowEvent, ScoreSnapshot)
             result.written = True
             return result
         by_id = {p.pk: p for p in periods.values()}
@@ -430,6 +433,7 @@ def import_realizations(
         transaction.on_commit(
             lambda: realizations_changed.send(sender=Realization, kpi_ids=written, period_ids=written_periods)
         )
+        analyze_after_commit(len(new) + len(changed), Realization)  # the planner's statistics (issue 16)
         result.written = True
     return result
 
