@@ -62,8 +62,8 @@ from openpyxl import Workbook
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.organisations.accounts_sync import sync_accounts
-from kinerja.organisations.importing import plan_import
 from kinerja.organisations.importing import apply_plan as apply_organisation_plan
+from kinerja.organisations.importing import plan_import
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning import services as planning_services
 from kinerja.planning.models import MapState, PlanYear, StrategyMap
@@ -228,7 +228,15 @@ SECTIONS = (
     "Perencanaan", "Keuangan", "Sumber Daya Manusia", "Hukum", "Teknologi Informasi",
 )  # fmt: skip
 GRADE = {"wide": 27, "one": 21, "two": 18, "three": 15, "four": 12, "five": 9}
-EMPLOYEE_WEIGHT = {"wide": 30, "one": 40, "two": 45, "three_office": 50, "three_sub": 20, "four": 14, "five": 8}
+EMPLOYEE_WEIGHT = {
+    "wide": 30,
+    "one": 40,
+    "two": 45,
+    "three_office": 50,
+    "three_sub": 20,
+    "four": 14,
+    "five": 8,
+}
 
 
 @dataclass
@@ -349,7 +357,11 @@ def generate_ministry(scale: float, seed: int) -> Ministry:
         ministry.map_state[code] = state
     offices = [u for u in threes if u.group == "three_office"]
     leader = next(
-        (u for u in offices if u.one == ministry.manager_unit and ministry.map_state[u.code] == MapState.APPROVED),
+        (
+            u
+            for u in offices
+            if u.one == ministry.manager_unit and ministry.map_state[u.code] == MapState.APPROVED
+        ),
         offices[0],
     )
     ministry.map_state[leader.code] = MapState.APPROVED
@@ -362,7 +374,9 @@ def _nip(rng: random.Random, taken: set[str]) -> str:
     while True:
         born = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 38))
         appointed = min(born.year + rng.randint(19, 30), 2025)
-        nip = f"{born:%Y%m%d}{appointed:04d}{rng.randint(1, 12):02d}{rng.choice('12')}{rng.randint(1, 999):03d}"
+        nip = (
+            f"{born:%Y%m%d}{appointed:04d}{rng.randint(1, 12):02d}{rng.choice('12')}{rng.randint(1, 999):03d}"
+        )
         if nip not in taken:
             taken.add(nip)
             return nip
@@ -719,7 +733,9 @@ def _logins(ministry: Ministry, progress: Progress) -> list[dict[str, str]]:
                                                                     ministry.leader_unit])}  # fmt: skip
         head = Employee.objects.get(position__code=f"{ministry.leader_unit}-KEPALA")
         staff = (
-            Employee.objects.filter(position__code=f"{ministry.leader_unit}-PELAKSANA").order_by("nip").first()
+            Employee.objects.filter(position__code=f"{ministry.leader_unit}-PELAKSANA")
+            .order_by("nip")
+            .first()
         )
         linked = {"skala.pimpinan": head, "skala.pegawai": staff}
         # the account the sync made for a linked employee (username = NIP, never used) gives way to the login
@@ -775,7 +791,9 @@ def _plan_year(progress: Progress) -> PlanYear:
     return plan_year
 
 
-def _maps(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> list[GenMap]:
+def _maps(
+    ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress
+) -> list[GenMap]:
     rng = random.Random(f"kinerja-scale-maps:{seed}:{scale}")
     gens = [generate_map(code, rng) for code in ministry.maps]
     units = Unit.objects.in_bulk([g.unit for g in gens], field_name="code")
@@ -807,7 +825,12 @@ def _batches(gens: Sequence[GenMap], ministry: Ministry) -> Iterator[list[GenMap
 
 
 def _closed_realizations(
-    gens: Sequence[GenMap], ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress
+    gens: Sequence[GenMap],
+    ministry: Ministry,
+    plan_year: PlanYear,
+    seed: int,
+    scale: float,
+    progress: Progress,
 ) -> None:
     total = sum(len(g.kpis) for g in gens if ministry.map_state[g.unit] == MapState.APPROVED) * CLOSED_MONTHS
     historical = reporting_services.Historical(REASON)
@@ -827,7 +850,12 @@ def _closed_realizations(
 
 
 def _open_realizations(
-    gens: Sequence[GenMap], ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress
+    gens: Sequence[GenMap],
+    ministry: Ministry,
+    plan_year: PlanYear,
+    seed: int,
+    scale: float,
+    progress: Progress,
 ) -> None:
     batches = list(_batches(gens, ministry))
     total = sum(len(g.kpis) for batch in batches for g in batch) * (12 - CLOSED_MONTHS)
@@ -904,4 +932,3 @@ def _scores(plan_year: PlanYear, progress: Progress) -> None:
 def summary(result: ScaleResult) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     return f"{counts}; {result.seconds:.1f} s, peak RSS {peak_rss_mb():.0f} MB"
-

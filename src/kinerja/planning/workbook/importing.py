@@ -53,6 +53,7 @@ class _Importer:
         self.map, self.by, self.report = strategy_map, by, report
         self.positions = {p.code: p for p in Position.objects.filter(unit=strategy_map.unit_id)}
         self.failed: dict[str, set[str]] = defaultdict(set)  # sheet -> codes whose row failed
+        self._objectives: dict[str, Objective] | None = None  # the map's SS by code, read when first asked
 
     def issue(self, sheet: Sheet, row: Row | None, column: str | None, message: str) -> None:
         header = None
@@ -100,7 +101,9 @@ class _Importer:
         return True, found
 
     def objective(self, sheet: Sheet, row: Row, column: str, code: str) -> Objective | None:
-        found = Objective.objects.filter(map=self.map, code=code).first()
+        if self._objectives is None:  # read once, after the SS sheet: one query, not one per row
+            self._objectives = {o.code: o for o in Objective.objects.filter(map=self.map)}
+        found = self._objectives.get(code)
         if found is None and code not in self.failed["sasaran"]:
             self.issue(sheet, row, column, _('SS "%(code)s" tidak ada pada peta ini') % {"code": code})
         return found
@@ -193,6 +196,7 @@ class _Importer:
             saved = self.run(SASARAN, row, v["code"], save_objective)
             if saved is not None:
                 self.count(SASARAN, existing is None)
+        self._objectives = None
 
     def links(self, rows: list[Row]) -> None:
         for row in self._good(rows, HUBUNGAN):
@@ -212,6 +216,8 @@ class _Importer:
                 self.count(HUBUNGAN, True)
 
     def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
+        """Existing KPIs are updated one by one (`save_kpi`); new ones are created together
+        (`create_kpis`: the same checks, bulk writes), so a map of many KPIs costs a handful of queries."""
         trajectories: dict[str, list[Row]] = defaultdict(list)
         bad_targets: set[str] = set()
         for row in target_rows:
@@ -220,10 +226,12 @@ class _Importer:
             else:
                 trajectories[row.values["kpi"]].append(row)
         codes = {r.values.get("code") for r in rows}
+        on_map = {k.code: k for k in Kpi.objects.filter(objective__map=self.map).select_related("objective")}
         for code, listed in trajectories.items():
-            if code not in codes and not Kpi.objects.filter(objective__map=self.map, code=code).exists():
+            if code not in codes and code not in on_map:
                 for row in listed:
                     self.issue(TARGET_PERIODE, row, "kpi", _('IKU "%(code)s" tidak ada') % {"code": code})
+        new: list[tuple[Row, kpi_services.NewKpi]] = []
         for row in self._good(rows, IKU):
             v = row.values
             objective = self.objective(IKU, row, "objective", v["objective"])
@@ -233,13 +241,16 @@ class _Importer:
             trajectory = self._trajectory(trajectories.get(v["code"], []))
             if trajectory is False:
                 continue
-            existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+            existing = on_map.get(v["code"].strip())
             fields = {name: v[name] for name in kpi_services.MANUAL_FIELDS if name != "owner_position"}
             fields["owner_position"] = owner
+            if existing is None:
+                new.append((row, kpi_services.NewKpi(objective, v["code"], fields, trajectory)))
+                continue
 
             def save_kpi(
                 objective: Objective = objective,
-                existing: Kpi | None = existing,
+                existing: Kpi = existing,
                 fields: dict[str, Any] = fields,
                 trajectory: list[Decimal] | None = trajectory,
                 v: dict[str, Any] = v,
@@ -255,8 +266,33 @@ class _Importer:
 
             saved = self.run(IKU, row, v["code"], save_kpi)
             if saved is not None:
-                self.count(IKU, existing is None)
+                self.count(IKU, False)
                 self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
+        if new:
+            self._create_kpis(new, trajectories)
+
+    def _create_kpis(
+        self, new: list[tuple[Row, kpi_services.NewKpi]], trajectories: dict[str, list[Row]]
+    ) -> None:
+        items = [item for _row, item in new]
+        try:
+            with transaction.atomic():
+                results = kpi_services.create_kpis(strategy_map=self.map, items=items, by=self.by)
+        except PermissionDenied:
+            self.issue(IKU, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[IKU.name].update(item.code for item in items)
+            return
+        except ValidationError as error:  # the map itself (not editable): about the sheet, not a row
+            self.service_error(IKU, None, error)
+            self.failed[IKU.name].update(item.code for item in items)
+            return
+        for (row, item), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(IKU, row, result)
+                self.failed[IKU.name].add(item.code)
+                continue
+            self.count(IKU, True)
+            self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(item.code, []))
 
     def _trajectory(self, rows: list[Row]) -> list[Decimal] | Literal[False] | None:
         """The period targets in order, None when the file gives none, False (with issues) when they have gaps."""

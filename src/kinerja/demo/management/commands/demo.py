@@ -84,7 +84,8 @@ class Command(BaseCommand):
             fraction = scale.parse_scale(value)
         except ValueError as exc:
             raise CommandError(
-                _("--scale menerima ministry atau pecahan antara 0 dan 1, bukan %(value)s.") % {"value": value}
+                _("--scale menerima ministry atau pecahan antara 0 dan 1, bukan %(value)s.")
+                % {"value": value}
             ) from exc
         try:
             result = scale.build_scale(scale=fraction, seed=seed, reset=reset, report=self.stdout.write)
