@@ -862,7 +862,8 @@ def _open_realizations(
     with progress.stage(_("realisasi bulan terbuka (impor dan alur kerja)"), total) as stage:
         for batch in batches:
             rows = plan_realizations(batch, seed, scale).open
-            with transaction.atomic():
+            # one transaction per batch; each (map, month) recomputed once after it, not once per step
+            with transaction.atomic(), reporting_services.recompute_once("scale"):
                 result = reporting_services.import_realizations(
                     source=io.BytesIO(realization_file(rows)),
                     name="realisasi-terbuka.csv",
@@ -910,9 +911,12 @@ def _steps(rows: Sequence[tuple[str, str, str, Decimal, str]], plan_year: PlanYe
 
 
 def _scores(plan_year: PlanYear, progress: Progress) -> None:
-    """A snapshot for every scored map and open month begun that has none yet."""
+    """A snapshot for every scored map and open month begun that has none yet (with the immediate task
+    backend the imports' and steps' recomputes made them already; with a queue, they are made here)."""
     months = list(
-        ReportingPeriod.objects.filter(plan_year=plan_year, state=PeriodState.OPEN).order_by("start")
+        ReportingPeriod.objects.filter(
+            plan_year=plan_year, frequency="monthly", state=PeriodState.OPEN, start__lte=dt.date.today()
+        ).order_by("start")
     )
     maps = list(
         StrategyMap.objects.filter(plan_year=plan_year, state=MapState.APPROVED)

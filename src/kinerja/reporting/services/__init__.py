@@ -73,6 +73,7 @@ from .scores import (
     final_snapshots,
     on_plan_changed,
     plan_changed,
+    recompute_once,
     schedule_map_recompute,
     schedule_recompute,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "missing_items",
     "on_plan_changed",
     "plan_changed",
+    "recompute_once",
     "reopen_period",
     "reportable_maps",
     "reportable_problem",

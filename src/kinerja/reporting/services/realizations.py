@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -12,7 +13,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import HISTORY_REASON_MAX, Actor, author, recorded
@@ -254,6 +254,7 @@ def bulk_step(
             evidence = _current_evidence(rows) if action == "submit" else {}
             now = timezone.now()
             done: list[tuple[Realization, str]] = []
+            before = {r.pk: _step_values(r) for r in rows}
             for current in rows:
                 if not REALIZATION_WORKFLOW.may(current, action, by):
                     results[current.pk] = BulkResult(
@@ -277,15 +278,7 @@ def bulk_step(
                 results[current.pk] = BulkResult(current.pk, True)
             if not done:
                 continue
-            bulk_update_with_history(
-                [r for r, _from in done],
-                Realization,
-                list(workflow.STEP_FIELDS),
-                batch_size=BULK_CHUNK,
-                default_user=by,
-                default_change_reason=reason[:HISTORY_REASON_MAX] or None,
-                default_date=now,
-            )
+            _write_steps([r for r, _from in done], before, by=by, reason=reason, now=now)
             WorkflowEvent.objects.bulk_create(
                 [
                     WorkflowEvent(
@@ -314,6 +307,38 @@ def bulk_step(
             )
     gone = _("Realisasi ini sudah tidak ada.")
     return [results.get(r.pk) or BulkResult(r.pk, False, gone) for r in realizations]
+
+
+_STEP_ATTNAMES = tuple(
+    Realization._meta.get_field(name).attname for name in workflow.STEP_FIELDS if name != "updated_at"
+)
+
+
+def _step_values(realization: Realization) -> tuple[Any, ...]:
+    return tuple(getattr(realization, name) for name in _STEP_ATTNAMES)
+
+
+def _write_steps(
+    rows: Sequence[Realization], before: dict[int, tuple[Any, ...]], *, by: Actor, reason: str, now: Any
+) -> None:
+    """Save the stepped rows: one UPDATE per set of changed values (a step changes every row alike, so one
+    or two), then their history rows (who, when, the reason) in one bulk insert."""
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+    for row in rows:
+        old, new = before[row.pk], _step_values(row)
+        changed = tuple(
+            (name, value) for name, was, value in zip(_STEP_ATTNAMES, old, new, strict=True) if was != value
+        )
+        groups[changed].append(row.pk)
+    for changed, pks in groups.items():
+        Realization.objects.filter(pk__in=pks).update(updated_at=now, **dict(changed))
+    Realization.history.bulk_history_create(  # type: ignore[attr-defined]
+        list(rows),
+        batch_size=BULK_CHUNK,
+        default_user=by,
+        default_change_reason=reason[:HISTORY_REASON_MAX] or None,
+        default_date=now,
+    )
 
 
 def _current_evidence(rows: Sequence[Realization]) -> dict[int, int]:
