@@ -56,7 +56,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -94,6 +94,7 @@ UNITS_AT = {"two": 140, "three_office": 850, "three_sub": 90, "four": 1500, "fiv
 EMPLOYEES = 80_000
 KPIS_PER_MAP = (30, 50)  # uniform: 40 on average, 40,000 over 1,000 maps
 MAP_BATCH = 50  # maps per realization file
+ANALYZE_AFTER = {0, 3, 10}  # ANALYZE after these batches of the closed months' import
 REASON = "Kementerian skala (dibangkitkan dari seed)"
 
 
@@ -702,6 +703,7 @@ def build_scale(
     _closed_realizations(gens, ministry, plan_year, seed, scale, progress)
     _open_realizations(gens, ministry, plan_year, seed, scale, progress)
     _scores(plan_year, progress)
+    analyze()
     counts = {
         "units": Unit.objects.count(),
         "employees": Employee.objects.count(),
@@ -713,6 +715,13 @@ def build_scale(
     return ScaleResult(scale, seed, counts, progress.timings, logins, time.perf_counter() - started)
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics after a big load (issue 16: on tables never analysed, the score's
+    realization query turns into a scan of the year). PostgreSQL and SQLite both know `ANALYZE`."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _organisation(ministry: Ministry, progress: Progress) -> None:
     total = len(ministry.units) + 3 * len(ministry.units) + len(ministry.people)
     with progress.stage(_("organisasi (impor berkas organisasi)"), total) as stage:
@@ -722,6 +731,7 @@ def _organisation(ministry: Ministry, progress: Progress) -> None:
         if not plan.result.valid:
             raise ScaleError("; ".join(p.text("id") for p in plan.result.problems[:10]))
         apply_organisation_plan(plan, by=None)
+        analyze()
         stage.tick(total)
 
 
@@ -815,6 +825,7 @@ def _maps(
             if state == MapState.APPROVED:
                 planning_services.approve_map(strategy_map=strategy_map, by=None)
             stage.tick()
+        analyze()
     return gens
 
 
@@ -835,7 +846,7 @@ def _closed_realizations(
     total = sum(len(g.kpis) for g in gens if ministry.map_state[g.unit] == MapState.APPROVED) * CLOSED_MONTHS
     historical = reporting_services.Historical(REASON)
     with progress.stage(_("realisasi bulan tertutup (impor, disetujui)"), total) as stage:
-        for batch in _batches(gens, ministry):
+        for number, batch in enumerate(_batches(gens, ministry)):
             rows = plan_realizations(batch, seed, scale).closed
             result = reporting_services.import_realizations(
                 source=io.BytesIO(realization_file(rows)),
@@ -846,6 +857,8 @@ def _closed_realizations(
             )
             if result.problems:
                 raise ScaleError("; ".join(str(p) for p in result.problems[:10]))
+            if number in ANALYZE_AFTER:  # the realizations table grows from nothing: tell the planner early
+                analyze()
             stage.tick(sum(len(g.kpis) for g in batch) * CLOSED_MONTHS)
 
 
