@@ -84,7 +84,7 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
                 "target",
                 "weight",
             )
-        ),  # fmt: skip
+        ),
         "targets": sorted(
             PeriodTarget.objects.values_list(
                 "kpi__objective__map__unit__code", "kpi__code", "period", "target"

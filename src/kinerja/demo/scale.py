@@ -85,7 +85,8 @@ MINISTRY = 1.0
 DEFAULT_SEED = 16
 PLAN_YEAR = 2026
 RULE_SET = "kmk-127-2026"
-PLAN_PERIOD = {"name": "Renstra Kementerian Keuangan 2025–2029", "start_year": 2025, "end_year": 2029}
+PLAN_PERIOD_NAME = "Renstra Kementerian Keuangan 2025–2029"
+PLAN_PERIOD_YEARS = (2025, 2029)
 CLOSED_MONTHS = 9  # January … September closed; October … December open
 PASSWORD = DEMO_PASSWORD
 
@@ -522,7 +523,7 @@ def generate_map(unit: str, rng: random.Random) -> GenMap:
         code = objectives[index % len(objectives)][0]
         per_objective[code] = per_objective.get(code, 0) + 1
     kpis: list[GenKpi] = []
-    for code, _perspective, _name, _weight in objectives:
+    for code, _perspective, _name, _objective_weight in objectives:
         for number, weight in enumerate(_split(100, per_objective[code]), start=1):
             polarity, consolidation, target, trajectory = _kpi_values(rng)
             name, uom = KPI_WORDS[rng.randrange(len(KPI_WORDS))]
@@ -552,8 +553,8 @@ def workbook_bytes(gen: GenMap, owner_text: str) -> bytes:
         sheet.append([code, name, name_en, weight])
     sheet = book.create_sheet(SASARAN.name)
     sheet.append(_headers(SASARAN))
-    for code, perspective, name, weight in gen.objectives:
-        sheet.append([code, perspective, f"{name} ({code})", None, None, None, None, float(weight)])
+    for code, perspective, name, objective_weight in gen.objectives:
+        sheet.append([code, perspective, f"{name} ({code})", None, None, None, None, float(objective_weight)])
     sheet = book.create_sheet(HUBUNGAN.name)
     sheet.append(_headers(HUBUNGAN))
     for cause, effect in gen.links:
@@ -765,9 +766,9 @@ def _logins(ministry: Ministry, progress: Progress) -> list[dict[str, str]]:
                 employee=employee,
             )
             unit_code = {
-                Role.ADMIN: "KEMENKEU",
-                Role.MANAGER: ministry.manager_unit,
-            }.get(login.role, ministry.leader_unit)
+                str(Role.ADMIN): "KEMENKEU",
+                str(Role.MANAGER): ministry.manager_unit,
+            }.get(str(login.role), ministry.leader_unit)
             if employee is None:
                 RoleAssignment.objects.create(user=user, unit=units[unit_code], role=login.role)
             rows.append(
@@ -787,7 +788,9 @@ def _logins(ministry: Ministry, progress: Progress) -> list[dict[str, str]]:
 
 def _plan_year(progress: Progress) -> PlanYear:
     with progress.stage(_("tahun rencana dan periode"), 12) as stage:
-        period = planning_services.create_plan_period(by=None, **PLAN_PERIOD)
+        period = planning_services.create_plan_period(
+            name=PLAN_PERIOD_NAME, start_year=PLAN_PERIOD_YEARS[0], end_year=PLAN_PERIOD_YEARS[1], by=None
+        )
         plan_year = planning_services.create_plan_year(
             plan_period=period, year=PLAN_YEAR, rule_set=RULE_SET, by=None
         )

@@ -310,7 +310,9 @@ def bulk_step(
 
 
 _STEP_ATTNAMES = tuple(
-    Realization._meta.get_field(name).attname for name in workflow.STEP_FIELDS if name != "updated_at"
+    str(getattr(Realization._meta.get_field(name), "attname", name))
+    for name in workflow.STEP_FIELDS
+    if name != "updated_at"
 )
 
 
@@ -332,7 +334,7 @@ def _write_steps(
         groups[changed].append(row.pk)
     for changed, pks in groups.items():
         Realization.objects.filter(pk__in=pks).update(updated_at=now, **dict(changed))
-    Realization.history.bulk_history_create(  # type: ignore[attr-defined]
+    Realization.history.bulk_history_create(
         list(rows),
         batch_size=BULK_CHUNK,
         default_user=by,
