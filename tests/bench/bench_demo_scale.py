@@ -85,15 +85,26 @@ def _env(database_url: str) -> dict[str, str]:
 
 
 def _child(code: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-4000:])
-    for line in done.stderr.splitlines():
-        if line.startswith("[") and " in " in line:
-            print("   ", line, flush=True)
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    """Run `code` in a fresh interpreter; its progress lines (stderr) are shown as they come, its figures
+    are the last line of its stdout (JSON)."""
+    with subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None and process.stdout is not None
+        tail: list[str] = []
+        for line in process.stderr:
+            tail = [*tail[-40:], line]
+            if line.startswith(("[", "    ", "Kementerian")):
+                print("   ", line.rstrip(), flush=True)
+        out = process.stdout.read()
+    if process.returncode != 0:
+        raise RuntimeError("".join(tail))
+    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 def main() -> dict[str, Any]:

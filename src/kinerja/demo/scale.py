@@ -57,7 +57,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from kinerja.accounts.models import Role, RoleAssignment
@@ -116,14 +118,14 @@ def parse_scale(value: str) -> float:
 class ScaleLogin:
     username: str
     role: str
-    sees: str
+    sees: str | Promise
 
 
 LOGINS: tuple[ScaleLogin, ...] = (
-    ScaleLogin("skala.admin", Role.ADMIN, "Seluruh kementerian (administrator)"),
-    ScaleLogin("skala.manajer", Role.MANAGER, "Seluruh DJP (pengelola kinerja unit eselon I)"),
-    ScaleLogin("skala.pimpinan", Role.LEADER, "Satu KPP dengan peta strategi (kepala kantor)"),
-    ScaleLogin("skala.pegawai", Role.EMPLOYEE, "Pelaksana pada KPP yang sama"),
+    ScaleLogin("skala.admin", Role.ADMIN, gettext_lazy("Seluruh kementerian (administrator)")),
+    ScaleLogin("skala.manajer", Role.MANAGER, gettext_lazy("Seluruh DJP (pengelola kinerja unit eselon I)")),
+    ScaleLogin("skala.pimpinan", Role.LEADER, gettext_lazy("Satu KPP dengan peta strategi (kepala kantor)")),
+    ScaleLogin("skala.pegawai", Role.EMPLOYEE, gettext_lazy("Pelaksana pada KPP yang sama")),
 )
 USERNAMES = tuple(login.username for login in LOGINS)
 
@@ -777,7 +779,7 @@ def _logins(ministry: Ministry, progress: Progress) -> list[dict[str, str]]:
                     "password": PASSWORD,
                     "role": str(Role(login.role).label),
                     "unit": unit_code,
-                    "sees": login.sees + (f"; NIP {employee.nip}" if employee else ""),
+                    "sees": str(login.sees) + (f"; NIP {employee.nip}" if employee else ""),
                 }
             )
             stage.tick()
