@@ -155,13 +155,19 @@ class _Importer:
             self.report.updated[PERSPEKTIF.name] += len(good)
 
     def objectives(self, rows: list[Row]) -> None:
+        """New SS are created together (`create_objectives`: the same checks, one bulk insert); an SS already
+        on the map, or named again further down the sheet, is saved row by row (`save_objective`)."""
         perspectives = {p.code: p for p in self.map.perspectives.all()}
+        themes = {t.code: t for t in Theme.objects.filter(map=self.map)}
+        on_map = {o.code: o for o in Objective.objects.filter(map=self.map)}
+        new: list[tuple[Row, services.NewObjective]] = []
+        later: list[tuple[Row, Position | None, Theme | None]] = []
         for row in self._good(rows, SASARAN):
             v = row.values
             ok, owner = self.position(SASARAN, row, "owner_position")
             theme = None
             if v["theme"]:
-                theme = Theme.objects.filter(map=self.map, code=v["theme"]).first()
+                theme = themes.get(v["theme"])
                 if theme is None:
                     if v["theme"] not in self.failed["tema"]:
                         self.issue(
@@ -171,48 +177,109 @@ class _Importer:
             if not ok:
                 self.failed[SASARAN.name].add(v["code"])
                 continue
-            existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
-
-            def save_objective(
-                v: dict[str, Any] = v,
-                existing: Objective | None = existing,
-                owner: Position | None = owner,
-                theme: Theme | None = theme,
-            ) -> Objective:
-                return services.save_objective(
-                    strategy_map=self.map,
-                    objective=existing,
-                    perspective=perspectives[v["perspective"]],
-                    code=v["code"],
-                    name_id=v["name_id"],
-                    name_en=v["name_en"],
-                    description=v["description"],
-                    theme=theme,
-                    owner_position=owner,
-                    weight=v["weight"],
-                    by=self.by,
+            code = v["code"].strip()
+            if code in on_map or any(item.code.strip() == code for _row, item in new):
+                later.append((row, owner, theme))
+                continue
+            new.append(
+                (
+                    row,
+                    services.NewObjective(
+                        perspective=perspectives[v["perspective"]],
+                        code=v["code"],
+                        name_id=v["name_id"],
+                        name_en=v["name_en"],
+                        description=v["description"],
+                        theme=theme,
+                        owner_position=owner,
+                        weight=v["weight"],
+                    ),
                 )
-
-            saved = self.run(SASARAN, row, v["code"], save_objective)
-            if saved is not None:
-                self.count(SASARAN, existing is None)
+            )
+        if new:
+            self._create_objectives(new)
+        for row, owner, theme in later:
+            self._save_objective(row, perspectives, owner, theme)
         self._objectives = None
 
+    def _create_objectives(self, new: list[tuple[Row, services.NewObjective]]) -> None:
+        items = [item for _row, item in new]
+        try:
+            with transaction.atomic():
+                results = services.create_objectives(strategy_map=self.map, items=items, by=self.by)
+        except PermissionDenied:
+            self.issue(SASARAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[SASARAN.name].update(item.code for item in items)
+            return
+        except ValidationError as error:  # the map itself (not editable, not a map owner's)
+            self.service_error(SASARAN, None, error)
+            self.failed[SASARAN.name].update(item.code for item in items)
+            return
+        for (row, item), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(SASARAN, row, result)
+                self.failed[SASARAN.name].add(item.code)
+            else:
+                self.count(SASARAN, True)
+
+    def _save_objective(
+        self, row: Row, perspectives: dict[str, Any], owner: Position | None, theme: Theme | None
+    ) -> None:
+        v = row.values
+        existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
+
+        def save_objective() -> Objective:
+            return services.save_objective(
+                strategy_map=self.map,
+                objective=existing,
+                perspective=perspectives[v["perspective"]],
+                code=v["code"],
+                name_id=v["name_id"],
+                name_en=v["name_en"],
+                description=v["description"],
+                theme=theme,
+                owner_position=owner,
+                weight=v["weight"],
+                by=self.by,
+            )
+
+        saved = self.run(SASARAN, row, v["code"], save_objective)
+        if saved is not None:
+            self.count(SASARAN, existing is None)
+
     def links(self, rows: list[Row]) -> None:
+        """The links not yet on the map are added together (`add_links`: the same checks, one bulk insert)."""
+        existing = set(ObjectiveLink.objects.filter(map=self.map).values_list("cause_id", "effect_id"))
+        new: list[tuple[Row, tuple[Objective, Objective]]] = []
         for row in self._good(rows, HUBUNGAN):
             v = row.values
             cause = self.objective(HUBUNGAN, row, "cause", v["cause"])
             effect = self.objective(HUBUNGAN, row, "effect", v["effect"])
             if cause is None or effect is None:
                 continue
-            if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
-                continue  # already on the map: an export imported back changes nothing
-
-            def add_link(cause: Objective = cause, effect: Objective = effect) -> ObjectiveLink:
-                return services.add_link(cause=cause, effect=effect, by=self.by)
-
-            saved = self.run(HUBUNGAN, row, f"{cause.code}>{effect.code}", add_link)
-            if saved is not None:
+            if (cause.pk, effect.pk) in existing:
+                continue  # already on the map (or above in the sheet): an export imported back changes nothing
+            existing.add((cause.pk, effect.pk))
+            new.append((row, (cause, effect)))
+        if not new:
+            return
+        pairs = [pair for _row, pair in new]
+        try:
+            with transaction.atomic():
+                results = services.add_links(strategy_map=self.map, pairs=pairs, by=self.by)
+        except PermissionDenied:
+            self.issue(HUBUNGAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
+            return
+        except ValidationError as error:
+            self.service_error(HUBUNGAN, None, error)
+            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
+            return
+        for (row, (cause, effect)), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(HUBUNGAN, row, result)
+                self.failed[HUBUNGAN.name].add(f"{cause.code}>{effect.code}")
+            else:
                 self.count(HUBUNGAN, True)
 
     def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
@@ -232,6 +299,8 @@ class _Importer:
                 for row in listed:
                     self.issue(TARGET_PERIODE, row, "kpi", _('IKU "%(code)s" tidak ada') % {"code": code})
         new: list[tuple[Row, kpi_services.NewKpi]] = []
+        batched: set[str] = set()
+        later: list[tuple[Row, Objective, dict[str, Any], list[Decimal] | None]] = []
         for row in self._good(rows, IKU):
             v = row.values
             objective = self.objective(IKU, row, "objective", v["objective"])
@@ -245,7 +314,11 @@ class _Importer:
             fields = {name: v[name] for name in kpi_services.MANUAL_FIELDS if name != "owner_position"}
             fields["owner_position"] = owner
             if existing is None:
-                new.append((row, kpi_services.NewKpi(objective, v["code"], fields, trajectory)))
+                if v["code"].strip() in batched:  # named again: saved over the first, after it is written
+                    later.append((row, objective, fields, trajectory))
+                else:
+                    batched.add(v["code"].strip())
+                    new.append((row, kpi_services.NewKpi(objective, v["code"], fields, trajectory)))
                 continue
 
             def save_kpi(
@@ -270,6 +343,34 @@ class _Importer:
                 self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
         if new:
             self._create_kpis(new, trajectories)
+        for row, objective, fields, trajectory in later:
+            self._save_kpi(row, objective, fields, trajectory, trajectories)
+
+    def _save_kpi(
+        self,
+        row: Row,
+        objective: Objective,
+        fields: dict[str, Any],
+        trajectory: list[Decimal] | None,
+        trajectories: dict[str, list[Row]],
+    ) -> None:
+        v = row.values
+        existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+
+        def save_kpi() -> Kpi:
+            return kpi_services.save_kpi(
+                objective=objective,
+                kpi=existing,
+                code=v["code"],
+                fields=fields,
+                trajectory=trajectory,
+                by=self.by,
+            )
+
+        saved = self.run(IKU, row, v["code"], save_kpi)
+        if saved is not None:
+            self.count(IKU, existing is None)
+            self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
 
     def _create_kpis(
         self, new: list[tuple[Row, kpi_services.NewKpi]], trajectories: dict[str, list[Row]]
