@@ -50,8 +50,9 @@ def schedule_recompute(
     for period, map_ids in by_period.values():
         for affected in affected_periods(period, today=today):
             keys.update((map_id, affected.pk) for map_id in map_ids)
-    if keys:
-        _schedule(keys, trigger)
+    if keys and not _gathered(keys, trigger):
+        ordered = sorted(keys)
+        transaction.on_commit(lambda: _enqueue(ordered, trigger))
     return keys
 
 
@@ -77,14 +78,14 @@ def recompute_once(trigger: str = "") -> Iterator[None]:
         transaction.on_commit(lambda: _enqueue(ordered, trigger or gathered[ordered[0]]))
 
 
-def _schedule(keys: Iterable[tuple[int, int]], trigger: str) -> None:
+def _gathered(keys: Iterable[tuple[int, int]], trigger: str) -> bool:
+    """Inside `recompute_once`: gather the keys (True); else False, and the caller schedules them itself."""
     gathered = _batched.get()
-    if gathered is not None:
-        for key in keys:
-            gathered.setdefault(key, trigger)
-        return
-    ordered = sorted(keys)
-    transaction.on_commit(lambda: _enqueue(ordered, trigger))
+    if gathered is None:
+        return False
+    for key in keys:
+        gathered.setdefault(key, trigger)
+    return True
 
 
 @task()
@@ -117,8 +118,9 @@ def schedule_map_recompute(*, strategy_map: StrategyMap, trigger: str = "target"
         plan_year_id=strategy_map.plan_year_id, state=PeriodState.OPEN, start__lte=day
     )
     keys = {(strategy_map.pk, p.pk) for p in periods}
-    if keys:
-        _schedule(keys, trigger)
+    if keys and not _gathered(keys, trigger):
+        ordered = sorted(keys)
+        transaction.on_commit(lambda: _enqueue(ordered, trigger))
     return keys
 
 
