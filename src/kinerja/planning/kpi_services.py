@@ -9,6 +9,7 @@ and consolidate to the yearly target (rule 12) — both *block*, checked by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, recorded
 from kinerja.planning import validation
-from kinerja.planning.models import Objective
+from kinerja.planning.models import Objective, StrategyMap
 from kinerja.planning.services import ensure_editable, scores_may_change
 
 from .models import Kpi, PeriodTarget
@@ -124,6 +125,77 @@ def save_kpi(
         bulk_create_with_history(periods, PeriodTarget, default_user=by)
         scores_may_change(strategy_map)
     return target
+
+
+@dataclass(frozen=True)
+class NewKpi:
+    """One IKU for `create_kpis`: what `save_kpi` takes for a new one."""
+
+    objective: Objective
+    code: str
+    fields: Mapping[str, Any]
+    trajectory: Sequence[Decimal] | None
+
+
+def create_kpis(
+    *, strategy_map: StrategyMap, items: Sequence[NewKpi], by: Actor
+) -> list[Kpi | ValidationError]:
+    """Create many new IKU of one map at once, each checked exactly as `save_kpi` checks a new one.
+
+    The set-based form of `save_kpi` for an import: the map is checked once, the codes already on the map
+    are read in one query, every KPI is cleaned and checked (rules 11 and 12) in Python, and the good ones
+    are written with their trajectories in two bulk inserts, each with its history rows (`by`). Returns,
+    in the order of `items`, the saved KPI or the `ValidationError` that refused it (nothing of a refused
+    one is written; the others are). `items` must belong to `strategy_map`.
+    """
+    ensure_editable(strategy_map, by)
+    rule_set = strategy_map.plan_year.rule_set
+    taken = set(Kpi.objects.filter(objective__map=strategy_map).values_list("code", flat=True))
+    out: list[Kpi | ValidationError] = []
+    good: list[tuple[Kpi, list[PeriodTarget]]] = []
+    for item in items:
+        if item.objective.map_id != strategy_map.pk:
+            raise ValueError("create_kpis: an objective of another map")
+        unknown = set(item.fields) - set(MANUAL_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown KPI fields: {sorted(unknown)}")
+        target = Kpi(objective=item.objective, code=item.code.strip())
+        for name, value in item.fields.items():
+            setattr(target, name, value)
+        try:
+            target.full_clean(exclude=["objective"], validate_unique=False, validate_constraints=False)
+            if target.code in taken:
+                raise ValidationError(
+                    _("Kode IKU %(code)s sudah dipakai pada peta ini.") % {"code": target.code},
+                    code="duplicate_code",
+                )
+            if item.trajectory is not None:
+                values = list(item.trajectory)
+            elif target.period_count == 1 and target.target is not None:
+                values = [target.target]
+            else:
+                values = []
+            periods = [PeriodTarget(kpi=target, period=i + 1, target=v) for i, v in enumerate(values)]
+            validation.raise_blocking(
+                [f for f in validation.check_kpi(target, periods, rule_set) if f.blocks]
+            )
+        except ValidationError as error:
+            out.append(error)
+            continue
+        taken.add(target.code)
+        good.append((target, periods))
+        out.append(target)
+    if good:
+        with transaction.atomic():
+            bulk_create_with_history([kpi for kpi, _periods in good], Kpi, batch_size=500, default_user=by)
+            trajectories = []
+            for kpi, periods in good:
+                for period in periods:
+                    period.kpi = kpi  # the pk is known now
+                    trajectories.append(period)
+            bulk_create_with_history(trajectories, PeriodTarget, batch_size=1000, default_user=by)
+            scores_may_change(strategy_map)
+    return out
 
 
 def delete_kpi(*, kpi: Kpi, by: Actor) -> None:

@@ -12,7 +12,8 @@ approved, or back with a reason; an approved map changes only through
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -225,6 +226,104 @@ def save_objective(
         recorded(target, by).save()
         scores_may_change(strategy_map)
     return target
+
+
+@dataclass(frozen=True)
+class NewObjective:
+    """One SS for `create_objectives`: what `save_objective` takes for a new one."""
+
+    perspective: Perspective
+    code: str
+    name_id: str
+    name_en: str = ""
+    description: str = ""
+    theme: Theme | None = None
+    owner_position: Position | None = None
+    weight: Decimal | None = None
+
+
+def create_objectives(
+    *, strategy_map: StrategyMap, items: Sequence[NewObjective], by: Actor
+) -> list[Objective | ValidationError]:
+    """Create many new SS of one map at once, each checked as `save_objective` checks a new one (rules 1, 2).
+
+    The set-based form for an import: the map is checked once, its codes read in one query, the SS written
+    in one bulk insert with their history rows. Returns, in the order of `items`, the saved SS or the
+    `ValidationError` that refused it (a refused one is not written; the others are).
+    """
+    ensure_editable(strategy_map, by)
+    validation.raise_blocking(validation.check_map_owner(strategy_map))
+    taken = set(Objective.objects.filter(map=strategy_map).values_list("code", flat=True))
+    weight_only = [f.name for f in Objective._meta.fields if f.name != "weight"]
+    out: list[Objective | ValidationError] = []
+    good: list[Objective] = []
+    for item in items:
+        target = Objective(
+            map=strategy_map,
+            perspective=item.perspective,
+            code=item.code.strip(),
+            name_id=item.name_id.strip(),
+            name_en=item.name_en.strip(),
+            description=item.description,
+            theme=item.theme,
+            owner_position=item.owner_position,
+            weight=item.weight,
+        )
+        try:
+            target.clean_fields(exclude=weight_only)  # 0–100 %
+            validation.raise_blocking(validation.check_objective_perspective(target))
+            if item.theme is not None and item.theme.map_id != strategy_map.pk:
+                raise ValidationError(_("Tema tidak berada pada peta ini."), code="theme_other_map")
+            if target.code in taken:
+                raise ValidationError(
+                    _("Kode SS %(code)s sudah dipakai pada peta ini.") % {"code": target.code},
+                    code="duplicate_code",
+                )
+        except ValidationError as error:
+            out.append(error)
+            continue
+        taken.add(target.code)
+        good.append(target)
+        out.append(target)
+    if good:
+        with transaction.atomic():
+            bulk_create_with_history(good, Objective, batch_size=500, default_user=by)
+            scores_may_change(strategy_map)
+    return out
+
+
+def add_links(
+    *, strategy_map: StrategyMap, pairs: Sequence[tuple[Objective, Objective]], by: Actor
+) -> list[ObjectiveLink | ValidationError]:
+    """Add many cause-effect links of one map at once, each checked as `add_link` checks it (rule 4).
+
+    The existing links are read in one query and the new ones written in one bulk insert with their history
+    rows. Returns, in the order of `pairs`, the link or the `ValidationError` that refused it.
+    """
+    ensure_editable(strategy_map, by)
+    existing = set(ObjectiveLink.objects.filter(map=strategy_map).values_list("cause_id", "effect_id"))
+    out: list[ObjectiveLink | ValidationError] = []
+    good: list[ObjectiveLink] = []
+    for cause, effect in pairs:
+        link = ObjectiveLink(map=strategy_map, cause=cause, effect=effect)
+        try:
+            validation.raise_blocking(validation.check_link(link))
+            if (cause.pk, effect.pk) in existing:
+                raise ValidationError(
+                    _("Hubungan %(cause)s → %(effect)s sudah ada.")
+                    % {"cause": cause.code, "effect": effect.code},
+                    code="link_exists",
+                )
+        except ValidationError as error:
+            out.append(error)
+            continue
+        existing.add((cause.pk, effect.pk))
+        good.append(link)
+        out.append(link)
+    if good:
+        with transaction.atomic():
+            bulk_create_with_history(good, ObjectiveLink, batch_size=500, default_user=by)
+    return out
 
 
 def delete_objective(*, objective: Objective, by: Actor) -> None:

@@ -63,6 +63,7 @@ class _Importer:
         self.map, self.by, self.report = strategy_map, by, report
         self.positions = {p.code: p for p in Position.objects.filter(unit=strategy_map.unit_id)}
         self.failed: dict[str, set[str]] = defaultdict(set)  # sheet -> codes whose row failed
+        self._objectives: dict[str, Objective] | None = None  # the map's SS by code, read when first asked
 
     def issue(self, sheet: Sheet, row: Row | None, column: str | None, message: str) -> None:
         header = None
@@ -110,7 +111,9 @@ class _Importer:
         return True, found
 
     def objective(self, sheet: Sheet, row: Row, column: str, code: str) -> Objective | None:
-        found = Objective.objects.filter(map=self.map, code=code).first()
+        if self._objectives is None:  # read once, after the SS sheet: one query, not one per row
+            self._objectives = {o.code: o for o in Objective.objects.filter(map=self.map)}
+        found = self._objectives.get(code)
         if found is None and code not in self.failed["sasaran"]:
             self.issue(sheet, row, column, _('SS "%(code)s" tidak ada pada peta ini') % {"code": code})
         return found
@@ -162,13 +165,19 @@ class _Importer:
             self.report.updated[PERSPEKTIF.name] += len(good)
 
     def objectives(self, rows: list[Row]) -> None:
+        """New SS are created together (`create_objectives`: the same checks, one bulk insert); an SS already
+        on the map, or named again further down the sheet, is saved row by row (`save_objective`)."""
         perspectives = {p.code: p for p in self.map.perspectives.all()}
+        themes = {t.code: t for t in Theme.objects.filter(map=self.map)}
+        on_map = {o.code: o for o in Objective.objects.filter(map=self.map)}
+        new: list[tuple[Row, services.NewObjective]] = []
+        later: list[tuple[Row, Position | None, Theme | None]] = []
         for row in self._good(rows, SASARAN):
             v = row.values
             ok, owner = self.position(SASARAN, row, "owner_position")
             theme = None
             if v["theme"]:
-                theme = Theme.objects.filter(map=self.map, code=v["theme"]).first()
+                theme = themes.get(v["theme"])
                 if theme is None:
                     if v["theme"] not in self.failed["tema"]:
                         self.issue(
@@ -178,50 +187,114 @@ class _Importer:
             if not ok:
                 self.failed[SASARAN.name].add(v["code"])
                 continue
-            existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
-
-            def save_objective(
-                v: dict[str, Any] = v,
-                existing: Objective | None = existing,
-                owner: Position | None = owner,
-                theme: Theme | None = theme,
-            ) -> Objective:
-                return services.save_objective(
-                    strategy_map=self.map,
-                    objective=existing,
-                    perspective=perspectives[v["perspective"]],
-                    code=v["code"],
-                    name_id=v["name_id"],
-                    name_en=v["name_en"],
-                    description=v["description"],
-                    theme=theme,
-                    owner_position=owner,
-                    weight=v["weight"],
-                    by=self.by,
+            code = v["code"].strip()
+            if code in on_map or any(item.code.strip() == code for _row, item in new):
+                later.append((row, owner, theme))
+                continue
+            new.append(
+                (
+                    row,
+                    services.NewObjective(
+                        perspective=perspectives[v["perspective"]],
+                        code=v["code"],
+                        name_id=v["name_id"],
+                        name_en=v["name_en"],
+                        description=v["description"],
+                        theme=theme,
+                        owner_position=owner,
+                        weight=v["weight"],
+                    ),
                 )
+            )
+        if new:
+            self._create_objectives(new)
+        for row, owner, theme in later:
+            self._save_objective(row, perspectives, owner, theme)
+        self._objectives = None
 
-            saved = self.run(SASARAN, row, v["code"], save_objective)
-            if saved is not None:
-                self.count(SASARAN, existing is None)
+    def _create_objectives(self, new: list[tuple[Row, services.NewObjective]]) -> None:
+        items = [item for _row, item in new]
+        try:
+            with transaction.atomic():
+                results = services.create_objectives(strategy_map=self.map, items=items, by=self.by)
+        except PermissionDenied:
+            self.issue(SASARAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[SASARAN.name].update(item.code for item in items)
+            return
+        except ValidationError as error:  # the map itself (not editable, not a map owner's)
+            self.service_error(SASARAN, None, error)
+            self.failed[SASARAN.name].update(item.code for item in items)
+            return
+        for (row, item), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(SASARAN, row, result)
+                self.failed[SASARAN.name].add(item.code)
+            else:
+                self.count(SASARAN, True)
+
+    def _save_objective(
+        self, row: Row, perspectives: dict[str, Any], owner: Position | None, theme: Theme | None
+    ) -> None:
+        v = row.values
+        existing = Objective.objects.filter(map=self.map, code=v["code"]).first()
+
+        def save_objective() -> Objective:
+            return services.save_objective(
+                strategy_map=self.map,
+                objective=existing,
+                perspective=perspectives[v["perspective"]],
+                code=v["code"],
+                name_id=v["name_id"],
+                name_en=v["name_en"],
+                description=v["description"],
+                theme=theme,
+                owner_position=owner,
+                weight=v["weight"],
+                by=self.by,
+            )
+
+        saved = self.run(SASARAN, row, v["code"], save_objective)
+        if saved is not None:
+            self.count(SASARAN, existing is None)
 
     def links(self, rows: list[Row]) -> None:
+        """The links not yet on the map are added together (`add_links`: the same checks, one bulk insert)."""
+        existing = set(ObjectiveLink.objects.filter(map=self.map).values_list("cause_id", "effect_id"))
+        new: list[tuple[Row, tuple[Objective, Objective]]] = []
         for row in self._good(rows, HUBUNGAN):
             v = row.values
             cause = self.objective(HUBUNGAN, row, "cause", v["cause"])
             effect = self.objective(HUBUNGAN, row, "effect", v["effect"])
             if cause is None or effect is None:
                 continue
-            if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
-                continue  # already on the map: an export imported back changes nothing
-
-            def add_link(cause: Objective = cause, effect: Objective = effect) -> ObjectiveLink:
-                return services.add_link(cause=cause, effect=effect, by=self.by)
-
-            saved = self.run(HUBUNGAN, row, f"{cause.code}>{effect.code}", add_link)
-            if saved is not None:
+            if (cause.pk, effect.pk) in existing:
+                continue  # already on the map (or above in the sheet): an export imported back changes nothing
+            existing.add((cause.pk, effect.pk))
+            new.append((row, (cause, effect)))
+        if not new:
+            return
+        pairs = [pair for _row, pair in new]
+        try:
+            with transaction.atomic():
+                results = services.add_links(strategy_map=self.map, pairs=pairs, by=self.by)
+        except PermissionDenied:
+            self.issue(HUBUNGAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
+            return
+        except ValidationError as error:
+            self.service_error(HUBUNGAN, None, error)
+            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
+            return
+        for (row, (cause, effect)), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(HUBUNGAN, row, result)
+                self.failed[HUBUNGAN.name].add(f"{cause.code}>{effect.code}")
+            else:
                 self.count(HUBUNGAN, True)
 
     def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
+        """Existing KPIs are updated one by one (`save_kpi`); new ones are created together
+        (`create_kpis`: the same checks, bulk writes), so a map of many KPIs costs a handful of queries."""
         trajectories: dict[str, list[Row]] = defaultdict(list)
         bad_targets: set[str] = set()
         for row in target_rows:
@@ -230,10 +303,14 @@ class _Importer:
             else:
                 trajectories[row.values["kpi"]].append(row)
         codes = {r.values.get("code") for r in rows}
+        on_map = {k.code: k for k in Kpi.objects.filter(objective__map=self.map).select_related("objective")}
         for code, listed in trajectories.items():
-            if code not in codes and not Kpi.objects.filter(objective__map=self.map, code=code).exists():
+            if code not in codes and code not in on_map:
                 for row in listed:
                     self.issue(TARGET_PERIODE, row, "kpi", _('IKU "%(code)s" tidak ada') % {"code": code})
+        new: list[tuple[Row, kpi_services.NewKpi]] = []
+        batched: set[str] = set()
+        later: list[tuple[Row, Objective, dict[str, Any], list[Decimal] | None]] = []
         for row in self._good(rows, IKU):
             v = row.values
             objective = self.objective(IKU, row, "objective", v["objective"])
@@ -243,13 +320,20 @@ class _Importer:
             trajectory = self._trajectory(trajectories.get(v["code"], []))
             if trajectory is False:
                 continue
-            existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+            existing = on_map.get(v["code"].strip())
             fields = {name: v[name] for name in kpi_services.MANUAL_FIELDS if name != "owner_position"}
             fields["owner_position"] = owner
+            if existing is None:
+                if v["code"].strip() in batched:  # named again: saved over the first, after it is written
+                    later.append((row, objective, fields, trajectory))
+                else:
+                    batched.add(v["code"].strip())
+                    new.append((row, kpi_services.NewKpi(objective, v["code"], fields, trajectory)))
+                continue
 
             def save_kpi(
                 objective: Objective = objective,
-                existing: Kpi | None = existing,
+                existing: Kpi = existing,
                 fields: dict[str, Any] = fields,
                 trajectory: list[Decimal] | None = trajectory,
                 v: dict[str, Any] = v,
@@ -265,8 +349,61 @@ class _Importer:
 
             saved = self.run(IKU, row, v["code"], save_kpi)
             if saved is not None:
-                self.count(IKU, existing is None)
+                self.count(IKU, False)
                 self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
+        if new:
+            self._create_kpis(new, trajectories)
+        for row, objective, fields, trajectory in later:
+            self._save_kpi(row, objective, fields, trajectory, trajectories)
+
+    def _save_kpi(
+        self,
+        row: Row,
+        objective: Objective,
+        fields: dict[str, Any],
+        trajectory: list[Decimal] | None,
+        trajectories: dict[str, list[Row]],
+    ) -> None:
+        v = row.values
+        existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+
+        def save_kpi() -> Kpi:
+            return kpi_services.save_kpi(
+                objective=objective,
+                kpi=existing,
+                code=v["code"],
+                fields=fields,
+                trajectory=trajectory,
+                by=self.by,
+            )
+
+        saved = self.run(IKU, row, v["code"], save_kpi)
+        if saved is not None:
+            self.count(IKU, existing is None)
+            self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
+
+    def _create_kpis(
+        self, new: list[tuple[Row, kpi_services.NewKpi]], trajectories: dict[str, list[Row]]
+    ) -> None:
+        items = [item for _row, item in new]
+        try:
+            with transaction.atomic():
+                results = kpi_services.create_kpis(strategy_map=self.map, items=items, by=self.by)
+        except PermissionDenied:
+            self.issue(IKU, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[IKU.name].update(item.code for item in items)
+            return
+        except ValidationError as error:  # the map itself (not editable): about the sheet, not a row
+            self.service_error(IKU, None, error)
+            self.failed[IKU.name].update(item.code for item in items)
+            return
+        for (row, item), result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.service_error(IKU, row, result)
+                self.failed[IKU.name].add(item.code)
+                continue
+            self.count(IKU, True)
+            self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(item.code, []))
 
     def _trajectory(self, rows: list[Row]) -> list[Decimal] | Literal[False] | None:
         """The period targets in order, None when the file gives none, False (with issues) when they have gaps."""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import Actor, author, recorded
+from kinerja.common.history import HISTORY_REASON_MAX, Actor, author, recorded
 from kinerja.common.races import conflicts, retry_on_race
-from kinerja.common.workflow import locked
 from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
     Frequency,
@@ -23,14 +25,19 @@ from kinerja.planning.models import (
 
 from .. import workflow
 from ..models import (
+    Evidence,
     Realization,
     RealizationState,
     ReportingPeriod,
+    WorkflowEvent,
 )
+from ..signals import realizations_changed
 from ..workflow import REALIZATION_WORKFLOW
 from .notices import realizations_stepped
 from .periods import ensure_period_open
 from .scores import schedule_recompute
+
+BULK_CHUNK = 1000  # rows read, locked and written at a time by a bulk step
 
 
 def as_number(value: Any) -> Decimal:
@@ -222,34 +229,132 @@ def bulk_step(
 
     An item that may not take the step (another unit, wrong state, its own
     submission …) is skipped with its message; the others are saved.
+
+    Set-based: the rows are read and locked a chunk at a time (in the order of their pk, as imports lock
+    them, so two writers never wait on each other), the current evidence of a submission is counted in one
+    query per chunk, each row is checked in Python exactly as `submit_realization` and the others check it
+    (`REALIZATION_WORKFLOW.may` and `problem`), and the steps taken are written with one bulk update (with
+    their history rows: who and the reason) and one bulk insert of workflow events per chunk.
     """
     reason = REALIZATION_WORKFLOW.required_reason(action, reason)
-    results: list[BulkResult] = []
+    step = REALIZATION_WORKFLOW.step(action)
+    results: dict[int, BulkResult] = {}
     pending: set[tuple[int, ReportingPeriod]] = set()
     stepped: list[Realization] = []
-    with transaction.atomic():
-        # rows are locked in the order of their pk, as imports lock them: two writers never wait on each other
-        for realization in sorted(realizations, key=lambda r: r.pk):
-            try:
-                with conflicts(), transaction.atomic():
-                    current = locked(realization, related=workflow.LOCK_RELATED)
-                    REALIZATION_WORKFLOW.ensure(current, action, by)
-                    REALIZATION_WORKFLOW.apply(current, action, by=by, reason=reason)
-                    if current.kpi.holder_id is None:
-                        pending.add((current.kpi.objective.map_id, current.period))
-                    stepped.append(current)
-            except PermissionDenied:
-                results.append(
-                    BulkResult(realization.pk, False, _("Anda tidak berwenang atas realisasi ini."))
+    ids = sorted({r.pk for r in realizations})
+    with conflicts(), transaction.atomic():
+        for start in range(0, len(ids), BULK_CHUNK):
+            chunk = ids[start : start + BULK_CHUNK]
+            rows = list(
+                Realization.objects.select_for_update(of=("self",))
+                .select_related(*workflow.LOCK_RELATED)
+                .filter(pk__in=chunk)
+                .order_by("pk")
+            )
+            evidence = _current_evidence(rows) if action == "submit" else {}
+            now = timezone.now()
+            done: list[tuple[Realization, str]] = []
+            before = {r.pk: _step_values(r) for r in rows}
+            for current in rows:
+                if not REALIZATION_WORKFLOW.may(current, action, by):
+                    results[current.pk] = BulkResult(
+                        current.pk, False, _("Anda tidak berwenang atas realisasi ini.")
+                    )
+                    continue
+                found = REALIZATION_WORKFLOW.problem(
+                    current, action, by, current_evidence=evidence.get(current.pk, 0)
                 )
-            except ValidationError as error:
-                results.append(BulkResult(realization.pk, False, " ".join(error.messages)))
-            else:
-                results.append(BulkResult(realization.pk, True))
+                if found is not None:
+                    results[current.pk] = BulkResult(current.pk, False, found)
+                    continue
+                from_state = current.state
+                target = step.target_for(current)
+                assert target is not None  # a realization's steps all move the state
+                current.state = target
+                if step.effect is not None:
+                    step.effect(current, by, reason)
+                current.updated_at = now
+                done.append((current, from_state))
+                results[current.pk] = BulkResult(current.pk, True)
+            if not done:
+                continue
+            _write_steps([r for r, _from in done], before, by=by, reason=reason, now=now)
+            WorkflowEvent.objects.bulk_create(
+                [
+                    WorkflowEvent(
+                        realization=r,
+                        from_state=from_state,
+                        to_state=r.state,
+                        actor=author(by),
+                        reason=reason,
+                    )
+                    for r, from_state in done
+                ],
+                batch_size=BULK_CHUNK,
+            )
+            for r, _from in done:
+                if r.kpi.holder_id is None:
+                    pending.add((r.kpi.objective.map_id, r.period))
+                stepped.append(r)
         schedule_recompute(pending, trigger=f"bulk_{action}")
         realizations_stepped(action=action, realizations=stepped, by=by, reason=reason)
-    order = {r.pk: i for i, r in enumerate(realizations)}
-    return sorted(results, key=lambda result: order.get(result.realization_id, 0))
+        if stepped:
+            # a bulk write sends no post_save per row: tell the layers above once, after commit (roll-ups)
+            kpi_ids = sorted({r.kpi_id for r in stepped})
+            period_ids = sorted({r.period_id for r in stepped})
+            transaction.on_commit(
+                lambda: realizations_changed.send(sender=Realization, kpi_ids=kpi_ids, period_ids=period_ids)
+            )
+    gone = _("Realisasi ini sudah tidak ada.")
+    return [results.get(r.pk) or BulkResult(r.pk, False, gone) for r in realizations]
+
+
+_STEP_ATTNAMES = tuple(
+    str(getattr(Realization._meta.get_field(name), "attname", name))
+    for name in workflow.STEP_FIELDS
+    if name != "updated_at"
+)
+
+
+def _step_values(realization: Realization) -> tuple[Any, ...]:
+    return tuple(getattr(realization, name) for name in _STEP_ATTNAMES)
+
+
+def _write_steps(
+    rows: Sequence[Realization], before: dict[int, tuple[Any, ...]], *, by: Actor, reason: str, now: Any
+) -> None:
+    """Save the stepped rows: one UPDATE per set of changed values (a step changes every row alike, so one
+    or two), then their history rows (who, when, the reason) in one bulk insert."""
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+    for row in rows:
+        old, new = before[row.pk], _step_values(row)
+        changed = tuple(
+            (name, value) for name, was, value in zip(_STEP_ATTNAMES, old, new, strict=True) if was != value
+        )
+        groups[changed].append(row.pk)
+    for changed, pks in groups.items():
+        Realization.objects.filter(pk__in=pks).update(updated_at=now, **dict(changed))
+    Realization.history.bulk_history_create(
+        list(rows),
+        batch_size=BULK_CHUNK,
+        default_user=by,
+        default_change_reason=reason[:HISTORY_REASON_MAX] or None,
+        default_date=now,
+    )
+
+
+def _current_evidence(rows: Sequence[Realization]) -> dict[int, int]:
+    """{realization id: its current (not superseded) evidence files}, for the rows whose KPI requires them."""
+    needing = [r.pk for r in rows if workflow.evidence_required(r.kpi)]
+    if not needing:
+        return {}
+    counted = (
+        Evidence.objects.filter(realization_id__in=needing, superseded_by__isnull=True)
+        .values("realization_id")
+        .annotate(n=Count("pk"))
+        .values_list("realization_id", "n")
+    )
+    return dict(counted)
 
 
 def bulk_submit(*, realizations: Sequence[Realization], by: Actor) -> list[BulkResult]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -52,10 +54,42 @@ def schedule_recompute(
     for period, map_ids in by_period.values():
         for affected in affected_periods(period, today=today):
             keys.update((map_id, affected.pk) for map_id in map_ids)
-    if keys:
+    if keys and not _gathered(keys, trigger):
         ordered = sorted(keys)
         transaction.on_commit(lambda: _enqueue(ordered, trigger))
     return keys
+
+
+_batched: ContextVar[dict[tuple[int, int], str] | None] = ContextVar("recompute_batch", default=None)
+
+
+@contextmanager
+def recompute_once(trigger: str = "") -> Iterator[None]:
+    """Inside the block, the recomputes scheduled (`schedule_recompute`, `schedule_map_recompute`) are gathered
+    and each (map, period) enqueued once when the block ends (after commit), however many writes asked for it:
+    for a bulk job taking many realizations through an import and several workflow steps in one go."""
+    if _batched.get() is not None:  # already gathering: the outer block enqueues
+        yield
+        return
+    gathered: dict[tuple[int, int], str] = {}
+    token = _batched.set(gathered)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    if gathered:
+        ordered = sorted(gathered)
+        transaction.on_commit(lambda: _enqueue(ordered, trigger or gathered[ordered[0]]))
+
+
+def _gathered(keys: Iterable[tuple[int, int]], trigger: str) -> bool:
+    """Inside `recompute_once`: gather the keys (True); else False, and the caller schedules them itself."""
+    gathered = _batched.get()
+    if gathered is None:
+        return False
+    for key in keys:
+        gathered.setdefault(key, trigger)
+    return True
 
 
 @task()
@@ -128,7 +162,7 @@ def schedule_map_recompute(*, strategy_map: StrategyMap, trigger: str = "target"
         plan_year_id=strategy_map.plan_year_id, state=PeriodState.OPEN, start__lte=day
     )
     keys = {(strategy_map.pk, p.pk) for p in periods}
-    if keys:
+    if keys and not _gathered(keys, trigger):
         ordered = sorted(keys)
         transaction.on_commit(lambda: _enqueue(ordered, trigger))
     return keys

@@ -1,4 +1,7 @@
-"""`kinerja demo [--reset] [--export-maps DIR]`: load the demo ministry (idempotent) and print the demo logins."""
+"""`kinerja demo [--reset] [--export-maps DIR]`: load the demo ministry (idempotent) and print the demo logins.
+
+`kinerja demo --scale ministry|N [--seed S] [--reset]`: instead, generate a ministry at the Ministry's size (or
+the fraction N of it) into an empty database (`kinerja.demo.scale`)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from kinerja.demo import build, maps, planning
+from kinerja.demo import build, maps, planning, scale
 from kinerja.demo import organisation as demo
 
 
@@ -31,7 +34,33 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args: Any, reset: bool = False, export_maps: str | None = None, **options: Any) -> None:
+        parser.add_argument(
+            "--scale",
+            metavar="ministry|N",
+            help=_(
+                "Bangkitkan kementerian berukuran nyata (ministry: sekitar 3.000 unit, 80.000 pegawai, 1.000 peta, "
+                "40.000 IKU) atau pecahan N darinya (mis. 0,1) pada basis data kosong, sebagai pengganti demo biasa."
+            ),
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=scale.DEFAULT_SEED,
+            help=_("Seed pembangkit kementerian skala (seed dan skala yang sama: data yang sama)."),
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        reset: bool = False,
+        export_maps: str | None = None,
+        scale: str | None = None,
+        seed: int = 0,
+        **options: Any,
+    ) -> None:
+        if scale is not None:
+            self.handle_scale(scale, seed, reset)
+            return
         try:
             build.build_demo(reset=reset, report=self.stdout.write)
         except ProtectedError as exc:
@@ -49,6 +78,23 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Kementerian demo siap. Akun demo:")))
         self.stdout.write(self.format_table(demo.login_table()))
+
+    def handle_scale(self, value: str, seed: int, reset: bool) -> None:
+        try:
+            fraction = scale.parse_scale(value)
+        except ValueError as exc:
+            raise CommandError(
+                _("--scale menerima ministry atau pecahan antara 0 dan 1, bukan %(value)s.")
+                % {"value": value}
+            ) from exc
+        try:
+            result = scale.build_scale(scale=fraction, seed=seed, reset=reset, report=self.stdout.write)
+        except scale.ScaleError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(scale.summary(result))
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Kementerian skala siap. Akun:")))
+        self.stdout.write(self.format_table(result.logins))
 
     @staticmethod
     def format_table(rows: list[dict[str, str]]) -> str:

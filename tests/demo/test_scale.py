@@ -1,0 +1,254 @@
+"""`kinerja demo --scale` (issue 16 item 1): a generated ministry, built through the front doors, at a tiny scale.
+
+At 0.003 the ministry is a dozen units over the six levels, 240 employees and a handful of maps; the tests
+share ONE build (`scale_ministry`, a transaction held open for the module, as `demo_ministry` does), and
+each checks one promise: the counts per level, the organisation import and its history, the maps (four
+perspectives, weights totalling 100, twelve monthly targets), the realizations in every workflow state,
+the snapshots, the logins; then a second build from the same seed gives the same data, and a database
+that is not empty is refused.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Sum
+
+from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.demo import scale
+from kinerja.interchange.nip import nip_error
+from kinerja.organisations.models import Employee, Unit, UnitLevel
+from kinerja.planning.models import (
+    Kpi,
+    MapState,
+    Objective,
+    PeriodTarget,
+    Perspective,
+    StateChange,
+    StrategyMap,
+)
+from kinerja.reporting.models import (
+    PeriodState,
+    Realization,
+    RealizationState,
+    ReportingPeriod,
+    ScoreSnapshot,
+    WorkflowEvent,
+)
+
+pytestmark = pytest.mark.django_db
+
+TINY = 0.003
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def scale_ministry(django_db_setup: Any, django_db_blocker: Any) -> Iterator[scale.ScaleResult]:
+    """`build_scale(0.003)` once, rolled back at the end of the module."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield scale.build_scale(scale=TINY, seed=SEED, report=lambda line: None)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
+    """What the generator decided, by natural keys only (no primary key, no timestamp)."""
+    return {
+        "units": sorted(Unit.objects.values_list("code", "path", "level", "kind", "owns_map", "name_id")),
+        "employees": sorted(
+            Employee.objects.values_list(
+                "nip", "name", "email", "unit__code", "position__code", "superior__nip"
+            )
+        ),
+        "maps": sorted(StrategyMap.objects.values_list("unit__code", "state")),
+        "kpis": sorted(
+            Kpi.objects.values_list(
+                "objective__map__unit__code",
+                "objective__code",
+                "code",
+                "polarity",
+                "consolidation",
+                "target",
+                "weight",
+            )
+        ),
+        "targets": sorted(
+            PeriodTarget.objects.values_list(
+                "kpi__objective__map__unit__code", "kpi__code", "period", "target"
+            )
+        ),
+        "realizations": sorted(
+            Realization.objects.values_list(
+                "kpi__objective__map__unit__code", "kpi__code", "period__number", "value", "state"
+            )
+        ),
+    }
+
+
+def test_the_units_are_the_generated_ones_over_the_six_levels(scale_ministry: scale.ScaleResult) -> None:
+    generated = scale.generate_ministry(TINY, SEED)
+    by_level = Counter(Unit.objects.values_list("level", flat=True))
+    assert by_level == Counter(u.level for u in generated.units)
+    assert set(by_level) == set(UnitLevel.values)  # every level, Wide to Five
+    assert by_level[UnitLevel.WIDE] == 1
+    assert 8 <= sum(by_level.values()) <= 16
+    assert scale_ministry.counts["units"] == len(generated.units)
+    owners = set(Unit.objects.filter(owns_map=True).values_list("code", flat=True))
+    assert owners == set(generated.maps) == set(StrategyMap.objects.values_list("unit__code", flat=True))
+    assert 3 <= len(owners) <= 8
+
+
+def test_employees_have_valid_nips_positions_and_superiors(scale_ministry: scale.ScaleResult) -> None:
+    employees = list(Employee.objects.values_list("nip", "position_id", "superior_id", "unit__level"))
+    assert 230 <= len(employees) <= 250
+    assert all(nip_error(nip) is None for nip, _p, _s, _l in employees)
+    assert all(position is not None for _n, position, _s, _l in employees)
+    without_superior = [level for _n, _p, superior, level in employees if superior is None]
+    assert without_superior == [UnitLevel.WIDE]  # only the Minister answers to nobody
+    # one head a unit, as the organisation file says
+    assert Employee.objects.filter(position__is_head=True).count() == Unit.objects.count()
+
+
+def test_the_organisation_came_through_the_import_with_its_history(scale_ministry: scale.ScaleResult) -> None:
+    units = Unit.objects.count()
+    assert Unit.history.filter(history_type="+", history_change_reason="Impor organisasi").count() == units
+    assert Employee.history.filter(history_type="+", history_change_reason="Impor organisasi").count() == (
+        Employee.objects.count()
+    )
+    # the import's account sync: an account for everyone, the employee role on their unit
+    assert get_user_model().objects.filter(employee__isnull=False).count() == Employee.objects.count()
+    assert (
+        RoleAssignment.objects.filter(role=Role.EMPLOYEE, source="auto").count() == Employee.objects.count()
+    )
+
+
+def test_maps_have_four_perspectives_weights_totalling_100_and_monthly_trajectories(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    maps = list(StrategyMap.objects.all())
+    for strategy_map in maps:
+        perspectives = Perspective.objects.filter(map=strategy_map)
+        assert perspectives.count() == 4
+        assert perspectives.aggregate(total=Sum("weight"))["total"] == Decimal(100)
+        for perspective in perspectives:
+            total = Objective.objects.filter(perspective=perspective).aggregate(total=Sum("weight"))["total"]
+            assert total == Decimal(100)
+    for objective in Objective.objects.all():
+        assert Kpi.objects.filter(objective=objective).aggregate(total=Sum("weight"))["total"] == Decimal(100)
+    kpis = Kpi.objects.count()
+    assert kpis == scale_ministry.counts["kpis"]
+    assert 30 * len(maps) <= kpis <= 50 * len(maps)
+    assert set(Kpi.objects.values_list("frequency", flat=True)) == {"monthly"}
+    assert PeriodTarget.objects.count() == 12 * kpis
+    # through the planning workbook import and the map workflow: history rows and state changes
+    assert Kpi.history.filter(history_type="+").count() == kpis
+    approved = StrategyMap.objects.filter(state=MapState.APPROVED)
+    assert approved.filter(unit__code=scale.generate_ministry(TINY, SEED).leader_unit).exists()
+    assert StateChange.objects.filter(to_state=MapState.APPROVED).count() == approved.count()
+
+
+def test_realizations_are_in_every_state_and_closed_months_approved(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    closed = ReportingPeriod.objects.filter(frequency="monthly", state=PeriodState.CLOSED)
+    assert closed.count() == scale.CLOSED_MONTHS
+    states = Counter(Realization.objects.values_list("state", flat=True))
+    assert set(states) == set(RealizationState.values)
+    assert set(Realization.objects.filter(period__in=closed).values_list("state", flat=True)) == {
+        RealizationState.APPROVED
+    }
+    open_states = set(
+        Realization.objects.exclude(period__in=closed).values_list("state", flat=True).distinct()
+    )
+    assert open_states == set(RealizationState.values)
+    # some are missing: fewer realizations than KPI-months
+    assert (
+        Realization.objects.count() < Kpi.objects.filter(objective__map__state=MapState.APPROVED).count() * 12
+    )
+    # every step is a recorded workflow event; the imports and the steps wrote history rows
+    assert WorkflowEvent.objects.filter(to_state=RealizationState.APPROVED).count() == states["approved"]
+    assert WorkflowEvent.objects.filter(to_state=RealizationState.VERIFIED).count() == (
+        states["verified"] + states["approved"] - Realization.objects.filter(period__in=closed).count()
+    )
+    assert Realization.history.count() > Realization.objects.count()
+
+
+def test_snapshots_for_every_approved_map_and_month(scale_ministry: scale.ScaleResult) -> None:
+    approved = StrategyMap.objects.filter(state=MapState.APPROVED).count()
+    closed = ReportingPeriod.objects.filter(frequency="monthly", state=PeriodState.CLOSED)
+    finals = set(ScoreSnapshot.objects.filter(final=True).values_list("strategy_map_id", "period_id"))
+    assert len(finals) == approved * scale.CLOSED_MONTHS
+    assert {p for _m, p in finals} == set(closed.values_list("pk", flat=True))
+    open_months = ReportingPeriod.objects.filter(frequency="monthly", state=PeriodState.OPEN)
+    scored = defaultdict(set)
+    for map_id, period_id in ScoreSnapshot.objects.filter(period__in=open_months).values_list(
+        "strategy_map_id", "period_id"
+    ):
+        scored[period_id].add(map_id)
+    assert scored and all(len(maps) == approved for maps in scored.values())
+    assert ScoreSnapshot.objects.filter(nko__isnull=False).exists()
+
+
+def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=scale.USERNAMES)}
+    assert (
+        set(users)
+        == set(scale.USERNAMES)
+        == {"skala.admin", "skala.manajer", "skala.pimpinan", "skala.pegawai"}
+    )
+    assert all(user.check_password(scale.PASSWORD) for user in users.values())
+    assert users["skala.admin"].is_superuser
+    assert RoleAssignment.objects.filter(
+        user=users["skala.manajer"], role=Role.MANAGER, unit__level="one"
+    ).exists()
+    leader = RoleAssignment.objects.get(user=users["skala.pimpinan"], role=Role.LEADER)
+    assert leader.unit.level == UnitLevel.THREE and leader.unit.owns_map
+    assert StrategyMap.objects.filter(unit=leader.unit, state=MapState.APPROVED).exists()
+    assert users["skala.pegawai"].employee is not None
+    assert users["skala.pegawai"].employee.unit == leader.unit
+    assert [row["username"] for row in scale_ministry.logins] == list(scale.USERNAMES)
+
+
+def test_the_same_seed_gives_the_same_ministry_and_a_full_database_is_refused(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    first = fingerprint()
+    with pytest.raises(scale.ScaleError, match="--reset"):
+        scale.build_scale(scale=TINY, seed=SEED, report=lambda line: None)
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", scale=str(TINY), stdout=StringIO())
+    scale.build_scale(scale=TINY, seed=SEED, reset=True, report=lambda line: None)
+    assert fingerprint() == first
+    other = scale.generate_ministry(TINY, SEED + 1)
+    assert [p.nip for p in other.people] != [p.nip for p in scale.generate_ministry(TINY, SEED).people]
+
+
+def test_the_command_refuses_a_database_holding_anything() -> None:
+    Unit.objects.create(
+        code="X", name_id="Unit lain", level=UnitLevel.WIDE, kind="ministry", path="0001", depth=1
+    )
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", scale="0.003", stdout=StringIO())
+    with pytest.raises(CommandError, match="ministry"):
+        call_command("demo", scale="2", stdout=StringIO())
+
+
+def test_scale_parsing() -> None:
+    assert scale.parse_scale("ministry") == 1.0
+    assert scale.parse_scale("0.1") == 0.1
+    for bad in ("0", "-1", "1.5", "lots"):
+        with pytest.raises(ValueError):
+            scale.parse_scale(bad)
