@@ -50,7 +50,9 @@ def prepare(label: str, scale: str, default_db: str) -> dict[str, Any]:
     url = _env(f"KINERJA_BENCH_PAGES_{label}_DB", scaledb.database_url(default_db))
     var_dir = ROOT / "var" / "load" / scaledb._split(url)[1]
     var_dir.mkdir(parents=True, exist_ok=True)
-    built = scaledb.ensure(url, choice.args, var_dir=var_dir, report=lambda line: print(f"   {line}", flush=True))
+    built = scaledb.ensure(
+        url, choice.args, var_dir=var_dir, report=lambda line: print(f"   {line}", flush=True)
+    )
     return {
         "url": url,
         "data": "kinerja " + " ".join(choice.args),
@@ -84,7 +86,11 @@ def point_at(url: str) -> None:
 
     connections.close_all()
     settings.DATABASES["default"].update(
-        {k: v for k, v in dj_database_url.parse(url).items() if k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+        {
+            k: v
+            for k, v in dj_database_url.parse(url).items()
+            if k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+        }
     )
 
 
@@ -134,14 +140,17 @@ def main() -> dict[str, object]:
     }
     static_dir = ROOT / "var" / "load" / "bench-pages"
     static_dir.mkdir(parents=True, exist_ok=True)
-    scaledb.kinerja(["collectstatic", "--no-input"], {"KINERJA_VAR_DIR": str(static_dir)}, quiet=True)
+    scaledb.collect_static(static_dir)
     setup_django(static_dir)
     measured = {}
     for label in ("small", "big"):
         point_at(databases[label]["url"])
         started = time.perf_counter()
         measured[label] = measure(databases[label]["logins"], runs)
-        print(f"   {label} ({databases[label]['data']}): measured in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"   {label} ({databases[label]['data']}): measured in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     point_at(databases["small"]["url"])
     from django.db import connections
 
@@ -182,7 +191,10 @@ def main() -> dict[str, object]:
         "machine_cpus": os.cpu_count(),
         "runs_per_page": runs,
         "scales": scales,
-        "databases": {k: {**v, "url": v["url"].rsplit("/", 1)[-1], "logins": list(v["logins"])} for k, v in databases.items()},
+        "databases": {
+            k: {**v, "url": v["url"].rsplit("/", 1)[-1], "logins": list(v["logins"])}
+            for k, v in databases.items()
+        },
         "pages": rows,
         "compared": len(compared),
         "time_aim_met": sum(r["time_aim_met"] for r in compared),

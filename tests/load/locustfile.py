@@ -7,7 +7,7 @@ think time. Every request goes as it would through the reverse proxy in front of
 `Secure`, which a client's cookie jar keeps back on plain http). Any answer but 200 is a failure.
 
 Input: the JSON file named by LOAD_PLAN (written by the runner): {"sessions": [{"role", "username",
-"cookie", "pages": {name: url}}]}. Output: every request's (name, milliseconds, ok) as JSON lines to the
+"cookie", "pages": {name: url}}]}. Output: every request's (name, milliseconds, error or null) as JSON lines to the
 file named by LOAD_SAMPLES, so that the runner computes exact medians and percentiles itself.
 """
 
@@ -29,7 +29,8 @@ _samples = open(os.environ["LOAD_SAMPLES"], "w", encoding="utf-8")  # noqa: SIM1
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: Any = None, **_: Any) -> None:
-    _samples.write(json.dumps([name, round(response_time, 3), exception is None]) + "\n")
+    error = None if exception is None else str(exception)[:300]
+    _samples.write(json.dumps([name, round(response_time, 3), error]) + "\n")
 
 
 @events.quitting.add_listener

@@ -413,12 +413,7 @@ def main() -> int:
     var_dir = ROOT / "var" / "load" / name
     var_dir.mkdir(parents=True, exist_ok=True)
     built = scaledb.ensure(url, choice.args, var_dir=var_dir)
-    static_env = {
-        "DATABASE_URL": url,
-        "KINERJA_VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "kinerja.config.settings.local",
-    }
-    scaledb.kinerja(["collectstatic", "--no-input"], static_env, quiet=True)
+    scaledb.collect_static(var_dir)
 
     kinds = [k.strip() for k in env("LOAD_SERVER", DEFAULT_SERVER).split(",") if k.strip()]
     for kind in kinds:

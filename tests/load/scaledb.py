@@ -71,6 +71,18 @@ def kinerja(args: list[str], env: dict[str, str], *, quiet: bool = False) -> sub
     return done
 
 
+def collect_static(var_dir: Path) -> None:
+    """`kinerja collectstatic` with the production settings (hashed names and their manifest) into VAR_DIR."""
+    import secrets
+
+    production = {
+        "DJANGO_SETTINGS_MODULE": "kinerja.config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "KINERJA_VAR_DIR": str(var_dir),
+    }
+    kinerja(["collectstatic", "--no-input"], production, quiet=True)
+
+
 def scale_supported() -> bool:
     done = kinerja(["demo", "--help"], {}, quiet=True)
     return "--scale" in done.stdout
