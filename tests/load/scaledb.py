@@ -72,8 +72,17 @@ def kinerja(args: list[str], env: dict[str, str], *, quiet: bool = False) -> sub
 
 
 def collect_static(var_dir: Path) -> None:
-    """`kinerja collectstatic` with the production settings (hashed names and their manifest) into VAR_DIR."""
+    """`kinerja collectstatic` with the production settings (hashed names and their manifest) into VAR_DIR,
+    unless its manifest is newer than every static file of the project (a rerun)."""
     import secrets
+
+    manifest = var_dir / "staticfiles" / "staticfiles.json"
+    if manifest.exists():
+        newest = max(
+            (f.stat().st_mtime for f in SRC.glob("kinerja/**/static/**/*") if f.is_file()), default=0
+        )
+        if newest < manifest.stat().st_mtime:
+            return
 
     production = {
         "DJANGO_SETTINGS_MODULE": "kinerja.config.settings.production",
