@@ -222,14 +222,13 @@ def discover(logins: tuple[str, ...], server_env: dict[str, str]) -> dict[str, d
 
 
 def probe(base: str, cookie: str, addresses: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Each page asked for once (after one warm-up request): status, milliseconds, kilobytes."""
+    """Each page asked for once (it also warms the server up): status, milliseconds, kilobytes."""
     import requests
 
     results = {}
     with requests.Session() as http:
         for name, url in sorted(addresses.items()):
             headers = {**PROXY, "Cookie": cookie}
-            http.get(base + url, headers=headers, allow_redirects=False, timeout=120)
             started = time.perf_counter()
             answer = http.get(base + url, headers=headers, allow_redirects=False, timeout=120)
             results[name] = {
@@ -401,7 +400,13 @@ def print_run(result: dict[str, Any]) -> None:
         print(f"   ERROR {error}")
 
 
+def _stop_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # so that `finally` stops the server when the run is killed
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_term)
+    signal.signal(signal.SIGHUP, _stop_on_term)
     scale = env("LOAD_SCALE", "ministry")
     choice = scaledb.data_command(
         scale, override=os.environ.get("LOAD_DATA", ""), logins=os.environ.get("LOAD_USERS", "")
