@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run dev demo migrate test test-fast e2e lint format bench messages schema check-deploy clean
+.PHONY: help install run dev demo migrate test test-fast e2e lint format bench load messages schema check-deploy clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -59,6 +59,9 @@ format: install  ## apply ruff's fixes and formatting
 
 bench: install  ## benchmarks, each beside a baseline measured in the same run (figures in bench-results/)
 	$(BIN)/python tests/bench/run_all.py $(ARGS)
+
+load: install  ## 50 users for 60 s against its own production server on PostgreSQL (LOAD_SCALE, LOAD_SERVER; bench-results/load.json)
+	PYTHONPATH=src $(BIN)/python tests/load/run_load.py
 
 messages: install  ## update and compile the Indonesian and English catalogues (needs gettext)
 	cd src/kinerja && ../../$(KINERJA) makemessages -l id -l en --no-obsolete --ignore "static/vendor/*"
