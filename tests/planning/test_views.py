@@ -248,3 +248,16 @@ def test_admin_sets_up_plan_years_with_a_known_rule_set(client, org, make_user):
     assert client.get(reverse("admin:planning_planperiod_change", args=[period.pk])).status_code == 200
     client.force_login(make_user(org.ministry, Role.MANAGER, is_staff=True))
     assert client.get(reverse("admin:planning_planyear_changelist")).status_code == 403
+
+
+def test_a_state_change_made_by_the_system_shows_as_such(client, org, make_user):
+    """A change without a user (a bulk load, the generated ministry) is shown as "sistem", not a server error."""
+    from kinerja.planning.models import StateChange
+
+    strategy_map = b.sound_map(org.kpp_a)
+    StateChange.objects.create(map=strategy_map, revision=1, from_state="", to_state=MapState.DRAFT, by=None)
+    response = login(client, make_user(org.kpp_a, Role.MANAGER)).get(
+        reverse("strategy:map", args=[strategy_map.pk])
+    )
+    assert response.status_code == 200
+    assert "sistem" in response.content.decode()
