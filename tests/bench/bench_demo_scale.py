@@ -9,9 +9,9 @@ EMPTIED (`--reset`). Scale: `KINERJA_BENCH_SCALE` (default 0.1; `ministry` for t
     KINERJA_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kinerja_scale \\
     KINERJA_BENCH_SCALE=ministry python tests/bench/run_all.py demo_scale
 
-On the shared 2-core machine under load (December 2026), `0.1` on PostgreSQL took about 10 minutes; the whole
-ministry takes well over an hour there (the maps stage alone about 20 minutes, the snapshots of the closed
-months most of the rest until the set-based recompute of issue 16 item 3 replaces the per-map one).
+On the shared 2-core machine under load (December 2026, load average 10–12), `0.1` on PostgreSQL took about
+10 minutes; the whole ministry 36 minutes (organisation 230 s, maps 827 s, closed months 665 s, open months
+452 s) at a peak RSS of 328 MB, before the set-based recompute of issue 16 item 3 was merged.
 
 Baseline, in the same run and on the same database: the same number of rows as the build left in the main
 tables and their history tables, written by a plain `executemany` INSERT into a scratch table (no model, no
