@@ -237,8 +237,9 @@ def test_the_same_seed_gives_the_same_ministry_and_a_full_database_is_refused(
 
 
 def test_the_command_refuses_a_database_holding_anything() -> None:
+    # a path no generated unit has: the module's generated ministry may still be in the database
     Unit.objects.create(
-        code="X", name_id="Unit lain", level=UnitLevel.WIDE, kind="ministry", path="0001", depth=1
+        code="X-LAIN", name_id="Unit lain", level=UnitLevel.WIDE, kind="ministry", path="9999", depth=1
     )
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", scale="0.003", stdout=StringIO())

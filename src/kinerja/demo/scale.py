@@ -28,7 +28,7 @@ with its checks, history and bulk writes —
 6. `realizations (open months)`: draft realizations imported with
    `import_realizations`, then taken through the workflow with `bulk_submit`,
    `bulk_verify` and `bulk_approve`, so the open months hold every state;
-7. `scores`: a snapshot (`compute_scorecard`) for every approved map and open month
+7. `scores`: a snapshot (`recompute_period`, set-based) for every approved map and open month
    that has none yet (the task queue may have computed them already).
 
 Contracts, behaviour scores and meetings are not generated: the core the benchmarks
@@ -928,6 +928,9 @@ def _steps(rows: Sequence[tuple[str, str, str, Decimal, str]], plan_year: PlanYe
             raise ScaleError(f"{action}: {refused[0].message} ({len(refused)} ditolak)")
 
 
+SCORE_CHUNK = 200  # maps scored together: a fixed number of queries each, bounded memory
+
+
 def _scores(plan_year: PlanYear, progress: Progress) -> None:
     """A snapshot for every scored map and open month begun that has none yet (with the immediate task
     backend the imports' and steps' recomputes made them already; with a queue, they are made here)."""
@@ -944,11 +947,13 @@ def _scores(plan_year: PlanYear, progress: Progress) -> None:
     done = set(
         ScoreSnapshot.objects.filter(period__in=months).values_list("strategy_map_id", "period_id").distinct()
     )
-    todo = [(m, p) for p in months for m in maps if (m.pk, p.pk) not in done]
-    with progress.stage(_("nilai (snapshot)"), len(todo)) as stage:
-        for strategy_map, month in todo:
-            reporting_services.compute_scorecard(strategy_map=strategy_map, period=month, trigger="scale")
-            stage.tick()
+    todo = [(month, [m for m in maps if (m.pk, month.pk) not in done]) for month in months]
+    with progress.stage(_("nilai (snapshot)"), sum(len(chosen) for _month, chosen in todo)) as stage:
+        for month, chosen in todo:
+            for start in range(0, len(chosen), SCORE_CHUNK):  # set-based, a chunk of maps at a time
+                part = chosen[start : start + SCORE_CHUNK]
+                reporting_services.recompute_period(month, maps=part, trigger="scale")
+                stage.tick(len(part))
 
 
 def summary(result: ScaleResult) -> str:
