@@ -330,27 +330,7 @@ class _Importer:
                     batched.add(v["code"].strip())
                     new.append((row, kpi_services.NewKpi(objective, v["code"], fields, trajectory)))
                 continue
-
-            def save_kpi(
-                objective: Objective = objective,
-                existing: Kpi = existing,
-                fields: dict[str, Any] = fields,
-                trajectory: list[Decimal] | None = trajectory,
-                v: dict[str, Any] = v,
-            ) -> Kpi:
-                return kpi_services.save_kpi(
-                    objective=objective,
-                    kpi=existing,
-                    code=v["code"],
-                    fields=fields,
-                    trajectory=trajectory,
-                    by=self.by,
-                )
-
-            saved = self.run(IKU, row, v["code"], save_kpi)
-            if saved is not None:
-                self.count(IKU, False)
-                self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
+            self._save_kpi(row, objective, fields, trajectory, trajectories, existing=existing)
         if new:
             self._create_kpis(new, trajectories)
         for row, objective, fields, trajectory in later:
@@ -363,9 +343,14 @@ class _Importer:
         fields: dict[str, Any],
         trajectory: list[Decimal] | None,
         trajectories: dict[str, list[Row]],
+        *,
+        existing: Kpi | None = None,
     ) -> None:
+        """Save one KPI through `save_kpi`: an update of `existing`, else of the one the map has by that code
+        (written earlier in this import), else a new one."""
         v = row.values
-        existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
+        if existing is None:
+            existing = Kpi.objects.filter(objective__map=self.map, code=v["code"]).first()
 
         def save_kpi() -> Kpi:
             return kpi_services.save_kpi(
