@@ -661,7 +661,14 @@ def database_in_use() -> bool:
 
 def reset_database() -> None:
     """Empty every table (the generated ministry, or the normal demo, with everything else)."""
+    deferred = connection.vendor == "postgresql" and connection.in_atomic_block
+    if deferred:  # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still pending: run them now
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
+    if deferred:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 STAGES = 7
