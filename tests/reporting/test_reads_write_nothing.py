@@ -23,7 +23,9 @@ def row_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
-            if table in counts or not model._meta.managed:  # unmanaged: no table (django-rq's dashboard entry)
+            if (
+                table in counts or not model._meta.managed
+            ):  # unmanaged: no table (django-rq's dashboard entry)
                 continue
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
