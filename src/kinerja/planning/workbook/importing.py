@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,6 +54,8 @@ from .layout import (
     Sheet,
 )
 from .reading import ImportReport, Issue, Row, _language, read_workbook
+
+T = TypeVar("T")  # an item a bulk service creates (`_create_together`)
 
 
 class _Importer:
@@ -207,30 +209,47 @@ class _Importer:
                 )
             )
         if new:
-            self._create_objectives(new)
+            self._create_together(
+                SASARAN,
+                new,
+                lambda items: services.create_objectives(strategy_map=self.map, items=items, by=self.by),
+                lambda item: item.code,
+            )
         for row, owner, theme in later:
             self._save_objective(row, perspectives, owner, theme)
         self._objectives = None
 
-    def _create_objectives(self, new: list[tuple[Row, services.NewObjective]]) -> None:
+    def _create_together(
+        self,
+        sheet: Any,
+        new: Sequence[tuple[Row, T]],
+        create: Callable[[list[T]], Sequence[object]],
+        key: Callable[[T], str],
+    ) -> list[tuple[Row, T]]:
+        """Create the sheet's new rows in one service call (`create`: the same checks as one at a time, bulk
+        writes, one result per item, a ValidationError for a refused one); report each row's problem and count
+        the created ones. Returns the rows created."""
         items = [item for _row, item in new]
         try:
             with transaction.atomic():
-                results = services.create_objectives(strategy_map=self.map, items=items, by=self.by)
+                results = create(items)
         except PermissionDenied:
-            self.issue(SASARAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
-            self.failed[SASARAN.name].update(item.code for item in items)
-            return
-        except ValidationError as error:  # the map itself (not editable, not a map owner's)
-            self.service_error(SASARAN, None, error)
-            self.failed[SASARAN.name].update(item.code for item in items)
-            return
+            self.issue(sheet, None, None, _("Anda tidak berwenang mengubah peta ini."))
+            self.failed[sheet.name].update(key(item) for item in items)
+            return []
+        except ValidationError as error:  # the map itself (not editable, not a map owner's): not about a row
+            self.service_error(sheet, None, error)
+            self.failed[sheet.name].update(key(item) for item in items)
+            return []
+        created: list[tuple[Row, T]] = []
         for (row, item), result in zip(new, results, strict=True):
             if isinstance(result, ValidationError):
-                self.service_error(SASARAN, row, result)
-                self.failed[SASARAN.name].add(item.code)
+                self.service_error(sheet, row, result)
+                self.failed[sheet.name].add(key(item))
             else:
-                self.count(SASARAN, True)
+                self.count(sheet, True)
+                created.append((row, item))
+        return created
 
     def _save_objective(
         self, row: Row, perspectives: dict[str, Any], owner: Position | None, theme: Theme | None
@@ -273,24 +292,12 @@ class _Importer:
             new.append((row, (cause, effect)))
         if not new:
             return
-        pairs = [pair for _row, pair in new]
-        try:
-            with transaction.atomic():
-                results = services.add_links(strategy_map=self.map, pairs=pairs, by=self.by)
-        except PermissionDenied:
-            self.issue(HUBUNGAN, None, None, _("Anda tidak berwenang mengubah peta ini."))
-            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
-            return
-        except ValidationError as error:
-            self.service_error(HUBUNGAN, None, error)
-            self.failed[HUBUNGAN.name].update(f"{c.code}>{e.code}" for c, e in pairs)
-            return
-        for (row, (cause, effect)), result in zip(new, results, strict=True):
-            if isinstance(result, ValidationError):
-                self.service_error(HUBUNGAN, row, result)
-                self.failed[HUBUNGAN.name].add(f"{cause.code}>{effect.code}")
-            else:
-                self.count(HUBUNGAN, True)
+        self._create_together(
+            HUBUNGAN,
+            new,
+            lambda pairs: services.add_links(strategy_map=self.map, pairs=pairs, by=self.by),
+            lambda pair: f"{pair[0].code}>{pair[1].code}",
+        )
 
     def kpis(self, rows: list[Row], target_rows: list[Row]) -> None:
         """Existing KPIs are updated one by one (`save_kpi`); new ones are created together
@@ -332,7 +339,14 @@ class _Importer:
                 continue
             self._save_kpi(row, objective, fields, trajectory, trajectories, existing=existing)
         if new:
-            self._create_kpis(new, trajectories)
+            created = self._create_together(
+                IKU,
+                new,
+                lambda items: kpi_services.create_kpis(strategy_map=self.map, items=items, by=self.by),
+                lambda item: item.code,
+            )
+            for _row, item in created:
+                self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(item.code, []))
         for row, objective, fields, trajectory in later:
             self._save_kpi(row, objective, fields, trajectory, trajectories)
 
@@ -366,29 +380,6 @@ class _Importer:
         if saved is not None:
             self.count(IKU, existing is None)
             self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(v["code"], []))
-
-    def _create_kpis(
-        self, new: list[tuple[Row, kpi_services.NewKpi]], trajectories: dict[str, list[Row]]
-    ) -> None:
-        items = [item for _row, item in new]
-        try:
-            with transaction.atomic():
-                results = kpi_services.create_kpis(strategy_map=self.map, items=items, by=self.by)
-        except PermissionDenied:
-            self.issue(IKU, None, None, _("Anda tidak berwenang mengubah peta ini."))
-            self.failed[IKU.name].update(item.code for item in items)
-            return
-        except ValidationError as error:  # the map itself (not editable): about the sheet, not a row
-            self.service_error(IKU, None, error)
-            self.failed[IKU.name].update(item.code for item in items)
-            return
-        for (row, item), result in zip(new, results, strict=True):
-            if isinstance(result, ValidationError):
-                self.service_error(IKU, row, result)
-                self.failed[IKU.name].add(item.code)
-                continue
-            self.count(IKU, True)
-            self.report.updated[TARGET_PERIODE.name] += len(trajectories.get(item.code, []))
 
     def _trajectory(self, rows: list[Row]) -> list[Decimal] | Literal[False] | None:
         """The period targets in order, None when the file gives none, False (with issues) when they have gaps."""
