@@ -42,7 +42,7 @@ from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Frequency, PlanYear
 from kinerja.reporting.models import PeriodState, ReportingPeriod
 from kinerja.reporting.services import ensure_period_open
-from kinerja.scoring import DisciplineCategory, RuleSet, Sentence, get_rule_set, sentence_in_force
+from kinerja.scoring import DisciplineCategory, RuleSet, Sentence, display, get_rule_set, sentence_in_force
 from kinerja.scoring.rules import Nkp2026Rules
 
 from .inputs import ancestor_paths
@@ -314,7 +314,7 @@ def score_changes_of(employee: Employee, *, limit: int = 50) -> list[Any]:
 def mean_of(score: BehaviourScore) -> Decimal:
     """The mean of one score's seven core values (the period's NPK when one rater scored it)."""
     values = [getattr(score, f) for f in CORE_VALUE_FIELDS]
-    return (sum(values, _ZERO) / len(values)).quantize(Decimal("0.01"))
+    return display(sum(values, _ZERO) / len(values))
 
 
 # ---------------------------------------------------------------- BerAKHLAK scores: writes
@@ -544,7 +544,7 @@ def sentence_rows(sentences: Iterable[DisciplinarySentence], as_of: str | None =
                 sentence=s,
                 end=sentence_end(s, rules),
                 in_force=sentence_in_force_at(s, as_of, rules) if rules is not None else False,
-                penalty=(rate * s.severity).quantize(Decimal("0.01")) if rate is not None else None,
+                penalty=display(rate * s.severity) if rate is not None else None,
                 rate=rate,
             )
         )

@@ -34,6 +34,7 @@ from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Frequency, PlanYear
 from kinerja.reporting.models import ReportingPeriod
+from kinerja.scoring import display
 
 from .inputs import gather
 from .models import FigureKind, Nomination, NominationKind, NominationState, ScoreRecord
@@ -162,9 +163,9 @@ def month_candidates(unit: Unit, plan_year: PlanYear, month: ReportingPeriod) ->
             Candidate(
                 employee=person,
                 figure_kind=FigureKind.WORK,
-                figure=work.quantize(Decimal("0.01")),
-                second=None if result.nkp is None else result.nkp.quantize(Decimal("0.01")),
-                third=None if behaviour is None else behaviour.quantize(Decimal("0.01")),
+                figure=display(work),
+                second=None if result.nkp is None else display(result.nkp),
+                third=None if behaviour is None else display(behaviour),
                 as_of=gathered.as_of,
             )
         )

@@ -7,7 +7,7 @@ the results, set-based: a fixed number of queries and one `bulk_create` whatever
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from kinerja.organisations.models import Unit
 from kinerja.planning.models import PlanYear
 from kinerja.reporting.models import ReportingPeriod
 from kinerja.scoring import Employee as CoreEmployee
-from kinerja.scoring import EmployeeResult, Nkp2014Result, ScoringError, score_employees
+from kinerja.scoring import EmployeeResult, Nkp2014Result, ScoringError, display, score_employees
 from kinerja.scoring._batch import paused_gc
 
 from .inputs import Gathered, gather
@@ -26,11 +26,10 @@ from .models import ScoreRecord
 
 __all__ = ["compute_scores", "score_gathered"]
 
-_CENT = Decimal("0.01")
 
 
 def _cents(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return None if value is None else display(value)
 
 
 def _error(error: ScoringError) -> dict[str, Any]:

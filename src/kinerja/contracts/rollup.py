@@ -50,7 +50,7 @@ from kinerja.reporting.models import (
     WorkflowEvent,
 )
 from kinerja.reporting.services import schedule_recompute
-from kinerja.scoring import Aggregation, CascadeType, ChildValue, ScoringError
+from kinerja.scoring import Aggregation, CascadeType, ChildValue, ScoringError, settle
 from kinerja.scoring import RollUp as CoreRollUp
 from kinerja.scoring import roll_up as core_roll_up
 
@@ -165,7 +165,7 @@ class RollUp:
 
 
 def _quantized(value: Decimal) -> Decimal:
-    return value.quantize(_MICRO, ROUND_HALF_UP)
+    return settle(value).quantize(_MICRO, ROUND_HALF_UP)
 
 
 def _derive(

@@ -42,6 +42,7 @@ from kinerja.accounts.models import Role, User
 from kinerja.accounts.scope import Viewer, paths_for, unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.reporting.models import LABEL_FORMAT, ReportingPeriod
+from kinerja.scoring import display
 
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMIN)
 PAGE_SIZE = 50
@@ -533,7 +534,7 @@ def _event_row(source: Source, obj: Any) -> AuditRow:
         row.action = str(gettext_lazy("Dihitung"))
         row.object_label = f"{getattr(obj, 'x_year', '')}"
         row._period_id = obj.period_id
-        nko = "–" if obj.nko is None else f"{obj.nko.quantize(Decimal('0.01'))}"
+        nko = "–" if obj.nko is None else f"{display(obj.nko)}"
         parts = [_("NKO %(nko)s") % {"nko": nko}]
         if obj.predicate:
             parts.append(obj.predicate)

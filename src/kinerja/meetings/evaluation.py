@@ -41,6 +41,7 @@ from kinerja.common.history import Actor, author, recorded
 from kinerja.common.workflow import locked
 from kinerja.organisations.models import Unit
 from kinerja.reporting.evidence import check_file
+from kinerja.scoring import settle
 
 from .evaluation_models import (
     CriterionAnswer,
@@ -69,7 +70,7 @@ KINDS = (QuestionnaireKind.SELF_ASSESSMENT, QuestionnaireKind.READINESS, Questio
 
 
 def _q(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return settle(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def weighted_total(aspects: Iterable[tuple[Decimal, Iterable[tuple[Decimal, Decimal | None]]]]) -> Decimal:

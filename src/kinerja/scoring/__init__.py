@@ -86,7 +86,7 @@ from kinerja.scoring.enums import (
     Validity,
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
-from kinerja.scoring.explain import Explanation, display, display_float
+from kinerja.scoring.explain import Explanation, display, display_float, settle
 from kinerja.scoring.kpi import (
     KpiInput,
     KpiResult,
@@ -260,6 +260,7 @@ __all__ = [
     "score_scorecard",
     "scorecard_kpi",
     "sentence_in_force",
+    "settle",
     "status_of",
     "subordinate_penalties",
 ]

@@ -9,18 +9,46 @@ so scoring 100 000 KPIs builds none.
 
 Figures are never rounded while computing; `display` rounds half-up to two
 decimals for showing only (`scoring.md`, preamble).
+
+Exact half cents. `Decimal` computes with 28 significant digits, so a quotient
+that does not terminate (``R / T`` with ``T = 23``, a mean of seven values) is
+cut at its 28th digit, and a figure built from it whose exact value is a half
+cent or a threshold can land one unit of the 28th digit below it:
+``17.523 / 23 × 100 × 1.15`` is exactly 87.615 but computes as
+87.6149999…97, which would show as 87.61. `settle` takes a figure to 22
+significant digits before it is shown or compared with a threshold or another
+figure: the error of the 28-digit arithmetic (a few units of the 28th digit)
+is gone, and every figure whose exact value has at most 22 significant digits
+— every half cent, every threshold — is its exact value again. Figures keep
+their 28 digits while computing (settling an input of a product would enlarge
+the product's error).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-__all__ = ["Explanation", "display", "display_float"]
+__all__ = ["Explanation", "display", "display_float", "settle"]
 
 _CENT = Decimal("0.01")
+_SETTLE_DIGITS = 22
+_settle = Context(prec=_SETTLE_DIGITS, rounding=ROUND_HALF_EVEN).plus
+_SETTLE_ABOVE = 12  # figures from 10^13 up are sums of inputs (exact), never quotients of scores
+
+
+def settle(value: Decimal) -> Decimal:
+    """`value` at 22 significant digits: its exact value where that has at most 22 (see the module).
+
+    Used wherever a computed figure is shown, compared with a threshold or with another figure.
+    Values from 10^13 up are returned as they are (they are consolidated inputs, not quotients).
+    """
+    if value.adjusted() > _SETTLE_ABOVE:
+        return value
+    return _settle(value)
+
 
 InputValue = Decimal | str | None
 
@@ -32,7 +60,7 @@ def display(value: Decimal) -> Decimal:
     around the entry checks) still shows instead of raising `InvalidOperation`.
     """
     digits = max(28, value.adjusted() + 4) if value.is_finite() else 28
-    return value.quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
+    return settle(value).quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def display_float(value: Decimal | None) -> float | None:

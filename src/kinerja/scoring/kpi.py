@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from kinerja.scoring.enums import Consolidation, Polarity, Status
 from kinerja.scoring.errors import ErrorCode, ScoringError
-from kinerja.scoring.explain import Explanation, display
+from kinerja.scoring.explain import Explanation, display, settle
 from kinerja.scoring.rules import ConversionScale, RuleSet, _Compiled, get_rule_set
 
 __all__ = [
@@ -355,6 +355,7 @@ def kpi_index(
 def status_of(index: Decimal, rules: RuleSet | None = None) -> Status:
     """Status colour of an index (§1): green from `status_green`, yellow from `status_yellow`, else red."""
     c = (rules or get_rule_set()).compiled
+    index = settle(index)  # an aggregate exactly at a threshold meets it
     if index >= c.green:
         return Status.GREEN
     if index >= c.yellow:
@@ -545,5 +546,6 @@ def _score(kpi: KpiInput, c: _Compiled, as_of: str | None) -> KpiResult:
     else:
         raw, case = _raw_index(c, kpi.polarity, t, r, lo, hi, kpi.worst, kpi.cap_on_target, kpi.scale, code)
     index = c.cap if raw > c.cap else c.floor if raw < c.floor else raw
-    status = Status.GREEN if index >= c.green else Status.YELLOW if index >= c.yellow else Status.RED
+    shown = settle(index)  # a quotient cut at 28 digits still meets a threshold it meets exactly
+    status = Status.GREEN if shown >= c.green else Status.YELLOW if shown >= c.yellow else Status.RED
     return KpiResult(kpi, t, lo, hi, r, period, raw, index, status, case)

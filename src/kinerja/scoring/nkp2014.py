@@ -21,7 +21,7 @@ from kinerja.scoring._batch import paused_gc
 from kinerja.scoring.employee import BehaviourRating, Employee, EmployeeKpi, Participation
 from kinerja.scoring.enums import Aspect, DistributionLabel, RaterGroup
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
-from kinerja.scoring.explain import Explanation, display_float
+from kinerja.scoring.explain import Explanation, display_float, settle
 from kinerja.scoring.kpi import KpiResult, _score, parse_period
 from kinerja.scoring.rules import Nkp2014Rules, RuleSet, get_rule_set
 
@@ -521,7 +521,7 @@ def distribute(
     employee tied with a better-labelled one gets that better label (so a tie
     can put more than the percentage in a better category).
     """
-    ranked = sorted(scores, key=lambda item: item[1], reverse=True)
+    ranked = sorted(((key, settle(value)) for key, value in scores), key=lambda item: item[1], reverse=True)
     best, average, _below = distribution_counts(len(ranked), rules)
     labels: list[DistributionLabel] = []
     for position, (_key, value) in enumerate(ranked):
@@ -573,10 +573,10 @@ def leniency(
             continue
         mean = sum(scores, _ZERO) / n
         spread = (sum(((s - mean) ** 2 for s in scores), _ZERO) / n).sqrt()
-        share = Decimal(sum(1 for s in scores if s >= high)) * _HUNDRED / n
+        share = Decimal(sum(1 for s in scores if settle(s) >= high)) * _HUNDRED / n
         flagged = n >= p.leniency_min_scores.value and (
-            share >= p.leniency_share.value
-            or (mean >= p.leniency_mean.value and spread <= p.leniency_spread.value)
+            settle(share) >= p.leniency_share.value
+            or (settle(mean) >= p.leniency_mean.value and settle(spread) <= p.leniency_spread.value)
         )
         out[key] = LeniencyStats(key, n, mean, spread, share, flagged)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from kinerja.scoring.enums import (
     Validity,
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
-from kinerja.scoring.explain import Explanation, display, display_float
+from kinerja.scoring.explain import Explanation, display, display_float, settle
 from kinerja.scoring.kpi import KpiResult, _periods_as_of, _score, parse_period
 from kinerja.scoring.rules import Bands, RuleSet, _Compiled, get_rule_set
 
@@ -56,7 +56,6 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
-_CENT = Decimal("0.01")
 _RATING_TEXT: dict[Rating | None, str | None] = {None: None, **{r: r.value for r in Rating}}
 _RATING_JSON: dict[Rating | None, str] = {None: "null", **{r: json_string(r.value) for r in Rating}}
 _SEVERITY = {DisciplineCategory.LIGHT: 0, DisciplineCategory.MEDIUM: 1, DisciplineCategory.SEVERE: 2}
@@ -430,7 +429,7 @@ def blend_weight(value: Decimal, nko: Decimal, tier: int, *, rules: RuleSet | No
 
 
 def _blend_weight(value: Decimal, nko: Decimal, tier: int, k: _K) -> Decimal:
-    if value < nko:
+    if settle(value) < settle(nko):  # equal figures take the ≥ branch, however their last digits fell
         return k.below
     return k.tier1 if tier == 1 else k.tier2
 
@@ -532,17 +531,16 @@ class Nkp2026Result:
 
         ``flags`` is added only when there are some, so the documented object stays as shown.
         """
-        cent, half_up = _CENT, ROUND_HALF_UP  # display_float inlined: this loop runs once per KPI
         kpis = []
         for k in self.kpis:
             index, value, weight = k.result.index, k.value, k.weight
             kpis.append(
                 {
                     "code": k.result.kpi.code,
-                    "index": None if index is None else float(index.quantize(cent, half_up)),
-                    "k3": float(k.quality.k3.quantize(cent, half_up)),
-                    "value": None if value is None else float(value.quantize(cent, half_up)),
-                    "weight": None if weight is None else float((weight * _HUNDRED).quantize(cent, half_up)),
+                    "index": None if index is None else float(display(index)),
+                    "k3": float(display(k.quality.k3)),
+                    "value": None if value is None else float(display(value)),
+                    "weight": None if weight is None else float(display(weight * _HUNDRED)),
                 }
             )
         out: dict[str, Any] = {

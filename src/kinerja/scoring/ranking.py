@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from kinerja.scoring.explain import settle
+
 __all__ = ["Ranked", "rank"]
+
+
+def _settled(value: Decimal | None) -> Decimal | None:
+    """The key at 22 digits (`explain.settle`): figures equal in exact value tie, whatever their 28th digit."""
+    return value if value is None or value.is_nan() else settle(value)
+
 
 T = TypeVar("T")
 
@@ -42,7 +50,7 @@ def rank(
     orders items with equal keys and the N/A items; without it they keep the input
     order. A NaN key is a ValueError (N/A is None).
     """
-    keyed = [(key(item), item) for item in items]
+    keyed = [(_settled(key(item)), item) for item in items]
     for value, _ in keyed:
         if value is not None and value.is_nan():
             raise ValueError("rank: a key is NaN (use None for N/A)")

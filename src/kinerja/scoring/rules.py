@@ -38,6 +38,7 @@ from kinerja.scoring.enums import (
     Validity,
 )
 from kinerja.scoring.errors import ErrorCode, ScoringError
+from kinerja.scoring.explain import settle
 
 __all__ = [
     "DEFAULT_RULE_SET",
@@ -94,7 +95,8 @@ class Bands:
     otherwise: str
 
     def classify(self, value: Decimal) -> str:
-        """The label of `value`."""
+        """The label of `value` (settled first, so an exact bound is met exactly: see `explain.settle`)."""
+        value = settle(value)
         for step in self.steps:
             if value > step.bound or (value == step.bound and not step.strict):
                 return step.label

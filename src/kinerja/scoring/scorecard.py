@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from kinerja.scoring._batch import paused_gc
@@ -42,7 +42,6 @@ PERSPECTIVE_ORDER: tuple[Perspective, ...] = (
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_CENT = Decimal("0.01")
 _UNREPORTED = ("na", "zero_after_due")
 _STATUS_TEXT: dict[Status | None, str | None] = {None: None, **{s: s.value for s in Status}}
 _STATUS_JSON: dict[Status | None, str] = {None: "null", **{s: json_string(s.value) for s in Status}}
@@ -277,20 +276,19 @@ class ScorecardResult:
         Numbers are rounded half-up to 2 decimals; the caller puts ``unit`` and
         ``period`` in front.
         """
-        cent, half_up = _CENT, ROUND_HALF_UP  # display_float inlined: this loop runs once per KPI
         kpis: list[dict[str, Any]] = []
         for k in self.kpis:
             t, r, i = k.target, k.realization, k.index
             row: dict[str, Any] = {
                 "code": k.kpi.code,
                 "objective": _objective_of(k),
-                "target": None if t is None else float(t.quantize(cent, half_up)),
+                "target": None if t is None else float(display(t)),
             }
             if t is None and k.target_low is not None:
                 row["target_low"] = display_float(k.target_low)
                 row["target_high"] = display_float(k.target_high)
-            row["realization"] = None if r is None else float(r.quantize(cent, half_up))
-            row["index"] = None if i is None else float(i.quantize(cent, half_up))
+            row["realization"] = None if r is None else float(display(r))
+            row["index"] = None if i is None else float(display(i))
             row["status"] = _STATUS_TEXT[k.status]
             kpis.append(row)
         return {

@@ -25,6 +25,7 @@ from kinerja.planning.models import (
     REPORTABLE_MAP_STATES,
     StrategyMap,
 )
+from kinerja.scoring import settle
 from kinerja.scoring.errors import ScoringError
 
 from .. import scorecard
@@ -354,7 +355,11 @@ def _scored(
         and latest.result == body
     ):
         return latest
-    nko = None if result is None or result.nko is None else result.nko.quantize(NKO_PLACES, ROUND_HALF_UP)
+    nko = (
+        None
+        if result is None or result.nko is None
+        else settle(result.nko).quantize(NKO_PLACES, ROUND_HALF_UP)
+    )
     return ScoreSnapshot(
         strategy_map=strategy_map,
         period=period,
