@@ -27,7 +27,6 @@ from .models import ScoreRecord
 __all__ = ["compute_scores", "score_gathered"]
 
 
-
 def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else display(value)
 
