@@ -26,7 +26,8 @@ def test_index_lists_the_maps_the_user_can_see(client, org, make_user):
     b.sound_map(org.kpp_b)
     response = login(client, make_user(org.kpp_a, Role.EMPLOYEE)).get(reverse("strategy:index"))
     assert response.status_code == 200
-    assert list(response.context["years"]) == [(2026, [mine])]
+    assert response.context["years"] == [2026] and response.context["year"] == 2026
+    assert list(response.context["page"].object_list) == [mine]
 
 
 def test_another_units_user_cannot_see_a_draft_map(client, org, make_user):
@@ -49,8 +50,7 @@ def test_approved_maps_above_are_visible_below_but_drafts_are_not(client, org, m
     login(client, make_user(org.kpp_a, Role.EMPLOYEE))
     assert client.get(reverse("strategy:map", args=[ministry.pk])).status_code == 200
     assert client.get(reverse("strategy:map", args=[djp_draft.pk])).status_code == 404
-    years = dict(client.get(reverse("strategy:index")).context["years"])
-    assert years[2026] == [ministry]
+    assert list(client.get(reverse("strategy:index")).context["page"].object_list) == [ministry]
 
 
 def test_employee_cannot_edit(client, org, make_user):
@@ -261,3 +261,37 @@ def test_a_state_change_made_by_the_system_shows_as_such(client, org, make_user)
     )
     assert response.status_code == 200
     assert "sistem" in response.content.decode()
+
+
+def _kpps(org, n: int, start: int = 0):
+    from tests.factories import make_unit
+
+    return [make_unit(f"KPP-X{i:03d}", parent=org.kanwil, name_id=f"KPP Pratama X{i:03d}") for i in range(start, n)]
+
+
+def test_index_shows_one_year_a_page_at_a_time_and_costs_the_same_at_any_size(
+    client, org, make_user, django_assert_max_num_queries
+):
+    admin = make_user(org.ministry, Role.ADMIN)
+    login(client, admin)
+    maps = [b.bare_map(unit) for unit in _kpps(org, 3)]
+    b.bare_map(org.kpp_a, year=2025)
+    with django_assert_max_num_queries(12) as small:
+        first = client.get(reverse("strategy:index"))
+    assert first.context["year"] == 2026 and first.context["years"] == [2026, 2025]
+    assert list(first.context["page"].object_list) == maps
+    maps += [b.bare_map(unit) for unit in _kpps(org, 60, start=3)]
+    with django_assert_max_num_queries(12) as big:
+        first = client.get(reverse("strategy:index"))
+    assert len(small.captured_queries) == len(big.captured_queries)
+    page = first.context["page"]
+    assert page.paginator.count == 60 and list(page.object_list) == maps[:50]
+    second = client.get(reverse("strategy:index"), {"tahun": 2026, "page": 2}).context["page"]
+    assert list(second.object_list) == maps[50:]
+    older = client.get(reverse("strategy:index"), {"tahun": 2025}).context["page"]
+    assert [m.unit for m in older.object_list] == [org.kpp_a]
+    found = client.get(reverse("strategy:index"), {"q": "x017"}).context["page"]
+    assert [m.unit.code for m in found.object_list] == ["KPP-X017"]
+    assert client.get(reverse("strategy:index"), {"tahun": "1999"}).context["year"] == 2026  # not a year of hers
+    html = client.get(reverse("strategy:index"), {"q": "zzz"}).content.decode()
+    assert "Tidak ada peta yang cocok dengan pencarian." in html

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -215,12 +216,36 @@ def visible_maps_filter(user: Viewer) -> Q:
     return maps_readable_filter(user)
 
 
-def maps_visible_to(user: Viewer) -> QuerySet[StrategyMap]:
-    return (
-        maps_readable_by(user)
-        .annotate(objective_count=Count("objectives", distinct=True))
-        .order_by("-plan_year__year", "unit__path")
+def maps_visible_to(user: Viewer, *, year: int | None = None, search: str = "") -> QuerySet[StrategyMap]:
+    """The maps `user` may read, with their objective count, in tree order (newest year first).
+
+    `year` keeps one plan year; `search` keeps the maps whose unit's name or code contains it.
+    """
+    maps = maps_readable_by(user)
+    if year is not None:
+        maps = maps.filter(plan_year__year=year)
+    if search:
+        maps = maps.filter(
+            Q(unit__name_id__icontains=search)
+            | Q(unit__name_en__icontains=search)
+            | Q(unit__code__icontains=search)
+        )
+    objectives = (
+        Objective.objects.filter(map=OuterRef("pk"))
+        .order_by()
+        .values("map")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return maps.annotate(objective_count=Coalesce(Subquery(objectives), 0)).order_by(
+        "-plan_year__year", "unit__path"
+    )
+
+
+def map_years_visible_to(user: Viewer) -> list[int]:
+    """The plan years in which `user` may read at least one map, newest first."""
+    years = maps_readable_by(user).order_by("-plan_year__year").values_list("plan_year__year", flat=True)
+    return list(years.distinct())
 
 
 def map_for_page(pk: int) -> StrategyMap:

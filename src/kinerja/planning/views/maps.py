@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.rules import PLAN_ROLES
+from kinerja.common.search import CappedPaginator
 from kinerja.common.web import require, service_errors_on
 
 from .. import drawing, exports, selectors, services
@@ -29,18 +29,33 @@ from ..models import StrategyMap
 from ..validation import validate_map
 from .access import download_name, require_change, visible_map
 
+MAP_PAGE_SIZE = 50
+MAP_COUNT_CAP = 1000
+
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    maps = list(selectors.maps_visible_to(request.user))
-    by_year: dict[int, list[StrategyMap]] = defaultdict(list)
-    for strategy_map in maps:
-        by_year[strategy_map.plan_year.year].append(strategy_map)
+    """The maps the user may read: one plan year at a time (newest first), searchable by unit, 50 a page."""
+    years = selectors.map_years_visible_to(request.user)
+    asked = request.GET.get("tahun", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
+    q = request.GET.get("q", "").strip()
+    number = request.GET.get("page")
+    maps = selectors.maps_visible_to(request.user, year=year, search=q)
+    page = CappedPaginator(maps, MAP_PAGE_SIZE, number=number, cap=MAP_COUNT_CAP).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if year is not None:
+        query["tahun"] = str(year)
     return render(
         request,
         "planning/index.html",
         {
-            "years": sorted(by_year.items(), reverse=True),
+            "years": years,
+            "year": year,
+            "page": page,
+            "q": q,
+            "query": query.urlencode(),
             "can_create": request.user.has_perm("planning.add_strategymap"),
         },
     )
