@@ -136,3 +136,21 @@ def test_queries_stay_bounded_with_many_people(office, django_assert_max_num_que
         rows = [[c.text for cells in r.line for c in cells] for r in matrix.rows]
     assert len(matrix.columns) == 1 + 4 + 30
     assert sum(r.count("DF") for r in rows) == 31
+
+
+def test_the_chooser_is_searched_by_unit_and_paged(client, office, make_user, monkeypatch):
+    from kinerja.accounts.models import Role
+    from kinerja.contracts.views import matrix as views
+    from kinerja.planning.models import MapState
+    from tests.planning import builders as pb
+
+    pb.bare_map(office.org.kpp_b, 2026, MapState.APPROVED)
+    client.force_login(make_user(office.org.kanwil, Role.MANAGER))
+    listed = client.get(reverse("contracts:matrix-index"), {"tahun": 2026})
+    assert [m.unit for m in listed.context["maps"]] == [office.org.kpp_a, office.org.kpp_b]
+    found = client.get(reverse("contracts:matrix-index"), {"tahun": 2026, "q": "KPP-B"})
+    assert [m.unit for m in found.context["maps"]] == [office.org.kpp_b]
+    monkeypatch.setattr(views, "MATRIX_INDEX_PAGE", 1)
+    second = client.get(reverse("contracts:matrix-index"), {"tahun": 2026, "page": 2})
+    assert [m.unit for m in second.context["maps"]] == [office.org.kpp_b]
+    assert 'rel="prev"' in second.content.decode()

@@ -126,3 +126,24 @@ def test_the_index_lists_units_with_their_newest_report(client, world, org, djan
 def test_every_role_on_the_unit_reads_the_page(client, world, org, make_user, role):
     client.force_login(make_user(org.kpp_a, role))
     assert client.get(reverse("dashboards:monthly", args=[org.kpp_a.pk])).status_code == 200
+
+
+def test_the_index_is_searched_by_unit_and_paged(
+    client, world, org, monkeypatch, django_assert_max_num_queries
+):
+    from kinerja.dashboards import views_monthly
+
+    client.force_login(world.mko)
+    found = client.get(reverse("dashboards:monthly-index"), {"q": "pratama a"})
+    body = found.content.decode()
+    assert "KPP Pratama A" in body and "KPP Pratama B" not in body
+    nothing = client.get(reverse("dashboards:monthly-index"), {"q": "zzz"}).content.decode()
+    assert "Tidak ada unit yang cocok dengan pencarian." in nothing
+    monkeypatch.setattr(views_monthly, "PAGE_SIZE", 1)
+    with django_assert_max_num_queries(15):
+        first = client.get(reverse("dashboards:monthly-index"))
+    rows = first.context["rows"]
+    assert len(rows) == 1 and first.context["page"].paginator.count > 1
+    second = client.get(reverse("dashboards:monthly-index"), {"page": 2}).context["rows"]
+    assert len(second) == 1 and second[0][0] != rows[0][0]
+    assert 'rel="next"' in first.content.decode()

@@ -282,3 +282,23 @@ def test_list_page_counts_statuses_in_few_queries(
     listing = page.context["listing"]
     statuses = {r.unit.code: r.status for r in listing.rows}
     assert statuses == {"KPP-A": "endorsed", "KPP-B": "pending"}
+
+
+def test_list_page_is_searched_by_unit_and_paged(client, world, org, kanwil_leader, monkeypatch):
+    from kinerja.meetings.views import endorsement as views
+
+    _full_year(world)
+    client.force_login(kanwil_leader)
+    found = client.get(reverse("meetings:endorsements"), {"tahun": 2026, "q": "kpp-b"})
+    assert [r.unit for r in found.context["rows"]] == [org.kpp_b]
+    assert (
+        found.context["listing"].counts
+        == client.get(reverse("meetings:endorsements"), {"tahun": 2026}).context["listing"].counts
+    )  # the counts are the year's, whatever is searched
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first = client.get(reverse("meetings:endorsements"), {"tahun": 2026})
+    second = client.get(reverse("meetings:endorsements"), {"tahun": 2026, "page": 2})
+    assert [r.unit for r in first.context["rows"]] + [r.unit for r in second.context["rows"]] == [
+        org.kpp_a,
+        org.kpp_b,
+    ]

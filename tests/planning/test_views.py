@@ -266,7 +266,10 @@ def test_a_state_change_made_by_the_system_shows_as_such(client, org, make_user)
 def _kpps(org, n: int, start: int = 0):
     from tests.factories import make_unit
 
-    return [make_unit(f"KPP-X{i:03d}", parent=org.kanwil, name_id=f"KPP Pratama X{i:03d}") for i in range(start, n)]
+    return [
+        make_unit(f"KPP-X{i:03d}", parent=org.kanwil, name_id=f"KPP Pratama X{i:03d}")
+        for i in range(start, n)
+    ]
 
 
 def test_index_shows_one_year_a_page_at_a_time_and_costs_the_same_at_any_size(
@@ -292,6 +295,8 @@ def test_index_shows_one_year_a_page_at_a_time_and_costs_the_same_at_any_size(
     assert [m.unit for m in older.object_list] == [org.kpp_a]
     found = client.get(reverse("strategy:index"), {"q": "x017"}).context["page"]
     assert [m.unit.code for m in found.object_list] == ["KPP-X017"]
-    assert client.get(reverse("strategy:index"), {"tahun": "1999"}).context["year"] == 2026  # not a year of hers
+    assert (
+        client.get(reverse("strategy:index"), {"tahun": "1999"}).context["year"] == 2026
+    )  # not a year of hers
     html = client.get(reverse("strategy:index"), {"q": "zzz"}).content.decode()
     assert "Tidak ada peta yang cocok dengan pencarian." in html

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import ProjectState
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 
@@ -106,3 +107,27 @@ class CappedPaginator(Paginator):
             counted = len(rows[: self.limit + 1])
         self.capped = counted > self.limit
         return min(counted, self.limit)
+
+
+def unit_matches(search: str, prefix: str = "unit__") -> Q:
+    """Rows whose unit's code or name (Indonesian or English) contains `search` (`prefix` reaches the unit)."""
+    return (
+        Q(**{f"{prefix}code__icontains": search})
+        | Q(**{f"{prefix}name_id__icontains": search})
+        | Q(**{f"{prefix}name_en__icontains": search})
+    )
+
+
+def paged(
+    request: HttpRequest, rows: Any, per_page: int, *, cap: int = 1000, **keep: Any
+) -> tuple[Page, str]:
+    """The page of `rows` asked for by `?page=` (a `CappedPaginator`) and the query string of the other parameters
+    (for the pager's links), with `keep` set in it (e.g. the year the page chose when none was asked)."""
+    number = request.GET.get("page")
+    page = CappedPaginator(rows, per_page, number=number, cap=cap).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in keep.items():
+        if value is not None:
+            query[name] = str(value)
+    return page, query.urlencode()

@@ -28,12 +28,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import Viewer
+from kinerja.common.search import unit_matches
 from kinerja.meetings.endorsement import endorsed_by_unit, pick_year_end
 from kinerja.meetings.models import EndorsementSource, EndorsementState, NkoEndorsement
 from kinerja.organisations.models import LEVEL_ORDER, Unit, UnitKind, UnitLevel
@@ -80,9 +81,13 @@ def choose_year(years: Sequence[int], wanted: int | None, today: dt.date) -> int
     return years[0] if years else None
 
 
-def maps_in_reach(user: Viewer, year: int) -> list[StrategyMap]:
-    """The approved maps of the year the user reaches, in tree order (a parent before its children)."""
-    return sorted(reporting.reporting_maps_for(user, year), key=lambda m: m.unit.path)
+def maps_in_reach(user: Viewer, year: int, search: str = "") -> QuerySet[StrategyMap]:
+    """The approved maps of the year the user reaches, in tree order (a parent before its children);
+    `search` keeps those whose unit's code or name contains it."""
+    maps = reporting.reporting_maps_for(user, year)
+    if search:
+        maps = maps.filter(unit_matches(search))
+    return maps.order_by("unit__path")
 
 
 def plan_year_periods(maps: Sequence[StrategyMap]) -> list[ReportingPeriod]:

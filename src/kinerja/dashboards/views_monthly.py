@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from kinerja.common.search import paged
 from kinerja.common.web import form_errors, is_htmx, require
 from kinerja.organisations.models import Unit
-from kinerja.planning.models import PlanYear
+from kinerja.planning.models import PlanYear, StrategyMap
 from kinerja.reporting.models import ReportingPeriod
 
 from . import selectors
@@ -25,6 +27,7 @@ from .monthly_report import YearContext, default_period, subtree_maps
 from .tasks import start_report
 
 RECENT_JOBS = 10
+PAGE_SIZE = 50
 
 
 def _int(request: HttpRequest, name: str) -> int | None:
@@ -37,7 +40,10 @@ def monthly_index(request: HttpRequest) -> HttpResponse:
     """The map-owning units in reach for a year, each with its newest ready report in each format."""
     years = selectors.years_in_reach(request.user)
     year = selectors.choose_year(years, _int(request, "tahun"), timezone.localdate())
-    maps = selectors.maps_in_reach(request.user, year) if year is not None else []
+    q = request.GET.get("q", "").strip()
+    reach = selectors.maps_in_reach(request.user, year, q) if year is not None else StrategyMap.objects.none()
+    page, query = paged(request, reach, PAGE_SIZE, tahun=year)
+    maps: list[StrategyMap] = list(page.object_list)
     newest: dict[tuple[int, str], ReportJob] = {}  # the newest ready report per unit and format
     if maps and year is not None:
         jobs = (
@@ -59,7 +65,16 @@ def monthly_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/monthly/index.html",
-        {"years": years, "year": year, "rows": rows, "top": min((m.unit.depth for m in maps), default=1)},
+        {
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "q": q,
+            "page": page,
+            "query": query,
+            # the indent counts from the highest unit in reach, the same on every page
+            "top": reach.aggregate(top=Min("unit__depth"))["top"] or 1,
+        },
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import Viewer, paths_for, unit_filter
+from kinerja.common.search import unit_matches
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import REPORTABLE_MAP_STATES, Kpi, PeriodTarget, period_label
 
@@ -225,11 +226,7 @@ def maps_visible_to(user: Viewer, *, year: int | None = None, search: str = "") 
     if year is not None:
         maps = maps.filter(plan_year__year=year)
     if search:
-        maps = maps.filter(
-            Q(unit__name_id__icontains=search)
-            | Q(unit__name_en__icontains=search)
-            | Q(unit__code__icontains=search)
-        )
+        maps = maps.filter(unit_matches(search))
     objectives = (
         Objective.objects.filter(map=OuterRef("pk"))
         .order_by()

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.scope import unit_filter
+from kinerja.common.search import paged, unit_matches
 from kinerja.common.web import visible_or_404
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import PlanYear, StrategyMap
@@ -39,25 +40,35 @@ def _owner(request: HttpRequest, unit_pk: int) -> Unit:
     return unit
 
 
+MATRIX_INDEX_PAGE = 50
+
+
 @login_required
 def matrix_index(request: HttpRequest) -> HttpResponse:
-    """Choose a map owner and a year (the map owners of the user's reach with a map)."""
-    maps = (
-        StrategyMap.objects.filter(unit_filter(request.user, "unit__path"), unit__owns_map=True)
-        .select_related("unit", "plan_year")
-        .order_by("-plan_year__year", "unit__path")
-    )
-    years = sorted({m.plan_year.year for m in maps}, reverse=True)
-    try:
-        year = int(request.GET.get("tahun") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
-    unit_pk = request.GET.get("unit")
-    shown = [m for m in maps if m.plan_year.year == year]
-    if unit_pk and unit_pk.isdigit() and any(m.unit_id == int(unit_pk) for m in shown):
+    """Choose a map owner and a year (the map owners of the user's reach with a map), 50 a page, searchable."""
+    owners = StrategyMap.objects.filter(unit_filter(request.user, "unit__path"), unit__owns_map=True)
+    years = sorted(set(owners.order_by().values_list("plan_year__year", flat=True).distinct()), reverse=True)
+    asked = request.GET.get("tahun", "")
+    year = int(asked) if asked.isdigit() else (years[0] if years else 0)
+    shown = owners.filter(plan_year__year=year)
+    unit_pk = request.GET.get("unit", "")
+    if unit_pk.isdigit() and shown.filter(unit_id=int(unit_pk)).exists():
         target = "contracts:alignment" if request.GET.get("lihat") == "penyelarasan" else "contracts:matrix"
         return redirect(target, int(unit_pk), year)
-    return render(request, "contracts/matrix_index.html", {"maps": shown, "years": years, "year": year})
+    q = request.GET.get("q", "").strip()
+    if q:
+        shown = shown.filter(unit_matches(q))
+    page, query = paged(
+        request,
+        shown.select_related("unit", "plan_year").order_by("unit__path"),
+        MATRIX_INDEX_PAGE,
+        tahun=year,
+    )
+    return render(
+        request,
+        "contracts/matrix_index.html",
+        {"maps": page.object_list, "years": years, "year": year, "q": q, "page": page, "query": query},
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.scope import unit_filter
+from kinerja.common.search import paged
 from kinerja.common.web import require, service_errors_on
 from kinerja.organisations.models import Unit
 
@@ -34,19 +35,37 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The year's map owners in reach: which are endorsed, prepared, reopened or still pending."""
     require(request, "meetings.view_nkoendorsement")
     listing = service.endorsement_list(request.user, _int(request.GET.get("tahun")))
     status = request.GET.get("status", "")
-    rows = [r for r in listing.rows if not status or r.status == status]
+    q = request.GET.get("q", "").strip().casefold()
+    rows = [
+        r
+        for r in listing.rows
+        if (not status or r.status == status)
+        and (
+            not q
+            or q in r.unit.code.casefold()
+            or q in r.unit.name_id.casefold()
+            or q in r.unit.name_en.casefold()
+        )
+    ]
+    page, query = paged(request, rows, PAGE_SIZE, tahun=listing.year)
     return render(
         request,
         "meetings/endorsement/index.html",
         {
             "listing": listing,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query,
+            "q": request.GET.get("q", "").strip(),
             "status": status,
             "statuses": [
                 ("endorsed", _("Disahkan")),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts.rules import PLAN_ROLES
-from kinerja.common.search import CappedPaginator
+from kinerja.common.search import paged
 from kinerja.common.web import require, service_errors_on
 
 from .. import drawing, exports, selectors, services
@@ -30,7 +30,6 @@ from ..validation import validate_map
 from .access import download_name, require_change, visible_map
 
 MAP_PAGE_SIZE = 50
-MAP_COUNT_CAP = 1000
 
 
 @login_required
@@ -40,13 +39,8 @@ def index(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("tahun", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
     q = request.GET.get("q", "").strip()
-    number = request.GET.get("page")
     maps = selectors.maps_visible_to(request.user, year=year, search=q)
-    page = CappedPaginator(maps, MAP_PAGE_SIZE, number=number, cap=MAP_COUNT_CAP).get_page(number)
-    query = request.GET.copy()
-    query.pop("page", None)
-    if year is not None:
-        query["tahun"] = str(year)
+    page, query = paged(request, maps, MAP_PAGE_SIZE, tahun=year)
     return render(
         request,
         "planning/index.html",
@@ -55,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "page": page,
             "q": q,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": request.user.has_perm("planning.add_strategymap"),
         },
     )
