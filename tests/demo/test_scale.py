@@ -21,9 +21,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.contracts.models import Contract, ContractEvent, ContractKpi, ContractState
 from kinerja.demo import scale
 from kinerja.interchange.nip import nip_error
 from kinerja.organisations.models import Employee, Unit, UnitLevel
@@ -95,6 +96,14 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
                 "kpi__objective__map__unit__code", "kpi__code", "period__number", "value", "state"
             )
         ),
+        "contracts": sorted(
+            Contract.objects.values_list("employee__nip", "position__code", "superior__nip", "state")
+        ),
+        "contract_kpis": sorted(
+            ContractKpi.objects.values_list(
+                "contract__employee__nip", "kpi__code", "kpi__objective__code", "source", "weight", "target"
+            )
+        ),
     }
 
 
@@ -152,9 +161,9 @@ def test_maps_have_four_perspectives_weights_totalling_100_and_monthly_trajector
     assert kpis == scale_ministry.counts["kpis"]
     assert 30 * len(maps) <= kpis <= 50 * len(maps)
     assert set(Kpi.objects.values_list("frequency", flat=True)) == {"monthly"}
-    assert PeriodTarget.objects.count() == 12 * kpis
+    assert PeriodTarget.objects.filter(kpi__holder__isnull=True).count() == 12 * kpis
     # through the planning workbook import and the map workflow: history rows and state changes
-    assert Kpi.history.filter(history_type="+").count() == kpis
+    assert Kpi.history.filter(history_type="+", holder__isnull=True).count() == kpis
     approved = StrategyMap.objects.filter(state=MapState.APPROVED)
     assert approved.filter(unit__code=scale.generate_ministry(TINY, SEED).leader_unit).exists()
     assert StateChange.objects.filter(to_state=MapState.APPROVED).count() == approved.count()
@@ -200,6 +209,53 @@ def test_snapshots_for_every_approved_map_and_month(scale_ministry: scale.ScaleR
         scored[period_id].add(map_id)
     assert scored and all(len(maps) == approved for maps in scored.values())
     assert ScoreSnapshot.objects.filter(nko__isnull=False).exists()
+
+
+def test_everyone_has_a_contract_in_mixed_states_with_weights_totalling_100(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    employees = Employee.objects.count()
+    assert Contract.objects.count() == employees == scale_ministry.counts["contracts"]
+    states = Counter(Contract.objects.values_list("state", flat=True))
+    assert states[ContractState.SIGNED] > 0.8 * employees
+    assert set(states) <= {s.value for s in ContractState} - {ContractState.ENDED}
+    assert len(states) >= 3  # at this size at least signed and two states on the way
+    # weights total 100 in every contract, each holds at least one KPI
+    totals = ContractKpi.objects.values("contract").annotate(total=Sum("weight"))
+    assert len(totals) == employees
+    assert {row["total"] for row in totals} == {Decimal(100)}
+    # the heads of map owners carry their whole map; everybody else IKIs with quarterly trajectories
+    for contract in Contract.objects.filter(position__is_head=True, unit__owns_map=True).select_related(
+        "unit"
+    ):
+        held = set(contract.kpis.values_list("kpi_id", flat=True))
+        assert held == set(
+            Kpi.objects.filter(objective__map__unit=contract.unit).values_list("pk", flat=True)
+        )
+    own = Kpi.all_kpis.filter(holder__isnull=False)
+    assert own.count() == ContractKpi.objects.filter(source="individual").count() > employees
+    periods = {"monthly": 12, "quarterly": 4, "semester": 2, "yearly": 1}
+    for frequency, count, targets in own.values_list("frequency").annotate(
+        kpis=Count("pk", distinct=True), targets=Count("period_targets")
+    ):
+        assert targets == periods[frequency] * count
+    # through the workflow: an event per step, frozen trajectories and individual KPIs open to realizations
+    signed = Contract.objects.filter(state=ContractState.SIGNED)
+    assert ContractEvent.objects.filter(to_state=ContractState.SIGNED).count() == signed.count()
+    assert ContractEvent.objects.filter(to_state=ContractState.PROPOSED).count() == (
+        employees - states[ContractState.DRAFT]
+    )
+    assert not ContractKpi.objects.filter(contract__in=signed, trajectory={}).exists()
+    assert (
+        own.filter(contract_signed=True).count()
+        == ContractKpi.objects.filter(contract__in=signed, source="individual").count()
+    )
+    assert Contract.history.filter(state=ContractState.SIGNED).count() == signed.count()
+    # the logins' contracts are signed, and the leader agreed the employee's
+    pegawai = get_user_model().objects.get(username="skala.pegawai").employee
+    contract = Contract.objects.get(employee=pegawai)
+    assert contract.state == ContractState.SIGNED
+    assert contract.superior == Employee.objects.get(user__username="skala.pimpinan")
 
 
 def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:

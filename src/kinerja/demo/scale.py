@@ -63,12 +63,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.contracts.models import Contract, ContractKpi
 from kinerja.organisations.accounts_sync import sync_accounts
 from kinerja.organisations.importing import apply_plan as apply_organisation_plan
 from kinerja.organisations.importing import plan_import
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning import services as planning_services
-from kinerja.planning.models import MapState, PlanYear, StrategyMap
+from kinerja.planning.models import MapState, Objective, PlanYear, StrategyMap
 from kinerja.planning.workbook import HUBUNGAN, IKU, PERSPEKTIF, SASARAN, TARGET_PERIODE, import_map
 from kinerja.reporting import services as reporting_services
 from kinerja.reporting.models import (
@@ -671,7 +672,7 @@ def reset_database() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-STAGES = 7
+STAGES = 8
 
 
 @dataclass
@@ -713,6 +714,7 @@ def build_scale(
     _closed_realizations(gens, ministry, plan_year, seed, scale, progress)
     _open_realizations(gens, ministry, plan_year, seed, scale, progress)
     _scores(plan_year, progress)
+    _contracts(ministry, plan_year, seed, scale, progress)
     analyze()
     counts = {
         "units": Unit.objects.count(),
@@ -721,6 +723,8 @@ def build_scale(
         "kpis": sum(len(g.kpis) for g in gens),
         "realizations": Realization.objects.count(),
         "snapshots": ScoreSnapshot.objects.count(),
+        "contracts": Contract.objects.count(),
+        "contract_kpis": ContractKpi.objects.count(),
     }
     return ScaleResult(scale, seed, counts, progress.timings, logins, time.perf_counter() - started)
 
@@ -966,3 +970,156 @@ def _scores(plan_year: PlanYear, progress: Progress) -> None:
 def summary(result: ScaleResult) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     return f"{counts}; {result.seconds:.1f} s, peak RSS {peak_rss_mb():.0f} MB"
+
+
+# ---------------------------------------------------------------- contracts
+
+# the state each generated contract reaches (by a seeded draw): most signed in January, a few still on the way
+CONTRACT_MIX = (("signed", 0.93), ("agreed", 0.03), ("proposed", 0.02), ("draft", 0.02))
+CONTRACT_STEPS = ("propose", "agree", "sign")
+CONTRACT_REACHES = {"draft": 0, "proposed": 1, "agreed": 2, "signed": 3}
+IKI_PER_HOLDER = {True: 3, False: 2}  # heads of units without a map carry three IKIs, the others two
+
+
+def _contract_state(rng: random.Random) -> str:
+    roll, upto = rng.random(), 0.0
+    for state, share in CONTRACT_MIX:
+        upto += share
+        if roll < upto:
+            return state
+    return "signed"
+
+
+def _equal_weights(count: int) -> list[Decimal]:
+    """`count` weights of two decimals totalling exactly 100 (the rest on the first)."""
+    base = (Decimal(100) / count).quantize(CENT, rounding="ROUND_FLOOR")
+    weights = [base] * count
+    weights[0] += Decimal(100) - base * count
+    return weights
+
+
+def _iki_manual(template: Any, title: str) -> dict[str, Any]:
+    return {
+        "name_id": template.name_id,
+        "name_en": template.name_en,
+        "description": f"{template.name_id} yang menjadi tanggung jawab {title}"[:1000],
+        "formula": template.formula,
+        "unit_of_measure": template.unit,
+        "validity": template.validity,
+        "controllability": template.controllability,
+        "lead_lag": template.lead_lag,
+        "polarity": template.polarity,
+        "consolidation": template.consolidation,
+        "frequency": template.frequency,
+        "data_source": template.data_source,
+        "measured_by": "Atasan langsung",
+        "owner_text": title[:255],
+        "target": template.target,
+        "evidence_required": True,
+    }
+
+
+def plan_contracts(
+    ministry: Ministry, plan_year: PlanYear, seed: int, scale: float
+) -> tuple[Any, dict[int, str]]:
+    """The year's contracts of everyone, as the bulk creation of a new year plans them for the ministry
+    (`contracts.bulk.plan_year_contracts`), completed the way a performance manager would: the map KPIs of
+    the heads of map owners weighted, everybody else two or three IKIs of their line of work (`demo.iki`)
+    supporting an SS of the nearest map at or above their unit. Returns the plan and the state each
+    employee's contract reaches."""
+    from kinerja.contracts import bulk as contract_bulk
+    from kinerja.contracts.models import ContractKpiSource, KpiKind
+
+    from . import contracts as demo_contracts
+    from . import iki
+
+    root = Unit.objects.get(code="KEMENKEU")
+    plan = contract_bulk.plan_year_contracts(root, plan_year, by=None)
+    parents = {u.code: u.parent for u in ministry.units}
+    objectives: dict[str, list[int]] = {}
+    for pk, unit_code in (
+        Objective.objects.filter(map__plan_year=plan_year)
+        .order_by("map__unit__code", "perspective__order", "code")
+        .values_list("pk", "map__unit__code")
+    ):
+        objectives.setdefault(unit_code, []).append(pk)
+
+    def map_above(code: str | None) -> list[int]:
+        while code is not None and code not in objectives:
+            code = parents.get(code)
+        return objectives[code] if code is not None else objectives["KEMENKEU"]
+
+    rng = random.Random(f"kinerja-scale-contracts:{seed}:{scale}")
+    states: dict[int, str] = {}
+    holders: dict[int, int] = {}  # holders of each position so far: keeps their IKI codes apart
+    for planned in plan.contracts:  # in the plan's order (unit path, heads first, name): reproducible
+        states[planned.employee_id] = _contract_state(rng)
+        if planned.kpis:  # the head of a map owner: the whole map, equal weights, no history yet (K3: new)
+            for kpi, weight in zip(planned.kpis, _equal_weights(len(planned.kpis)), strict=True):
+                kpi.weight, kpi.kind = weight, KpiKind.NEW
+            continue
+        number = holders[planned.position_id] = holders.get(planned.position_id, 0) + 1
+        templates = iki.templates_for(planned.position_title)
+        head = planned.position_title.startswith("Kepala")
+        count = min(IKI_PER_HOLDER[head], len(templates))
+        start = rng.randrange(len(templates))
+        chosen = [templates[(start + i) % len(templates)] for i in range(count)]
+        choices = map_above(planned.unit_code)
+        planned.kpis = [
+            contract_bulk.PlannedKpi(
+                source=ContractKpiSource.INDIVIDUAL,
+                code=f"IKI-{number}.{i}",
+                name=template.name_id,
+                order=i,
+                target=template.target,
+                objective_id=choices[rng.randrange(len(choices))],
+                weight=weight,
+                kind=KpiKind.NEW,
+                manual=_iki_manual(template, planned.position_title),
+                trajectory=demo_contracts._trajectory(template),
+            )
+            for i, (template, weight) in enumerate(zip(chosen, _equal_weights(count), strict=True), start=1)
+        ]
+        planned.warnings = []
+    # the logins' own contracts are signed: the pages they open show a signed contract
+    logins = Employee.objects.filter(user__username__in=USERNAMES).values_list("pk", flat=True)
+    for pk in logins:
+        if pk in states:
+            states[pk] = "signed"
+    return plan, states
+
+
+def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.contracts import bulk as contract_bulk
+    from kinerja.contracts import services as contract_services
+    from kinerja.contracts.models import Contract
+
+    plan, states = plan_contracts(ministry, plan_year, seed, scale)
+    total = len(plan.contracts)
+    with progress.stage(
+        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"), total * 2
+    ) as stage:
+        done = [0]
+
+        def created(count: int, _total: int) -> None:
+            stage.tick(max(0, count - done[0]))
+            done[0] = max(done[0], count)
+
+        applied = contract_bulk.apply_plan(plan, by=None, progress=created)
+        if applied.contracts != total:
+            raise ScaleError(f"kontrak: {applied.contracts} dibuat dari {total}")
+        by_employee = dict(Contract.objects.filter(plan_year=plan_year).values_list("employee_id", "pk"))
+        stage.tick(total - done[0])
+        for level, action in enumerate(CONTRACT_STEPS, start=1):
+            ids = sorted(by_employee[e] for e, state in states.items() if CONTRACT_REACHES[state] >= level)
+            for start in range(0, len(ids), CONTRACT_STEP_BATCH):
+                part = [Contract(pk=pk) for pk in ids[start : start + CONTRACT_STEP_BATCH]]
+                results = contract_services.bulk_step(contracts=part, action=action, by=None)
+                refused = [r for r in results if not r.ok]
+                if refused:
+                    raise ScaleError(f"{action}: {refused[0].message} ({len(refused)} ditolak)")
+                stage.tick(len(part) // len(CONTRACT_STEPS))
+        analyze()
+
+
+CONTRACT_STEP_BATCH = 5000
