@@ -21,9 +21,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.appraisals.models import BehaviourScore
 from kinerja.contracts.models import Contract, ContractEvent, ContractKpi, ContractState
 from kinerja.demo import scale
 from kinerja.interchange.nip import nip_error
@@ -98,6 +99,17 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "contracts": sorted(
             Contract.objects.values_list("employee__nip", "position__code", "superior__nip", "state")
+        ),
+        "behaviour": sorted(
+            BehaviourScore.objects.values_list(
+                "employee__nip",
+                "rater__nip",
+                "period__number",
+                "group",
+                "service",
+                "adaptive",
+                "collaborative",
+            )
         ),
         "contract_kpis": sorted(
             ContractKpi.objects.values_list(
@@ -256,6 +268,26 @@ def test_everyone_has_a_contract_in_mixed_states_with_weights_totalling_100(
     contract = Contract.objects.get(employee=pegawai)
     assert contract.state == ContractState.SIGNED
     assert contract.superior == Employee.objects.get(user__username="skala.pimpinan")
+
+
+def test_superiors_scored_berakhlak_for_the_quarters_past(scale_ministry: scale.ScaleResult) -> None:
+    scores = BehaviourScore.objects.all()
+    assert scores.count() == scale_ministry.counts["behaviour_scores"]
+    rated = Employee.objects.filter(superior__isnull=False).count()
+    by_quarter = Counter(scores.values_list("period__number", flat=True))
+    assert set(by_quarter) == set(scale.SCORED_QUARTERS)
+    assert all(rated * 0.8 <= by_quarter[q] <= rated for q in scale.SCORED_QUARTERS)
+    assert by_quarter[3] < rated  # the last quarter is not scored for everyone yet
+    assert set(scores.values_list("period__frequency", flat=True)) == {"quarterly"}
+    assert set(scores.values_list("group", flat=True)) == {"superior"}
+    # every score by the employee's own superior, every value in 0–120, not all alike
+    assert not scores.exclude(rater=F("employee__superior")).exists()
+    values = set(scores.values_list("service", flat=True)) | set(scores.values_list("adaptive", flat=True))
+    assert min(values) >= 0 and max(values) <= 120 and len(values) > 10
+    assert BehaviourScore.history.filter(history_type="+").count() == scores.count()
+    # the employee login sees their own scores; the leader scored them
+    pegawai = Employee.objects.get(user__username="skala.pegawai")
+    assert scores.filter(employee=pegawai, rater__user__username="skala.pimpinan").exists()
 
 
 def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:

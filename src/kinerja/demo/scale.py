@@ -63,6 +63,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.appraisals.models import BehaviourScore
 from kinerja.contracts.models import Contract, ContractKpi
 from kinerja.organisations.accounts_sync import sync_accounts
 from kinerja.organisations.importing import apply_plan as apply_organisation_plan
@@ -672,7 +673,7 @@ def reset_database() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-STAGES = 8
+STAGES = 9
 
 
 @dataclass
@@ -715,6 +716,7 @@ def build_scale(
     _open_realizations(gens, ministry, plan_year, seed, scale, progress)
     _scores(plan_year, progress)
     _contracts(ministry, plan_year, seed, scale, progress)
+    _behaviour(plan_year, seed, scale, progress)
     analyze()
     counts = {
         "units": Unit.objects.count(),
@@ -725,6 +727,7 @@ def build_scale(
         "snapshots": ScoreSnapshot.objects.count(),
         "contracts": Contract.objects.count(),
         "contract_kpis": ContractKpi.objects.count(),
+        "behaviour_scores": BehaviourScore.objects.count(),
     }
     return ScaleResult(scale, seed, counts, progress.timings, logins, time.perf_counter() - started)
 
@@ -1123,3 +1126,52 @@ def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float,
 
 
 CONTRACT_STEP_BATCH = 5000
+
+
+# ---------------------------------------------------------------- BerAKHLAK scores
+
+# the quarters whose months are closed, and the share of the employees their superior has scored in each
+SCORED_QUARTERS = {1: 0.99, 2: 0.98, 3: 0.9}
+BEHAVIOUR_BATCH = 20_000
+
+
+def plan_behaviour(plan_year: PlanYear, seed: int, scale: float) -> list[Any]:
+    """The superiors' BerAKHLAK scores of their direct subordinates for the quarters already past: each
+    employee a level of their own (about 92 of 120), each value drawn around it; a few not scored yet."""
+    from kinerja.appraisals import behaviour
+    from kinerja.appraisals.models import CORE_VALUE_FIELDS
+
+    quarters = {
+        p.number: p
+        for p in behaviour.behaviour_periods(plan_year).select_related("plan_year")
+        if p.number in SCORED_QUARTERS
+    }
+    people = {e.pk: e for e in Employee.objects.only("pk", "nip", "name", "superior_id", "unit_id")}
+    rng = random.Random(f"kinerja-scale-behaviour:{seed}:{scale}")
+    rows = []
+    for employee in sorted(people.values(), key=lambda e: e.nip):
+        if employee.superior_id is None:
+            continue
+        level = rng.gauss(92, 8)
+        for number, share in SCORED_QUARTERS.items():
+            if rng.random() >= share:
+                continue
+            values = {
+                name: Decimal(max(60, min(120, round(rng.gauss(level, 5))))) for name in CORE_VALUE_FIELDS
+            }
+            rows.append(
+                behaviour.BehaviourRow(employee, quarters[number], people[employee.superior_id], values)
+            )
+    return rows
+
+
+def _behaviour(plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.appraisals import behaviour
+
+    rows = plan_behaviour(plan_year, seed, scale)
+    with progress.stage(_("nilai perilaku BerAKHLAK (triwulan I–III)"), len(rows)) as stage:
+        for start in range(0, len(rows), BEHAVIOUR_BATCH):
+            part = rows[start : start + BEHAVIOUR_BATCH]
+            behaviour.save_behaviour_scores(rows=part, by=None)
+            stage.tick(len(part))
+        analyze()
