@@ -28,6 +28,8 @@ from kinerja.appraisals.models import BehaviourScore
 from kinerja.contracts.models import Contract, ContractEvent, ContractKpi, ContractState
 from kinerja.demo import scale
 from kinerja.interchange.nip import nip_error
+from kinerja.meetings.models import Action, AgendaItem, Meeting, MeetingState
+from kinerja.notifications.models import Notification
 from kinerja.organisations.models import Employee, Unit, UnitLevel
 from kinerja.planning.models import (
     Kpi,
@@ -109,6 +111,21 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
                 "service",
                 "adaptive",
                 "collaborative",
+            )
+        ),
+        "meetings": sorted(
+            Meeting.objects.values_list(
+                "unit__code", "period__number", "state", "chair__nip", "secretary__nip"
+            )
+        ),
+        "actions": sorted(
+            Action.objects.values_list(
+                "meeting__unit__code",
+                "meeting__period__number",
+                "kpi__code",
+                "owner__nip",
+                "state",
+                "due_date",
             )
         ),
         "contract_kpis": sorted(
@@ -288,6 +305,41 @@ def test_superiors_scored_berakhlak_for_the_quarters_past(scale_ministry: scale.
     # the employee login sees their own scores; the leader scored them
     pegawai = Employee.objects.get(user__username="skala.pegawai")
     assert scores.filter(employee=pegawai, rater__user__username="skala.pimpinan").exists()
+
+
+def test_dialogues_for_every_approved_map_and_quarter_past_with_their_follow_ups(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    owners = StrategyMap.objects.filter(state=MapState.APPROVED).count()
+    meetings = Meeting.objects.all()
+    assert meetings.count() == owners * len(scale.MEETING_QUARTERS) == scale_ministry.counts["meetings"]
+    assert set(meetings.values_list("period__frequency", flat=True)) == {"quarterly"}
+    by_quarter = Counter(meetings.filter(state=MeetingState.CLOSED).values_list("period__number", flat=True))
+    assert by_quarter[1] == by_quarter[2] == owners  # the first two quarters closed
+    assert set(meetings.values_list("state", flat=True)) <= {MeetingState.CLOSED, MeetingState.HELD}
+    # chaired by the unit's head, attendance recorded, the furthest-behind KPIs of the unit's map on the agenda
+    assert not meetings.exclude(chair__unit=F("unit")).exists()
+    assert not meetings.exclude(chair__position__is_head=True).exists()
+    assert all(m.participants.filter(attendance="present").exists() for m in meetings)
+    items = AgendaItem.objects.filter(kind="red_kpi")
+    assert items.exists() and not items.exclude(kpi__objective__map__unit=F("meeting__unit")).exists()
+    # a follow-up for every red KPI, owned by a participant, due after the meeting, in mixed states
+    actions = Action.objects.all()
+    assert actions.count() == items.count() == scale_ministry.counts["follow_ups"]
+    assert not actions.filter(owner__isnull=True).exists()
+    assert not actions.exclude(owner__meeting_participations__meeting=F("meeting")).exists()
+    assert all(a.due_date > a.meeting.starts_at.date() for a in actions.select_related("meeting"))
+    states = Counter(actions.values_list("state", flat=True))
+    assert len(states) >= 3
+    assert not actions.filter(state="done", evidence="").exists()
+    assert not actions.filter(state="dropped", drop_reason="").exists()
+    # through the services' bulk form: history rows, the owners and the participants told
+    assert Meeting.history.count() == meetings.count() and Action.history.count() == actions.count()
+    assert Notification.objects.filter(kind="follow_up").count() >= actions.count() * 0.9
+    assert Notification.objects.filter(kind="meeting", title__startswith="Notula").exists()
+    # the leader login chairs the dialogues of their office
+    leader = Employee.objects.get(user__username="skala.pimpinan")
+    assert meetings.filter(chair=leader).count() == len(scale.MEETING_QUARTERS)
 
 
 def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:

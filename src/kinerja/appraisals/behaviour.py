@@ -59,6 +59,7 @@ from .models import (
 __all__ = [
     "BEHAVIOUR_FREQUENCY",
     "CORE_VALUES",
+    "BehaviourRow",
     "CoreValue",
     "SentenceRow",
     "TeamRow",
@@ -77,6 +78,7 @@ __all__ = [
     "peers_setting",
     "quarter_label",
     "save_behaviour_score",
+    "save_behaviour_scores",
     "score_changes_of",
     "sentence_end",
     "sentence_in_force_at",

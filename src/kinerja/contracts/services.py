@@ -8,20 +8,21 @@ rule 19). Pages, the API and the workbook import all call these functions, so th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import Actor, author, recorded
+from kinerja.common.history import HISTORY_REASON_MAX, Actor, author, recorded
 from kinerja.common.workflow import locked
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee, Position
 from kinerja.planning import validation
@@ -806,22 +807,49 @@ def _freeze_many(contracts: Sequence[Contract], by: Actor) -> None:
     entries = list(
         ContractKpi.objects.filter(contract_id__in=[c.pk for c in contracts])
         .select_related("kpi")
+        .only("pk", "target", "trajectory", "kpi_id", "kpi__target", "kpi__holder_id")
         .order_by("pk")
     )
     for start in range(0, len(entries), FREEZE_CHUNK):
         chunk = entries[start : start + FREEZE_CHUNK]
         trajectories: dict[int, dict[str, str]] = {}
         for kpi_id, period, target in PeriodTarget.objects.filter(
-            kpi__in=[e.kpi_id for e in chunk]
+            kpi__in={e.kpi_id for e in chunk}
         ).values_list("kpi_id", "period", "target"):
             trajectories.setdefault(kpi_id, {})[str(period)] = str(target)
         for entry in chunk:
             entry.target = entry.kpi.target if entry.target is None else entry.target
             entry.trajectory = trajectories.get(entry.kpi_id, {})
-            entry._change_reason = "signed"  # type: ignore[attr-defined]
-        ContractKpi.objects.bulk_update(chunk, ["target", "trajectory"])
+        _write_frozen(chunk)
         individual = [e.kpi_id for e in chunk if e.kpi.holder_id is not None]
         Kpi.all_kpis.filter(pk__in=individual, contract_signed=False).update(contract_signed=True)
+
+
+def _write_frozen(entries: Sequence[ContractKpi]) -> None:
+    """Each entry's target and trajectory in one statement: `UPDATE … FROM (VALUES …)` on PostgreSQL and SQLite
+    (Django's `bulk_update` builds a CASE per row and field, most of the time of signing thousands at once)."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        ContractKpi.objects.bulk_update(list(entries), ["target", "trajectory"])
+        return
+    table = connection.ops.quote_name(ContractKpi._meta.db_table)
+    cast = "CAST(v.t AS jsonb)" if vendor == "postgresql" else "v.t"
+    number = "CAST(v.g AS numeric)" if vendor == "postgresql" else "v.g"
+    pk = connection.ops.quote_name(ContractKpi._meta.pk.column)  # type: ignore[union-attr]
+    values = ", ".join(["(%s, %s, %s)"] * len(entries))
+    params: list[Any] = []
+    for entry in entries:
+        params += [
+            entry.pk,
+            json.dumps(entry.trajectory),
+            None if entry.target is None else str(entry.target),
+        ]
+    sql = (
+        f"WITH v(id, t, g) AS (VALUES {values}) "
+        f"UPDATE {table} SET trajectory = {cast}, target = {number} FROM v WHERE {table}.{pk} = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 FREEZE_CHUNK = 2000
@@ -908,20 +936,27 @@ def bulk_step(*, contracts: Sequence[Contract], action: str, by: Actor, reason: 
                     )
                 )
                 results[current.pk] = BulkResult(current.pk, True)
-            bulk_update_with_history(
-                candidates,
-                Contract,
-                ["state", *step.fields, "updated_at"],
-                batch_size=BULK_CHUNK,
-                default_user=author(by),
-                default_change_reason=reason,
-            )
+            _write_steps(candidates, ["state", *step.fields, "updated_at"], by=by, reason=reason)
             ContractEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
             if action == "sign":
                 _freeze_many(candidates, by)
             contracts_stepped(contracts=candidates, action=action, by=by, reason=reason)
     gone = _("Kontrak ini sudah tidak ada.")
     return [results.get(c.pk) or BulkResult(c.pk, False, gone) for c in contracts]
+
+
+def _write_steps(rows: Sequence[Contract], fields: Sequence[str], *, by: Actor, reason: str) -> None:
+    """Save the stepped contracts: one UPDATE per set of equal values (a step changes every row alike), then
+    their history rows (who, the reason) in one bulk insert."""
+    attnames = [Contract._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, name) for name in attnames), []).append(row.pk)
+    for values, pks in groups.items():
+        Contract.objects.filter(pk__in=pks).update(**dict(zip(attnames, values, strict=True)))
+    Contract.history.bulk_history_create(  # type: ignore[attr-defined]
+        list(rows), update=True, default_user=author(by), default_change_reason=reason[:HISTORY_REASON_MAX]
+    )
 
 
 def revise(*, contract: Contract, by: Actor, reason: str) -> Contract:

@@ -57,6 +57,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,12 +66,13 @@ from openpyxl import Workbook
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.appraisals.models import BehaviourScore
 from kinerja.contracts.models import Contract, ContractKpi
+from kinerja.meetings.models import Action, Meeting
 from kinerja.organisations.accounts_sync import sync_accounts
 from kinerja.organisations.importing import apply_plan as apply_organisation_plan
 from kinerja.organisations.importing import plan_import
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning import services as planning_services
-from kinerja.planning.models import MapState, Objective, PlanYear, StrategyMap
+from kinerja.planning.models import Kpi, MapState, Objective, PeriodTarget, PlanYear, StrategyMap
 from kinerja.planning.workbook import HUBUNGAN, IKU, PERSPEKTIF, SASARAN, TARGET_PERIODE, import_map
 from kinerja.reporting import services as reporting_services
 from kinerja.reporting.models import (
@@ -673,7 +675,7 @@ def reset_database() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-STAGES = 9
+STAGES = 10
 
 
 @dataclass
@@ -717,6 +719,7 @@ def build_scale(
     _scores(plan_year, progress)
     _contracts(ministry, plan_year, seed, scale, progress)
     _behaviour(plan_year, seed, scale, progress)
+    _meetings(ministry, plan_year, seed, scale, progress)
     analyze()
     counts = {
         "units": Unit.objects.count(),
@@ -728,6 +731,8 @@ def build_scale(
         "contracts": Contract.objects.count(),
         "contract_kpis": ContractKpi.objects.count(),
         "behaviour_scores": BehaviourScore.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "follow_ups": Action.objects.count(),
     }
     return ScaleResult(scale, seed, counts, progress.timings, logins, time.perf_counter() - started)
 
@@ -1098,9 +1103,10 @@ def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float,
     from kinerja.contracts.models import Contract
 
     plan, states = plan_contracts(ministry, plan_year, seed, scale)
+    steps = sum(CONTRACT_REACHES[state] for state in states.values())
     total = len(plan.contracts)
     with progress.stage(
-        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"), total * 2
+        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"), total + steps
     ) as stage:
         done = [0]
 
@@ -1111,8 +1117,8 @@ def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float,
         applied = contract_bulk.apply_plan(plan, by=None, progress=created)
         if applied.contracts != total:
             raise ScaleError(f"kontrak: {applied.contracts} dibuat dari {total}")
-        by_employee = dict(Contract.objects.filter(plan_year=plan_year).values_list("employee_id", "pk"))
         stage.tick(total - done[0])
+        by_employee = dict(Contract.objects.filter(plan_year=plan_year).values_list("employee_id", "pk"))
         for level, action in enumerate(CONTRACT_STEPS, start=1):
             ids = sorted(by_employee[e] for e, state in states.items() if CONTRACT_REACHES[state] >= level)
             for start in range(0, len(ids), CONTRACT_STEP_BATCH):
@@ -1121,7 +1127,7 @@ def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float,
                 refused = [r for r in results if not r.ok]
                 if refused:
                     raise ScaleError(f"{action}: {refused[0].message} ({len(refused)} ditolak)")
-                stage.tick(len(part) // len(CONTRACT_STEPS))
+                stage.tick(len(part))
         analyze()
 
 
@@ -1173,5 +1179,176 @@ def _behaviour(plan_year: PlanYear, seed: int, scale: float, progress: Progress)
         for start in range(0, len(rows), BEHAVIOUR_BATCH):
             part = rows[start : start + BEHAVIOUR_BATCH]
             behaviour.save_behaviour_scores(rows=part, by=None)
+            stage.tick(len(part))
+        analyze()
+
+
+# ---------------------------------------------------------------- performance dialogues
+
+MEETING_QUARTERS = (1, 2, 3)  # a dialogue per map owner for each quarter past, about ten days after it
+MEETING_MEMBERS = 6  # the heads of the unit's first sub-units take part
+RED_ITEMS = 2  # the KPIs furthest behind their target at the quarter's end are on the agenda
+Q3_STILL_OPEN = 0.15  # of the third quarter's dialogues, minuted but not closed yet
+# the state each quarter's follow-ups have reached: (state, share)
+ACTION_MIX: dict[int, tuple[tuple[str, float], ...]] = {
+    1: (("done", 0.6), ("dropped", 0.1), ("in_progress", 0.2), ("open", 0.1)),
+    2: (("done", 0.35), ("dropped", 0.05), ("in_progress", 0.35), ("open", 0.25)),
+    3: (("done", 0.1), ("in_progress", 0.3), ("open", 0.6)),
+}
+ATTENDANCE_MIX = (("present", 0.85), ("represented", 0.07), ("excused", 0.05), ("absent", 0.03))
+MEETING_BATCH = 500
+
+
+def _draw(rng: random.Random, mix: Sequence[tuple[str, float]]) -> str:
+    roll, upto = rng.random(), 0.0
+    for value, share in mix:
+        upto += share
+        if roll < upto:
+            return value
+    return mix[0][0]
+
+
+def _behind(plan_year: PlanYear) -> dict[tuple[str, int], list[tuple[Decimal, int, str]]]:
+    """{(map unit, month): [(achievement, KPI id, code)]} at the end of each quarter past: the approved
+    realization against the month's target (inverted for a KPI to minimise). Two queries."""
+    months = [3 * q for q in MEETING_QUARTERS]
+    targets = {
+        (kpi_id, period): target
+        for kpi_id, period, target in PeriodTarget.objects.filter(
+            kpi__objective__map__plan_year=plan_year, kpi__holder__isnull=True, period__in=months
+        ).values_list("kpi_id", "period", "target")
+    }
+    found: dict[tuple[str, int], list[tuple[Decimal, int, str]]] = {}
+    for kpi_id, code, polarity, unit, month, value in Realization.objects.filter(
+        period__plan_year=plan_year,
+        period__frequency="monthly",
+        period__number__in=months,
+        state=RealizationState.APPROVED,
+        kpi__holder__isnull=True,
+    ).values_list(
+        "kpi_id", "kpi__code", "kpi__polarity", "kpi__objective__map__unit__code", "period__number", "value"
+    ):
+        target = targets.get((kpi_id, month))
+        if not target or value is None or not value:
+            continue
+        ratio = target / value if polarity == "min" else value / target
+        found.setdefault((unit, month), []).append((ratio, kpi_id, code))
+    return found
+
+
+def plan_dialogues(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float) -> list[Any]:
+    """The dialogues of every approved map's unit for the quarters past: chaired by the head, minuted by a
+    staff member, the heads of the first sub-units taking part; on the agenda the KPIs furthest behind and a
+    strategic issue; a follow-up for each KPI, owned by a participant, in the state its quarter makes likely.
+    The first two quarters' dialogues are closed, most of the third's too."""
+    from kinerja.appraisals import behaviour
+    from kinerja.meetings import services as meeting_services
+    from kinerja.meetings.models import AgendaKind
+
+    from .meetings import EVIDENCE_PDF
+
+    quarters = {
+        p.number: p
+        for p in behaviour.behaviour_periods(plan_year).select_related("plan_year")
+        if p.number in MEETING_QUARTERS
+    }
+    owners = [code for code in ministry.maps if ministry.map_state[code] == MapState.APPROVED]
+    units = Unit.objects.in_bulk(owners, field_name="code")
+    children: dict[str, list[str]] = {}
+    for u in ministry.units:
+        if u.parent is not None:
+            children.setdefault(u.parent, []).append(u.code)
+    wanted = set(owners) | {c for code in owners for c in children.get(code, [])[:MEETING_MEMBERS]}
+    heads: dict[str, Employee] = {}
+    staff: dict[str, Employee] = {}
+    for employee in (
+        Employee.objects.filter(unit__code__in=wanted, position__isnull=False)
+        .select_related("unit", "position")
+        .order_by("nip")
+    ):
+        if employee.position.is_head:  # type: ignore[union-attr]
+            heads[employee.unit.code] = employee
+        elif employee.position.code.endswith("-PELAKSANA"):  # type: ignore[union-attr]
+            staff.setdefault(employee.unit.code, employee)
+    behind = _behind(plan_year)
+    rng = random.Random(f"kinerja-scale-meetings:{seed}:{scale}")
+    records = []
+    for code in owners:
+        unit = units[code]
+        chair = heads[code]
+        secretary = staff.get(code)
+        members = [heads[c] for c in children.get(code, [])[:MEETING_MEMBERS] if c in heads]
+        for number in MEETING_QUARTERS:
+            period = quarters[number]
+            day = period.end + dt.timedelta(days=8 + rng.randrange(5))
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+            people = [chair, *([secretary] if secretary else []), *members]
+            attendance = {chair.pk: "present"}
+            if secretary is not None:
+                attendance[secretary.pk] = "present"
+            attendance.update({m.pk: _draw(rng, ATTENDANCE_MIX) for m in members})
+            worst = sorted(behind.get((code, 3 * number), []))[:RED_ITEMS]
+            items = []
+            for ratio, kpi_id, kpi_code in worst:
+                owner = members[rng.randrange(len(members))] if members else (secretary or chair)
+                state = _draw(rng, ACTION_MIX[number])
+                action = meeting_services.ActionRecord(
+                    description=f"Menyusun dan menjalankan langkah percepatan capaian IKU {kpi_code}",
+                    owner=owner,
+                    due_date=day + dt.timedelta(days=30),
+                    state=state,
+                    note="Langkah percepatan sedang dijalankan." if state == "in_progress" else "",
+                    reason="Digantikan oleh tindak lanjut triwulan berikutnya." if state == "dropped" else "",
+                    evidence=(f"bukti-{code}-{number}-{kpi_code}.pdf", EVIDENCE_PDF)
+                    if state == "done"
+                    else None,
+                )
+                items.append(
+                    meeting_services.ItemRecord(
+                        kind=AgendaKind.RED_KPI,
+                        title=f"IKU {kpi_code} di bawah target ({ratio * 100:.0f}%)",
+                        kpi=Kpi(pk=kpi_id, code=kpi_code),
+                        discussion=f"Capaian IKU {kpi_code} {ratio * 100:.0f}% dari target akhir triwulan.",
+                        decision="Pemilik IKU menyusun langkah percepatan dan melaporkannya pada dialog berikutnya.",
+                        actions=[action],
+                    )
+                )
+            items.append(
+                meeting_services.ItemRecord(
+                    kind=AgendaKind.STRATEGIC_ISSUE,
+                    title="Isu strategis unit dan dukungan yang diperlukan",
+                    discussion="Pembahasan kendala lintas unit dan kebutuhan dukungan kantor atasan.",
+                    decision="Dicatat untuk dibahas bersama unit atasan.",
+                )
+            )
+            close = number < 3 or rng.random() >= Q3_STILL_OPEN
+            records.append(
+                meeting_services.DialogueRecord(
+                    unit=unit,
+                    period=period,
+                    starts_at=starts_at,
+                    chair=chair,
+                    secretary=secretary,
+                    participants=people,
+                    place=f"Ruang rapat {unit.name_id}"[:255],
+                    attendance=attendance,
+                    items=items,
+                    summary="Dialog kinerja triwulan: capaian IKU, tindak lanjut dan isu strategis.",
+                    close=close,
+                )
+            )
+    return records
+
+
+def _meetings(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.meetings import services as meeting_services
+
+    records = plan_dialogues(ministry, plan_year, seed, scale)
+    with progress.stage(_("dialog kinerja dan tindak lanjut (triwulan I–III)"), len(records)) as stage:
+        for start in range(0, len(records), MEETING_BATCH):
+            part = records[start : start + MEETING_BATCH]
+            meeting_services.record_dialogues(dialogues=part, by=None)
             stage.tick(len(part))
         analyze()
