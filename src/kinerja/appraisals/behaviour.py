@@ -489,7 +489,7 @@ def save_behaviour_scores(*, rows: Sequence[BehaviourRow], by: Actor) -> int:
             raise ValidationError(
                 _("%(employee)s: %(problem)s")
                 % {"employee": row.employee.name, "problem": "; ".join(error.messages)},
-                code=error.code or "behaviour_invalid",
+                code=getattr(error, "code", None) or "behaviour_invalid",
             ) from None
         clean.append((row, group, values))
     written = 0

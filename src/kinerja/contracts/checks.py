@@ -113,6 +113,7 @@ def blocking_findings_many(contracts: Sequence[Contract]) -> dict[int, list[Find
         out += _rule_6(contract, entries)
         out += _rules_11_12(contract, entries, trajectories=trajectories)
         out += _k3_not_allowed(contract, entries)
+        out.sort(key=lambda f: (f.severity != BLOCK, f.rule))  # as `findings` orders them
         found[contract.pk] = [f for f in out if f.blocks]
     return found
 

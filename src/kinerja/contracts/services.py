@@ -924,6 +924,9 @@ def bulk_step(*, contracts: Sequence[Contract], action: str, by: Actor, reason: 
                 current.state = step.target_for(current)  # type: ignore[assignment]
                 if step.effect is not None:
                     step.effect(current, by, reason)
+                for name in step.fields:  # the chunk's moment for every stamp: one UPDATE for the chunk
+                    if isinstance(getattr(current, name), dt.datetime):
+                        setattr(current, name, now)
                 current.updated_at = now
                 events.append(
                     ContractEvent(

@@ -29,10 +29,23 @@ with its checks, history and bulk writes —
    `import_realizations`, then taken through the workflow with `bulk_submit`,
    `bulk_verify` and `bulk_approve`, so the open months hold every state;
 7. `scores`: a snapshot (`recompute_period`, set-based) for every approved map and open month
-   that has none yet (the task queue may have computed them already).
+   that has none yet (the task queue may have computed them already);
+8. `contracts`: a contract for every employee, as the bulk creation of a year plans it for the whole
+   ministry (`contracts.bulk.plan_year_contracts`): the heads of map owners carry their map's KPIs, everyone
+   else two or three new IKIs of their line of work (`demo.iki`) supporting an SS of the nearest map above,
+   weights totalling 100 — written by `contracts.bulk.apply_plan` (new IKIs with their trajectories included),
+   then proposed, agreed and signed with `contracts.services.bulk_step` (the findings checked in bulk,
+   trajectories frozen, the next person told); about 93 % signed, the rest agreed, proposed or draft;
+9. `behaviour`: every employee's BerAKHLAK score by their superior for the quarters whose months are
+   closed (`appraisals.behaviour.save_behaviour_scores`), a few not scored yet in the third quarter;
+10. `meetings`: a performance dialogue of every approved map's unit for each of those quarters, with its
+   attendance, the KPIs furthest behind on the agenda, their follow-ups in mixed states (done with evidence,
+   in progress, open, dropped) and the chair's closing — the third quarter's not all closed
+   (`meetings.services.record_dialogues`).
 
-Contracts, behaviour scores and meetings are not generated: the core the benchmarks
-read is the organisation, the maps, the realizations and the scores.
+Not generated: cascades between contracts (the IKIs support SS, not a superior's KPI), realizations of the
+IKIs, disciplinary sentences and corrections, NKP records, dialogue schedules, the 2025 year and the 360°
+campaigns; the contracts' and dialogues' timestamps are those of the build (the normal demo backdates them).
 
 `--scale` needs an empty database (no unit): `--reset` empties it first (`flush`).
 """
