@@ -410,8 +410,9 @@ def apply_plan(plan: Plan, by: Actor, progress: Progress | None = None) -> Appli
         rows: list[ContractKpi] = []
         for contract, c in zip(created, planned, strict=True):
             for k in c.kpis:
+                kpi_id: int | None
                 if k.manual is not None:
-                    kpi_id = fresh[(c.position_id, k.objective_id, k.code)]  # type: ignore[index]
+                    kpi_id = fresh[(c.position_id, k.objective_id, k.code)]
                 else:
                     kpi_id = k.kpi_id if k.copy_of is None else new_kpis[(c.position_id, k.copy_of)]
                 rows.append(
@@ -497,7 +498,7 @@ def _individual_kpis(planned: Iterable[PlannedContract], by: Actor) -> dict[tupl
 
 def _new_individual_kpis(
     planned: Iterable[PlannedContract], plan_year: PlanYear, by: Actor
-) -> dict[tuple[int, int, str], int]:
+) -> dict[tuple[int, int | None, str], int]:
     """Create the new IKIs of the plan (`PlannedKpi.manual`) with their trajectories; returns {(position,
     objective, code): KPI}. Each is checked as `services.add_individual_kpi` checks one (`full_clean`, a code
     free for the position, rules 9, 11 and 12 through `validation.check_kpi`): the first block refuses the
@@ -505,7 +506,7 @@ def _new_individual_kpis(
     wanted = [(c, k) for c in planned for k in c.kpis if k.manual is not None]
     if not wanted:
         return {}
-    taken = set(
+    taken: set[tuple[int, int | None, str]] = set(
         Kpi.all_kpis.filter(
             holder_id__in={c.position_id for c, _k in wanted},
             objective_id__in={k.objective_id for _c, k in wanted},
@@ -522,7 +523,7 @@ def _new_individual_kpis(
                 code="duplicate_code",
             )
         taken.add(key)
-        kpi = Kpi(objective_id=k.objective_id, holder_id=c.position_id, code=k.code, **k.manual)  # type: ignore[misc]
+        kpi = Kpi(objective_id=k.objective_id, holder_id=c.position_id, code=k.code, **(k.manual or {}))  # type: ignore[misc]
         kpi.full_clean(exclude=["objective", "holder"], validate_unique=False, validate_constraints=False)
         values = list(k.trajectory or [])
         periods = [PeriodTarget(kpi=kpi, period=i + 1, target=v) for i, v in enumerate(values)]
@@ -542,7 +543,7 @@ def _new_individual_kpis(
         for i, v in enumerate(values)
     ]
     bulk_create_with_history(rows, PeriodTarget, batch_size=BATCH, default_user=by)
-    return {(kpi.holder_id, kpi.objective_id, kpi.code): kpi.pk for kpi in created}  # type: ignore[misc]
+    return {(kpi.holder_id, kpi.objective_id, kpi.code): kpi.pk for kpi in created}
 
 
 __all__ = ["Applied", "Plan", "PlannedContract", "PlannedKpi", "apply_plan", "plan_year_contracts"]

@@ -835,7 +835,7 @@ def _write_frozen(entries: Sequence[ContractKpi]) -> None:
     table = connection.ops.quote_name(ContractKpi._meta.db_table)
     cast = "CAST(v.t AS jsonb)" if vendor == "postgresql" else "v.t"
     number = "CAST(v.g AS numeric)" if vendor == "postgresql" else "v.g"
-    pk = connection.ops.quote_name(ContractKpi._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(str(ContractKpi._meta.pk.column))
     values = ", ".join(["(%s, %s, %s)"] * len(entries))
     params: list[Any] = []
     for entry in entries:
@@ -957,7 +957,7 @@ def _write_steps(rows: Sequence[Contract], fields: Sequence[str], *, by: Actor, 
         groups.setdefault(tuple(getattr(row, name) for name in attnames), []).append(row.pk)
     for values, pks in groups.items():
         Contract.objects.filter(pk__in=pks).update(**dict(zip(attnames, values, strict=True)))
-    Contract.history.bulk_history_create(  # type: ignore[attr-defined]
+    Contract.history.bulk_history_create(
         list(rows), update=True, default_user=author(by), default_change_reason=reason[:HISTORY_REASON_MAX]
     )
 
