@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F, Sum
+from django.test import Client
+from django.urls import reverse
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.appraisals.models import BehaviourScore
@@ -340,6 +342,26 @@ def test_dialogues_for_every_approved_map_and_quarter_past_with_their_follow_ups
     # the leader login chairs the dialogues of their office
     leader = Employee.objects.get(user__username="skala.pimpinan")
     assert meetings.filter(chair=leader).count() == len(scale.MEETING_QUARTERS)
+
+
+def test_the_logins_see_their_contracts_scores_and_dialogues(scale_ministry: scale.ScaleResult) -> None:
+    pegawai = Employee.objects.get(user__username="skala.pegawai")
+    leader = Employee.objects.get(user__username="skala.pimpinan")
+    staff, head = Client(), Client()
+    staff.force_login(get_user_model().objects.get(username="skala.pegawai"))
+    head.force_login(get_user_model().objects.get(username="skala.pimpinan"))
+    own = Contract.objects.get(employee=pegawai)
+    page = staff.get(reverse("contracts:detail", args=[own.pk]))
+    assert page.status_code == 200 and own.kpis.first().kpi.code in page.content.decode()
+    assert head.get(reverse("contracts:detail", args=[own.pk])).status_code == 200  # the superior sees it
+    others = Contract.objects.exclude(unit__path__startswith=leader.unit.path).first()
+    assert staff.get(reverse("contracts:detail", args=[others.pk])).status_code in (403, 404)
+    assert staff.get(reverse("appraisals:behaviour", args=[pegawai.pk])).status_code == 200
+    meeting = Meeting.objects.filter(chair=leader).order_by("period__number").first()
+    page = head.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert page.status_code == 200 and meeting.title in page.content.decode()
+    action = Action.objects.filter(meeting=meeting).first()
+    assert head.get(reverse("meetings:action-detail", args=[action.pk])).status_code == 200
 
 
 def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:
