@@ -1071,6 +1071,8 @@ def plan_contracts(
         return objectives[code] if code is not None else objectives["KEMENKEU"]
 
     rng = random.Random(f"kinerja-scale-contracts:{seed}:{scale}")
+    manuals: dict[tuple[Any, str], dict[str, Any]] = {}  # shared by the holders of a post (memory at 80,000)
+    trajectories: dict[Any, list[Decimal]] = {}
     states: dict[int, str] = {}
     holders: dict[int, int] = {}  # holders of each position so far: keeps their IKI codes apart
     for planned in plan.contracts:  # in the plan's order (unit path, heads first, name): reproducible
@@ -1096,8 +1098,10 @@ def plan_contracts(
                 objective_id=choices[rng.randrange(len(choices))],
                 weight=weight,
                 kind=KpiKind.NEW,
-                manual=_iki_manual(template, planned.position_title),
-                trajectory=demo_contracts._trajectory(template),
+                manual=manuals.setdefault(
+                    (template, planned.position_title), _iki_manual(template, planned.position_title)
+                ),
+                trajectory=trajectories.setdefault(template, demo_contracts._trajectory(template)),
             )
             for i, (template, weight) in enumerate(zip(chosen, _equal_weights(count), strict=True), start=1)
         ]
@@ -1115,12 +1119,15 @@ def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float,
     from kinerja.contracts import services as contract_services
     from kinerja.contracts.models import Contract
 
-    plan, states = plan_contracts(ministry, plan_year, seed, scale)
-    steps = sum(CONTRACT_REACHES[state] for state in states.values())
-    total = len(plan.contracts)
+    total = Employee.objects.filter(is_active=True, position__isnull=False).count()
     with progress.stage(
-        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"), total + steps
+        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"),
+        total * (1 + len(CONTRACT_STEPS)),
     ) as stage:
+        plan, states = plan_contracts(ministry, plan_year, seed, scale)  # the plan's time counts too
+        steps = sum(CONTRACT_REACHES[state] for state in states.values())
+        stage.total = len(plan.contracts) + steps
+        total = len(plan.contracts)
         done = [0]
 
         def created(count: int, _total: int) -> None:
