@@ -21,11 +21,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, F, Sum
+from django.test import Client
+from django.urls import reverse
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.appraisals.models import BehaviourScore
+from kinerja.contracts.models import Contract, ContractEvent, ContractKpi, ContractState
 from kinerja.demo import scale
 from kinerja.interchange.nip import nip_error
+from kinerja.meetings.models import Action, AgendaItem, Meeting, MeetingState
+from kinerja.notifications.models import Notification
 from kinerja.organisations.models import Employee, Unit, UnitLevel
 from kinerja.planning.models import (
     Kpi,
@@ -95,6 +101,40 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
                 "kpi__objective__map__unit__code", "kpi__code", "period__number", "value", "state"
             )
         ),
+        "contracts": sorted(
+            Contract.objects.values_list("employee__nip", "position__code", "superior__nip", "state")
+        ),
+        "behaviour": sorted(
+            BehaviourScore.objects.values_list(
+                "employee__nip",
+                "rater__nip",
+                "period__number",
+                "group",
+                "service",
+                "adaptive",
+                "collaborative",
+            )
+        ),
+        "meetings": sorted(
+            Meeting.objects.values_list(
+                "unit__code", "period__number", "state", "chair__nip", "secretary__nip"
+            )
+        ),
+        "actions": sorted(
+            Action.objects.values_list(
+                "meeting__unit__code",
+                "meeting__period__number",
+                "kpi__code",
+                "owner__nip",
+                "state",
+                "due_date",
+            )
+        ),
+        "contract_kpis": sorted(
+            ContractKpi.objects.values_list(
+                "contract__employee__nip", "kpi__code", "kpi__objective__code", "source", "weight", "target"
+            )
+        ),
     }
 
 
@@ -152,9 +192,9 @@ def test_maps_have_four_perspectives_weights_totalling_100_and_monthly_trajector
     assert kpis == scale_ministry.counts["kpis"]
     assert 30 * len(maps) <= kpis <= 50 * len(maps)
     assert set(Kpi.objects.values_list("frequency", flat=True)) == {"monthly"}
-    assert PeriodTarget.objects.count() == 12 * kpis
+    assert PeriodTarget.objects.filter(kpi__holder__isnull=True).count() == 12 * kpis
     # through the planning workbook import and the map workflow: history rows and state changes
-    assert Kpi.history.filter(history_type="+").count() == kpis
+    assert Kpi.history.filter(history_type="+", holder__isnull=True).count() == kpis
     approved = StrategyMap.objects.filter(state=MapState.APPROVED)
     assert approved.filter(unit__code=scale.generate_ministry(TINY, SEED).leader_unit).exists()
     assert StateChange.objects.filter(to_state=MapState.APPROVED).count() == approved.count()
@@ -200,6 +240,128 @@ def test_snapshots_for_every_approved_map_and_month(scale_ministry: scale.ScaleR
         scored[period_id].add(map_id)
     assert scored and all(len(maps) == approved for maps in scored.values())
     assert ScoreSnapshot.objects.filter(nko__isnull=False).exists()
+
+
+def test_everyone_has_a_contract_in_mixed_states_with_weights_totalling_100(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    employees = Employee.objects.count()
+    assert Contract.objects.count() == employees == scale_ministry.counts["contracts"]
+    states = Counter(Contract.objects.values_list("state", flat=True))
+    assert states[ContractState.SIGNED] > 0.8 * employees
+    assert set(states) <= {s.value for s in ContractState} - {ContractState.ENDED}
+    assert len(states) >= 3  # at this size at least signed and two states on the way
+    # weights total 100 in every contract, each holds at least one KPI
+    totals = ContractKpi.objects.values("contract").annotate(total=Sum("weight"))
+    assert len(totals) == employees
+    assert {row["total"] for row in totals} == {Decimal(100)}
+    # the heads of map owners carry their whole map; everybody else IKIs with quarterly trajectories
+    for contract in Contract.objects.filter(position__is_head=True, unit__owns_map=True).select_related(
+        "unit"
+    ):
+        held = set(contract.kpis.values_list("kpi_id", flat=True))
+        assert held == set(
+            Kpi.objects.filter(objective__map__unit=contract.unit).values_list("pk", flat=True)
+        )
+    own = Kpi.all_kpis.filter(holder__isnull=False)
+    assert own.count() == ContractKpi.objects.filter(source="individual").count() > employees
+    periods = {"monthly": 12, "quarterly": 4, "semester": 2, "yearly": 1}
+    for frequency, count, targets in own.values_list("frequency").annotate(
+        kpis=Count("pk", distinct=True), targets=Count("period_targets")
+    ):
+        assert targets == periods[frequency] * count
+    # through the workflow: an event per step, frozen trajectories and individual KPIs open to realizations
+    signed = Contract.objects.filter(state=ContractState.SIGNED)
+    assert ContractEvent.objects.filter(to_state=ContractState.SIGNED).count() == signed.count()
+    assert ContractEvent.objects.filter(to_state=ContractState.PROPOSED).count() == (
+        employees - states[ContractState.DRAFT]
+    )
+    assert not ContractKpi.objects.filter(contract__in=signed, trajectory={}).exists()
+    assert (
+        own.filter(contract_signed=True).count()
+        == ContractKpi.objects.filter(contract__in=signed, source="individual").count()
+    )
+    assert Contract.history.filter(state=ContractState.SIGNED).count() == signed.count()
+    # the logins' contracts are signed, and the leader agreed the employee's
+    pegawai = get_user_model().objects.get(username="skala.pegawai").employee
+    contract = Contract.objects.get(employee=pegawai)
+    assert contract.state == ContractState.SIGNED
+    assert contract.superior == Employee.objects.get(user__username="skala.pimpinan")
+
+
+def test_superiors_scored_berakhlak_for_the_quarters_past(scale_ministry: scale.ScaleResult) -> None:
+    scores = BehaviourScore.objects.all()
+    assert scores.count() == scale_ministry.counts["behaviour_scores"]
+    rated = Employee.objects.filter(superior__isnull=False).count()
+    by_quarter = Counter(scores.values_list("period__number", flat=True))
+    assert set(by_quarter) == set(scale.SCORED_QUARTERS)
+    assert all(rated * 0.8 <= by_quarter[q] <= rated for q in scale.SCORED_QUARTERS)
+    assert by_quarter[3] < rated  # the last quarter is not scored for everyone yet
+    assert set(scores.values_list("period__frequency", flat=True)) == {"quarterly"}
+    assert set(scores.values_list("group", flat=True)) == {"superior"}
+    # every score by the employee's own superior, every value in 0–120, not all alike
+    assert not scores.exclude(rater=F("employee__superior")).exists()
+    values = set(scores.values_list("service", flat=True)) | set(scores.values_list("adaptive", flat=True))
+    assert min(values) >= 0 and max(values) <= 120 and len(values) > 10
+    assert BehaviourScore.history.filter(history_type="+").count() == scores.count()
+    # the employee login sees their own scores; the leader scored them
+    pegawai = Employee.objects.get(user__username="skala.pegawai")
+    assert scores.filter(employee=pegawai, rater__user__username="skala.pimpinan").exists()
+
+
+def test_dialogues_for_every_approved_map_and_quarter_past_with_their_follow_ups(
+    scale_ministry: scale.ScaleResult,
+) -> None:
+    owners = StrategyMap.objects.filter(state=MapState.APPROVED).count()
+    meetings = Meeting.objects.all()
+    assert meetings.count() == owners * len(scale.MEETING_QUARTERS) == scale_ministry.counts["meetings"]
+    assert set(meetings.values_list("period__frequency", flat=True)) == {"quarterly"}
+    by_quarter = Counter(meetings.filter(state=MeetingState.CLOSED).values_list("period__number", flat=True))
+    assert by_quarter[1] == by_quarter[2] == owners  # the first two quarters closed
+    assert set(meetings.values_list("state", flat=True)) <= {MeetingState.CLOSED, MeetingState.HELD}
+    # chaired by the unit's head, attendance recorded, the furthest-behind KPIs of the unit's map on the agenda
+    assert not meetings.exclude(chair__unit=F("unit")).exists()
+    assert not meetings.exclude(chair__position__is_head=True).exists()
+    assert all(m.participants.filter(attendance="present").exists() for m in meetings)
+    items = AgendaItem.objects.filter(kind="red_kpi")
+    assert items.exists() and not items.exclude(kpi__objective__map__unit=F("meeting__unit")).exists()
+    # a follow-up for every red KPI, owned by a participant, due after the meeting, in mixed states
+    actions = Action.objects.all()
+    assert actions.count() == items.count() == scale_ministry.counts["follow_ups"]
+    assert not actions.filter(owner__isnull=True).exists()
+    assert not actions.exclude(owner__meeting_participations__meeting=F("meeting")).exists()
+    assert all(a.due_date > a.meeting.starts_at.date() for a in actions.select_related("meeting"))
+    states = Counter(actions.values_list("state", flat=True))
+    assert len(states) >= 3
+    assert not actions.filter(state="done", evidence="").exists()
+    assert not actions.filter(state="dropped", drop_reason="").exists()
+    # through the services' bulk form: history rows, the owners and the participants told
+    assert Meeting.history.count() == meetings.count() and Action.history.count() == actions.count()
+    assert Notification.objects.filter(kind="follow_up").count() >= actions.count() * 0.9
+    assert Notification.objects.filter(kind="meeting", title__startswith="Notula").exists()
+    # the leader login chairs the dialogues of their office
+    leader = Employee.objects.get(user__username="skala.pimpinan")
+    assert meetings.filter(chair=leader).count() == len(scale.MEETING_QUARTERS)
+
+
+def test_the_logins_see_their_contracts_scores_and_dialogues(scale_ministry: scale.ScaleResult) -> None:
+    pegawai = Employee.objects.get(user__username="skala.pegawai")
+    leader = Employee.objects.get(user__username="skala.pimpinan")
+    staff, head = Client(), Client()
+    staff.force_login(get_user_model().objects.get(username="skala.pegawai"))
+    head.force_login(get_user_model().objects.get(username="skala.pimpinan"))
+    own = Contract.objects.get(employee=pegawai)
+    page = staff.get(reverse("contracts:detail", args=[own.pk]))
+    assert page.status_code == 200 and own.kpis.first().kpi.code in page.content.decode()
+    assert head.get(reverse("contracts:detail", args=[own.pk])).status_code == 200  # the superior sees it
+    others = Contract.objects.exclude(unit__path__startswith=leader.unit.path).first()
+    assert staff.get(reverse("contracts:detail", args=[others.pk])).status_code in (403, 404)
+    assert staff.get(reverse("appraisals:behaviour", args=[pegawai.pk])).status_code == 200
+    meeting = Meeting.objects.filter(chair=leader).order_by("period__number").first()
+    page = head.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert page.status_code == 200 and meeting.title in page.content.decode()
+    action = Action.objects.filter(meeting=meeting).first()
+    assert head.get(reverse("meetings:action-detail", args=[action.pk])).status_code == 200
 
 
 def test_the_named_logins_exist_with_the_demo_password(scale_ministry: scale.ScaleResult) -> None:

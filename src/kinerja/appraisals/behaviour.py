@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author, recorded
@@ -58,6 +59,7 @@ from .models import (
 __all__ = [
     "BEHAVIOUR_FREQUENCY",
     "CORE_VALUES",
+    "BehaviourRow",
     "CoreValue",
     "SentenceRow",
     "TeamRow",
@@ -76,6 +78,7 @@ __all__ = [
     "peers_setting",
     "quarter_label",
     "save_behaviour_score",
+    "save_behaviour_scores",
     "score_changes_of",
     "sentence_end",
     "sentence_in_force_at",
@@ -356,6 +359,46 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _rater_group(employee: Employee, rater: Employee, peers: Any) -> str:
+    """The rater's group for `employee` (`save_behaviour_score` and `save_behaviour_scores`): the direct superior,
+    or a colleague under the same superior where `peers(unit)` says the unit has peers on; else refused."""
+    if employee.superior_id == rater.pk:
+        return RaterGroup.SUPERIOR
+    if (
+        rater.pk != employee.pk
+        and rater.superior_id is not None
+        and rater.superior_id == employee.superior_id
+        and peers(employee.unit)
+    ):
+        return RaterGroup.PEER
+    raise ValidationError(
+        _(
+            "%(rater)s bukan atasan langsung %(employee)s; nilai BerAKHLAK diberikan oleh atasan langsung "
+            "(dan rekan kerja seatasan bila unit mengaktifkan penilaian rekan)."
+        )
+        % {"rater": rater.name, "employee": employee.name},
+        code="not_direct_superior",
+    )
+
+
+def _period_rules(period: ReportingPeriod) -> Nkp2026Rules:
+    """The rule set's BerAKHLAK bounds for a score in `period`; refused for a plan year without BerAKHLAK or a
+    period of another frequency than the plan year's behaviour periods."""
+    plan_year = period.plan_year
+    params = ensure_berakhlak(plan_year)
+    if period.frequency != behaviour_frequency(plan_year):
+        raise ValidationError(
+            _("Nilai BerAKHLAK tahun %(year)s diberikan per periode %(frequency)s, bukan %(period)s.")
+            % {
+                "year": plan_year.year,
+                "frequency": str(Frequency(behaviour_frequency(plan_year)).label).lower(),
+                "period": period.display_name,
+            },
+            code="period_frequency",
+        )
+    return params
+
+
 def save_behaviour_score(
     *,
     employee: Employee,
@@ -374,39 +417,11 @@ def save_behaviour_score(
     than the plan year's behaviour periods, a closed period (rule 23), a value outside 0–the rule set's
     maximum.
     """
-    if employee.superior_id == rater.pk:
-        group = RaterGroup.SUPERIOR
-    elif (
-        rater.pk != employee.pk
-        and rater.superior_id is not None
-        and rater.superior_id == employee.superior_id
-        and peers_on(employee.unit)
-    ):
-        group = RaterGroup.PEER
-    else:
-        raise ValidationError(
-            _(
-                "%(rater)s bukan atasan langsung %(employee)s; nilai BerAKHLAK diberikan oleh atasan langsung "
-                "(dan rekan kerja seatasan bila unit mengaktifkan penilaian rekan)."
-            )
-            % {"rater": rater.name, "employee": employee.name},
-            code="not_direct_superior",
-        )
+    group = _rater_group(employee, rater, peers_on)
     if by is not None and getattr(by, "employee_id", None) != rater.pk:
         raise PermissionDenied(_("Nilai BerAKHLAK hanya dapat diberikan atas nama Anda sendiri."))
     ensure(by, "appraisals.add_behaviourscore", employee)
-    plan_year = period.plan_year
-    params = ensure_berakhlak(plan_year)
-    if period.frequency != behaviour_frequency(plan_year):
-        raise ValidationError(
-            _("Nilai BerAKHLAK tahun %(year)s diberikan per periode %(frequency)s, bukan %(period)s.")
-            % {
-                "year": plan_year.year,
-                "frequency": str(Frequency(behaviour_frequency(plan_year)).label).lower(),
-                "period": period.display_name,
-            },
-            code="period_frequency",
-        )
+    params = _period_rules(period)
     clean = check_behaviour_values(values, params)
     with transaction.atomic():
         locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -425,6 +440,101 @@ def save_behaviour_score(
         score.note = (note or "").strip()
         recorded(score, by).save()
     return score
+
+
+@dataclass(frozen=True)
+class BehaviourRow:
+    """One score of `save_behaviour_scores`: as `save_behaviour_score` takes it."""
+
+    employee: Employee
+    period: ReportingPeriod
+    rater: Employee
+    values: Mapping[str, Any]
+    note: str = ""
+
+
+SCORE_CHUNK = 2000
+
+
+def save_behaviour_scores(*, rows: Sequence[BehaviourRow], by: Actor) -> int:
+    """Many BerAKHLAK scores at once (a superior's whole team, an import, the generated ministry): each checked
+    exactly as `save_behaviour_score` checks one — the rater's group (`_rater_group`), the acting user, the
+    permission, the period's rule set and frequency (`_period_rules`) and that it is open, the seven values
+    (`check_behaviour_values`) — all or nothing: the first refusal raises, naming the employee. Set-based:
+    each period is checked and locked once, peers settings read once, the existing scores of a chunk read in
+    one query; new scores are written with one bulk insert a chunk and the changed ones with one bulk update,
+    with their history rows. Returns how many were written."""
+    if not rows:
+        return 0
+    periods = {row.period.pk: row.period for row in rows}
+    params = {pk: _period_rules(period) for pk, period in periods.items()}
+    settings = list(BehaviourSetting.objects.select_related("unit").order_by("unit__path"))
+
+    def peers(
+        unit: Unit,
+    ) -> bool:  # the nearest setting at or above the unit (as `peers_on`), without a query
+        found = [st for st in settings if unit.path.startswith(st.unit.path)]
+        return bool(found and found[-1].peers)
+
+    clean: list[tuple[BehaviourRow, str, dict[str, Decimal]]] = []
+    for row in rows:
+        try:
+            group = _rater_group(row.employee, row.rater, peers)
+            if by is not None and getattr(by, "employee_id", None) != row.rater.pk:
+                raise PermissionDenied(_("Nilai BerAKHLAK hanya dapat diberikan atas nama Anda sendiri."))
+            if by is not None:
+                ensure(by, "appraisals.add_behaviourscore", row.employee)
+            values = check_behaviour_values(row.values, params[row.period.pk])
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(employee)s: %(problem)s")
+                % {"employee": row.employee.name, "problem": "; ".join(error.messages)},
+                code=getattr(error, "code", None) or "behaviour_invalid",
+            ) from None
+        clean.append((row, group, values))
+    written = 0
+    with transaction.atomic():
+        for period in ReportingPeriod.objects.select_for_update().filter(pk__in=list(periods)).order_by("pk"):
+            ensure_period_open(period)
+        for start in range(0, len(clean), SCORE_CHUNK):
+            chunk = clean[start : start + SCORE_CHUNK]
+            existing = {
+                (s.employee_id, s.period_id, s.rater_id): s
+                for s in BehaviourScore.objects.filter(
+                    employee_id__in={r.employee.pk for r, _g, _v in chunk},
+                    period_id__in={r.period.pk for r, _g, _v in chunk},
+                )
+            }
+            new: list[BehaviourScore] = []
+            changed: list[BehaviourScore] = []
+            for row, group, values in chunk:
+                score = existing.get((row.employee.pk, row.period.pk, row.rater.pk))
+                if score is None:
+                    score = BehaviourScore(
+                        employee=row.employee,
+                        period=row.period,
+                        rater=row.rater,
+                        group=group,
+                        created_by=author(by),
+                    )
+                    new.append(score)
+                else:
+                    changed.append(score)
+                for name, value in values.items():
+                    setattr(score, name, value)
+                score.note = (row.note or "").strip()
+            if new:
+                bulk_create_with_history(new, BehaviourScore, batch_size=SCORE_CHUNK, default_user=author(by))
+            if changed:
+                bulk_update_with_history(
+                    changed,
+                    BehaviourScore,
+                    [*CORE_VALUE_FIELDS, "note", "updated_at"],
+                    batch_size=SCORE_CHUNK,
+                    default_user=author(by),
+                )
+            written += len(new) + len(changed)
+    return written
 
 
 # ---------------------------------------------------------------- disciplinary sentences

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -38,6 +39,7 @@ from simple_history.utils import bulk_create_with_history
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee, Position, Unit
+from kinerja.planning import validation
 from kinerja.planning.kpi_services import MANUAL_FIELDS
 from kinerja.planning.models import Kpi, Objective, PeriodTarget, PlanYear, StrategyMap
 
@@ -63,7 +65,11 @@ class PlannedKpi:
     target: Decimal | None
     kpi_id: int | None = None
     copy_of: int | None = None  # last year's individual KPI
-    objective_id: int | None = None  # the new year's objective the copy supports
+    objective_id: int | None = None  # the new year's objective the copy (or the new IKI) supports
+    # a new individual KPI (IKI) written for this contract: its manual (`MANUAL_FIELDS`) and trajectory, as
+    # `services.add_individual_kpi` takes them (the caller fills these in; the plan never does)
+    manual: dict[str, Any] | None = None
+    trajectory: list[Decimal] | None = None
     weight: Decimal | None = None
     kind: str = ""
     fixed_target: bool = False
@@ -400,10 +406,15 @@ def apply_plan(plan: Plan, by: Actor, progress: Progress | None = None) -> Appli
             if progress is not None:
                 progress(applied.skipped + len(created) - 1, total)  # the KPIs still to come
         new_kpis = _individual_kpis(planned, by)
+        fresh = _new_individual_kpis(planned, plan_year, by)
         rows: list[ContractKpi] = []
         for contract, c in zip(created, planned, strict=True):
             for k in c.kpis:
-                kpi_id = k.kpi_id if k.copy_of is None else new_kpis[(c.position_id, k.copy_of)]
+                kpi_id: int | None
+                if k.manual is not None:
+                    kpi_id = fresh[(c.position_id, k.objective_id, k.code)]
+                else:
+                    kpi_id = k.kpi_id if k.copy_of is None else new_kpis[(c.position_id, k.copy_of)]
                 rows.append(
                     ContractKpi(
                         contract_id=contract.pk,
@@ -483,6 +494,56 @@ def _individual_kpis(planned: Iterable[PlannedContract], by: Actor) -> dict[tupl
     ]
     bulk_create_with_history(targets, PeriodTarget, batch_size=BATCH, default_user=by)
     return result
+
+
+def _new_individual_kpis(
+    planned: Iterable[PlannedContract], plan_year: PlanYear, by: Actor
+) -> dict[tuple[int, int | None, str], int]:
+    """Create the new IKIs of the plan (`PlannedKpi.manual`) with their trajectories; returns {(position,
+    objective, code): KPI}. Each is checked as `services.add_individual_kpi` checks one (`full_clean`, a code
+    free for the position, rules 9, 11 and 12 through `validation.check_kpi`): the first block refuses the
+    whole plan, naming the employee. Bulk inserts, with their history rows."""
+    wanted = [(c, k) for c in planned for k in c.kpis if k.manual is not None]
+    if not wanted:
+        return {}
+    taken: set[tuple[int, int | None, str]] = set(
+        Kpi.all_kpis.filter(
+            holder_id__in={c.position_id for c, _k in wanted},
+            objective_id__in={k.objective_id for _c, k in wanted},
+        ).values_list("holder_id", "objective_id", "code")
+    )
+    fresh: list[Kpi] = []
+    targets: list[list[Decimal]] = []
+    for c, k in wanted:
+        key = (c.position_id, k.objective_id, k.code)
+        if key in taken:
+            raise ValidationError(
+                _("%(name)s: kode IKI %(code)s sudah dipakai pemegang jabatan ini.")
+                % {"name": c.name, "code": k.code},
+                code="duplicate_code",
+            )
+        taken.add(key)
+        kpi = Kpi(objective_id=k.objective_id, holder_id=c.position_id, code=k.code, **(k.manual or {}))  # type: ignore[misc]
+        kpi.full_clean(exclude=["objective", "holder"], validate_unique=False, validate_constraints=False)
+        values = list(k.trajectory or [])
+        periods = [PeriodTarget(kpi=kpi, period=i + 1, target=v) for i, v in enumerate(values)]
+        blocks = [f for f in validation.check_kpi(kpi, periods, plan_year.rule_set) if f.blocks]
+        if blocks:
+            raise ValidationError(
+                _("%(name)s, IKI %(code)s: %(problem)s")
+                % {"name": c.name, "code": k.code, "problem": blocks[0].message},
+                code="iki_invalid",
+            )
+        fresh.append(kpi)
+        targets.append(values)
+    created = bulk_create_with_history(fresh, Kpi, batch_size=BATCH, default_user=by)
+    rows = [
+        PeriodTarget(kpi_id=kpi.pk, period=i + 1, target=v)
+        for kpi, values in zip(created, targets, strict=True)
+        for i, v in enumerate(values)
+    ]
+    bulk_create_with_history(rows, PeriodTarget, batch_size=BATCH, default_user=by)
+    return {(kpi.holder_id, kpi.objective_id, kpi.code): kpi.pk for kpi in created}
 
 
 __all__ = ["Applied", "Plan", "PlannedContract", "PlannedKpi", "apply_plan", "plan_year_contracts"]

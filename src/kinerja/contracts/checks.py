@@ -71,7 +71,57 @@ def blocking_findings(contract: Contract) -> list[Finding]:
     return [f for f in findings(contract) if f.blocks]
 
 
-def _rule_18(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]:
+def blocking_findings_many(contracts: Sequence[Contract]) -> dict[int, list[Finding]]:
+    """`blocking_findings` of many contracts at once, in a fixed number of queries whatever their number (the
+    bulk proposal, `services.bulk_step`): their KPIs, the KPIs of the maps their holders own and the
+    trajectories of their own KPIs are read once, then every contract is checked by the same rules as one.
+
+    The contracts need `position`, `unit` and `plan_year` loaded (`select_related`)."""
+    if not contracts:
+        return {}
+    by_contract: dict[int, list[ContractKpi]] = {c.pk: [] for c in contracts}
+    for entry in (
+        ContractKpi.objects.filter(contract_id__in=list(by_contract))
+        .select_related("kpi", "kpi__objective")
+        .order_by("contract_id", "order", "pk")
+    ):
+        by_contract[entry.contract_id].append(entry)
+    owners = {(c.unit_id, c.plan_year_id) for c in contracts if c.position.is_head and c.unit.owns_map}
+    map_kpis: dict[tuple[int, int], dict[int, str]] = {}
+    if owners:
+        for pk, code, unit_id, year_id in Kpi.objects.filter(
+            objective__map__unit_id__in={u for u, _y in owners},
+            objective__map__plan_year_id__in={y for _u, y in owners},
+        ).values_list("pk", "code", "objective__map__unit_id", "objective__map__plan_year_id"):
+            map_kpis.setdefault((unit_id, year_id), {})[pk] = code
+    own = [e.kpi_id for entries in by_contract.values() for e in entries if e.kpi.holder_id is not None]
+    trajectories: dict[int, list[PeriodTarget]] = {}
+    for chunk in range(0, len(own), 5000):
+        for target in PeriodTarget.objects.filter(kpi_id__in=own[chunk : chunk + 5000]).order_by(
+            "kpi_id", "period"
+        ):
+            trajectories.setdefault(target.kpi_id, []).append(target)
+    found: dict[int, list[Finding]] = {}
+    for contract in contracts:
+        entries = by_contract[contract.pk]
+        contract._entries = entries  # type: ignore[attr-defined]
+        held_map: dict[int, str] | None = None
+        if contract.position.is_head and contract.unit.owns_map:
+            held_map = map_kpis.get((contract.unit_id, contract.plan_year_id))
+        out = _rule_18(contract, entries, map_kpis=held_map if held_map is not None else {})
+        out += _rule_13(contract, entries)
+        out += _rule_6(contract, entries)
+        out += _rules_11_12(contract, entries, trajectories=trajectories)
+        out += _k3_not_allowed(contract, entries)
+        out.sort(key=lambda f: (f.severity != BLOCK, f.rule))  # as `findings` orders them
+        found[contract.pk] = [f for f in out if f.blocks]
+    return found
+
+
+def _rule_18(
+    contract: Contract, entries: Sequence[ContractKpi], *, map_kpis: dict[int, str] | None = None
+) -> list[Finding]:
+    """`map_kpis` ({KPI id: code} of the holder's map, empty when none), when read already."""
     out: list[Finding] = []
     if contract.superior_id is None and not contract.is_top:
         out.append(
@@ -95,26 +145,30 @@ def _rule_18(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding
                 "self_superior",
             )
         )
-    strategy_map = holder_map(contract)
-    if strategy_map is not None:
-        held = {e.kpi_id for e in entries}
-        missing = list(
-            Kpi.objects.filter(objective__map=strategy_map)
-            .exclude(pk__in=held)
-            .values_list("code", flat=True)
-        )
-        if missing:
-            out.append(
-                Finding(
-                    18,
-                    BLOCK,
-                    _("Kontrak pemilik peta harus memuat seluruh IKU peta strategi; belum dimuat: %(codes)s.")
-                    % {"codes": ", ".join(sorted(missing))},
-                    contract,
-                    _url(contract, "#iku"),
-                    "owner_map_incomplete",
-                )
+    held = {e.kpi_id for e in entries}
+    missing: list[str] = []
+    if map_kpis is not None:
+        missing = [code for pk, code in map_kpis.items() if pk not in held]
+    else:
+        strategy_map = holder_map(contract)
+        if strategy_map is not None:
+            missing = list(
+                Kpi.objects.filter(objective__map=strategy_map)
+                .exclude(pk__in=held)
+                .values_list("code", flat=True)
             )
+    if missing:
+        out.append(
+            Finding(
+                18,
+                BLOCK,
+                _("Kontrak pemilik peta harus memuat seluruh IKU peta strategi; belum dimuat: %(codes)s.")
+                % {"codes": ", ".join(sorted(missing))},
+                contract,
+                _url(contract, "#iku"),
+                "owner_map_incomplete",
+            )
+        )
     if not entries:
         out.append(
             Finding(6, BLOCK, _("Kontrak belum memiliki IKU."), contract, _url(contract, "#iku"), "no_kpis")
@@ -175,15 +229,23 @@ def _rule_6(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]
     return out
 
 
-def _rules_11_12(contract: Contract, entries: Sequence[ContractKpi]) -> list[Finding]:
+def _rules_11_12(
+    contract: Contract,
+    entries: Sequence[ContractKpi],
+    *,
+    trajectories: dict[int, list[PeriodTarget]] | None = None,
+) -> list[Finding]:
     """Rules 11 and 12 (block) for the contract's own KPIs, however they came in (a page, the API, a workbook
     import, a new year's carry-over): the polarity fits the target and the trajectory reaches it."""
     own = [e for e in entries if e.kpi.holder_id is not None]
     if not own:
         return []
-    trajectories: dict[int, list[PeriodTarget]] = {}
-    for target in PeriodTarget.objects.filter(kpi__in=[e.kpi_id for e in own]).order_by("kpi_id", "period"):
-        trajectories.setdefault(target.kpi_id, []).append(target)
+    if trajectories is None:
+        trajectories = {}
+        for target in PeriodTarget.objects.filter(kpi__in=[e.kpi_id for e in own]).order_by(
+            "kpi_id", "period"
+        ):
+            trajectories.setdefault(target.kpi_id, []).append(target)
     out: list[Finding] = []
     for entry in own:
         checked = validation.check_kpi_target(entry.kpi, contract.plan_year.rule_set)

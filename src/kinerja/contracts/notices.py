@@ -7,6 +7,7 @@ not told about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import User
 from kinerja.common.history import Actor
 from kinerja.notifications.models import Kind
-from kinerja.notifications.services import notify
+from kinerja.notifications.services import Message, notify_each
 
 from .models import Contract
 
@@ -48,21 +49,30 @@ def _body(reason: str) -> str:
 
 def contract_stepped(*, contract: Contract, action: str, by: Actor, reason: str = "") -> int:
     """Tell the next person about `contract`, which just took `action`; returns the notifications stored."""
-    if action not in TOLD:
+    return contracts_stepped(contracts=[contract], action=action, by=by, reason=reason)
+
+
+def contracts_stepped(*, contracts: Sequence[Contract], action: str, by: Actor, reason: str = "") -> int:
+    """`contract_stepped` for many contracts that took the same step (`services.bulk_step`): the same people
+    told the same thing, in two queries (their users, then one `notify_each`) whatever the number."""
+    if action not in TOLD or not contracts:
         return 0
     who, kind = TOLD[action]
-    employee_id = contract.superior_id if who == "superior" else contract.employee_id
-    if employee_id is None:
-        return 0
-    users = User.objects.filter(employee_id=employee_id, is_active=True)
+    told = {c.pk: (c.superior_id if who == "superior" else c.employee_id) for c in contracts}
+    users: dict[int, list[int]] = {}
+    found = User.objects.filter(employee_id__in={e for e in told.values() if e is not None}, is_active=True)
     if by is not None:
-        users = users.exclude(pk=by.pk)
-    return len(
-        notify(
-            users=list(users.values_list("pk", flat=True)),
-            kind=kind,
-            title=partial(_title, action, contract),
-            body=partial(_body, reason),
-            url=reverse("contracts:detail", kwargs={"pk": contract.pk}),
+        found = found.exclude(pk=by.pk)
+    for pk, employee_id in found.values_list("pk", "employee_id"):
+        users.setdefault(employee_id, []).append(pk)
+    messages = [
+        Message(
+            user,
+            partial(_title, action, contract),
+            reverse("contracts:detail", kwargs={"pk": contract.pk}),
+            partial(_body, reason),
         )
-    )
+        for contract in contracts
+        for user in users.get(told[contract.pk] or 0, [])
+    ]
+    return len(notify_each(kind=kind, messages=messages))

@@ -8,18 +8,21 @@ rule 19). Pages, the API and the workbook import all call these functions, so th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
-from kinerja.common.history import Actor, recorded
+from kinerja.common.history import HISTORY_REASON_MAX, Actor, author, recorded
 from kinerja.common.workflow import locked
 from kinerja.organisations.models import Assignment, AssignmentKind, Employee, Position
 from kinerja.planning import validation
@@ -33,6 +36,7 @@ from .models import (
     CascadeLink,
     CascadeMode,
     Contract,
+    ContractEvent,
     ContractKind,
     ContractKpi,
     ContractKpiSource,
@@ -794,19 +798,168 @@ def sign(*, contract: Contract, by: Actor) -> Contract:
 
 
 def _freeze(contract: Contract, by: Actor) -> None:
-    entries = list(contract.kpis.select_related("kpi"))
-    trajectories: dict[int, dict[str, str]] = {}
-    for kpi_id, period, target in PeriodTarget.objects.filter(
-        kpi__in=[e.kpi_id for e in entries]
-    ).values_list("kpi_id", "period", "target"):
-        trajectories.setdefault(kpi_id, {})[str(period)] = str(target)
+    _freeze_many([contract], by)
+
+
+def _freeze_many(contracts: Sequence[Contract], by: Actor) -> None:
+    """Freeze the targets and trajectories of the contracts just signed (`sign`, `bulk_step`): a fixed number
+    of queries a chunk of `FREEZE_CHUNK` KPIs, whatever the number of contracts."""
+    entries = list(
+        ContractKpi.objects.filter(contract_id__in=[c.pk for c in contracts])
+        .select_related("kpi")
+        .only("pk", "target", "trajectory", "kpi_id", "kpi__target", "kpi__holder_id")
+        .order_by("pk")
+    )
+    for start in range(0, len(entries), FREEZE_CHUNK):
+        chunk = entries[start : start + FREEZE_CHUNK]
+        trajectories: dict[int, dict[str, str]] = {}
+        for kpi_id, period, target in PeriodTarget.objects.filter(
+            kpi__in={e.kpi_id for e in chunk}
+        ).values_list("kpi_id", "period", "target"):
+            trajectories.setdefault(kpi_id, {})[str(period)] = str(target)
+        for entry in chunk:
+            entry.target = entry.kpi.target if entry.target is None else entry.target
+            entry.trajectory = trajectories.get(entry.kpi_id, {})
+        _write_frozen(chunk)
+        individual = [e.kpi_id for e in chunk if e.kpi.holder_id is not None]
+        Kpi.all_kpis.filter(pk__in=individual, contract_signed=False).update(contract_signed=True)
+
+
+def _write_frozen(entries: Sequence[ContractKpi]) -> None:
+    """Each entry's target and trajectory in one statement: `UPDATE … FROM (VALUES …)` on PostgreSQL and SQLite
+    (Django's `bulk_update` builds a CASE per row and field, most of the time of signing thousands at once)."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        ContractKpi.objects.bulk_update(list(entries), ["target", "trajectory"])
+        return
+    table = connection.ops.quote_name(ContractKpi._meta.db_table)
+    cast = "CAST(v.t AS jsonb)" if vendor == "postgresql" else "v.t"
+    number = "CAST(v.g AS numeric)" if vendor == "postgresql" else "v.g"
+    pk = connection.ops.quote_name(str(ContractKpi._meta.pk.column))
+    values = ", ".join(["(%s, %s, %s)"] * len(entries))
+    params: list[Any] = []
     for entry in entries:
-        entry.target = entry.kpi.target if entry.target is None else entry.target
-        entry.trajectory = trajectories.get(entry.kpi_id, {})
-        entry._change_reason = "signed"  # type: ignore[attr-defined]
-    ContractKpi.objects.bulk_update(entries, ["target", "trajectory"])
-    individual = [e.kpi_id for e in entries if e.kpi.holder_id is not None]
-    Kpi.all_kpis.filter(pk__in=individual, contract_signed=False).update(contract_signed=True)
+        params += [
+            entry.pk,
+            json.dumps(entry.trajectory),
+            None if entry.target is None else str(entry.target),
+        ]
+    sql = (
+        f"WITH v(id, t, g) AS (VALUES {values}) "
+        f"UPDATE {table} SET trajectory = {cast}, target = {number} FROM v WHERE {table}.{pk} = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+FREEZE_CHUNK = 2000
+BULK_CHUNK = 1000  # contracts locked, checked and written together by `bulk_step`
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """One contract of a bulk step: whether the step was taken, and why not."""
+
+    contract_id: int
+    ok: bool
+    message: str = ""
+
+
+def bulk_step(*, contracts: Sequence[Contract], action: str, by: Actor, reason: str = "") -> list[BulkResult]:
+    """Take one workflow step (propose, agree, sign, return) on many contracts in one transaction; each reports
+    its own result (as `reporting.services.bulk_step` does for realizations).
+
+    What `propose`, `agree`, `sign` and `return_to_draft` check one at a time is checked here the same way —
+    the permission (`CONTRACT_WORKFLOW.may`), the state (`problem`), at proposal the block findings
+    (`checks.blocking_findings_many`, the same rules as `blocking_findings`) — and a contract that may not
+    take the step is skipped with its message. Set-based: a chunk of `BULK_CHUNK` contracts is locked and
+    read at once, the steps are written with one bulk update and their history rows, one bulk insert of
+    events, the signed ones frozen together (`_freeze_many`), and the next people told in one
+    `notify_each` (`notices.contracts_stepped`).
+    """
+    from .checks import blocking_findings_many
+    from .notices import contracts_stepped
+
+    reason = CONTRACT_WORKFLOW.required_reason(action, reason)
+    step = CONTRACT_WORKFLOW.step(action)
+    if step.target_for(None) is None:
+        raise ValueError(f"contract step {action!r} is a gate: it moves no state")
+    results: dict[int, BulkResult] = {}
+    ids = sorted({c.pk for c in contracts})
+    with transaction.atomic():
+        for start in range(0, len(ids), BULK_CHUNK):
+            rows = list(
+                Contract.objects.select_for_update(of=("self",))
+                .select_related("employee", "position", "unit", "plan_year")
+                .filter(pk__in=ids[start : start + BULK_CHUNK])
+                .order_by("pk")
+            )
+            candidates: list[Contract] = []
+            for current in rows:
+                if not CONTRACT_WORKFLOW.may(current, action, by):
+                    results[current.pk] = BulkResult(
+                        current.pk, False, _("Anda tidak berwenang melakukan tindakan ini.")
+                    )
+                    continue
+                found = CONTRACT_WORKFLOW.problem(current, action, by)
+                if found is not None:
+                    results[current.pk] = BulkResult(current.pk, False, found)
+                    continue
+                candidates.append(current)
+            if action == "propose":
+                blocks = blocking_findings_many(candidates)
+                refused = {pk for pk, found in blocks.items() if found}
+                for current in candidates:
+                    if current.pk in refused:
+                        results[current.pk] = BulkResult(
+                            current.pk, False, str(blocks[current.pk][0].message)
+                        )
+                candidates = [c for c in candidates if c.pk not in refused]
+            if not candidates:
+                continue
+            now = timezone.now()
+            events: list[ContractEvent] = []
+            for current in candidates:
+                from_state = current.state
+                current.state = step.target_for(current)  # type: ignore[assignment]
+                if step.effect is not None:
+                    step.effect(current, by, reason)
+                for name in step.fields:  # the chunk's moment for every stamp: one UPDATE for the chunk
+                    if isinstance(getattr(current, name), dt.datetime):
+                        setattr(current, name, now)
+                current.updated_at = now
+                events.append(
+                    ContractEvent(
+                        contract=current,
+                        revision=current.revision,
+                        from_state=from_state,
+                        to_state=current.state,
+                        by=author(by),
+                        reason=reason,
+                    )
+                )
+                results[current.pk] = BulkResult(current.pk, True)
+            _write_steps(candidates, ["state", *step.fields, "updated_at"], by=by, reason=reason)
+            ContractEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
+            if action == "sign":
+                _freeze_many(candidates, by)
+            contracts_stepped(contracts=candidates, action=action, by=by, reason=reason)
+    gone = _("Kontrak ini sudah tidak ada.")
+    return [results.get(c.pk) or BulkResult(c.pk, False, gone) for c in contracts]
+
+
+def _write_steps(rows: Sequence[Contract], fields: Sequence[str], *, by: Actor, reason: str) -> None:
+    """Save the stepped contracts: one UPDATE per set of equal values (a step changes every row alike), then
+    their history rows (who, the reason) in one bulk insert."""
+    attnames = [Contract._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, name) for name in attnames), []).append(row.pk)
+    for values, pks in groups.items():
+        Contract.objects.filter(pk__in=pks).update(**dict(zip(attnames, values, strict=True)))
+    Contract.history.bulk_history_create(
+        list(rows), update=True, default_user=author(by), default_change_reason=reason[:HISTORY_REASON_MAX]
+    )
 
 
 def revise(*, contract: Contract, by: Actor, reason: str) -> Contract:

@@ -29,10 +29,23 @@ with its checks, history and bulk writes —
    `import_realizations`, then taken through the workflow with `bulk_submit`,
    `bulk_verify` and `bulk_approve`, so the open months hold every state;
 7. `scores`: a snapshot (`recompute_period`, set-based) for every approved map and open month
-   that has none yet (the task queue may have computed them already).
+   that has none yet (the task queue may have computed them already);
+8. `contracts`: a contract for every employee, as the bulk creation of a year plans it for the whole
+   ministry (`contracts.bulk.plan_year_contracts`): the heads of map owners carry their map's KPIs, everyone
+   else two or three new IKIs of their line of work (`demo.iki`) supporting an SS of the nearest map above,
+   weights totalling 100 — written by `contracts.bulk.apply_plan` (new IKIs with their trajectories included),
+   then proposed, agreed and signed with `contracts.services.bulk_step` (the findings checked in bulk,
+   trajectories frozen, the next person told); about 93 % signed, the rest agreed, proposed or draft;
+9. `behaviour`: every employee's BerAKHLAK score by their superior for the quarters whose months are
+   closed (`appraisals.behaviour.save_behaviour_scores`), a few not scored yet in the third quarter;
+10. `meetings`: a performance dialogue of every approved map's unit for each of those quarters, with its
+   attendance, the KPIs furthest behind on the agenda, their follow-ups in mixed states (done with evidence,
+   in progress, open, dropped) and the chair's closing — the third quarter's not all closed
+   (`meetings.services.record_dialogues`).
 
-Contracts, behaviour scores and meetings are not generated: the core the benchmarks
-read is the organisation, the maps, the realizations and the scores.
+Not generated: cascades between contracts (the IKIs support SS, not a superior's KPI), realizations of the
+IKIs, disciplinary sentences and corrections, NKP records, dialogue schedules, the 2025 year and the 360°
+campaigns; the contracts' and dialogues' timestamps are those of the build (the normal demo backdates them).
 
 `--scale` needs an empty database (no unit): `--reset` empties it first (`flush`).
 """
@@ -57,18 +70,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from kinerja.accounts.models import Role, RoleAssignment
+from kinerja.appraisals.models import BehaviourScore
+from kinerja.contracts.models import Contract, ContractKpi
+from kinerja.meetings.models import Action, Meeting
 from kinerja.organisations.accounts_sync import sync_accounts
 from kinerja.organisations.importing import apply_plan as apply_organisation_plan
 from kinerja.organisations.importing import plan_import
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning import services as planning_services
-from kinerja.planning.models import MapState, PlanYear, StrategyMap
+from kinerja.planning.models import Kpi, MapState, Objective, PeriodTarget, PlanYear, StrategyMap
 from kinerja.planning.workbook import HUBUNGAN, IKU, PERSPEKTIF, SASARAN, TARGET_PERIODE, import_map
 from kinerja.reporting import services as reporting_services
 from kinerja.reporting.models import (
@@ -671,7 +688,7 @@ def reset_database() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-STAGES = 7
+STAGES = 10
 
 
 @dataclass
@@ -713,6 +730,9 @@ def build_scale(
     _closed_realizations(gens, ministry, plan_year, seed, scale, progress)
     _open_realizations(gens, ministry, plan_year, seed, scale, progress)
     _scores(plan_year, progress)
+    _contracts(ministry, plan_year, seed, scale, progress)
+    _behaviour(plan_year, seed, scale, progress)
+    _meetings(ministry, plan_year, seed, scale, progress)
     analyze()
     counts = {
         "units": Unit.objects.count(),
@@ -721,6 +741,11 @@ def build_scale(
         "kpis": sum(len(g.kpis) for g in gens),
         "realizations": Realization.objects.count(),
         "snapshots": ScoreSnapshot.objects.count(),
+        "contracts": Contract.objects.count(),
+        "contract_kpis": ContractKpi.objects.count(),
+        "behaviour_scores": BehaviourScore.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "follow_ups": Action.objects.count(),
     }
     return ScaleResult(scale, seed, counts, progress.timings, logins, time.perf_counter() - started)
 
@@ -966,3 +991,384 @@ def _scores(plan_year: PlanYear, progress: Progress) -> None:
 def summary(result: ScaleResult) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     return f"{counts}; {result.seconds:.1f} s, peak RSS {peak_rss_mb():.0f} MB"
+
+
+# ---------------------------------------------------------------- contracts
+
+# the state each generated contract reaches (by a seeded draw): most signed in January, a few still on the way
+CONTRACT_MIX = (("signed", 0.93), ("agreed", 0.03), ("proposed", 0.02), ("draft", 0.02))
+CONTRACT_STEPS = ("propose", "agree", "sign")
+CONTRACT_REACHES = {"draft": 0, "proposed": 1, "agreed": 2, "signed": 3}
+IKI_PER_HOLDER = {True: 3, False: 2}  # heads of units without a map carry three IKIs, the others two
+
+
+def _contract_state(rng: random.Random) -> str:
+    roll, upto = rng.random(), 0.0
+    for state, share in CONTRACT_MIX:
+        upto += share
+        if roll < upto:
+            return state
+    return "signed"
+
+
+def _equal_weights(count: int) -> list[Decimal]:
+    """`count` weights of two decimals totalling exactly 100 (the rest on the first)."""
+    base = (Decimal(100) / count).quantize(CENT, rounding="ROUND_FLOOR")
+    weights = [base] * count
+    weights[0] += Decimal(100) - base * count
+    return weights
+
+
+def _iki_manual(template: Any, title: str) -> dict[str, Any]:
+    return {
+        "name_id": template.name_id,
+        "name_en": template.name_en,
+        "description": f"{template.name_id} yang menjadi tanggung jawab {title}"[:1000],
+        "formula": template.formula,
+        "unit_of_measure": template.unit,
+        "validity": template.validity,
+        "controllability": template.controllability,
+        "lead_lag": template.lead_lag,
+        "polarity": template.polarity,
+        "consolidation": template.consolidation,
+        "frequency": template.frequency,
+        "data_source": template.data_source,
+        "measured_by": "Atasan langsung",
+        "owner_text": title[:255],
+        "target": template.target,
+        "evidence_required": True,
+    }
+
+
+def plan_contracts(
+    ministry: Ministry, plan_year: PlanYear, seed: int, scale: float
+) -> tuple[Any, dict[int, str]]:
+    """The year's contracts of everyone, as the bulk creation of a new year plans them for the ministry
+    (`contracts.bulk.plan_year_contracts`), completed the way a performance manager would: the map KPIs of
+    the heads of map owners weighted, everybody else two or three IKIs of their line of work (`demo.iki`)
+    supporting an SS of the nearest map at or above their unit. Returns the plan and the state each
+    employee's contract reaches."""
+    from kinerja.contracts import bulk as contract_bulk
+    from kinerja.contracts.models import ContractKpiSource, KpiKind
+
+    from . import contracts as demo_contracts
+    from . import iki
+
+    root = Unit.objects.get(code="KEMENKEU")
+    plan = contract_bulk.plan_year_contracts(root, plan_year, by=None)
+    parents = {u.code: u.parent for u in ministry.units}
+    objectives: dict[str, list[int]] = {}
+    for pk, unit_code in (
+        Objective.objects.filter(map__plan_year=plan_year)
+        .order_by("map__unit__code", "perspective__order", "code")
+        .values_list("pk", "map__unit__code")
+    ):
+        objectives.setdefault(unit_code, []).append(pk)
+
+    def map_above(code: str | None) -> list[int]:
+        while code is not None and code not in objectives:
+            code = parents.get(code)
+        return objectives[code] if code is not None else objectives["KEMENKEU"]
+
+    rng = random.Random(f"kinerja-scale-contracts:{seed}:{scale}")
+    manuals: dict[tuple[Any, str], dict[str, Any]] = {}  # shared by the holders of a post (memory at 80,000)
+    trajectories: dict[Any, list[Decimal]] = {}
+    states: dict[int, str] = {}
+    holders: dict[int, int] = {}  # holders of each position so far: keeps their IKI codes apart
+    for planned in plan.contracts:  # in the plan's order (unit path, heads first, name): reproducible
+        states[planned.employee_id] = _contract_state(rng)
+        if planned.kpis:  # the head of a map owner: the whole map, equal weights, no history yet (K3: new)
+            for kpi, weight in zip(planned.kpis, _equal_weights(len(planned.kpis)), strict=True):
+                kpi.weight, kpi.kind = weight, KpiKind.NEW
+            continue
+        number = holders[planned.position_id] = holders.get(planned.position_id, 0) + 1
+        templates = iki.templates_for(planned.position_title)
+        head = planned.position_title.startswith("Kepala")
+        count = min(IKI_PER_HOLDER[head], len(templates))
+        start = rng.randrange(len(templates))
+        chosen = [templates[(start + i) % len(templates)] for i in range(count)]
+        choices = map_above(planned.unit_code)
+        planned.kpis = [
+            contract_bulk.PlannedKpi(
+                source=ContractKpiSource.INDIVIDUAL,
+                code=f"IKI-{number}.{i}",
+                name=template.name_id,
+                order=i,
+                target=template.target,
+                objective_id=choices[rng.randrange(len(choices))],
+                weight=weight,
+                kind=KpiKind.NEW,
+                manual=manuals.setdefault(
+                    (template, planned.position_title), _iki_manual(template, planned.position_title)
+                ),
+                trajectory=trajectories.setdefault(template, demo_contracts._trajectory(template)),
+            )
+            for i, (template, weight) in enumerate(zip(chosen, _equal_weights(count), strict=True), start=1)
+        ]
+        planned.warnings = []
+    # the logins' own contracts are signed: the pages they open show a signed contract
+    logins = Employee.objects.filter(user__username__in=USERNAMES).values_list("pk", flat=True)
+    for pk in logins:
+        if pk in states:
+            states[pk] = "signed"
+    return plan, states
+
+
+def _contracts(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.contracts import bulk as contract_bulk
+    from kinerja.contracts import services as contract_services
+    from kinerja.contracts.models import Contract
+
+    total = Employee.objects.filter(is_active=True, position__isnull=False).count()
+    with progress.stage(
+        _("kontrak kinerja (pembuatan massal, ajukan, setujui, tanda tangan)"),
+        total * (1 + len(CONTRACT_STEPS)),
+    ) as stage:
+        plan, states = plan_contracts(ministry, plan_year, seed, scale)  # the plan's time counts too
+        steps = sum(CONTRACT_REACHES[state] for state in states.values())
+        stage.total = len(plan.contracts) + steps
+        total = len(plan.contracts)
+        done = [0]
+
+        def created(count: int, _total: int) -> None:
+            stage.tick(max(0, count - done[0]))
+            done[0] = max(done[0], count)
+
+        applied = contract_bulk.apply_plan(plan, by=None, progress=created)
+        if applied.contracts != total:
+            raise ScaleError(f"kontrak: {applied.contracts} dibuat dari {total}")
+        stage.tick(total - done[0])
+        by_employee = dict(Contract.objects.filter(plan_year=plan_year).values_list("employee_id", "pk"))
+        for level, action in enumerate(CONTRACT_STEPS, start=1):
+            ids = sorted(by_employee[e] for e, state in states.items() if CONTRACT_REACHES[state] >= level)
+            for start in range(0, len(ids), CONTRACT_STEP_BATCH):
+                part = [Contract(pk=pk) for pk in ids[start : start + CONTRACT_STEP_BATCH]]
+                results = contract_services.bulk_step(contracts=part, action=action, by=None)
+                refused = [r for r in results if not r.ok]
+                if refused:
+                    raise ScaleError(f"{action}: {refused[0].message} ({len(refused)} ditolak)")
+                stage.tick(len(part))
+        analyze()
+
+
+CONTRACT_STEP_BATCH = 5000
+
+
+# ---------------------------------------------------------------- BerAKHLAK scores
+
+# the quarters whose months are closed, and the share of the employees their superior has scored in each
+SCORED_QUARTERS = {1: 0.99, 2: 0.98, 3: 0.9}
+BEHAVIOUR_BATCH = 20_000
+
+
+def plan_behaviour(plan_year: PlanYear, seed: int, scale: float) -> list[Any]:
+    """The superiors' BerAKHLAK scores of their direct subordinates for the quarters already past: each
+    employee a level of their own (about 92 of 120), each value drawn around it; a few not scored yet."""
+    from kinerja.appraisals import behaviour
+    from kinerja.appraisals.models import CORE_VALUE_FIELDS
+
+    quarters = {
+        p.number: p
+        for p in behaviour.behaviour_periods(plan_year).select_related("plan_year")
+        if p.number in SCORED_QUARTERS
+    }
+    people = {e.pk: e for e in Employee.objects.only("pk", "nip", "name", "superior_id", "unit_id")}
+    rng = random.Random(f"kinerja-scale-behaviour:{seed}:{scale}")
+    rows = []
+    for employee in sorted(people.values(), key=lambda e: e.nip):
+        if employee.superior_id is None:
+            continue
+        level = rng.gauss(92, 8)
+        for number, share in SCORED_QUARTERS.items():
+            if rng.random() >= share:
+                continue
+            values = {
+                name: Decimal(max(60, min(120, round(rng.gauss(level, 5))))) for name in CORE_VALUE_FIELDS
+            }
+            rows.append(
+                behaviour.BehaviourRow(employee, quarters[number], people[employee.superior_id], values)
+            )
+    return rows
+
+
+def _behaviour(plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.appraisals import behaviour
+
+    rows = plan_behaviour(plan_year, seed, scale)
+    with progress.stage(_("nilai perilaku BerAKHLAK (triwulan I–III)"), len(rows)) as stage:
+        for start in range(0, len(rows), BEHAVIOUR_BATCH):
+            part = rows[start : start + BEHAVIOUR_BATCH]
+            behaviour.save_behaviour_scores(rows=part, by=None)
+            stage.tick(len(part))
+        analyze()
+
+
+# ---------------------------------------------------------------- performance dialogues
+
+MEETING_QUARTERS = (1, 2, 3)  # a dialogue per map owner for each quarter past, about ten days after it
+MEETING_MEMBERS = 6  # the heads of the unit's first sub-units take part
+RED_ITEMS = 2  # the KPIs furthest behind their target at the quarter's end are on the agenda
+Q3_STILL_OPEN = 0.15  # of the third quarter's dialogues, minuted but not closed yet
+# the state each quarter's follow-ups have reached: (state, share)
+ACTION_MIX: dict[int, tuple[tuple[str, float], ...]] = {
+    1: (("done", 0.6), ("dropped", 0.1), ("in_progress", 0.2), ("open", 0.1)),
+    2: (("done", 0.35), ("dropped", 0.05), ("in_progress", 0.35), ("open", 0.25)),
+    3: (("done", 0.1), ("in_progress", 0.3), ("open", 0.6)),
+}
+ATTENDANCE_MIX = (("present", 0.85), ("represented", 0.07), ("excused", 0.05), ("absent", 0.03))
+MEETING_BATCH = 500
+
+
+def _draw(rng: random.Random, mix: Sequence[tuple[str, float]]) -> str:
+    roll, upto = rng.random(), 0.0
+    for value, share in mix:
+        upto += share
+        if roll < upto:
+            return value
+    return mix[0][0]
+
+
+def _behind(plan_year: PlanYear) -> dict[tuple[str, int], list[tuple[Decimal, int, str]]]:
+    """{(map unit, month): [(achievement, KPI id, code)]} at the end of each quarter past: the approved
+    realization against the month's target (inverted for a KPI to minimise). Two queries."""
+    months = [3 * q for q in MEETING_QUARTERS]
+    targets = {
+        (kpi_id, period): target
+        for kpi_id, period, target in PeriodTarget.objects.filter(
+            kpi__objective__map__plan_year=plan_year, kpi__holder__isnull=True, period__in=months
+        ).values_list("kpi_id", "period", "target")
+    }
+    found: dict[tuple[str, int], list[tuple[Decimal, int, str]]] = {}
+    for kpi_id, code, polarity, unit, month, value in Realization.objects.filter(
+        period__plan_year=plan_year,
+        period__frequency="monthly",
+        period__number__in=months,
+        state=RealizationState.APPROVED,
+        kpi__holder__isnull=True,
+    ).values_list(
+        "kpi_id", "kpi__code", "kpi__polarity", "kpi__objective__map__unit__code", "period__number", "value"
+    ):
+        target = targets.get((kpi_id, month))
+        if not target or value is None or not value:
+            continue
+        ratio = target / value if polarity == "min" else value / target
+        found.setdefault((unit, month), []).append((ratio, kpi_id, code))
+    return found
+
+
+def plan_dialogues(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float) -> list[Any]:
+    """The dialogues of every approved map's unit for the quarters past: chaired by the head, minuted by a
+    staff member, the heads of the first sub-units taking part; on the agenda the KPIs furthest behind and a
+    strategic issue; a follow-up for each KPI, owned by a participant, in the state its quarter makes likely.
+    The first two quarters' dialogues are closed, most of the third's too."""
+    from kinerja.appraisals import behaviour
+    from kinerja.meetings import services as meeting_services
+    from kinerja.meetings.models import AgendaKind
+
+    from .meetings import EVIDENCE_PDF
+
+    quarters = {
+        p.number: p
+        for p in behaviour.behaviour_periods(plan_year).select_related("plan_year")
+        if p.number in MEETING_QUARTERS
+    }
+    owners = [code for code in ministry.maps if ministry.map_state[code] == MapState.APPROVED]
+    units = Unit.objects.in_bulk(owners, field_name="code")
+    children: dict[str, list[str]] = {}
+    for u in ministry.units:
+        if u.parent is not None:
+            children.setdefault(u.parent, []).append(u.code)
+    wanted = set(owners) | {c for code in owners for c in children.get(code, [])[:MEETING_MEMBERS]}
+    heads: dict[str, Employee] = {}
+    staff: dict[str, Employee] = {}
+    for employee in (
+        Employee.objects.filter(unit__code__in=wanted, position__isnull=False)
+        .select_related("unit", "position")
+        .order_by("nip")
+    ):
+        if employee.position.is_head:  # type: ignore[union-attr]
+            heads[employee.unit.code] = employee
+        elif employee.position.code.endswith("-PELAKSANA"):  # type: ignore[union-attr]
+            staff.setdefault(employee.unit.code, employee)
+    behind = _behind(plan_year)
+    rng = random.Random(f"kinerja-scale-meetings:{seed}:{scale}")
+    records = []
+    for code in owners:
+        unit = units[code]
+        chair = heads[code]
+        secretary = staff.get(code)
+        members = [heads[c] for c in children.get(code, [])[:MEETING_MEMBERS] if c in heads]
+        for number in MEETING_QUARTERS:
+            period = quarters[number]
+            day = period.end + dt.timedelta(days=8 + rng.randrange(5))
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+            people = [chair, *([secretary] if secretary else []), *members]
+            attendance = {chair.pk: "present"}
+            if secretary is not None:
+                attendance[secretary.pk] = "present"
+            attendance.update({m.pk: _draw(rng, ATTENDANCE_MIX) for m in members})
+            worst = sorted(behind.get((code, 3 * number), []))[:RED_ITEMS]
+            items = []
+            for ratio, kpi_id, kpi_code in worst:
+                owner = members[rng.randrange(len(members))] if members else (secretary or chair)
+                state = _draw(rng, ACTION_MIX[number])
+                action = meeting_services.ActionRecord(
+                    description=f"Menyusun dan menjalankan langkah percepatan capaian IKU {kpi_code}",
+                    owner=owner,
+                    due_date=day + dt.timedelta(days=30),
+                    state=state,
+                    note="Langkah percepatan sedang dijalankan." if state == "in_progress" else "",
+                    reason="Digantikan oleh tindak lanjut triwulan berikutnya." if state == "dropped" else "",
+                    evidence=(f"bukti-{code}-{number}-{kpi_code}.pdf", EVIDENCE_PDF)
+                    if state == "done"
+                    else None,
+                )
+                items.append(
+                    meeting_services.ItemRecord(
+                        kind=AgendaKind.RED_KPI,
+                        title=f"IKU {kpi_code} di bawah target ({ratio * 100:.0f}%)",
+                        kpi=Kpi(pk=kpi_id, code=kpi_code),
+                        discussion=f"Capaian IKU {kpi_code} {ratio * 100:.0f}% dari target akhir triwulan.",
+                        decision="Pemilik IKU menyusun langkah percepatan dan melaporkannya pada dialog berikutnya.",
+                        actions=[action],
+                    )
+                )
+            items.append(
+                meeting_services.ItemRecord(
+                    kind=AgendaKind.STRATEGIC_ISSUE,
+                    title="Isu strategis unit dan dukungan yang diperlukan",
+                    discussion="Pembahasan kendala lintas unit dan kebutuhan dukungan kantor atasan.",
+                    decision="Dicatat untuk dibahas bersama unit atasan.",
+                )
+            )
+            close = number < 3 or rng.random() >= Q3_STILL_OPEN
+            records.append(
+                meeting_services.DialogueRecord(
+                    unit=unit,
+                    period=period,
+                    starts_at=starts_at,
+                    chair=chair,
+                    secretary=secretary,
+                    participants=people,
+                    place=f"Ruang rapat {unit.name_id}"[:255],
+                    attendance=attendance,
+                    items=items,
+                    summary="Dialog kinerja triwulan: capaian IKU, tindak lanjut dan isu strategis.",
+                    close=close,
+                )
+            )
+    return records
+
+
+def _meetings(ministry: Ministry, plan_year: PlanYear, seed: int, scale: float, progress: Progress) -> None:
+    from kinerja.meetings import services as meeting_services
+
+    records = plan_dialogues(ministry, plan_year, seed, scale)
+    with progress.stage(_("dialog kinerja dan tindak lanjut (triwulan I–III)"), len(records)) as stage:
+        for start in range(0, len(records), MEETING_BATCH):
+            part = records[start : start + MEETING_BATCH]
+            meeting_services.record_dialogues(dialogues=part, by=None)
+            stage.tick(len(part))
+        analyze()

@@ -13,23 +13,27 @@ per meeting, time and user, so a moved meeting is announced again), the action a
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.rules import ensure
 from kinerja.common.history import Actor, author, recorded
 from kinerja.common.workflow import locked
 from kinerja.notifications.models import Kind
-from kinerja.notifications.services import notify
+from kinerja.notifications.services import Message, notify, notify_each
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi, Objective
 from kinerja.reporting import evidence as evidence_checks
@@ -161,6 +165,36 @@ def _validate_meeting(
     place: str,
     meeting: Meeting | None = None,
 ) -> None:
+    duplicate = Meeting.objects.filter(unit=unit, period=period).exclude(state=MeetingState.CANCELLED)
+    if meeting is not None:
+        duplicate = duplicate.exclude(pk=meeting.pk)
+    errors = _meeting_errors(
+        unit=unit,
+        period=period,
+        starts_at=starts_at,
+        chair=chair,
+        secretary=secretary,
+        title=title,
+        place=place,
+        duplicate=duplicate.exists(),
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _meeting_errors(
+    *,
+    unit: Unit,
+    period: ReportingPeriod,
+    starts_at: dt.datetime | None,
+    chair: Employee | None,
+    secretary: Employee | None,
+    title: str,
+    place: str,
+    duplicate: bool,
+) -> dict[str, str]:
+    """What is wrong with a meeting's fields (`schedule_meeting`, `update_meeting`, `record_dialogues`);
+    `duplicate`: the unit already has a dialogue (not cancelled) about the period."""
     errors: dict[str, str] = {}
     if starts_at is None:
         errors["starts_at"] = _("Waktu rapat wajib diisi.")
@@ -177,15 +211,11 @@ def _validate_meeting(
         errors["title"] = _("Judul paling banyak 255 karakter.")
     if len(place) > 255:
         errors["place"] = _("Tempat paling banyak 255 karakter.")
-    duplicate = Meeting.objects.filter(unit=unit, period=period).exclude(state=MeetingState.CANCELLED)
-    if meeting is not None:
-        duplicate = duplicate.exclude(pk=meeting.pk)
-    if duplicate.exists():
+    if duplicate:
         errors["period"] = _(
             "%(unit)s sudah memiliki dialog kinerja untuk periode ini; ubah jadwal dialog itu atau pilih periode lain."
         ) % {"unit": unit.code}
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _set_participants(
@@ -546,29 +576,31 @@ def record_summary(*, meeting: Meeting, summary: str, by: Actor) -> Meeting:
     return meeting
 
 
-def add_action(
+def _map_place(strategy_map: Any) -> tuple[int, int]:
+    return (strategy_map.unit_id, strategy_map.plan_year_id)
+
+
+def _action_errors(
+    meeting: Meeting,
     *,
-    item: AgendaItem,
     description: str,
     owner: Employee | None,
     due_date: dt.date | None,
-    by: Actor,
-    kpi: Kpi | None = None,
-    objective: Objective | None = None,
-) -> Action:
-    """A follow-up action decided on an agenda point: description, owner (a person of the unit's subtree or a
-    participant), due date (not before the meeting), the SS/KPI it serves. The owner is notified."""
-    meeting = item.meeting
-    ensure(by, "meetings.minute_meeting", meeting)
+    kpi: Kpi | None,
+    kpi_place: tuple[int, int] | None,
+    objective: Objective | None,
+    objective_place: tuple[int, int] | None,
+    is_participant: Any,
+) -> dict[str, str]:
+    """What is wrong with a follow-up action (`add_action`, `record_dialogues`): its description, owner (of the
+    unit's subtree, or `is_participant(owner)`), due date (not before the meeting) and the KPI and SS it
+    serves (`kpi_place` / `objective_place`: the (unit, plan year) of their map)."""
     errors: dict[str, str] = {}
     if not description.strip():
         errors["description"] = _("Uraian tindak lanjut wajib diisi.")
     if owner is None:
         errors["owner"] = _("Penanggung jawab tindak lanjut wajib dipilih (aturan 24).")
-    elif (
-        not owner.unit.path.startswith(meeting.unit.path)
-        and not meeting.participants.filter(employee=owner).exists()
-    ):
+    elif not owner.unit.path.startswith(meeting.unit.path) and not is_participant(owner):
         errors["owner"] = _(
             "%(name)s bukan pegawai %(unit)s atau unit di bawahnya, dan bukan peserta rapat."
         ) % {
@@ -583,22 +615,46 @@ def add_action(
             "day": formats.date_format(timezone.localtime(meeting.starts_at).date(), "j F Y"),
         }
     plan_year = meeting.period.plan_year_id
-    if kpi is not None and (
-        kpi.objective.map.unit_id != meeting.unit_id or kpi.objective.map.plan_year_id != plan_year
-    ):
+    if kpi is not None and kpi_place != (meeting.unit_id, plan_year):
         errors["kpi"] = _("IKU %(code)s bukan IKU peta strategi %(unit)s tahun ini.") % {
             "code": kpi.code,
             "unit": meeting.unit.code,
         }
-    if objective is not None and (
-        objective.map.unit_id != meeting.unit_id or objective.map.plan_year_id != plan_year
-    ):
+    if objective is not None and objective_place != (meeting.unit_id, plan_year):
         errors["objective"] = _(
             "Sasaran strategis %(code)s bukan sasaran peta strategi %(unit)s tahun ini."
         ) % {
             "code": objective.code,
             "unit": meeting.unit.code,
         }
+    return errors
+
+
+def add_action(
+    *,
+    item: AgendaItem,
+    description: str,
+    owner: Employee | None,
+    due_date: dt.date | None,
+    by: Actor,
+    kpi: Kpi | None = None,
+    objective: Objective | None = None,
+) -> Action:
+    """A follow-up action decided on an agenda point: description, owner (a person of the unit's subtree or a
+    participant), due date (not before the meeting), the SS/KPI it serves. The owner is notified."""
+    meeting = item.meeting
+    ensure(by, "meetings.minute_meeting", meeting)
+    errors = _action_errors(
+        meeting,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        kpi=kpi,
+        kpi_place=_map_place(kpi.objective.map) if kpi is not None else None,
+        objective=objective,
+        objective_place=_map_place(objective.map) if objective is not None else None,
+        is_participant=lambda person: meeting.participants.filter(employee=person).exists(),
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -624,17 +680,34 @@ def add_action(
 
 
 def _notify_owner(action: Action) -> None:
-    if action.owner_id is None:
-        return
-    due = formats.date_format(action.due_date, "j F Y") if action.due_date else "—"
-    notify(
-        users=_users_of([action.owner_id]),
-        kind=Kind.FOLLOW_UP,
-        title=_("Tindak lanjut untuk Anda, batas %(due)s: %(description)s")
-        % {"due": due, "description": action.description[:120]},
-        url=reverse("meetings:action-detail", args=[action.pk]),
-        key=f"action:{action.pk}:owner:{action.owner_id}",
-    )
+    _notify_owners([action])
+
+
+def _notify_owners(actions: Sequence[Action]) -> int:
+    """Tell each action's owner it is theirs (`add_action`, `record_dialogues`): one `notify_each` for all."""
+    owners = {a.owner_id for a in actions if a.owner_id is not None}
+    if not owners:
+        return 0
+    users: dict[int, list[int]] = {}
+    for pk, employee_id in (
+        get_user_model()
+        .objects.filter(employee_id__in=owners, is_active=True)
+        .values_list("pk", "employee_id")
+    ):
+        users.setdefault(employee_id, []).append(pk)
+    messages = []
+    for action in actions:
+        if action.owner_id is None:
+            continue
+        due = formats.date_format(action.due_date, "j F Y") if action.due_date else "—"
+        title = _("Tindak lanjut untuk Anda, batas %(due)s: %(description)s") % {
+            "due": due,
+            "description": action.description[:120],
+        }
+        url = reverse("meetings:action-detail", args=[action.pk])
+        for user in users.get(action.owner_id, []):
+            messages.append(Message(user, title, url, "", f"action:{action.pk}:owner:{action.owner_id}"))
+    return len(notify_each(kind=Kind.FOLLOW_UP, messages=messages))
 
 
 def close_meeting(*, meeting: Meeting, by: Actor, now: dt.datetime | None = None) -> Meeting:
@@ -797,8 +870,307 @@ def drop_action(*, action: Action, reason: str, by: Actor) -> Action:
     return change_action_state(action=action, state=ActionState.DROPPED, reason=reason, by=by)
 
 
+# --------------------------------------------------------------------------- many dialogues at once
+
+
+@dataclass
+class ActionRecord:
+    """A follow-up decided on an agenda point of `record_dialogues`, with the state it has reached: open, in
+    progress (with a progress note), dropped (with the reason) or done (with the evidence: a file name and
+    its bytes, checked like an upload)."""
+
+    description: str
+    owner: Employee | None
+    due_date: dt.date | None
+    kpi: Kpi | None = None
+    state: str = ActionState.OPEN
+    note: str = ""
+    reason: str = ""
+    evidence: tuple[str, bytes] | None = None
+
+
+@dataclass
+class ItemRecord:
+    """An agenda point with its minutes (discussion, decision) and the actions decided on it."""
+
+    kind: str
+    title: str
+    kpi: Kpi | None = None
+    discussion: str = ""
+    decision: str = ""
+    actions: list[ActionRecord] = field(default_factory=list)
+
+
+@dataclass
+class DialogueRecord:
+    """One dialogue of `record_dialogues`: as `schedule_meeting` takes it, with its agenda and minutes, the
+    attendance ({employee id: attendance}; the others unknown) and whether the chair closed it."""
+
+    unit: Unit
+    period: ReportingPeriod
+    starts_at: dt.datetime
+    chair: Employee
+    secretary: Employee | None = None
+    participants: Sequence[Employee] = ()
+    place: str = ""
+    title: str = ""
+    attendance: Mapping[int, str] = field(default_factory=dict)
+    items: list[ItemRecord] = field(default_factory=list)
+    summary: str = ""
+    close: bool = False
+
+
+def record_dialogues(
+    *, dialogues: Sequence[DialogueRecord], by: Actor, now: dt.datetime | None = None
+) -> list[Meeting]:
+    """Many dialogues already held, each with its agenda, attendance, minutes and follow-ups — what
+    `schedule_meeting` (without proposals or invitations), `add_agenda_item`, `record_attendance`,
+    `record_minutes`, `add_action`, `change_action_state` and `close_meeting` do one at a time — checked by
+    the same rules (`_meeting_errors`, `_action_errors`, the action states, the evidence file, what closing
+    needs) and written all or nothing: the first refusal raises, naming the unit and period.
+
+    Set-based: the duplicates and the KPIs' maps are read in one query each; the meetings, participants,
+    agenda points and actions are written with bulk inserts and their history rows; the owners and (closed
+    meetings) the participants are told in one `notify_each` each. Evidence files are stored one by one."""
+    moment = now or timezone.now()
+    if not dialogues:
+        return []
+    for record in dialogues:
+        if by is not None:
+            ensure(by, "meetings.add_meeting", record.unit)
+    taken = set(
+        Meeting.objects.filter(
+            unit_id__in={d.unit.pk for d in dialogues}, period_id__in={d.period.pk for d in dialogues}
+        )
+        .exclude(state=MeetingState.CANCELLED)
+        .values_list("unit_id", "period_id")
+    )
+    kpi_ids = {i.kpi.pk for d in dialogues for i in d.items if i.kpi is not None}
+    kpi_ids |= {a.kpi.pk for d in dialogues for i in d.items for a in i.actions if a.kpi is not None}
+    places = {
+        pk: (unit_id, year_id)
+        for pk, unit_id, year_id in Kpi.all_kpis.filter(pk__in=kpi_ids).values_list(
+            "pk", "objective__map__unit_id", "objective__map__plan_year_id"
+        )
+    }
+    objectives = dict(Kpi.all_kpis.filter(pk__in=kpi_ids).values_list("pk", "objective_id"))
+    meetings: list[Meeting] = []
+    for record in dialogues:
+        key = (record.unit.pk, record.period.pk)
+        title = record.title.strip() or default_title(record.unit, record.period)
+        errors = _meeting_errors(
+            unit=record.unit,
+            period=record.period,
+            starts_at=record.starts_at,
+            chair=record.chair,
+            secretary=record.secretary,
+            title=title,
+            place=record.place.strip(),
+            duplicate=key in taken,
+        )
+        taken.add(key)
+        meeting = Meeting(
+            unit=record.unit,
+            period=record.period,
+            title=title,
+            starts_at=record.starts_at,
+            place=record.place.strip(),
+            chair=record.chair,
+            secretary=record.secretary,
+            summary=record.summary.strip(),
+            created_by=author(by),
+        )
+        people = {p.pk for p in record.participants} | {record.chair.pk}
+        if record.secretary is not None:
+            people.add(record.secretary.pk)
+        errors.update(_dialogue_errors(meeting, record, people, places, moment))
+        if errors:
+            raise ValidationError(
+                _("%(unit)s, %(period)s: %(problems)s")
+                % {
+                    "unit": record.unit.code,
+                    "period": record.period.display_name,
+                    "problems": " ".join(str(m) for m in errors.values()),
+                },
+                code="dialogue_invalid",
+            )
+        held = bool(record.items and any(i.discussion or i.decision or i.actions for i in record.items))
+        held = held or any(a in ATTENDED for a in record.attendance.values())
+        meeting.state = MeetingState.HELD if held else MeetingState.SCHEDULED
+        if record.close:
+            meeting.state, meeting.closed_at, meeting.closed_by = MeetingState.CLOSED, moment, author(by)
+        meetings.append(meeting)
+    with transaction.atomic():
+        created = bulk_create_with_history(meetings, Meeting, batch_size=BULK_BATCH, default_user=author(by))
+        participants: list[Participant] = []
+        items: list[AgendaItem] = []
+        for meeting, record in zip(created, dialogues, strict=True):
+            roles: dict[int, str] = {p.pk: ParticipantRole.MEMBER for p in record.participants}
+            if record.secretary is not None:
+                roles[record.secretary.pk] = ParticipantRole.SECRETARY
+            roles[record.chair.pk] = ParticipantRole.CHAIR
+            participants += [
+                Participant(
+                    meeting=meeting,
+                    employee_id=employee_id,
+                    role=role,
+                    attendance=record.attendance.get(employee_id, Attendance.UNKNOWN),
+                )
+                for employee_id, role in roles.items()
+            ]
+            items += [
+                AgendaItem(
+                    meeting=meeting,
+                    order=order,
+                    kind=item.kind,
+                    title=item.title.strip()[:TITLE_MAX],
+                    kpi=item.kpi,
+                    discussion=item.discussion.strip(),
+                    decision=item.decision.strip(),
+                )
+                for order, item in enumerate(record.items, start=1)
+            ]
+        Participant.objects.bulk_create(participants, batch_size=BULK_BATCH)
+        items = bulk_create_with_history(items, AgendaItem, batch_size=BULK_BATCH, default_user=author(by))
+        actions: list[Action] = []
+        plans = [(m, i) for m, r in zip(created, dialogues, strict=True) for i in r.items]
+        for (meeting, plan), item in zip(plans, items, strict=True):
+            for wanted in plan.actions:
+                kpi = wanted.kpi or plan.kpi
+                action = Action(
+                    unit=meeting.unit,
+                    meeting=meeting,
+                    agenda_item=item,
+                    description=wanted.description.strip(),
+                    owner=wanted.owner,
+                    due_date=wanted.due_date,
+                    kpi=kpi,
+                    objective_id=objectives.get(kpi.pk) if kpi is not None else None,
+                    state=wanted.state,
+                    progress_note=wanted.note.strip(),
+                    drop_reason=wanted.reason.strip() if wanted.state == ActionState.DROPPED else "",
+                    completed_at=moment if wanted.state in (ActionState.DONE, ActionState.DROPPED) else None,
+                    created_by=author(by),
+                )
+                if wanted.evidence is not None:
+                    name, content = wanted.evidence
+                    action.evidence.save(name, ContentFile(content, name), save=False)
+                    action.evidence_name = name[:255]
+                actions.append(action)
+        actions = bulk_create_with_history(actions, Action, batch_size=BULK_BATCH, default_user=author(by))
+        _notify_owners(actions)
+        closed = [(m, r) for m, r in zip(created, dialogues, strict=True) if r.close]
+        _notify_minutes(closed)
+    return created
+
+
+BULK_BATCH = 1000
+
+
+def _dialogue_errors(
+    meeting: Meeting,
+    record: DialogueRecord,
+    people: set[int],
+    places: Mapping[int, tuple[int, int]],
+    moment: dt.datetime,
+) -> dict[str, str]:
+    """The agenda, attendance, actions and closing of one `DialogueRecord`, checked as their services do."""
+    errors: dict[str, str] = {}
+    for employee_id, attendance in record.attendance.items():
+        if employee_id not in people:
+            errors["attendance"] = _("Peserta %(id)s bukan peserta rapat ini.") % {"id": employee_id}
+        elif attendance not in Attendance.values:
+            errors["attendance"] = _("Kehadiran tidak dikenal: %(value)s.") % {"value": attendance}
+    for item in record.items:
+        if not item.title.strip():
+            errors["title"] = _("Pokok bahasan wajib diisi.")
+        if item.kind not in AgendaKind.values:
+            errors["kind"] = _("Jenis agenda tidak dikenal: %(value)s.") % {"value": item.kind}
+        for wanted in item.actions:
+            kpi = wanted.kpi or item.kpi
+            errors.update(
+                _action_errors(
+                    meeting,
+                    description=wanted.description,
+                    owner=wanted.owner,
+                    due_date=wanted.due_date,
+                    kpi=kpi,
+                    kpi_place=places.get(kpi.pk) if kpi is not None else None,
+                    objective=None,
+                    objective_place=None,
+                    is_participant=lambda person: person.pk in people,
+                )
+            )
+            errors.update(_action_state_errors(wanted))
+    if record.close:
+        if record.starts_at > moment:
+            errors["close"] = _("Dialog belum dimulai (%(when)s): rapat ditutup setelah berlangsung.") % {
+                "when": _when(record.starts_at)
+            }
+        if not any(a in ATTENDED for a in record.attendance.values()):
+            errors["close"] = _("Kehadiran belum dicatat: catat dulu siapa yang hadir sebelum rapat ditutup.")
+        if not record.items:
+            errors["close"] = _("Agenda rapat masih kosong.")
+    return errors
+
+
+def _action_state_errors(wanted: ActionRecord) -> dict[str, str]:
+    """An action's state as `change_action_state` allows it from open: in progress, done with evidence (a file
+    checked like an upload), dropped with a reason."""
+    if wanted.state not in ActionState.values:
+        return {"state": _("Status %(state)s tidak dikenal.") % {"state": wanted.state}}
+    if wanted.state == ActionState.DONE:
+        if wanted.evidence is None:
+            return {
+                "evidence": _("Bukti penyelesaian wajib dilampirkan untuk menandai tindak lanjut selesai.")
+            }
+        name, content = wanted.evidence
+        try:
+            evidence_checks.check_file(name, io.BytesIO(content), len(content))
+        except ValidationError as error:
+            return {"evidence": " ".join(error.messages)}
+    if wanted.state == ActionState.DROPPED and not wanted.reason.strip():
+        return {"reason": _("Alasan pembatalan tindak lanjut wajib diisi.")}
+    return {}
+
+
+def _notify_minutes(closed: Sequence[tuple[Meeting, DialogueRecord]]) -> int:
+    """The minutes to every participant of the meetings just closed: one `notify_each`."""
+    if not closed:
+        return 0
+    people: set[int] = set()
+    for _meeting, record in closed:
+        people |= {p.pk for p in record.participants} | {record.chair.pk}
+        if record.secretary is not None:
+            people.add(record.secretary.pk)
+    users: dict[int, list[int]] = {}
+    for pk, employee_id in (
+        get_user_model()
+        .objects.filter(employee_id__in=people, is_active=True)
+        .values_list("pk", "employee_id")
+    ):
+        users.setdefault(employee_id, []).append(pk)
+    messages = []
+    for meeting, record in closed:
+        title = _("Notula: %(title)s") % {"title": meeting.title}
+        body = _("Dialog kinerja %(when)s telah ditutup; notula dan matriks tindak lanjut dapat diunduh.") % {
+            "when": _when(meeting.starts_at)
+        }
+        url = reverse("meetings:detail", args=[meeting.pk])
+        everyone = {p.pk for p in record.participants} | {record.chair.pk}
+        if record.secretary is not None:
+            everyone.add(record.secretary.pk)
+        for employee_id in sorted(everyone):
+            for user in users.get(employee_id, []):
+                messages.append(Message(user, title, url, body, f"meeting:{meeting.pk}:minutes"))
+    return len(notify_each(kind=Kind.MEETING, messages=messages))
+
+
 __all__ = [
     "ACTION_STEPS",
+    "ActionRecord",
+    "DialogueRecord",
+    "ItemRecord",
     "add_action",
     "add_agenda_item",
     "cancel_meeting",
@@ -810,6 +1182,7 @@ __all__ = [
     "move_agenda_item",
     "propose_agenda",
     "record_attendance",
+    "record_dialogues",
     "record_minutes",
     "record_summary",
     "remove_agenda_item",
