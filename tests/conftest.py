@@ -25,6 +25,20 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Indonesian): a request through the test client leaves the
+    language LocaleMiddleware chose active in the thread, so a test after an English request would otherwise
+    write English texts (audit notes, derived-realization analyses) where it expects Indonesian ones."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import translation
+
+        translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
 @dataclass
 class OrgTree:
     ministry: Unit
