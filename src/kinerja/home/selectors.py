@@ -11,8 +11,9 @@ counts only what the user can act on now (issue 10 item 10):
   ``?menunggu=persetujuan``);
 * "IKU belum lengkap" — the completeness report's count for its default period
   (`dashboards.selectors.completeness`, i.e. `reporting.scorecard.completeness`),
-  linking to that report for that period; counted in the database
-  (`reporting.selectors.missing_count`) with the report's choice of year and period.
+  linking to that report for that period; the report's own figures
+  (`reporting.selectors.missing_count`, i.e. `reporting.figures.map_figures`, kept per map under its
+  data version) with the report's choice of year and period.
 
 The page costs what it shows (issue 16 item 2): every number is a count or an
 aggregate in the database and the list is the first five items due, so its
@@ -100,7 +101,7 @@ def incomplete_kpis(
     period = pick_period(ended, {}, today=day) if ended else None
     if period is None:
         return year, None, None
-    return year, period, missing_count(reporting_maps_for(user, year), period)
+    return year, period, missing_count(reporting_maps_for(user, year), period, periods)
 
 
 def follow_up_queue(*, user: Viewer) -> dict[str, Any]:

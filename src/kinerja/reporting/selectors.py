@@ -905,41 +905,21 @@ def map_completeness(
     return found
 
 
-def missing_count(maps: QuerySet[StrategyMap], period: ReportingPeriod) -> int:
-    """How many KPIs of `maps` are missing as of `period`, counted in the database (one query, two with the
-    plan year's periods): the sum of `map_completeness`'s ``missing`` over the maps, without loading a KPI.
+def missing_count(
+    maps: QuerySet[StrategyMap],
+    period: ReportingPeriod,
+    periods: Sequence[ReportingPeriod] | None = None,
+) -> int:
+    """How many KPIs of `maps` are missing as of `period`: the sum of the completeness report's ``missing``
+    over the maps of the period's plan year (`figures.map_figures`, the one SQL form of
+    `scorecard.completeness`, kept per map under its data version). `periods`: the plan year's periods when
+    the caller has them (else one query reads them); then one query, two when some map changed since."""
+    from .figures import map_figures
 
-    The rule of `scorecard.completeness`: a KPI whose frequency has a period ending by `period` in its plan
-    year is due; it reads its own (latest such) period when consolidated by "last value", every such period
-    of its frequency otherwise; it is missing when fewer of those periods have a counted realization
-    (`KINERJA_SCORED_STATES`) than it reads. Maps of another plan year than the period's count nothing.
-    """
-    periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
-    by_frequency = scorecard.periods_as_of(period, periods)
-    if not by_frequency:
-        return 0
-    last = Consolidation.LAST.value
-    reads = Q()
-    expected = [When(consolidation=last, then=Value(1))]
-    for frequency, own in by_frequency.items():
-        reads |= Q(frequency=frequency) & (
-            Q(consolidation=last, realizations__period_id=own[-1].pk)
-            | (~Q(consolidation=last) & Q(realizations__period_id__in=[p.pk for p in own]))
-        )
-        expected.append(When(frequency=frequency, then=Value(len(own))))
-    return (
-        Kpi.objects.filter(
-            objective__map__in=maps,
-            objective__map__plan_year_id=period.plan_year_id,
-            frequency__in=list(by_frequency),
-        )
-        .annotate(
-            read=Count("realizations", filter=reads & Q(realizations__state__in=conf.scored_states())),
-            expected=Case(*expected, output_field=IntegerField()),
-        )
-        .filter(read__lt=F("expected"))
-        .count()
-    )
+    if periods is None:
+        periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
+    found = map_figures(maps.filter(plan_year_id=period.plan_year_id), period, periods)
+    return sum(f.missing_kpis for f in found.values())
 
 
 def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str, Any] | None:

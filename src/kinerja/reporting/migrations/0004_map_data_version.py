@@ -1,0 +1,33 @@
+from django.db import migrations, models
+
+from kinerja.reporting import versions
+
+
+def install(apps, schema_editor):  # noqa: ANN001, ANN201
+    versions.install(schema_editor)
+
+
+def uninstall(apps, schema_editor):  # noqa: ANN001, ANN201
+    versions.uninstall(schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("planning", "0005_trigram_search"),
+        ("reporting", "0003_historical_import"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="MapDataVersion",
+            fields=[
+                ("map_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="peta strategi")),
+                ("version", models.BigIntegerField(verbose_name="versi")),
+            ],
+            options={
+                "verbose_name": "versi data peta strategi",
+                "verbose_name_plural": "versi data peta strategi",
+            },
+        ),
+        migrations.RunPython(install, uninstall),
+    ]
