@@ -157,15 +157,21 @@ def count_maps(map_ids: Sequence[int], reads: Reads, scored: Sequence[str]) -> d
 
 
 def map_figures(
-    maps: QuerySet[Any], period: ReportingPeriod, periods: Sequence[ReportingPeriod]
+    maps: QuerySet[Any] | Sequence[tuple[int, str, int]],
+    period: ReportingPeriod,
+    periods: Sequence[ReportingPeriod],
 ) -> dict[int, MapFigures]:
-    """{map id: MapFigures} as of `period` for every map of `maps`: one query (the maps, their paths and data
-    versions), one more counting the maps whose figures are not kept for their current version."""
-    rows = list(
-        maps.order_by()
-        .annotate(data_version=versions.version_column())
-        .values_list("pk", "unit__path", "data_version")
-    )
+    """{map id: MapFigures} as of `period` for every map of `maps` (a queryset, or (id, unit path, data
+    version) rows already read): one query reading the maps with their data versions (none when given the
+    rows), one more counting the maps whose figures are not kept for their current version."""
+    if isinstance(maps, QuerySet):
+        rows = list(
+            maps.order_by()
+            .annotate(data_version=versions.version_column())
+            .values_list("pk", "unit__path", "data_version")
+        )
+    else:
+        rows = list(maps)
     if not rows:
         return {}
     reads = Reads.of(period, periods)

@@ -479,3 +479,6 @@ class MapDataVersion(models.Model):
     class Meta:
         verbose_name = _("versi data peta strategi")
         verbose_name_plural = _("versi data peta strategi")
+
+    def __str__(self) -> str:
+        return f"{self.map_id}: {self.version}"
