@@ -16,8 +16,9 @@ new writer appears. A map's version starts at a random number (then grows by one
 database rebuilt with the same ids never meets an old cache entry.
 
 Reading: `versions_of(maps)` reads the versions (a column of the query that lists the maps in scope),
-`cached_per_map` returns per-map figures from the cache for every map whose version is unchanged and
-computes the others in one set-based pass (whatever their number). A figure is stored under the version
+`cached_per_map` returns per-map figures from the cache (one entry per kind of figure, holding every map's
+with the version it was counted for) for every map whose version is unchanged and computes the others in
+one set-based pass (whatever their number). A figure is stored under the version
 read *before* it was computed: a write committed after that read has changed the version, so no later
 request meets the older figure — the cache is never stale, only sometimes fresher than its key.
 
@@ -191,24 +192,33 @@ def cached_per_map(
     compute: Callable[[list[int]], Mapping[int, T]],
     default: Callable[[int], T],
 ) -> dict[int, T]:
-    """{map id: figures} for every map of `versions`: from the cache where the map's version (and `context`)
-    is unchanged, else `compute(missed map ids)` (one set-based pass) stored for the next request."""
+    """{map id: figures} for every map of `versions`: kept where the map's version (and `context`) is
+    unchanged, else `compute(missed map ids)` (one set-based pass) and kept for the next request.
+
+    One cache entry per kind and context holds every map's figures with the version they were counted
+    for ({map id: (version, figures)}): one read whatever the number of maps (a cache with a bounded
+    number of entries, like local memory's, keeps them all), and an entry is used only when its version
+    is the map's current one. Two requests writing it at once lose one's work, never correctness."""
     if not versions:
         return {}
-    keys = {pk: f"{CACHE_PREFIX}:{kind}:{context}:{pk}:{v}" for pk, v in versions.items()}
-    found = cache.get_many(list(keys.values()))
+    key = f"{CACHE_PREFIX}:{kind}:{context}"
+    kept: dict[int, tuple[int, T]] = cache.get(key) or {}
     result: dict[int, T] = {}
     missed: list[int] = []
-    for pk, key in keys.items():
-        if key in found:
-            result[pk] = found[key]
+    for pk, version in versions.items():
+        entry = kept.get(pk)
+        if entry is not None and entry[0] == version:
+            result[pk] = entry[1]
         else:
             missed.append(pk)
     if missed:
         fresh = compute(missed)
-        computed = {pk: fresh.get(pk, default(pk)) for pk in missed}
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, CACHE_SECONDS)
-        result.update(computed)
+        renewed = dict(kept)
+        for pk in missed:
+            value = fresh.get(pk, default(pk))
+            renewed[pk] = (versions[pk], value)
+            result[pk] = value
+        cache.set(key, renewed, CACHE_SECONDS)
     return result
 
 
