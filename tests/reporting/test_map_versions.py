@@ -73,9 +73,9 @@ def test_every_kind_of_write_changes_its_maps_version_and_no_other(world: Any, m
 
     assert _changed(service_steps) == {mine}
     january.refresh_from_db()
-    assert _changed(lambda: services.bulk_step(realizations=[january], action="verify", by=world.manager)) == {
-        mine
-    }
+    assert _changed(
+        lambda: services.bulk_step(realizations=[january], action="verify", by=world.manager)
+    ) == {mine}
     assert _changed(lambda: Realization.objects.bulk_create([_realization(world, monthly, "2026-02")])) == {
         mine
     }
@@ -156,7 +156,11 @@ def test_the_kept_figures_equal_a_fresh_recount_after_every_kind_of_write(
         taken = set(Realization.objects.filter(period=june).values_list("kpi_id", flat=True))
         kpi = next(k for k in kpis if k.frequency == "monthly" and k.pk not in taken)
         Realization.objects.create(
-            kpi=kpi, period=june, value=Decimal(5), state=RealizationState.SUBMITTED, created_by=world.employee
+            kpi=kpi,
+            period=june,
+            value=Decimal(5),
+            state=RealizationState.SUBMITTED,
+            created_by=world.employee,
         )
 
     def approve_some() -> None:
@@ -226,4 +230,6 @@ def test_the_rebuild_command_renews_every_version(world: Any) -> None:
     assert set(after) == set(StrategyMap.objects.values_list("pk", flat=True))
     assert all(after[pk] != before.get(pk) for pk in after)
     assert str(StrategyMap.objects.count()) in out.getvalue()
-    assert _changed(lambda: enter(world, world.monthly, "2026-01", "10")) == {world.map.pk}  # triggers still on
+    assert _changed(lambda: enter(world, world.monthly, "2026-01", "10")) == {
+        world.map.pk
+    }  # triggers still on

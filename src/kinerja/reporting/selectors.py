@@ -417,7 +417,7 @@ class DueList:
 
     rows: QuerySet[Any]  # `Kpi` rows annotated with their period (`due_rows`)
     today: dt.date
-    user: Viewer = None
+    user: Any = None  # the `Viewer` whose reach is counted
     include_future: bool = False
     maps: list[ReachMap] | None = None
     _per_period: list[tuple[ReportingPeriod, int]] | None = field(default=None, init=False, repr=False)
@@ -540,9 +540,7 @@ def due_list(
     """What is due for the user (`due_rows`), to count and to read a page of (`maps`: `maps_in_reach(user)`
     when the caller has it)."""
     day = today or timezone.localdate()
-    return DueList(
-        due_rows(user, today=day, include_future=include_future), day, user, include_future, maps
-    )
+    return DueList(due_rows(user, today=day, include_future=include_future), day, user, include_future, maps)
 
 
 def due_items(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
@@ -628,7 +626,7 @@ def _own_and_individual(
     """The open periods' ends, and per step: the user's own map-KPI rows per (period, map) (kept from them by separation of duties) and
     the individual KPIs' (IKI) rows per period in reach — what the kept per-map counts leave out — in one
     query (`UNION ALL` of two grouped selects per step, each through an index: the user's rows, the IKIs)."""
-    parts = []
+    parts: list[Any] = []
     for number, step in enumerate(steps, start=1):
         base = Realization.objects.filter(
             kpi_scope(user, "kpi__", STEP_ROLES[step]),
@@ -771,9 +769,7 @@ def waiting_lists(
     if not user.is_authenticated:
         return {step: WaitingList(user, step, [], {}, {}, {}, {}) for step in steps}
     open_periods, live = _own_and_individual(user, steps)
-    return {
-        step: WaitingList(user, step, maps, kept, open_periods, *live[step]) for step in steps
-    }
+    return {step: WaitingList(user, step, maps, kept, open_periods, *live[step]) for step in steps}
 
 
 def awaiting(user: Viewer, step: str) -> list[Realization]:

@@ -50,7 +50,10 @@ WATCHED: tuple[tuple[str, str], ...] = (
         "SELECT o.map_id AS map_id FROM {rows} r JOIN planning_kpi k ON k.id = r.kpi_id "
         "JOIN planning_objective o ON o.id = k.objective_id",
     ),
-    ("planning_kpi", "SELECT o.map_id AS map_id FROM {rows} r JOIN planning_objective o ON o.id = r.objective_id"),
+    (
+        "planning_kpi",
+        "SELECT o.map_id AS map_id FROM {rows} r JOIN planning_objective o ON o.id = r.objective_id",
+    ),
     ("planning_objective", "SELECT r.map_id AS map_id FROM {rows} r"),
     ("planning_strategymap", "SELECT r.id AS map_id FROM {rows} r"),
 )

@@ -87,11 +87,11 @@ def index(request: HttpRequest) -> HttpResponse:
     step = selectors.WAITING_STEPS.get(waiting)
     maps = selectors.maps_in_reach(user)  # read once for the lists counted per map
     steps = [s for s in ("verify", "approve") if step in (None, s)]
-    waiting = selectors.waiting_lists(user, steps, maps)
+    queues = selectors.waiting_lists(user, steps, maps)
     lists: dict[str, Any] = {
         "due": None if step else selectors.due_list(user, today=today, maps=maps),
-        "to_verify": waiting.get("verify"),
-        "to_approve": waiting.get("approve"),
+        "to_verify": queues.get("verify"),
+        "to_approve": queues.get("approve"),
         "maps": None if step else selectors.reporting_maps_for(user),
     }
     context: dict[str, Any] = {"waiting": waiting if step else "", "today": today}
