@@ -167,8 +167,8 @@ def map_figures(
     if isinstance(maps, QuerySet):
         rows = list(
             maps.order_by()
-            .annotate(data_version=versions.version_column())
-            .values_list("pk", "unit__path", "data_version")
+            .annotate(kept_version=versions.version_column())
+            .values_list("pk", "unit__path", "kept_version")
         )
     else:
         rows = list(maps)

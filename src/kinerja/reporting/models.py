@@ -469,11 +469,19 @@ class MapDataVersion(models.Model):
     same transaction as every write to its realizations, KPIs, objectives or the map row, whoever makes it
     (a form, an import, a bulk step, a cascade, raw SQL). Figures computed from a map's data are kept in the
     cache under the version read before computing them, so a figure met in the cache is never older than
-    the data: a write committed since then has changed the version. No foreign key: the row outlives its
-    map harmlessly (ids are not reused) and the map's deletion never waits on it.
+    the data: a write committed since then has changed the version. No foreign key constraint in the
+    database (the relation is for reading the version with the map, one join): the row outlives its map
+    harmlessly (ids are not reused) and the map's deletion never waits on it.
     """
 
-    map_id = models.BigIntegerField(_("peta strategi"), primary_key=True)
+    map = models.OneToOneField(
+        StrategyMap,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="data_version",
+        verbose_name=_("peta strategi"),
+    )
     version = models.BigIntegerField(_("versi"))
 
     class Meta:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 T = TypeVar("T")
@@ -167,20 +167,15 @@ def uninstall(schema_editor: Any) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def version_column(map_ref: str = "pk") -> Coalesce:
-    """A map's data version as a column of a queryset (`map_ref`: the map's id there); 0 before any write."""
-    from .models import MapDataVersion
-
-    return Coalesce(
-        Subquery(MapDataVersion.objects.filter(map_id=OuterRef(map_ref)).values("version")[:1]),
-        Value(0),
-        output_field=BigIntegerField(),
-    )
+def version_column(map_ref: str = "") -> Coalesce:
+    """A map's data version as a column of a queryset of maps (`map_ref`: the path to the map, e.g.
+    "strategy_map__"), read through one outer join; 0 before any write."""
+    return Coalesce(f"{map_ref}data_version__version", Value(0), output_field=BigIntegerField())
 
 
 def versions_of(maps: QuerySet[Any]) -> dict[int, int]:
     """{map id: data version} of a queryset of maps (one query)."""
-    return dict(maps.order_by().annotate(data_version=version_column()).values_list("pk", "data_version"))
+    return dict(maps.order_by().annotate(kept_version=version_column()).values_list("pk", "kept_version"))
 
 
 def key_of(*parts: object) -> str:

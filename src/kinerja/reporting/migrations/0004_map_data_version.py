@@ -1,3 +1,4 @@
+import django.db.models.deletion
 from django.db import migrations, models
 
 from kinerja.reporting import versions
@@ -21,7 +22,18 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="MapDataVersion",
             fields=[
-                ("map_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="peta strategi")),
+                (
+                    "map",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="data_version",
+                        serialize=False,
+                        to="planning.strategymap",
+                        verbose_name="peta strategi",
+                    ),
+                ),
                 ("version", models.BigIntegerField(verbose_name="versi")),
             ],
             options={
