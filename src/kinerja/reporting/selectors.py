@@ -591,9 +591,9 @@ def awaiting_rows(user: Viewer, step: str) -> QuerySet[Realization]:
 
 
 def _awaiting_kept(map_ids: Sequence[int]) -> dict[int, dict[tuple[int, str], int]]:
-    """{map id: {(period id, state): realizations}} of the maps' KPIs (not rolled up) in a state some step
-    starts from (one query)."""
-    starting = sorted({str(s) for step in workflow.STEPS.values() for s in step.sources})
+    """{map id: {(period id, state): realizations}} of the maps' KPIs (not rolled up) in a state the waiting
+    steps (verify, approve) start from (one query)."""
+    starting = sorted({str(s) for step in STEP_ROLES for s in workflow.STEPS[step].sources})
     rows = (
         Realization.objects.filter(
             kpi__objective__map_id__in=list(map_ids),
@@ -767,7 +767,11 @@ def waiting_lists(
     elif maps is None:
         maps = maps_in_reach(user)
     kept = versions.cached_per_map(
-        "awaiting", "", {m.pk: m.version for m in maps}, _awaiting_kept, lambda _pk: {}
+        "awaiting",
+        versions.key_of(sorted(STEP_ROLES)),
+        {m.pk: m.version for m in maps},
+        _awaiting_kept,
+        lambda _pk: {},
     )
     if not user.is_authenticated:
         return {step: WaitingList(user, step, [], {}, {}, {}, {}) for step in steps}
