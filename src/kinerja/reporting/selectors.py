@@ -21,15 +21,20 @@ For the dashboard (issue item 6) the score reads are:
 * `staleness(snapshot)` — whether the data a snapshot was computed from has
   changed since (then its figures are not current: "belum diperbarui");
 * `map_completeness(maps, period)` — the one answer to "is this period
-  complete?" (`scorecard.completeness`) for many maps at once, for the
-  completeness report and the home page.
+  complete?" (`scorecard.completeness`) for many maps at once, in Python (the
+  meeting agenda; `reporting.figures` is the same rule in SQL, for the
+  completeness report and the home page's `missing_count`).
 
 The work queue (issue 10 item 10): `awaiting_rows(user, step)` is the query of
 exactly the realizations on which the workflow lets the user take `step` now; the
 home page counts it and links to it (`?menunggu=verifikasi|persetujuan`), the
 reporting index pages it. `due_list(user)` is what is still to be reported,
 counted per period and read a page at a time (`due_rows`: one row per KPI and
-period, in the database). Neither loads what it does not show (issue 16 item 2).
+period, in the database). Neither loads what it does not show (issue 16 item 2):
+both are counted per map, the map KPIs' counts kept under the map's data version
+(`reporting.versions`: the database changes it on every write to the map's data)
+and counted again only for the maps changed since, and a page reads only the rows
+of the periods and maps it spans (`DueList`, `WaitingList`, `waiting_lists`).
 """
 
 from __future__ import annotations
