@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 HOME_BUDGET = 21
 """The home page's queries for any user at any size: session and user (2), the user's roles (1), the
 notification bell (1), units, map owners and employees counted (3), the top units (2) and roles listed (1),
-what is due counted per period with those periods (2) and its first five: their keys, KPIs and drafts (3), to verify and to approve
-counted (2), the completeness count with its year and periods (3), the overdue follow-ups (1)."""
+the maps in reach with their data versions (1), what is due: the open periods with the IKIs due (1) and its
+first five: their keys, KPIs and drafts (3), to verify and to approve: the open periods with the user's own and
+the IKI rows (1), the completeness count's year and periods (2), the overdue follow-ups (1) — 18 — and the
+figures kept per map counted again for the maps changed since the last request (what is due, what waits, the
+completeness figures: up to 3, none when nothing changed)."""
 
 
 @pytest.fixture

@@ -20,11 +20,16 @@ from .scale import TODAY, expected_due, expected_waiting, grow
 pytestmark = pytest.mark.django_db
 
 INDEX_BUDGET = 16
-"""/capaian/: session and user (2), roles (1), the bell (1), what is due counted per period with those
-periods and its page: keys, KPIs and drafts (5), to verify and to approve counted and paged (4), the maps counted and paged (2), and room for
-one more read of the base template."""
-WAITING_BUDGET = 7
-"""/capaian/?menunggu=…: session, user, roles, the bell, the list counted and paged, and room for one more."""
+"""/capaian/: session and user (2), roles (1), the bell (1), the maps in reach with their data versions (1),
+what is due: the open periods with the IKIs due (1) and its page: keys, KPIs and drafts (3), to verify and to
+approve: the open periods with the user's own and the IKI rows (1) and a page each (2), the maps counted and
+paged (2) — 14 — and the figures kept per map counted again for the maps changed since the last request
+(what is due, what waits: up to 2)."""
+WAITING_BUDGET = 8
+"""/capaian/?menunggu=…: session, user, roles (not for a superuser), the bell, the maps in reach with their data
+versions, the open periods with the user's own and the IKI rows, the page — 7 — and the kept counts of the
+maps changed since the last request (one more; the list counted and paged was 2 queries before the counts were
+kept per map, 6 in all, but those 2 read every realization waiting in reach)."""
 URLS = ("/capaian/", "/capaian/?menunggu=verifikasi", "/capaian/?menunggu=persetujuan")
 
 

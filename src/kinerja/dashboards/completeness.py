@@ -12,17 +12,13 @@ snapshot's ``complete`` and ``missing`` follow — expressed in SQL:
   (`KINERJA_SCORED_STATES`), else it is a **gap** (its state, or "missing"
   when no realization was entered); a due KPI with a gap is **missing**.
 
-Since the reads depend only on a KPI's frequency and consolidation, the
-periods read are known in Python from the (at most 19) periods of the plan
-year, and every figure is a grouped count:
-
-* per map and state: the read realizations (`Count(filter=…)`), one query;
-* per map: the reads expected, the due KPIs and the missing KPIs (a KPI with
-  fewer counted reads than reads), one query over the KPIs with a correlated
-  count of their counted realizations;
-* the gaps themselves (the drill-down list), one ``UNION ALL`` of one select
-  per period read, ordered and sliced in the database: a page of 50 costs a
-  page of 50 (plus its count), and the export streams the same query.
+The figures of each map (reads per state, counted reads, due and missing
+KPIs) are `kinerja.reporting.figures.map_figures`: counted in the database in
+one query and kept per map under the map's data version, so a request counts
+only the maps changed since the last one. The gaps themselves (the drill-down
+list) are one ``UNION ALL`` of one select per period read, for the maps the
+page spans only, ordered and sliced in the database: a page of 50 costs a page
+of 50, and the export streams the same query.
 
 The report shows one row per map-owning unit, least complete first, 50 a
 page; the units offered for narrowing are the scope's units above and its
@@ -42,18 +38,14 @@ from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     CharField,
-    Count,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -65,11 +57,10 @@ from kinerja.organisations.selectors import units_readable_by
 from kinerja.planning.models import Kpi, StrategyMap
 from kinerja.reporting import conf
 from kinerja.reporting import selectors as reporting
+from kinerja.reporting.figures import MISSING, MapFigures, Reads, map_figures
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod
-from kinerja.reporting.scorecard import periods_as_of
 from kinerja.scoring.enums import Consolidation
 
-MISSING = "missing"
 COMPLETENESS_STATES = (
     MISSING,
     RealizationState.DRAFT.value,
@@ -112,26 +103,6 @@ class CompletenessItem:
     @property
     def overdue(self) -> bool:
         return self.today > self.period.due_date
-
-
-@dataclass(frozen=True)
-class MapFigures:
-    """A map's counts as of the period: reads per realization state, counted reads, due and missing KPIs."""
-
-    map_id: int
-    path: str
-    counts: dict[str, int]
-    counted: int = 0
-    due_kpis: int = 0
-    missing_kpis: int = 0
-
-    @property
-    def expected(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def percent(self) -> Decimal | None:
-        return None if not self.expected else Decimal(self.counted * 100) / Decimal(self.expected)
 
 
 @dataclass
@@ -225,124 +196,6 @@ class CompletenessReport:
 
 
 # --------------------------------------------------------------------------- the rule, as queries
-
-
-@dataclass(frozen=True)
-class Reads:
-    """The periods read as of `period`, from the plan year's periods: per frequency, the own periods."""
-
-    period: ReportingPeriod
-    own: dict[str, list[ReportingPeriod]]
-
-    @classmethod
-    def of(cls, period: ReportingPeriod, periods: Sequence[ReportingPeriod]) -> Reads:
-        return cls(period, periods_as_of(period, periods))
-
-    @property
-    def last_ids(self) -> list[int]:
-        return [own[-1].pk for own in self.own.values() if own]
-
-    @property
-    def read_periods(self) -> list[ReportingPeriod]:
-        """Every period some KPI reads, in the report's order (end, start)."""
-        return sorted((p for own in self.own.values() for p in own), key=lambda p: (p.end, p.start, p.pk))
-
-    def reads_case(self) -> Case:
-        """How many periods a KPI reads (0: not yet due), on a KPI queryset."""
-        whens = []
-        for frequency, own in self.own.items():
-            if own:
-                whens.append(When(frequency=frequency, consolidation=LAST, then=Value(1)))
-                whens.append(When(frequency=frequency, then=Value(len(own))))
-        return Case(*whens, default=Value(0), output_field=IntegerField())
-
-    def realization_filter(self, prefix: str = "") -> Q:
-        """A realization that one of its KPI's reads (on Realization; `prefix` for a path to one)."""
-        return Q(
-            **{
-                f"{prefix}period__plan_year_id": self.period.plan_year_id,
-                f"{prefix}period__end__lte": self.period.end,
-                f"{prefix}period__frequency": F(f"{prefix}kpi__frequency"),
-            }
-        ) & (~Q(**{f"{prefix}kpi__consolidation": LAST}) | Q(**{f"{prefix}period_id__in": self.last_ids}))
-
-
-def _counted_reads(reads: Reads, scored: Sequence[str]) -> Case:
-    """On a KPI queryset: how many of the periods it reads have a counted realization (a correlated count)."""
-    base = Realization.objects.filter(
-        kpi=OuterRef("pk"),
-        period__plan_year_id=reads.period.plan_year_id,
-        period__frequency=OuterRef("frequency"),
-        period__end__lte=reads.period.end,
-        state__in=list(scored),
-    ).order_by()
-
-    def counted(found: QuerySet[Realization]) -> Subquery:
-        return Subquery(
-            found.values("kpi").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
-        )
-
-    return Case(
-        When(consolidation=LAST, then=Coalesce(counted(base.filter(period_id__in=reads.last_ids)), 0)),
-        default=Coalesce(counted(base), 0),
-        output_field=IntegerField(),
-    )
-
-
-def map_figures(
-    maps: QuerySet[StrategyMap], period: ReportingPeriod, periods: Sequence[ReportingPeriod]
-) -> dict[int, MapFigures]:
-    """{map id: MapFigures} as of `period` for every map of `maps` (three queries, one row per map each)."""
-    reads = Reads.of(period, periods)
-    scored = list(conf.scored_states())
-    paths: dict[int, str] = dict(maps.order_by().values_list("pk", "unit__path"))
-    if not paths:
-        return {}
-    counts: dict[int, dict[str, int]] = {pk: {} for pk in paths}
-    counted: dict[int, int] = {}
-    due: dict[int, int] = {}
-    missing: dict[int, int] = {}
-    map_ids = maps.order_by().values("pk")
-    states = [s.value for s in RealizationState]
-    per_state: Any = (
-        Realization.objects.filter(
-            reads.realization_filter(), kpi__holder__isnull=True, kpi__objective__map__in=map_ids
-        )
-        .order_by()
-        .values("kpi__objective__map_id")
-        .annotate(
-            **{f"n_{s}": Count("pk", filter=Q(state=s)) for s in states},
-            counted=Count("pk", filter=Q(state__in=scored)),
-        )
-    )
-    for row in per_state:
-        pk = row["kpi__objective__map_id"]
-        if pk in counts:
-            counts[pk] = {s: row[f"n_{s}"] for s in states if row[f"n_{s}"]}
-            counted[pk] = row["counted"]
-    per_map: Any = (
-        Kpi.objects.filter(objective__map__in=map_ids)
-        .annotate(reads=reads.reads_case(), counted_reads=_counted_reads(reads, scored))
-        .order_by()
-        .values("objective__map_id")
-        .annotate(
-            expected=Sum("reads"),
-            due=Count("pk", filter=Q(reads__gt=0)),
-            missing=Count("pk", filter=Q(reads__gt=0, counted_reads__lt=F("reads"))),
-        )
-    )
-    for row in per_map:
-        pk = row["objective__map_id"]
-        if pk not in counts:
-            continue
-        entered = sum(counts[pk].values())
-        if row["expected"] and row["expected"] > entered:
-            counts[pk][MISSING] = row["expected"] - entered
-        due[pk], missing[pk] = row["due"], row["missing"]
-    return {
-        pk: MapFigures(pk, path, counts[pk], counted.get(pk, 0), due.get(pk, 0), missing.get(pk, 0))
-        for pk, path in paths.items()
-    }
 
 
 GAP_FIELDS = (

@@ -11,8 +11,9 @@ counts only what the user can act on now (issue 10 item 10):
   ``?menunggu=persetujuan``);
 * "IKU belum lengkap" — the completeness report's count for its default period
   (`dashboards.selectors.completeness`, i.e. `reporting.scorecard.completeness`),
-  linking to that report for that period; counted in the database
-  (`reporting.selectors.missing_count`) with the report's choice of year and period.
+  linking to that report for that period; the report's own figures
+  (`reporting.selectors.missing_count`, i.e. `reporting.figures.map_figures`, kept per map under its
+  data version) with the report's choice of year and period.
 
 The page costs what it shows (issue 16 item 2): every number is a count or an
 aggregate in the database and the list is the first five items due, so its
@@ -32,7 +33,14 @@ from kinerja.dashboards.selectors import choose_year, pick_period, years_in_reac
 from kinerja.meetings import follow_ups
 from kinerja.organisations.models import Employee, Unit
 from kinerja.reporting.models import ReportingPeriod
-from kinerja.reporting.selectors import awaiting_rows, due_list, missing_count, reporting_maps_for
+from kinerja.reporting.selectors import (
+    ReachMap,
+    due_list,
+    maps_in_reach,
+    missing_count,
+    reporting_maps_for,
+    waiting_lists,
+)
 
 DUE_SHOWN = 5
 """How many items due the home page lists (the count links to the whole list)."""
@@ -61,10 +69,12 @@ def work_queue(*, user: Viewer, today: dt.date | None = None) -> dict[str, Any]:
     if not user.is_authenticated:
         return {}
     day = today or timezone.localdate()
-    due = due_list(user, today=day)
+    maps = maps_in_reach(user)  # read once: the due list, the waiting lists and the count of missing KPIs
+    due = due_list(user, today=day, maps=maps)
     due_count, overdue_count = due.counts()
+    waiting = waiting_lists(user, ("verify", "approve"), maps)
     index = reverse("reporting:index")
-    year, period, incomplete = incomplete_kpis(user, today=day)
+    year, period, incomplete = incomplete_kpis(user, today=day, maps=maps)
     completeness_url = reverse("dashboards:completeness")
     if period is not None:
         completeness_url += f"?tahun={year}&periode={period.pk}"
@@ -72,9 +82,9 @@ def work_queue(*, user: Viewer, today: dt.date | None = None) -> dict[str, Any]:
         "due_items": due.items(0, DUE_SHOWN) if due_count else [],
         "due_count": due_count,
         "overdue_count": overdue_count,
-        "to_verify": awaiting_rows(user, "verify").count(),
+        "to_verify": waiting["verify"].count(),
         "to_verify_url": f"{index}?menunggu=verifikasi",
-        "to_approve": awaiting_rows(user, "approve").count(),
+        "to_approve": waiting["approve"].count(),
         "to_approve_url": f"{index}?menunggu=persetujuan",
         "incomplete_count": incomplete,
         "incomplete_period": period,
@@ -83,7 +93,7 @@ def work_queue(*, user: Viewer, today: dt.date | None = None) -> dict[str, Any]:
 
 
 def incomplete_kpis(
-    user: Viewer, *, today: dt.date | None = None
+    user: Viewer, *, today: dt.date | None = None, maps: list[ReachMap] | None = None
 ) -> tuple[int | None, ReportingPeriod | None, int | None]:
     """(year, period, KPIs missing) of the completeness report's default view for the user, counted in the
     database; (year or None, None, None) when the report has no period to show.
@@ -100,7 +110,8 @@ def incomplete_kpis(
     period = pick_period(ended, {}, today=day) if ended else None
     if period is None:
         return year, None, None
-    return year, period, missing_count(reporting_maps_for(user, year), period)
+    reach = maps if maps is not None else reporting_maps_for(user, year)
+    return year, period, missing_count(reach, period, periods)
 
 
 def follow_up_queue(*, user: Viewer) -> dict[str, Any]:

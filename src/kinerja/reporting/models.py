@@ -460,3 +460,33 @@ class HistoricalImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_year.year}: {self.reason[:40]}"
+
+
+class MapDataVersion(models.Model):
+    """The version of what a strategy map's pages count (issue 16 item 2): changed by the database itself.
+
+    Database triggers (`kinerja.reporting.versions`, installed by migration) change a map's `version` in the
+    same transaction as every write to its realizations, KPIs, objectives or the map row, whoever makes it
+    (a form, an import, a bulk step, a cascade, raw SQL). Figures computed from a map's data are kept in the
+    cache under the version read before computing them, so a figure met in the cache is never older than
+    the data: a write committed since then has changed the version. No foreign key constraint in the
+    database (the relation is for reading the version with the map, one join): the row outlives its map
+    harmlessly (ids are not reused) and the map's deletion never waits on it.
+    """
+
+    map = models.OneToOneField(
+        StrategyMap,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="data_version",
+        verbose_name=_("peta strategi"),
+    )
+    version = models.BigIntegerField(_("versi"))
+
+    class Meta:
+        verbose_name = _("versi data peta strategi")
+        verbose_name_plural = _("versi data peta strategi")
+
+    def __str__(self) -> str:
+        return f"{self.map_id}: {self.version}"

@@ -21,15 +21,20 @@ For the dashboard (issue item 6) the score reads are:
 * `staleness(snapshot)` — whether the data a snapshot was computed from has
   changed since (then its figures are not current: "belum diperbarui");
 * `map_completeness(maps, period)` — the one answer to "is this period
-  complete?" (`scorecard.completeness`) for many maps at once, for the
-  completeness report and the home page.
+  complete?" (`scorecard.completeness`) for many maps at once, in Python (the
+  meeting agenda; `reporting.figures` is the same rule in SQL, for the
+  completeness report and the home page's `missing_count`).
 
 The work queue (issue 10 item 10): `awaiting_rows(user, step)` is the query of
 exactly the realizations on which the workflow lets the user take `step` now; the
 home page counts it and links to it (`?menunggu=verifikasi|persetujuan`), the
 reporting index pages it. `due_list(user)` is what is still to be reported,
 counted per period and read a page at a time (`due_rows`: one row per KPI and
-period, in the database). Neither loads what it does not show (issue 16 item 2).
+period, in the database). Neither loads what it does not show (issue 16 item 2):
+both are counted per map, the map KPIs' counts kept under the map's data version
+(`reporting.versions`: the database changes it on every write to the map's data)
+and counted again only for the maps changed since, and a page reads only the rows
+of the periods and maps it spans (`DueList`, `WaitingList`, `waiting_lists`).
 """
 
 from __future__ import annotations
@@ -41,11 +46,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from kinerja.accounts.rules import REPORT_APPROVE_ROLES, REPORT_VERIFY_ROLES
-from kinerja.accounts.scope import READ_ROLES, Viewer, unit_filter
+from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import (
     PERIODS_PER_YEAR,
@@ -58,9 +75,8 @@ from kinerja.planning.models import (
     StrategyMap,
 )
 from kinerja.planning.selectors import MapData, load_maps_data, maps_reportable_by
-from kinerja.scoring.enums import Consolidation
 
-from . import conf, scorecard, workflow
+from . import conf, scorecard, versions, workflow
 from .models import (
     Evidence,
     ImportJob,
@@ -343,29 +359,115 @@ def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool
     )
 
 
+@dataclass(frozen=True)
+class ReachMap:
+    """A map in a user's read reach (any state), with its data version (`reporting.versions`)."""
+
+    pk: int
+    path: str
+    plan_year_id: int
+    state: str
+    version: int
+
+
+def maps_in_reach(user: Viewer) -> list[ReachMap]:
+    """Every map of the units the user reaches, any state, with its data version: one query (a page reads
+    it once and hands it to the lists that count per map: `due_list`, `waiting_lists`, `missing_count`)."""
+    rows = (
+        StrategyMap.objects.filter(unit_filter(user, "unit__path"))
+        .order_by("unit__path", "pk")
+        .annotate(kept_version=versions.version_column())
+        .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
+    )
+    return [ReachMap(*row) for row in rows]
+
+
+def _due_kept(map_ids: Sequence[int], day: dt.date, include_future: bool) -> dict[int, dict[int, int]]:
+    """{map id: {period id: map KPIs due}} counted in the database (one query) for the maps given."""
+    joined: dict[str, Any] = {
+        f"{_DUE_PERIOD}__state": PeriodState.OPEN,
+        f"{_DUE_PERIOD}__frequency": F("frequency"),
+    }
+    if not include_future:
+        joined[f"{_DUE_PERIOD}__end__lt"] = day
+    done = Realization.objects.filter(kpi=OuterRef("pk"), period=OuterRef("due_period")).exclude(
+        state=RealizationState.DRAFT
+    )
+    rows = (
+        Kpi.objects.filter(reportable_kpis(), objective__map_id__in=list(map_ids))
+        .filter(**joined)
+        .annotate(due_period=F(f"{_DUE_PERIOD}__id"))
+        .filter(~Exists(done))
+        .order_by()
+        .values_list("objective__map_id", "due_period")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict[int, int]] = {}
+    for map_id, period_id, n in rows:
+        found.setdefault(map_id, {})[period_id] = n
+    return found
+
+
 @dataclass
 class DueList:
     """What is due for a user (`due_rows`), read a page at a time: `count()`, `counts()` and slices of
     `DueItem` (so a `Paginator` takes it).
 
-    Counted per period in the database (a grouped count and the periods: two queries, once); a slice reads
-    only the rows of the periods it spans, first their keys in the pages' order and then those KPIs, with
-    their drafts (three queries), whatever its length and whatever exists."""
+    Counted per period and map: the map KPIs' counts are kept per map under its data version
+    (`reporting.versions`: counted again only for the maps changed since), the individual KPIs' (IKI,
+    reached through their holder's unit) are counted with the open periods — two queries (the maps in reach
+    and the periods), once, plus one for the maps changed. A slice reads only the rows of the periods and
+    maps it spans, first their keys in the pages' order and then those KPIs, with their drafts (three
+    queries), whatever its length and whatever exists."""
 
     rows: QuerySet[Any]  # `Kpi` rows annotated with their period (`due_rows`)
     today: dt.date
+    user: Any = None  # the `Viewer` whose reach is counted
+    include_future: bool = False
+    maps: list[ReachMap] | None = None
     _per_period: list[tuple[ReportingPeriod, int]] | None = field(default=None, init=False, repr=False)
+    _per_map: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict, init=False, repr=False)
+    _individual: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
     def per_period(self) -> list[tuple[ReportingPeriod, int]]:
         """The periods with something due, in the pages' order, each with how many items are due in it."""
         if self._per_period is None:
-            counted = dict(self.rows.order_by().values_list("due_period").annotate(n=Count("pk")))
-            periods = (
-                ReportingPeriod.objects.filter(pk__in=list(counted))
+            maps = self.maps if self.maps is not None else maps_in_reach(self.user)
+            reportable = [m for m in maps if m.state in REPORTABLE_MAP_STATES]
+            individual = (
+                self.rows.filter(holder__isnull=False, due_period=OuterRef("pk"))
+                .order_by()
+                .values("due_period")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+            periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
+            if not self.include_future:
+                periods = periods.filter(end__lt=self.today)
+            found = list(
+                periods.annotate(individual=Coalesce(Subquery(individual, output_field=IntegerField()), 0))
                 .select_related("plan_year")
                 .order_by("due_date", "end", "start", "pk")
             )
-            self._per_period = [(p, counted[p.pk]) for p in periods]
+            context = versions.key_of(
+                "" if self.include_future else self.today, self.include_future, versions.periods_key(found)
+            )
+            kept = versions.cached_per_map(
+                "due",
+                context,
+                {m.pk: m.version for m in reportable},
+                lambda missed: _due_kept(missed, self.today, self.include_future),
+                lambda _pk: {},
+            )
+            counted: dict[int, int] = {}
+            for m in reportable:  # in tree order
+                for period_id, n in kept[m.pk].items():
+                    counted[period_id] = counted.get(period_id, 0) + n
+                    self._per_map.setdefault(period_id, []).append((m.path, m.pk, n))
+            self._individual = {p.pk: p.individual for p in found if p.individual}
+            self._per_period = [
+                (p, counted.get(p.pk, 0) + p.individual) for p in found if counted.get(p.pk, 0) + p.individual
+            ]
         return self._per_period
 
     def count(self) -> int:
@@ -387,19 +489,35 @@ class DueList:
     def items(self, start: int = 0, stop: int | None = None) -> list[DueItem]:
         """Items `start` to `stop` (excluded) in the pages' order (`DUE_ORDER`)."""
         spanned: dict[int, ReportingPeriod] = {}
-        skipped = 0  # items of the periods before the first one spanned
+        blocks: list[tuple[int, list[int] | None]] = []  # per period spanned: its maps spanned (None: all)
+        skipped = 0  # items before the first block spanned
         seen = 0
         for period, n in self.per_period():
             if seen + n > start and (stop is None or seen < stop):
-                if not spanned:
-                    skipped = seen
+                if self._individual.get(period.pk):  # IKIs interleave by their map's place: the whole period
+                    if not spanned:
+                        skipped = seen
+                    blocks.append((period.pk, None))
+                else:
+                    chosen: list[int] = []
+                    running = seen
+                    for _path, map_id, m in self._per_map.get(period.pk, []):
+                        if running + m > start and (stop is None or running < stop):
+                            if not spanned and not chosen:
+                                skipped = running
+                            chosen.append(map_id)
+                        running += m
+                    blocks.append((period.pk, chosen))
                 spanned[period.pk] = period
             seen += n
         if not spanned or (stop is not None and stop <= start):
             return []
         offset = start - skipped
+        where = Q(pk__in=[])
+        for period_id, map_ids in blocks:
+            where |= Q(due_period=period_id) & (Q() if map_ids is None else Q(objective__map_id__in=map_ids))
         keys = list(
-            self.rows.filter(due_period__in=list(spanned))
+            self.rows.filter(where)
             .order_by(*DUE_ORDER)
             .values_list("pk", "due_period")[offset : None if stop is None else offset + stop - start]
         )
@@ -417,10 +535,17 @@ class DueList:
         ]
 
 
-def due_list(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> DueList:
-    """What is due for the user (`due_rows`), to count and to read a page of."""
+def due_list(
+    user: Viewer,
+    *,
+    today: dt.date | None = None,
+    include_future: bool = False,
+    maps: list[ReachMap] | None = None,
+) -> DueList:
+    """What is due for the user (`due_rows`), to count and to read a page of (`maps`: `maps_in_reach(user)`
+    when the caller has it)."""
     day = today or timezone.localdate()
-    return DueList(due_rows(user, today=day, include_future=include_future), day)
+    return DueList(due_rows(user, today=day, include_future=include_future), day, user, include_future, maps)
 
 
 def due_items(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> list[DueItem]:
@@ -468,6 +593,195 @@ def awaiting_rows(user: Viewer, step: str) -> QuerySet[Realization]:
     elif step == "approve" and conf.separation_of_duties():
         found = found.exclude(Q(submitted_by=user.pk) | Q(verified_by=user.pk))
     return found.select_related(*REALIZATION_RELATED).order_by(*AWAITING_ORDER)
+
+
+def _awaiting_kept(map_ids: Sequence[int]) -> dict[int, dict[tuple[int, str], int]]:
+    """{map id: {(period id, state): realizations}} of the maps' KPIs (not rolled up) in a state the waiting
+    steps (verify, approve) start from (one query)."""
+    starting = sorted({str(s) for step in STEP_ROLES for s in workflow.STEPS[step].sources})
+    rows = (
+        Realization.objects.filter(
+            kpi__objective__map_id__in=list(map_ids),
+            kpi__holder__isnull=True,
+            kpi__rolled_up=False,
+            state__in=starting,
+        )
+        .order_by()
+        .values_list("kpi__objective__map_id", "period_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict[tuple[int, str], int]] = {}
+    for map_id, period_id, state, n in rows:
+        found.setdefault(map_id, {})[(period_id, state)] = n
+    return found
+
+
+def _own_rows(user: Viewer, step: str) -> Q:
+    """The rows separation of duties keeps from the user for `step` (those `awaiting_rows` excludes)."""
+    if step == "verify":
+        return Q(submitted_by=user.pk)
+    if step == "approve" and conf.separation_of_duties():
+        return Q(submitted_by=user.pk) | Q(verified_by=user.pk)
+    return Q(pk__in=[])
+
+
+def _own_and_individual(
+    user: Viewer, steps: Sequence[str]
+) -> tuple[dict[int, dt.date], dict[str, tuple[dict[tuple[int, int], int], dict[int, int]]]]:
+    """The open periods' ends, and per step: the user's own map-KPI rows per (period, map) (kept from them by separation of duties) and
+    the individual KPIs' (IKI) rows per period in reach — what the kept per-map counts leave out — in one
+    query (`UNION ALL` of two grouped selects per step, each through an index: the user's rows, the IKIs)."""
+    parts: list[Any] = []
+    for number, step in enumerate(steps, start=1):
+        base = Realization.objects.filter(
+            kpi_scope(user, "kpi__", STEP_ROLES[step]),
+            state__in=sorted(str(s) for s in workflow.STEPS[step].sources),
+            period__state=PeriodState.OPEN,
+            kpi__rolled_up=False,
+        ).order_by()
+        for sign, rows in (
+            (-number, base.filter(_own_rows(user, step), kpi__holder__isnull=True)),
+            (number, base.filter(kpi__holder__isnull=False).exclude(_own_rows(user, step))),
+        ):
+            parts.append(
+                rows.annotate(sign=Value(sign))
+                .values_list("period_id", "kpi__objective__map_id", "sign")
+                .annotate(n=Count("pk"))
+            )
+    # the open periods, each with its end as a number (yyyymmdd), in the same query
+    parts.append(
+        ReportingPeriod.objects.filter(state=PeriodState.OPEN)
+        .order_by()
+        .annotate(
+            no_map=Value(0),
+            sign=Value(0),
+            n=ExtractYear("end") * 10000 + ExtractMonth("end") * 100 + ExtractDay("end"),
+        )
+        .values_list("pk", "no_map", "sign", "n")
+    )
+    found: dict[str, tuple[dict[tuple[int, int], int], dict[int, int]]] = {step: ({}, {}) for step in steps}
+    ends: dict[int, dt.date] = {}
+    query = parts[0].union(*parts[1:], all=True)
+    for period_id, map_id, sign, n in query:
+        if sign == 0:
+            ends[period_id] = dt.date(n // 10000, n // 100 % 100, n % 100)
+            continue
+        own, individual = found[steps[abs(sign) - 1]]
+        if sign < 0:
+            own[(period_id, map_id)] = own.get((period_id, map_id), 0) + n
+        else:
+            individual[period_id] = individual.get(period_id, 0) + n
+    return ends, found
+
+
+class WaitingList:
+    """`awaiting_rows(user, step)` read a page at a time: `count()` and slices (so a `Paginator` takes it).
+
+    Counted per period end and map: the map KPIs' realizations per (period, state) are kept per map under
+    its data version (`reporting.versions`, counted again only for the maps changed since), less the user's
+    own (separation of duties) and plus the individual KPIs' (IKI) in reach, counted live
+    (`_own_and_individual`). A slice reads only the rows of the period ends and maps it spans (one query),
+    in `AWAITING_ORDER`, whatever exists.
+    """
+
+    def __init__(
+        self,
+        user: Viewer,
+        step: str,
+        maps: Sequence[ReachMap],
+        kept: dict[int, dict[tuple[int, str], int]],
+        open_periods: dict[int, dt.date],
+        own: dict[tuple[int, int], int],
+        individual: dict[int, int],
+    ) -> None:
+        self.user, self.step = user, step
+        self.rows = awaiting_rows(user, step)
+        sources = {str(s) for s in workflow.STEPS[step].sources}
+        roles = STEP_ROLES[step]
+        everywhere = getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
+        paths = () if everywhere else paths_for(user, roles)  # `reaches`, for every map at once
+        per_end: dict[dt.date, dict[int, int]] = {}
+        for m in maps:  # in tree order
+            if not everywhere and not m.path.startswith(paths):
+                continue
+            for (period_id, state), n in kept.get(m.pk, {}).items():
+                end = open_periods.get(period_id)
+                if end is not None and state in sources:
+                    found = per_end.setdefault(end, {})
+                    found[m.pk] = found.get(m.pk, 0) + n
+        for (period_id, map_id), n in own.items():
+            end = open_periods.get(period_id)
+            if end is not None and map_id in per_end.get(end, {}):
+                per_end[end][map_id] -= n
+        iki_per_end: dict[dt.date, int] = {}
+        for period_id, n in individual.items():
+            if period_id in open_periods:
+                iki_per_end[open_periods[period_id]] = iki_per_end.get(open_periods[period_id], 0) + n
+        self.blocks: list[tuple[dt.date, list[tuple[int, int]], int]] = [
+            (end, [(pk, n) for pk, n in per_end.get(end, {}).items() if n > 0], iki_per_end.get(end, 0))
+            for end in sorted(set(per_end) | set(iki_per_end))
+        ]
+
+    def count(self) -> int:
+        return sum(sum(n for _pk, n in maps) + iki for _end, maps, iki in self.blocks)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Realization]:
+        if not isinstance(key, slice):
+            raise TypeError("a WaitingList is read by slices")
+        start, stop = key.start or 0, key.stop
+        where = Q(pk__in=[])
+        skipped: int | None = None
+        seen = 0
+        for end, maps, iki in self.blocks:
+            n = sum(m for _pk, m in maps) + iki
+            if seen + n > start and (stop is None or seen < stop):
+                if iki:  # IKIs interleave with the maps by their map's place: the whole period end
+                    if skipped is None:
+                        skipped = seen
+                    where |= Q(period__end=end)
+                else:
+                    chosen = []
+                    running = seen
+                    for pk, m in maps:
+                        if running + m > start and (stop is None or running < stop):
+                            if skipped is None:
+                                skipped = running
+                            chosen.append(pk)
+                        running += m
+                    where |= Q(period__end=end, kpi__objective__map_id__in=chosen)
+            seen += n
+        if skipped is None or (stop is not None and stop <= start):
+            return []
+        offset = start - skipped
+        return list(self.rows.filter(where)[offset : None if stop is None else offset + stop - start])
+
+
+def waiting_lists(
+    user: Viewer, steps: Sequence[str], maps: Sequence[ReachMap] | None = None
+) -> dict[str, WaitingList]:
+    """{step: `WaitingList`} for each of `steps` ("verify", "approve"): the maps in reach (`maps`, else one
+    query), their kept counts (one query for the maps changed since), and the open periods with the user's
+    own and the IKI rows of every step (one query)."""
+    if not steps:
+        return {}
+    if not user.is_authenticated:
+        maps = []
+    elif maps is None:
+        maps = maps_in_reach(user)
+    kept = versions.cached_per_map(
+        "awaiting",
+        versions.key_of(sorted(STEP_ROLES)),
+        {m.pk: m.version for m in maps},
+        _awaiting_kept,
+        lambda _pk: {},
+    )
+    if not user.is_authenticated:
+        return {step: WaitingList(user, step, [], {}, {}, {}, {}) for step in steps}
+    open_periods, live = _own_and_individual(user, steps)
+    return {step: WaitingList(user, step, maps, kept, open_periods, *live[step]) for step in steps}
 
 
 def awaiting(user: Viewer, step: str) -> list[Realization]:
@@ -905,41 +1219,30 @@ def map_completeness(
     return found
 
 
-def missing_count(maps: QuerySet[StrategyMap], period: ReportingPeriod) -> int:
-    """How many KPIs of `maps` are missing as of `period`, counted in the database (one query, two with the
-    plan year's periods): the sum of `map_completeness`'s ``missing`` over the maps, without loading a KPI.
+def missing_count(
+    maps: QuerySet[StrategyMap] | Sequence[ReachMap],
+    period: ReportingPeriod,
+    periods: Sequence[ReportingPeriod] | None = None,
+) -> int:
+    """How many KPIs of `maps` are missing as of `period`: the sum of the completeness report's ``missing``
+    over the maps of the period's plan year (`figures.map_figures`, the one SQL form of
+    `scorecard.completeness`, kept per map under its data version). `maps`: a queryset, or the maps in
+    reach already read (`maps_in_reach`; the reportable ones count); `periods`: the plan year's periods
+    when the caller has them. Then no query when no map changed since, one when some did."""
+    from .figures import map_figures
 
-    The rule of `scorecard.completeness`: a KPI whose frequency has a period ending by `period` in its plan
-    year is due; it reads its own (latest such) period when consolidated by "last value", every such period
-    of its frequency otherwise; it is missing when fewer of those periods have a counted realization
-    (`KINERJA_SCORED_STATES`) than it reads. Maps of another plan year than the period's count nothing.
-    """
-    periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
-    by_frequency = scorecard.periods_as_of(period, periods)
-    if not by_frequency:
-        return 0
-    last = Consolidation.LAST.value
-    reads = Q()
-    expected = [When(consolidation=last, then=Value(1))]
-    for frequency, own in by_frequency.items():
-        reads |= Q(frequency=frequency) & (
-            Q(consolidation=last, realizations__period_id=own[-1].pk)
-            | (~Q(consolidation=last) & Q(realizations__period_id__in=[p.pk for p in own]))
-        )
-        expected.append(When(frequency=frequency, then=Value(len(own))))
-    return (
-        Kpi.objects.filter(
-            objective__map__in=maps,
-            objective__map__plan_year_id=period.plan_year_id,
-            frequency__in=list(by_frequency),
-        )
-        .annotate(
-            read=Count("realizations", filter=reads & Q(realizations__state__in=conf.scored_states())),
-            expected=Case(*expected, output_field=IntegerField()),
-        )
-        .filter(read__lt=F("expected"))
-        .count()
-    )
+    if periods is None:
+        periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
+    if isinstance(maps, QuerySet):
+        found = map_figures(maps.filter(plan_year_id=period.plan_year_id), period, periods)
+    else:
+        rows = [
+            (m.pk, m.path, m.version)
+            for m in maps
+            if m.plan_year_id == period.plan_year_id and m.state in REPORTABLE_MAP_STATES
+        ]
+        found = map_figures(rows, period, periods)
+    return sum(f.missing_kpis for f in found.values())
 
 
 def explanation(snapshot: ScoreSnapshot, kind: str, code: str = "") -> dict[str, Any] | None:

@@ -85,10 +85,13 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     waiting = request.GET.get("menunggu", "")
     step = selectors.WAITING_STEPS.get(waiting)
+    maps = selectors.maps_in_reach(user)  # read once for the lists counted per map
+    steps = [s for s in ("verify", "approve") if step in (None, s)]
+    queues = selectors.waiting_lists(user, steps, maps)
     lists: dict[str, Any] = {
-        "due": None if step else selectors.due_list(user, today=today),
-        "to_verify": selectors.awaiting_rows(user, "verify") if step in (None, "verify") else None,
-        "to_approve": selectors.awaiting_rows(user, "approve") if step in (None, "approve") else None,
+        "due": None if step else selectors.due_list(user, today=today, maps=maps),
+        "to_verify": queues.get("verify"),
+        "to_approve": queues.get("approve"),
         "maps": None if step else selectors.reporting_maps_for(user),
     }
     context: dict[str, Any] = {"waiting": waiting if step else "", "today": today}
