@@ -157,6 +157,9 @@ def test_scoring_errors_name_the_row(capsys: pytest.CaptureFixture[str], tmp_pat
     lines = err.splitlines()
     assert lines[0].startswith("iki.csv, row 2, column ") and "KPI A" in lines[0] and "employee 1" in lines[0]
     assert lines[1].startswith("iki.csv, row 3, column ") and "employee 2" in lines[1]
+    # JSON into a pipe scores one employee at a time (`stream_workbook`): the same rows are named
+    status, out, streamed = nkp(capsys, str(path), "--rules", "kmk-127-2026", "--format", "json")
+    assert (status, out, streamed) == (2, "", err)
 
 
 def test_missing_behaviour_is_incomplete(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

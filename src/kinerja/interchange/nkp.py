@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from kinerja.interchange.cells import Period, parse_period
@@ -99,17 +101,31 @@ def as_of_period(book: EmployeeWorkbook, period: str | None) -> Period | None:
 
 @dataclass(slots=True)
 class _Rows:
-    """Where each input came from, to name the row of a core error."""
+    """Where each input came from, to name the row of a core error.
+
+    `_employees(..., lazy=True)` leaves out of `iki` the KPIs of a workbook without periods: the
+    last employee given out has them in `last` (its NIP and iki rows) until `note_kpis` puts them in,
+    which a caller does for an employee the core finds an error in (the others' are never needed).
+    """
 
     pegawai: dict[str, EmployeeRow]
     iki: dict[tuple[str, str], int]  # (NIP, KPI code) → the row number (not the row: it can be freed)
     perilaku: dict[str, int]
+    last: tuple[str, list[EmployeeKpiRow]] | None = None
+
+    def note_kpis(self, nip: str) -> None:
+        """Put the KPI rows of employee `nip`, the last one given out, into `iki` (when left out)."""
+        if self.last is not None and self.last[0] == nip:
+            for row in self.last[1]:
+                self.iki[(nip, row.kpi_code)] = row.row
 
 
 def _kpi_input(rows: list[EmployeeKpiRow], as_of: Period | None) -> tuple[EmployeeKpi, EmployeeKpiRow]:
     """The core input of one employee KPI (its rows of one year) and the row standing for it."""
     first = rows[0]
     dated = first.period is not None
+    if not dated and len(rows) == 1:
+        return _undated_kpi(first), first
     shown = rows[-1]
     index = first.index
     if dated:
@@ -148,6 +164,39 @@ def _kpi_input(rows: list[EmployeeKpiRow], as_of: Period | None) -> tuple[Employ
     return kpi, shown
 
 
+def _undated_kpi(row: EmployeeKpiRow) -> EmployeeKpi:
+    """`_kpi_input([row], None)[0]`: the core input of a KPI of a workbook without periods (its one row)."""
+    return employee_kpi(
+        row.kpi_code,
+        row.polarity or Polarity.MAX,  # with an index given directly, unused
+        row.target,
+        row.realization,
+        row.target_low,
+        row.target_high,
+        row.worst,
+        row.consolidation,
+        (),
+        row.cap_on_target,
+        row.index,
+        row.kpi_name,
+        row.weight,
+        row.validity,
+        row.controllability,
+        row.kpi_kind,
+        row.target_prev,
+        row.realization_prev,
+        row.fixed_target,
+        row.k3,
+        row.days,
+    )
+
+
+_nip_of = attrgetter("nip")
+_code_of = attrgetter("kpi_code")
+_period_of = attrgetter("period")
+_core_values_of = attrgetter(*CORE_VALUES)
+
+
 def employees_of(
     book: EmployeeWorkbook, as_of: Period | None, *, release: bool = False
 ) -> tuple[list[Employee], _Rows]:
@@ -160,14 +209,29 @@ def employees_of(
 
 
 def _employees(
-    book: EmployeeWorkbook, as_of: Period | None, where: _Rows, release: bool
+    book: EmployeeWorkbook, as_of: Period | None, where: _Rows, release: bool, *, lazy: bool = False
 ) -> Iterator[Employee]:
-    """`employees_of`, one employee at a time (`where` filled as they come); the rows are grouped first."""
+    """`employees_of`, one employee at a time (`where` filled as they come); the rows are grouped first.
+
+    With `lazy`, the KPI rows of a workbook without periods are not put into `where.iki` (see `_Rows`).
+    """
+    # Without periods (the usual contract file) the rows are grouped by NIP, a run of rows at a time
+    # (a file lists an employee's KPIs together), each KPI being one row; with periods, by NIP and code.
+    by_nip: dict[str, list[EmployeeKpiRow]] | None = None
     kpi_rows: dict[str, dict[str, list[EmployeeKpiRow]]] = {}
-    for k in book.kpis:
-        if as_of is not None and k.period is not None and k.period.year != as_of.year:
-            continue
-        kpi_rows.setdefault(k.nip, {}).setdefault(k.kpi_code, []).append(k)
+    if not any(map(_period_of, book.kpis)):  # a `Period` is always true: none has one
+        by_nip = {}
+        for nip, run in groupby(book.kpis, _nip_of):
+            found = by_nip.get(nip)
+            if found is None:
+                by_nip[nip] = list(run)
+            else:
+                found.extend(run)
+    else:
+        for k in book.kpis:
+            if as_of is not None and k.period is not None and k.period.year != as_of.year:
+                continue
+            kpi_rows.setdefault(k.nip, {}).setdefault(k.kpi_code, []).append(k)
     behaviour: dict[str, list[Any]] = {}
     for b in book.behaviour:
         behaviour.setdefault(b.nip, []).append(b)
@@ -175,20 +239,41 @@ def _employees(
         book.kpis = []
         book.behaviour = []
     label = "" if as_of is None else str(as_of)
+    labels: dict[int, tuple[Period, str]] = {}  # a period's text, by the (shared) object's identity
     for e in book.employees:
-        where.pegawai[e.nip] = e
-        kpis = []
-        for code, rows in kpi_rows.pop(e.nip, {}).items():  # popped: freed once scored
-            kpi, shown = _kpi_input(rows, as_of)
+        nip = e.nip
+        where.pegawai[nip] = e
+        kpis: list[EmployeeKpi] = []
+        if by_nip is not None:
+            rows = by_nip.pop(nip, None)  # popped: freed once scored
+            if rows and len(set(map(_code_of, rows))) == len(rows):
+                kpis = list(map(_undated_kpi, rows))
+                if lazy:
+                    where.last = (nip, rows)
+                else:
+                    for row in rows:
+                        where.iki[(nip, row.kpi_code)] = row.row
+            elif rows:  # a code twice (not from `read_workbook`, which refuses it): as with periods
+                for row in rows:
+                    kpi_rows.setdefault(nip, {}).setdefault(row.kpi_code, []).append(row)
+        for code, found in kpi_rows.pop(nip, {}).items():  # popped: freed once scored
+            kpi, shown = _kpi_input(found, as_of)
             kpis.append(kpi)
-            where.iki[(e.nip, code)] = shown.row
+            where.iki[(nip, code)] = shown.row
         core_values: list[CoreValues] = []
         ratings: list[BehaviourRating] = []
-        for b in behaviour.pop(e.nip, []):
-            where.perilaku.setdefault(e.nip, b.row)
+        for b in behaviour.pop(nip, ()):
+            where.perilaku.setdefault(nip, b.row)
             if isinstance(b, CoreValuesRow):
-                values = [getattr(b, name) for name in CORE_VALUES]
-                core_values.append(CoreValues(str(b.period) if b.period else label, *values))
+                period = b.period
+                if period:
+                    shared = labels.get(id(period))
+                    if shared is None or shared[0] is not period:
+                        shared = labels[id(period)] = (period, str(period))
+                    text = shared[1]
+                else:
+                    text = label
+                core_values.append(CoreValues(text, *_core_values_of(b)))
             else:
                 assert isinstance(b, RatingRow)
                 ratings.append(
@@ -200,7 +285,7 @@ def _employees(
                     )
                 )
         yield Employee(
-            nip=e.nip,
+            nip=nip,
             name=e.name,
             superior_nip=e.superior_nip,
             unit=e.unit,
@@ -309,7 +394,7 @@ def stream_workbook(
     where = _Rows({}, {}, {})
     errors: list[ScoringError] = []
     pegawai = where.pegawai
-    for employee in _employees(book, as_of, where, True):
+    for employee in _employees(book, as_of, where, True, lazy=True):
         nip = employee.nip
         try:
             result = score_employee_2026(
@@ -317,6 +402,7 @@ def stream_workbook(
             )
         except ScoringError as exc:
             errors.append(exc)
+            where.note_kpis(nip)  # its KPIs' rows, to name them (`_problem`)
             continue
         if not errors and not problems:  # once there is an error nothing is printed: stop emitting
             emit(ScoredEmployee(pegawai[nip], result))

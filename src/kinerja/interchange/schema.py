@@ -125,11 +125,9 @@ def parse_columns(
     values: dict[str, list[Any]] = {f.column: [] for f in fields}
     found: list[tuple[int, int, Problem]] = []
     bad: set[int] = set()
-    for chunk_numbers, rows in sheet.chunks(header.width):
+    for chunk_numbers, columns in sheet.column_chunks(header.width):
         offset = len(numbers)
         numbers.extend(chunk_numbers)
-        columns: list[tuple[str, ...]] = list(zip(*rows, strict=True))
-        del rows
         for f in fields:
             index = header.index.get(f.column)
             if index is None:
@@ -147,7 +145,7 @@ def _parse_column(
     header: Header,
     f: Field,
     index: int,
-    column: tuple[str, ...],
+    column: Sequence[str],
     numbers: list[int],
     offset: int,
     bad: set[int],

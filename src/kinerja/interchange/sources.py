@@ -137,11 +137,27 @@ class Sheet:
     ) -> Problem:
         return Problem(self.source, key, params, row=row, column=column, sheet=self.sheet)
 
-    def chunks(self, width: int, size: int = CHUNK) -> Iterator[tuple[list[int], list[list[str]]]]:
+    def column_chunks(self, width: int) -> Iterator[tuple[list[int], list[Sequence[str]]]]:
+        """`chunks` turned into columns: each chunk's row numbers and its `width` columns of cells.
+
+        A CSV file read as it came (`read_csv`, its records not wrapped since) is cut into columns
+        straight from its text, with no list per row, where that gives what `chunks` gives
+        (`_CsvRecords.column_chunks`); any other sheet is `chunks` transposed.
+        """
+        if isinstance(self.records, _CsvRecords):
+            yield from self.records.column_chunks(width)
+            return
+        for numbers, rows in self.chunks(width):
+            columns: list[Sequence[str]] = list(zip(*rows, strict=True))
+            del rows
+            yield numbers, columns
+
+    def chunks(
+        self, width: int, size: int = CHUNK, *, start: int = 2
+    ) -> Iterator[tuple[list[int], list[list[str]]]]:
         """The rows with a value in some cell, each cut or padded to `width` cells, with their row
-        numbers, `size` rows of the file at a time."""
+        numbers (the first record's is `start`), `size` rows of the file at a time."""
         records = iter(self.records)
-        start = 2
         while True:
             raw = list(islice(records, size))
             if not raw:
@@ -218,8 +234,8 @@ def read_csv(source: Source, name: str | None = None, *, limits: Limits = NO_LIM
     if header is None or not any(h.strip() for h in header):
         _release(stream, owned)
         raise InvalidFileError([Problem(label, "empty_file")])
-    records = _csv_records(reader, stream, owned, label)
-    return Sheet(label, None, [h.strip() for h in header], limited(records, label, None, limits.max_rows))
+    records = _CsvRecords(reader, stream, owned, label, limits.max_rows)
+    return Sheet(label, None, [h.strip() for h in header], records)
 
 
 def _unreadable(label: str, exc: Exception) -> Problem:
@@ -261,6 +277,117 @@ def _csv_records(
         raise InvalidFileError([_unreadable(label, exc)]) from exc
     finally:
         _release(stream, owned)
+
+
+_BLOCK = 1 << 22  # characters of CSV text cut into columns at a time (`_CsvRecords.column_chunks`)
+
+
+class _CsvRecords:
+    """The data rows of a CSV file after its header (`read_csv`): iterated, the csv module's rows
+    (`_csv_records`), refused beyond `max_rows`; or, in `column_chunks`, cut into columns from the
+    text directly. Either way once: the file is let go when its last row has been read."""
+
+    def __init__(
+        self, reader: Iterator[list[str]], stream: IO[str], owned: bool, label: str, max_rows: int | None
+    ) -> None:
+        self.reader, self.stream, self.owned, self.label, self.max_rows = (
+            reader,
+            stream,
+            owned,
+            label,
+            max_rows,
+        )
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return limited(
+            _csv_records(self.reader, self.stream, self.owned, self.label), self.label, None, self.max_rows
+        )
+
+    def column_chunks(self, width: int) -> Iterator[tuple[list[int], list[Sequence[str]]]]:
+        """What `Sheet.chunks` gives, transposed: row numbers and `width` columns, a block of text at a time.
+
+        A block (about `_BLOCK` characters, ending at a line end) without a quote or a lone carriage
+        return holds one record a line and its cells between commas: what `csv.reader` makes of
+        it, got with `str.split` and list slices (no list per row, no transposing). Its rows are
+        mended (blank ones dropped, cut or padded to `width`) as `Sheet.chunks` mends them. At the first
+        block with a quote (a cell may span lines) the rest of the file is read by `csv.reader`, as
+        `Sheet.chunks` reads it.
+        """
+        stream, label = self.stream, self.label
+        start = 2  # the row number of the next record (the header is row 1)
+        limit = csv.field_size_limit()
+        blank = "\n" + "," * (width - 1) + "\n"  # a line of empty cells (csv.reader's row of "")
+        released = False
+        try:
+            while True:
+                try:
+                    raw = stream.read(_BLOCK)
+                    if raw and raw[-1] != "\n":
+                        raw += stream.readline()  # up to the line end (the file's last line may have none)
+                except UnicodeDecodeError as exc:
+                    raise InvalidFileError([_unreadable(label, exc)]) from exc
+                if not raw:
+                    return
+                text = raw.replace("\r\n", "\n") if "\r" in raw else raw
+                if text[-1] != "\n":
+                    text += "\n"
+                lines = text.split("\n")
+                lines.pop()  # after the last line end
+                if '"' in text or "\r" in text or max(map(len, lines)) > limit:
+                    # the csv module from here on: the block's lines first, then the rest of the file
+                    released = True  # `_csv_records` lets the file go
+                    rest = Sheet(label, None, [], self._rest(raw, start))
+                    for read_numbers, read_rows in rest.chunks(width, start=start):
+                        columns: list[Sequence[str]] = list(zip(*read_rows, strict=True))
+                        del read_rows
+                        yield read_numbers, columns
+                    return
+                del raw
+                first, start = start, start + len(lines)
+                if self.max_rows is not None and start - 2 > self.max_rows:
+                    raise InvalidFileError([Problem(label, "too_many_rows", {"limit": self.max_rows})])
+                if "'" in text:  # `'=…` as our writer neutralises a formula reads back as written
+                    lines = [
+                        ",".join(map(restore_neutralised, line.split(","))) if "'" in line else line
+                        for line in lines
+                    ]
+                    text = "\n".join(lines) + "\n"
+                if set(map(str.count, lines, repeat(","))) == {width - 1} and blank not in "\n" + text:
+                    # the usual block: every line `width` cells, none blank
+                    del lines
+                    cells = text.replace("\n", ",").split(",")
+                    del text
+                    end = (start - first) * width
+                    yield list(range(first, start)), [cells[i:end:width] for i in range(width)]
+                    del cells
+                    continue
+                numbers: list[int] = []
+                rows = []
+                for number, line in enumerate(lines, start=first):
+                    row = line.split(",")
+                    if not any(row):
+                        continue
+                    n = len(row)
+                    if n != width:
+                        row = row[:width] if n > width else row + [""] * (width - n)
+                    numbers.append(number)
+                    rows.append(row)
+                del lines, text
+                if rows:
+                    columns = list(zip(*rows, strict=True))
+                    del rows
+                    yield numbers, columns
+        finally:
+            if not released:
+                _release(stream, self.owned)
+
+    def _rest(self, text: str, start: int) -> Iterator[list[str]]:
+        """The records from a block's text on (its first one numbered `start`), by the csv module."""
+        lines = io.StringIO(text, newline="")  # lines as the file gives them to csv.reader
+        records = _csv_records(csv.reader(chain(lines, self.stream)), self.stream, self.owned, self.label)
+        if self.max_rows is None:
+            return records
+        return limited(records, self.label, None, self.max_rows - (start - 2))
 
 
 def csv_download(data: bytes) -> bytes:
