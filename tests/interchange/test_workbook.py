@@ -92,6 +92,36 @@ def test_every_problem_of_every_sheet(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("iki", "problems"),
+    [
+        # an employee's KPIs in two runs: fine, and a code given in both runs found
+        ("1001,A\n1002,A\n1001,B", []),
+        (
+            "1001,A\n1002,A\n1001,A",
+            ["iki.csv, row 4, column kode_iki: KPI A of NIP 1001 appears twice (also row 2)"],
+        ),
+        (
+            "1001,A\n1001,A\n1002,A",
+            ["iki.csv, row 3, column kode_iki: KPI A of NIP 1001 appears twice (also row 2)"],
+        ),
+    ],
+)
+def test_a_kpi_twice_is_found_wherever_its_rows_are(tmp_path: Path, iki: str, problems: list[str]) -> None:
+    path = folder(
+        tmp_path,
+        "nip,nama\n1001,Ani\n1002,Budi",
+        "nip,kode_iki,polaritas,target,realisasi\n"
+        + "\n".join(f"{row},max,100,95" for row in iki.split("\n")),
+        "nip,service,accountable,competent,harmonious,loyal,adaptive,collaborative\n1001,1,1,1,1,1,1,1",
+    )
+    if problems:
+        assert problems_of(path) == problems
+    else:
+        book = read_workbook(path)
+        assert [(k.nip, k.kpi_code) for k in book.kpis] == [("1001", "A"), ("1002", "A"), ("1001", "B")]
+
+
 def test_nips_unique_and_weights_total(tmp_path: Path) -> None:
     path = folder(
         tmp_path,

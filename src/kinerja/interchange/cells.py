@@ -602,9 +602,13 @@ def count_none(values: Iterable[object]) -> int:
 
 
 def text_column(cells: Sequence[str]) -> list[str]:
-    # codes and NIPs repeat down a column: keep one string of each
-    shared: dict[str, str] = {}
+    # codes and NIPs repeat down a column: keep one string of each (names, each its own, are kept as
+    # they are: a sample tells which)
     stripped = list(map(str.strip, cells))
+    sample = stripped[:1000]
+    if len(set(sample)) * 10 >= len(sample) * 9:
+        return stripped
+    shared: dict[str, str] = {}
     return list(map(shared.setdefault, stripped, stripped))
 
 

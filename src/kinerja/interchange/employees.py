@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -596,11 +597,8 @@ def _check_workbook(
     first_of_year: dict[tuple[str, int | None], dict[str, EmployeeKpiRow]] = {}
     periods = list(map(attrgetter("period"), kpis))
     dated = count_none(periods) != n
-    if (
-        not dated
-        and set(map(attrgetter("nip"), kpis)) <= nips.keys()
-        and len(set(map(attrgetter("nip", "kpi_code"), kpis))) == n
-    ):
+    iki_nips: set[str] = set() if dated else set(map(_nip_of, kpis))
+    if not dated and iki_nips <= nips.keys() and _one_row_per_kpi(kpis, len(iki_nips)):
         # the usual contract file, tested in C: what is left is each row's input
         targets, indices = list(map(attrgetter("target"), kpis)), list(map(attrgetter("index"), kpis))
         lacking = has_none(targets) and any(
@@ -697,6 +695,25 @@ def _check_workbook(
                             "perilaku", "leadership_not_structural", rating.row, "leadership", nip=rating.nip
                         )
                     )
+
+
+_nip_of = attrgetter("nip")
+_code_of = attrgetter("kpi_code")
+
+
+def _one_row_per_kpi(kpis: Sequence[EmployeeKpiRow], nips: int) -> bool:
+    """Whether no (NIP, KPI code) comes twice in `kpis` (rows without periods, of `nips` NIPs).
+
+    `len(set(map(attrgetter("nip", "kpi_code"), kpis))) == len(kpis)` a run of one NIP's rows at a
+    time (a file lists an employee's KPIs together): no pair built per row, no set of them all.
+    """
+    runs = 0
+    for _nip, run in groupby(kpis, _nip_of):
+        codes = list(map(_code_of, run))
+        if len(codes) > 1 and len(set(codes)) != len(codes):
+            return False
+        runs += 1
+    return runs == nips  # no NIP in two runs
 
 
 def _check_iki_rows(
