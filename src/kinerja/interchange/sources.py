@@ -279,7 +279,10 @@ def _csv_records(
         _release(stream, owned)
 
 
-_BLOCK = 1 << 22  # characters of CSV text cut into columns at a time (`_CsvRecords.column_chunks`)
+# characters of CSV text cut into columns at a time (`_CsvRecords.column_chunks`): small enough that
+# a block's cells are still in the processor's cache when their columns are parsed (1 << 22 took
+# 15 % more time on the 80 000-employee workbook, 1 << 15 a little more too)
+_BLOCK = 1 << 17
 
 
 class _CsvRecords:
