@@ -115,3 +115,9 @@ def test_not_utf8_is_unreadable() -> None:
     with pytest.raises(InvalidFileError) as refused:
         list(sheet.column_chunks(2))
     assert refused.value.problems[0].key == "unreadable"
+
+
+def test_records_are_read_once() -> None:
+    sheet = read_csv(io.BytesIO(b"a,b\n1,2\n3,4\n"), "t.csv")
+    assert list(sheet.records) == [["1", "2"], ["3", "4"]]
+    assert list(sheet.records) == []  # as the generator it was: the file is let go once

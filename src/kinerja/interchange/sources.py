@@ -300,11 +300,18 @@ class _CsvRecords:
             label,
             max_rows,
         )
+        self.rows: Iterator[list[str]] | None = None
 
     def __iter__(self) -> Iterator[list[str]]:
-        return limited(
-            _csv_records(self.reader, self.stream, self.owned, self.label), self.label, None, self.max_rows
-        )
+        # one iterator, however often asked for (as the generator `read_csv` gave before): read once
+        if self.rows is None:
+            self.rows = limited(
+                _csv_records(self.reader, self.stream, self.owned, self.label),
+                self.label,
+                None,
+                self.max_rows,
+            )
+        return self.rows
 
     def column_chunks(self, width: int) -> Iterator[tuple[list[int], list[Sequence[str]]]]:
         """What `Sheet.chunks` gives, transposed: row numbers and `width` columns, a block of text at a time.
