@@ -143,6 +143,35 @@ def test_table_rules(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("rows", "problems"),
+    [
+        # a unit's KPIs in two runs: fine, and a code given in both runs found
+        (["U1,S1.a", "U2,S1.a", "U1,S1.b"], []),
+        (
+            ["U1,S1.a", "U2,S1.a", "U1,S1.a"],
+            ["table.csv, row 4, column kpi_code: KPI S1.a appears twice in unit U1 (also row 2)"],
+        ),
+    ],
+)
+def test_a_kpi_twice_is_found_wherever_its_rows_are(
+    tmp_path: Path, rows: list[str], problems: list[str]
+) -> None:
+    path = write_csv(
+        tmp_path,
+        "unit,perspective,objective_code,kpi_code,polarity,target,realization\n"
+        + "\n".join(
+            f"{unit_code.split(',')[0]},stakeholder,S1,{unit_code.split(',')[1]},max,100,95"
+            for unit_code in rows
+        ),
+    )
+    if problems:
+        assert problems_of(path) == problems
+    else:
+        table = read_scorecard(path)
+        assert [(r.unit, r.kpi_code) for r in table.rows] == [("U1", "S1.a"), ("U2", "S1.a"), ("U1", "S1.b")]
+
+
 def test_weights_totals(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,

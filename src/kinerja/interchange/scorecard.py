@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, cast
@@ -365,7 +366,7 @@ def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool
         return
     # One period: quick whole-table tests (in C) first; the units they leave in doubt are checked
     # row by row, which names the rows.
-    if len(set(map(attrgetter("unit", "kpi_code"), rows))) != len(rows):
+    if not _one_row_per_kpi(rows):
         _check_dated(table, problems, totals)
         return
     doubtful: set[str | None] = set()
@@ -401,6 +402,21 @@ def _check_table(table: ScorecardTable, problems: list[Problem], *, totals: bool
         for u in table.units:
             if u in doubtful:
                 _check_year(table, u, None, [r for r in rows if r.unit == u], problems, totals)
+
+
+_kpi_code_of = attrgetter("kpi_code")
+
+
+def _one_row_per_kpi(rows: Sequence[ScorecardRow]) -> bool:
+    """`len(set(map(attrgetter("unit", "kpi_code"), rows))) == len(rows)` a run of one unit's rows at a
+    time (a table lists a unit's KPIs together): no pair built per row, no set of them all."""
+    runs = 0
+    for _unit, run in groupby(rows, _unit_of):
+        codes = list(map(_kpi_code_of, run))
+        if len(set(codes)) != len(codes):
+            return False
+        runs += 1
+    return runs == len(set(map(_unit_of, rows)))  # no unit in two runs
 
 
 def _check_dated(table: ScorecardTable, problems: list[Problem], totals: bool) -> None:
