@@ -105,6 +105,8 @@ def test_the_options_need_a_login_and_a_known_field(client, org, make_user):
     assert response.status_code == 302 and "KPP" not in response.content.decode()
     client.force_login(make_user(org.ministry, Role.ADMIN))
     assert client.get(OPTIONS, {"field": "no.such-field"}).status_code == 404
+    nothing = client.get(OPTIONS, {"unit_cari": "KPP"})  # no field named: an empty list
+    assert nothing.status_code == 200 and "KPP" not in nothing.content.decode()
 
 
 def test_without_javascript_a_submitted_search_lists_its_matches(client, org, make_user):

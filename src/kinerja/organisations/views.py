@@ -244,6 +244,8 @@ def unit_options(request: HttpRequest) -> HttpResponse:
     field `field` lets this user pick, never more (see `unit_picker`)."""
     key = request.GET.get("field", "")
     name = request.GET.get("name", "unit")[:100]
+    if not key:  # no field named: nothing to list
+        return render(request, "organisations/_unit_options.html", {"units": []})
     try:
         units = unit_picker.allowed_units(key, request.user)
     except KeyError:
