@@ -53,3 +53,13 @@ def signed_in_as(page: Any) -> str | None:
         return None
     assert response.status == 200, f"/api/me/ answered {response.status}: {response.text()[:300]}"
     return response.json()["username"]
+
+
+def pick_unit(page: Any, select_id: str, search: str, option: str) -> Any:
+    """Choose a unit in a unit picker (its `<select>`'s id): type `search` in its search box, wait for
+    `option` among the matches the server sends (htmx), select it. Returns the `<select>`."""
+    select = page.locator(f"#{select_id}")
+    page.get_by_label("Cari unit (kode atau nama)").fill(search)
+    select.locator("option", has_text=option).wait_for(state="attached")
+    select.select_option(label=option)
+    return select

@@ -49,7 +49,7 @@ from kinerja.planning.models import Kpi, PlanYear
 from tests.appraisals.builders import approved, rule_set
 from tests.contracts.builders import add_iki, sign
 from tests.contracts.conftest import _person, office  # noqa: F401  (the office fixture, shared)
-from tests.e2e.helpers import PASSWORD, login, path_of
+from tests.e2e.helpers import PASSWORD, login, path_of, pick_unit
 from tests.factories import PositionFactory
 
 pytestmark = pytest.mark.e2e
@@ -257,7 +257,7 @@ def test_a_360_campaign_scores_leniency_and_calibration_through_the_pages(
     click_and_wait(page, page.get_by_role("link", name="Penilaian perilaku 360° unit"))
     assert page.locator("main h1").inner_text() == "Penilaian perilaku 360°"
     click_and_wait(page, page.get_by_role("link", name="Buat penilaian 360°"))
-    page.get_by_label("Unit").select_option(label="KPP-A — KPP Pratama A")
+    pick_unit(page, "id_unit", "KPP-A", "KPP-A — KPP Pratama A")
     page.get_by_label("Tahun rencana").select_option(label=f"{YEAR} (kmk-467-2014)")
     page.get_by_label("Semester").select_option(label="Semester I (Januari–Juni)")
     page.get_by_label("Batas waktu pengisian").fill(f"{YEAR}-07-15")
@@ -358,7 +358,7 @@ def test_a_360_campaign_scores_leniency_and_calibration_through_the_pages(
 
     # ---- the manager computes KPP-A's scores from the appraisal index
     page.goto("/penilaian/")
-    page.get_by_label("Unit").select_option(label="KPP-A — KPP Pratama A")
+    pick_unit(page, "f-unit", "KPP-A", "KPP-A — KPP Pratama A")
     page.get_by_label("Tahun").select_option(str(YEAR))
     click_and_wait(page, page.get_by_role("button", name="Hitung ulang"))
     assert messages(page) == "Nilai 5 pegawai dihitung ulang."

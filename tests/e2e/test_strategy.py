@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from kinerja.accounts.models import Role
 from kinerja.planning.models import MapState, StrategyMap
-from tests.e2e.helpers import PASSWORD, login, path_of
+from tests.e2e.helpers import PASSWORD, login, path_of, pick_unit
 from tests.planning.builders import plan_year
 
 pytestmark = pytest.mark.e2e
@@ -153,13 +153,13 @@ def test_a_manager_builds_a_map_the_leader_approves_it_and_another_office_cannot
     page.locator("#sidenav").get_by_role("link", name="Strategi").click()
     page.wait_for_url("**/strategi/")
     page.get_by_role("link", name="Peta strategi baru").click()
+    # A unit picker: the page holds no unit list; typing asks the server for the matches among the map owners
+    # the user plans for: KPP-A (not its section, not KPP-B).
+    page.wait_for_url("**/strategi/peta/baru/")
     units = page.get_by_label("Unit pemilik peta")
-    # Only the map owners the user plans for: KPP-A (not its section, not KPP-B).
-    assert [o.strip() for o in units.locator("option").all_inner_texts()] == [
-        "---------",
-        "KPP-A — KPP Pratama A",
-    ]
-    units.select_option(label="KPP-A — KPP Pratama A")
+    assert [o.strip() for o in units.locator("option").all_inner_texts()] == ["---------"]
+    pick_unit(page, "id_unit", "KP", "KPP-A — KPP Pratama A")
+    assert [o.strip() for o in units.locator("option").all_inner_texts()][1:] == ["KPP-A — KPP Pratama A"]
     page.get_by_label("Tahun rencana").select_option(label="2026")
     save(page)
     assert re.search(r"/strategi/peta/\d+/$", page.url), page.url

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.scope import Viewer
 from kinerja.common.forms import DecimalInputField
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 
@@ -36,6 +37,10 @@ class _YearChoice(forms.ModelChoiceField):
         return f"{obj.year} ({obj.rule_set})"
 
 
+CAMPAIGN_UNIT_PICKER = "appraisals.campaign-unit"
+unit_picker.register(CAMPAIGN_UNIT_PICKER, campaigns.units_for_campaigns)
+
+
 class CampaignForm(forms.Form):
     unit = _UnitChoice(label=_("Unit"), queryset=Unit.objects.none())
     plan_year = _YearChoice(label=_("Tahun rencana"), queryset=PlanYear.objects.none())
@@ -55,9 +60,9 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = campaigns.units_for_campaigns(user)
+        # a search-as-you-type picker over campaigns.units_for_campaigns(user), the choices checked on save
+        self.fields["unit"] = unit_picker.unit_field(CAMPAIGN_UNIT_PICKER, user, label=_("Unit"))
+        self.order_fields(list(self.base_fields))
         year_field = self.fields["plan_year"]
         assert isinstance(year_field, forms.ModelChoiceField)
         year_field.queryset = campaigns.campaign_plan_years()

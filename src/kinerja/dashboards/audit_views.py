@@ -20,9 +20,13 @@ from django.utils.translation import gettext as _
 
 from kinerja.interchange.cells import format_cell
 from kinerja.interchange.sources import csv_download, write_csv, write_xlsx_sheets
+from kinerja.organisations import unit_picker
 
 from . import audit
 from .exporting import CONTENT_TYPES
+
+AUDIT_UNIT_PICKER = "dashboards.audit-unit"
+unit_picker.register(AUDIT_UNIT_PICKER, audit.units_in_reach)
 
 
 def _date(request: HttpRequest, name: str) -> dt.date | None:
@@ -77,7 +81,17 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             "page": result,
             "filters": filters,
             "query": _query(filters),
-            "units": audit.units_in_reach(request.user).only("pk", "code", "name_id", "name_en", "depth"),
+            # a search-as-you-type picker: the page holds the chosen unit only, not every unit in reach
+            "unit_form": unit_picker.unit_form(
+                AUDIT_UNIT_PICKER,
+                request.user,
+                data=request.GET,
+                unit=filters.unit,
+                auto_id="f-%s",
+                required=False,
+                empty_label=_("semua unit dalam jangkauan"),
+                label=_("Unit (beserta unit di bawahnya)"),
+            ),
             "kinds": [(key, str(label)) for key, label in audit.KINDS.items()],
         },
     )

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.common.forms import DecimalInputField
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Unit
 
 from . import evaluation as ev
@@ -35,6 +36,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+ROUND_ORGANISER_PICKER = "meetings.evaluation-organiser"
+unit_picker.register(ROUND_ORGANISER_PICKER, ev.units_for_rounds)
+
+
 class RoundForm(forms.Form):
     unit = UnitChoice(label=_("Unit penyelenggara"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
@@ -49,9 +54,14 @@ class RoundForm(forms.Form):
         help_text=_("Bawaan: seluruh unit pemilik peta strategi dalam jangkauan Anda."),
     )
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], candidates: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, candidates: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # a search-as-you-type picker over ev.units_for_rounds(user), the choices checked on save
+        self.fields["unit"] = unit_picker.unit_field(
+            ROUND_ORGANISER_PICKER, user, label=_("Unit penyelenggara")
+        )
+        self.order_fields(list(self.base_fields))
+        units = ev.units_for_rounds(user)
         self.fields["units"].queryset = candidates  # type: ignore[attr-defined]
         if not self.is_bound:
             year = dt.date.today().year

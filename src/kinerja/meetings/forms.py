@@ -8,11 +8,17 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi
 from kinerja.reporting.models import ReportingPeriod
 
+from . import selectors
 from .models import Attendance, Frequency
+
+# the unit pick on 'new dialogue': the units the user schedules dialogues for (a search-as-you-type picker)
+ORGANISE_UNIT_PICKER = "meetings.organise-unit"
+unit_picker.register(ORGANISE_UNIT_PICKER, selectors.organisable_units)
 
 
 class EmployeeChoice(forms.ModelChoiceField):

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +24,7 @@ from kinerja.accounts.services import revoke_role
 from kinerja.common.search import CappedPaginator
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
-from . import selectors, services
+from . import selectors, services, unit_picker
 from .filters import EmployeeFilter, UnitFilter
 from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm
 from .models import Employee, Unit
@@ -235,6 +235,27 @@ def position_options(request: HttpRequest) -> HttpResponse:
     unit = selectors.units_for(request.user).filter(code=code).first() if code else None
     positions = selectors.positions_in(unit) if unit is not None else []
     return render(request, "organisations/_position_options.html", {"positions": positions})
+
+
+@login_required
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for a unit picker (htmx): the first matches of `<name>_cari` among the units the registered
+    field `field` lets this user pick, never more (see `unit_picker`)."""
+    key = request.GET.get("field", "")
+    name = request.GET.get("name", "unit")[:100]
+    if not key:  # no field named: nothing to list
+        return render(request, "organisations/_unit_options.html", {"units": []})
+    try:
+        units = unit_picker.allowed_units(key, request.user)
+    except KeyError:
+        raise Http404 from None
+    term = request.GET.get(name + unit_picker.SEARCH_SUFFIX, "")
+    return render(
+        request,
+        "organisations/_unit_options.html",
+        {"units": list(unit_picker.search(units, term))},
+    )
 
 
 # ---------------------------------------------------------------- employees

@@ -12,9 +12,12 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.accounts.rules import PLAN_ROLES
 from kinerja.common.forms import DecimalInputField, human_formfield, shown_number
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Position, Unit
 
+from . import selectors
 from .kpi_services import MANUAL_FIELDS
 from .models import (
     PERIODS_PER_YEAR,
@@ -42,15 +45,21 @@ def limit(field: forms.Field, queryset: Any) -> None:
     cast(forms.ModelChoiceField, field).queryset = queryset
 
 
+MAP_OWNER_PICKER = "planning.map-owner"
+unit_picker.register(MAP_OWNER_PICKER, lambda user: selectors.map_owner_units(user, PLAN_ROLES))
+
+
 class MapCreateForm(forms.Form):
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         queryset=Unit.objects.none(), label=_("Unit pemilik peta")
     )
     plan_year = forms.ModelChoiceField(queryset=PlanYear.objects.order_by("-year"), label=_("Tahun rencana"))
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit(self.fields["unit"], units)
+        # a search-as-you-type picker: the page holds the chosen unit only, not every map owner in reach
+        self.fields["unit"] = unit_picker.unit_field(MAP_OWNER_PICKER, user, label=_("Unit pemilik peta"))
+        self.order_fields(["unit", "plan_year"])
 
 
 class MapForm(forms.ModelForm):

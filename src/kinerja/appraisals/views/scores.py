@@ -19,6 +19,7 @@ from kinerja.accounts.rules import APPRAISAL_COMPUTE_ROLES, APPRAISAL_READ_ROLES
 from kinerja.accounts.scope import unit_filter
 from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.common.web import require
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 from kinerja.reporting.explaining import error_text
@@ -67,6 +68,19 @@ def unit_or_404(request: HttpRequest, unit_pk: int, perm: str = "appraisals.view
     return unit
 
 
+RECAP_UNIT_PICKER = "appraisals.recap-unit"
+
+
+def recap_units(user: Any) -> Any:
+    """The map-owning units whose appraisals the user reads (the index's units and its unit picker)."""
+    return Unit.objects.filter(unit_filter(user, "path", APPRAISAL_READ_ROLES), owns_map=True).order_by(
+        "path"
+    )
+
+
+unit_picker.register(RECAP_UNIT_PICKER, recap_units)
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The signed-in person's latest score card (after calibration), their 360° forms and, for managers and
@@ -77,9 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
         total=Count("pk"),
         waiting=Count("pk", filter=Q(campaign__state=CampaignState.OPEN, submitted_at__isnull=True)),
     )
-    units = Unit.objects.filter(
-        unit_filter(request.user, "path", APPRAISAL_READ_ROLES), owns_map=True
-    ).order_by("path")[:200]
+    units = recap_units(request.user)[:200]
     years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
         unit = unit_or_404(request, int(request.POST.get("unit") or 0))
@@ -99,6 +111,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "forms": forms,
             "may_run_campaigns": request.user.has_perm("appraisals.view_campaign"),
             "units": units,
+            # a search-as-you-type picker for the recompute form, holding the first unit only
+            "unit_form": unit_picker.unit_form(
+                RECAP_UNIT_PICKER,
+                request.user,
+                data=request.GET,
+                unit=units[0] if units else None,
+                auto_id="f-%s",
+                empty_label=None,
+            ),
             "years": years,
             "may_compute": may_compute,
             "roles": APPRAISAL_COMPUTE_ROLES,

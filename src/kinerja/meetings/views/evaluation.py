@@ -102,7 +102,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     require(request, "meetings.add_evaluationround")
     organisers = ev.units_for_rounds(request.user)
     candidates = organisers.filter(owns_map=True)
-    form = RoundForm(request.POST or None, units=organisers, candidates=candidates)
+    form = RoundForm(request.POST or None, user=request.user, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with service_errors_on(form):

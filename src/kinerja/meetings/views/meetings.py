@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kinerja.common.web import require, service_errors_on
+from kinerja.organisations import unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi
 from kinerja.reporting.models import ReportingPeriod
@@ -33,6 +34,7 @@ from kinerja.reporting.models import ReportingPeriod
 from .. import minutes, selectors, services
 from ..forms import (
     ATTENDANCE_CHOICES,
+    ORGANISE_UNIT_PICKER,
     ActionForm,
     AgendaItemForm,
     CancelForm,
@@ -226,8 +228,16 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                         % {"n": meeting.participants.count()},
                     )
                     return _back(meeting)
-    units = selectors.organisable_units(request.user)
-    context = {"form": form, "unit": unit, "units": units[:200], "editing": None}
+    # a search-as-you-type picker: the page holds the chosen unit only, not every unit the user organises for
+    may_pick = selectors.organisable_units(request.user)[:2].count() > 1
+    pick = unit_picker.unit_form(
+        ORGANISE_UNIT_PICKER,
+        request.user,
+        data=request.GET,
+        unit=unit,
+        auto_id="pick-%s",
+    )
+    context = {"form": form, "unit": unit, "pick": pick if may_pick else None, "editing": None}
     return render(request, "meetings/form.html", context, status=status)
 
 

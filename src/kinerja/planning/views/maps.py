@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinerja.accounts.rules import PLAN_ROLES
 from kinerja.common.search import paged
 from kinerja.common.web import require, service_errors_on
 
@@ -58,8 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def map_create(request: HttpRequest) -> HttpResponse:
     require(request, "planning.add_strategymap", None)
-    units = selectors.map_owner_units(request.user, PLAN_ROLES)
-    form = MapCreateForm(request.POST or None, units=units)
+    form = MapCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             strategy_map = services.create_map(
