@@ -5,26 +5,27 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from kinerja.contracts.models import Cascade, CascadeLink
 from kinerja.planning.models import Kpi, MapState, PeriodTarget, StrategyMap
 from kinerja.planning.selectors import MapData
-from kinerja.reporting import conf, scorecard, services
+from kinerja.reporting import conf, scorecard, selectors, services
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 from kinerja.scoring.errors import ScoringError
 from tests.factories import make_unit
 from tests.planning import builders as b
 
+from . import reference_snapshot as reference
 from .conftest import approved, enter
 
 D = Decimal
@@ -96,7 +97,8 @@ def _period(label: str) -> ReportingPeriod:
 
 def _per_map_body(strategy_map: StrategyMap, period: ReportingPeriod) -> tuple[str, dict[str, Any]]:
     """The snapshot JSON as the per-map path before issue 16 computed it: its own five reads of the map and its
-    own realization query (kept here, written out, as the reference the set-based path is checked against)."""
+    own realization query (kept here, written out, as the reference the set-based path is checked against),
+    and the JSON built as the code before the fast recompute built it (`reference_snapshot`, a frozen copy)."""
     perspectives = list(strategy_map.perspectives.order_by("order"))
     objectives = list(strategy_map.objectives.order_by("perspective__order", "code"))
     by_id = {o.pk: o for o in objectives}
@@ -120,14 +122,14 @@ def _per_map_body(strategy_map: StrategyMap, period: ReportingPeriod) -> tuple[s
     periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
     from django.utils import timezone
 
-    prepared = scorecard.build_input(data, period, periods, values, today=timezone.localdate())
+    prepared = reference.build_input(data, period, periods, values, today=timezone.localdate())
     try:
         result = scorecard.score(prepared)
     except ScoringError as error:
-        body = scorecard.payload(prepared, None, data=data, scored_states=list(states), error=error)
+        body = reference.payload(prepared, None, data=data, scored_states=list(states), error=error)
     else:
-        body = scorecard.payload(prepared, result, data=data, scored_states=list(states))
-    return prepared.rules.code, json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+        body = reference.payload(prepared, result, data=data, scored_states=list(states))
+    return prepared.rules.code, reference.jsonable(body)
 
 
 @pytest.mark.parametrize("label", ["2026-01", "2026-Q1", "2026-S1", "2026-09", "2026-Q3", "2026"])
@@ -146,6 +148,76 @@ def test_the_set_based_recompute_stores_what_the_per_map_path_computes(maps, lab
     broken = done.snapshots[maps[4].pk]
     assert broken.nko is None and broken.has_errors
     assert any(s.nko is not None for s in done.snapshots.values())
+
+
+def stored_text(snapshot_id: int) -> str:
+    """The `result` column of a snapshot as the database holds it (PostgreSQL: the `jsonb` written out)."""
+    cast = "::text" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT result{cast} FROM reporting_scoresnapshot WHERE id = %s", [snapshot_id])
+        return str(cursor.fetchone()[0])
+
+
+def as_stored(body: dict[str, Any]) -> str:
+    """What the database held of `body` stored as the code before did (`JSONField`: `json.dumps`, no encoder)."""
+    text = json.dumps(body)
+    if connection.vendor != "postgresql":
+        return text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb::text", [text])
+        return str(cursor.fetchone()[0])
+
+
+def headline(body: dict[str, Any]) -> tuple[Decimal | None, str, bool]:
+    """`nko`, `predicate` and `complete` as the code before stored them beside the JSON."""
+    nko = None if body["nko"] is None else D(body["nko"]).quantize(services.scores.NKO_PLACES, ROUND_HALF_UP)
+    return nko, body["predicate"] or "", bool(body["complete"])
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("label", ["2026-02", "2026-Q2", "2026-S1", "2026-Q3", "2026"])
+def test_the_fast_recompute_stores_byte_for_byte_what_the_code_before_it_stored(maps, label, language):
+    period = _period(label)
+    Kpi.objects.filter(objective__map=maps[0], code="S1.1").update(name_en="Revenue")  # one English name
+    with translation.override(language):
+        done = services.recompute_period(period, trigger="test")
+        assert len(done.created) == len(maps)
+        for strategy_map in maps:
+            stored = ScoreSnapshot.objects.get(pk=done.snapshots[strategy_map.pk].pk)
+            rule_set, body = _per_map_body(strategy_map, period)
+            assert stored_text(stored.pk) == as_stored(body), strategy_map
+            assert (stored.rule_set, stored.nko, stored.predicate, stored.complete) == (
+                rule_set,
+                *headline(body),
+            )
+            assert done.snapshots[strategy_map.pk].result == body  # the object returned says the same
+        names = {k["code"]: k["name"] for k in done.snapshots[maps[0].pk].result["kpis"]}
+        assert names["S1.1"] == ("Revenue" if language == "en" else "Indikator S1.1")
+
+
+def test_a_snapshot_body_is_json_as_it_is_no_tuple_nor_decimal_inside(maps):
+    """The body is compared and stored without going through `json.loads` first: it must already be what
+    `json.loads` gives back (lists, not tuples; strings and floats, not decimals)."""
+
+    def plain(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(type(k) is str and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, int, float, bool)
+
+    found = selectors.score_inputs_as_of(maps, [_period("2026-Q3"), _period("2026-01")])
+    assert len(found) == 2 * len(maps)
+    for given in found.values():
+        try:
+            result = scorecard.score(given.prepared)
+        except ScoringError as error:
+            body = scorecard.payload(
+                given.prepared, None, data=given.data, scored_states=["approved"], error=error
+            )
+        else:
+            body = scorecard.payload(given.prepared, result, data=given.data, scored_states=["approved"])
+        assert plain(body) and json.loads(json.dumps(body)) == body
 
 
 def test_a_second_recompute_stores_nothing_and_a_change_stores_only_that_maps(maps):

@@ -68,6 +68,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.utils import translation
+
 from kinerja.planning.models import Kpi
 from kinerja.planning.scoring_bridge import rule_set as rule_set_named
 from kinerja.planning.selectors import MapData
@@ -76,7 +78,7 @@ from kinerja.scoring.errors import ScoringError
 from kinerja.scoring.explain import display
 from kinerja.scoring.kpi import KpiResult, PeriodValue, status_of
 from kinerja.scoring.rules import RuleSet
-from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard
+from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult, score_scorecard, scorecard_kpi
 
 from .models import ReportingPeriod
 
@@ -256,6 +258,46 @@ def periods_as_of(
     return found
 
 
+@dataclass(frozen=True)
+class Calendar:
+    """What `build_input` needs of the plan year's periods as of one period, the same for every map: worked
+    out once for a recompute of many maps (`calendar`)."""
+
+    period: ReportingPeriod
+    periods: tuple[ReportingPeriod, ...]
+    by_frequency: Mapping[str, Sequence[ReportingPeriod]]
+    labels: Mapping[str, tuple[str, ...]]  # each frequency's period labels, in order
+    overdue: Mapping[str, bool]  # a period of the frequency is past its due date
+
+    @property
+    def as_of(self) -> str:
+        return self.period.label
+
+
+def calendar(period: ReportingPeriod, periods: Iterable[ReportingPeriod], *, today: dt.date) -> Calendar:
+    """The periods of `period`'s plan year as of it, per frequency, their labels and whether one is overdue."""
+    periods_all = tuple(periods)
+    by_frequency = periods_as_of(period, periods_all)
+    return Calendar(
+        period=period,
+        periods=periods_all,
+        by_frequency=by_frequency,
+        labels={f: tuple(p.label for p in own) for f, own in by_frequency.items()},
+        overdue={f: any(p.due_date < today for p in own) for f, own in by_frequency.items()},
+    )
+
+
+_POLARITIES = {p.value: p for p in Polarity}
+_CONSOLIDATIONS = {c.value: c for c in Consolidation}
+_PERSPECTIVES = {p.value: p for p in Perspective}
+
+
+def _enum(members: Mapping[str, Any], kind: Any, value: Any) -> Any:
+    """`kind(value)` (a dictionary lookup first: 40 000 KPIs make 120 000 of them)."""
+    found = members.get(value)
+    return kind(value) if found is None else found
+
+
 def build_input(
     data: MapData,
     period: ReportingPeriod,
@@ -263,6 +305,7 @@ def build_input(
     realizations: Mapping[tuple[int, int], Decimal],
     *,
     today: dt.date,
+    dates: Calendar | None = None,
 ) -> ScorecardInput:
     """The core's `ScorecardKpi`s for the map `data` as of `period`.
 
@@ -273,65 +316,74 @@ def build_input(
     each period's target from the trajectory (the yearly target for a yearly
     KPI without one). `overdue` is set when a period of the KPI is past its due
     date (used only by a rule set scoring missing data as 0 after the due date).
+    `dates` is `calendar(period, periods, today=today)` when the caller has it (many maps as of one period).
     """
-    periods_all = list(periods)
-    by_frequency = periods_as_of(period, periods_all)
-    labels = {p.pk: p.label for p in periods_all}
+    if dates is None:
+        dates = calendar(period, periods, today=today)
+    by_frequency, labels, overdue = dates.by_frequency, dates.labels, dates.overdue
+    english = translation.get_language() == "en"
     perspectives = {p.pk: p for p in data.perspectives}
     objectives = sorted(data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code))
     inputs: list[ScorecardKpi] = []
     models: list[Kpi] = []
     for objective in objectives:
         perspective = perspectives[objective.perspective_id]
+        perspective_code = _enum(_PERSPECTIVES, Perspective, perspective.code)
+        objective_name = _name(objective, english)
         for kpi in sorted(data.kpis_of(objective), key=lambda k: k.code):
             targets = {t.period: t.target for t in data.trajectory(kpi)}
             band = kpi.target is None and kpi.target_low is not None and kpi.target_high is not None
+            frequency = kpi.frequency
+            own = by_frequency.get(frequency, ())
+            yearly = kpi.period_count == 1
             values: list[PeriodValue] = []
-            own = by_frequency.get(kpi.frequency, [])
-            for p in own:
-                target = targets.get(p.number)
-                if target is None and kpi.period_count == 1:
-                    target = kpi.target
-                values.append(
-                    PeriodValue(
-                        period=labels[p.pk],
-                        target=None if band else target,
-                        realization=realizations.get((kpi.pk, p.pk)),
-                        target_low=kpi.target_low if band else None,
-                        target_high=kpi.target_high if band else None,
-                    )
-                )
-            inputs.append(
-                ScorecardKpi(
-                    code=kpi.code,
-                    name=kpi.name,
-                    polarity=Polarity(kpi.polarity),
-                    target=kpi.target,
-                    target_low=kpi.target_low,
-                    target_high=kpi.target_high,
-                    worst=kpi.worst,
-                    consolidation=Consolidation(kpi.consolidation),
-                    periods=tuple(values),
-                    cap_on_target=kpi.cap_on_target,
-                    overdue=any(p.due_date < today for p in own),
-                    perspective=Perspective(perspective.code),
-                    objective=objective.code,
-                    objective_name=objective.name,
-                    weight=kpi.weight,
-                    objective_weight=objective.weight,
-                    perspective_weight=perspective.weight,
-                )
+            for p, label in zip(own, labels.get(frequency, ()), strict=True):
+                realization = realizations.get((kpi.pk, p.pk))
+                if band:
+                    values.append(PeriodValue(label, None, realization, kpi.target_low, kpi.target_high))
+                else:
+                    target = targets.get(p.number)
+                    if target is None and yearly:
+                        target = kpi.target
+                    values.append(PeriodValue(label, target, realization, None, None))
+            given = scorecard_kpi(
+                kpi.code,
+                _enum(_POLARITIES, Polarity, kpi.polarity),
+                kpi.target,
+                None,
+                kpi.target_low,
+                kpi.target_high,
+                kpi.worst,
+                _enum(_CONSOLIDATIONS, Consolidation, kpi.consolidation),
+                kpi.cap_on_target,
+                _name(kpi, english),
+                perspective_code,
+                objective.code,
+                kpi.weight,
+                perspective.weight,
+                objective_name,
             )
+            given.periods = tuple(values)
+            given.overdue = overdue.get(frequency, False)
+            given.objective_weight = objective.weight
+            inputs.append(given)
             models.append(kpi)
-    complete = completeness(models, period, periods_all, realizations.keys())
+    complete = completeness(models, period, dates.periods, realizations.keys())
     return ScorecardInput(
         kpis=inputs,
         kpi_models=models,
         not_due=complete.not_due,
         completeness=complete,
         rules=rule_set_named(data.map.plan_year.rule_set),
-        as_of=period.label,
+        as_of=dates.as_of,
     )
+
+
+def _name(model: Any, english: bool) -> str:
+    """`model.name` (`Bilingual.name`) with the language asked once for the whole map, not once per name."""
+    if english and model.name_en:
+        return str(model.name_en)
+    return str(model.name_id)
 
 
 def score(prepared: ScorecardInput) -> ScorecardResult:
@@ -405,6 +457,8 @@ def payload(
     not_due = set(prepared.not_due)
     missing = set(result.missing)
     set_weights = {k.perspective.value: k.perspective_weight for k in prepared.kpis}
+    own_periods = {k.code: k.period for k in reversed(prepared.completeness.kpis)}  # the first of a code
+    english = translation.get_language() == "en"
 
     def status(index: Decimal | None) -> str | None:
         return None if index is None else status_of(index, rules).value
@@ -417,7 +471,7 @@ def payload(
             {
                 "id": model.pk,
                 "code": k.code,
-                "name": model.name,
+                "name": _name(model, english),
                 "name_id": model.name_id,
                 "name_en": model.name_en,
                 "objective": given.objective,
@@ -442,7 +496,7 @@ def payload(
                 "reported": k.reported,
                 "due": k.code not in not_due,
                 "missing": k.code in missing,
-                "carried_from": carried_from(k, prepared.completeness.own_period(k.code)),
+                "carried_from": carried_from(k, own_periods.get(k.code)),
             }
         )
     return {
@@ -455,7 +509,7 @@ def payload(
         "perspectives": [
             {
                 "code": p.code.value,
-                **_names(perspective_names.get(p.code.value), p.code.value),
+                **_names(perspective_names.get(p.code.value), p.code.value, english),
                 "weight": number(p.weight),
                 "set_weight": number(set_weights.get(p.code.value)),
                 "effective_weight": number(p.effective_weight),
@@ -470,7 +524,7 @@ def payload(
         "objectives": [
             {
                 "code": o.code,
-                **_names(objective_names.get(o.code), o.name),
+                **_names(objective_names.get(o.code), o.name, english),
                 "perspective": o.perspective.value,
                 "weight": number(o.weight),
                 "index": number(o.index),
@@ -486,11 +540,11 @@ def payload(
     }
 
 
-def _names(model: Any, fallback: str) -> dict[str, str]:
+def _names(model: Any, fallback: str, english: bool) -> dict[str, str]:
     """`name` (the language of the computation) and both stored names, for showing in any language later."""
     if model is None:
         return {"name": fallback}
-    return {"name": model.name, "name_id": model.name_id, "name_en": model.name_en}
+    return {"name": _name(model, english), "name_id": model.name_id, "name_en": model.name_en}
 
 
 # ---------------------------------------------------------------- reading a snapshot's JSON

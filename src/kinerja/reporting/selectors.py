@@ -1103,14 +1103,14 @@ def score_inputs_as_of(
         if period_id in wanted and state in counted_states:
             values[map_of[kpi_id]][(kpi_id, period_id)] = value
     day = today or timezone.localdate()
-    return {
-        (pk, asked.pk): ScoreInput(
-            data, scorecard.build_input(data, asked, periods, values[pk], today=day), list(states)
-        )
-        for asked in periods_wanted
-        for pk, data in datas.items()
-        if pairs is None or (pk, asked.pk) in pairs
-    }
+    found: dict[tuple[int, int], ScoreInput] = {}
+    for asked in periods_wanted:
+        dates = scorecard.calendar(asked, periods, today=day)  # once for every map as of this period
+        for pk, data in datas.items():
+            if pairs is None or (pk, asked.pk) in pairs:
+                prepared = scorecard.build_input(data, asked, periods, values[pk], today=day, dates=dates)
+                found[(pk, asked.pk)] = ScoreInput(data, prepared, list(states))
+    return found
 
 
 @dataclass(frozen=True)

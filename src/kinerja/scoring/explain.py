@@ -50,6 +50,9 @@ def settle(value: Decimal) -> Decimal:
     return _settle(value)
 
 
+_PRECISION = 28
+_CONTEXT = Context(prec=_PRECISION)  # the usual precision's context, made once (a map's snapshot rounds 700)
+
 InputValue = Decimal | str | None
 
 
@@ -59,8 +62,9 @@ def display(value: Decimal) -> Decimal:
     The precision grows with the number, so a realization far wider than any field (a row stored
     around the entry checks) still shows instead of raising `InvalidOperation`.
     """
-    digits = max(28, value.adjusted() + 4) if value.is_finite() else 28
-    return settle(value).quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
+    digits = max(_PRECISION, value.adjusted() + 4) if value.is_finite() else _PRECISION
+    context = _CONTEXT if digits == _PRECISION else Context(prec=digits)
+    return settle(value).quantize(_CENT, ROUND_HALF_UP, context=context)
 
 
 def display_float(value: Decimal | None) -> float | None:
@@ -78,7 +82,11 @@ def _show(value: InputValue, exact: bool) -> str:
 
 def _json(value: InputValue, exact: bool) -> float | str | None:
     if isinstance(value, Decimal):
-        return str(value) if exact else display_float(value)
+        if exact:
+            return str(value)
+        if value.is_finite() and value.adjusted() <= _PRECISION - 4:  # `display_float`, without two calls
+            return float(settle(value).quantize(_CENT, ROUND_HALF_UP, context=_CONTEXT))
+        return display_float(value)
     return value
 
 
