@@ -22,6 +22,7 @@ from kinerja.planning.selectors import MapData
 from kinerja.reporting import conf, scorecard, selectors, services
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
 from kinerja.scoring.errors import ScoringError
+from kinerja.scoring.kpi import PeriodValue
 from tests.factories import make_unit
 from tests.planning import builders as b
 
@@ -356,3 +357,16 @@ def test_a_big_realization_import_analyses_the_table_after_commit(world, django_
         )
     assert result.written and Realization.objects.filter(kpi=world.monthly).count() == 12
     analyze.assert_called_once_with(Realization)
+
+
+@pytest.mark.parametrize(
+    "periods",
+    [
+        (),
+        (PeriodValue("2026-01", D("10.50"), None),),
+        (PeriodValue("2026-Q1", None, D("-3"), D("95"), D("105")), PeriodValue(None, D(1), D("0.000"))),
+        [PeriodValue("2026", D(1), D(2))],  # not a tuple: repr itself
+    ],
+)
+def test_the_fingerprint_writes_periods_as_repr_does(periods):
+    assert scorecard._periods_repr(periods) == repr(periods)

@@ -103,11 +103,13 @@ def load_map_data(strategy_map: StrategyMap) -> MapData:
     return load_maps_data([strategy_map])[strategy_map.pk]
 
 
-def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
+def load_maps_data(maps: Sequence[StrategyMap], *, for_scoring: bool = False) -> dict[int, MapData]:
     """Everything on each of `maps` (loaded, with unit and plan year), by map id: five queries for any number.
 
     Each map's lists are in the same order as `load_map_data` gives them (perspectives by order, objectives
     by perspective and code, links by id, KPIs by objective and code, each KPI's trajectory by period).
+    `for_scoring` reads only what a score reads, in four queries: no links (left empty), and neither the
+    objectives' themes and owners nor the KPIs' owners joined (they would be read on first use).
     """
     by_map = {m.pk: m for m in maps}
     if not by_map:
@@ -127,18 +129,18 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
         perspective_by_id[perspective.pk] = perspective
     objectives: dict[int, list[Objective]] = defaultdict(list)
     objectives_by_id: dict[int, Objective] = {}
-    for objective in (
-        Objective.objects.filter(map_id__in=ids)
-        .select_related("theme", "owner_position")
-        .order_by("map_id", "perspective__order", "code")
-    ):
+    objective_rows = Objective.objects.filter(map_id__in=ids).order_by("map_id", "perspective__order", "code")
+    if not for_scoring:
+        objective_rows = objective_rows.select_related("theme", "owner_position")
+    for objective in objective_rows:
         objective_map.set_cached_value(objective, by_map[objective.map_id])
         if objective.perspective_id in perspective_by_id:
             objective_perspective.set_cached_value(objective, perspective_by_id[objective.perspective_id])
         objectives[objective.map_id].append(objective)
         objectives_by_id[objective.pk] = objective
     links: dict[int, list[ObjectiveLink]] = defaultdict(list)
-    for link in ObjectiveLink.objects.filter(map_id__in=ids).order_by("map_id", "pk"):
+    link_rows = ObjectiveLink.objects.none() if for_scoring else ObjectiveLink.objects.filter(map_id__in=ids)
+    for link in link_rows.order_by("map_id", "pk"):
         link.map = by_map[link.map_id]
         if link.cause_id in objectives_by_id:
             link.cause = objectives_by_id[link.cause_id]
@@ -146,21 +148,29 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
             link.effect = objectives_by_id[link.effect_id]
         links[link.map_id].append(link)
     kpis: dict[int, list[Kpi]] = defaultdict(list)
-    for kpi in (
-        Kpi.objects.filter(objective__map_id__in=ids)
-        .select_related("owner_position")
-        .order_by("objective__perspective__order", "objective__code", "code")  # "objective", "code" in a map
-    ):
+    kpi_rows = Kpi.objects.filter(objective__map_id__in=ids).order_by(
+        "objective__perspective__order",
+        "objective__code",
+        "code",  # "objective", "code" in a map
+    )
+    if not for_scoring:
+        kpi_rows = kpi_rows.select_related("owner_position")
+    for kpi in kpi_rows:
         objective = objectives_by_id[kpi.objective_id]
         kpi_objective.set_cached_value(kpi, objective)
         kpis[objective.map_id].append(kpi)
     targets: dict[int, dict[int, list[TrajectoryPoint]]] = defaultdict(lambda: defaultdict(list))
+    # In the order read, each KPI's twelve (or fewer) put in period order here: sorting a ministry's 480,000
+    # targets in the query spills to disk on PostgreSQL's default `work_mem`.
     for map_id, kpi_id, number, value in (
         PeriodTarget.objects.filter(kpi__objective__map_id__in=ids)
-        .order_by("kpi_id", "period")
+        .order_by()
         .values_list("kpi__objective__map_id", "kpi_id", "period", "target")
     ):
         targets[map_id][kpi_id].append(TrajectoryPoint(number, value))
+    for trajectories in targets.values():
+        for points in trajectories.values():
+            points.sort(key=_period_number)
     return {
         pk: MapData(
             strategy_map,
@@ -172,6 +182,10 @@ def load_maps_data(maps: Sequence[StrategyMap]) -> dict[int, MapData]:
         )
         for pk, strategy_map in by_map.items()
     }
+
+
+def _period_number(point: TrajectoryPoint) -> int:
+    return point.period
 
 
 def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -199,13 +200,14 @@ def completeness(
     found = set(counted)
     rows: list[KpiCompleteness] = []
     for kpi in kpis:
+        kpi_id = kpi.pk
         own = by_frequency.get(kpi.frequency, [])
         if not own:
-            rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=None))
+            rows.append(KpiCompleteness(kpi_id=kpi_id, code=kpi.code, period=None))
             continue
         reads = (own[-1],) if str(kpi.consolidation) == Consolidation.LAST.value else tuple(own)
-        gaps = tuple(p for p in reads if (kpi.pk, p.pk) not in found)
-        rows.append(KpiCompleteness(kpi_id=kpi.pk, code=kpi.code, period=own[-1], reads=reads, gaps=gaps))
+        gaps = tuple(p for p in reads if (kpi_id, p.pk) not in found)
+        rows.append(KpiCompleteness(kpi_id=kpi_id, code=kpi.code, period=own[-1], reads=reads, gaps=gaps))
     return Completeness(tuple(rows))
 
 
@@ -235,16 +237,42 @@ def fingerprint(prepared: ScorecardInput, scored_states: Sequence[str]) -> str:
     """
     zero_after_due = prepared.rules.missing_policy.value is MissingPolicy.ZERO_AFTER_DUE
     parts: list[str] = [prepared.rules.code, prepared.as_of, ",".join(sorted(scored_states))]
-    names = [
-        f.name
-        for f in dataclasses.fields(ScorecardKpi)
-        if f.name not in _PRESENTATION_ONLY and (f.name != "overdue" or zero_after_due)
-    ]
+    names = _fingerprinted(zero_after_due)
     for kpi in prepared.kpis:
-        parts.extend(f"{name}={getattr(kpi, name)!r}" for name in names)
+        for name in names:
+            value = getattr(kpi, name)
+            parts.append(f"{name}={_periods_repr(value) if name == 'periods' else repr(value)}")
         parts.append("|")
     parts.append(",".join(prepared.not_due))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _fingerprinted(zero_after_due: bool) -> tuple[str, ...]:
+    """The fields of a `ScorecardKpi` the fingerprint reads, in order."""
+    return tuple(
+        f.name
+        for f in dataclasses.fields(ScorecardKpi)
+        if f.name not in _PRESENTATION_ONLY and (f.name != "overdue" or zero_after_due)
+    )
+
+
+_PERIOD_VALUE_FIELDS = ("period", "target", "realization", "target_low", "target_high")
+# `repr` of a tuple of `PeriodValue`s written out (the dataclass's own `__repr__` guards against recursion at
+# a cost: about half the fingerprint's time); only while its fields are these, in this order.
+_FAST_PERIODS = tuple(f.name for f in dataclasses.fields(PeriodValue) if f.repr) == _PERIOD_VALUE_FIELDS
+
+
+def _periods_repr(periods: Any) -> str:
+    """`repr(periods)` for the fingerprint: the same text, faster for a tuple of `PeriodValue`s."""
+    if not _FAST_PERIODS or type(periods) is not tuple or any(type(p) is not PeriodValue for p in periods):
+        return repr(periods)
+    items = [
+        f"PeriodValue(period={p.period!r}, target={p.target!r}, realization={p.realization!r}, "
+        f"target_low={p.target_low!r}, target_high={p.target_high!r})"
+        for p in periods
+    ]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def periods_as_of(
@@ -267,6 +295,7 @@ class Calendar:
     periods: tuple[ReportingPeriod, ...]
     by_frequency: Mapping[str, Sequence[ReportingPeriod]]
     labels: Mapping[str, tuple[str, ...]]  # each frequency's period labels, in order
+    ids: Mapping[str, tuple[int, ...]]  # and their ids
     overdue: Mapping[str, bool]  # a period of the frequency is past its due date
 
     @property
@@ -283,6 +312,7 @@ def calendar(period: ReportingPeriod, periods: Iterable[ReportingPeriod], *, tod
         periods=periods_all,
         by_frequency=by_frequency,
         labels={f: tuple(p.label for p in own) for f, own in by_frequency.items()},
+        ids={f: tuple(p.pk for p in own) for f, own in by_frequency.items()},
         overdue={f: any(p.due_date < today for p in own) for f, own in by_frequency.items()},
     )
 
@@ -320,7 +350,7 @@ def build_input(
     """
     if dates is None:
         dates = calendar(period, periods, today=today)
-    by_frequency, labels, overdue = dates.by_frequency, dates.labels, dates.overdue
+    by_frequency, labels, ids, overdue = dates.by_frequency, dates.labels, dates.ids, dates.overdue
     english = translation.get_language() == "en"
     perspectives = {p.pk: p for p in data.perspectives}
     objectives = sorted(data.objectives, key=lambda o: (perspectives[o.perspective_id].order, o.code))
@@ -336,9 +366,12 @@ def build_input(
             frequency = kpi.frequency
             own = by_frequency.get(frequency, ())
             yearly = kpi.period_count == 1
+            kpi_id = kpi.pk
             values: list[PeriodValue] = []
-            for p, label in zip(own, labels.get(frequency, ()), strict=True):
-                realization = realizations.get((kpi.pk, p.pk))
+            for p, label, period_id in zip(
+                own, labels.get(frequency, ()), ids.get(frequency, ()), strict=True
+            ):
+                realization = realizations.get((kpi_id, period_id))
                 if band:
                     values.append(PeriodValue(label, None, realization, kpi.target_low, kpi.target_high))
                 else:

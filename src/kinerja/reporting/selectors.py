@@ -1081,7 +1081,7 @@ def score_inputs_as_of(
     """
     if not maps or not periods_wanted:
         return {}
-    datas = load_maps_data(maps)
+    datas = load_maps_data(maps, for_scoring=True)
     period = max(periods_wanted, key=lambda p: p.end)
     periods = list(ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id))
     states = conf.scored_states()
