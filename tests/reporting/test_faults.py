@@ -109,8 +109,8 @@ def test_a_recompute_killed_half_way_leaves_no_snapshot_and_the_next_run_stores_
     q1 = world.period("2026-Q1")
     real_store = services.scores._store
 
-    def killed(snapshots: list[ScoreSnapshot]) -> None:
-        real_store(snapshots)  # half the work done: the rows are written …
+    def killed(snapshots: list[ScoreSnapshot], texts: Any = None) -> None:
+        real_store(snapshots, texts)  # half the work done: the rows are written …
         raise OperationalError("terminating connection due to administrator command")  # … then killed
 
     with mock.patch.object(services.scores, "_store", killed), pytest.raises(OperationalError):

@@ -64,7 +64,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -169,6 +169,8 @@ def completeness(
     period: ReportingPeriod,
     periods: Iterable[ReportingPeriod],
     counted: Collection[tuple[int, int]],
+    *,
+    by_frequency: Mapping[str, Sequence[ReportingPeriod]] | None = None,
 ) -> Completeness:
     """Which KPIs are due as of `period` and lack a counted realization their result reads; which are not yet due.
 
@@ -195,9 +197,12 @@ def completeness(
       shows Q2's figure *carried* into Q3 (the scorecard marks it "nilai
       Triwulan II", `carried_from`) and is missing for Q3.
     * The period is **complete** when no due KPI is missing.
+
+    `by_frequency` is `periods_as_of(period, periods)` when the caller has it already (`Calendar`).
     """
-    by_frequency = periods_as_of(period, periods)
-    found = set(counted)
+    if by_frequency is None:
+        by_frequency = periods_as_of(period, periods)
+    found = counted if isinstance(counted, (set, frozenset, KeysView)) else set(counted)
     rows: list[KpiCompleteness] = []
     for kpi in kpis:
         kpi_id = kpi.pk
@@ -401,7 +406,7 @@ def build_input(
             given.objective_weight = objective.weight
             inputs.append(given)
             models.append(kpi)
-    complete = completeness(models, period, dates.periods, realizations.keys())
+    complete = completeness(models, period, dates.periods, realizations.keys(), by_frequency=by_frequency)
     return ScorecardInput(
         kpis=inputs,
         kpi_models=models,
