@@ -1,8 +1,8 @@
 """The snapshot JSON as the code before the recompute was made fast (issue 16 item 3) wrote it: a frozen copy.
 
 `build_input`, `fingerprint`, `payload` and `completeness` of `kinerja.reporting.scorecard`, and
-`Explanation.to_dict` of `kinerja.scoring.explain`, as they were (commit ea24202), so that the tests can check
-that the faster path stores byte for byte what this one did. Only the reporting side is frozen: the scoring
+`Explanation.to_dict` of `kinerja.scoring.explain`, as they were on main at ff8d494 (with `settle`), so that
+the tests can check that the faster path stores byte for byte what this one did. Only the reporting side is frozen: the scoring
 core (`score_scorecard`, the explanation tree itself) is called as it is now, on both sides.
 Change it only with the snapshot format itself (a new `"schema"`).
 """
@@ -37,7 +37,7 @@ from kinerja.reporting.scorecard import (
 )
 from kinerja.scoring.enums import Consolidation, MissingPolicy, Perspective, Polarity
 from kinerja.scoring.errors import ScoringError
-from kinerja.scoring.explain import Explanation
+from kinerja.scoring.explain import Explanation, settle
 from kinerja.scoring.kpi import PeriodValue, status_of
 from kinerja.scoring.scorecard import ScorecardKpi, ScorecardResult
 
@@ -46,7 +46,7 @@ _CENT = Decimal("0.01")
 
 def _display(value: Decimal) -> Decimal:
     digits = max(28, value.adjusted() + 4) if value.is_finite() else 28
-    return value.quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
+    return settle(value).quantize(_CENT, ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def _json(value: Any, exact: bool) -> Any:

@@ -21,6 +21,7 @@ from kinerja.planning.models import Kpi, MapState, PeriodTarget, StrategyMap
 from kinerja.planning.selectors import MapData
 from kinerja.reporting import conf, scorecard, selectors, services
 from kinerja.reporting.models import Realization, RealizationState, ReportingPeriod, ScoreSnapshot
+from kinerja.scoring import settle
 from kinerja.scoring.errors import ScoringError
 from kinerja.scoring.kpi import PeriodValue
 from tests.factories import make_unit
@@ -171,7 +172,11 @@ def as_stored(body: dict[str, Any]) -> str:
 
 def headline(body: dict[str, Any]) -> tuple[Decimal | None, str, bool]:
     """`nko`, `predicate` and `complete` as the code before stored them beside the JSON."""
-    nko = None if body["nko"] is None else D(body["nko"]).quantize(services.scores.NKO_PLACES, ROUND_HALF_UP)
+    nko = (
+        None
+        if body["nko"] is None
+        else settle(D(body["nko"])).quantize(services.scores.NKO_PLACES, ROUND_HALF_UP)
+    )
     return nko, body["predicate"] or "", bool(body["complete"])
 
 
