@@ -34,6 +34,6 @@ def default(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0003_historical_import")]
+    dependencies = [("reporting", "0004_map_data_version")]
 
     operations = [migrations.RunPython(lz4, default, elidable=False)]
