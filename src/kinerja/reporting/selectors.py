@@ -328,15 +328,9 @@ DUE_ORDER = (
 """What is due, in the order the pages list it: by due date, then period, then the KPI's place in the tree."""
 
 
-def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> QuerySet[Any]:
-    """One row per KPI and period in which its realization is still due, computed in the database.
-
-    The KPIs in the user's reach that take typed realizations (`reportable_kpis`), joined to the open
-    periods of their own frequency in their map's plan year (that have ended by `today`, or all of them
-    with `include_future`), less the pairs with a realization past draft. Each row is a `Kpi` annotated
-    with ``due_period`` (the period's id), ``due_on`` (its due date), ``due_end`` and ``due_start``.
-    """
-    day = today or timezone.localdate()
+def _due_conditions(day: dt.date, include_future: bool) -> tuple[dict[str, Any], Exists]:
+    """The filters joining a KPI to its open due periods (ended before `day` unless `include_future`), and the
+    realization past draft that takes a (KPI, period) pair off the due list (annotated ``due_period``)."""
     joined: dict[str, Any] = {
         f"{_DUE_PERIOD}__state": PeriodState.OPEN,
         f"{_DUE_PERIOD}__frequency": F("frequency"),
@@ -346,6 +340,19 @@ def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool
     done = Realization.objects.filter(kpi=OuterRef("pk"), period=OuterRef("due_period")).exclude(
         state=RealizationState.DRAFT
     )
+    return joined, Exists(done)
+
+
+def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool = False) -> QuerySet[Any]:
+    """One row per KPI and period in which its realization is still due, computed in the database.
+
+    The KPIs in the user's reach that take typed realizations (`reportable_kpis`), joined to the open
+    periods of their own frequency in their map's plan year (that have ended by `today`, or all of them
+    with `include_future`), less the pairs with a realization past draft. Each row is a `Kpi` annotated
+    with ``due_period`` (the period's id), ``due_on`` (its due date), ``due_end`` and ``due_start``.
+    """
+    day = today or timezone.localdate()
+    joined, done = _due_conditions(day, include_future)
     return (
         Kpi.all_kpis.filter(kpi_scope(user), reportable_kpis())
         .filter(**joined)
@@ -355,7 +362,7 @@ def due_rows(user: Viewer, *, today: dt.date | None = None, include_future: bool
             due_end=F(f"{_DUE_PERIOD}__end"),
             due_start=F(f"{_DUE_PERIOD}__start"),
         )
-        .filter(~Exists(done))
+        .filter(~done)
     )
 
 
@@ -384,20 +391,12 @@ def maps_in_reach(user: Viewer) -> list[ReachMap]:
 
 def _due_kept(map_ids: Sequence[int], day: dt.date, include_future: bool) -> dict[int, dict[int, int]]:
     """{map id: {period id: map KPIs due}} counted in the database (one query) for the maps given."""
-    joined: dict[str, Any] = {
-        f"{_DUE_PERIOD}__state": PeriodState.OPEN,
-        f"{_DUE_PERIOD}__frequency": F("frequency"),
-    }
-    if not include_future:
-        joined[f"{_DUE_PERIOD}__end__lt"] = day
-    done = Realization.objects.filter(kpi=OuterRef("pk"), period=OuterRef("due_period")).exclude(
-        state=RealizationState.DRAFT
-    )
+    joined, done = _due_conditions(day, include_future)
     rows = (
         Kpi.objects.filter(reportable_kpis(), objective__map_id__in=list(map_ids))
         .filter(**joined)
         .annotate(due_period=F(f"{_DUE_PERIOD}__id"))
-        .filter(~Exists(done))
+        .filter(~done)
         .order_by()
         .values_list("objective__map_id", "due_period")
         .annotate(n=Count("pk"))
