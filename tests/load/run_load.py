@@ -7,8 +7,8 @@ A benchmark, not a test (`make test` never runs it). In order:
    (tests/load/scaledb.py); LOAD_DATA replaces the data command (e.g. LOAD_DATA=demo), LOAD_USERS the logins;
 2. `kinerja collectstatic` into the run's own var directory (var/load/<database>/);
 3. the server, with production settings (DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,localhost)
-   on a free port: LOAD_SERVER=granian (the production choice, docs/decisions/0014-app-server.md: 2 workers ×
-   32 threads), gthread (gunicorn, 2 × 32 threads) or gunicorn-sync (the old 4 sync workers); several,
+   on a free port: LOAD_SERVER=granian (the production choice, docs/decisions/0014-app-server.md: 4 workers ×
+   16 threads), gthread (gunicorn, 2 × 32 threads) or gunicorn-sync (the old 4 sync workers); several,
    comma-separated, run one after another; LOAD_WORKERS / LOAD_THREADS change the workers and threads;
 4. one sign-in per login through the login form (CSRF, as a browser does), each page of the mix asked for once
    per login (a page a role does not reach, 403/404, leaves that role's mix; anything else but 200 is an error);
@@ -46,8 +46,8 @@ import scaledb
 ROOT = scaledb.ROOT
 BIN = Path(sys.executable).parent
 DEFAULT_SERVER = "granian"
-WORKERS = {"gunicorn-sync": 4, "gthread": 2, "granian": 2}
-THREADS = {"gthread": 32, "granian": 32}
+WORKERS = {"gunicorn-sync": 4, "gthread": 2, "granian": 4}
+THREADS = {"gthread": 32, "granian": 16}
 PROXY = {"X-Forwarded-Proto": "https"}
 AIM_HEALTHZ_RATIO = 5.0
 
