@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kinerja.common.forms import shown_number
-from kinerja.common.search import CappedPaginator
+from kinerja.common.search import paged
 from kinerja.common.web import service_errors_on, visible_or_404
 from kinerja.planning.models import Objective
 from kinerja.planning.services import can
@@ -37,16 +37,13 @@ SEARCH_COUNT_CAP = 1000
 def index(request: HttpRequest) -> HttpResponse:
     """The KPIs the user may read, searched by code or name, a page at a time, grouped by map within the page."""
     q = request.GET.get("q", "").strip()
-    number = request.GET.get("page")
     kpis = selectors.search_kpis(selectors.kpis_visible_to(request.user), q)
-    page = CappedPaginator(kpis, INDEX_PAGE_SIZE, number=number, cap=SEARCH_COUNT_CAP).get_page(number)
+    page, query = paged(request, kpis, INDEX_PAGE_SIZE, cap=SEARCH_COUNT_CAP)
     groups: dict[int, dict[str, Any]] = {}
     for kpi in page.object_list:
         strategy_map = kpi.objective.map
         groups.setdefault(strategy_map.pk, {"map": strategy_map, "kpis": []})["kpis"].append(kpi)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"groups": list(groups.values()), "page": page, "q": q, "query": query.urlencode()}
+    context = {"groups": list(groups.values()), "page": page, "q": q, "query": query}
     return render(request, "planning/kpi_index.html", context)
 
 
