@@ -166,16 +166,7 @@ class Sheet:
             if set(map(len, raw)) == {width} and all(map(any, raw)):
                 yield list(range(first, start)), raw  # the usual file: nothing to mend
                 continue
-            numbers: list[int] = []
-            rows: list[list[str]] = []
-            for number, cells in enumerate(raw, start=first):
-                if not any(cells):
-                    continue
-                n = len(cells)
-                if n != width:
-                    cells = cells[:width] if n > width else cells + [""] * (width - n)
-                numbers.append(number)
-                rows.append(cells)
+            numbers, rows = _mended(raw, first, width)
             if rows:
                 yield numbers, rows
 
@@ -251,6 +242,22 @@ def _release(stream: IO[str], owned: bool) -> None:
 
 _QUOTE = repeat("'")
 _BATCH = 5_000  # CSV rows read and checked at a time
+
+
+def _mended(raw: Iterable[list[str]], first: int, width: int) -> tuple[list[int], list[list[str]]]:
+    """The row numbers (from `first`) and cells of the rows of `raw` that are not blank, each cut or padded
+    with empty cells to `width`."""
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    for number, cells in enumerate(raw, start=first):
+        if not any(cells):
+            continue
+        n = len(cells)
+        if n != width:
+            cells = cells[:width] if n > width else cells + [""] * (width - n)
+        numbers.append(number)
+        rows.append(cells)
+    return numbers, rows
 
 
 def _csv_records(
@@ -371,17 +378,7 @@ class _CsvRecords:
                     yield list(range(first, start)), [cells[i:end:width] for i in range(width)]
                     del cells
                     continue
-                numbers: list[int] = []
-                rows = []
-                for number, line in enumerate(lines, start=first):
-                    row = line.split(",")
-                    if not any(row):
-                        continue
-                    n = len(row)
-                    if n != width:
-                        row = row[:width] if n > width else row + [""] * (width - n)
-                    numbers.append(number)
-                    rows.append(row)
+                numbers, rows = _mended((line.split(",") for line in lines), first, width)
                 del lines, text
                 if rows:
                     columns = list(zip(*rows, strict=True))
