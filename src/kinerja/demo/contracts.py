@@ -356,15 +356,12 @@ def _parents_for(superior_contract: Contract | None, holder: Holder, taken: set[
     return chosen
 
 
-def _manual(template: iki.Template, holder: Holder) -> dict[str, Any]:
-    position = holder.position
+def template_manual(template: iki.Template, *, description: str, measured_by: str) -> dict[str, Any]:
+    """The manual fields of a new IKI drawn from `template` (the holder's own fields are added by the caller)."""
     return {
         "name_id": template.name_id,
         "name_en": template.name_en,
-        "description": (
-            f"{template.name_id} yang menjadi tanggung jawab {position.title_id}; diukur dari "
-            f"{template.data_source.lower()} sesuai formula."
-        ),
+        "description": description,
         "formula": template.formula,
         "unit_of_measure": template.unit,
         "validity": template.validity,
@@ -374,10 +371,22 @@ def _manual(template: iki.Template, holder: Holder) -> dict[str, Any]:
         "consolidation": template.consolidation,
         "frequency": template.frequency,
         "data_source": template.data_source,
-        "measured_by": position.superior.title_id if position.superior else position.title_id,
-        "owner_position": position,
+        "measured_by": measured_by,
         "target": template.target,
         "evidence_required": True,
+    }
+
+
+def _manual(template: iki.Template, holder: Holder) -> dict[str, Any]:
+    position = holder.position
+    description = (
+        f"{template.name_id} yang menjadi tanggung jawab {position.title_id}; diukur dari "
+        f"{template.data_source.lower()} sesuai formula."
+    )
+    measured_by = position.superior.title_id if position.superior else position.title_id
+    return {
+        **template_manual(template, description=description, measured_by=measured_by),
+        "owner_position": position,
     }
 
 

@@ -1020,23 +1020,12 @@ def _equal_weights(count: int) -> list[Decimal]:
 
 
 def _iki_manual(template: Any, title: str) -> dict[str, Any]:
+    from .contracts import template_manual
+
+    description = f"{template.name_id} yang menjadi tanggung jawab {title}"[:1000]
     return {
-        "name_id": template.name_id,
-        "name_en": template.name_en,
-        "description": f"{template.name_id} yang menjadi tanggung jawab {title}"[:1000],
-        "formula": template.formula,
-        "unit_of_measure": template.unit,
-        "validity": template.validity,
-        "controllability": template.controllability,
-        "lead_lag": template.lead_lag,
-        "polarity": template.polarity,
-        "consolidation": template.consolidation,
-        "frequency": template.frequency,
-        "data_source": template.data_source,
-        "measured_by": "Atasan langsung",
+        **template_manual(template, description=description, measured_by="Atasan langsung"),
         "owner_text": title[:255],
-        "target": template.target,
-        "evidence_required": True,
     }
 
 
