@@ -104,3 +104,26 @@ def test_a_file_that_is_not_an_archive_is_refused(tmp_path):
     junk.write_bytes(b"not an archive")
     with pytest.raises(CommandError, match="bukan arsip"):
         call_command("restore", str(junk), stdout=io.StringIO())
+
+
+def test_a_map_data_version_left_behind_does_not_make_the_database_hold_data(archive):
+    """On SQLite `flush` empties the tables one by one, and deleting a realization while its KPI still exists
+    fires the trigger that writes its map's data version: that bookkeeping row is not data (CI met it when
+    the tables happened to be emptied in that order)."""
+    from kinerja.planning.models import StrategyMap
+    from kinerja.reporting.models import MapDataVersion
+
+    path, counts, _evidence_name, _content, _username = archive
+    map_ids = list(StrategyMap.objects.values_list("pk", flat=True))
+    _wipe()
+    MapDataVersion.objects.all().delete()  # whatever the flush left, then one row per map for sure
+    MapDataVersion.objects.bulk_create([MapDataVersion(map_id=pk, version=7) for pk in map_ids])
+    assert backups.database_is_empty()
+
+    call_command("restore", str(path), stdout=io.StringIO())
+
+    assert _kinerja_counts() == counts  # one version per map, the left-behind rows renewed
+    assert not MapDataVersion.objects.filter(version=7).exists()
+    with tarfile.open(path) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert "reporting.mapdataversion" not in manifest["rows"]

@@ -228,13 +228,14 @@ def periods_key(periods: Iterable[Any]) -> tuple[tuple[object, ...], ...]:
 
 
 def bump_all() -> int:
-    """Give every map a new version (drops every cached figure); returns how many maps."""
+    """Give every map a new version (drops every cached figure and the rows of deleted maps); returns how many
+    maps."""
     from kinerja.planning.models import StrategyMap
 
     from .models import MapDataVersion
 
     ids: Sequence[int] = list(StrategyMap.objects.values_list("pk", flat=True))
-    MapDataVersion.objects.filter(map_id__in=ids).delete()
+    MapDataVersion.objects.all().delete()  # the rows of maps deleted since go too
     import random
 
     MapDataVersion.objects.bulk_create(
