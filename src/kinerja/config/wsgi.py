@@ -12,4 +12,7 @@ _interval = os.environ.get("KINERJA_SWITCH_INTERVAL", "0.0005")
 if _interval:
     sys.setswitchinterval(float(_interval))
 
-application = get_wsgi_application()
+from kinerja.config import gate  # noqa: E402  (after the interval: nothing of Django imported before it needs it)
+
+# heavy pages take turns, light requests go straight through (kinerja.config.gate, decision 0014)
+application = gate.from_environment(get_wsgi_application())

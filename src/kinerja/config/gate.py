@@ -1,0 +1,90 @@
+"""Admission control in the WSGI layer: heavy pages take turns, light requests go straight through.
+
+On a machine whose cores are busy, a worker's threads share one interpreter lock and the cores share every
+thread: a light request (`/healthz`, a small page) that lands beside ten threads rendering reports gets a tenth
+of a tenth of a core and waits as long as they do. No number of threads fixes that; fewer heavy requests at
+once does. The gate lets at most `slots` requests of the heavy kinds run per worker process at once (the others
+wait their turn, first come first served); light ones never wait for it. The total work is the same, so heavy
+pages lose little (they queued for the lock and the cores anyway) while a light request finds at most `slots`
+others in its process.
+
+What is heavy is learned, not listed: each kind of request (its path with the numbers in it written `#`, so
+`/peta/12/` and `/peta/13/` are one kind) keeps a moving average of the CPU time its thread spent
+(`time.thread_time`, so waiting for the lock, the database or the gate does not count); a kind whose average is
+above `heavy_ms` goes through the gate from its next request on. A kind never seen before is light until it
+has been measured once. `/healthz`, `/readyz` and `/static/` are always light. The table of kinds is bounded
+(`MAX_KINDS`); beyond it an unknown kind stays light.
+
+Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off) and
+`KINERJA_HEAVY_MS` (default 25). The measurement is in docs/decisions/0014-app-server.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+ALWAYS_LIGHT = ("/healthz", "/readyz", "/static/")
+MAX_KINDS = 2000
+WEIGHT = 0.3  # of a new measurement in the moving average
+_NUMBER = re.compile(r"\d+")
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def kind_of(path: str) -> str:
+    """The kind of a request: its path with every run of digits written `#`."""
+    return _NUMBER.sub("#", path)
+
+
+class HeavyGate:
+    """A WSGI application that runs `app` with at most `slots` heavy requests at once (see the module)."""
+
+    def __init__(self, app: WSGIApp, *, slots: int, heavy_ms: float) -> None:
+        self.app = app
+        self.slots = slots
+        self.heavy_seconds = heavy_ms / 1000
+        self.turns = threading.Semaphore(slots) if slots > 0 else None
+        self.cost: dict[str, float] = {}  # kind → moving average of its CPU seconds
+
+    def is_heavy(self, kind: str) -> bool:
+        return self.cost.get(kind, 0.0) > self.heavy_seconds
+
+    def learn(self, kind: str, seconds: float) -> None:
+        known = self.cost.get(kind)
+        if known is None:
+            if len(self.cost) < MAX_KINDS:
+                self.cost[kind] = seconds
+        else:
+            self.cost[kind] = known + WEIGHT * (seconds - known)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or "/"
+        if self.turns is None or path.startswith(ALWAYS_LIGHT):
+            return self.app(environ, start_response)
+        kind = kind_of(path)
+        if not self.is_heavy(kind):
+            return self._measured(kind, environ, start_response)
+        with self.turns:
+            return self._measured(kind, environ, start_response)
+
+    def _measured(
+        self, kind: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        started = time.thread_time()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self.learn(kind, time.thread_time() - started)
+
+
+def from_environment(app: WSGIApp) -> WSGIApp:
+    """`app` behind the gate the environment asks for (`KINERJA_HEAVY_SLOTS`, `KINERJA_HEAVY_MS`)."""
+    slots = int(os.environ.get("KINERJA_HEAVY_SLOTS", "1") or "0")
+    if slots <= 0:
+        return app
+    return HeavyGate(app, slots=slots, heavy_ms=float(os.environ.get("KINERJA_HEAVY_MS", "25") or "25"))

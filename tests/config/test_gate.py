@@ -1,0 +1,169 @@
+"""The WSGI gate: heavy kinds of request take turns, light ones go straight through (kinerja.config.gate)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from kinerja.config import gate
+from tests.config.test_settings import GOOD_KEY, PRODUCTION
+
+
+def _burn(seconds: float) -> None:
+    """Spend `seconds` of this thread's CPU time."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+class App:
+    """A WSGI app whose requests cost the CPU time asked for in the path's `cost` map; it records how many of
+    them ran at once, and can hold a request until released."""
+
+    def __init__(self, cost: dict[str, float]) -> None:
+        self.cost = cost
+        self.running = 0
+        self.most = 0
+        self.lock = threading.Lock()
+        self.hold = threading.Event()
+        self.hold.set()
+        self.entered = threading.Semaphore(0)
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        self.entered.release()
+        try:
+            _burn(self.cost.get(environ["PATH_INFO"], 0.0))
+            self.hold.wait(5)
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [environ["PATH_INFO"].encode()]
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def _get(app, path: str) -> bytes:
+    statuses = []
+    body = b"".join(app({"PATH_INFO": path}, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"]
+    return body
+
+
+def test_the_kind_of_a_request_is_its_path_with_the_numbers_written_hash():
+    assert gate.kind_of("/peta/12/") == gate.kind_of("/peta/13/") == "/peta/#/"
+    assert gate.kind_of("/pegawai/199001012020011001/") == "/pegawai/#/"
+    assert gate.kind_of("/laporan/") != gate.kind_of("/dasbor/")
+
+
+def test_a_kind_is_light_until_measured_then_heavy_when_its_cpu_time_is_above_the_line():
+    inner = App({"/laporan/1/": 0.03, "/rumah/": 0.0})
+    app = gate.HeavyGate(inner, slots=1, heavy_ms=10)
+    assert not app.is_heavy("/laporan/#/")
+    assert _get(app, "/laporan/1/") == b"/laporan/1/"
+    assert app.is_heavy("/laporan/#/")
+    _get(app, "/rumah/")
+    assert not app.is_heavy("/rumah/")
+
+
+def test_the_moving_average_lets_a_kind_that_became_cheap_out_of_the_gate():
+    app = gate.HeavyGate(App({}), slots=1, heavy_ms=10)
+    app.learn("/a/", 0.050)
+    assert app.is_heavy("/a/")
+    for _ in range(10):
+        app.learn("/a/", 0.001)
+    assert not app.is_heavy("/a/")
+
+
+def test_the_table_of_kinds_is_bounded(monkeypatch):
+    monkeypatch.setattr(gate, "MAX_KINDS", 3)
+    app = gate.HeavyGate(App({}), slots=1, heavy_ms=10)
+    for n in range(10):
+        app.learn(f"/k{'x' * n}/", 1.0)
+    assert len(app.cost) == 3
+
+
+def _in_threads(app, paths):
+    threads = [threading.Thread(target=_get, args=(app, p)) for p in paths]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def test_heavy_requests_take_turns_and_a_light_one_passes_them():
+    inner = App({"/laporan/": 0.02})
+    app = gate.HeavyGate(inner, slots=1, heavy_ms=5)
+    _get(app, "/laporan/")  # measured once: heavy from now on
+    _get(app, "/ringan/")
+
+    inner.hold.clear()  # every request now waits inside the app until released
+    heavy = _in_threads(app, ["/laporan/"] * 3)
+    assert inner.entered.acquire(timeout=5)  # the first heavy one is in
+    time.sleep(0.1)
+    assert inner.running == 1  # the other two wait at the gate
+
+    light = _in_threads(app, ["/ringan/", "/healthz"])
+    for _ in light:
+        assert inner.entered.acquire(timeout=5)  # both got in beside the heavy one
+    assert inner.running == 3
+
+    inner.hold.set()
+    for t in heavy + light:
+        t.join(5)
+    assert inner.running == 0
+    assert inner.most == 3  # one heavy + two light at most, never two heavy
+
+
+def test_two_slots_let_two_heavy_requests_run_at_once():
+    inner = App({"/laporan/": 0.02})
+    app = gate.HeavyGate(inner, slots=2, heavy_ms=5)
+    _get(app, "/laporan/")
+    inner.hold.clear()
+    heavy = _in_threads(app, ["/laporan/"] * 4)
+    for _ in range(2):
+        assert inner.entered.acquire(timeout=5)
+    time.sleep(0.1)
+    assert inner.running == 2
+    inner.hold.set()
+    for t in heavy:
+        t.join(5)
+    assert inner.most == 2
+
+
+def test_an_error_in_a_heavy_request_gives_its_turn_back():
+    class Failing:
+        def __call__(self, environ, start_response):
+            _burn(0.02)
+            raise RuntimeError("boom")
+
+    app = gate.HeavyGate(Failing(), slots=1, heavy_ms=5)
+    for _ in range(3):  # measured, then gated twice: a lost turn would block the third forever
+        with pytest.raises(RuntimeError):
+            app({"PATH_INFO": "/x/"}, lambda *a: None)
+    assert app.is_heavy("/x/")
+    assert app.turns.acquire(timeout=1)
+
+
+@pytest.mark.parametrize(("slots", "gated"), [(None, True), ("2", True), ("0", False)])
+def test_the_production_application_is_gated_as_the_environment_says(slots, gated):
+    code = (
+        "import kinerja.config.wsgi as w, kinerja.config.gate as g; "
+        "a = w.application; print(isinstance(a, g.HeavyGate), getattr(a, 'slots', 0))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "KINERJA_HEAVY_SLOTS"}}
+    env.update(DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="kinerja.example.go.id")
+    if slots is not None:
+        env["KINERJA_HEAVY_SLOTS"] = slots
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    is_gate, count = result.stdout.split()
+    assert is_gate == str(gated)
+    assert int(count) == (0 if not gated else int(slots or "1"))
