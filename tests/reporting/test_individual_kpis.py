@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from kinerja.common import backup as backups
 from kinerja.contracts import services as contracts
 from kinerja.contracts.models import CascadeMode
+from kinerja.organisations.models import Position
 from kinerja.planning.models import Kpi
 from kinerja.reporting import selectors, services
 from kinerja.reporting.models import Realization, RealizationState
@@ -189,3 +190,56 @@ def test_a_backup_keeps_the_individual_kpis(office, tmp_path):  # noqa: F811
         rows = [json.loads(line) for line in io.TextIOWrapper(data, encoding="utf-8") if line.strip()]
     kpis = {row["pk"] for row in rows if row["model"] == "planning.kpi"}
     assert {office.kpi_sum.pk, office.kpi_pct.pk, iki.pk} <= kpis
+
+
+def _due_live(user):
+    """What is due for `user`, straight from the database (no kept figure): (KPI id, period id) in order."""
+    rows = selectors.due_rows(user, include_future=True).order_by(*selectors.DUE_ORDER)
+    return list(rows.values_list("pk", "due_period"))
+
+
+def _due_kept(user):
+    due = selectors.due_list(user, include_future=True)
+    return due.count(), [(i.kpi.pk, i.period.pk) for i in due.items(0, None)]
+
+
+def test_the_ikis_due_are_kept_per_map_and_follow_every_change(office, make_user):  # noqa: F811
+    """The IKIs due are counted per map under its data version (not live over every contract) and by the
+    unit they answer to: a section's executor finds the IKIs of the section's people on the office's map
+    above their reach; a realization submitted and a position moved out of the section change what the
+    pages read, through the cache, exactly as a recount straight from the database says."""
+    from django.core.cache import cache
+
+    kpi, _contract = _signed_iki(office)
+    other, _other_contract = _signed_iki(office, office.staff[1], code="IKI-2")
+    executor = office.user(office.staff[0])  # a role on the section, below the map's unit
+    users = (executor, office.manager)
+    for user in users:
+        live = _due_live(user)
+        assert {kpi.pk, other.pk} <= {pk for pk, _period in live}
+        assert _due_kept(user) == (len(live), live)
+
+    def submitted() -> None:
+        Realization.objects.create(
+            kpi=kpi,
+            period=period(office, "2026-Q1"),
+            value=D(5),
+            state=RealizationState.SUBMITTED,
+            created_by=executor,
+        )
+
+    def moved() -> None:  # the second holder's position leaves the section for the office above it
+        Position.objects.filter(pk=other.holder_id).update(unit=office.org.kpp_a)
+
+    for write in (moved, submitted):
+        for user in users:
+            _due_kept(user)  # kept in the cache
+        write()
+        for user in users:
+            live = _due_live(user)
+            assert _due_kept(user) == (len(live), live)  # read through the kept figures
+            cache.clear()
+            assert _due_kept(user) == (len(live), live)  # and counted afresh
+    assert (kpi.pk, period(office, "2026-Q1").pk) not in _due_live(executor)
+    assert other.pk not in {pk for pk, _period in _due_live(executor)}  # out of the section's reach now
+    assert other.pk in {pk for pk, _period in _due_live(office.manager)}  # still the office's

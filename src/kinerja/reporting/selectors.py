@@ -50,15 +50,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from kinerja.accounts.rules import REPORT_APPROVE_ROLES, REPORT_VERIFY_ROLES
@@ -377,34 +375,89 @@ class ReachMap:
     version: int
 
 
-def maps_in_reach(user: Viewer) -> list[ReachMap]:
-    """Every map of the units the user reaches, any state, with its data version: one query (a page reads
-    it once and hands it to the lists that count per map: `due_list`, `waiting_lists`, `missing_count`)."""
+class ReachMaps(list[ReachMap]):
+    """The maps in a user's reach (the list), and in `above` the maps of the units above that reach: an
+    individual KPI supports an objective of its holder's unit's map or of a map above it (`contracts`), so
+    the IKIs the user reaches are found on the maps of both (`DueList`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.above: list[ReachMap] = []
+
+
+def _paths_above(user: Viewer) -> set[str]:
+    """The paths of the units above the user's reach (none for a superuser: nothing is above)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return set()
+    step = Unit.steplen
+    return {root[:end] for root in paths_for(user) for end in range(step, len(root), step)}
+
+
+def maps_in_reach(user: Viewer) -> ReachMaps:
+    """Every map of the units the user reaches, any state, with its data version, and (`above`) the maps of
+    the units above: one query (a page reads it once and hands it to the lists that count per map:
+    `due_list`, `waiting_lists`, `missing_count`)."""
+    above = _paths_above(user)
+    condition = unit_filter(user, "unit__path")
+    if above:
+        condition |= Q(unit__path__in=above)
     rows = (
-        StrategyMap.objects.filter(unit_filter(user, "unit__path"))
+        StrategyMap.objects.filter(condition)
         .order_by("unit__path", "pk")
         .annotate(kept_version=versions.version_column())
         .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
     )
-    return [ReachMap(*row) for row in rows]
+    found = ReachMaps()
+    for row in rows:
+        (found.above if row[1] in above else found).append(ReachMap(*row))
+    return found
 
 
-def _due_kept(map_ids: Sequence[int], day: dt.date, include_future: bool) -> dict[int, dict[int, int]]:
-    """{map id: {period id: map KPIs due}} counted in the database (one query) for the maps given."""
+def _due_kept(
+    map_ids: Sequence[int], day: dt.date, include_future: bool
+) -> dict[int, list[tuple[int | None, int, int]]]:
+    """{map id: [(unit id, period id, KPIs due)]} counted in the database (one query) for the maps given:
+    the map KPIs of a reportable map (unit id None: they answer to the map's unit) and the individual KPIs
+    (IKI) of signed contracts supporting its objectives, by the unit they answer to (their holder's). Kept
+    per map under its data version, which changes with every write to those KPIs, their realizations and
+    (a position moved to another unit) the positions holding them (`reporting.versions`)."""
     joined, done = _due_conditions(day, include_future)
     rows = (
-        Kpi.objects.filter(reportable_kpis(), objective__map_id__in=list(map_ids))
+        Kpi.all_kpis.filter(reportable_kpis(), objective__map_id__in=list(map_ids))
         .filter(**joined)
         .annotate(due_period=F(f"{_DUE_PERIOD}__id"))
         .filter(~done)
         .order_by()
-        .values_list("objective__map_id", "due_period")
+        .values_list("objective__map_id", "holder__unit_id", "due_period")
         .annotate(n=Count("pk"))
     )
-    found: dict[int, dict[int, int]] = {}
-    for map_id, period_id, n in rows:
-        found.setdefault(map_id, {})[period_id] = n
+    found: dict[int, list[tuple[int | None, int, int]]] = {}
+    for map_id, unit_id, period_id, n in rows:
+        found.setdefault(map_id, []).append((unit_id, period_id, n))
     return found
+
+
+def _with_above(user: Viewer, maps: Sequence[ReachMap]) -> ReachMaps:
+    """`maps` (read without the maps above the reach) with the maps above read now (one query)."""
+    found = ReachMaps()
+    found.extend(maps)
+    above = _paths_above(user)
+    if above:
+        rows = (
+            StrategyMap.objects.filter(unit__path__in=above)
+            .order_by("unit__path", "pk")
+            .annotate(kept_version=versions.version_column())
+            .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
+        )
+        found.above = [ReachMap(*row) for row in rows]
+    return found
+
+
+def _units_in_reach(user: Viewer) -> set[int] | None:
+    """The ids of the units the user reaches (one query), or None for every unit (a superuser)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    return set(Unit.objects.filter(unit_filter(user, "path")).values_list("pk", flat=True))
 
 
 @dataclass
@@ -412,61 +465,64 @@ class DueList:
     """What is due for a user (`due_rows`), read a page at a time: `count()`, `counts()` and slices of
     `DueItem` (so a `Paginator` takes it).
 
-    Counted per period and map: the map KPIs' counts are kept per map under its data version
-    (`reporting.versions`: counted again only for the maps changed since), the individual KPIs' (IKI,
-    reached through their holder's unit) are counted with the open periods — two queries (the maps in reach
-    and the periods), once, plus one for the maps changed. A slice reads only the rows of the periods and
-    maps it spans, first their keys in the pages' order and then those KPIs, with their drafts (three
-    queries), whatever its length and whatever exists."""
+    Counted per period and map, kept per map under its data version (`reporting.versions`: counted again
+    only for the maps changed since): the map KPIs', and the individual KPIs' (IKI) that support the map,
+    by the unit they answer to (their holder's: the user's reach picks its own) — the IKIs of 80,000
+    contracts are never counted live. Four queries (the maps in reach, the maps above it, the units in
+    reach, the periods), once, plus one per kind for the maps changed. A slice reads only the rows of the
+    periods and maps it spans (an IKI takes its place by its map, `DUE_ORDER`), first their keys in the
+    pages' order and then those KPIs, with their drafts (three queries), whatever its length and whatever
+    exists."""
 
     rows: QuerySet[Any]  # `Kpi` rows annotated with their period (`due_rows`)
     today: dt.date
     user: Any = None  # the `Viewer` whose reach is counted
     include_future: bool = False
-    maps: list[ReachMap] | None = None
+    maps: Sequence[ReachMap] | None = None
     _per_period: list[tuple[ReportingPeriod, int]] | None = field(default=None, init=False, repr=False)
     _per_map: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict, init=False, repr=False)
-    _individual: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
     def per_period(self) -> list[tuple[ReportingPeriod, int]]:
         """The periods with something due, in the pages' order, each with how many items are due in it."""
         if self._per_period is None:
             maps = self.maps if self.maps is not None else maps_in_reach(self.user)
-            reportable = [m for m in maps if m.state in REPORTABLE_MAP_STATES]
-            individual = (
-                self.rows.filter(holder__isnull=False, due_period=OuterRef("pk"))
-                .order_by()
-                .values("due_period")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            )
+            if not isinstance(maps, ReachMaps):
+                maps = _with_above(self.user, maps)
+            # the maps the IKIs in reach may support, in tree order
+            supported = sorted([*maps, *maps.above], key=lambda m: (m.path, m.pk))
             periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
             if not self.include_future:
                 periods = periods.filter(end__lt=self.today)
-            found = list(
-                periods.annotate(individual=Coalesce(Subquery(individual, output_field=IntegerField()), 0))
-                .select_related("plan_year")
-                .order_by("due_date", "end", "start", "pk")
-            )
+            found = list(periods.select_related("plan_year").order_by("due_date", "end", "start", "pk"))
             context = versions.key_of(
                 "" if self.include_future else self.today, self.include_future, versions.periods_key(found)
             )
             kept = versions.cached_per_map(
                 "due",
                 context,
-                {m.pk: m.version for m in reportable},
+                {m.pk: m.version for m in supported},
                 lambda missed: _due_kept(missed, self.today, self.include_future),
-                lambda _pk: {},
+                lambda _pk: [],
             )
+            # an IKI counts where its holder's unit is in reach; a map KPI where its map is (not above it)
+            units = (
+                _units_in_reach(self.user)
+                if any(u is not None for v in kept.values() for u, *_ in v)
+                else set()
+            )
+            in_reach = {m.pk for m in maps}
+            known = {p.pk for p in found}
             counted: dict[int, int] = {}
-            for m in reportable:  # in tree order
-                for period_id, n in kept[m.pk].items():
-                    counted[period_id] = counted.get(period_id, 0) + n
-                    self._per_map.setdefault(period_id, []).append((m.path, m.pk, n))
-            self._individual = {p.pk: p.individual for p in found if p.individual}
-            self._per_period = [
-                (p, counted.get(p.pk, 0) + p.individual) for p in found if counted.get(p.pk, 0) + p.individual
-            ]
+            for m in supported:  # in tree order
+                here: dict[int, int] = {}
+                for unit_id, period_id, n in kept[m.pk]:
+                    if (m.pk in in_reach) if unit_id is None else (units is None or unit_id in units):
+                        here[period_id] = here.get(period_id, 0) + n
+                for period_id, n in here.items():
+                    if period_id in known and n:
+                        counted[period_id] = counted.get(period_id, 0) + n
+                        self._per_map.setdefault(period_id, []).append((m.path, m.pk, n))
+            self._per_period = [(p, counted[p.pk]) for p in found if counted.get(p.pk)]
         return self._per_period
 
     def count(self) -> int:
@@ -488,25 +544,20 @@ class DueList:
     def items(self, start: int = 0, stop: int | None = None) -> list[DueItem]:
         """Items `start` to `stop` (excluded) in the pages' order (`DUE_ORDER`)."""
         spanned: dict[int, ReportingPeriod] = {}
-        blocks: list[tuple[int, list[int] | None]] = []  # per period spanned: its maps spanned (None: all)
+        blocks: list[tuple[int, list[int]]] = []  # per period spanned: its maps spanned
         skipped = 0  # items before the first block spanned
         seen = 0
         for period, n in self.per_period():
             if seen + n > start and (stop is None or seen < stop):
-                if self._individual.get(period.pk):  # IKIs interleave by their map's place: the whole period
-                    if not spanned:
-                        skipped = seen
-                    blocks.append((period.pk, None))
-                else:
-                    chosen: list[int] = []
-                    running = seen
-                    for _path, map_id, m in self._per_map.get(period.pk, []):
-                        if running + m > start and (stop is None or running < stop):
-                            if not spanned and not chosen:
-                                skipped = running
-                            chosen.append(map_id)
-                        running += m
-                    blocks.append((period.pk, chosen))
+                chosen: list[int] = []
+                running = seen
+                for _path, map_id, m in self._per_map.get(period.pk, []):
+                    if running + m > start and (stop is None or running < stop):
+                        if not spanned and not chosen:
+                            skipped = running
+                        chosen.append(map_id)
+                    running += m
+                blocks.append((period.pk, chosen))
                 spanned[period.pk] = period
             seen += n
         if not spanned or (stop is not None and stop <= start):
@@ -514,7 +565,7 @@ class DueList:
         offset = start - skipped
         where = Q(pk__in=[])
         for period_id, map_ids in blocks:
-            where |= Q(due_period=period_id) & (Q() if map_ids is None else Q(objective__map_id__in=map_ids))
+            where |= Q(due_period=period_id, objective__map_id__in=map_ids)
         keys = list(
             self.rows.filter(where)
             .order_by(*DUE_ORDER)

@@ -4,7 +4,9 @@ A page for the whole ministry counts over 40,000 KPIs and 430,000 realizations; 
 every request makes its cost what exists, not what it shows. The counts of one map only change when that
 map's data changes, so they are kept per map in the cache under the map's **data version**
 (`MapDataVersion`), which the database changes in the same transaction as any write to the map's
-realizations, KPIs, objectives or the map row itself:
+realizations, KPIs (the individual KPIs supporting its objectives included), objectives or the map row
+itself, and to the positions holding those individual KPIs (a position moved to another unit moves them
+in the due lists; the triggers are (re)installed after every `migrate`):
 
 * PostgreSQL: one statement-level trigger per table and event (with transition tables), so a bulk import
   of 100,000 realizations changes each of its maps' versions once per statement, not once per row;
@@ -56,6 +58,12 @@ WATCHED: tuple[tuple[str, str], ...] = (
     ),
     ("planning_objective", "SELECT r.map_id AS map_id FROM {rows} r"),
     ("planning_strategymap", "SELECT r.id AS map_id FROM {rows} r"),
+    # a position moved to another unit moves the individual KPIs it holds in the due lists (`selectors._due_kept`)
+    (
+        "organisations_position",
+        "SELECT o.map_id AS map_id FROM {rows} r JOIN planning_kpi k ON k.holder_id = r.id "
+        "JOIN planning_objective o ON o.id = k.objective_id",
+    ),
 )
 EVENTS = ("insert", "update", "delete")
 
