@@ -11,9 +11,10 @@ others in its process.
 What is heavy is learned, not listed: each kind of request (its path with the numbers in it written `#`, so
 `/peta/12/` and `/peta/13/` are one kind) keeps a moving average of the CPU time its thread spent
 (`time.thread_time`, so waiting for the lock, the database or the gate does not count); a kind whose average is
-above `heavy_ms` goes through the gate from its next request on. A kind never seen before is light until it
-has been measured once. `/healthz`, `/readyz` and `/static/` are always light. The table of kinds is bounded
-(`MAX_KINDS`); beyond it an unknown kind stays light.
+above `heavy_ms` goes through the gate from its next request on. A kind never seen before takes its turn
+like a heavy one until it has been measured once (after a restart fifty users asking for the reports at once
+would otherwise all run together). `/healthz`, `/readyz` and `/static/` are always light. The table of kinds
+is bounded (`MAX_KINDS`); beyond it an unknown kind keeps taking turns.
 
 Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off) and
 `KINERJA_HEAVY_MS` (default 25). The measurement is in docs/decisions/0014-app-server.md.
@@ -52,7 +53,8 @@ class HeavyGate:
         self.cost: dict[str, float] = {}  # kind → moving average of its CPU seconds
 
     def is_heavy(self, kind: str) -> bool:
-        return self.cost.get(kind, 0.0) > self.heavy_seconds
+        cost = self.cost.get(kind)
+        return cost is None or cost > self.heavy_seconds
 
     def learn(self, kind: str, seconds: float) -> None:
         known = self.cost.get(kind)
