@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.scope import Viewer
+from kinerja.common import picker
 from kinerja.common.forms import DecimalInputField
 from kinerja.organisations import employee_picker, unit_picker
 from kinerja.organisations.models import Employee, Unit
@@ -66,9 +67,10 @@ class CampaignForm(forms.Form):
 # the people of a rater added by hand, picked by search (a campaign's subtree can hold thousands): the scope is
 # the campaign's pk, and nobody is listed for a user who may not manage that campaign
 def _managed_campaign(user: Viewer, scope: str) -> Campaign | None:
-    if not scope.isdigit() or len(scope) >= 12:
+    pk = picker.scope_pk(scope)
+    if pk is None:
         return None
-    campaign = campaigns.campaigns_readable_by(user).filter(pk=int(scope)).first()
+    campaign = campaigns.campaigns_readable_by(user).filter(pk=pk).first()
     return (
         campaign if campaign is not None and user.has_perm("appraisals.manage_campaign", campaign) else None
     )

@@ -46,6 +46,11 @@ class Registry(Generic[F]):
         return self._known[key]
 
 
+def scope_pk(scope: str) -> int | None:
+    """A picker scope naming a row by primary key (a unit, a meeting, a campaign), else None."""
+    return int(scope) if scope.isascii() and scope.isdigit() and len(scope) < 12 else None
+
+
 def search_term(data: Any, name: str) -> str:
     """The search typed in picker `name`'s box (at most 100 characters)."""
     return (data.get(name + SEARCH_SUFFIX) or "").strip()[:100]

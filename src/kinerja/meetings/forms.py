@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.scope import Viewer
+from kinerja.common import picker
 from kinerja.organisations import employee_picker, unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi
@@ -25,7 +26,8 @@ unit_picker.register(ORGANISE_UNIT_PICKER, selectors.organisable_units)
 # the people of a dialogue and of a unit's schedule, picked by search (never the whole subtree on the page);
 # the scope is the unit's pk, and nobody is listed for a user who does not organise the unit's dialogues
 def _organised_unit(user: Viewer, scope: str) -> Unit | None:
-    unit = Unit.objects.filter(pk=int(scope)).first() if scope.isdigit() and len(scope) < 12 else None
+    pk = picker.scope_pk(scope)
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
     return unit if unit is not None and user.has_perm("meetings.add_meeting", unit) else None
 
 
@@ -44,7 +46,8 @@ def participants_for(user: Viewer, scope: str) -> QuerySet[Employee]:
 def action_owners_for(user: Viewer, scope: str) -> QuerySet[Employee]:
     """An action's owner: the dialogue's candidates and participants; the scope is the meeting's pk, listed for
     whoever may minute the meeting."""
-    meeting = selectors.meetings_visible_to(user).filter(pk=int(scope)).first() if scope.isdigit() else None
+    pk = picker.scope_pk(scope)
+    meeting = selectors.meetings_visible_to(user).filter(pk=pk).first() if pk is not None else None
     if meeting is None or not user.has_perm("meetings.minute_meeting", meeting):
         return Employee.objects.none()
     current = list(meeting.participants.values_list("employee_id", flat=True))
@@ -85,7 +88,8 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "NIP pegawai unit ini atau unit di bawahnya yang tidak ada dalam daftar, dipisah koma atau baris."
+            "NIP pegawai unit ini atau unit di bawahnya, dipisah koma atau baris: cara cepat menambahkan banyak "
+            "peserta sekaligus."
         ),
     )
 
