@@ -234,4 +234,6 @@ def employee_in_subtree(unit: Unit, nip: str) -> Employee | None:
 
 def people_of(unit: Unit) -> QuerySet[Employee]:
     """Who may be invited to a unit's dialogue: the active employees of the unit's subtree."""
-    return Employee.objects.filter(unit__path__startswith=unit.path, is_active=True)
+    return Employee.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by(
+        "unit__path", "-position__is_head", "name", "pk"
+    )
