@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.urls import reverse
 
 LIMIT = 30
@@ -77,7 +76,7 @@ class PickerMixin:
         self.term = ""
 
     @staticmethod
-    def search(queryset: QuerySet[Any], term: str) -> Any:
+    def search(queryset: Any, term: str, /) -> Any:
         raise NotImplementedError
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:

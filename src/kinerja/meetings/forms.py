@@ -119,7 +119,7 @@ class MeetingForm(forms.Form):
         )
         fields = list(self.fields.items())
         at = [name for name, _f in fields].index("place") + 1
-        self.fields = dict([*fields[:at], *people.items(), *fields[at:]])  # type: ignore[assignment]
+        self.fields = dict([*fields[:at], *people.items(), *fields[at:]])
         if fixed_unit:
             self.fields["unit"].disabled = True
             self.fields["period"].disabled = True
@@ -189,7 +189,7 @@ class ActionForm(forms.Form):
             ACTION_OWNER_PICKER, user, meeting_pk, label=_("Penanggung jawab")
         )
         fields = list(self.fields.items())
-        self.fields = dict([*fields[:1], ("owner", owner), *fields[1:]])  # type: ignore[assignment]
+        self.fields = dict([*fields[:1], ("owner", owner), *fields[1:]])
         self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
 
 

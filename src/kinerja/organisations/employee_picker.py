@@ -49,7 +49,8 @@ def search(people: QuerySet[Employee], term: str) -> QuerySet[Employee]:
 
 def employee_label(employee: Employee) -> str:
     """«Name (NIP) — position», else the unit's name."""
-    where = employee.position.title if employee.position_id else employee.unit.name
+    position = employee.position if employee.position_id else None
+    where = position.title if position is not None else employee.unit.name
     return f"{employee.name} ({employee.nip}) — {where}"
 
 
@@ -72,7 +73,7 @@ class EmployeesPicker(picker.PickerMixin, forms.SelectMultiple):
     url_name = "organisations:employee-options"
     search = staticmethod(search)
 
-    def id_for_label(self, id_: str) -> str:
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
         return id_ + picker.SEARCH_SUFFIX if id_ else id_
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
