@@ -153,6 +153,7 @@ PAGES: dict[str, Page] = {
     "organisations:position-create": Page("unit", code("unit"), get=ORG, post=ORG),
     "organisations:position-options": Page(None),
     "organisations:unit-options": Page(None),  # the units listed are the named field's for the user
+    "organisations:employee-options": Page(None),  # the people listed are the named field's for the user
     "organisations:position-update": Page("position", code("position"), get=ORG, post=ORG),
     "organisations:employee-list": Page(None),
     "organisations:employee-create": Page(None, get=PEOPLE, post=PEOPLE),

@@ -597,3 +597,43 @@ def test_generation_queries_do_not_grow_with_the_unit(office):
     assert len(reads) <= 12  # no read per employee
     assert inserts <= 2 * (added // 50 + 1)  # batched inserts (SQLite caps the parameters per statement)
     assert added > 200 * 4  # superior + 3 peers each, and kasi B rated by 200 subordinates
+
+
+def test_a_rater_added_by_hand_is_picked_by_search_among_the_campaigns_people(office):
+    """The rater form's two employee pickers: the page lists nobody beyond the chosen, the options endpoint
+    lists the campaign's people for its manager only, and the form refuses a person outside them."""
+    from kinerja.common.picker import SEARCH_BUTTON
+
+    campaign = office.campaign()
+    client = _client(office.manager)
+    page = client.get(reverse("appraisals:campaign", args=[campaign.pk])).content.decode()
+    assert 'name="employee_cari"' in page and 'name="rater_cari"' in page
+    assert "Pelaksana Nomor 1" not in page  # nobody listed until searched
+    options = reverse("organisations:employee-options")
+
+    def found(user, key: str, term: str) -> str:
+        response = _client(user).get(
+            options, {"field": key, "scope": campaign.pk, "name": "e", "e_cari": term}
+        )
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "Pelaksana Nomor 1" in found(office.manager, "appraisals.rateable", "pelaksana")
+    assert "Zulkarnaen" not in found(office.manager, "appraisals.rateable", "zulkarnaen")  # KPP-B: not rated
+    assert "Pelaksana" not in found(
+        office.user(office.head), "appraisals.rateable", "pelaksana"
+    )  # no manager
+    url = reverse("appraisals:rater-add", args=[campaign.pk])
+    # without JavaScript: «Cari» lists the matches and adds nobody
+    searched = client.post(url, {"employee_cari": "nomor 2", SEARCH_BUTTON: "employee"})
+    assert searched.status_code == 200 and not campaign.assignments.exists()
+    assert "Pelaksana Nomor 2" in searched.content.decode()
+    refused = client.post(
+        url, {"employee": office.stranger_peer.pk, "rater": office.head.pk, "group": RaterGroup.SUPERIOR}
+    )
+    assert refused.status_code == 400 and refused.context["rater_form"].errors["employee"]
+    assert not campaign.assignments.exists()
+    client.post(
+        url, {"employee": office.staff[0].pk, "rater": office.kasi_a.pk, "group": RaterGroup.SUPERIOR}
+    )
+    assert campaign.assignments.filter(employee=office.staff[0], rater=office.kasi_a).exists()

@@ -13,18 +13,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.scope import Viewer
+from kinerja.common import picker
 from kinerja.common.forms import DecimalInputField
-from kinerja.organisations import unit_picker
+from kinerja.organisations import employee_picker, unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import PlanYear
 
 from . import campaigns
 from .models import ASPECT_FIELDS, Campaign, RaterAssignment, RaterGroup
-
-
-class _EmployeeChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.nip}"
 
 
 class _UnitChoice(forms.ModelChoiceField):
@@ -68,21 +64,48 @@ class CampaignForm(forms.Form):
         year_field.queryset = campaigns.campaign_plan_years()
 
 
+# the people of a rater added by hand, picked by search (a campaign's subtree can hold thousands): the scope is
+# the campaign's pk, and nobody is listed for a user who may not manage that campaign
+def _managed_campaign(user: Viewer, scope: str) -> Campaign | None:
+    pk = picker.scope_pk(scope)
+    if pk is None:
+        return None
+    campaign = campaigns.campaigns_readable_by(user).filter(pk=pk).first()
+    return (
+        campaign if campaign is not None and user.has_perm("appraisals.manage_campaign", campaign) else None
+    )
+
+
+def rateable_for(user: Viewer, scope: str) -> Any:
+    campaign = _managed_campaign(user, scope)
+    return campaigns.rateable_employees(campaign) if campaign is not None else Employee.objects.none()
+
+
+def raters_for(user: Viewer, scope: str) -> Any:
+    campaign = _managed_campaign(user, scope)
+    return campaigns.candidate_raters(campaign) if campaign is not None else Employee.objects.none()
+
+
+RATEABLE_PICKER = "appraisals.rateable"
+employee_picker.register(RATEABLE_PICKER, rateable_for)
+RATER_PICKER = "appraisals.rater"
+employee_picker.register(RATER_PICKER, raters_for)
+
+
 class RaterForm(forms.Form):
     """One rater added by hand to a draft campaign."""
 
-    employee = _EmployeeChoice(label=_("Pegawai yang dinilai"), queryset=Employee.objects.none())
-    rater = _EmployeeChoice(label=_("Penilai"), queryset=Employee.objects.none())
     group = forms.ChoiceField(label=_("Kelompok penilai"), choices=RaterGroup.choices)
 
-    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campaign: Campaign, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        employee_field = self.fields["employee"]
-        rater_field = self.fields["rater"]
-        assert isinstance(employee_field, forms.ModelChoiceField)
-        assert isinstance(rater_field, forms.ModelChoiceField)
-        employee_field.queryset = campaigns.rateable_employees(campaign).order_by("name")
-        rater_field.queryset = campaigns.candidate_raters(campaign)
+        self.fields = {
+            "employee": employee_picker.employee_field(
+                RATEABLE_PICKER, user, campaign.pk, label=_("Pegawai yang dinilai")
+            ),
+            "rater": employee_picker.employee_field(RATER_PICKER, user, campaign.pk, label=_("Penilai")),
+            **self.fields,
+        }
         if not campaign.allow_self:
             group_field = self.fields["group"]
             assert isinstance(group_field, forms.ChoiceField)

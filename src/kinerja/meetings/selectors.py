@@ -230,3 +230,10 @@ def heads_of(unit: Unit) -> list[Employee]:
 
 def employee_in_subtree(unit: Unit, nip: str) -> Employee | None:
     return Employee.objects.filter(nip=nip.strip(), unit__path__startswith=unit.path).first()
+
+
+def people_of(unit: Unit) -> QuerySet[Employee]:
+    """Who may be invited to a unit's dialogue: the active employees of the unit's subtree."""
+    return Employee.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by(
+        "unit__path", "-position__is_head", "name", "pk"
+    )

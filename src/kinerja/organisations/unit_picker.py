@@ -5,6 +5,8 @@ scale). The picker renders only the chosen unit; typing in its search box fetche
 view) into the `<select>`. Without JavaScript the search box is submitted with the form and the re-rendered
 page lists the matches (`UnitPicker.value_from_datadict` keeps the term).
 
+The machinery is shared with the employee picker (`kinerja.common.picker`).
+
 Security: the options view lists units from a *registered* function `(user) -> QuerySet[Unit]`, named by the
 `field` key; the form builds its field's queryset from the same function (`unit_field`), so the list and the
 server-side check (the ModelChoiceField's queryset) are the same set. An unknown key is a 404.
@@ -12,31 +14,36 @@ server-side check (the ModelChoiceField's queryset) are the same set. An unknown
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from kinerja.common import picker
+from kinerja.common.picker import LIMIT, SEARCH_SUFFIX, search_term
 
 from .models import Unit
 
-LIMIT = 30
-SEARCH_SUFFIX = "_cari"
+__all__ = [
+    "LIMIT",
+    "SEARCH_SUFFIX",
+    "UnitPicker",
+    "allowed_units",
+    "register",
+    "search",
+    "unit_field",
+    "unit_form",
+]
 
 UnitsFor = Callable[[Any], QuerySet[Unit]]
-_REGISTRY: dict[str, UnitsFor] = {}
+_REGISTRY: picker.Registry[UnitsFor] = picker.Registry("unit")
 
 
 def register(key: str, units_for: UnitsFor) -> UnitsFor:
     """Name the allowed-units function of one form field (idempotent for the same function)."""
-    known = _REGISTRY.get(key)
-    if known is not None and known is not units_for:
-        raise ValueError(f"unit picker key {key!r} is already registered")
-    _REGISTRY[key] = units_for
-    return units_for
+    return _REGISTRY.register(key, units_for)
 
 
 def allowed_units(key: str, user: Any) -> QuerySet[Unit]:
@@ -58,73 +65,12 @@ def unit_label(unit: Unit) -> str:
     return f"{unit.code} — {unit.name}"
 
 
-class UnitPicker(forms.Select):
+class UnitPicker(picker.SearchSelect):
     """A `<select>` holding only the chosen unit (or the matches of a submitted search), with a search box."""
 
     template_name = "organisations/widgets/unit_picker.html"
-
-    def __init__(self, key: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.key = key
-        self.term = ""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        self.term = (data.get(name + SEARCH_SUFFIX) or "").strip()[:100]
-        return super().value_from_datadict(data, files, name)
-
-    def _chosen(self, values: Iterable[str]) -> list[Any]:
-        iterator = self.choices
-        field = getattr(iterator, "field", None)
-        queryset = getattr(iterator, "queryset", None)
-        if field is None or queryset is None:
-            return []
-        key = field.to_field_name or "pk"
-        wanted = [v for v in values if v]
-        objs: list[Any] = []
-        if wanted:
-            try:
-                objs = list(queryset.filter(**{f"{key}__in": wanted})[:1])
-            except (ValueError, TypeError, ValidationError):
-                objs = []
-        if self.term:
-            found = search(queryset, self.term)
-            objs += [u for u in found if u not in objs]
-        choices: list[Any] = []
-        if field.empty_label is not None:
-            choices.append(("", field.empty_label))
-        choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in objs]
-        return choices
-
-    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
-        groups = []
-        has_selected = False
-        for index, (option_value, option_label) in enumerate(self._chosen(value)):
-            if option_value is None:
-                option_value = ""
-            selected = str(option_value) in value and not has_selected
-            has_selected |= selected
-            groups.append(
-                (
-                    None,
-                    [self.create_option(name, option_value, option_label, selected, index, attrs=attrs)],
-                    index,
-                )
-            )
-        return groups
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
-        context["widget"]["attrs"]["id"] = widget_id
-        context["picker"] = {
-            "url": reverse("organisations:unit-options"),
-            "key": self.key,
-            "search_name": name + SEARCH_SUFFIX,
-            "search_id": widget_id + SEARCH_SUFFIX,
-            "term": self.term,
-            "limit": LIMIT,
-        }
-        return context
+    url_name = "organisations:unit-options"
+    search = staticmethod(search)
 
 
 class UnitPickerField(forms.ModelChoiceField):
@@ -156,5 +102,5 @@ def unit_form(
     form.fields["unit"] = field
     if data is not None:
         assert isinstance(field.widget, UnitPicker)
-        field.widget.term = (data.get("unit" + SEARCH_SUFFIX) or "").strip()[:100]
+        field.widget.term = search_term(data, "unit")
     return form

@@ -13,6 +13,7 @@ urlpatterns = [
     path("unit/<str:code>/tambah-jabatan/", views.position_create, name="position-create"),
     path("jabatan/opsi/", views.position_options, name="position-options"),
     path("opsi-unit/", views.unit_options, name="unit-options"),
+    path("opsi-pegawai/", views.employee_options, name="employee-options"),
     path("jabatan/<str:code>/ubah/", views.position_update, name="position-update"),
     path("pegawai/", views.employee_list, name="employee-list"),
     path("pegawai/tambah/", views.employee_create, name="employee-create"),

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinerja.accounts.services import revoke_role
+from kinerja.common import picker
 from kinerja.common.search import CappedPaginator
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
-from . import selectors, services, unit_picker
+from . import employee_picker, selectors, services, unit_picker
 from .filters import EmployeeFilter, UnitFilter
 from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm
 from .models import Employee, Unit
@@ -242,20 +243,39 @@ def position_options(request: HttpRequest) -> HttpResponse:
 def unit_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a unit picker (htmx): the first matches of `<name>_cari` among the units the registered
     field `field` lets this user pick, never more (see `unit_picker`)."""
-    key = request.GET.get("field", "")
-    name = request.GET.get("name", "unit")[:100]
-    if not key:  # no field named: nothing to list
-        return render(request, "organisations/_unit_options.html", {"units": []})
-    try:
-        units = unit_picker.allowed_units(key, request.user)
-    except KeyError:
-        raise Http404 from None
-    term = request.GET.get(name + unit_picker.SEARCH_SUFFIX, "")
-    return render(
-        request,
-        "organisations/_unit_options.html",
-        {"units": list(unit_picker.search(units, term))},
-    )
+    key, _name, term = _picker_query(request, "unit")
+    units: list[Any] = []
+    if key:  # no field named: nothing to list
+        try:
+            units = list(unit_picker.search(unit_picker.allowed_units(key, request.user), term))
+        except KeyError:
+            raise Http404 from None
+    return render(request, "organisations/_unit_options.html", {"units": units})
+
+
+@login_required
+@require_GET
+def employee_options(request: HttpRequest) -> HttpResponse:
+    """<option>s (or, `multi`, boxes to tick) for an employee picker (htmx): the first matches of `<name>_cari`
+    (name or NIP) among the people the registered field `field` lets this user pick in `scope`, less those
+    already chosen (`<name>`), never more (see `employee_picker`)."""
+    key, name, term = _picker_query(request, "employee")
+    people: list[Any] = []
+    if key:
+        try:
+            allowed = employee_picker.allowed_people(key, request.user, request.GET.get("scope", ""))
+        except KeyError:
+            raise Http404 from None
+        chosen = [v for v in request.GET.getlist(name)[:500] if v.isdigit() and len(v) < 12]
+        people = list(employee_picker.search(allowed.exclude(pk__in=chosen), term))
+    context = {"rows": employee_picker.rows(people), "multi": bool(request.GET.get("multi")), "name": name}
+    return render(request, "organisations/_employee_options.html", context)
+
+
+def _picker_query(request: HttpRequest, default: str) -> tuple[str, str, str]:
+    """A picker's options request: the field key, the widget's name and the search typed."""
+    name = request.GET.get("name", default)[:100]
+    return request.GET.get("field", ""), name, picker.search_term(request.GET, name)
 
 
 # ---------------------------------------------------------------- employees

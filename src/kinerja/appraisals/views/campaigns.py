@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kinerja.common import picker
 from kinerja.common.web import get_visible_or_404, object_for, require, service_errors_on
 
 from .. import campaigns
@@ -109,7 +110,7 @@ def _detail_context(
     totals = campaigns.campaign_progress([campaign.pk]).get(campaign.pk, campaigns.Progress())
     may_manage = request.user.has_perm("appraisals.manage_campaign", campaign)
     if rater_form is None and allowed["change"]:
-        rater_form = RaterForm(campaign=campaign)
+        rater_form = RaterForm(campaign=campaign, user=request.user)
     return {
         "campaign": campaign,
         "allowed": allowed,
@@ -160,7 +161,10 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def rater_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "appraisals.manage_campaign")
-    form = RaterForm(request.POST, campaign=campaign)
+    form = RaterForm(request.POST, campaign=campaign, user=request.user)
+    if picker.searching(request.POST):  # a people search without JavaScript: show the matches, add nobody
+        form.errors.clear()
+        return render(request, "appraisals/campaign.html", _detail_context(request, campaign, form))
     if form.is_valid():
         with service_errors_on(form):
             campaigns.add_rater(campaign=campaign, by=request.user, **form.cleaned_data)

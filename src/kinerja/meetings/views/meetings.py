@@ -25,14 +25,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kinerja.common import picker
 from kinerja.common.web import require, service_errors_on
-from kinerja.organisations import unit_picker
+from kinerja.organisations import employee_picker, unit_picker
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi
 from kinerja.reporting.models import ReportingPeriod
 
 from .. import minutes, selectors, services
 from ..forms import (
+    ACTION_OWNER_PICKER,
     ATTENDANCE_CHOICES,
     ORGANISE_UNIT_PICKER,
     ActionForm,
@@ -194,16 +196,18 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     """Schedule a dialogue: unit, period, time, place, chair, secretary, participants. The agenda is proposed and
     the participants are invited when it is saved."""
     unit = _unit_for(request, request.POST.get("unit") or request.GET.get("unit"))
-    people = selectors.candidates(unit)
     form = MeetingForm(
         request.POST or None,
         units=selectors.organisable_units(request.user),
         periods=_periods(),
-        people=people,
+        user=request.user,
+        unit=unit,
         initial=_initial(unit) if request.method != "POST" else None,
     )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and picker.searching(request.POST):
+        form.errors.clear()  # a people search without JavaScript: show the matches, check nothing yet
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             chosen = _participants(form, unit)
@@ -249,7 +253,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Dialog kinerja ini sudah ditutup atau dibatalkan dan tidak dapat diubah."))
         return _back(meeting)
     current = list(meeting.participants.values_list("employee_id", flat=True))
-    people = selectors.candidates(meeting.unit, keep=current)
     initial = {
         "unit": meeting.unit,
         "period": meeting.period,
@@ -264,12 +267,16 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         units=Unit.objects.filter(pk=meeting.unit_id),
         periods=ReportingPeriod.objects.filter(pk=meeting.period_id),
-        people=people,
+        user=request.user,
+        unit=meeting.unit,
+        keep=current + [x for x in (meeting.chair_id, meeting.secretary_id) if x],
         initial=initial,
         fixed_unit=True,
     )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and picker.searching(request.POST):
+        form.errors.clear()  # a people search without JavaScript: show the matches, check nothing yet
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             chosen = _participants(form, meeting.unit)
@@ -312,11 +319,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_close = editable and user.has_perm("meetings.close_meeting", meeting)
     participants = list(meeting.participants.all())
     items = list(meeting.agenda_items.all())
-    people = (
-        selectors.candidates(meeting.unit, keep=[p.employee_id for p in participants]) if may_minute else None
-    )
     kpis = _kpis(meeting) if may_minute else Kpi.objects.none()
-    action_form = ActionForm(people=people, kpis=kpis, auto_id="id_%s") if people is not None else None
+    if may_minute:  # each point's action form: an owner picker (search), not every candidate per point
+        owner = employee_picker.employee_field(ACTION_OWNER_PICKER, user, meeting.pk)
+        for item in items:
+            item.owner_picker = owner.widget.render(  # type: ignore[attr-defined]
+                "owner", None, attrs={"id": f"owner-{item.pk}", "required": True}
+            )
     context = {
         "meeting": meeting,
         "participants": participants,
@@ -329,8 +338,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda_form": AgendaItemForm(),
         "summary_form": SummaryForm(initial={"summary": meeting.summary}),
         "cancel_form": CancelForm(),
-        "action_form": action_form,
-        "owners": list(people) if people is not None else [],
         "kpi_choices": list(kpis) if may_minute else [],
         "today": timezone.localdate(),
     }
@@ -434,10 +441,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     meeting = item.meeting
     require(request, "meetings.minute_meeting", meeting)
-    current = list(meeting.participants.values_list("employee_id", flat=True))
-    form = ActionForm(
-        request.POST, people=selectors.candidates(meeting.unit, keep=current), kpis=_kpis(meeting)
-    )
+    form = ActionForm(request.POST, user=request.user, meeting_pk=meeting.pk, kpis=_kpis(meeting))
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
@@ -578,7 +582,9 @@ def schedule(request: HttpRequest, unit_pk: int) -> HttpResponse:
     keep = [x for x in ((current.chair_id, current.secretary_id) if current else ()) if x]
     form = ScheduleForm(
         request.POST or None,
-        people=selectors.candidates(unit, keep=keep),
+        user=request.user,
+        unit=unit,
+        keep=keep,
         initial={
             "frequency": current.frequency if current else "monthly",
             "day_of_month": current.day_of_month if current else 15,
@@ -589,6 +595,9 @@ def schedule(request: HttpRequest, unit_pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         require(request, "meetings.change_dialogueschedule", unit)
+    if request.method == "POST" and picker.searching(request.POST):
+        form.errors.clear()  # a people search without JavaScript: show the matches, check nothing yet
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             with service_errors_on(form):

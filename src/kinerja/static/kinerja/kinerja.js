@@ -5,7 +5,9 @@
  *   select[data-autosubmit]    submits its form when changed
  *   select[data-navigate]      goes to the URL of the chosen option
  *   [data-print]               prints the page
- *   form[data-confirm]         asks the question in the attribute before submitting */
+ *   form[data-confirm]         asks the question in the attribute before submitting
+ *   [data-picker-results]      a box ticked among a people picker's search results moves to its chosen list
+ *   input[data-picker-search]  Enter searches (htmx) instead of submitting the form the picker sits in */
 (function () {
   "use strict";
 
@@ -41,6 +43,21 @@
       el.form.submit();
     } else if (el.matches("select[data-navigate]") && el.value) {
       window.location.assign(el.value);
+    } else if (el.checked && el.matches("[data-picker-results] input[type=checkbox]")) {
+      var chosen = document.getElementById(el.closest("[data-picker-results]").getAttribute("data-picker-results"));
+      if (chosen) {
+        var none = chosen.querySelector(".picker-none");
+        if (none) {
+          none.remove();
+        }
+        chosen.appendChild(el.closest("li"));
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("input[data-picker-search]")) {
+      event.preventDefault();
     }
   });
 
