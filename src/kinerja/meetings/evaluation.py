@@ -729,6 +729,45 @@ def default_units(user: Viewer, organiser: Unit) -> QuerySet[Unit]:
     ).order_by("path")
 
 
+def units_for_scope(user: Viewer) -> QuerySet[Unit]:
+    """Units the user may root a round's chosen subtree at: any active unit they manage (the form also asks
+    that it lie under the organiser)."""
+    return Unit.objects.filter(unit_filter(user, "path", EVALUATION_MANAGE_ROLES), is_active=True).order_by(
+        "path"
+    )
+
+
+def scoped_units(
+    user: Viewer,
+    organiser: Unit,
+    *,
+    root: Unit | None = None,
+    levels: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    map_owners: bool = True,
+) -> QuerySet[Unit]:
+    """The units a round of `organiser` evaluates, chosen by rule: active units the user manages in `root`'s
+    subtree (the organiser's when None; a root outside the organiser's subtree gives none), of `levels` and
+    `kinds` (empty: any), map owners only when `map_owners`. One queryset: the page counts it, the round
+    reads it."""
+    root = root or organiser
+    units = Unit.objects.filter(
+        unit_filter(user, "path", EVALUATION_MANAGE_ROLES),
+        path__startswith=root.path,
+        is_active=True,
+    )
+    if not root.path.startswith(organiser.path):
+        units = units.none()
+    levels, kinds = list(levels), list(kinds)
+    if levels:
+        units = units.filter(level__in=levels)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    if map_owners:
+        units = units.filter(owns_map=True)
+    return units.order_by("path")
+
+
 @dataclass
 class RankRow:
     evaluation: UnitEvaluation
