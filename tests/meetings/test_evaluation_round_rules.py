@@ -110,3 +110,26 @@ def test_the_page_and_its_count_do_not_grow_with_the_units(client, org, make_use
         make_unit(f"KPP-X{i:02d}", parent=org.kanwil)
     assert measure() == small
     assert client.post(URL, rule).context["covered"] == covered + 40
+
+
+def test_opening_costs_the_same_for_more_units(client, org, make_user):
+    """The evaluations (and their history) are written in bulk: a round of 25 units costs what one of 5 does."""
+    client.force_login(make_user(org.ministry, Role.MANAGER))
+    client.post(URL, {"unit": org.djbc.pk, "year": 2025, "opens_on": "2025-04-01", "closes_on": "2025-09-30"})
+
+    def opened(year: int) -> int:
+        window = {"year": year, "opens_on": f"{year}-04-01", "closes_on": f"{year}-09-30"}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(URL, {"unit": org.djp.pk, **window}).status_code == 302
+        return len(queries)
+
+    small = opened(2026)
+    assert EvaluationRound.objects.get(year=2026).evaluations.count() == 5  # DJP, KANWIL, KPP-A/B, SEKSI-A
+    for i in range(20):
+        make_unit(f"KPP-X{i:02d}", parent=org.djp)
+    assert opened(2027) == small
+    evaluations = EvaluationRound.objects.get(year=2027).evaluations
+    assert (
+        evaluations.count() == 25
+        and evaluations.model.history.filter(round_id=evaluations.first().round_id).count() == 25
+    )

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EVALUATION_MANAGE_ROLES, EVALUATION_READ_ROLES, ensure
@@ -1042,8 +1043,13 @@ def open_round(
             created_by=author(by),
         )
         recorded(round_, by).save()
-        for evaluated in units:
-            recorded(UnitEvaluation(round=round_, unit=evaluated), by).save()
+        # one INSERT per 500 units (and their history), not one per unit: a ministry-wide round has 1,000
+        bulk_create_with_history(
+            [UnitEvaluation(round=round_, unit=evaluated) for evaluated in units],
+            UnitEvaluation,
+            batch_size=500,
+            default_user=author(by),
+        )
     return round_
 
 
@@ -1055,8 +1061,12 @@ def add_units(*, round_: EvaluationRound, units: Sequence[Unit], by: Actor) -> i
         present = set(round_.evaluations.values_list("unit_id", flat=True))
         new = [u for u in dict.fromkeys(units) if u.pk not in present]
         _check_units(round_.unit, new, round_.year, by, round_.pk)
-        for unit in new:
-            recorded(UnitEvaluation(round=round_, unit=unit), by).save()
+        bulk_create_with_history(
+            [UnitEvaluation(round=round_, unit=unit) for unit in new],
+            UnitEvaluation,
+            batch_size=500,
+            default_user=author(by),
+        )
     return len(new)
 
 

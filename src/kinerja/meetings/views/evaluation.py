@@ -109,7 +109,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         chosen = form.selection()
         assert chosen is not None
-        units = list(chosen.only("pk", "path", "code"))
+        units = list(chosen)
         with service_errors_on(form):
             round_ = ev.open_round(
                 unit=data["unit"],
