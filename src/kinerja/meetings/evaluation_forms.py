@@ -115,8 +115,14 @@ class RoundForm(forms.Form):
             if first is not None:
                 self.initial.setdefault("unit", first.pk)
 
-    def scope_fields(self) -> list[Any]:
-        return [self[name] for name in self.SCOPE_FIELDS]
+    def scope_errors(self) -> list[str]:
+        """The messages that keep the rule from being counted (the organiser's and the rule's fields)."""
+        if not self.is_bound:
+            return []
+        return [str(m) for name in ("unit", *self.SCOPE_FIELDS) for m in self.errors.get(name, [])]
+
+    def choice_fields(self) -> list[Any]:
+        return [self["levels"], self["kinds"]]
 
     def general_fields(self) -> list[Any]:
         return [self[name] for name in self.fields if name not in self.SCOPE_FIELDS]
