@@ -133,3 +133,25 @@ def test_opening_costs_the_same_for_more_units(client, org, make_user):
         evaluations.count() == 25
         and evaluations.model.history.filter(round_id=evaluations.first().round_id).count() == 25
     )
+
+
+def test_units_are_added_to_an_open_round_by_code(client, org, make_user):
+    client.force_login(make_user(org.kanwil, Role.MANAGER))
+    assert (
+        client.post(
+            URL, {"unit": org.kanwil.pk, "root": org.kpp_a.pk, "map_owners": "on", **WINDOW}
+        ).status_code
+        == 302
+    )
+    round_ = EvaluationRound.objects.get()
+    page = client.get(reverse("meetings:evaluation-round", args=[round_.pk]))
+    assert page.context["addable"] == 2  # KANWIL, KPP-B (SEKSI-A owns no map)
+    assert 'name="units"' not in page.content.decode()
+    action = reverse("meetings:evaluation-round-action", args=[round_.pk, "units"])
+    with translation.override("id"):
+        refused = client.post(action, {"codes": "KPP-B DJBC"}, follow=True)
+    assert "DJBC" in refused.content.decode() and _codes(round_) == ["KPP-A"]  # out of reach: nothing added
+    client.post(action, {"codes": "kanwil, KPP-B"})
+    assert _codes(round_) == ["KPP-A"]  # codes are exact
+    client.post(action, {"codes": "KANWIL,\nKPP-B"})
+    assert _codes(round_) == ["KANWIL", "KPP-A", "KPP-B"]

@@ -25,11 +25,6 @@ class UnitChoice(forms.ModelChoiceField):
         return f"{obj.code} — {obj.name}"
 
 
-class UnitsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} — {obj.name}"
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -190,13 +185,37 @@ class RoundForm(forms.Form):
 
 
 class AddUnitsForm(forms.Form):
-    units = UnitsChoice(
-        label=_("Tambah unit"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    """Units added to an open round by their codes (a round's candidates can be a thousand: no checkbox per
+    unit); each code must be one of `candidates` (in reach, under the organiser, not yet in the round)."""
+
+    codes = forms.CharField(
+        label=_("Tambah unit"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_("Kode unit, dipisah koma, spasi atau baris baru."),
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = candidates  # type: ignore[attr-defined]
+        self.candidates = candidates
+
+    def clean_codes(self) -> list[Unit]:
+        codes = _codes(self.cleaned_data.get("codes", ""))
+        if len(codes) > EXCLUDE_MAX:
+            raise forms.ValidationError(
+                _("Paling banyak %(n)d unit sekaligus.") % {"n": EXCLUDE_MAX}, code="too_many"
+            )
+        found = {u.code: u for u in self.candidates.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Unit %(codes)s tidak dapat ditambahkan: di luar jangkauan atau unit penyelenggara, atau sudah ada."
+                )
+                % {"codes": ", ".join(unknown)},
+                code="not_candidate",
+            )
+        return [found[c] for c in codes]
 
 
 class WindowForm(forms.Form):

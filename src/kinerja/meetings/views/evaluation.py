@@ -146,7 +146,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_manage:
         present = round_.evaluations.values("unit_id")
         candidates = ev.default_units(request.user, round_.unit).exclude(pk__in=present)
-        context["add_form"] = AddUnitsForm(candidates=candidates) if candidates.exists() else None
+        addable = candidates.count()
+        context["add_form"] = AddUnitsForm(candidates=candidates) if addable else None
+        context["addable"] = addable
         context["window_form"] = WindowForm(
             initial={"opens_on": round_.opens_on, "closes_on": round_.closes_on}
         )
@@ -168,9 +170,11 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 request.POST, candidates=ev.default_units(request.user, round_.unit).exclude(pk__in=present)
             )
             if not form.is_valid():
-                messages.error(request, _("Pilih unit yang akan ditambahkan."))
+                for problems in form.errors.values():
+                    for problem in problems:
+                        messages.error(request, problem)
             else:
-                added = ev.add_units(round_=round_, units=list(form.cleaned_data["units"]), by=request.user)
+                added = ev.add_units(round_=round_, units=form.cleaned_data["codes"], by=request.user)
                 messages.success(request, _("%(n)d unit ditambahkan.") % {"n": added})
         else:
             window = WindowForm(request.POST)
