@@ -123,7 +123,7 @@ class RoundForm(forms.Form):
         return [self[name] for name in self.fields if name not in self.SCOPE_FIELDS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         organiser, root = data.get("unit"), data.get("root")
         if organiser is not None and root is not None and not root.path.startswith(organiser.path):
             self.add_error(

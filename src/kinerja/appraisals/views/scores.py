@@ -134,12 +134,12 @@ def index(request: HttpRequest) -> HttpResponse:
     years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
     asked = request.GET.get("tahun", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
-    plan_year = PlanYear.objects.filter(year=year).first() if year is not None else None
+    chosen_year = PlanYear.objects.filter(year=year).first() if year is not None else None
     q = request.GET.get("q", "").strip()[:100]
     units = recap_units(request.user)
     if q:
         units = units.filter(unit_matches(q, prefix=""))
-    page, query = paged(request, recap_page_rows(units, plan_year), RECAP_PAGE_SIZE, tahun=year)
+    page, query = paged(request, recap_page_rows(units, chosen_year), RECAP_PAGE_SIZE, tahun=year)
     shown_units = list(page.object_list)
     first_unit = shown_units[0] if shown_units else recap_units(request.user).first()
     may_compute = any(request.user.has_perm("appraisals.compute_scorerecord", u) for u in shown_units)
@@ -158,7 +158,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": query,
             "q": q,
             "year": year,
-            "totals": recap_totals(units, plan_year) if first_unit is not None else None,
+            "totals": recap_totals(units, chosen_year) if first_unit is not None else None,
             # a search-as-you-type picker for the recompute form, holding the first unit only
             "unit_form": unit_picker.unit_form(
                 RECAP_UNIT_PICKER,

@@ -172,7 +172,7 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 for problems in form.errors.values():
                     for problem in problems:
-                        messages.error(request, problem)
+                        messages.error(request, str(problem))
             else:
                 added = ev.add_units(round_=round_, units=form.cleaned_data["codes"], by=request.user)
                 messages.success(request, _("%(n)d unit ditambahkan.") % {"n": added})
