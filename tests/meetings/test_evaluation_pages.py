@@ -82,7 +82,8 @@ def test_open_round_page_names_the_wrong_field(client, world):
                 "year": 2026,
                 "opens_on": "2026-01-10",
                 "closes_on": "2026-06-30",
-                "units": [org.djbc.pk],
+                "root": org.djbc.pk,
+                "map_owners": "on",
             },
         )
     assert answer.status_code == 400
@@ -94,7 +95,8 @@ def test_open_round_page_names_the_wrong_field(client, world):
             "year": 2026,
             "opens_on": "2026-05-02",
             "closes_on": "2026-07-31",
-            "units": [org.djbc.pk],
+            "root": org.djbc.pk,
+            "map_owners": "on",
         },
     )
     assert answer.status_code == 302

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EVALUATION_MANAGE_ROLES, EVALUATION_READ_ROLES, ensure
@@ -729,6 +730,45 @@ def default_units(user: Viewer, organiser: Unit) -> QuerySet[Unit]:
     ).order_by("path")
 
 
+def units_for_scope(user: Viewer) -> QuerySet[Unit]:
+    """Units the user may root a round's chosen subtree at: any active unit they manage (the form also asks
+    that it lie under the organiser)."""
+    return Unit.objects.filter(unit_filter(user, "path", EVALUATION_MANAGE_ROLES), is_active=True).order_by(
+        "path"
+    )
+
+
+def scoped_units(
+    user: Viewer,
+    organiser: Unit,
+    *,
+    root: Unit | None = None,
+    levels: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    map_owners: bool = True,
+) -> QuerySet[Unit]:
+    """The units a round of `organiser` evaluates, chosen by rule: active units the user manages in `root`'s
+    subtree (the organiser's when None; a root outside the organiser's subtree gives none), of `levels` and
+    `kinds` (empty: any), map owners only when `map_owners`. One queryset: the page counts it, the round
+    reads it."""
+    root = root or organiser
+    units = Unit.objects.filter(
+        unit_filter(user, "path", EVALUATION_MANAGE_ROLES),
+        path__startswith=root.path,
+        is_active=True,
+    )
+    if not root.path.startswith(organiser.path):
+        units = units.none()
+    levels, kinds = list(levels), list(kinds)
+    if levels:
+        units = units.filter(level__in=levels)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    if map_owners:
+        units = units.filter(owns_map=True)
+    return units.order_by("path")
+
+
 @dataclass
 class RankRow:
     evaluation: UnitEvaluation
@@ -1003,8 +1043,13 @@ def open_round(
             created_by=author(by),
         )
         recorded(round_, by).save()
-        for evaluated in units:
-            recorded(UnitEvaluation(round=round_, unit=evaluated), by).save()
+        # one INSERT per 500 units (and their history), not one per unit: a ministry-wide round has 1,000
+        bulk_create_with_history(
+            [UnitEvaluation(round=round_, unit=evaluated) for evaluated in units],
+            UnitEvaluation,
+            batch_size=500,
+            default_user=author(by),
+        )
     return round_
 
 
@@ -1016,8 +1061,12 @@ def add_units(*, round_: EvaluationRound, units: Sequence[Unit], by: Actor) -> i
         present = set(round_.evaluations.values_list("unit_id", flat=True))
         new = [u for u in dict.fromkeys(units) if u.pk not in present]
         _check_units(round_.unit, new, round_.year, by, round_.pk)
-        for unit in new:
-            recorded(UnitEvaluation(round=round_, unit=unit), by).save()
+        bulk_create_with_history(
+            [UnitEvaluation(round=round_, unit=unit) for unit in new],
+            UnitEvaluation,
+            batch_size=500,
+            default_user=author(by),
+        )
     return len(new)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,18 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.common.forms import DecimalInputField
 from kinerja.organisations import unit_picker
-from kinerja.organisations.models import Unit
+from kinerja.organisations.models import Unit, UnitKind, UnitLevel
 
 from . import evaluation as ev
 from .evaluation_models import BandTone, Questionnaire, QuestionnaireItem, QuestionnaireKind, UnitEvaluation
 
 
 class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} — {obj.name}"
-
-
-class UnitsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} — {obj.name}"
 
@@ -38,50 +34,188 @@ class DateInput(forms.DateInput):
 
 ROUND_ORGANISER_PICKER = "meetings.evaluation-organiser"
 unit_picker.register(ROUND_ORGANISER_PICKER, ev.units_for_rounds)
+ROUND_SCOPE_PICKER = "meetings.evaluation-scope"
+unit_picker.register(ROUND_SCOPE_PICKER, ev.units_for_scope)
+
+EXCLUDE_MAX = 100
+"""At most this many unit codes excluded by hand: the rule chooses, the list only trims."""
+
+
+def _codes(text: str) -> list[str]:
+    """Unit codes typed in a box, separated by commas, semicolons, spaces or lines; each once, in order."""
+    return list(dict.fromkeys(c for c in re.split(r"[\s,;]+", text or "") if c))
 
 
 class RoundForm(forms.Form):
+    """A round's organiser, year and window, and the units it evaluates chosen by rule: a subtree (the
+    organiser's, or one unit under it), the level(s), the kind(s), map owners only, minus a few codes.
+
+    `selection()` is that rule as one queryset over the units the user manages (`ev.scoped_units`); the page
+    shows its COUNT, never the units themselves."""
+
     unit = UnitChoice(label=_("Unit penyelenggara"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Judul"), max_length=255, required=False)
     opens_on = forms.DateField(label=_("Mulai"), widget=DateInput(), required=False)
     closes_on = forms.DateField(label=_("Berakhir"), widget=DateInput(), required=False)
-    units = UnitsChoice(
-        label=_("Unit yang dievaluasi"),
-        queryset=Unit.objects.none(),
+    root = UnitChoice(label=_("Cakupan: unit dan seluruh unit di bawahnya"), queryset=Unit.objects.none())
+    levels = forms.MultipleChoiceField(
+        label=_("Level"),
+        choices=UnitLevel.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Bawaan: seluruh unit pemilik peta strategi dalam jangkauan Anda."),
+        help_text=_("Tanpa pilihan: semua level."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Jenis unit"),
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tanpa pilihan: semua jenis."),
+    )
+    map_owners = forms.BooleanField(label=_("Hanya unit pemilik peta strategi"), required=False)
+    exclude = forms.CharField(
+        label=_("Kecualikan unit"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_("Kode unit yang tidak dievaluasi, dipisah koma, spasi atau baris baru."),
     )
 
-    def __init__(self, *args: Any, user: Any, candidates: QuerySet[Unit], **kwargs: Any) -> None:
+    SCOPE_FIELDS = ("root", "levels", "kinds", "map_owners", "exclude")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # a search-as-you-type picker over ev.units_for_rounds(user), the choices checked on save
+        self.user = user
+        # search-as-you-type pickers over ev.units_for_rounds(user) / ev.units_for_scope(user), checked on save
         self.fields["unit"] = unit_picker.unit_field(
             ROUND_ORGANISER_PICKER, user, label=_("Unit penyelenggara")
         )
+        self.fields["root"] = unit_picker.unit_field(
+            ROUND_SCOPE_PICKER,
+            user,
+            label=_("Cakupan: unit dan seluruh unit di bawahnya"),
+            required=False,
+            help_text=_("Kosong: seluruh unit di bawah unit penyelenggara."),
+        )
         self.order_fields(list(self.base_fields))
-        units = ev.units_for_rounds(user)
-        self.fields["units"].queryset = candidates  # type: ignore[attr-defined]
+        self.excluded: list[str] = []
         if not self.is_bound:
             year = dt.date.today().year
             self.initial.setdefault("year", year)
             self.initial.setdefault("opens_on", dt.date(year, 4, 1))
             self.initial.setdefault("closes_on", dt.date(year, 9, 30))
-            self.initial.setdefault("units", [u.pk for u in candidates])
-            first = units.first()
+            self.initial.setdefault("map_owners", True)
+            first = ev.units_for_rounds(user).first()
             if first is not None:
                 self.initial.setdefault("unit", first.pk)
 
+    def scope_errors(self) -> list[str]:
+        """The messages that keep the rule from being counted (the organiser's and the rule's fields)."""
+        if not self.is_bound:
+            return []
+        return [str(m) for name in ("unit", *self.SCOPE_FIELDS) for m in self.errors.get(name, [])]
+
+    def choice_fields(self) -> list[Any]:
+        return [self["levels"], self["kinds"]]
+
+    def general_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in self.SCOPE_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        organiser, root = data.get("unit"), data.get("root")
+        if organiser is not None and root is not None and not root.path.startswith(organiser.path):
+            self.add_error(
+                "root",
+                _("%(root)s berada di luar unit penyelenggara %(organiser)s.")
+                % {"root": root.code, "organiser": organiser.code},
+            )
+            return data
+        codes = _codes(data.get("exclude", ""))
+        if len(codes) > EXCLUDE_MAX:
+            self.add_error(
+                "exclude",
+                _("Paling banyak %(n)d unit dikecualikan; persempit aturannya.") % {"n": EXCLUDE_MAX},
+            )
+            return data
+        if organiser is None or self.has_error("root"):
+            return data
+        chosen = self._rule(organiser, root or organiser, data)
+        known = set(chosen.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            self.add_error(
+                "exclude",
+                _("Unit %(codes)s tidak termasuk dalam pilihan di atas.") % {"codes": ", ".join(unknown)},
+            )
+            return data
+        self.excluded = codes
+        return data
+
+    def _rule(self, organiser: Unit, root: Unit, data: dict[str, Any]) -> QuerySet[Unit]:
+        return ev.scoped_units(
+            self.user,
+            organiser,
+            root=root,
+            levels=data.get("levels") or (),
+            kinds=data.get("kinds") or (),
+            map_owners=bool(data.get("map_owners")),
+        )
+
+    def selection(self) -> QuerySet[Unit] | None:
+        """The units the valid rule covers (None while the rule itself is not valid)."""
+        if not self.is_bound:
+            organiser = self._initial_unit()
+            if organiser is None:
+                return None
+            return self._rule(organiser, organiser, {"map_owners": self.initial.get("map_owners")})
+        if not hasattr(self, "cleaned_data") or any(self.has_error(f) for f in ("unit", *self.SCOPE_FIELDS)):
+            return None
+        data = self.cleaned_data
+        organiser = data.get("unit")
+        if organiser is None:
+            return None
+        chosen = self._rule(organiser, data.get("root") or organiser, data)
+        return chosen.exclude(code__in=self.excluded) if self.excluded else chosen
+
+    def _initial_unit(self) -> Unit | None:
+        pk = self.initial.get("unit")
+        return ev.units_for_rounds(self.user).filter(pk=pk).first() if pk else None
+
 
 class AddUnitsForm(forms.Form):
-    units = UnitsChoice(
-        label=_("Tambah unit"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    """Units added to an open round by their codes (a round's candidates can be a thousand: no checkbox per
+    unit); each code must be one of `candidates` (in reach, under the organiser, not yet in the round)."""
+
+    codes = forms.CharField(
+        label=_("Tambah unit"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_("Kode unit, dipisah koma, spasi atau baris baru."),
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = candidates  # type: ignore[attr-defined]
+        self.candidates = candidates
+
+    def clean_codes(self) -> list[Unit]:
+        codes = _codes(self.cleaned_data.get("codes", ""))
+        if len(codes) > EXCLUDE_MAX:
+            raise forms.ValidationError(
+                _("Paling banyak %(n)d unit sekaligus.") % {"n": EXCLUDE_MAX}, code="too_many"
+            )
+        found = {u.code: u for u in self.candidates.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Unit %(codes)s tidak dapat ditambahkan: di luar jangkauan atau unit penyelenggara, atau sudah ada."
+                )
+                % {"codes": ", ".join(unknown)},
+                code="not_candidate",
+            )
+        return [found[c] for c in codes]
 
 
 class WindowForm(forms.Form):

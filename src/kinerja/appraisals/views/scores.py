@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.rules import APPRAISAL_COMPUTE_ROLES, APPRAISAL_READ_ROLES
 from kinerja.accounts.scope import unit_filter
+from kinerja.common.search import paged, unit_matches
 from kinerja.common.templatetags.kinerja_numbers import shown
 from kinerja.common.web import require
 from kinerja.organisations import unit_picker
@@ -26,7 +28,7 @@ from kinerja.reporting.explaining import error_text
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
 from .. import campaigns, recaps, selectors, services
-from ..models import CampaignState
+from ..models import CampaignState, ScoreRecord
 from ..standing import standings
 from .curve import breach_list, curve_labels, member
 
@@ -80,6 +82,37 @@ def recap_units(user: Any) -> Any:
 
 unit_picker.register(RECAP_UNIT_PICKER, recap_units)
 
+RECAP_PAGE_SIZE = 25
+
+
+def _count_of(rows: Any) -> Subquery:
+    """A correlated `COUNT(*)` of `rows` as a subquery (an annotation per unit of the page)."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
+def recap_page_rows(units: Any, year: PlanYear | None) -> Any:
+    """`units` with, per unit, the active employees of its subtree and those of them with a score of `year`:
+    two correlated counts, evaluated for the page's rows only."""
+    active = Employee.objects.filter(unit__path__startswith=OuterRef("path"), is_active=True)
+    rows = units.annotate(active_count=_count_of(active))
+    if year is not None:
+        scored = active.filter(Exists(ScoreRecord.objects.filter(employee=OuterRef("pk"), plan_year=year)))
+        rows = rows.annotate(scored_count=_count_of(scored))
+    return rows
+
+
+def recap_totals(units: Any, year: PlanYear | None) -> dict[str, int]:
+    """The whole selection's figures, in the database: its units, and the active employees under any of
+    them (each once, however many listed units they sit under) with those scored in `year`. Two queries."""
+    ancestor = units.filter(path=Substr(OuterRef("path"), 1, Length("path")))
+    covered = Unit.objects.filter(Exists(ancestor)).values("pk")
+    counts: dict[str, Any] = {"employees": Count("pk")}
+    if year is not None:
+        scored = Exists(ScoreRecord.objects.filter(employee=OuterRef("pk"), plan_year=year))
+        counts["scored"] = Count("pk", filter=Q(scored))
+    figures = Employee.objects.filter(unit__in=covered, is_active=True).aggregate(**counts)
+    return {"units": units.count(), "employees": figures["employees"], "scored": figures.get("scored") or 0}
+
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -91,8 +124,6 @@ def index(request: HttpRequest) -> HttpResponse:
         total=Count("pk"),
         waiting=Count("pk", filter=Q(campaign__state=CampaignState.OPEN, submitted_at__isnull=True)),
     )
-    units = recap_units(request.user)[:200]
-    years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
         unit = unit_or_404(request, int(request.POST.get("unit") or 0))
         plan_year = get_object_or_404(PlanYear, year=int(request.POST.get("tahun") or 0))
@@ -100,7 +131,18 @@ def index(request: HttpRequest) -> HttpResponse:
         records = services.compute_scores(unit=unit, plan_year=plan_year, by=request.user)
         messages.success(request, _("Nilai %(n)d pegawai dihitung ulang.") % {"n": len(records)})
         return redirect("appraisals:unit", unit.pk, plan_year.year)
-    may_compute = any(request.user.has_perm("appraisals.compute_scorerecord", u) for u in units[:50])
+    years = list(PlanYear.objects.order_by("-year").values_list("year", flat=True))
+    asked = request.GET.get("tahun", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
+    chosen_year = PlanYear.objects.filter(year=year).first() if year is not None else None
+    q = request.GET.get("q", "").strip()[:100]
+    units = recap_units(request.user)
+    if q:
+        units = units.filter(unit_matches(q, prefix=""))
+    page, query = paged(request, recap_page_rows(units, chosen_year), RECAP_PAGE_SIZE, tahun=year)
+    shown_units = list(page.object_list)
+    first_unit = shown_units[0] if shown_units else recap_units(request.user).first()
+    may_compute = any(request.user.has_perm("appraisals.compute_scorerecord", u) for u in shown_units)
     return render(
         request,
         "appraisals/index.html",
@@ -110,13 +152,19 @@ def index(request: HttpRequest) -> HttpResponse:
             "mine": own[0] if own else None,
             "forms": forms,
             "may_run_campaigns": request.user.has_perm("appraisals.view_campaign"),
-            "units": units,
+            "units": shown_units,
+            "has_units": first_unit is not None,
+            "page": page,
+            "query": query,
+            "q": q,
+            "year": year,
+            "totals": recap_totals(units, chosen_year) if first_unit is not None else None,
             # a search-as-you-type picker for the recompute form, holding the first unit only
             "unit_form": unit_picker.unit_form(
                 RECAP_UNIT_PICKER,
                 request.user,
                 data=request.GET,
-                unit=units[0] if units else None,
+                unit=first_unit,
                 auto_id="f-%s",
                 empty_label=None,
             ),

@@ -99,12 +99,17 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest) -> HttpResponse:
+    """Open a round. The evaluated units are chosen by rule (subtree, level, kind, map owners, a few codes
+    excluded) and shown as a COUNT of that rule; `hitung` (the button, or htmx on every change) only counts.
+    """
     require(request, "meetings.add_evaluationround")
-    organisers = ev.units_for_rounds(request.user)
-    candidates = organisers.filter(owns_map=True)
-    form = RoundForm(request.POST or None, user=request.user, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    form = RoundForm(request.POST or None, user=request.user)
+    counting = request.method == "POST" and "hitung" in request.POST
+    if request.method == "POST" and form.is_valid() and not counting:
         data = form.cleaned_data
+        chosen = form.selection()
+        assert chosen is not None
+        units = list(chosen)
         with service_errors_on(form):
             round_ = ev.open_round(
                 unit=data["unit"],
@@ -112,15 +117,17 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
-                units=list(data["units"]),
+                units=units,
                 by=request.user,
             )
-            messages.success(
-                request, _("Putaran evaluasi dibuka untuk %(n)d unit.") % {"n": len(data["units"])}
-            )
+            messages.success(request, _("Putaran evaluasi dibuka untuk %(n)d unit.") % {"n": len(units)})
             return redirect("meetings:evaluation-round", pk=round_.pk)
+    chosen = form.selection()
     return render(
-        request, "meetings/evaluation/round_form.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "meetings/evaluation/round_form.html",
+        {"form": form, "covered": chosen.count() if chosen is not None else None, "counting": counting},
+        status=400 if form.errors and not counting else 200,
     )
 
 
@@ -139,7 +146,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_manage:
         present = round_.evaluations.values("unit_id")
         candidates = ev.default_units(request.user, round_.unit).exclude(pk__in=present)
-        context["add_form"] = AddUnitsForm(candidates=candidates) if candidates.exists() else None
+        addable = candidates.count()
+        context["add_form"] = AddUnitsForm(candidates=candidates) if addable else None
+        context["addable"] = addable
         context["window_form"] = WindowForm(
             initial={"opens_on": round_.opens_on, "closes_on": round_.closes_on}
         )
@@ -161,9 +170,11 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 request.POST, candidates=ev.default_units(request.user, round_.unit).exclude(pk__in=present)
             )
             if not form.is_valid():
-                messages.error(request, _("Pilih unit yang akan ditambahkan."))
+                for problems in form.errors.values():
+                    for problem in problems:
+                        messages.error(request, str(problem))
             else:
-                added = ev.add_units(round_=round_, units=list(form.cleaned_data["units"]), by=request.user)
+                added = ev.add_units(round_=round_, units=form.cleaned_data["codes"], by=request.user)
                 messages.success(request, _("%(n)d unit ditambahkan.") % {"n": added})
         else:
             window = WindowForm(request.POST)
