@@ -70,7 +70,11 @@ def test_the_options_list_the_units_people_for_its_organisers_only(office: Offic
     # a unit the user does not organise (KPP-B), a scope that is no unit: nobody
     assert listed(leader, "meetings.participants", office.other.pk) == []
     assert listed(leader, "meetings.participants", "x; drop") == []
-    assert listed(leader, "meetings.participants", "²") == [] == listed(leader, "meetings.participants", "9" * 30)
+    assert (
+        listed(leader, "meetings.participants", "²")
+        == []
+        == listed(leader, "meetings.participants", "9" * 30)
+    )
     # the leader of KPP-B lists nobody of KPP-A; an employee of KPP-A lists nobody at all
     assert listed(client_for(office.stranger), "meetings.participants", office.unit.pk) == []
     assert listed(client_for(office.member.user), "meetings.officials", office.unit.pk) == []
