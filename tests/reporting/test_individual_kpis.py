@@ -243,3 +243,63 @@ def test_the_ikis_due_are_kept_per_map_and_follow_every_change(office, make_user
     assert (kpi.pk, period(office, "2026-Q1").pk) not in _due_live(executor)
     assert other.pk not in {pk for pk, _period in _due_live(executor)}  # out of the section's reach now
     assert other.pk in {pk for pk, _period in _due_live(office.manager)}  # still the office's
+
+
+def _waiting_live(user):
+    return {step: [r.pk for r in selectors.awaiting_rows(user, step)] for step in ("verify", "approve")}
+
+
+def _waiting_kept(user):
+    lists = selectors.waiting_lists(user, ("verify", "approve"))
+    return {step: [r.pk for r in found[0:None]] for step, found in lists.items()}, {
+        step: found.count() for step, found in lists.items()
+    }
+
+
+def test_the_ikis_waiting_are_kept_per_map_and_follow_every_change(office, make_user):  # noqa: F811
+    """The IKI realizations waiting for verification or approval are counted per map under its data
+    version by the unit they answer to, less the user's own: the lists read through the cache equal the
+    workflow's query after a submission, a verification and a position moved out of the section."""
+    from django.core.cache import cache
+
+    kpi, _contract = _signed_iki(office)
+    other, _other_contract = _signed_iki(office, office.staff[1], code="IKI-2")
+    verifier = make_user(office.org.section_a, "manager")  # verifies the section's reports
+    users = (verifier, office.manager)
+    q1, q2 = period(office, "2026-Q1"), period(office, "2026-Q2")
+    for item, when in ((kpi, q1), (other, q1), (other, q2)):
+        Realization.objects.create(
+            kpi=item, period=when, value=D(5), state=RealizationState.SUBMITTED, created_by=verifier
+        )
+    Realization.objects.create(  # a map KPI's realization beside them
+        kpi=office.kpi_pct, period=q1, value=D(5), state=RealizationState.SUBMITTED, created_by=verifier
+    )
+
+    def check() -> None:
+        for user in users:
+            live = _waiting_live(user)
+            expected = (live, {step: len(rows) for step, rows in live.items()})
+            assert _waiting_kept(user) == expected  # through the kept figures
+            cache.clear()
+            assert _waiting_kept(user) == expected  # counted afresh
+
+    check()
+    assert len(_waiting_live(verifier)["verify"]) == 3  # the IKIs of the section, not the office's map KPI
+
+    def verified() -> None:
+        Realization.objects.filter(kpi=kpi).update(
+            state=RealizationState.VERIFIED, verified_by=office.manager
+        )
+
+    def own() -> None:  # the verifier's own submission is kept from them (separation of duties)
+        Realization.objects.filter(kpi=other, period=q2).update(submitted_by=verifier)
+
+    def moved() -> None:
+        Position.objects.filter(pk=other.holder_id).update(unit=office.org.kpp_a)
+
+    for write in (verified, own, moved):
+        for user in users:
+            _waiting_kept(user)  # kept in the cache
+        write()
+        check()
+    assert _waiting_live(verifier)["verify"] == []  # the second holder left the section

@@ -453,11 +453,11 @@ def _with_above(user: Viewer, maps: Sequence[ReachMap]) -> ReachMaps:
     return found
 
 
-def _units_in_reach(user: Viewer) -> set[int] | None:
-    """The ids of the units the user reaches (one query), or None for every unit (a superuser)."""
+def _units_in_reach(user: Viewer, roles: Iterable[str] = READ_ROLES) -> set[int] | None:
+    """The ids of the units the user reaches with `roles` (one query), or None for every unit (a superuser)."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return None
-    return set(Unit.objects.filter(unit_filter(user, "path")).values_list("pk", flat=True))
+    return set(Unit.objects.filter(unit_filter(user, "path", roles)).values_list("pk", flat=True))
 
 
 @dataclass
@@ -645,24 +645,25 @@ def awaiting_rows(user: Viewer, step: str) -> QuerySet[Realization]:
     return found.select_related(*REALIZATION_RELATED).order_by(*AWAITING_ORDER)
 
 
-def _awaiting_kept(map_ids: Sequence[int]) -> dict[int, dict[tuple[int, str], int]]:
-    """{map id: {(period id, state): realizations}} of the maps' KPIs (not rolled up) in a state the waiting
-    steps (verify, approve) start from (one query)."""
+def _awaiting_kept(map_ids: Sequence[int]) -> dict[int, dict[tuple[int | None, int, str], int]]:
+    """{map id: {(unit id, period id, state): realizations}} of the maps' KPIs (not rolled up) in a state the
+    waiting steps (verify, approve) start from (one query): the map KPIs' (unit id None: they answer to the
+    map's unit) and the individual KPIs' (IKI) that support its objectives, by the unit they answer to (their
+    holder's)."""
     starting = sorted({str(s) for step in STEP_ROLES for s in workflow.STEPS[step].sources})
     rows = (
         Realization.objects.filter(
             kpi__objective__map_id__in=list(map_ids),
-            kpi__holder__isnull=True,
             kpi__rolled_up=False,
             state__in=starting,
         )
         .order_by()
-        .values_list("kpi__objective__map_id", "period_id", "state")
+        .values_list("kpi__objective__map_id", "kpi__holder__unit_id", "period_id", "state")
         .annotate(n=Count("pk"))
     )
-    found: dict[int, dict[tuple[int, str], int]] = {}
-    for map_id, period_id, state, n in rows:
-        found.setdefault(map_id, {})[(period_id, state)] = n
+    found: dict[int, dict[tuple[int | None, int, str], int]] = {}
+    for map_id, unit_id, period_id, state, n in rows:
+        found.setdefault(map_id, {})[(unit_id, period_id, state)] = n
     return found
 
 
@@ -675,29 +676,26 @@ def _own_rows(user: Viewer, step: str) -> Q:
     return Q(pk__in=[])
 
 
-def _own_and_individual(
+def _own_and_open(
     user: Viewer, steps: Sequence[str]
-) -> tuple[dict[int, dt.date], dict[str, tuple[dict[tuple[int, int], int], dict[int, int]]]]:
-    """The open periods' ends, and per step: the user's own map-KPI rows per (period, map) (kept from them by separation of duties) and
-    the individual KPIs' (IKI) rows per period in reach — what the kept per-map counts leave out — in one
-    query (`UNION ALL` of two grouped selects per step, each through an index: the user's rows, the IKIs)."""
+) -> tuple[dict[int, dt.date], dict[str, dict[tuple[int, int], int]]]:
+    """The open periods' ends, and per step the user's own rows per (period, map) in reach — kept from them
+    by separation of duties, so taken from the kept counts — in one query (`UNION ALL` of a grouped select
+    per step through the index on who submitted, and the periods)."""
     parts: list[Any] = []
     for number, step in enumerate(steps, start=1):
-        base = Realization.objects.filter(
+        rows = Realization.objects.filter(
             kpi_scope(user, "kpi__", STEP_ROLES[step]),
+            _own_rows(user, step),
             state__in=sorted(str(s) for s in workflow.STEPS[step].sources),
             period__state=PeriodState.OPEN,
             kpi__rolled_up=False,
         ).order_by()
-        for sign, rows in (
-            (-number, base.filter(_own_rows(user, step), kpi__holder__isnull=True)),
-            (number, base.filter(kpi__holder__isnull=False).exclude(_own_rows(user, step))),
-        ):
-            parts.append(
-                rows.annotate(sign=Value(sign))
-                .values_list("period_id", "kpi__objective__map_id", "sign")
-                .annotate(n=Count("pk"))
-            )
+        parts.append(
+            rows.annotate(sign=Value(number))
+            .values_list("period_id", "kpi__objective__map_id", "sign")
+            .annotate(n=Count("pk"))
+        )
     # the open periods, each with its end as a number (yyyymmdd), in the same query
     parts.append(
         ReportingPeriod.objects.filter(state=PeriodState.OPEN)
@@ -709,29 +707,27 @@ def _own_and_individual(
         )
         .values_list("pk", "no_map", "sign", "n")
     )
-    found: dict[str, tuple[dict[tuple[int, int], int], dict[int, int]]] = {step: ({}, {}) for step in steps}
+    found: dict[str, dict[tuple[int, int], int]] = {step: {} for step in steps}
     ends: dict[int, dt.date] = {}
     query = parts[0].union(*parts[1:], all=True)
     for period_id, map_id, sign, n in query:
         if sign == 0:
             ends[period_id] = dt.date(n // 10000, n // 100 % 100, n % 100)
             continue
-        own, individual = found[steps[abs(sign) - 1]]
-        if sign < 0:
-            own[(period_id, map_id)] = own.get((period_id, map_id), 0) + n
-        else:
-            individual[period_id] = individual.get(period_id, 0) + n
+        own = found[steps[sign - 1]]
+        own[(period_id, map_id)] = own.get((period_id, map_id), 0) + n
     return ends, found
 
 
 class WaitingList:
     """`awaiting_rows(user, step)` read a page at a time: `count()` and slices (so a `Paginator` takes it).
 
-    Counted per period end and map: the map KPIs' realizations per (period, state) are kept per map under
-    its data version (`reporting.versions`, counted again only for the maps changed since), less the user's
-    own (separation of duties) and plus the individual KPIs' (IKI) in reach, counted live
-    (`_own_and_individual`). A slice reads only the rows of the period ends and maps it spans (one query),
-    in `AWAITING_ORDER`, whatever exists.
+    Counted per period end and map: the realizations per (unit, period, state) of the map KPIs and of the
+    individual KPIs (IKI) supporting the map are kept per map under its data version (`reporting.versions`,
+    counted again only for the maps changed since); a map KPI's count where the user reaches the map, an
+    IKI's where the user reaches its holder's unit, less the user's own (separation of duties,
+    `_own_and_open`). A slice reads only the rows of the period ends and maps it spans (one query), in
+    `AWAITING_ORDER` (an IKI takes its place by its map), whatever exists.
     """
 
     def __init__(
@@ -739,10 +735,10 @@ class WaitingList:
         user: Viewer,
         step: str,
         maps: Sequence[ReachMap],
-        kept: dict[int, dict[tuple[int, str], int]],
+        kept: dict[int, dict[tuple[int | None, int, str], int]],
         open_periods: dict[int, dt.date],
         own: dict[tuple[int, int], int],
-        individual: dict[int, int],
+        units: set[int] | None = None,
     ) -> None:
         self.user, self.step = user, step
         self.rows = awaiting_rows(user, step)
@@ -752,28 +748,24 @@ class WaitingList:
         paths = () if everywhere else paths_for(user, roles)  # `reaches`, for every map at once
         per_end: dict[dt.date, dict[int, int]] = {}
         for m in maps:  # in tree order
-            if not everywhere and not m.path.startswith(paths):
-                continue
-            for (period_id, state), n in kept.get(m.pk, {}).items():
+            reached = everywhere or m.path.startswith(paths)
+            for (unit_id, period_id, state), n in kept.get(m.pk, {}).items():
                 end = open_periods.get(period_id)
-                if end is not None and state in sources:
+                if end is None or state not in sources:
+                    continue
+                if reached if unit_id is None else (units is None or unit_id in units):
                     found = per_end.setdefault(end, {})
                     found[m.pk] = found.get(m.pk, 0) + n
         for (period_id, map_id), n in own.items():
             end = open_periods.get(period_id)
             if end is not None and map_id in per_end.get(end, {}):
                 per_end[end][map_id] -= n
-        iki_per_end: dict[dt.date, int] = {}
-        for period_id, n in individual.items():
-            if period_id in open_periods:
-                iki_per_end[open_periods[period_id]] = iki_per_end.get(open_periods[period_id], 0) + n
-        self.blocks: list[tuple[dt.date, list[tuple[int, int]], int]] = [
-            (end, [(pk, n) for pk, n in per_end.get(end, {}).items() if n > 0], iki_per_end.get(end, 0))
-            for end in sorted(set(per_end) | set(iki_per_end))
+        self.blocks: list[tuple[dt.date, list[tuple[int, int]]]] = [
+            (end, [(pk, n) for pk, n in per_end[end].items() if n > 0]) for end in sorted(per_end)
         ]
 
     def count(self) -> int:
-        return sum(sum(n for _pk, n in maps) + iki for _end, maps, iki in self.blocks)
+        return sum(sum(n for _pk, n in maps) for _end, maps in self.blocks)
 
     def __len__(self) -> int:
         return self.count()
@@ -785,23 +777,18 @@ class WaitingList:
         where = Q(pk__in=[])
         skipped: int | None = None
         seen = 0
-        for end, maps, iki in self.blocks:
-            n = sum(m for _pk, m in maps) + iki
+        for end, maps in self.blocks:
+            n = sum(m for _pk, m in maps)
             if seen + n > start and (stop is None or seen < stop):
-                if iki:  # IKIs interleave with the maps by their map's place: the whole period end
-                    if skipped is None:
-                        skipped = seen
-                    where |= Q(period__end=end)
-                else:
-                    chosen = []
-                    running = seen
-                    for pk, m in maps:
-                        if running + m > start and (stop is None or running < stop):
-                            if skipped is None:
-                                skipped = running
-                            chosen.append(pk)
-                        running += m
-                    where |= Q(period__end=end, kpi__objective__map_id__in=chosen)
+                chosen = []
+                running = seen
+                for pk, m in maps:
+                    if running + m > start and (stop is None or running < stop):
+                        if skipped is None:
+                            skipped = running
+                        chosen.append(pk)
+                    running += m
+                where |= Q(period__end=end, kpi__objective__map_id__in=chosen)
             seen += n
         if skipped is None or (stop is not None and stop <= start):
             return []
@@ -818,20 +805,32 @@ def waiting_lists(
     if not steps:
         return {}
     if not user.is_authenticated:
-        maps = []
-    elif maps is None:
+        return {step: WaitingList(user, step, [], {}, {}, {}) for step in steps}
+    if maps is None:
         maps = maps_in_reach(user)
+    elif not isinstance(maps, ReachMaps):
+        maps = _with_above(user, maps)
+    # the maps the IKIs in reach may support (the maps above the reach too), in tree order
+    supported = sorted([*maps, *maps.above], key=lambda m: (m.path, m.pk))
     kept = versions.cached_per_map(
         "awaiting",
         versions.key_of(sorted(STEP_ROLES)),
-        {m.pk: m.version for m in maps},
+        {m.pk: m.version for m in supported},
         _awaiting_kept,
         lambda _pk: {},
     )
-    if not user.is_authenticated:
-        return {step: WaitingList(user, step, [], {}, {}, {}, {}) for step in steps}
-    open_periods, live = _own_and_individual(user, steps)
-    return {step: WaitingList(user, step, maps, kept, open_periods, *live[step]) for step in steps}
+    open_periods, own = _own_and_open(user, steps)
+    with_iki = any(unit_id is not None for found in kept.values() for unit_id, *_rest in found)
+    units: dict[tuple[str, ...], set[int] | None] = {}  # the units each step's roles reach, read once
+    lists = {}
+    for step in steps:
+        roles = tuple(sorted(STEP_ROLES[step]))
+        if with_iki and roles not in units:
+            units[roles] = _units_in_reach(user, roles)
+        lists[step] = WaitingList(
+            user, step, supported, kept, open_periods, own[step], units.get(roles, set())
+        )
+    return lists
 
 
 def awaiting(user: Viewer, step: str) -> list[Realization]:

@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 
 T = TypeVar("T")
 
-CACHE_PREFIX = "kinerja:map-figures:v1"
+CACHE_PREFIX = "kinerja:map-figures:v2"  # v2: the due and waiting counts carry the IKIs by unit
 CACHE_SECONDS = 24 * 3600
 TABLE = "reporting_mapdataversion"
 
