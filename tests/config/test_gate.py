@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from kinerja.config import gate
-from tests.config.test_settings import GOOD_KEY, PRODUCTION
+from tests.config.test_settings import run_production
 
 
 def _burn(seconds: float) -> None:
@@ -157,14 +154,6 @@ def test_the_production_application_is_gated_as_the_environment_says(slots, gate
         "import kinerja.config.wsgi as w, kinerja.config.gate as g; "
         "a = w.application; print(isinstance(a, g.HeavyGate), getattr(a, 'slots', 0))"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "KINERJA_HEAVY_SLOTS"}}
-    env.update(DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="kinerja.example.go.id")
-    if slots is not None:
-        env["KINERJA_HEAVY_SLOTS"] = slots
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    is_gate, count = result.stdout.split()
+    is_gate, count = run_production(code, "KINERJA_HEAVY_SLOTS", slots).split()
     assert is_gate == str(gated)
     assert int(count) == (0 if not gated else int(slots or "1"))

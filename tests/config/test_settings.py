@@ -213,15 +213,21 @@ def test_an_unknown_task_backend_is_refused():
     assert "KINERJA_TASK_BACKEND" in result.stderr
 
 
-@pytest.mark.parametrize(("given", "expected"), [(None, 0.0005), ("", 0.005), ("0.002", 0.002)])
-def test_the_wsgi_application_sets_the_gil_switch_interval(given, expected):
-    code = "import sys, kinerja.config.wsgi; print(sys.getswitchinterval())"
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "KINERJA_SWITCH_INTERVAL"}}
+def run_production(code: str, variable: str, value: str | None) -> str:
+    """The output of `code` run in a fresh interpreter with the production settings and `variable` set to
+    `value` (None: not set)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", variable}}
     env.update(DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="kinerja.example.go.id")
-    if given is not None:
-        env["KINERJA_SWITCH_INTERVAL"] = given
+    if value is not None:
+        env[variable] = value
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert float(result.stdout) == pytest.approx(expected)
+    return result.stdout
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, 0.0005), ("", 0.005), ("0.002", 0.002)])
+def test_the_wsgi_application_sets_the_gil_switch_interval(given, expected):
+    code = "import sys, kinerja.config.wsgi; print(sys.getswitchinterval())"
+    assert float(run_production(code, "KINERJA_SWITCH_INTERVAL", given)) == pytest.approx(expected)

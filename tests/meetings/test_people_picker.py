@@ -162,8 +162,9 @@ def test_without_javascript_a_search_lists_its_matches_and_saves_nothing(office:
     assert saved.status_code == 302 and Meeting.objects.get().participants.count() == 4
 
 
-def test_the_edit_page_keeps_the_chosen_and_checks_the_rest(office: Office) -> None:
-    meeting = services.schedule_meeting(
+def _scheduled(office: Office) -> Meeting:
+    """A dialogue of the office's unit for September, with the member as its one participant."""
+    return services.schedule_meeting(
         unit=office.unit,
         period=office.september,
         starts_at=at("2026-10-15"),
@@ -173,6 +174,10 @@ def test_the_edit_page_keeps_the_chosen_and_checks_the_rest(office: Office) -> N
         place="Aula",
         by=office.leader,
     )
+
+
+def test_the_edit_page_keeps_the_chosen_and_checks_the_rest(office: Office) -> None:
+    meeting = _scheduled(office)
     # the member has since moved to KPP-B: still a participant, still accepted on save
     office.member.unit = office.other
     office.member.save()
@@ -189,16 +194,7 @@ def test_the_edit_page_keeps_the_chosen_and_checks_the_rest(office: Office) -> N
 
 
 def test_the_action_owner_is_picked_by_search_and_checked(office: Office) -> None:
-    meeting = services.schedule_meeting(
-        unit=office.unit,
-        period=office.september,
-        starts_at=at("2026-10-15"),
-        chair=office.head,
-        secretary=office.secretary,
-        participants=[office.member],
-        place="Aula",
-        by=office.leader,
-    )
+    meeting = _scheduled(office)
     item = meeting.agenda_items.first()
     secretary = client_for(office.secretary.user)  # a participant who minutes the meeting
     html = secretary.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
