@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kinerja.common.history import Actor
 
 from .models import Role
-from .scope import READ_ROLES, Viewer, has_any_role, paths_for, reaches
+from .scope import READ_ROLES, Viewer, has_any_role, paths_for, reaches, reaches_everything
 
 EDIT_ORG_ROLES = (Role.ADMIN,)
 EDIT_PEOPLE_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -256,7 +256,7 @@ def manages_ministry(user: Viewer, obj: Any = None) -> bool:
     """A superuser, or a manager/administrator on a root unit (ministry-wide reach)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return True
     root_length = apps.get_model("organisations", "Unit").steplen  # by name: organisations sits above
     return any(len(path) == root_length for path in paths_for(user, PERIOD_ROLES))
@@ -761,7 +761,7 @@ def reviews_evaluation(user: Viewer, obj: Any = None) -> bool:
         return False
     parent_path = unit.path[: -unit.steplen]
     if not parent_path:  # the ministry itself: only a superuser stands above it
-        return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+        return reaches_everything(user)
     return reaches(user, parent_path, EVALUATION_MANAGE_ROLES)
 
 

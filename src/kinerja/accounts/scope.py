@@ -56,9 +56,14 @@ def paths_for(user: Viewer, roles: Iterable[str] = READ_ROLES) -> tuple[str, ...
     return _minimal(p for role in roles for p in by_role.get(role, ()))
 
 
+def reaches_everything(user: Viewer) -> bool:
+    """An active superuser: every unit, whatever the roles."""
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
 def reaches(user: Viewer, unit_path: str, roles: Iterable[str] = READ_ROLES) -> bool:
     """True when the user holds one of `roles` on the unit or one of its ancestors."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return True
     return any(unit_path.startswith(p) for p in paths_for(user, roles))
 
@@ -68,7 +73,7 @@ def unit_filter(user: Viewer, field: str = "path", roles: Iterable[str] = READ_R
 
     `field` is the lookup to a unit's path, e.g. "path" on Unit, "unit__path" on Employee.
     """
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return Q()
     paths = paths_for(user, roles)
     if not paths:
@@ -80,7 +85,7 @@ def unit_filter(user: Viewer, field: str = "path", roles: Iterable[str] = READ_R
 
 
 def has_any_role(user: Viewer, roles: Iterable[str]) -> bool:
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return True
     by_role = role_paths(user)
     return any(by_role.get(role) for role in roles)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from kinerja.accounts.models import Role, RoleAssignment
 from kinerja.accounts.rules import EDIT_PEOPLE_ROLES as MANAGE_ROLES
-from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, reaches, unit_filter
+from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, reaches, reaches_everything, unit_filter
 
 from .models import LEVEL_ORDER, Assignment, Employee, Position, Unit, UnitLevel
 
@@ -83,7 +83,7 @@ def filter_units(
 
 def unit_roots(user: Viewer) -> QuerySet[Unit]:
     """The top units the user's roles reach: the tree roots for a superuser, else the units roles sit on."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return Unit.objects.filter(depth=1).order_by("path")
     paths = paths_for(user)
     return Unit.objects.filter(path__in=paths).order_by("path")

@@ -60,7 +60,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from kinerja.accounts.rules import REPORT_APPROVE_ROLES, REPORT_VERIFY_ROLES
-from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, unit_filter
+from kinerja.accounts.scope import READ_ROLES, Viewer, paths_for, reaches_everything, unit_filter
 from kinerja.organisations.models import Unit
 from kinerja.planning.models import (
     PERIODS_PER_YEAR,
@@ -387,10 +387,21 @@ class ReachMaps(list[ReachMap]):
 
 def _paths_above(user: Viewer) -> set[str]:
     """The paths of the units above the user's reach (none for a superuser: nothing is above)."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return set()
     step = Unit.steplen
     return {root[:end] for root in paths_for(user) for end in range(step, len(root), step)}
+
+
+def _reach_maps(condition: Q) -> list[ReachMap]:
+    """The maps matching `condition`, in tree order, each with its data version (one query)."""
+    rows = (
+        StrategyMap.objects.filter(condition)
+        .order_by("unit__path", "pk")
+        .annotate(kept_version=versions.version_column())
+        .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
+    )
+    return [ReachMap(*row) for row in rows]
 
 
 def maps_in_reach(user: Viewer) -> ReachMaps:
@@ -401,15 +412,9 @@ def maps_in_reach(user: Viewer) -> ReachMaps:
     condition = unit_filter(user, "unit__path")
     if above:
         condition |= Q(unit__path__in=above)
-    rows = (
-        StrategyMap.objects.filter(condition)
-        .order_by("unit__path", "pk")
-        .annotate(kept_version=versions.version_column())
-        .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
-    )
     found = ReachMaps()
-    for row in rows:
-        (found.above if row[1] in above else found).append(ReachMap(*row))
+    for m in _reach_maps(condition):
+        (found.above if m.path in above else found).append(m)
     return found
 
 
@@ -437,25 +442,16 @@ def _due_kept(
     return found
 
 
-def _with_above(user: Viewer, maps: Sequence[ReachMap]) -> ReachMaps:
-    """`maps` (read without the maps above the reach) with the maps above read now (one query)."""
-    found = ReachMaps()
-    found.extend(maps)
-    above = _paths_above(user)
-    if above:
-        rows = (
-            StrategyMap.objects.filter(unit__path__in=above)
-            .order_by("unit__path", "pk")
-            .annotate(kept_version=versions.version_column())
-            .values_list("pk", "unit__path", "plan_year_id", "state", "kept_version")
-        )
-        found.above = [ReachMap(*row) for row in rows]
-    return found
+def _supported(user: Viewer, maps: Sequence[ReachMap]) -> list[ReachMap]:
+    """The maps the individual KPIs in the user's reach may support, in tree order: the maps in reach
+    (`maps`) and those above (`maps.above`, or read now when `maps` came without them: one query)."""
+    above = maps.above if isinstance(maps, ReachMaps) else _reach_maps(Q(unit__path__in=_paths_above(user)))
+    return sorted([*maps, *above], key=lambda m: (m.path, m.pk))
 
 
 def _units_in_reach(user: Viewer, roles: Iterable[str] = READ_ROLES) -> set[int] | None:
     """The ids of the units the user reaches with `roles` (one query), or None for every unit (a superuser)."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if reaches_everything(user):
         return None
     return set(Unit.objects.filter(unit_filter(user, "path", roles)).values_list("pk", flat=True))
 
@@ -468,8 +464,8 @@ class DueList:
     Counted per period and map, kept per map under its data version (`reporting.versions`: counted again
     only for the maps changed since): the map KPIs', and the individual KPIs' (IKI) that support the map,
     by the unit they answer to (their holder's: the user's reach picks its own) — the IKIs of 80,000
-    contracts are never counted live. Four queries (the maps in reach, the maps above it, the units in
-    reach, the periods), once, plus one per kind for the maps changed. A slice reads only the rows of the
+    contracts are never counted live. Three queries (the maps in reach with those above it, the periods,
+    and the units in reach when IKIs are kept), once, plus one for the maps changed. A slice reads only the rows of the
     periods and maps it spans (an IKI takes its place by its map, `DUE_ORDER`), first their keys in the
     pages' order and then those KPIs, with their drafts (three queries), whatever its length and whatever
     exists."""
@@ -486,10 +482,7 @@ class DueList:
         """The periods with something due, in the pages' order, each with how many items are due in it."""
         if self._per_period is None:
             maps = self.maps if self.maps is not None else maps_in_reach(self.user)
-            if not isinstance(maps, ReachMaps):
-                maps = _with_above(self.user, maps)
-            # the maps the IKIs in reach may support, in tree order
-            supported = sorted([*maps, *maps.above], key=lambda m: (m.path, m.pk))
+            supported = _supported(self.user, maps)
             periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN)
             if not self.include_future:
                 periods = periods.filter(end__lt=self.today)
@@ -744,7 +737,7 @@ class WaitingList:
         self.rows = awaiting_rows(user, step)
         sources = {str(s) for s in workflow.STEPS[step].sources}
         roles = STEP_ROLES[step]
-        everywhere = getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
+        everywhere = reaches_everything(user)
         paths = () if everywhere else paths_for(user, roles)  # `reaches`, for every map at once
         per_end: dict[dt.date, dict[int, int]] = {}
         for m in maps:  # in tree order
@@ -806,12 +799,7 @@ def waiting_lists(
         return {}
     if not user.is_authenticated:
         return {step: WaitingList(user, step, [], {}, {}, {}) for step in steps}
-    if maps is None:
-        maps = maps_in_reach(user)
-    elif not isinstance(maps, ReachMaps):
-        maps = _with_above(user, maps)
-    # the maps the IKIs in reach may support (the maps above the reach too), in tree order
-    supported = sorted([*maps, *maps.above], key=lambda m: (m.path, m.pk))
+    supported = _supported(user, maps_in_reach(user) if maps is None else maps)
     kept = versions.cached_per_map(
         "awaiting",
         versions.key_of(sorted(STEP_ROLES)),
