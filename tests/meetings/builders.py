@@ -138,3 +138,18 @@ def build_office() -> Office:
 
 
 D = Decimal
+
+
+def post_data(office: Office, **changes: object) -> dict[str, object]:
+    """The new-dialogue form as posted for the office's September dialogue, with `changes` on top."""
+    data: dict[str, object] = {
+        "unit": office.unit.pk,
+        "period": office.september.pk,
+        "starts_at": "2026-10-15T09:00",
+        "place": "Aula",
+        "chair": office.head.pk,
+        "secretary": office.secretary.pk,
+        "participants": [office.member.pk],
+    }
+    data.update(changes)
+    return data

@@ -16,7 +16,7 @@ from django.utils import translation
 from kinerja.meetings import minutes, services
 from kinerja.meetings.models import ActionState, AgendaKind, Attendance, MeetingState
 
-from .builders import PDF, Office, at
+from .builders import PDF, Office, at, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -115,19 +115,7 @@ def test_closed_meeting_page_is_read_only_and_refuses_posts(office: Office) -> N
 def test_schedule_through_the_page(office: Office) -> None:
     client = client_for(office.leader)
     assert client.get(reverse("meetings:create")).status_code == 200
-    response = client.post(
-        reverse("meetings:create"),
-        {
-            "unit": office.unit.pk,
-            "period": office.september.pk,
-            "starts_at": "2026-10-15T09:00",
-            "place": "Aula",
-            "chair": office.head.pk,
-            "secretary": office.secretary.pk,
-            "participants": [office.member.pk],
-            "extra_nips": office.kasi.nip,
-        },
-    )
+    response = client.post(reverse("meetings:create"), post_data(office, extra_nips=office.kasi.nip))
     assert response.status_code == 302, response.content.decode()[:2000]
     meeting = office.unit.meetings.get()
     assert meeting.participants.count() == 4

@@ -17,7 +17,7 @@ from kinerja.meetings import services
 from kinerja.meetings.models import Meeting
 from tests.factories import EmployeeFactory, PositionFactory
 
-from .builders import Office, at
+from .builders import Office, at, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +36,6 @@ def listed(client: Client, key: str, scope: object, term: str = "", **extra: obj
     response = client.get(OPTIONS, {"field": key, "scope": scope, "name": "p", "p_cari": term, **extra})
     assert response.status_code == 200
     return [int(pk) for pk in re.findall(r'value="(\d+)"', response.content.decode())]
-
-
-def post_data(office: Office, **changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "unit": office.unit.pk,
-        "period": office.september.pk,
-        "starts_at": "2026-10-15T09:00",
-        "place": "Aula",
-        "chair": office.head.pk,
-        "secretary": office.secretary.pk,
-        "participants": [office.member.pk],
-    }
-    data.update(changes)
-    return data
 
 
 def test_the_options_list_the_units_people_for_its_organisers_only(office: Office) -> None:
