@@ -155,3 +155,53 @@ def test_units_are_added_to_an_open_round_by_code(client, org, make_user):
     assert _codes(round_) == ["KPP-A"]  # codes are exact
     client.post(action, {"codes": "KANWIL,\nKPP-B"})
     assert _codes(round_) == ["KANWIL", "KPP-A", "KPP-B"]
+
+
+def _ranking_page(client, round_: EvaluationRound, page: int = 1) -> list[tuple[str, str]]:
+    html = client.get(reverse("meetings:evaluation-round", args=[round_.pk]), {"page": page}).content.decode()
+    body = html[html.index('id="rank-heading"') :]
+    return re.findall(
+        r'<td class="num">(\d+|—)</td>\s*<td><a [^>]*>[^<]*</a> <span class="muted code">([^<]+)</span>', body
+    )
+
+
+def test_the_round_page_ranks_every_unit_a_page_at_a_time(client, org, make_user):
+    """The ranking is paged (50 rows): the rank is computed over the whole round (a page further down goes on
+    counting, ties share a place), and the page's queries do not grow with the round's units."""
+    from kinerja.meetings import evaluation as ev
+    from kinerja.meetings.evaluation_models import EvaluationState, UnitEvaluation
+    from tests.meetings import evaluation_builders as eb
+
+    manager = make_user(org.kanwil, Role.MANAGER)
+    client.force_login(manager)
+    small = eb.open_round(org.kanwil, [org.kpp_a, org.kpp_b], by=manager)
+    many = [make_unit(f"KPP-R{n:02d}", parent=org.kanwil) for n in range(58)]
+    big = eb.open_round(org.kanwil, many, year=2027, by=manager)
+    # 56 reviewed: scores 100, 99, ... two units at each score, so every place is shared by two
+    for n, unit in enumerate(many[:56]):
+        UnitEvaluation.objects.filter(round=big, unit=unit).update(
+            state=EvaluationState.REVIEWED, total_score=100 - n // 2
+        )
+    assert len(ev.ranking(big)) == 58
+
+    first = _ranking_page(client, big)
+    assert len(first) == 50
+    assert first[:4] == [("1", "KPP-R00"), ("1", "KPP-R01"), ("3", "KPP-R02"), ("3", "KPP-R03")]
+    second = _ranking_page(client, big, 2)
+    assert second == [
+        ("51", "KPP-R50"),
+        ("51", "KPP-R51"),
+        ("53", "KPP-R52"),
+        ("53", "KPP-R53"),
+        ("55", "KPP-R54"),
+        ("55", "KPP-R55"),
+        ("—", "KPP-R56"),  # not reviewed: after the ranked ones, in the tree's order, without a place
+        ("—", "KPP-R57"),
+    ]
+
+    def queries(round_: EvaluationRound) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("meetings:evaluation-round", args=[round_.pk])).status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(big) == queries(small)

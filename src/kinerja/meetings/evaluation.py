@@ -30,7 +30,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -778,41 +779,63 @@ class RankRow:
     band: BandView | None
 
 
-def ranking(round_: EvaluationRound, user: Viewer | None = None) -> list[RankRow]:
-    """The round's units (those `user` reaches; all for None) ranked by review score, best first; units not
-    yet reviewed after them, in the tree's order. One query for the rows, one for the bands."""
-    rows = (
-        UnitEvaluation.objects.filter(round=round_)
-        .select_related("unit", "reviewed_by")
+def _scored_q() -> Q:
+    return Q(state=EvaluationState.REVIEWED, total_score__isnull=False)
+
+
+def ranked(round_: EvaluationRound, user: Viewer | None = None) -> QuerySet[UnitEvaluation]:
+    """The round's evaluations (those `user` reaches; all for None) in ranking order — reviewed ones by review
+    score, best first, then the rest in the tree's order — each with `rank_place` (the standard competition
+    rank among the reviewed ones, computed by the database over the whole set, so a page of it is still
+    ranked against all). Page it, then `rank_rows` the page."""
+    rows = UnitEvaluation.objects.filter(round=round_)
+    if user is not None:
+        rows = rows.filter(unit_filter(user, "unit__path", EVALUATION_READ_ROLES))
+    unscored = Case(When(_scored_q(), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        rows.select_related("unit", "reviewed_by")
+        .annotate(
+            unscored=unscored,
+            rank_place=Window(Rank(), partition_by=[unscored], order_by=F("total_score").desc()),
+        )
+        .order_by("unscored", F("total_score").desc(nulls_last=True), "unit__path", "pk")
+    )
+
+
+def rank_rows(round_: EvaluationRound, evaluations: Iterable[UnitEvaluation]) -> list[RankRow]:
+    """`RankRow`s for evaluations read from `ranked` (a page or all): their SFO averages and respondents in one
+    query over just these evaluations, the readiness bands in one more."""
+    evaluations = list(evaluations)
+    survey = {
+        row["pk"]: row
+        for row in UnitEvaluation.objects.filter(pk__in=[e.pk for e in evaluations])
+        .order_by()
+        .values("pk")
         .annotate(
             sfo_average=Avg("survey_responses__answers__value"),
             respondents=Count("survey_responses", distinct=True),
         )
-    )
-    if user is not None:
-        rows = rows.filter(unit_filter(user, "unit__path", EVALUATION_READ_ROLES))
-    bands = list(round_.readiness.bands.all())
-    scored = sorted(
-        (r for r in rows if r.state == EvaluationState.REVIEWED and r.total_score is not None),
-        key=lambda r: (-r.total_score, r.unit.path),  # type: ignore[operator]
-    )
-    others = sorted(
-        (r for r in rows if not (r.state == EvaluationState.REVIEWED and r.total_score is not None)),
-        key=lambda r: r.unit.path,
-    )
+    }
+    bands = list(round_.readiness.bands.all()) if evaluations else []
     out: list[RankRow] = []
-    rank, previous = 0, None
-    for number, row in enumerate(scored, start=1):
-        if row.total_score != previous:
-            rank, previous = number, row.total_score
+    for e in evaluations:
+        found = survey.get(e.pk, {})
         out.append(
-            RankRow(row, rank, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands))
-        )
-    for row in others:
-        out.append(
-            RankRow(row, None, _avg(row.sfo_average), row.respondents, band_for(row.readiness_total, bands))
+            RankRow(
+                e,
+                e.rank_place if not e.unscored else None,  # type: ignore[attr-defined]
+                _avg(found.get("sfo_average")),
+                int(found.get("respondents") or 0),
+                band_for(e.readiness_total, bands),
+            )
         )
     return out
+
+
+def ranking(round_: EvaluationRound, user: Viewer | None = None) -> list[RankRow]:
+    """Every unit of the round `user` reaches, ranked (the round's report: the page shows it a page at a
+    time). Three queries."""
+    return rank_rows(round_, ranked(round_, user))
 
 
 def _avg(value: Any) -> Decimal | None:

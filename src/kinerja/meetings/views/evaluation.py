@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from kinerja.common.search import paged
 from kinerja.common.web import form_errors, object_for, require, service_errors_on
 
 from .. import evaluation as ev
@@ -43,6 +44,8 @@ from ..evaluation_models import (
     RoundState,
     UnitEvaluation,
 )
+
+RANK_PAGE_SIZE = 50  # units of the ranking a page shows (a ministry-wide round has 1,000)
 
 
 def _round(request: HttpRequest, pk: int, perm: str = "") -> EvaluationRound:
@@ -140,9 +143,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context: dict[str, Any] = {
         "round": round_,
-        "rows": ev.ranking(round_, request.user),
         "may_manage": may_manage,
     }
+    page, query = paged(request, ev.ranked(round_, request.user), RANK_PAGE_SIZE)
+    context.update(rows=ev.rank_rows(round_, page.object_list), page=page, query=query)
     if may_manage:
         present = round_.evaluations.values("unit_id")
         candidates = ev.default_units(request.user, round_.unit).exclude(pk__in=present)
