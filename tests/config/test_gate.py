@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -145,7 +146,66 @@ def test_an_error_in_a_heavy_request_gives_its_turn_back():
         with pytest.raises(RuntimeError):
             app({"PATH_INFO": "/x/"}, lambda *a: None)
     assert app.is_heavy("/x/")
-    assert app.turns.acquire(timeout=1)
+    assert app.turns.submit(lambda: "free").result(timeout=1) == "free"
+
+
+def _priority() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux matter")
+def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
+    seen: dict[str, tuple[int, str]] = {}
+
+    def app(environ, start_response):
+        seen[environ["PATH_INFO"]] = (_priority(), threading.current_thread().name)
+        _burn(0.02 if environ["PATH_INFO"] == "/laporan/" else 0.0)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    gated = gate.HeavyGate(app, slots=1, heavy_ms=5, nice=7)
+    for path in ("/laporan/", "/ringan/", "/laporan/", "/ringan/", "/healthz"):
+        assert _get(gated, path) == b"ok"
+    mine = _priority()
+    assert seen["/laporan/"][0] == min(mine + 7, 19)
+    assert seen["/laporan/"][1].startswith("kinerja-heavy")
+    assert seen["/ringan/"] == (mine, threading.current_thread().name)  # measured light: straight through
+    assert seen["/healthz"][0] == mine
+    assert _priority() == mine  # the request's own thread was never lowered
+
+
+class Response:
+    """A Django-like response: `streaming` False, its content in memory, `close` sends request_finished."""
+
+    streaming = False
+
+    def __init__(self) -> None:
+        self.closed_on: str | None = None
+
+    def __iter__(self):
+        return iter([b"a", b"b"])
+
+    def close(self) -> None:
+        self.closed_on = threading.current_thread().name
+
+
+def test_a_heavy_response_is_closed_on_the_thread_that_made_it_and_a_streaming_one_is_left_to_the_server():
+    made: list[Response] = []
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        response = Response()
+        response.streaming = environ["PATH_INFO"] == "/unduh/"
+        made.append(response)
+        return response
+
+    gated = gate.HeavyGate(app, slots=1, heavy_ms=5)
+    answer = gated({"PATH_INFO": "/laporan/"}, lambda *a: None)
+    assert made[0].closed_on.startswith("kinerja-heavy")
+    assert b"".join(answer) == b"ab"
+    answer.close()  # the server's close: nothing more to do
+    streamed = gated({"PATH_INFO": "/unduh/"}, lambda *a: None)
+    assert streamed is made[1] and made[1].closed_on is None  # the server reads and closes it
 
 
 @pytest.mark.parametrize(("slots", "gated"), [(None, True), ("2", True), ("0", False)])

@@ -16,23 +16,34 @@ like a heavy one until it has been measured once (after a restart fifty users as
 would otherwise all run together). `/healthz`, `/readyz` and `/static/` are always light. The table of kinds
 is bounded (`MAX_KINDS`); beyond it an unknown kind keeps taking turns.
 
-Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off) and
-`KINERJA_HEAVY_MS` (default 25). The measurement is in docs/decisions/0014-app-server.md.
+Heavy requests also yield the cores. They run on the worker's own heavy threads (`slots` of them, the turns),
+which lower their scheduling priority once, when they start (`nice`, default 10: the kernel then gives a
+runnable light thread — of any worker, of the database, of the proxy — the core first). A request thread hands
+its heavy request over and waits for the answer (without the interpreter lock); a finished, non-streaming
+response is closed on the heavy thread too (Django's `request_finished` runs where its `request_started` did).
+Lowering is all an unprivileged process may do, so the heavy threads are kept, never given back to light work.
+
+Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off),
+`KINERJA_HEAVY_MS` (default 25) and `KINERJA_HEAVY_NICE` (default 10; 0 keeps the priority). The measurement
+is in docs/decisions/0014-app-server.md.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 ALWAYS_LIGHT = ("/healthz", "/readyz", "/static/")
 MAX_KINDS = 2000
 WEIGHT = 0.3  # of a new measurement in the moving average
 _NUMBER = re.compile(r"\d+")
+logger = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -42,14 +53,50 @@ def kind_of(path: str) -> str:
     return _NUMBER.sub("#", path)
 
 
-class HeavyGate:
-    """A WSGI application that runs `app` with at most `slots` heavy requests at once (see the module)."""
+def lower_priority(nice: int) -> None:
+    """Raise this thread's nice value by `nice` (Linux: a thread's own priority; elsewhere, or when the system
+    refuses, nothing changes)."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(os.getpriority(os.PRIO_PROCESS, tid) + nice, 19))
+    except OSError as error:  # pragma: no cover - a system that does not allow it
+        logger.warning("heavy requests keep their priority: %s", error)
 
-    def __init__(self, app: WSGIApp, *, slots: int, heavy_ms: float) -> None:
+
+class _Finished:
+    """A non-streaming response already closed on the heavy thread: its body, and a `close` that does nothing."""
+
+    def __init__(self, body: list[bytes]) -> None:
+        self.body = body
+
+    def __iter__(self) -> Any:
+        return iter(self.body)
+
+    def close(self) -> None:
+        pass
+
+
+class HeavyGate:
+    """A WSGI application that runs `app` with at most `slots` heavy requests at once, on threads of lower
+    priority (see the module)."""
+
+    def __init__(self, app: WSGIApp, *, slots: int, heavy_ms: float, nice: int = 0) -> None:
         self.app = app
         self.slots = slots
+        self.nice = nice
         self.heavy_seconds = heavy_ms / 1000
-        self.turns = threading.Semaphore(slots) if slots > 0 else None
+        self.turns = (
+            ThreadPoolExecutor(
+                max_workers=slots,
+                thread_name_prefix="kinerja-heavy",
+                initializer=lower_priority,
+                initargs=(nice,),
+            )
+            if slots > 0
+            else None
+        )
         self.cost: dict[str, float] = {}  # kind → moving average of its CPU seconds
 
     def is_heavy(self, kind: str) -> bool:
@@ -71,8 +118,20 @@ class HeavyGate:
         kind = kind_of(path)
         if not self.is_heavy(kind):
             return self._measured(kind, environ, start_response)
-        with self.turns:
-            return self._measured(kind, environ, start_response)
+        # first come, first served: the executor's queue is the line, its threads are the turns
+        return self.turns.submit(self._heavy, kind, environ, start_response).result()
+
+    def _heavy(
+        self, kind: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        answer = self._measured(kind, environ, start_response)
+        if getattr(answer, "streaming", True):
+            return answer  # read (and closed) by the server on the request's own thread
+        body = list(answer)  # an HttpResponse: its content is already in memory
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()
+        return _Finished(body)
 
     def _measured(
         self, kind: str, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -89,4 +148,9 @@ def from_environment(app: WSGIApp) -> WSGIApp:
     slots = int(os.environ.get("KINERJA_HEAVY_SLOTS", "1") or "0")
     if slots <= 0:
         return app
-    return HeavyGate(app, slots=slots, heavy_ms=float(os.environ.get("KINERJA_HEAVY_MS", "25") or "25"))
+    return HeavyGate(
+        app,
+        slots=slots,
+        heavy_ms=float(os.environ.get("KINERJA_HEAVY_MS", "25") or "25"),
+        nice=int(os.environ.get("KINERJA_HEAVY_NICE", "10") or "0"),
+    )
