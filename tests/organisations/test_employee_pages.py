@@ -133,3 +133,49 @@ def test_edit_button_only_when_permitted(client, org, make_user, employee_in, ro
     client.force_login(make_user(org.kpp_a, role))
     text = client.get(detail(me)).text
     assert (reverse("organisations:employee-update", args=[me.nip]) in text) is can_edit
+
+
+def test_the_unit_filter_is_a_picker_holding_the_chosen_unit_only(client, org, make_user, employee_in):
+    """The unit filter renders the chosen unit, never every unit in reach (the page's queries do not depend on
+    how many units the user reaches); typed units come back named by code, as the address names them."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_unit
+
+    employee_in(org.kpp_a, name="Ani Wijaya")
+    client.force_login(make_user(org.kanwil, Role.MANAGER))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(LIST)).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(40):
+        make_unit(f"KPP-P{n:02d}", parent=org.kanwil)
+    assert queries() == few
+    html = client.get(reverse(LIST)).text
+    assert "KPP-P05" not in html  # no option per unit
+    chosen = client.get(reverse(LIST), {"unit": "KPP-A"}).text
+    select = re.search(r'<select name="unit".*?</select>', chosen, re.S).group(0)
+    assert 'value="KPP-A" selected' in select and "KPP-B" not in select
+    assert "Ani Wijaya" in chosen
+    # the picker asks for options named by code; another picker's options still carry ids
+    found = client.get(
+        reverse("organisations:unit-options"),
+        {"field": "organisations.employee-filter.unit", "name": "unit", "unit_cari": "KPP-P0", "by": "code"},
+    ).text
+    assert 'value="KPP-P01"' in found and "KPP-P12" not in found
+    assert 'data-by="code"' not in html and '"by": "code"' in html
+
+
+def test_a_name_search_sorts_people_ignoring_case(client, org, make_user, employee_in):
+    for name in ("BUDI Cepat", "Budi Besar", "budi Awal", "Ani Budiman"):
+        employee_in(org.kpp_a, name=name)
+    client.force_login(make_user(org.kpp_a, Role.EMPLOYEE))
+    page = client.get(reverse(LIST), {"q": "budi"}).context["page"]
+    # by byte order it would be BUDI, Budi, budi
+    assert [e.name for e in page.object_list] == ["Ani Budiman", "budi Awal", "Budi Besar", "BUDI Cepat"]

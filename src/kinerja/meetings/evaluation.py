@@ -806,8 +806,8 @@ def rank_rows(round_: EvaluationRound, evaluations: Iterable[UnitEvaluation]) ->
     """`RankRow`s for evaluations read from `ranked` (a page or all): their SFO averages and respondents in one
     query over just these evaluations, the readiness bands in one more."""
     evaluations = list(evaluations)
-    survey = {
-        row["pk"]: row
+    survey: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
         for row in UnitEvaluation.objects.filter(pk__in=[e.pk for e in evaluations])
         .order_by()
         .values("pk")

@@ -15,10 +15,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .forms import UnitChoiceField
+from . import selectors, unit_picker
 from .models import Employee, Position, PositionType, Unit, UnitKind, UnitLevel
 from .selectors import filter_employees, filter_units
+
+EMPLOYEE_FILTER_UNIT_PICKER = "organisations.employee-filter.unit"
+unit_picker.register(EMPLOYEE_FILTER_UNIT_PICKER, selectors.units_for)
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
 ACTIVE = [("1", _("Aktif")), ("0", _("Tidak aktif"))]
@@ -91,15 +93,19 @@ class EmployeeFilter(SearchFilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # the unit list follows the user's reach; a long list becomes a code box (see UnitChoiceField)
-        field = UnitChoiceField(
-            selectors.units_for(user), label=_("Unit (termasuk unit di bawahnya)"), required=False
+        # a search-as-you-type picker over the user's reach: the page holds the chosen unit only, whether the
+        # reach is 60 units or 3,000 (the same queries at any size); the address names the unit by its code
+        field = unit_picker.unit_field(
+            EMPLOYEE_FILTER_UNIT_PICKER,
+            user,
+            label=_("Unit (termasuk unit di bawahnya)"),
+            required=False,
+            to_field_name="code",
+            empty_label=_("Semua unit"),
+            error_messages={
+                "invalid_choice": _("Unit dengan kode ini tidak ditemukan atau di luar wewenang Anda.")
+            },
         )
-        field.empty_label = _("Semua unit")
-        if isinstance(field.widget, forms.Select):
-            # django-stubs types the choices getter with the setter's wide input type (mappings,
-            # callables); ModelChoiceField.choices returns a ModelChoiceIterator, which a Select takes
-            field.widget.choices = field.choices  # type: ignore[assignment]
         self.form.fields["unit"] = field
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

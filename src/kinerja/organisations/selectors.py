@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils.translation import gettext
 
 from kinerja.accounts.models import Role, RoleAssignment
@@ -195,17 +196,27 @@ def filter_employees(
     position_type: str = "",
     is_active: bool | None = None,
 ) -> QuerySet[Employee]:
-    """Search by NIP (prefix) or name; limit to a unit's subtree, a position type, active or not."""
+    """Search by NIP (prefix) or name; limit to a unit's subtree, a position type, active or not. By name
+    (a name search: ignoring case), then NIP."""
     q = (q or "").strip()
+    order: tuple[Any, ...] = ("name", "nip")
     if q:
-        queryset = queryset.filter(nip__startswith=q) if q.isdigit() else queryset.filter(name__icontains=q)
+        if q.isdigit():
+            queryset = queryset.filter(nip__startswith=q)
+        else:
+            queryset = queryset.filter(name__icontains=q)
+            # Not the (name, nip) index's order: walking that index for a page of matches reads every name
+            # sorted before the first match (53,000 rows for "rina" among 80,000: 77 ms); ordered by
+            # UPPER(name) PostgreSQL takes the matches from the trigram index and keeps the top of them
+            # (a few ms), and people are sorted ignoring case, as they are searched.
+            order = (Upper("name"), "nip")
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)
     if position_type:
         queryset = queryset.filter(position__type=position_type)
     if is_active is not None:
         queryset = queryset.filter(is_active=is_active)
-    return queryset.select_related("unit", "position").order_by("name", "nip")
+    return queryset.select_related("unit", "position").order_by(*order)
 
 
 def employees_in(unit: Unit) -> QuerySet[Employee]:

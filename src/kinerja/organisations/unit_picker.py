@@ -66,11 +66,20 @@ def unit_label(unit: Unit) -> str:
 
 
 class UnitPicker(picker.SearchSelect):
-    """A `<select>` holding only the chosen unit (or the matches of a submitted search), with a search box."""
+    """A `<select>` holding only the chosen unit (or the matches of a submitted search), with a search box.
+    `by_code`: the options found carry the unit's code, not its id (a field with `to_field_name="code"`, for
+    addresses a person can read, `?unit=KPP-001`)."""
 
     template_name = "organisations/widgets/unit_picker.html"
     url_name = "organisations:unit-options"
     search = staticmethod(search)
+
+    def __init__(self, key: str, attrs: dict[str, Any] | None = None, *, by_code: bool = False) -> None:
+        super().__init__(key, attrs)
+        self.by_code = by_code
+
+    def picker_context(self, name: str, widget_id: str) -> dict[str, Any]:
+        return {**super().picker_context(name, widget_id), "by": "code" if self.by_code else ""}
 
 
 class UnitPickerField(forms.ModelChoiceField):
@@ -81,7 +90,8 @@ class UnitPickerField(forms.ModelChoiceField):
 def unit_field(key: str, user: Any, **kwargs: Any) -> UnitPickerField:
     """A unit field whose choices, list and check, are the registered `key` function's units for `user`."""
     kwargs.setdefault("label", _("Unit"))
-    return UnitPickerField(allowed_units(key, user), widget=UnitPicker(key), **kwargs)
+    widget = UnitPicker(key, by_code=kwargs.get("to_field_name") == "code")
+    return UnitPickerField(allowed_units(key, user), widget=widget, **kwargs)
 
 
 def unit_form(
