@@ -93,6 +93,41 @@ def test_the_matrix_filters_by_query_string(client: Any, fu: FU, org: Any) -> No
     assert a and b and c
 
 
+def test_the_owner_filter_is_a_picker_over_the_matrix_owners(client: Any, fu: FU, org: Any) -> None:
+    """The owner filter holds the chosen person only (no option per owner, however many own actions); its search
+    finds the owners of this matrix's actions and nobody for a matrix the user may not read; the actions
+    without an owner are a box to tick."""
+    action(fu.unit, "A", owner=fu.owner, due_date=ago(-3))
+    action(org.section_a, "B", owner=fu.colleague, due_date=ago(-3))
+    action(fu.unit, "C", due_date=ago(-4))
+    outsider = EmployeeFactory(unit=org.kpp_b, name="Rina Lain")
+    action(org.kpp_b, "D", owner=outsider, due_date=ago(-4))
+    client.force_login(fu.world.leader)
+
+    def filter_form(query: str = "") -> str:
+        html = client.get(matrix_url(fu.unit, query)).content.decode()
+        return html[html.index('class="filters"') : html.index("</form>", html.index('class="filters"'))]
+
+    form = filter_form()
+    assert "Agus Salim" not in form and "Rina Marlina" not in form  # nobody listed up front
+    chosen = client.get(matrix_url(fu.unit, f"pj={fu.owner.pk}"))
+    assert {r.description for r in chosen.context["rows"]} == {"A"}
+    form = filter_form(f"pj={fu.owner.pk}")
+    assert "Rina Marlina" in form and "Agus Salim" not in form  # the chosen one only
+    ticked = client.get(matrix_url(fu.unit, "tanpa_pj=1"))
+    assert {r.description for r in ticked.context["rows"]} == {"C"}
+    assert 'name="tanpa_pj" value="1" checked' in ticked.content.decode()
+
+    def found(scope: Any, term: str) -> str:
+        params = {"field": "meetings.follow-ups.owner", "name": "pj", "scope": scope, "pj_cari": term}
+        return client.get(reverse("organisations:employee-options"), params).content.decode()
+
+    assert "Rina Marlina" in found(fu.unit.pk, "rina") and "Rina Lain" not in found(fu.unit.pk, "rina")
+    assert "Agus Salim" in found(fu.unit.pk, "agus")
+    assert "Rina Lain" not in found(org.kpp_b.pk, "rina")  # the leader of KPP-A does not read KPP-B's matrix
+    assert "Rina" not in found("bukan-angka", "rina")
+
+
 def test_the_matrix_pages(client: Any, fu: FU) -> None:
     for i in range(60):
         action(fu.unit, f"Tindak lanjut {i:02d}", owner=fu.owner, due_date=ago(-i))

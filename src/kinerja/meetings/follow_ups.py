@@ -31,7 +31,7 @@ from kinerja.accounts.rules import FOLLOW_UP_READ_ROLES
 from kinerja.accounts.scope import Viewer, unit_filter
 from kinerja.notifications.models import Kind, Notification
 from kinerja.notifications.services import Message, notify_each
-from kinerja.organisations.models import Employee, Unit
+from kinerja.organisations.models import Unit
 
 from .models import OPEN_ACTION_STATES, Action, ActionState, AgendaKind, Meeting, MeetingState
 
@@ -46,9 +46,9 @@ __all__ = [
     "actions_of",
     "dashboard_summary",
     "decorate",
-    "filter_options",
     "is_overdue",
     "matrix",
+    "meeting_options",
     "notify_overdue",
     "overdue_of",
     "overdue_q",
@@ -220,18 +220,14 @@ def state_counts(actions: QuerySet[Action], today: dt.date | None = None) -> Sta
     return StateCounts(**{k: int(v or 0) for k, v in found.items()})
 
 
-def filter_options(actions: QuerySet[Action]) -> tuple[list[Employee], list[Meeting]]:
-    """The owners and the origin meetings the matrix's filters offer: those of the given actions (two queries,
-    at most 500 each, by name and newest first)."""
-    owners = list(
-        Employee.objects.filter(pk__in=actions.order_by().values("owner_id")).order_by("name", "pk")[:500]
-    )
-    meetings = list(
+def meeting_options(actions: QuerySet[Action]) -> list[Meeting]:
+    """The origin meetings the matrix's filter offers: those of the given actions, newest first, at most 500
+    (one query). The owners are a search-as-you-type picker (`views.follow_ups.owner_form`)."""
+    return list(
         Meeting.objects.filter(pk__in=actions.order_by().values("meeting_id"))
         .select_related("unit")
         .order_by("-starts_at", "-pk")[:500]
     )
-    return owners, meetings
 
 
 # --------------------------------------------------------------------------- rule 24

@@ -13,15 +13,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.rules import FOLLOW_UP_READ_ROLES
 from kinerja.accounts.scope import unit_filter
-from kinerja.organisations.models import Unit
+from kinerja.common import picker
+from kinerja.organisations import employee_picker
+from kinerja.organisations.models import Employee, Unit
 
 from .. import follow_ups
 from ..follow_up_export import XLSX, filename, render_xlsx
@@ -31,14 +36,53 @@ __all__ = ["follow_up_matrix", "follow_up_matrix_xlsx", "my_follow_ups"]
 
 PAGE_SIZE = 50
 NO_OWNER = "kosong"
+OWNER_PICKER = "meetings.follow-ups.owner"
+
+
+def matrix_unit(user: Any, unit_pk: Any) -> Unit | None:
+    """The unit, when `user` may read its follow-up matrix (else None)."""
+    unit = Unit.objects.filter(unit_filter(user, "path", FOLLOW_UP_READ_ROLES), pk=unit_pk).first()
+    if unit is None or not user.has_perm("meetings.view_followups", unit):
+        return None
+    return unit
 
 
 def matrix_unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
     """The unit, when the user may read its follow-up matrix (else 404, as for a unit that does not exist)."""
-    unit = Unit.objects.filter(unit_filter(request.user, "path", FOLLOW_UP_READ_ROLES), pk=unit_pk).first()
-    if unit is None or not request.user.has_perm("meetings.view_followups", unit):
+    unit = matrix_unit(request.user, unit_pk)
+    if unit is None:
         raise Http404
     return unit
+
+
+def owners_to_pick(user: Any, scope: str) -> QuerySet[Employee]:
+    """The owner filter's people: the owners of the actions of the matrix of unit `scope` (nobody when the user
+    may not read that matrix). A picker searches them; the page never lists them all."""
+    pk = picker.scope_pk(scope)
+    unit = matrix_unit(user, pk) if pk is not None else None
+    if unit is None:
+        return Employee.objects.none()
+    return Employee.objects.filter(pk__in=follow_ups.actions_of(unit).order_by().values("owner_id"))
+
+
+employee_picker.register(OWNER_PICKER, owners_to_pick)
+
+
+def owner_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilter) -> forms.Form:
+    """The owner filter (`pj`): a search-as-you-type picker holding the chosen person only."""
+    form = forms.Form(initial={"pj": filters.owner}, auto_id="f-%s")
+    field = employee_picker.employee_field(
+        OWNER_PICKER,
+        request.user,
+        unit.pk,
+        required=False,
+        label=_("Penanggung jawab"),
+        empty_label=_("semua"),
+    )
+    form.fields["pj"] = field
+    assert isinstance(field.widget, employee_picker.EmployeePicker)
+    field.widget.term = picker.search_term(request.GET, "pj")
+    return form
 
 
 def _id(value: str) -> int | None:
@@ -54,7 +98,7 @@ def read_filters(request: HttpRequest) -> follow_ups.MatrixFilter:
     return follow_ups.MatrixFilter(
         state=state if state in ActionState.values else "",
         owner=_id(owner),
-        no_owner=owner == NO_OWNER,
+        no_owner=owner == NO_OWNER or get.get("tanpa_pj", "") in ("1", "ya", "on", "true"),
         overdue=get.get("terlambat", "") in ("1", "ya", "on", "true"),
         meeting=_id(get.get("rapat", "").strip()),
         warning=warning if warning in follow_ups.WARNING_KINDS else "",
@@ -85,7 +129,7 @@ def follow_up_matrix(request: HttpRequest, unit_pk: int) -> HttpResponse:
     filters = read_filters(request)
     actions = follow_ups.actions_of(unit)
     page = _page(request, follow_ups.matrix(actions, filters, today))
-    owners, meetings = follow_ups.filter_options(actions)
+    meetings = follow_ups.meeting_options(actions)
     warnings = follow_ups.warnings(actions, today)
     follow_ups.decorate(warnings.actions, today)
     return render(
@@ -101,7 +145,7 @@ def follow_up_matrix(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "filters": filters,
             "query": query_of(filters),
             "states": ActionState.choices,
-            "owners": owners,
+            "owner_form": owner_form(request, unit, filters),
             "meetings": meetings,
             "no_owner": NO_OWNER,
             "today": today,
