@@ -152,3 +152,25 @@ def test_the_ranking_page_links_to_each_units_dashboard(client, org, make_user, 
         f"{reverse('dashboards:dashboard')}?unit={org.kpp_b.pk}&amp;tahun=2026&amp;periode={offices.pk}"
         in html
     )
+
+
+def test_the_trend_mark_of_a_row():
+    from django.utils import translation
+
+    from kinerja.dashboards.templatetags.dashboards import trend_mark
+
+    with translation.override("id"):
+        assert trend_mark("up") == (
+            '<span class="trend trend-up" title="naik" aria-hidden="true">▲</span>'
+            '<span class="visually-hidden">naik</span>'
+        )
+        assert 'title="turun"' in trend_mark("down") and "▼" in trend_mark("down")
+        assert trend_mark(None) == (
+            '<span class="muted" aria-hidden="true">–</span>'
+            '<span class="visually-hidden">tidak dapat dibandingkan</span>'
+        )
+    with translation.override("en"):
+        assert trend_mark("same") == (
+            '<span class="trend trend-same" title="unchanged" aria-hidden="true">▬</span>'
+            '<span class="visually-hidden">unchanged</span>'
+        )

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from kinerja.dashboards.selectors import state_label
 from kinerja.planning.models import Frequency
@@ -36,11 +38,33 @@ def min_depth(maps: Sequence[Any]) -> int:
     return min((m.unit.depth for m in maps), default=1)
 
 
+_TRENDS = {"up": gettext_lazy("naik"), "down": gettext_lazy("turun"), "same": gettext_lazy("tetap")}
+_NOT_COMPARABLE = gettext_lazy("tidak dapat dibandingkan")
+_TREND_MARKS = {
+    "up": ("trend trend-up", "▲"),
+    "down": ("trend trend-down", "▼"),
+    "same": ("trend trend-same", "▬"),
+}
+
+
 @register.filter
 def trend_label(trend: str | None) -> str:
-    return {"up": _("naik"), "down": _("turun"), "same": _("tetap")}.get(
-        trend or "", _("tidak dapat dibandingkan")
-    )
+    return str(_TRENDS.get(trend or "", _NOT_COMPARABLE))
+
+
+@register.simple_tag
+def trend_mark(trend: str | None) -> SafeString:
+    """The trend of a row beside the previous period: an arrow titled with its label (or a dash), and the label
+    for screen readers. A tag, not an include: it is drawn once per row of a ranking."""
+    label = trend_label(trend)
+    mark = _TREND_MARKS.get(trend or "")
+    if mark is None:
+        shown = mark_safe('<span class="muted" aria-hidden="true">–</span>')  # a constant
+    else:
+        shown = format_html(
+            '<span class="{}" title="{}" aria-hidden="true">{}</span>', mark[0], label, mark[1]
+        )
+    return format_html('{}<span class="visually-hidden">{}</span>', shown, label)
 
 
 @register.filter
