@@ -85,7 +85,6 @@ class HeavyGate:
     def __init__(self, app: WSGIApp, *, slots: int, heavy_ms: float, nice: int = 0) -> None:
         self.app = app
         self.slots = slots
-        self.nice = nice
         self.heavy_seconds = heavy_ms / 1000
         self.turns = (
             ThreadPoolExecutor(

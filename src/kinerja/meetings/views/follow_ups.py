@@ -36,6 +36,7 @@ __all__ = ["follow_up_matrix", "follow_up_matrix_xlsx", "my_follow_ups"]
 
 PAGE_SIZE = 50
 NO_OWNER = "kosong"
+YES = ("1", "ya", "on", "true")  # a ticked box or a typed yes in the query string
 OWNER_PICKER = "meetings.follow-ups.owner"
 
 
@@ -98,8 +99,8 @@ def read_filters(request: HttpRequest) -> follow_ups.MatrixFilter:
     return follow_ups.MatrixFilter(
         state=state if state in ActionState.values else "",
         owner=_id(owner),
-        no_owner=owner == NO_OWNER or get.get("tanpa_pj", "") in ("1", "ya", "on", "true"),
-        overdue=get.get("terlambat", "") in ("1", "ya", "on", "true"),
+        no_owner=owner == NO_OWNER or get.get("tanpa_pj", "") in YES,
+        overdue=get.get("terlambat", "") in YES,
         meeting=_id(get.get("rapat", "").strip()),
         warning=warning if warning in follow_ups.WARNING_KINDS else "",
     )
