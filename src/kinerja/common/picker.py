@@ -60,6 +60,20 @@ def searching(data: Any) -> bool:
     return bool(data) and SEARCH_BUTTON in data
 
 
+def one_field_form(
+    name: str, field: forms.Field, *, initial: Any = None, data: Any = None, auto_id: str = "id_%s"
+) -> forms.Form:
+    """A form of one picker field `name`, for a page's own filter or pick form (render `form[name]` in its
+    `<form>`). Unbound: the page reads and checks the value itself; `data` (the query string) only brings
+    back a search typed without JavaScript, whose matches are then listed."""
+    form = forms.Form(initial={name: initial}, auto_id=auto_id)
+    form.fields[name] = field
+    if data is not None:
+        assert isinstance(field.widget, PickerMixin)
+        field.widget.term = search_term(data, name)
+    return form
+
+
 class PickerMixin:
     """The widget side: the chosen rows and, after a search submitted without JavaScript, its matches.
 

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.common import picker
-from kinerja.common.picker import LIMIT, SEARCH_SUFFIX, search_term
+from kinerja.common.picker import LIMIT, SEARCH_SUFFIX
 
 from .models import Unit
 
@@ -103,14 +103,6 @@ def unit_form(
     auto_id: str = "id_%s",
     **field_kwargs: Any,
 ) -> forms.Form:
-    """A one-field form (`unit`) for a page's own filter or pick form: render `form.unit` in its `<form>`.
-
-    Unbound: the page reads and checks `unit` itself; `data` (the query string) only brings back a search
-    typed without JavaScript, whose matches are then listed."""
-    form = forms.Form(initial={"unit": unit.pk if unit else None}, auto_id=auto_id)
+    """A one-field form (`unit`) for a page's own filter or pick form (`picker.one_field_form`)."""
     field = unit_field(key, user, **field_kwargs)
-    form.fields["unit"] = field
-    if data is not None:
-        assert isinstance(field.widget, UnitPicker)
-        field.widget.term = search_term(data, "unit")
-    return form
+    return picker.one_field_form("unit", field, initial=unit.pk if unit else None, data=data, auto_id=auto_id)

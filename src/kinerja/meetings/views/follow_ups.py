@@ -71,7 +71,6 @@ employee_picker.register(OWNER_PICKER, owners_to_pick)
 
 def owner_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilter) -> forms.Form:
     """The owner filter (`pj`): a search-as-you-type picker holding the chosen person only."""
-    form = forms.Form(initial={"pj": filters.owner}, auto_id="f-%s")
     field = employee_picker.employee_field(
         OWNER_PICKER,
         request.user,
@@ -80,10 +79,7 @@ def owner_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilte
         label=_("Penanggung jawab"),
         empty_label=_("semua"),
     )
-    form.fields["pj"] = field
-    assert isinstance(field.widget, employee_picker.EmployeePicker)
-    field.widget.term = picker.search_term(request.GET, "pj")
-    return form
+    return picker.one_field_form("pj", field, initial=filters.owner, data=request.GET, auto_id="f-%s")
 
 
 def _id(value: str) -> int | None:
