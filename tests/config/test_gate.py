@@ -169,9 +169,49 @@ def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
     mine = _priority()
     assert seen["/laporan/"][0] == min(mine + 7, 19)
     assert seen["/laporan/"][1].startswith("kinerja-heavy")
-    assert seen["/ringan/"] == (mine, threading.current_thread().name)  # measured light: straight through
+    assert seen["/ringan/"] == (mine, threading.current_thread().name)  # no light threads: straight through
     assert seen["/healthz"][0] == mine
     assert _priority() == mine  # the request's own thread was never lowered
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux matter")
+def test_with_light_threads_probes_come_first_light_pages_second_and_heavy_ones_last():
+    seen: dict[str, tuple[int, str]] = {}
+
+    def app(environ, start_response):
+        seen[environ["PATH_INFO"]] = (_priority(), threading.current_thread().name)
+        _burn(0.02 if environ["PATH_INFO"] == "/laporan/" else 0.0)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    gated = gate.HeavyGate(app, slots=1, heavy_ms=5, nice=7, light_threads=2, light_nice=3)
+    for path in ("/laporan/", "/ringan/", "/laporan/", "/ringan/", "/healthz", "/readyz", "/static/a.css"):
+        assert _get(gated, path) == b"ok"
+    mine = _priority()
+    assert seen["/laporan/"][0] == min(mine + 7, 19) and seen["/laporan/"][1].startswith("kinerja-heavy")
+    assert seen["/ringan/"][0] == min(mine + 3, 19) and seen["/ringan/"][1].startswith("kinerja-light")
+    for probe in ("/healthz", "/readyz", "/static/a.css"):
+        assert seen[probe] == (mine, threading.current_thread().name)
+    assert _priority() == mine
+
+
+def test_light_threads_bound_the_light_pages_running_at_once():
+    inner = App({})
+    app = gate.HeavyGate(inner, slots=1, heavy_ms=50, light_threads=2)
+    _get(app, "/ringan/")  # measured: light from now on
+    inner.hold.clear()
+    light = _in_threads(app, ["/ringan/"] * 4)
+    for _ in range(2):
+        assert inner.entered.acquire(timeout=5)
+    time.sleep(0.1)
+    assert inner.running == 2  # the other two wait for a light thread
+    probe = _in_threads(app, ["/healthz"])
+    assert inner.entered.acquire(timeout=5)  # a probe never waits for them
+    assert inner.running == 3
+    inner.hold.set()
+    for t in light + probe:
+        t.join(5)
+    assert inner.most == 3
 
 
 class Response:
@@ -189,7 +229,7 @@ class Response:
         self.closed_on = threading.current_thread().name
 
 
-def test_a_heavy_response_is_closed_on_the_thread_that_made_it_and_a_streaming_one_is_left_to_the_server():
+def test_a_handed_over_response_is_closed_on_the_thread_that_made_it_and_a_streaming_one_is_left_to_the_server():
     made: list[Response] = []
 
     def app(environ, start_response):
@@ -199,13 +239,16 @@ def test_a_heavy_response_is_closed_on_the_thread_that_made_it_and_a_streaming_o
         made.append(response)
         return response
 
-    gated = gate.HeavyGate(app, slots=1, heavy_ms=5)
+    gated = gate.HeavyGate(app, slots=1, heavy_ms=5, light_threads=1)
     answer = gated({"PATH_INFO": "/laporan/"}, lambda *a: None)
     assert made[0].closed_on.startswith("kinerja-heavy")
     assert b"".join(answer) == b"ab"
     answer.close()  # the server's close: nothing more to do
     streamed = gated({"PATH_INFO": "/unduh/"}, lambda *a: None)
     assert streamed is made[1] and made[1].closed_on is None  # the server reads and closes it
+    gated.cost["/ringan/"] = 0.0  # measured light
+    light = gated({"PATH_INFO": "/ringan/"}, lambda *a: None)
+    assert made[2].closed_on.startswith("kinerja-light") and b"".join(light) == b"ab"
 
 
 @pytest.mark.parametrize(("slots", "gated"), [(None, True), ("2", True), ("0", False)])
@@ -217,3 +260,16 @@ def test_the_production_application_is_gated_as_the_environment_says(slots, gate
     is_gate, count = run_production(code, "KINERJA_HEAVY_SLOTS", slots).split()
     assert is_gate == str(gated)
     assert int(count) == (0 if not gated else int(slots or "1"))
+
+
+@pytest.mark.parametrize(("threads", "expected"), [(None, 16), ("4", 4), ("0", None)])
+def test_the_light_threads_are_as_the_environment_says(monkeypatch, threads, expected):
+    monkeypatch.delenv("KINERJA_HEAVY_SLOTS", raising=False)
+    if threads is None:
+        monkeypatch.delenv("KINERJA_LIGHT_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("KINERJA_LIGHT_THREADS", threads)
+    gated = gate.from_environment(App({}))
+    assert isinstance(gated, gate.HeavyGate)
+    light = gated.light
+    assert (light._max_workers if light is not None else None) == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -126,6 +127,61 @@ def test_the_owner_filter_is_a_picker_over_the_matrix_owners(client: Any, fu: FU
     assert "Agus Salim" in found(fu.unit.pk, "agus")
     assert "Rina Lain" not in found(org.kpp_b.pk, "rina")  # the leader of KPP-A does not read KPP-B's matrix
     assert "Rina" not in found("bukan-angka", "rina")
+
+
+def test_the_origin_meeting_filter_is_a_picker_over_the_matrix_meetings(
+    client: Any, fu: FU, org: Any
+) -> None:
+    """The origin-meeting filter holds the chosen meeting only (no option per meeting: a ministry's matrix spans
+    thousands); its search finds the meetings of this matrix's actions by title or unit code, newest first, and
+    none for a matrix the user may not read; the page's queries do not grow with the meetings."""
+    feb = meeting(fu.unit, fu.world, "Dialog Kinerja Februari 2026", dt.date(2026, 2, 15))
+    mar = meeting(org.section_a, fu.world, "Rapat Seksi Maret 2026", dt.date(2026, 3, 10))
+    secret = meeting(org.kpp_b, fu.world, "Dialog Kinerja KPP B", dt.date(2026, 3, 1))
+    action(fu.unit, "A", owner=fu.owner, due_date=ago(3), meeting=fu.origin)
+    action(fu.unit, "B", owner=fu.owner, due_date=ago(3), meeting=feb)
+    action(org.section_a, "C", due_date=ago(-4), meeting=mar)
+    action(org.kpp_b, "D", due_date=ago(-4), meeting=secret)
+    unheld = meeting(fu.unit, fu.world, "Dialog tanpa tindak lanjut", dt.date(2026, 4, 1))
+    client.force_login(fu.world.leader)
+
+    def filter_form(query: str = "") -> str:
+        html = client.get(matrix_url(fu.unit, query)).content.decode()
+        return html[html.index('class="filters"') : html.index("</form>", html.index('class="filters"'))]
+
+    form = filter_form()
+    assert "Februari" not in form and "Maret" not in form and 'name="rapat_cari"' in form
+    chosen = client.get(matrix_url(fu.unit, f"rapat={feb.pk}"))
+    assert {r.description for r in chosen.context["rows"]} == {"B"}
+    form = filter_form(f"rapat={feb.pk}")
+    assert "Dialog Kinerja Februari 2026" in form and "Maret" not in form  # the chosen one only
+
+    def found(scope: Any, term: str) -> list[str]:
+        params = {"field": "meetings.follow-ups.meeting", "name": "rapat", "scope": scope, "rapat_cari": term}
+        response = client.get(reverse("meetings:meeting-options"), params)
+        assert response.status_code == 200
+        html = response.content.decode()
+        return re.findall(r'<option value="(\d+)">', html)  # in the order listed
+
+    assert found(fu.unit.pk, "dialog kinerja") == [str(feb.pk), str(fu.origin.pk)]  # newest first
+    assert found(fu.unit.pk, org.section_a.code.lower()) == [str(mar.pk)]  # by the unit's code
+    assert found(fu.unit.pk, "") == [str(mar.pk), str(feb.pk), str(fu.origin.pk)]  # not KPP B's, not unheld
+    assert found(org.kpp_b.pk, "") == []  # the leader of KPP-A does not read KPP-B's matrix
+    assert found("bukan-angka", "dialog") == []
+    unknown = {"field": "tidak.ada", "name": "rapat", "rapat_cari": "x"}
+    assert client.get(reverse("meetings:meeting-options"), unknown).status_code == 404
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(matrix_url(fu.unit, f"rapat={feb.pk}")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for i in range(30):
+        action(
+            fu.unit, f"Tambahan {i}", meeting=meeting(fu.unit, fu.world, f"Rapat {i}", dt.date(2026, 1, 2))
+        )
+    assert queries() == before
 
 
 def test_the_matrix_pages(client: Any, fu: FU) -> None:

@@ -23,9 +23,16 @@ its heavy request over and waits for the answer (without the interpreter lock); 
 response is closed on the heavy thread too (Django's `request_finished` runs where its `request_started` did).
 Lowering is all an unprivileged process may do, so the heavy threads are kept, never given back to light work.
 
+Light pages yield to the probes. With `light_threads` (default 16) light requests run on the worker's own light
+threads too, lowered by `light_nice` (default 5, less than the heavy ones): only `/healthz`, `/readyz` and
+`/static/` keep the request thread's own priority. On saturated cores the kernel then runs a waking health
+probe before any page (its answer says the process is alive, which is what a load balancer asks), light pages
+before heavy ones, and heavy pages last. `light_threads` also bounds the light pages running at once.
+
 Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off),
-`KINERJA_HEAVY_MS` (default 25) and `KINERJA_HEAVY_NICE` (default 10; 0 keeps the priority). The measurement
-is in docs/decisions/0014-app-server.md.
+`KINERJA_HEAVY_MS` (default 25), `KINERJA_HEAVY_NICE` (default 10; 0 keeps the priority),
+`KINERJA_LIGHT_THREADS` (default 16; 0 runs light pages on the request's thread) and `KINERJA_LIGHT_NICE`
+(default 5). The measurement is in docs/decisions/0014-app-server.md.
 """
 
 from __future__ import annotations
@@ -65,6 +72,15 @@ def lower_priority(nice: int) -> None:
         logger.warning("heavy requests keep their priority: %s", error)
 
 
+def _threads(count: int, name: str, nice: int) -> ThreadPoolExecutor | None:
+    """`count` threads (none for 0) that lower their own priority by `nice` when they start."""
+    if count <= 0:
+        return None
+    return ThreadPoolExecutor(
+        max_workers=count, thread_name_prefix=name, initializer=lower_priority, initargs=(nice,)
+    )
+
+
 class _Finished:
     """A non-streaming response already closed on the heavy thread: its body, and a `close` that does nothing."""
 
@@ -82,20 +98,21 @@ class HeavyGate:
     """A WSGI application that runs `app` with at most `slots` heavy requests at once, on threads of lower
     priority (see the module)."""
 
-    def __init__(self, app: WSGIApp, *, slots: int, heavy_ms: float, nice: int = 0) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        slots: int,
+        heavy_ms: float,
+        nice: int = 0,
+        light_threads: int = 0,
+        light_nice: int = 0,
+    ) -> None:
         self.app = app
         self.slots = slots
         self.heavy_seconds = heavy_ms / 1000
-        self.turns = (
-            ThreadPoolExecutor(
-                max_workers=slots,
-                thread_name_prefix="kinerja-heavy",
-                initializer=lower_priority,
-                initargs=(nice,),
-            )
-            if slots > 0
-            else None
-        )
+        self.turns = _threads(slots, "kinerja-heavy", nice)
+        self.light = _threads(light_threads, "kinerja-light", light_nice) if self.turns else None
         self.cost: dict[str, float] = {}  # kind → moving average of its CPU seconds
 
     def is_heavy(self, kind: str) -> bool:
@@ -116,13 +133,16 @@ class HeavyGate:
             return self.app(environ, start_response)
         kind = kind_of(path)
         if not self.is_heavy(kind):
-            return self._measured(kind, environ, start_response)
+            if self.light is None:
+                return self._measured(kind, environ, start_response)
+            return self.light.submit(self._handed_over, kind, environ, start_response).result()
         # first come, first served: the executor's queue is the line, its threads are the turns
-        return self.turns.submit(self._heavy, kind, environ, start_response).result()
+        return self.turns.submit(self._handed_over, kind, environ, start_response).result()
 
-    def _heavy(
+    def _handed_over(
         self, kind: str, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        """A request run on one of the gate's own threads: a non-streaming answer is finished there."""
         answer = self._measured(kind, environ, start_response)
         if getattr(answer, "streaming", True):
             return answer  # read (and closed) by the server on the request's own thread
@@ -152,4 +172,6 @@ def from_environment(app: WSGIApp) -> WSGIApp:
         slots=slots,
         heavy_ms=float(os.environ.get("KINERJA_HEAVY_MS", "25") or "25"),
         nice=int(os.environ.get("KINERJA_HEAVY_NICE", "10") or "0"),
+        light_threads=int(os.environ.get("KINERJA_LIGHT_THREADS", "16") or "0"),
+        light_nice=int(os.environ.get("KINERJA_LIGHT_NICE", "5") or "0"),
     )

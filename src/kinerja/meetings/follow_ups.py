@@ -33,7 +33,7 @@ from kinerja.notifications.models import Kind, Notification
 from kinerja.notifications.services import Message, notify_each
 from kinerja.organisations.models import Unit
 
-from .models import OPEN_ACTION_STATES, Action, ActionState, AgendaKind, Meeting, MeetingState
+from .models import OPEN_ACTION_STATES, Action, ActionState, AgendaKind, MeetingState
 
 __all__ = [
     "CLOSED_ACTION_STATES",
@@ -48,7 +48,6 @@ __all__ = [
     "decorate",
     "is_overdue",
     "matrix",
-    "meeting_options",
     "notify_overdue",
     "overdue_of",
     "overdue_q",
@@ -218,16 +217,6 @@ def state_counts(actions: QuerySet[Action], today: dt.date | None = None) -> Sta
         **{s.value: Count("pk", filter=Q(state=s.value)) for s in ActionState},
     )
     return StateCounts(**{k: int(v or 0) for k, v in found.items()})
-
-
-def meeting_options(actions: QuerySet[Action]) -> list[Meeting]:
-    """The origin meetings the matrix's filter offers: those of the given actions, newest first, at most 500
-    (one query). The owners are a search-as-you-type picker (`views.follow_ups.owner_form`)."""
-    return list(
-        Meeting.objects.filter(pk__in=actions.order_by().values("meeting_id"))
-        .select_related("unit")
-        .order_by("-starts_at", "-pk")[:500]
-    )
 
 
 # --------------------------------------------------------------------------- rule 24

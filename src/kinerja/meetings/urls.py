@@ -9,6 +9,7 @@ app_name = "meetings"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", meetings.index, name="index"),
     path("baru/", meetings.meeting_create, name="create"),
+    path("opsi-rapat/", meetings.meeting_options, name="meeting-options"),
     path("jadwal/<int:unit_pk>/", meetings.schedule, name="schedule"),
     path("<int:pk>/", meetings.meeting_detail, name="detail"),
     path("<int:pk>/ubah/", meetings.meeting_edit, name="edit"),

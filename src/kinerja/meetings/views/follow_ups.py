@@ -28,9 +28,9 @@ from kinerja.common import picker
 from kinerja.organisations import employee_picker
 from kinerja.organisations.models import Employee, Unit
 
-from .. import follow_ups
+from .. import follow_ups, meeting_picker
 from ..follow_up_export import XLSX, filename, render_xlsx
-from ..models import Action, ActionState
+from ..models import Action, ActionState, Meeting
 
 __all__ = ["follow_up_matrix", "follow_up_matrix_xlsx", "my_follow_ups"]
 
@@ -38,6 +38,7 @@ PAGE_SIZE = 50
 NO_OWNER = "kosong"
 YES = ("1", "ya", "on", "true")  # a ticked box or a typed yes in the query string
 OWNER_PICKER = "meetings.follow-ups.owner"
+MEETING_PICKER = "meetings.follow-ups.meeting"
 
 
 def matrix_unit(user: Any, unit_pk: Any) -> Unit | None:
@@ -69,6 +70,19 @@ def owners_to_pick(user: Any, scope: str) -> QuerySet[Employee]:
 employee_picker.register(OWNER_PICKER, owners_to_pick)
 
 
+def meetings_to_pick(user: Any, scope: str) -> QuerySet[Meeting]:
+    """The origin-meeting filter's meetings: those the actions of the matrix of unit `scope` come from (none
+    when the user may not read that matrix). A picker searches them; the page never lists them all."""
+    pk = picker.scope_pk(scope)
+    unit = matrix_unit(user, pk) if pk is not None else None
+    if unit is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(pk__in=follow_ups.actions_of(unit).order_by().values("meeting_id"))
+
+
+meeting_picker.register(MEETING_PICKER, meetings_to_pick)
+
+
 def owner_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilter) -> forms.Form:
     """The owner filter (`pj`): a search-as-you-type picker holding the chosen person only."""
     field = employee_picker.employee_field(
@@ -80,6 +94,19 @@ def owner_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilte
         empty_label=_("semua"),
     )
     return picker.one_field_form("pj", field, initial=filters.owner, data=request.GET, auto_id="f-%s")
+
+
+def meeting_form(request: HttpRequest, unit: Unit, filters: follow_ups.MatrixFilter) -> forms.Form:
+    """The origin-meeting filter (`rapat`): a search-as-you-type picker holding the chosen meeting only."""
+    field = meeting_picker.meeting_field(
+        MEETING_PICKER,
+        request.user,
+        unit.pk,
+        required=False,
+        label=_("Rapat asal"),
+        empty_label=_("semua rapat"),
+    )
+    return picker.one_field_form("rapat", field, initial=filters.meeting, data=request.GET, auto_id="f-%s")
 
 
 def _id(value: str) -> int | None:
@@ -126,7 +153,6 @@ def follow_up_matrix(request: HttpRequest, unit_pk: int) -> HttpResponse:
     filters = read_filters(request)
     actions = follow_ups.actions_of(unit)
     page = _page(request, follow_ups.matrix(actions, filters, today))
-    meetings = follow_ups.meeting_options(actions)
     warnings = follow_ups.warnings(actions, today)
     follow_ups.decorate(warnings.actions, today)
     return render(
@@ -143,7 +169,7 @@ def follow_up_matrix(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "query": query_of(filters),
             "states": ActionState.choices,
             "owner_form": owner_form(request, unit, filters),
-            "meetings": meetings,
+            "meeting_form": meeting_form(request, unit, filters),
             "no_owner": NO_OWNER,
             "today": today,
         },

@@ -32,7 +32,7 @@ from kinerja.organisations.models import Employee, Unit
 from kinerja.planning.models import Kpi
 from kinerja.reporting.models import ReportingPeriod
 
-from .. import minutes, selectors, services
+from .. import meeting_picker, minutes, selectors, services
 from ..forms import (
     ACTION_OWNER_PICKER,
     ATTENDANCE_CHOICES,
@@ -618,6 +618,23 @@ def schedule(request: HttpRequest, unit_pk: int) -> HttpResponse:
     return render(request, "meetings/schedule.html", context, status=status)
 
 
+@login_required
+@require_safe
+def meeting_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for a meeting picker (htmx): the newest matches of `<name>_cari` (title or unit code) among the
+    meetings the registered field `field` lets this user pick in `scope`, never more (see `meeting_picker`)."""
+    key = request.GET.get("field", "")
+    name = request.GET.get("name", "rapat")[:100]
+    found: list[Meeting] = []
+    if key:
+        try:
+            allowed = meeting_picker.allowed_meetings(key, request.user, request.GET.get("scope", ""))
+        except KeyError:
+            raise Http404 from None
+        found = list(meeting_picker.search(allowed, picker.search_term(request.GET, name)))
+    return render(request, "meetings/_meeting_options.html", {"rows": meeting_picker.rows(found)})
+
+
 __all__ = [
     "action_add",
     "agenda_add",
@@ -632,6 +649,7 @@ __all__ = [
     "meeting_create",
     "meeting_detail",
     "meeting_edit",
+    "meeting_options",
     "meeting_propose",
     "minutes_pdf",
     "schedule",
