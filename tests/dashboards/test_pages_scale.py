@@ -132,3 +132,34 @@ def test_headlines_are_cached_until_a_new_snapshot_of_the_period(client, world, 
     heads = selectors.cached_heads([kpp_c.pk], [q3.pk])
     assert heads[(kpp_c.pk, q3.pk)].nko == D(120)
     assert heads == selectors.latest_heads([kpp_c.pk], [q3.pk])  # the same figures as read directly
+
+
+def test_the_periods_with_figures_come_from_the_cache_until_a_period_gets_a_new_snapshot(
+    client, world, org, make_user
+):
+    """Without a period asked for, the ranking picks the latest period with figures from the cached sets of the
+    maps scored per period (`scored_maps`): the same counts as counting the snapshots, read again only for a
+    period whose snapshots changed."""
+    q2, q3 = world.period("2026-Q2"), world.period("2026-Q3")
+    kpp_c = approved_map(office(org.kanwil, "KPP-C"), with_kpi=False)
+    headline(world.map, q2, "101", "Baik")
+    headline(world.other_map, q2, "95", "Cukup")
+    maps = [world.map.pk, world.other_map.pk, kpp_c.pk]
+    periods = [p.pk for p in (q2, q3)]
+    client.force_login(make_user(org.kanwil, Role.LEADER))
+
+    cache.clear()
+    assert selectors.snapshot_counts(maps, periods) == selectors.snapshot_counts(maps) == {q2.pk: 2}
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(RANKING).context["report"]
+    assert first.period == q2
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(RANKING).context["report"].period == q2
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 1  # the headlines, cached by the first
+    reads = [q["sql"] for q in warm.captured_queries if "scoresnapshot" in q["sql"].lower()]
+    assert reads and all("MAX(" in sql for sql in reads)  # only versions: the sets and headlines were cached
+
+    headline(kpp_c, q3, "90", "Cukup")  # a later period gets figures: its version changes, its set is read
+    assert selectors.snapshot_counts(maps, periods) == selectors.snapshot_counts(maps) == {q2.pk: 2, q3.pk: 1}
+    assert client.get(RANKING).context["report"].period == q3
+    assert selectors.scored_maps(periods) == {q2.pk: {world.map.pk, world.other_map.pk}, q3.pk: {kpp_c.pk}}

@@ -122,10 +122,17 @@ def previous_period(period: ReportingPeriod, periods: Iterable[ReportingPeriod])
     )
 
 
-def snapshot_counts(map_ids: Sequence[int]) -> dict[int, int]:
-    """{period id: number of the maps with a snapshot for it} — which periods have figures at all."""
+def snapshot_counts(map_ids: Sequence[int], period_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """{period id: number of the maps with a snapshot for it} — which periods have figures at all.
+
+    With `period_ids` (the plan year's periods) the count is taken from the cached set of the maps scored in
+    each period (`scored_maps`), which only changes with a period's snapshots: one query (their versions)
+    however many maps are asked about, instead of counting the snapshots of every map in reach."""
     if not map_ids:
         return {}
+    if period_ids is not None:
+        wanted = set(map_ids)
+        return {pid: n for pid, scored in scored_maps(period_ids).items() if (n := len(scored & wanted))}
     rows = (
         ScoreSnapshot.objects.filter(strategy_map_id__in=list(map_ids))
         .order_by()
@@ -175,7 +182,10 @@ def choose_period(
     found = next((p for p in periods if p.pk == wanted), None)
     if found is not None:
         return found, True
-    counts = snapshot_counts(map_ids)
+    # many maps (a ranking): the cached sets of the maps scored per period; one map (its dashboard): its rows
+    counts = (
+        snapshot_counts(map_ids, [p.pk for p in periods]) if len(map_ids) > 1 else snapshot_counts(map_ids)
+    )
     return pick_period(periods, counts, today=today), bool(counts)
 
 
@@ -231,6 +241,35 @@ def period_versions(period_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         .annotate(last=Max("pk"), n=Count("pk"))
     )
     return {row["period_id"]: (row["last"], row["n"]) for row in rows}
+
+
+SCORED_CACHE_PREFIX = "kinerja:period-scored:v1"
+
+
+def scored_maps(period_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+    """{period id: the ids of the maps with a snapshot in it}, for the periods that have any, from a cache keyed
+    by each period's version (`period_versions`): one query when every period is cached, two otherwise (the
+    missing periods' map ids, then kept). A set of integers: cheap to keep and to read back."""
+    if not period_ids:
+        return {}
+    versions = period_versions(period_ids)
+    keys = {pid: f"{SCORED_CACHE_PREFIX}:{pid}:{last}:{n}" for pid, (last, n) in versions.items()}
+    found: dict[str, frozenset[int]] = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pid for pid, key in keys.items() if key not in found]
+    if missing:
+        fresh: dict[int, set[int]] = {pid: set() for pid in missing}
+        rows = (
+            ScoreSnapshot.objects.filter(period_id__in=missing)
+            .order_by()
+            .values_list("period_id", "strategy_map_id")
+            .distinct()
+        )
+        for period_id, map_id in rows:
+            fresh[period_id].add(map_id)
+        kept = {keys[pid]: frozenset(ids) for pid, ids in fresh.items()}
+        cache.set_many(kept, HEADS_CACHE_SECONDS)
+        found.update(kept)
+    return {pid: found[key] for pid, key in keys.items()}
 
 
 def cached_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tuple[int, int], Head]:
