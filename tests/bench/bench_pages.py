@@ -15,7 +15,9 @@ In-process, with production settings (DEBUG off, cached templates, `X-Forwarded-
 the reverse proxy): each login signed in through `django.test.Client.force_login`, each page of the mix
 (tests/load/pages.py) asked for; reported per login and page: the median of the timed requests, the query
 count of one more request (CaptureQueriesContext), the page's size, at both scales; and the aims: median at
-ministry scale ≤ 2× the small scale's, the same number of queries.
+ministry scale ≤ 2× the small scale's, the same number of queries. The two scales are measured interleaved
+(both databases open, swapped in request by request, the order alternating each round: `Databases`), so that
+a slower minute of a shared machine weighs on both sides alike.
 """
 
 from __future__ import annotations
@@ -79,55 +81,93 @@ def setup_django(static_dir: Path, url: str) -> None:
         django.setup()
 
 
-def point_at(url: str) -> None:
-    """Re-point the default connection at another database (the connection reads this same settings dict)."""
-    import dj_database_url
-    from django.conf import settings
-    from django.db import connections
+class Databases:
+    """Both databases open at once, as two connections swapped in as `default` request by request: the two
+    scales are measured interleaved (page by page, request by request), so that a slower minute of a shared
+    machine slows both sides instead of one. Each side keeps its own cache keys (the page caches are keyed by
+    ids, which both databases reuse)."""
 
-    connections.close_all()
-    settings.DATABASES["default"].update(
-        {
-            k: v
-            for k, v in dj_database_url.parse(url).items()
-            if k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
-        }
-    )
+    def __init__(self, urls: dict[str, str]) -> None:
+        import copy
+
+        import dj_database_url
+        from django.db import connections
+        from django.db.utils import load_backend
+
+        self.wrappers = {}
+        for label, url in urls.items():
+            settings_dict = copy.deepcopy(connections.settings["default"])
+            parsed = dj_database_url.parse(url)
+            settings_dict.update(
+                {k: v for k, v in parsed.items() if k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+            )
+            backend = load_backend(settings_dict["ENGINE"])
+            self.wrappers[label] = backend.DatabaseWrapper(settings_dict, "default")
+
+    def use(self, label: str) -> None:
+        from django.core.cache import caches
+        from django.db import connections
+
+        connections["default"] = self.wrappers[label]
+        caches["default"].key_prefix = f"bench-pages-{label}"
+
+    def close(self) -> None:
+        for wrapper in self.wrappers.values():
+            wrapper.close()
 
 
-def measure(logins: tuple[str, ...], runs: int) -> dict[str, dict[str, dict[str, Any]]]:
-    """{login: {page: {status, median_ms, queries, kb, url}}} on the database the connection points at."""
+def measure(databases: Databases, logins: tuple[str, ...], runs: int) -> dict[str, dict[str, dict[str, Any]]]:
+    """{login: {page: {label: {status, median_ms, queries, kb, url}}}}, the two databases (`small`, `big`)
+    measured interleaved: for each page a warm-up on both, then `runs` rounds of one request on each (the
+    order alternating), then one more request on each with its queries counted."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    labels = ("small", "big")
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for username in logins:
-        client = Client(HTTP_X_FORWARDED_PROTO="https", raise_request_exception=False)
-        client.force_login(get_user_model().objects.get(username=username))
+        clients: dict[str, Client] = {}
+        urls: dict[str, dict[str, str]] = {}
+        for label in labels:
+            databases.use(label)
+            clients[label] = Client(HTTP_X_FORWARDED_PROTO="https", raise_request_exception=False)
+            clients[label].force_login(get_user_model().objects.get(username=username))
+            urls[label] = page_mix.addresses(username)
         found[username] = {}
-        for name, url in sorted(page_mix.addresses(username).items()):
+        for name in sorted(set(urls["small"]) | set(urls["big"])):
             if name == "healthz":
                 continue  # in the load mix as the light page; nothing to compare between scales
-            first = client.get(url)  # warm-up: the first request fills caches (templates, translations)
-            if first.status_code != 200:
-                found[username][name] = {"url": url, "status": first.status_code}
-                continue
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            with CaptureQueriesContext(connection) as queries:
-                answer = client.get(url)
-            found[username][name] = {
-                "url": url,
-                "status": answer.status_code,
-                "median_ms": round(statistics.median(times), 1),
-                "queries": len(queries),
-                "kb": round(len(answer.content) / 1024, 1),
-            }
+            page: dict[str, dict[str, Any]] = {}
+            times: dict[str, list[float]] = {label: [] for label in labels}
+            for label in labels:
+                url = urls[label].get(name)
+                if url is None:
+                    continue
+                databases.use(label)
+                first = clients[label].get(
+                    url
+                )  # warm-up: the first request fills caches (templates, translations)
+                page[label] = {"url": url, "status": first.status_code}
+            measured = [label for label in labels if page.get(label, {}).get("status") == 200]
+            for round_number in range(runs):
+                for label in measured if round_number % 2 == 0 else measured[::-1]:
+                    databases.use(label)
+                    started = time.perf_counter()
+                    clients[label].get(page[label]["url"])
+                    times[label].append((time.perf_counter() - started) * 1000)
+            for label in measured:
+                databases.use(label)
+                with CaptureQueriesContext(connection) as queries:
+                    answer = clients[label].get(page[label]["url"])
+                page[label].update(
+                    status=answer.status_code,
+                    median_ms=round(statistics.median(times[label]), 1),
+                    queries=len(queries),
+                    kb=round(len(answer.content) / 1024, 1),
+                )
+            found[username][name] = page
     return found
 
 
@@ -145,29 +185,21 @@ def main() -> dict[str, object]:
     static_dir.mkdir(parents=True, exist_ok=True)
     scaledb.collect_static(static_dir)
     setup_django(static_dir, databases["small"]["url"])
-    measured = {}
-    for label in ("small", "big"):
-        point_at(databases[label]["url"])
-        started = time.perf_counter()
-        measured[label] = measure(databases[label]["logins"], runs)
-        print(
-            f"   {label} ({databases[label]['data']}): measured in {time.perf_counter() - started:.0f} s",
-            flush=True,
-        )
-    point_at(databases["small"]["url"])
-    from django.db import connections
-
-    connections.close_all()
+    both = Databases({label: databases[label]["url"] for label in ("small", "big")})
+    started = time.perf_counter()
+    logins = tuple(u for u in databases["big"]["logins"] if u in databases["small"]["logins"])
+    measured = measure(both, logins, runs)
+    print(f"   both scales measured interleaved in {time.perf_counter() - started:.0f} s", flush=True)
+    both.close()
 
     rows = []
     print(
         f"   {'login':<22} {'page':<19} {'small ms':>9} {'big ms':>9} {'ratio':>6} {'queries':>9}  aims",
         flush=True,
     )
-    for username in databases["big"]["logins"]:
-        small_pages = measured["small"].get(username, {})
-        for name, big in measured["big"].get(username, {}).items():
-            small = small_pages.get(name)
+    for username in logins:
+        for name, both_pages in measured.get(username, {}).items():
+            small, big = both_pages.get("small"), both_pages.get("big", {})
             row: dict[str, Any] = {"login": username, "page": name, "big": big, "small": small}
             if small and big.get("status") == 200 and small.get("status") == 200:
                 ratio = big["median_ms"] / max(small["median_ms"], 0.001)
