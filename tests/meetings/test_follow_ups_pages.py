@@ -166,6 +166,7 @@ def test_the_origin_meeting_filter_is_a_picker_over_the_matrix_meetings(
     assert found(fu.unit.pk, "dialog kinerja") == [str(feb.pk), str(fu.origin.pk)]  # newest first
     assert found(fu.unit.pk, org.section_a.code.lower()) == [str(mar.pk)]  # by the unit's code
     assert found(fu.unit.pk, "") == [str(mar.pk), str(feb.pk), str(fu.origin.pk)]  # not KPP B's, not unheld
+    assert str(unheld.pk) not in found(fu.unit.pk, "tanpa")  # a meeting without actions is not offered
     assert found(org.kpp_b.pk, "") == []  # the leader of KPP-A does not read KPP-B's matrix
     assert found("bukan-angka", "dialog") == []
     unknown = {"field": "tidak.ada", "name": "rapat", "rapat_cari": "x"}
