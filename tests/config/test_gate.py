@@ -153,9 +153,8 @@ def _priority() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux matter")
-def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
-    seen: dict[str, tuple[int, str]] = {}
+def _where_it_ran(seen: dict[str, tuple[int, str]]):
+    """A WSGI app noting the priority and the thread each path ran on (`/laporan/` costs 20 ms of CPU)."""
 
     def app(environ, start_response):
         seen[environ["PATH_INFO"]] = (_priority(), threading.current_thread().name)
@@ -163,6 +162,13 @@ def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
         start_response("200 OK", [])
         return [b"ok"]
 
+    return app
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux matter")
+def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
+    seen: dict[str, tuple[int, str]] = {}
+    app = _where_it_ran(seen)
     gated = gate.HeavyGate(app, slots=1, heavy_ms=5, nice=7)
     for path in ("/laporan/", "/ringan/", "/laporan/", "/ringan/", "/healthz"):
         assert _get(gated, path) == b"ok"
@@ -177,13 +183,7 @@ def test_heavy_requests_run_at_a_lower_priority_and_light_ones_keep_theirs():
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux matter")
 def test_with_light_threads_probes_come_first_light_pages_second_and_heavy_ones_last():
     seen: dict[str, tuple[int, str]] = {}
-
-    def app(environ, start_response):
-        seen[environ["PATH_INFO"]] = (_priority(), threading.current_thread().name)
-        _burn(0.02 if environ["PATH_INFO"] == "/laporan/" else 0.0)
-        start_response("200 OK", [])
-        return [b"ok"]
-
+    app = _where_it_ran(seen)
     gated = gate.HeavyGate(app, slots=1, heavy_ms=5, nice=7, light_threads=2, light_nice=3)
     for path in ("/laporan/", "/ringan/", "/laporan/", "/ringan/", "/healthz", "/readyz", "/static/a.css"):
         assert _get(gated, path) == b"ok"

@@ -44,6 +44,17 @@ class Registry(Generic[F]):
         """The function of field `key` (KeyError for an unknown key: the options view's 404)."""
         return self._known[key]
 
+    def scoped(self, key: str, user: Any, scope: Any = "") -> Any:
+        """The rows field `key` lets `user` pick in `scope` (a page's context, at most 40 characters of it; the
+        function checks it itself). KeyError for an unknown key."""
+        return self._known[key](user, str(scope or "")[:40])
+
+
+def options_query(request: Any, default_name: str) -> tuple[str, str, str]:
+    """An options view's request: the field key, the widget's name and the search typed."""
+    name = request.GET.get("name", default_name)[:100]
+    return request.GET.get("field", ""), name, search_term(request.GET, name)
+
 
 def scope_pk(scope: str) -> int | None:
     """A picker scope naming a row by primary key (a unit, a meeting, a campaign), else None."""

@@ -36,7 +36,8 @@ def register(key: str, meetings_for: MeetingsFor) -> MeetingsFor:
 
 def allowed_meetings(key: str, user: Any, scope: Any = "") -> QuerySet[Meeting]:
     """The meetings field `key` lets `user` pick in `scope` (KeyError for an unknown key)."""
-    return _REGISTRY[key](user, str(scope or "")[:40])
+    meetings: QuerySet[Meeting] = _REGISTRY.scoped(key, user, scope)
+    return meetings
 
 
 def search(meetings: QuerySet[Meeting], term: str) -> QuerySet[Meeting]:

@@ -39,7 +39,8 @@ def register(key: str, people_for: PeopleFor) -> PeopleFor:
 
 def allowed_people(key: str, user: Any, scope: Any = "") -> QuerySet[Employee]:
     """The people field `key` lets `user` pick in `scope` (KeyError for an unknown key)."""
-    return _REGISTRY[key](user, str(scope or "")[:40])
+    people: QuerySet[Employee] = _REGISTRY.scoped(key, user, scope)
+    return people
 
 
 def search(people: QuerySet[Employee], term: str) -> QuerySet[Employee]:

@@ -243,7 +243,7 @@ def position_options(request: HttpRequest) -> HttpResponse:
 def unit_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a unit picker (htmx): the first matches of `<name>_cari` among the units the registered
     field `field` lets this user pick, never more (see `unit_picker`)."""
-    key, _name, term = _picker_query(request, "unit")
+    key, _name, term = picker.options_query(request, "unit")
     units: list[Any] = []
     if key:  # no field named: nothing to list
         try:
@@ -260,7 +260,7 @@ def employee_options(request: HttpRequest) -> HttpResponse:
     """<option>s (or, `multi`, boxes to tick) for an employee picker (htmx): the first matches of `<name>_cari`
     (name or NIP) among the people the registered field `field` lets this user pick in `scope`, less those
     already chosen (`<name>`), never more (see `employee_picker`)."""
-    key, name, term = _picker_query(request, "employee")
+    key, name, term = picker.options_query(request, "employee")
     people: list[Any] = []
     if key:
         try:
@@ -271,12 +271,6 @@ def employee_options(request: HttpRequest) -> HttpResponse:
         people = list(employee_picker.search(allowed.exclude(pk__in=chosen), term))
     context = {"rows": employee_picker.rows(people), "multi": bool(request.GET.get("multi")), "name": name}
     return render(request, "organisations/_employee_options.html", context)
-
-
-def _picker_query(request: HttpRequest, default: str) -> tuple[str, str, str]:
-    """A picker's options request: the field key, the widget's name and the search typed."""
-    name = request.GET.get("name", default)[:100]
-    return request.GET.get("field", ""), name, picker.search_term(request.GET, name)
 
 
 # ---------------------------------------------------------------- employees

@@ -57,14 +57,18 @@ def matrix_unit_or_404(request: HttpRequest, unit_pk: int) -> Unit:
     return unit
 
 
+def _matrix_column(user: Any, scope: str, column: str) -> QuerySet[Action] | None:
+    """The `column` values of the actions of the matrix of unit `scope` (None when the user may not read it)."""
+    pk = picker.scope_pk(scope)
+    unit = matrix_unit(user, pk) if pk is not None else None
+    return None if unit is None else follow_ups.actions_of(unit).order_by().values(column)
+
+
 def owners_to_pick(user: Any, scope: str) -> QuerySet[Employee]:
     """The owner filter's people: the owners of the actions of the matrix of unit `scope` (nobody when the user
     may not read that matrix). A picker searches them; the page never lists them all."""
-    pk = picker.scope_pk(scope)
-    unit = matrix_unit(user, pk) if pk is not None else None
-    if unit is None:
-        return Employee.objects.none()
-    return Employee.objects.filter(pk__in=follow_ups.actions_of(unit).order_by().values("owner_id"))
+    owners = _matrix_column(user, scope, "owner_id")
+    return Employee.objects.none() if owners is None else Employee.objects.filter(pk__in=owners)
 
 
 employee_picker.register(OWNER_PICKER, owners_to_pick)
@@ -73,11 +77,8 @@ employee_picker.register(OWNER_PICKER, owners_to_pick)
 def meetings_to_pick(user: Any, scope: str) -> QuerySet[Meeting]:
     """The origin-meeting filter's meetings: those the actions of the matrix of unit `scope` come from (none
     when the user may not read that matrix). A picker searches them; the page never lists them all."""
-    pk = picker.scope_pk(scope)
-    unit = matrix_unit(user, pk) if pk is not None else None
-    if unit is None:
-        return Meeting.objects.none()
-    return Meeting.objects.filter(pk__in=follow_ups.actions_of(unit).order_by().values("meeting_id"))
+    origins = _matrix_column(user, scope, "meeting_id")
+    return Meeting.objects.none() if origins is None else Meeting.objects.filter(pk__in=origins)
 
 
 meeting_picker.register(MEETING_PICKER, meetings_to_pick)

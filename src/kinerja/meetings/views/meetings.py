@@ -623,15 +623,14 @@ def schedule(request: HttpRequest, unit_pk: int) -> HttpResponse:
 def meeting_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a meeting picker (htmx): the newest matches of `<name>_cari` (title or unit code) among the
     meetings the registered field `field` lets this user pick in `scope`, never more (see `meeting_picker`)."""
-    key = request.GET.get("field", "")
-    name = request.GET.get("name", "rapat")[:100]
+    key, _name, term = picker.options_query(request, "rapat")
     found: list[Meeting] = []
     if key:
         try:
             allowed = meeting_picker.allowed_meetings(key, request.user, request.GET.get("scope", ""))
         except KeyError:
             raise Http404 from None
-        found = list(meeting_picker.search(allowed, picker.search_term(request.GET, name)))
+        found = list(meeting_picker.search(allowed, term))
     return render(request, "meetings/_meeting_options.html", {"rows": meeting_picker.rows(found)})
 
 
