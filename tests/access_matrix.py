@@ -498,6 +498,7 @@ PAGES: dict[str, Page] = {
     # --- performance dialogues (issue 14) ---
     "meetings:index": Page(None),
     "meetings:create": Page(None, get=ORGANISE_MEETING, post=ORGANISE_MEETING),
+    "meetings:meeting-options": Page(None),  # the meetings listed are the named field's for the user
     "meetings:schedule": Page(
         "unit", lambda o: {"unit_pk": o["unit"].pk}, get=READ_REPORT, post=ORGANISE_MEETING
     ),
