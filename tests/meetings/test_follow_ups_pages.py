@@ -395,3 +395,10 @@ def test_the_unit_dashboard_counts_open_and_overdue_follow_ups(client: Any, fu: 
     response = client.get(url)
     assert response.context["follow_ups"] is None
     assert 'id="dashboard-follow-ups"' not in response.content.decode()
+
+
+def test_a_done_action_reads_done_in_english_not_a_period_end() -> None:
+    with translation.override("en"):
+        assert str(ActionState.DONE.label) == "Done"
+    with translation.override("id"):
+        assert str(ActionState.DONE.label) == "Selesai"

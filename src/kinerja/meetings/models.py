@@ -18,6 +18,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kinerja.organisations.models import Employee, Unit
@@ -213,7 +214,7 @@ class AgendaItem(models.Model):
 class ActionState(models.TextChoices):
     OPEN = "open", _("Terbuka")
     IN_PROGRESS = "in_progress", _("Dalam proses")
-    DONE = "done", _("Selesai")
+    DONE = "done", pgettext_lazy("tindak lanjut", "Selesai")  # done; a period's "Selesai" is its end
     DROPPED = "dropped", _("Dibatalkan")
 
 
