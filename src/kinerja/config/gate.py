@@ -25,9 +25,10 @@ Lowering is all an unprivileged process may do, so the heavy threads are kept, n
 
 Light pages yield to the probes. With `light_threads` (default 16) light requests run on the worker's own light
 threads too, lowered by `light_nice` (default 5, less than the heavy ones): only `/healthz`, `/readyz` and
-`/static/` keep the request thread's own priority. On saturated cores the kernel then runs a waking health
-probe before any page (its answer says the process is alive, which is what a load balancer asks), light pages
-before heavy ones, and heavy pages last. `light_threads` also bounds the light pages running at once.
+`/static/` keep the request thread's own priority. On saturated cores the kernel then favours a waking health
+probe over any page, light pages over heavy ones. A probe still waits for its worker's interpreter lock, held
+in turns by the page threads (decision 0014 measures both). `light_threads` also bounds the light pages
+running at once.
 
 Settings (environment, read once at start): `KINERJA_HEAVY_SLOTS` (default 1; 0 switches the gate off),
 `KINERJA_HEAVY_MS` (default 25), `KINERJA_HEAVY_NICE` (default 10; 0 keeps the priority),
