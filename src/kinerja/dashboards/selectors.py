@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -245,18 +245,31 @@ def period_versions(period_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
 
 SCORED_CACHE_PREFIX = "kinerja:period-scored:v1"
 
+V = TypeVar("V")
 
-def scored_maps(period_ids: Sequence[int]) -> dict[int, frozenset[int]]:
-    """{period id: the ids of the maps with a snapshot in it}, for the periods that have any, from a cache keyed
-    by each period's version (`period_versions`): one query when every period is cached, two otherwise (the
-    missing periods' map ids, then kept). A set of integers: cheap to keep and to read back."""
-    if not period_ids:
-        return {}
+
+def _per_period_cache(
+    prefix: str, period_ids: Sequence[int], read: Callable[[list[int]], dict[int, V]]
+) -> dict[int, V]:
+    """{period id: value} for the periods that have snapshots, each kept in the cache under the period's version
+    (`period_versions`: a new or deleted snapshot changes the key). One query when every period is cached;
+    otherwise `read(missing period ids)` gives theirs, which are then kept."""
     versions = period_versions(period_ids)
-    keys = {pid: f"{SCORED_CACHE_PREFIX}:{pid}:{last}:{n}" for pid, (last, n) in versions.items()}
-    found: dict[str, frozenset[int]] = cache.get_many(list(keys.values())) if keys else {}
+    keys = {pid: f"{prefix}:{pid}:{last}:{n}" for pid, (last, n) in versions.items()}
+    found: dict[str, V] = cache.get_many(list(keys.values())) if keys else {}
     missing = [pid for pid, key in keys.items() if key not in found]
     if missing:
+        kept = {keys[pid]: value for pid, value in read(missing).items()}
+        cache.set_many(kept, HEADS_CACHE_SECONDS)
+        found.update(kept)
+    return {pid: found[key] for pid, key in keys.items()}
+
+
+def scored_maps(period_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+    """{period id: the ids of the maps with a snapshot in it}, for the periods that have any, cached per period
+    version (`_per_period_cache`). A set of integers: cheap to keep and to read back."""
+
+    def read(missing: list[int]) -> dict[int, frozenset[int]]:
         fresh: dict[int, set[int]] = {pid: set() for pid in missing}
         rows = (
             ScoreSnapshot.objects.filter(period_id__in=missing)
@@ -266,10 +279,9 @@ def scored_maps(period_ids: Sequence[int]) -> dict[int, frozenset[int]]:
         )
         for period_id, map_id in rows:
             fresh[period_id].add(map_id)
-        kept = {keys[pid]: frozenset(ids) for pid, ids in fresh.items()}
-        cache.set_many(kept, HEADS_CACHE_SECONDS)
-        found.update(kept)
-    return {pid: found[key] for pid, key in keys.items()}
+        return {pid: frozenset(ids) for pid, ids in fresh.items()}
+
+    return _per_period_cache(SCORED_CACHE_PREFIX, period_ids, read) if period_ids else {}
 
 
 def cached_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tuple[int, int], Head]:
@@ -280,11 +292,8 @@ def cached_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tupl
     """
     if not map_ids or not period_ids:
         return {}
-    versions = period_versions(period_ids)
-    keys = {pid: f"{HEADS_CACHE_PREFIX}:{pid}:{last}:{n}" for pid, (last, n) in versions.items()}
-    found: dict[str, dict[int, Head]] = cache.get_many(list(keys.values())) if keys else {}
-    missing = [pid for pid, key in keys.items() if key not in found]
-    if missing:
+
+    def read(missing: list[int]) -> dict[int, dict[int, Head]]:
         fresh: dict[int, dict[int, Head]] = {pid: {} for pid in missing}
         rows = (
             ScoreSnapshot.objects.filter(period_id__in=missing)
@@ -295,13 +304,14 @@ def cached_heads(map_ids: Sequence[int], period_ids: Sequence[int]) -> dict[tupl
         )
         for map_id, period_id, pk, nko, predicate, complete, final, computed_at in rows:
             fresh[period_id].setdefault(map_id, Head(pk, nko, predicate, complete, final, computed_at))
-        cache.set_many({keys[pid]: heads for pid, heads in fresh.items()}, HEADS_CACHE_SECONDS)
-        found.update({keys[pid]: heads for pid, heads in fresh.items()})
+        return fresh
+
+    heads = _per_period_cache(HEADS_CACHE_PREFIX, period_ids, read)
     wanted = set(map_ids)
     return {
         (map_id, pid): head
-        for pid, key in keys.items()
-        for map_id, head in found[key].items()
+        for pid, of_period in heads.items()
+        for map_id, head in of_period.items()
         if map_id in wanted
     }
 
