@@ -300,3 +300,48 @@ def test_index_shows_one_year_a_page_at_a_time_and_costs_the_same_at_any_size(
     )  # not a year of hers
     html = client.get(reverse("strategy:index"), {"q": "zzz"}).content.decode()
     assert "Tidak ada peta yang cocok dengan pencarian." in html
+
+
+def test_a_reader_who_may_not_edit_gets_view_links_to_pages_that_open(client, org, make_user):
+    """A finding's fix link is a form (adding a link, a KPI, editing an objective); whoever may not change the
+    map (here: an approved map, its own manager) is sent to the page showing the same thing, never to a 403."""
+    strategy_map = b.sound_map(org.kpp_a, state=MapState.APPROVED)
+    lonely = b.objective(strategy_map, "learning_growth", "L9", "Tanpa hubungan dan tanpa IKU")  # rule 4 and rule 6 findings
+    login(client, make_user(org.kpp_a, Role.MANAGER))
+    response = client.get(reverse("strategy:map", args=[strategy_map.pk]))
+    assert not response.context["can_edit"]
+    forms = {f.fix_url for f in response.context["findings"] if f.fix_url}
+    assert reverse("strategy:link-add", args=[strategy_map.pk]) in forms
+    assert reverse("kpis:kpi-add", args=[lonely.pk]) in forms
+    html = response.content.decode()
+    for url in forms:
+        assert f'href="{url}"' not in html, url
+    seen = {f.see_url for f in response.context["findings"] if f.fix_url}
+    assert reverse("strategy:map", args=[strategy_map.pk]) + "#hubungan" in seen
+    assert reverse("strategy:objective", args=[lonely.pk]) in seen
+    for url in seen:
+        assert f'href="{url}"' in html
+        assert client.get(url.partition("#")[0]).status_code == 200, url
+
+
+def test_a_findings_view_link_for_each_form(org):
+    from kinerja.planning.validation import WARN, Finding
+
+    strategy_map = b.sound_map(org.kpp_a)
+    objective = strategy_map.objectives.first()
+    kpi = objective.kpis.get()
+    cases = {
+        reverse("strategy:map-edit", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk]),
+        reverse("strategy:perspectives", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk]),
+        reverse("strategy:objective-add", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk])
+        + "#ss",
+        reverse("strategy:objective-edit", args=[objective.pk]): reverse("strategy:objective", args=[objective.pk]),
+        reverse("kpis:kpi-add", args=[objective.pk]): reverse("strategy:objective", args=[objective.pk]),
+        reverse("kpis:kpi-edit", args=[kpi.pk]): reverse("kpis:kpi", args=[kpi.pk]),
+        # a page that is not a form is its own view link
+        reverse("strategy:map", args=[strategy_map.pk]) + "#hubungan": reverse("strategy:map", args=[strategy_map.pk])
+        + "#hubungan",
+    }
+    for fix, seen in cases.items():
+        assert Finding(4, WARN, "x", None, fix).see_url == seen, fix
+    assert Finding(4, WARN, "x").see_url is None

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from . import scoring_bridge
@@ -49,6 +49,22 @@ class Finding:
     def blocks(self) -> bool:
         return self.severity == BLOCK
 
+    @property
+    def see_url(self) -> str | None:
+        """Where a reader who may not change the map looks at what the finding is about: `fix_url`, unless that
+        is a form (refused to whoever may not edit), then the page showing the same map, objective or KPI."""
+        if not self.fix_url:
+            return None
+        try:
+            match = resolve(self.fix_url.partition("#")[0])
+        except Resolver404:
+            return None
+        shown = _READ_PAGE_OF_FORM.get(match.view_name)
+        if shown is None:
+            return self.fix_url
+        name, anchor = shown
+        return reverse(name, args=[match.kwargs["pk"]]) + anchor
+
     def __str__(self) -> str:
         return self.message
 
@@ -68,6 +84,17 @@ def raise_blocking(findings: Iterable[Finding]) -> None:
 
 
 # --------------------------------------------------------------------------- fix links
+
+# a fix link's form → the page showing the same object (the form's `pk`) to a reader who may not edit
+_READ_PAGE_OF_FORM: dict[str, tuple[str, str]] = {
+    "strategy:map-edit": ("strategy:map", ""),
+    "strategy:perspectives": ("strategy:map", ""),
+    "strategy:objective-add": ("strategy:map", "#ss"),
+    "strategy:link-add": ("strategy:map", "#hubungan"),
+    "strategy:objective-edit": ("strategy:objective", ""),
+    "kpis:kpi-add": ("strategy:objective", ""),
+    "kpis:kpi-edit": ("kpis:kpi", ""),
+}
 
 
 def _url(name: str, pk: int | None, anchor: str = "") -> str | None:
