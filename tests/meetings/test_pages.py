@@ -178,3 +178,32 @@ def test_minutes_pdf_renders_pages(office: Office, tmp_path: Path) -> None:
         assert len(pages) >= 1
         for png in pages:
             assert png.stat().st_size > 5000
+
+
+def test_a_participant_is_linked_only_to_the_actions_and_schedule_that_open_for_them(office: Office) -> None:
+    """The meeting page lists every action of its matrix to whoever takes part, but links only the actions the
+    user may open (a participant without a reading role: their own) and the schedule only when they may read it."""
+    import re
+
+    meeting = closed_meeting(office)  # three actions owned by the section head (kasi), who takes part
+    actions = list(meeting.actions.all())
+    action_urls = {reverse("meetings:action-detail", args=[a.pk]) for a in actions}
+    schedule_url = reverse("meetings:schedule", args=[office.unit.pk])
+    linked_by_user = {}
+    for user in (office.leader, office.manager, office.member.user, office.kasi.user):
+        client = client_for(user)
+        body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        for action in actions:
+            assert action.description in body
+        links = set(re.findall(r'href="([^"#?]+)"', body))
+        for url in links & (action_urls | {schedule_url}):
+            assert client.get(url).status_code == 200, (user, url)
+        linked_by_user[user.username] = links & (action_urls | {schedule_url})
+    assert linked_by_user["kepala"] == action_urls | {schedule_url}  # the unit's leader opens all
+    # the section head reaches only his section: his own actions, not the office's schedule
+    assert linked_by_user["kasi"] == action_urls
+    assert client_for(office.kasi.user).get(schedule_url).status_code == 404
+    # an employee of the office who takes part: the schedule, not the actions of another
+    assert linked_by_user["ratih"] == {schedule_url}
+    client = client_for(office.member.user)
+    assert all(client.get(url).status_code == 404 for url in action_urls)

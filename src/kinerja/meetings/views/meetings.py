@@ -326,11 +326,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             item.owner_picker = owner.widget.render(  # type: ignore[attr-defined]
                 "owner", None, attrs={"id": f"owner-{item.pk}", "required": True}
             )
+    matrix = selectors.follow_up_matrix(meeting)
     context = {
         "meeting": meeting,
         "participants": participants,
         "items": items,
-        "matrix": selectors.follow_up_matrix(meeting),
+        "matrix": matrix,
+        # a participant sees the meeting, not necessarily its unit's schedule or every action of its matrix:
+        # links only to what opens for the user (one query for the actions, whatever their number)
+        "may_see_schedule": user.has_perm("meetings.view_dialogueschedule", meeting.unit),
+        "readable_actions": _readable_actions(user, matrix, items),
         "may_change": may_change,
         "may_minute": may_minute,
         "may_close": may_close,
@@ -342,6 +347,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "meetings/detail.html", context)
+
+
+def _readable_actions(user: Any, matrix: list[selectors.MatrixRow], items: list[AgendaItem]) -> set[int]:
+    """The ids of the page's actions (its matrix, each point's decided and carried ones) the user may open."""
+    shown = {row.action.pk for row in matrix} | {item.action_id for item in items if item.action_id}
+    shown |= {action.pk for item in items for action in item.decided_actions.all()}
+    if not shown:
+        return set()
+    return {
+        action.pk
+        for action in selectors.actions_visible_to(user).filter(pk__in=shown).select_related("unit")
+        if user.has_perm("meetings.view_action", action)
+    }
 
 
 @login_required
