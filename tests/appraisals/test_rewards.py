@@ -250,3 +250,44 @@ def test_the_api_nominates_and_lists(client, office, scored, leader):
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_a_unit_above_the_people_limit_lists_its_units_below_instead_of_candidates(
+    client, office, scored, leader, settings
+):
+    """Candidates score or rank every person of the subtree: above KINERJA_REWARDS_MAX_PEOPLE active people (an
+    echelon I, the ministry) the page lists the units below to draw them from, at the cost of a capped count,
+    and a nomination there is refused with the reason."""
+    from kinerja.appraisals.inputs import subtree_employees
+    from kinerja.organisations.models import Unit
+
+    unit = office.org.kpp_a
+    people = subtree_employees(unit).count()
+    url = reverse("appraisals:nominations", args=[unit.pk, scored.year])
+    client.force_login(leader)
+
+    settings.KINERJA_REWARDS_MAX_PEOPLE = people
+    page = client.get(url)
+    assert not page.context["crowded"] and page.context["year_candidates"]
+
+    settings.KINERJA_REWARDS_MAX_PEOPLE = people - 1
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and page.context["crowded"]
+    assert page.context["year_candidates"] == [] and page.context["month_candidates"] == []
+    assert 'id="month-candidates"' not in body and 'id="units-below"' in body
+    below = list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+    assert below and page.context["units_below"] == below
+    for child in below:
+        assert reverse("appraisals:nominations", args=[child.pk, scored.year]) in body
+    with pytest.raises(ValidationError) as refused:
+        rewards.nominate(
+            unit=unit,
+            plan_year=scored,
+            kind=NominationKind.EXEMPLARY_EMPLOYEE,
+            employee=office.staff[0],
+            reason="Pelayanan prima",
+            by=leader,
+        )
+    assert "unit di bawahnya" in refused.value.message_dict["employee"][0]
+    assert not Nomination.objects.exists()

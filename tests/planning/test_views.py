@@ -306,7 +306,9 @@ def test_a_reader_who_may_not_edit_gets_view_links_to_pages_that_open(client, or
     """A finding's fix link is a form (adding a link, a KPI, editing an objective); whoever may not change the
     map (here: an approved map, its own manager) is sent to the page showing the same thing, never to a 403."""
     strategy_map = b.sound_map(org.kpp_a, state=MapState.APPROVED)
-    lonely = b.objective(strategy_map, "learning_growth", "L9", "Tanpa hubungan dan tanpa IKU")  # rule 4 and rule 6 findings
+    lonely = b.objective(
+        strategy_map, "learning_growth", "L9", "Tanpa hubungan dan tanpa IKU"
+    )  # rule 4 and rule 6 findings
     login(client, make_user(org.kpp_a, Role.MANAGER))
     response = client.get(reverse("strategy:map", args=[strategy_map.pk]))
     assert not response.context["can_edit"]
@@ -332,14 +334,22 @@ def test_a_findings_view_link_for_each_form(org):
     kpi = objective.kpis.get()
     cases = {
         reverse("strategy:map-edit", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk]),
-        reverse("strategy:perspectives", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk]),
-        reverse("strategy:objective-add", args=[strategy_map.pk]): reverse("strategy:map", args=[strategy_map.pk])
+        reverse("strategy:perspectives", args=[strategy_map.pk]): reverse(
+            "strategy:map", args=[strategy_map.pk]
+        ),
+        reverse("strategy:objective-add", args=[strategy_map.pk]): reverse(
+            "strategy:map", args=[strategy_map.pk]
+        )
         + "#ss",
-        reverse("strategy:objective-edit", args=[objective.pk]): reverse("strategy:objective", args=[objective.pk]),
+        reverse("strategy:objective-edit", args=[objective.pk]): reverse(
+            "strategy:objective", args=[objective.pk]
+        ),
         reverse("kpis:kpi-add", args=[objective.pk]): reverse("strategy:objective", args=[objective.pk]),
         reverse("kpis:kpi-edit", args=[kpi.pk]): reverse("kpis:kpi", args=[kpi.pk]),
         # a page that is not a form is its own view link
-        reverse("strategy:map", args=[strategy_map.pk]) + "#hubungan": reverse("strategy:map", args=[strategy_map.pk])
+        reverse("strategy:map", args=[strategy_map.pk]) + "#hubungan": reverse(
+            "strategy:map", args=[strategy_map.pk]
+        )
         + "#hubungan",
     }
     for fix, seen in cases.items():

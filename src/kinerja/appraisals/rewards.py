@@ -9,6 +9,10 @@ Candidates
   that month (`inputs.gather(as_of=month)`; not stored — nothing here changes the year's records), best first;
   ties by the NKP as of the month, then behaviour.
 
+A unit with more than `settings.KINERJA_REWARDS_MAX_PEOPLE` active people in its subtree (an echelon I, the
+ministry) gets no candidates (`crowded`): drawing them scores or ranks every person of the subtree; its units
+below are listed to draw them from instead, and a nomination is made there.
+
 Writes (one transaction each, permission first): `nominate` (a leader reaching the unit, with a reason; the
 nominee must be a candidate with a figure, which is copied), `decide` (accept, or reject with a reason: a
 leader reaching the unit who did not nominate, or an administrator).
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -36,13 +41,14 @@ from kinerja.planning.models import Frequency, PlanYear
 from kinerja.reporting.models import ReportingPeriod
 from kinerja.scoring import display
 
-from .inputs import gather
+from .inputs import gather, subtree_employees
 from .models import FigureKind, Nomination, NominationKind, NominationState, ScoreRecord
 from .services import _figures, score_gathered
 from .standing import standings
 
 __all__ = [
     "Candidate",
+    "crowded",
     "decide",
     "month_candidates",
     "months_of",
@@ -113,6 +119,15 @@ def _ranked(candidates: list[Candidate], second_label: str, third_label: str) ->
                 "mine": shown(c.second) if c.second is not None else "N/A",
             }
     return candidates
+
+
+def crowded(unit: Unit) -> list[Unit] | None:
+    """None when candidates are drawn for `unit` (at most `KINERJA_REWARDS_MAX_PEOPLE` active people in its
+    subtree, counted up to one past the limit whatever its size); else the units below to draw them from."""
+    limit = settings.KINERJA_REWARDS_MAX_PEOPLE
+    if subtree_employees(unit).order_by()[: limit + 1].count() <= limit:
+        return None
+    return list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
 
 
 def year_candidates(unit: Unit, plan_year: PlanYear) -> list[Candidate]:
@@ -215,6 +230,10 @@ def nominate(
         errors["month"] = _("Pilih bulan tahun rencana ini.")
     if not employee.unit.path.startswith(unit.path):
         errors["employee"] = _("Pegawai bukan pegawai unit ini.")
+    if not errors and crowded(unit) is not None:
+        errors["employee"] = _(
+            "Unit ini terlalu besar untuk menarik kandidat (lebih dari %(n)s pegawai): usulkan dari unit di bawahnya."
+        ) % {"n": settings.KINERJA_REWARDS_MAX_PEOPLE}
     if errors:
         raise ValidationError(errors)
     if kind == NominationKind.EMPLOYEE_OF_MONTH:

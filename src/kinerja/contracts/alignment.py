@@ -12,7 +12,10 @@
   deadline or a replacement made late (rule 17) — the per-contract checks of `checks.py`, fed from bulk reads;
 * an SS of a lower map (a map with a map above it that year) supporting nothing (rule 5).
 
-The subtree is read in a fixed number of queries (about nine), whatever its size.
+The subtree is read in a fixed number of queries (about nine), but every contract, KPI and link of it is read
+and checked: a subtree with more than `settings.KINERJA_ALIGNMENT_MAX_CONTRACTS` contracts that year (a whole
+ministry or an echelon I, tens of thousands) is not checked at once — `oversize` says so, with the units below
+to choose from, at the cost of a capped count and the list of children.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,6 +138,43 @@ class Panel:
         for item in self.of_kind("objective_supports_nothing"):
             idle[item.finding.object.map_id] += 1
         return [SupportMap(m, idle[m.pk]) for m in self.lower_maps]
+
+
+@dataclass
+class Oversize:
+    """A subtree too large for one panel: more than `limit` contracts in the year; `children` are the units
+    below, whose panels are checked one at a time."""
+
+    unit: Unit
+    plan_year: PlanYear
+    limit: int
+    children: list[Unit]
+
+
+def oversize(unit: Unit, plan_year: PlanYear) -> Oversize | None:
+    """`Oversize` when `unit`'s subtree has more than `KINERJA_ALIGNMENT_MAX_CONTRACTS` contracts in the year (counted
+    up to one past the limit, whatever the subtree's size), else None."""
+    limit = settings.KINERJA_ALIGNMENT_MAX_CONTRACTS
+    counted = Contract.objects.filter(unit__path__startswith=unit.path, plan_year=plan_year).order_by()[
+        : limit + 1
+    ]
+    if counted.count() <= limit:
+        return None
+    children = list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+    return Oversize(unit, plan_year, limit, children)
+
+
+def oversize_message(found: Oversize) -> str:
+    """What the API answers for an oversized subtree: the limit and the units below to ask for instead."""
+    return _(
+        "Unit %(unit)s memiliki lebih dari %(limit)s kontrak kinerja pada %(year)s: penyelarasan diperiksa per unit "
+        "di bawahnya (%(children)s)."
+    ) % {
+        "unit": found.unit.code,
+        "limit": found.limit,
+        "year": found.plan_year.year,
+        "children": ", ".join(child.code for child in found.children) or "—",
+    }
 
 
 def _normal(text: str) -> str:

@@ -31,7 +31,7 @@ from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.planning.models import PeriodTarget, PlanYear
 
 from . import services
-from .alignment import build_panel
+from .alignment import build_panel, oversize, oversize_message
 from .checks import findings, k3_rows
 from .matrix import build_matrix
 from .models import (
@@ -463,6 +463,11 @@ class ContractViewSet(
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def alignment(self, request: Request) -> Response:
         unit, plan_year = cascade_scope(request, map_owner=False)
+        too_large = oversize(unit, plan_year)
+        if too_large is not None:
+            raise serializers.ValidationError(
+                {"unit": [oversize_message(too_large)]}, code="subtree_too_large"
+            )
         return Response(AlignmentSerializer(build_panel(unit, plan_year)).data)
 
 

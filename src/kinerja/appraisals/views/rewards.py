@@ -5,6 +5,7 @@ plain employee); nominated by a leader reaching the unit; decided by another lea
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,6 +40,7 @@ def _page(
     months = rewards.months_of(plan_year)
     wanted = request.GET.get("bulan") or request.POST.get("month")
     month = next((m for m in months if str(m.pk) == wanted), None) or rewards.default_month(months)
+    below = rewards.crowded(unit)  # an echelon I or the ministry: candidates are drawn in the units below
     return render(
         request,
         "appraisals/rewards.html",
@@ -55,8 +57,13 @@ def _page(
             ],
             "months": months,
             "month": month,
-            "year_candidates": rewards.year_candidates(unit, plan_year)[:10],
-            "month_candidates": rewards.month_candidates(unit, plan_year, month)[:10] if month else [],
+            "crowded": below is not None,
+            "units_below": below or [],
+            "people_limit": settings.KINERJA_REWARDS_MAX_PEOPLE,
+            "year_candidates": rewards.year_candidates(unit, plan_year)[:10] if below is None else [],
+            "month_candidates": (
+                rewards.month_candidates(unit, plan_year, month)[:10] if month and below is None else []
+            ),
             "may_nominate": request.user.has_perm("appraisals.add_nomination", unit),
             "may_see_talent": request.user.has_perm("appraisals.view_recap", unit),
             "form": form or NominateForm(),

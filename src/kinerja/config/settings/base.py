@@ -381,6 +381,12 @@ KINERJA_IMPORT_MAX_UNZIPPED_BYTES = env_int("KINERJA_IMPORT_MAX_UNZIPPED_BYTES",
 KINERJA_IMPORT_MAX_RATIO = env_int("KINERJA_IMPORT_MAX_RATIO", 100)
 KINERJA_IMPORT_MAX_ROWS = env_int("KINERJA_IMPORT_MAX_ROWS", 200_000)
 KINERJA_IMPORT_BACKGROUND_ROWS = env_int("KINERJA_IMPORT_BACKGROUND_ROWS", 5_000)
+# The alignment panel checks every contract, KPI and cascade link of a subtree: above this many contracts in the
+# year (an echelon I, the ministry) it lists the units below to check one at a time (kinerja.contracts.alignment).
+KINERJA_ALIGNMENT_MAX_CONTRACTS = env_int("KINERJA_ALIGNMENT_MAX_CONTRACTS", 2_000)
+# Reward candidates are drawn from every person of a unit's subtree (the month's from the scoring core on that
+# month's inputs): above this many active people (an echelon I, the ministry) the units below are listed instead.
+KINERJA_REWARDS_MAX_PEOPLE = env_int("KINERJA_REWARDS_MAX_PEOPLE", 2_000)
 
 LOGGING = {
     "version": 1,
