@@ -84,15 +84,28 @@ def test_the_options_list_at_most_the_limit(office: Office) -> None:
     assert len(listed(leader, "meetings.participants", office.unit.pk, "tambahan")) == LIMIT
 
 
-def test_the_new_dialogue_page_does_not_grow_with_the_number_of_employees(office: Office) -> None:
-    leader = client_for(office.leader)
+def test_the_new_dialogue_page_does_not_grow_with_the_number_of_employees(
+    office: Office, monkeypatch
+) -> None:
+    from kinerja.organisations import employee_picker
 
-    def measure() -> tuple[int, int, int]:
+    leader = client_for(office.leader)
+    labelled: list[int] = []
+    label = employee_picker.employee_label
+
+    def counting_label(employee):  # every person the page's widgets made a label for, drawn or not
+        labelled.append(employee.pk)
+        return label(employee)
+
+    monkeypatch.setattr(employee_picker, "employee_label", counting_label)
+
+    def measure() -> tuple[int, int, int, int]:
+        labelled.clear()
         with CaptureQueriesContext(connection) as queries:
             response = leader.get(CREATE)
         assert response.status_code == 200
         html = response.content.decode()
-        return len(queries), html.count("<option"), html.count('type="checkbox"')
+        return len(queries), html.count("<option"), html.count('type="checkbox"'), len(labelled)
 
     before = measure()
     for unit in (office.unit, office.section):

@@ -77,6 +77,11 @@ class EmployeesPicker(picker.PickerMixin, forms.SelectMultiple):
     def id_for_label(self, id_: str, index: str | None = None) -> str:
         return id_ + picker.SEARCH_SUFFIX if id_ else id_
 
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
+        """None: the template draws the chosen and found rows (`picker`), never an option per allowed person —
+        `SelectMultiple` would make one for each (80,000 for an administrator's 'new dialogue' page: 6 s)."""
+        return []
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
