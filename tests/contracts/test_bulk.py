@@ -122,9 +122,15 @@ def test_apply_creates_it_and_running_again_creates_nothing(office):
     )  # history rows written with the bulk inserts
     head = contracts.get(employee=office.head)
     assert list(head.kpis.order_by("order").values_list("kpi__code", flat=True)) == ["S1.1", "S1.2"]
-    # again: everybody holds a contract now
-    again = bulk.plan_year_contracts(office.org.kpp_a, year, office.manager)
+    # again: everybody holds a contract now — counted in the database, nobody read as a row
+    from kinerja.organisations.models import Employee
+
+    with CaptureQueriesContext(connection) as queries:
+        again = bulk.plan_year_contracts(office.org.kpp_a, year, office.manager)
     assert again.contracts == [] and again.already == 5
+    employee_table = Employee._meta.db_table
+    read = [q["sql"] for q in queries if f'FROM "{employee_table}"' in q["sql"] and "COUNT(" not in q["sql"]]
+    assert read and all("NOT EXISTS" in sql for sql in read), read  # only the people without a contract
     assert bulk.apply_plan(again, office.manager).contracts == 0
     assert Contract.objects.filter(plan_year=year).count() == 5
     assert Kpi.all_kpis.filter(holder__isnull=False, objective__map__plan_year=year).count() == 2
