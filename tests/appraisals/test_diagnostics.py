@@ -121,6 +121,26 @@ def test_under_the_2026_rules_the_core_values_are_read(office):
     assert diagnostics(office.org.kpp_b, office.year_no_360).overall is None
 
 
+def test_scores_with_cents_are_counted_as_they_are(office):
+    """The scores are read as whole hundredths (made by the database, on SQLite from a float): 0.29, 95.55 and
+    100 come back as themselves, and the figures are those of the scoring core on the scores as given."""
+    from kinerja.scoring import leniency
+
+    campaign = office.campaign(allow_self=True, state="closed")
+    given = [("0.29", "95.55", "100", "33.33", "66.67"), ("99.99", "0.01", "45.5", "12.34", "87.65")]
+    for person, scores in zip(office.staff, given, strict=False):
+        _answer(campaign, person, office.kasi_a, RaterGroup.SUPERIOR, *scores)
+    found = diagnostics(office.org.kpp_a, office.year)
+    kasi = {r.rater_id: r for r in found.raters}[office.kasi_a.pk]
+    expected = leniency({"kasi": [D(v) for scores in given for v in scores]}, found.rules)["kasi"]
+    assert (kasi.stats.count, kasi.stats.mean, kasi.stats.share_high) == (
+        10,
+        expected.mean,
+        expected.share_high,
+    )
+    assert abs(kasi.stats.spread - expected.spread) < D("1e-20")
+
+
 def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)

@@ -6,6 +6,8 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kinerja.scoring import (
     BehaviourRating,
@@ -27,6 +29,7 @@ from kinerja.scoring import (
     leniency,
     leniency_by_rater,
     leniency_by_unit,
+    leniency_counted,
     participation_penalty,
     score_employee_2014,
     score_employees,
@@ -354,3 +357,43 @@ def test_leniency_by_rater_and_unit():
     by_unit = leniency_by_unit([e1, e2], R)
     assert by_unit["U1"].count == 15
     assert by_unit["U1"].share_high == D(10) * 100 / 15
+
+
+def test_leniency_counted_is_leniency_of_the_scores_counted_per_value():
+    counted = {"lenient": {D(95): 10}, "fair": {D(60): 1, D(70): 3, D(85): 2}, "none": {}}
+    expanded = {"lenient": [D(95)] * 10, "fair": [D(60), D(70), D(70), D(70), D(85), D(85)]}
+    assert leniency_counted(counted, R) == leniency(expanded, R)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["R1", "R2", "R3", "U1"]),
+        st.dictionaries(
+            st.decimals(min_value=0, max_value=120, places=2, allow_nan=False, allow_infinity=False),
+            st.integers(1, 40),
+            min_size=1,
+            max_size=12,
+        ),
+        max_size=4,
+    ),
+    st.sampled_from(["kmk-467-2014", "kmk-127-2026"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_leniency_counted_agrees_with_leniency_on_every_tally(counted, code):
+    """Counts, means, shares and flags are the same; the spread the same to far below the cent (the sum of
+    squares is rounded at the 28th significant digit in either order)."""
+    rules = get_rule_set(code)
+    expanded = {
+        key: [value for value, n in sorted(per.items()) for _ in range(n)] for key, per in counted.items()
+    }
+    weighted, listed = leniency_counted(counted, rules), leniency(expanded, rules)
+    assert weighted.keys() == listed.keys()
+    for key, stats in weighted.items():
+        other = listed[key]
+        assert (stats.count, stats.mean, stats.share_high, stats.flagged) == (
+            other.count,
+            other.mean,
+            other.share_high,
+            other.flagged,
+        )
+        assert abs(stats.spread - other.spread) < D("1e-20")

@@ -31,12 +31,14 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from django.db.models import F, IntegerField
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.organisations.models import Employee, Unit
 from kinerja.planning import scoring_bridge
 from kinerja.planning.models import PlanYear
-from kinerja.scoring import LeniencyStats, NkpMethod, RuleSet, leniency
+from kinerja.scoring import LeniencyStats, NkpMethod, RuleSet, leniency_counted
 
 from .models import ASPECT_FIELDS, CORE_VALUE_FIELDS, BehaviourScore, RaterAssignment, RaterGroup
 
@@ -151,8 +153,36 @@ def _method(rules: RuleSet) -> str:
 Row = tuple[Any, ...]
 
 
+class _Hundredths(Cast):
+    """A score (two decimals) as a whole number of hundredths, made by the database: an integer is read and
+    counted several times faster than a `Decimal` (1.6 million scores for a ministry's year). Rounded first, so
+    that a float on SQLite (0.29 × 100 = 28.999…) is the same whole number. The drivers give an `int` already:
+    no converter runs per value (Django's `int()` on each would cost a third of the page)."""
+
+    convert_value = staticmethod(Cast._convert_value_noop)  # type: ignore[attr-defined]  # Django: no converter
+
+    def __init__(self, name: str) -> None:
+        super().__init__(Round(F(name) * 100), IntegerField())
+
+
+def _hundredths(fields: Sequence[str]) -> list[_Hundredths]:
+    return [_Hundredths(name) for name in fields]
+
+
+def _score_of(hundredths: int) -> Decimal:
+    """The score a count of hundredths stands for (`Decimal("95.50")` for 9550), one object per distinct score."""
+    found = _SCORES.get(hundredths)
+    if found is None:
+        found = _SCORES[hundredths] = Decimal(hundredths).scaleb(-2)
+    return found
+
+
+_SCORES: dict[int, Decimal] = {}
+
+
 def _rows(unit: Unit, plan_year: PlanYear, method: str) -> Iterator[Row]:
-    """(rater pk, employee pk, employee's unit pk, group, *scores) of the year in the unit's subtree; one query."""
+    """(rater pk, employee pk, employee's unit pk, group, *scores in hundredths) of the year in the unit's subtree;
+    one query."""
     if method == METHOD_360:
         return (
             RaterAssignment.objects.filter(
@@ -161,70 +191,96 @@ def _rows(unit: Unit, plan_year: PlanYear, method: str) -> Iterator[Row]:
                 employee__unit__path__startswith=unit.path,
             )
             .order_by("employee_id")
-            .values_list("rater_id", "employee_id", "employee__unit_id", "group", *ASPECT_FIELDS)
+            .values_list("rater_id", "employee_id", "employee__unit_id", "group", *_hundredths(ASPECT_FIELDS))
             .iterator(chunk_size=CHUNK)
         )
     return (
         BehaviourScore.objects.filter(period__plan_year=plan_year, employee__unit__path__startswith=unit.path)
         .order_by("employee_id")
-        .values_list("rater_id", "employee_id", "employee__unit_id", "group", *CORE_VALUE_FIELDS)
+        .values_list("rater_id", "employee_id", "employee__unit_id", "group", *_hundredths(CORE_VALUE_FIELDS))
         .iterator(chunk_size=CHUNK)
     )
 
 
 @dataclass(slots=True)
 class _Tallies:
-    overall: Counter[Decimal] = field(default_factory=Counter)
-    raters: dict[int, Counter[Decimal]] = field(default_factory=dict)
-    units: dict[int, Counter[Decimal]] = field(default_factory=dict)
-    groups: dict[str, Counter[Decimal]] = field(default_factory=dict)
-    own: Counter[Decimal] = field(default_factory=Counter)
+    overall: Counter[int] = field(default_factory=Counter)
+    raters: dict[int, Counter[int]] = field(default_factory=dict)
+    units: dict[int, Counter[int]] = field(default_factory=dict)
+    groups: dict[str, Counter[int]] = field(default_factory=dict)
+    own: Counter[int] = field(default_factory=Counter)
     """Self scores, of the people who rated themselves."""
-    others: Counter[Decimal] = field(default_factory=Counter)
+    others: Counter[int] = field(default_factory=Counter)
     """The other raters' scores of the same people."""
     people: int = 0
     higher: int = 0
 
 
 def _tally(rows: Iterable[Row], rules: RuleSet) -> _Tallies:
-    """Every score counted per distinct value: overall, per rater, unit and group; and, one person at a time
-    (the rows come ordered by the person rated), self against others for those who rated themselves."""
+    """Every score (in hundredths) counted per distinct value: overall, per rater, unit and group; and, one person at a time
+    (the rows come ordered by the person rated), self against others for those who rated themselves.
+
+    A row's scores are appended to a list per key and counted into the key's tally every `CHUNK` rows (one C-level
+    count per key and chunk instead of four Python calls per row): memory follows the chunk, the raters and
+    the units, not the number of answers."""
     t = _Tallies()
-    same: dict[Decimal, Decimal] = {}  # one object per distinct score, shared by every tally
+    pending: dict[str, dict[Any, list[int]]] = {"raters": {}, "units": {}, "groups": {}}
+    overall: list[int] = []
+    rows_pending = 0
+
+    def flush() -> None:
+        for name, lists in pending.items():
+            tallies: dict[Any, Counter[int]] = getattr(t, name)
+            for key, scores in lists.items():
+                counted = tallies.get(key)
+                if counted is None:
+                    tallies[key] = Counter(scores)
+                else:
+                    counted.update(scores)
+            lists.clear()
+        t.overall.update(overall)
+        overall.clear()
+
+    by_rater, by_unit, by_group = pending["raters"], pending["units"], pending["groups"]
     for _employee_id, person_rows in groupby(rows, key=itemgetter(1)):
-        own: Counter[Decimal] = Counter()
-        others: Counter[Decimal] = Counter()
+        own: list[int] = []
+        others: list[int] = []
         for rater_id, _employee, unit_id, group, *values in person_rows:
-            scores = [same.setdefault(v, v) for v in values if v is not None]
+            scores = [v for v in values if v is not None]
             if not scores:
                 continue
-            t.overall.update(scores)
-            t.raters.setdefault(rater_id, Counter()).update(scores)
-            t.units.setdefault(unit_id, Counter()).update(scores)
-            t.groups.setdefault(group, Counter()).update(scores)
-            (own if group == RaterGroup.SELF else others).update(scores)
+            for lists, key in ((by_rater, rater_id), (by_unit, unit_id), (by_group, group)):
+                found = lists.get(key)
+                if found is None:
+                    lists[key] = scores.copy()
+                else:
+                    found.extend(scores)
+            overall.extend(scores)
+            (own if group == RaterGroup.SELF else others).extend(scores)
+            rows_pending += 1
         if own:
             t.people += 1
             t.own.update(own)
             if others:
                 t.others.update(others)
-                mine, given = _stats({"own": own, "others": others}, rules).values()
+                mine, given = _stats({"own": Counter(own), "others": Counter(others)}, rules).values()
                 t.higher += mine.mean > given.mean
+        if rows_pending >= CHUNK:
+            flush()
+            rows_pending = 0
+    flush()
     return t
 
 
-def _stats(tallies: Mapping[K, Counter[Decimal]], rules: RuleSet) -> dict[K, LeniencyStats]:
-    """The scoring core's `leniency` of each tally, one key at a time (so only one key's scores are listed)."""
-    out: dict[K, LeniencyStats] = {}
-    for key, counted in tallies.items():
-        name = str(key)
-        found = leniency({name: sorted(counted.elements())}, rules).get(name)
-        if found is not None:
-            out[key] = found
-    return out
+def _stats(tallies: Mapping[K, Counter[int]], rules: RuleSet) -> dict[K, LeniencyStats]:
+    """The scoring core's leniency statistics of each tally (hundredths counted per distinct value), from the
+    scores' counts (`leniency_counted`: one term per distinct score, not one per score)."""
+    return leniency_counted(
+        {key: {_score_of(h): n for h, n in counted.items()} for key, counted in tallies.items()}, rules
+    )
 
 
-def _one(counted: Counter[Decimal], rules: RuleSet) -> LeniencyStats | None:
+def _one(counted: Counter[int], rules: RuleSet) -> LeniencyStats | None:
     return _stats({0: counted}, rules).get(0) if counted else None
 
 

@@ -38,7 +38,7 @@ Employees (`employee`, `nkp`, `nkp2014` §6, `nkp2026` §7)
     set's method) → `Nkp2014Result` / `Nkp2026Result`; the steps
     `score_employee_2014`, `score_employees_2014`, `behaviour_score_2014`,
     `participation_penalty`, `distribution_counts`, `distribute`, `leniency`,
-    `leniency_by_rater`, `leniency_by_unit`, `score_employee_2026`,
+    `leniency_counted`, `leniency_by_rater`, `leniency_by_unit`, `score_employee_2026`,
     `score_employees_2026`, `contract_quality`, `q_kpi`, `q_target`,
     `calibrate`, `discipline_penalty`, `sentence_in_force`, `impact_penalty`,
     `blend_weight`, `rating_of`, `predicate_of`.
@@ -111,6 +111,7 @@ from kinerja.scoring.nkp2014 import (
     leniency,
     leniency_by_rater,
     leniency_by_unit,
+    leniency_counted,
     participation_penalty,
     score_employee_2014,
     score_employees_2014,
@@ -242,6 +243,7 @@ __all__ = [
     "leniency",
     "leniency_by_rater",
     "leniency_by_unit",
+    "leniency_counted",
     "organisation_rating",
     "parse_period",
     "participation_penalty",

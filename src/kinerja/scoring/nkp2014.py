@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from kinerja.scoring._batch import paused_gc
 from kinerja.scoring.employee import BehaviourRating, Employee, EmployeeKpi, Participation
@@ -23,7 +23,9 @@ from kinerja.scoring.enums import Aspect, DistributionLabel, RaterGroup
 from kinerja.scoring.errors import ErrorCode, ScoringError, ScoringErrors
 from kinerja.scoring.explain import Explanation, display_float, settle
 from kinerja.scoring.kpi import KpiResult, _score, parse_period
-from kinerja.scoring.rules import Nkp2014Rules, RuleSet, get_rule_set
+from kinerja.scoring.rules import AppraisalRules, Nkp2014Rules, RuleSet, get_rule_set
+
+K = TypeVar("K")
 
 __all__ = [
     "BehaviourResult",
@@ -574,12 +576,40 @@ def leniency(
         mean = sum(scores, _ZERO) / n
         spread = (sum(((s - mean) ** 2 for s in scores), _ZERO) / n).sqrt()
         share = Decimal(sum(1 for s in scores if settle(s) >= high)) * _HUNDRED / n
-        flagged = n >= p.leniency_min_scores.value and (
-            settle(share) >= p.leniency_share.value
-            or (settle(mean) >= p.leniency_mean.value and settle(spread) <= p.leniency_spread.value)
-        )
-        out[key] = LeniencyStats(key, n, mean, spread, share, flagged)
+        out[key] = _leniency_stats(key, n, mean, spread, share, p)
     return out
+
+
+def leniency_counted(
+    counts_by_key: Mapping[K, Mapping[Decimal, int]], rules: RuleSet | None = None
+) -> dict[K, LeniencyStats]:
+    """`leniency` of scores given counted per distinct value (value → how many times), for many scores: the same
+    statistics, each sum taken once per distinct value (weighted by its count) instead of once per score —
+    a ministry's year is 1.6 million behaviour scores over a few dozen distinct values. The sums are exact
+    at the scale of scores (two decimals); the spread's differs from `leniency`'s in the 28th significant
+    digit at most (the rounding of the squares' sum), far below the cent it is shown and judged at."""
+    p = (rules or get_rule_set()).appraisal
+    high = p.leniency_high_score.value
+    out: dict[K, LeniencyStats] = {}
+    for key, counted in counts_by_key.items():
+        n = sum(counted.values())
+        if n == 0:
+            continue
+        mean = sum((value * count for value, count in counted.items()), _ZERO) / n
+        spread = (sum((count * (value - mean) ** 2 for value, count in counted.items()), _ZERO) / n).sqrt()
+        top = sum(count for value, count in counted.items() if settle(value) >= high)
+        out[key] = _leniency_stats(str(key), n, mean, spread, Decimal(top) * _HUNDRED / n, p)
+    return out
+
+
+def _leniency_stats(
+    key: str, n: int, mean: Decimal, spread: Decimal, share: Decimal, p: AppraisalRules
+) -> LeniencyStats:
+    flagged = n >= p.leniency_min_scores.value and (
+        settle(share) >= p.leniency_share.value
+        or (settle(mean) >= p.leniency_mean.value and settle(spread) <= p.leniency_spread.value)
+    )
+    return LeniencyStats(key, n, mean, spread, share, flagged)
 
 
 def _scores(ratings: Iterable[BehaviourRating]) -> Iterable[Decimal]:
