@@ -150,7 +150,7 @@ def test_queries_stay_bounded_with_many_contracts(office, django_assert_max_num_
         services.cascade_to(
             parent=world.kasi_pct.kpi, contract=contract, mode=CascadeMode.DIRECT_FULL, by=None
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         panel = build_panel(office.org.kpp_a, year, today=dt.date(2026, 3, 1))
         kinds = [(g.kind, g.count) for g in panel.groups]
     assert ("weights", 36) in kinds and ("contract_late", 36) in kinds
