@@ -483,6 +483,18 @@ def test_scores_and_the_recap_carry_the_calibration(office):
         manager.get("/api/appraisal-recaps/", {"unit": office.org.section_a.pk, "year": 2026, "page_size": 2})
     )
     assert paged["count"] == len(office.staff) and len(paged["results"]) == 2
+    # a subtree above KINERJA_STANDINGS_MAX_PEOPLE active people: a 400 naming the units below to ask for
+    from django.conf import settings
+
+    from kinerja.appraisals.inputs import subtree_employees
+
+    limit = settings.KINERJA_STANDINGS_MAX_PEOPLE
+    try:
+        settings.KINERJA_STANDINGS_MAX_PEOPLE = subtree_employees(office.org.kpp_a).count() - 1
+        refused = manager.get("/api/appraisal-recaps/", {"unit": "KPP-A", "year": 2026})
+        assert refused.status_code == 400 and office.org.section_a.code in refused.json()["unit"][0]
+    finally:
+        settings.KINERJA_STANDINGS_MAX_PEOPLE = limit
     # readers only: a plain employee, an unknown year, a unit outside the reach
     assert me.get("/api/appraisal-recaps/", {"unit": "KPP-A", "year": 2026}).status_code == 404
     assert manager.get("/api/appraisal-recaps/", {"unit": "KPP-A", "year": 2031}).status_code == 404

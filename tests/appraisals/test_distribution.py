@@ -284,7 +284,9 @@ def test_the_page_costs_the_same_queries_for_five_or_fifty_people(office, client
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     # session, user, roles, unit, plan year; standings' four; the superiors outside the unit; the bell's count
-    assert counts[0] == counts[1] <= 11, counts
+    assert counts[0] == counts[1] <= 12, (
+        counts
+    )  # with the capped count of people (KINERJA_STANDINGS_MAX_PEOPLE)
 
 
 # --------------------------------------------------------------------------- the unit recap
@@ -299,7 +301,9 @@ def test_the_unit_recap_shows_the_label_and_the_rule_26_panel(office, client):
     client.force_login(office.manager)
     with CaptureQueriesContext(connection) as queries:
         text = client.get(reverse("appraisals:unit", args=[office.org.kpp_a.pk, 2026])).content.decode()
-    assert len(queries) <= 10, len(queries)  # standings' four, whatever the unit's size
+    assert len(queries) <= 11, len(
+        queries
+    )  # standings' four and the capped count of people, whatever the size
     assert reverse("appraisals:distribution", args=[office.org.kpp_a.pk, 2026]) in text
     assert text.count("Terbaik (15%)") == 2 and text.count("Di bawah rata-rata (15%)") == 2
     assert "Batas sebaran predikat (aturan 26)" in text and "Sangat Baik paling banyak 70%" in text
@@ -314,3 +318,39 @@ def test_the_unit_recap_under_kmk_467_2014_says_there_are_no_limits(office, clie
     text = client.get(reverse("appraisals:unit", args=[office.org.kpp_a.pk, 2026])).content.decode()
     assert "kmk-467-2014 tidak memiliki batas sebaran predikat" in text
     assert text.count("Rata-rata (70%)") == 3
+
+
+def test_a_subtree_above_the_people_limit_lists_its_units_below(office, client, settings):
+    """The unit recap and the distribution curve read every current score of the subtree: above
+    KINERJA_STANDINGS_MAX_PEOPLE active people (a ministry, an echelon I) they list the units below, each linked
+    to the same page, at the cost of a capped count — the same queries whatever the number of people."""
+    from kinerja.appraisals.inputs import subtree_employees
+    from kinerja.organisations.models import Unit
+
+    year = rule_set(office, "kmk-127-2026")
+    for person in office.staff:
+        score(person, year, "100")
+    unit = office.org.kpp_a
+    below = list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+    assert below
+    client.force_login(office.manager)
+    for name in ("appraisals:unit", "appraisals:distribution"):
+        url = reverse(name, args=[unit.pk, 2026])
+        people = subtree_employees(unit).count()
+        settings.KINERJA_STANDINGS_MAX_PEOPLE = people
+        assert 'id="units-below"' not in client.get(url).content.decode()
+        settings.KINERJA_STANDINGS_MAX_PEOPLE = people - 1
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200 and 'id="units-below"' in html
+        for child in below:
+            assert f'href="{reverse(name, args=[child.pk, 2026])}"' in html
+        executors(office, 5, office.kasi)
+        with CaptureQueriesContext(connection) as more:
+            client.get(url)
+        assert len(more) == len(queries)
+    assert (
+        reverse("appraisals:unit-xlsx", args=[unit.pk, 2026])
+        in client.get(reverse("appraisals:unit", args=[unit.pk, 2026])).content.decode()
+    )

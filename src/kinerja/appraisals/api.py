@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -53,6 +54,7 @@ from kinerja.planning.models import PlanYear
 
 from . import behaviour, calibration, campaigns, rewards, selectors
 from .campaign_workflow import CAMPAIGN_WORKFLOW
+from .inputs import units_below_if_crowded
 from .models import (
     BehaviourScore,
     CalibrationAdjustment,
@@ -813,7 +815,9 @@ class CalibrationAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
     description=_(
         "Setiap pegawai subpohon unit dengan nilai terkininya: hasil kerja, perilaku, NKP semula dan setelah "
         "kalibrasi, predikat, dan letaknya pada kurva distribusi; urut pohon unit. Untuk pengelola kinerja, "
-        "pimpinan, auditor, dan administrator unit; unit di luar jangkauan atau tahun yang tidak ada: 404."
+        "pimpinan, auditor, dan administrator unit; unit di luar jangkauan atau tahun yang tidak ada: 404; unit "
+        "dengan lebih dari KINERJA_STANDINGS_MAX_PEOPLE pegawai aktif (kementerian, eselon I): 400 yang menyebut "
+        "unit di bawahnya."
     ),
     parameters=[RecapQuerySerializer],
     responses=RecapRowSerializer(many=True),
@@ -839,6 +843,24 @@ class RecapViewSet(GenericViewSet):
         plan_year = PlanYear.objects.filter(year=query.validated_data["year"]).first()
         if plan_year is None:
             raise Http404
+        below = units_below_if_crowded(unit, settings.KINERJA_STANDINGS_MAX_PEOPLE)
+        if below is not None:  # every current score of a ministry is read a unit below at a time
+            raise serializers.ValidationError(
+                {
+                    "unit": [
+                        _(
+                            "Unit %(unit)s memiliki lebih dari %(n)s pegawai aktif: rekap dibaca per unit di "
+                            "bawahnya (%(children)s)."
+                        )
+                        % {
+                            "unit": unit.code,
+                            "n": settings.KINERJA_STANDINGS_MAX_PEOPLE,
+                            "children": ", ".join(child.code for child in below) or "—",
+                        }
+                    ]
+                },
+                code="subtree_too_large",
+            )
         page = self.paginate_queryset(standings(unit, plan_year).rows)
         return self.get_paginated_response(RecapRowSerializer(page, many=True).data)
 

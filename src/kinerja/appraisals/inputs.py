@@ -127,6 +127,15 @@ def subtree_employees(unit: Unit) -> QuerySet[Employee]:
     return Employee.objects.filter(unit__path__startswith=unit.path, is_active=True)
 
 
+def units_below_if_crowded(unit: Unit, limit: int) -> list[Unit] | None:
+    """None when `unit`'s subtree has at most `limit` active people (counted up to one past it, whatever the
+    subtree's size); else the units right below it, for a page that reads every person of a subtree to offer
+    them one at a time (a ministry, an echelon I)."""
+    if subtree_employees(unit).order_by()[: limit + 1].count() <= limit:
+        return None
+    return list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+
+
 def gather(unit: Unit, plan_year: PlanYear, *, as_of: ReportingPeriod | None = None) -> Gathered:
     """Every input the scoring core needs for the employees of `unit`'s subtree, as of `as_of` (the year when
     None). A fixed number of queries (about fifteen) whatever the number of employees."""

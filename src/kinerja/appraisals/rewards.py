@@ -41,7 +41,7 @@ from kinerja.planning.models import Frequency, PlanYear
 from kinerja.reporting.models import ReportingPeriod
 from kinerja.scoring import display
 
-from .inputs import gather, subtree_employees
+from .inputs import gather, units_below_if_crowded
 from .models import FigureKind, Nomination, NominationKind, NominationState, ScoreRecord
 from .services import _figures, score_gathered
 from .standing import standings
@@ -124,10 +124,7 @@ def _ranked(candidates: list[Candidate], second_label: str, third_label: str) ->
 def crowded(unit: Unit) -> list[Unit] | None:
     """None when candidates are drawn for `unit` (at most `KINERJA_REWARDS_MAX_PEOPLE` active people in its
     subtree, counted up to one past the limit whatever its size); else the units below to draw them from."""
-    limit = settings.KINERJA_REWARDS_MAX_PEOPLE
-    if subtree_employees(unit).order_by()[: limit + 1].count() <= limit:
-        return None
-    return list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+    return units_below_if_crowded(unit, settings.KINERJA_REWARDS_MAX_PEOPLE)
 
 
 def year_candidates(unit: Unit, plan_year: PlanYear) -> list[Candidate]:

@@ -24,13 +24,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kinerja.planning.models import PlanYear
 
 from ..standing import standings
 from . import curve
-from .scores import unit_or_404
+from .scores import unit_or_404, units_below_page
 
 GROUPS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 50
@@ -51,6 +52,9 @@ def distribution(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """The distribution curve of the unit's subtree in the year, per map owner and group (filters in GET)."""
     unit = unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
+    crowded = units_below_page(request, unit, plan_year, "appraisals:distribution", _("Kurva distribusi"))
+    if crowded is not None:
+        return crowded
     found = standings(unit, plan_year)
     rules = found.rules
     labels = curve.curve_labels(rules)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,7 @@ from kinerja.reporting.explaining import error_text
 from kinerja.scoring import Rating, RuleSet, get_rule_set, predicate_of
 
 from .. import campaigns, recaps, selectors, services
+from ..inputs import units_below_if_crowded
 from ..models import CampaignState, ScoreRecord
 from ..standing import standings
 from .curve import breach_list, curve_labels, member
@@ -68,6 +71,34 @@ def unit_or_404(request: HttpRequest, unit_pk: int, perm: str = "appraisals.view
     if unit is None or not request.user.has_perm(perm, unit):
         raise Http404
     return unit
+
+
+def units_below_page(
+    request: HttpRequest,
+    unit: Unit,
+    plan_year: PlanYear,
+    view_name: str,
+    title: str,
+    downloads: list[tuple[str, str]] | None = None,
+) -> HttpResponse | None:
+    """For a page reading every current score of a subtree (`standing.standings`): None when the subtree has at
+    most `KINERJA_STANDINGS_MAX_PEOPLE` active people; else the page listing the units below (each linked to
+    the same page, `view_name` with the unit and year), at the cost of a capped count."""
+    below = units_below_if_crowded(unit, settings.KINERJA_STANDINGS_MAX_PEOPLE)
+    if below is None:
+        return None
+    return render(
+        request,
+        "appraisals/units_below.html",
+        {
+            "unit": unit,
+            "plan_year": plan_year,
+            "title": title,
+            "limit": settings.KINERJA_STANDINGS_MAX_PEOPLE,
+            "below": [(child, reverse(view_name, args=[child.pk, plan_year.year])) for child in below],
+            "downloads": downloads or [],
+        },
+    )
 
 
 RECAP_UNIT_PICKER = "appraisals.recap-unit"
@@ -230,6 +261,16 @@ def unit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     four queries for any unit) links to the distribution page."""
     found = unit_or_404(request, unit_pk)
     plan_year = get_object_or_404(PlanYear, year=year)
+    crowded = units_below_page(
+        request,
+        found,
+        plan_year,
+        "appraisals:unit",
+        _("Rekap nilai pegawai"),
+        downloads=[(_("Unduh Excel"), reverse("appraisals:unit-xlsx", args=[found.pk, plan_year.year]))],
+    )
+    if crowded is not None:
+        return crowded
     ranked = standings(found, plan_year)
     page = Paginator(ranked.rows, 50).get_page(request.GET.get("page"))
     labels = curve_labels(ranked.rules)

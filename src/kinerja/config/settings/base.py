@@ -387,6 +387,9 @@ KINERJA_ALIGNMENT_MAX_CONTRACTS = env_int("KINERJA_ALIGNMENT_MAX_CONTRACTS", 2_0
 # Reward candidates are drawn from every person of a unit's subtree (the month's from the scoring core on that
 # month's inputs): above this many active people (an echelon I, the ministry) the units below are listed instead.
 KINERJA_REWARDS_MAX_PEOPLE = env_int("KINERJA_REWARDS_MAX_PEOPLE", 2_000)
+# The unit recap and the distribution curve read every current score of a subtree (kinerja.appraisals.standing):
+# above this many active people they list the units below instead (the recap's Excel file still has everyone).
+KINERJA_STANDINGS_MAX_PEOPLE = env_int("KINERJA_STANDINGS_MAX_PEOPLE", 5_000)
 
 LOGGING = {
     "version": 1,
