@@ -152,6 +152,9 @@ PAGES: dict[str, Page] = {
     "organisations:unit-move": Page("unit", code("unit"), get=ORG, post=ORG),
     "organisations:position-create": Page("unit", code("unit"), get=ORG, post=ORG),
     "organisations:position-options": Page(None),
+    "organisations:position-picker-options": Page(
+        None
+    ),  # the positions listed are the named field's for the user
     "organisations:unit-options": Page(None),  # the units listed are the named field's for the user
     "organisations:employee-options": Page(None),  # the people listed are the named field's for the user
     "organisations:position-update": Page("position", code("position"), get=ORG, post=ORG),

@@ -416,3 +416,52 @@ def test_a_signed_contract_cannot_be_changed_through_any_page(office):
     page = _client(office.user(office.kasi)).get(reverse("contracts:detail", args=[kasi.pk]))
     assert page.context["can_change"] is False and page.context["commitment_form"] is None
     assert 'name="weight"' not in page.content.decode()
+
+
+def test_the_replacement_picks_the_new_position_by_search_among_the_units_subtree(office):
+    """The new position is a search-as-you-type picker: the page holds no option per position (the same page
+    with 40 more positions), the options list matches of the contract's unit subtree only, a position of
+    another unit is refused, and a search without JavaScript lists its matches and saves nothing."""
+    import re
+
+    from kinerja.organisations.models import Position
+    from tests.factories import PositionFactory
+
+    _, kasi = _contracts(office)
+    url = reverse("contracts:replace", args=[kasi.pk])
+    manager = _client(office.manager)
+
+    def options_on_page() -> int:
+        html = manager.get(url).content.decode()
+        select = re.search(r'<select name="position"[^>]*>(.*?)</select>', html, re.S)
+        assert select is not None
+        return select.group(1).count("<option")
+
+    before = options_on_page()
+    for i in range(40):
+        PositionFactory(unit=kasi.unit, title_id=f"Pelaksana Tambahan {i:02d}")
+    assert options_on_page() == before <= 1
+    options = reverse("organisations:position-picker-options")
+    query = {"field": "contracts.replace.position", "scope": kasi.pk, "name": "position"}
+    listed = manager.get(options, {**query, "position_cari": "Tambahan 0"}).content.decode()
+    assert listed.count("Pelaksana Tambahan 0") == 10  # 00–09, within the subtree
+    outside = PositionFactory(unit=office.org.kpp_b, title_id="Pelaksana Tambahan 99")
+    assert (
+        "Tambahan 99" not in manager.get(options, {**query, "position_cari": "Tambahan 99"}).content.decode()
+    )
+    # someone who may not revise the contract gets nothing; an unknown field is a 404
+    stranger = _client(office.user(office.staff[0]))
+    assert "Tambahan" not in stranger.get(options, {**query, "position_cari": "Tambahan"}).content.decode()
+    assert manager.get(options, {**query, "field": "nope"}).status_code == 404
+    # the form refuses a position outside the subtree; a search button saves nothing
+    refused = manager.post(url, {"change_date": "2026-07-01", "position": outside.pk})
+    assert refused.status_code == 400 and not Contract.objects.filter(replaces=kasi).exists()
+    searched = manager.post(
+        url, {"change_date": "2026-07-01", "position_cari": "Tambahan 01", "_cari_pilihan": "1"}
+    )
+    assert not Contract.objects.filter(replaces=kasi).exists()
+    assert "Pelaksana Tambahan 01" in searched.content.decode()
+    chosen = Position.objects.get(title_id="Pelaksana Tambahan 01")
+    done = manager.post(url, {"change_date": "2026-07-01", "position": chosen.pk})
+    assert done.status_code == 302
+    assert Contract.objects.get(replaces=kasi).position == chosen

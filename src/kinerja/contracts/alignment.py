@@ -220,14 +220,16 @@ def build_panel(unit: Unit, plan_year: PlanYear, *, today: dt.date | None = None
     # The KPIs and contract entries of the subtree, each set read by simple queries and then fetched by id: one
     # query OR-ing conditions across joined tables made PostgreSQL scan every KPI and contract KPI of the
     # ministry (0.65 s each for one office's panel).
-    held = Kpi.all_kpis.filter(holder__unit__path__startswith=path)
+    personal = Kpi.all_kpis.filter(holder__unit__path__startswith=path)
     kpi_ids = set(
         Kpi.all_kpis.filter(holder__isnull=True, objective__map__in=[m.pk for m in subtree_maps]).values_list(
             "pk", flat=True
         )
     )
-    kpi_ids.update(held.filter(objective__map__plan_year=plan_year).values_list("pk", flat=True))
-    kpi_ids.update(held.filter(contract_entries__contract__plan_year=plan_year).values_list("pk", flat=True))
+    kpi_ids.update(personal.filter(objective__map__plan_year=plan_year).values_list("pk", flat=True))
+    kpi_ids.update(
+        personal.filter(contract_entries__contract__plan_year=plan_year).values_list("pk", flat=True)
+    )
     ids = sorted(kpi_ids)
     kpis = {
         k.pk: k

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.common import picker
 from kinerja.common.forms import DecimalInputField
+from kinerja.organisations import position_picker
 from kinerja.organisations.models import Employee, Position
 from kinerja.planning.forms import DATE, KpiForm, limit
 from kinerja.planning.models import Kpi, Objective, PlanYear
@@ -314,6 +316,31 @@ class ShareForm(forms.Form):
     )
 
 
+REPLACE_POSITION_PICKER = "contracts.replace.position"
+
+
+def replacement_positions(user: Any, scope: str) -> QuerySet[Position]:
+    """The positions a contract's replacement may move its holder to: the holder's current position (set by the
+    personnel records) and the positions of the contract's unit subtree — for a contract the user may revise
+    (`scope`: its pk), else none."""
+    from .selectors import contracts_readable_by
+
+    pk = picker.scope_pk(scope)
+    contract = (
+        contracts_readable_by(user).select_related("unit", "employee", "plan_year").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if contract is None or not user.has_perm("contracts.revise_contract", contract):
+        return Position.objects.none()
+    return Position.objects.filter(
+        Q(pk=contract.employee.position_id or 0) | Q(unit__path__startswith=contract.unit.path)
+    )
+
+
+position_picker.register(REPLACE_POSITION_PICKER, replacement_positions)
+
+
 class ReplaceForm(forms.Form):
     change_date = forms.DateField(
         label=_("Tanggal perpindahan jabatan"),
@@ -321,22 +348,24 @@ class ReplaceForm(forms.Form):
         help_text=_("Kontrak ini berakhir sehari sebelumnya; kontrak pengganti berlaku sampai akhir tahun."),
     )
     position: forms.ModelChoiceField[Position] = forms.ModelChoiceField(
-        queryset=Position.objects.none(),
-        label=_("Jabatan baru"),
-        required=False,
-        help_text=_("Kosongkan bila jabatan tetap (misalnya hanya atasan yang berganti)."),
+        queryset=Position.objects.none(), label=_("Jabatan baru"), required=False
     )
     copy_kpis = forms.BooleanField(
         label=_("Salin IKU, bobot, dan target ke kontrak pengganti (hanya bila jabatan tetap)"),
         required=False,
     )
 
-    def __init__(self, *args: Any, positions: QuerySet[Position], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, contract: Contract, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit(self.fields["position"], positions)
-        field = self.fields["position"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda p: f"{p.title} — {p.unit.code}"  # type: ignore[method-assign,assignment]
+        # a search-as-you-type picker over the contract's unit subtree: the page holds the chosen position only
+        self.fields["position"] = position_picker.position_field(
+            REPLACE_POSITION_PICKER,
+            user,
+            contract.pk,
+            label=_("Jabatan baru"),
+            required=False,
+            help_text=_("Kosongkan bila jabatan tetap (misalnya hanya atasan yang berganti)."),
+        )
 
 
 __all__ = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("unit/<str:code>/pindah/", views.unit_move, name="unit-move"),
     path("unit/<str:code>/tambah-jabatan/", views.position_create, name="position-create"),
     path("jabatan/opsi/", views.position_options, name="position-options"),
+    path("opsi-jabatan/", views.position_picker_options, name="position-picker-options"),
     path("opsi-unit/", views.unit_options, name="unit-options"),
     path("opsi-pegawai/", views.employee_options, name="employee-options"),
     path("jabatan/<str:code>/ubah/", views.position_update, name="position-update"),

@@ -25,7 +25,7 @@ from kinerja.common import picker
 from kinerja.common.search import CappedPaginator
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 
-from . import employee_picker, selectors, services, unit_picker
+from . import employee_picker, position_picker, selectors, services, unit_picker
 from .filters import EmployeeFilter, UnitFilter
 from .forms import EmployeeForm, GrantRoleForm, PositionForm, UnitForm, UnitMoveForm
 from .models import Employee, Unit
@@ -236,6 +236,24 @@ def position_options(request: HttpRequest) -> HttpResponse:
     unit = selectors.units_for(request.user).filter(code=code).first() if code else None
     positions = selectors.positions_in(unit) if unit is not None else []
     return render(request, "organisations/_position_options.html", {"positions": positions})
+
+
+@login_required
+@require_GET
+def position_picker_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for a position picker (htmx): the first matches of `<name>_cari` (title or unit code) among the
+    positions the registered field `field` lets this user pick in `scope`, never more (see `position_picker`)."""
+    key, _name, term = picker.options_query(request, "jabatan")
+    found: list[Any] = []
+    if key:
+        try:
+            allowed = position_picker.allowed_positions(key, request.user, request.GET.get("scope", ""))
+        except KeyError:
+            raise Http404 from None
+        found = list(position_picker.search(allowed, term))
+    return render(
+        request, "organisations/_position_picker_options.html", {"rows": position_picker.rows(found)}
+    )
 
 
 @login_required

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kinerja.accounts.rules import CONTRACT_PLAN_ROLES
 from kinerja.accounts.scope import has_any_role, paths_for
+from kinerja.common import picker
 from kinerja.common.web import is_htmx, object_for, require, service_errors_on
 from kinerja.organisations.models import Employee, Position, Unit
 from kinerja.organisations.selectors import scoped_employees
@@ -963,14 +964,12 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def replace(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, "contracts.revise_contract")
-    # The holder's current position (set by the personnel records) and the positions of the contract's unit
-    # subtree.
-    positions = Position.objects.filter(
-        Q(pk=contract.employee.position_id or 0) | Q(unit__path__startswith=contract.unit.path)
-    ).select_related("unit")
-    form = ReplaceForm(request.POST or None, positions=positions.order_by("unit__path", "title_id"))
+    # the new position: a picker over the holder's current position and the contract's unit subtree
+    form = ReplaceForm(request.POST or None, user=request.user, contract=contract)
     days = scoring_bridge.replacement_working_days(contract.plan_year.rule_set)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and picker.searching(request.POST):
+        form.errors.clear()  # a position search without JavaScript: show the matches, save nothing
+    elif request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             new = services.replace_contract(
                 contract=contract,
