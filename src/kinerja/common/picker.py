@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
 LIMIT = 30
@@ -54,6 +55,24 @@ def options_query(request: Any, default_name: str) -> tuple[str, str, str]:
     """An options view's request: the field key, the widget's name and the search typed."""
     name = request.GET.get("name", default_name)[:100]
     return request.GET.get("field", ""), name, search_term(request.GET, name)
+
+
+def matches(
+    request: Any,
+    default_name: str,
+    allowed: Callable[[str, Any, str], Any],
+    search: Callable[[Any, str], Iterable[Any]],
+) -> list[Any]:
+    """An options view's rows: `search(allowed(key, user, scope), term)` for the registered field the request
+    names (none when it names no field); `Http404` for an unknown field."""
+    key, _name, term = options_query(request, default_name)
+    if not key:
+        return []
+    try:
+        rows = allowed(key, request.user, request.GET.get("scope", ""))
+    except KeyError:
+        raise Http404 from None
+    return list(search(rows, term))
 
 
 def scope_pk(scope: str) -> int | None:

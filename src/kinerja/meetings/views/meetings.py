@@ -641,14 +641,7 @@ def schedule(request: HttpRequest, unit_pk: int) -> HttpResponse:
 def meeting_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a meeting picker (htmx): the newest matches of `<name>_cari` (title or unit code) among the
     meetings the registered field `field` lets this user pick in `scope`, never more (see `meeting_picker`)."""
-    key, _name, term = picker.options_query(request, "rapat")
-    found: list[Meeting] = []
-    if key:
-        try:
-            allowed = meeting_picker.allowed_meetings(key, request.user, request.GET.get("scope", ""))
-        except KeyError:
-            raise Http404 from None
-        found = list(meeting_picker.search(allowed, term))
+    found = picker.matches(request, "rapat", meeting_picker.allowed_meetings, meeting_picker.search)
     return render(request, "meetings/_meeting_options.html", {"rows": meeting_picker.rows(found)})
 
 
