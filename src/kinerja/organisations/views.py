@@ -243,17 +243,14 @@ def position_options(request: HttpRequest) -> HttpResponse:
 def position_picker_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a position picker (htmx): the first matches of `<name>_cari` (title or unit code) among the
     positions the registered field `field` lets this user pick in `scope`, never more (see `position_picker`)."""
-    key, _name, term = picker.options_query(request, "jabatan")
-    found: list[Any] = []
-    if key:
-        try:
-            allowed = position_picker.allowed_positions(key, request.user, request.GET.get("scope", ""))
-        except KeyError:
-            raise Http404 from None
-        found = list(position_picker.search(allowed, term))
+    found = picker.matches(request, "jabatan", position_picker.allowed_positions, position_picker.search)
     return render(
         request, "organisations/_position_picker_options.html", {"rows": position_picker.rows(found)}
     )
+
+
+def _units_allowed(key: str, user: Any, _scope: str) -> Any:
+    return unit_picker.allowed_units(key, user)  # a unit field has no scope
 
 
 @login_required
@@ -261,13 +258,7 @@ def position_picker_options(request: HttpRequest) -> HttpResponse:
 def unit_options(request: HttpRequest) -> HttpResponse:
     """<option>s for a unit picker (htmx): the first matches of `<name>_cari` among the units the registered
     field `field` lets this user pick, never more (see `unit_picker`)."""
-    key, _name, term = picker.options_query(request, "unit")
-    units: list[Any] = []
-    if key:  # no field named: nothing to list
-        try:
-            units = list(unit_picker.search(unit_picker.allowed_units(key, request.user), term))
-        except KeyError:
-            raise Http404 from None
+    units = picker.matches(request, "unit", _units_allowed, unit_picker.search)
     by_code = request.GET.get("by") == "code"  # a field that names units by code (`UnitPicker.by_code`)
     return render(request, "organisations/_unit_options.html", {"units": units, "by_code": by_code})
 
