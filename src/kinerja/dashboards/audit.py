@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -230,14 +230,24 @@ def _source_rows(source: Source, viewer: Viewer, filters: AuditFilter) -> QueryS
     )
 
 
-def _merged(viewer: Viewer, filters: AuditFilter) -> QuerySet[Any] | None:
-    """All sources as one UNION ALL, newest first (None: no source can have a row)."""
+NEWEST = ("-a_at", "-a_src", "-a_pk")
+
+
+def _merged(viewer: Viewer, filters: AuditFilter, keep: int | None = None) -> QuerySet[Any] | None:
+    """All sources as one UNION ALL, newest first (None: no source can have a row).
+
+    `keep`: only the newest `keep` rows will be read. Where the database allows a limit inside a UNION
+    (PostgreSQL), each source then gives its own newest `keep` (read backwards from its `history_date` index)
+    and only those are merged and sorted: the ministry's history — a million rows over eighteen tables — was
+    sorted whole for a page of 50 (0.55 s). The newest `keep` of all are among them."""
     parts = [q for s in SOURCES if (q := _source_rows(s, viewer, filters)) is not None]
     if not parts:
         return None
+    if keep is not None and len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        parts = [part.order_by(*NEWEST)[:keep] for part in parts]
     first, *rest = parts
     merged = first.union(*rest, all=True) if rest else first
-    return merged.order_by("-a_at", "-a_src", "-a_pk")
+    return merged.order_by(*NEWEST)
 
 
 # --------------------------------------------------------------------------- rows
@@ -305,10 +315,10 @@ def _person(user: User) -> str:
 def page(viewer: Viewer, filters: AuditFilter, number: int = 1, size: int = PAGE_SIZE) -> AuditPage:
     """The page `number` (from 1) of the trail, `size` rows, newest first."""
     number = max(1, number)
-    merged = _merged(viewer, filters)
+    start = (number - 1) * size
+    merged = _merged(viewer, filters, keep=start + size + 1)
     if merged is None:
         return AuditPage([], number, False)
-    start = (number - 1) * size
     keys = list(merged[start : start + size + 1])
     return AuditPage(_rows(keys[:size]), number, len(keys) > size)
 
@@ -317,7 +327,7 @@ def export_rows(
     viewer: Viewer, filters: AuditFilter, limit: int = EXPORT_LIMIT
 ) -> tuple[list[AuditRow], bool]:
     """At most `limit` rows for a download, newest first, and whether more were left out."""
-    merged = _merged(viewer, filters)
+    merged = _merged(viewer, filters, keep=limit + 1)
     if merged is None:
         return [], False
     keys = list(merged[: limit + 1])
