@@ -310,8 +310,10 @@ def _kpis(
     for p in periods:  # `core_kpi` keeps a KPI's own frequency: give it only those periods (same order)
         by_frequency[p.frequency].append(p)
     targets: dict[int, dict[int, Decimal]] = {}
-    for kpi_id, number, value in PeriodTarget.objects.filter(kpi_id__in=kpi_ids).values_list(
-        "kpi_id", "period", "target"
+    # unordered: the model's ordering joins five tables to sort rows kept in a dict (a tax office's
+    # targets took 0.28 s of a ministry's database)
+    for kpi_id, number, value in (
+        PeriodTarget.objects.filter(kpi_id__in=kpi_ids).order_by().values_list("kpi_id", "period", "target")
     ):
         targets.setdefault(kpi_id, {})[number] = value
     realizations: dict[tuple[int, int], Any] = {

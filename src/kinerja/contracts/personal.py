@@ -205,8 +205,10 @@ def _rows(employee: Employee, plan_year: PlanYear, as_of: ReportingPeriod | None
     if as_of is not None:
         periods = [p for p in periods if p.end <= as_of.end]
     targets: dict[int, dict[int, Decimal]] = {}
-    for kpi_id, number, value in PeriodTarget.objects.filter(kpi_id__in=kpi_ids).values_list(
-        "kpi_id", "period", "target"
+    # unordered: the model's ordering joins five tables to sort rows kept in a dict (a tax office's
+    # targets took 0.28 s of a ministry's database)
+    for kpi_id, number, value in (
+        PeriodTarget.objects.filter(kpi_id__in=kpi_ids).order_by().values_list("kpi_id", "period", "target")
     ):
         targets.setdefault(kpi_id, {})[number] = value
     states = conf.scored_states()
