@@ -336,9 +336,9 @@ def gather_many(
     # 5 — the period targets (the KPIs' trajectories)
     targets: dict[tuple[int, int], Decimal] = {
         (kpi_id, number): target
-        for kpi_id, number, target in PeriodTarget.objects.filter(
-            kpi__objective__map_id__in=map_ids
-        ).values_list("kpi_id", "period", "target")
+        for kpi_id, number, target in PeriodTarget.objects.filter(kpi__objective__map_id__in=map_ids)
+        .order_by()  # kept in a dict: the model's ordering would join five tables to sort them
+        .values_list("kpi_id", "period", "target")
     }
     # 6–8 — initiatives, milestones, progress reports by the report's date
     initiatives_of = _initiatives(map_ids, as_of)
