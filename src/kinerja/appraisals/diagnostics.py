@@ -217,20 +217,27 @@ class _Tallies:
 
 
 def _tally(rows: Iterable[Row], rules: RuleSet) -> _Tallies:
-    """Every score (in hundredths) counted per distinct value: overall, per rater, unit and group; and, one person at a time
-    (the rows come ordered by the person rated), self against others for those who rated themselves.
+    """Every score (in hundredths) counted per distinct value: overall, per rater, unit and group; and, one
+    person at a time (the rows come ordered by the person rated), self against others for those who rated
+    themselves.
 
     A row's scores are appended to a list per key and counted into the key's tally every `CHUNK` rows (one C-level
     count per key and chunk instead of four Python calls per row): memory follows the chunk, the raters and
     the units, not the number of answers."""
     t = _Tallies()
-    pending: dict[str, dict[Any, list[int]]] = {"raters": {}, "units": {}, "groups": {}}
+    by_rater: dict[int, list[int]] = {}
+    by_unit: dict[int, list[int]] = {}
+    by_group: dict[str, list[int]] = {}
     overall: list[int] = []
     rows_pending = 0
 
     def flush() -> None:
-        for name, lists in pending.items():
-            tallies: dict[Any, Counter[int]] = getattr(t, name)
+        pairs: tuple[tuple[dict[Any, list[int]], dict[Any, Counter[int]]], ...] = (
+            (by_rater, t.raters),
+            (by_unit, t.units),
+            (by_group, t.groups),
+        )
+        for lists, tallies in pairs:
             for key, scores in lists.items():
                 counted = tallies.get(key)
                 if counted is None:
@@ -241,7 +248,6 @@ def _tally(rows: Iterable[Row], rules: RuleSet) -> _Tallies:
         t.overall.update(overall)
         overall.clear()
 
-    by_rater, by_unit, by_group = pending["raters"], pending["units"], pending["groups"]
     for _employee_id, person_rows in groupby(rows, key=itemgetter(1)):
         own: list[int] = []
         others: list[int] = []

@@ -48,6 +48,7 @@ from kinerja.interchange.employees import (
     RatingRow,
 )
 from kinerja.organisations.models import Employee, Position, PositionType, Unit, UnitLevel
+from kinerja.organisations.selectors import unit_children
 from kinerja.planning import scoring_bridge
 from kinerja.planning.models import PeriodTarget, PlanYear, StrategyMap
 from kinerja.reporting import conf
@@ -133,7 +134,7 @@ def units_below_if_crowded(unit: Unit, limit: int) -> list[Unit] | None:
     them one at a time (a ministry, an echelon I)."""
     if subtree_employees(unit).order_by()[: limit + 1].count() <= limit:
         return None
-    return list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
+    return list(unit_children(unit))
 
 
 def gather(unit: Unit, plan_year: PlanYear, *, as_of: ReportingPeriod | None = None) -> Gathered:

@@ -12,8 +12,8 @@
   deadline or a replacement made late (rule 17) — the per-contract checks of `checks.py`, fed from bulk reads;
 * an SS of a lower map (a map with a map above it that year) supporting nothing (rule 5).
 
-The subtree is read in a fixed number of simple queries (about fifteen: sets of ids, then the rows by id), but every contract, KPI and link of it is read
-and checked: a subtree with more than `settings.KINERJA_ALIGNMENT_MAX_CONTRACTS` contracts that year (a whole
+The subtree is read in a fixed number of simple queries (about fifteen: sets of ids, then the rows by id), but
+every contract, KPI and link of it is read and checked: a subtree with more than `settings.KINERJA_ALIGNMENT_MAX_CONTRACTS` contracts that year (a whole
 ministry or an echelon I, tens of thousands) is not checked at once — `oversize` says so, with the units below
 to choose from, at the cost of a capped count and the list of children.
 """
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kinerja.organisations.models import Unit
+from kinerja.organisations.selectors import unit_children
 from kinerja.planning.models import Kpi, Objective, PlanYear, StrategyMap
 from kinerja.planning.validation import WARN, Finding
 
@@ -160,8 +161,7 @@ def oversize(unit: Unit, plan_year: PlanYear) -> Oversize | None:
     ]
     if counted.count() <= limit:
         return None
-    children = list(Unit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).order_by("path"))
-    return Oversize(unit, plan_year, limit, children)
+    return Oversize(unit, plan_year, limit, list(unit_children(unit)))
 
 
 def oversize_message(found: Oversize) -> str:
